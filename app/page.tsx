@@ -1,0 +1,3 @@
+export default function Home() {
+  return <main className="p-6">Reel</main>;
+}

@@ -1,0 +1,51 @@
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { env } from "@/lib/env";
+import * as schema from "./schema";
+
+/**
+ * One pool per process. The launcher hands DATABASE_URL to every child (it points at the
+ * embedded server when none was configured), so reaching this without one is a set-up error.
+ */
+function connect() {
+  if (!env.DATABASE_URL) {
+    throw new Error("DATABASE_URL is not set: start Reel with `npm start`, which provides the embedded database");
+  }
+  const sql = postgres(env.DATABASE_URL, {
+    max: 10,
+    idle_timeout: 30,
+    connect_timeout: 10,
+    onnotice: () => {},
+  });
+  return { sql, db: drizzle(sql, { schema, casing: "snake_case" }) };
+}
+
+type Connection = ReturnType<typeof connect>;
+const globalForDb = globalThis as unknown as { reelDb?: Connection };
+
+function connection(): Connection {
+  globalForDb.reelDb ??= connect();
+  return globalForDb.reelDb;
+}
+
+/** Lazily connected so that importing a module (e.g. during `next build`) opens nothing. */
+function bound(target: object, prop: string | symbol) {
+  const value = Reflect.get(target, prop);
+  return typeof value === "function" ? value.bind(target) : value;
+}
+export const db = new Proxy({} as Connection["db"], {
+  get: (_t, prop) => bound(connection().db, prop),
+});
+export const sql = new Proxy((() => {}) as unknown as Connection["sql"], {
+  get: (_t, prop) => bound(connection().sql, prop),
+  apply: (_t, thisArg, args) => Reflect.apply(connection().sql as never, thisArg, args),
+});
+
+export type Db = Connection["db"];
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export async function closeDb() {
+  const current = globalForDb.reelDb;
+  globalForDb.reelDb = undefined;
+  await current?.sql.end({ timeout: 5 });
+}

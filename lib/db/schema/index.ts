@@ -1,0 +1,5 @@
+export * from "./users";
+export * from "./system";
+export * from "./videos";
+export * from "./library";
+export * from "./playback";

@@ -1,0 +1,24 @@
+import { integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+
+/** Instance-wide settings an admin changes at run time (guest access...). */
+export const settings = pgTable("settings", {
+  key: text().primaryKey(),
+  value: jsonb().notNull(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+export type Setting = typeof settings.$inferSelect;
+export type NewSetting = typeof settings.$inferInsert;
+
+/** One row per running worker process; the health endpoint reads the heartbeats. */
+export const workerHeartbeats = pgTable("worker_heartbeats", {
+  id: text().primaryKey(),
+  hostname: text().notNull(),
+  pid: integer().notNull(),
+  ffmpegVersion: text(),
+  /** What the self-test found: encoders, hardware acceleration, problems. */
+  capabilities: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+  startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  heartbeatAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+export type WorkerHeartbeat = typeof workerHeartbeats.$inferSelect;
+export type NewWorkerHeartbeat = typeof workerHeartbeats.$inferInsert;

