@@ -34,8 +34,11 @@ export function createWebServer(options: { fastPaths: readonly FastPath[]; fallb
 export async function closeGracefully(server: http.Server, graceMs: number) {
   if (!server.listening) return;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive connections turn idle as their last response ends; close each then, not after 65 s.
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
   server.closeIdleConnections();
   const timer = setTimeout(() => server.closeAllConnections(), graceMs);
   await closed;
+  clearInterval(sweep);
   clearTimeout(timer);
 }
