@@ -16,14 +16,13 @@ const log = childLogger("worker");
 const id = `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
 
 let stopping = false;
-let heartbeat: NodeJS.Timeout | undefined;
+/** Run in reverse order on shutdown, before the heartbeat row is removed. */
 const stopHandlers: (() => Promise<void>)[] = [];
 
 async function shutdown(reason: string) {
   if (stopping) return;
   stopping = true;
   log.info({ reason }, "worker stopping");
-  clearInterval(heartbeat);
   for (const stop of stopHandlers.reverse()) await stop().catch((err) => log.error({ err }, "error while stopping"));
   await removeHeartbeat(id).catch((err) => log.warn({ err }, "could not remove the heartbeat row"));
   await closeDb();
@@ -48,9 +47,10 @@ const row = {
   capabilities: { ...ffmpeg.capabilities, ffmpeg: ffmpeg.ffmpeg.command, ffprobe: ffmpeg.ffprobe.command, problems: ffmpeg.problems },
 };
 await upsertHeartbeat(row);
-heartbeat = setInterval(() => {
+const heartbeat = setInterval(() => {
   upsertHeartbeat(row).catch((err) => log.warn({ err }, "heartbeat failed"));
 }, HEARTBEAT_MS);
+stopHandlers.push(async () => clearInterval(heartbeat));
 
 // Job processing starts here: start the queue, register the handlers in workers/jobs/, and push
 // their stop functions onto `stopHandlers` so a SIGTERM lets running jobs end cleanly.

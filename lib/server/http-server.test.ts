@@ -21,8 +21,9 @@ async function serve(fastPaths: FastPath[], fallback: RequestHandler) {
 
 const echo =
   (name: string): FastPath["handle"] =>
-  (req, res) =>
+  (req, res) => {
     res.writeHead(200, { "content-type": "text/plain" }).end(`${name} ${req.method} ${req.url}`);
+  };
 
 describe("web server", () => {
   it("serves registered prefixes itself and hands everything else to the fallback", async () => {

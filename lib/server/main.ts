@@ -12,10 +12,10 @@ import { closeGracefully, createWebServer } from "./http-server";
 
 const log = childLogger("web");
 const dev = env.NODE_ENV === "development";
-let handle: ReturnType<ReturnType<typeof next>["getRequestHandler"]> | undefined;
-
-const server = createWebServer({ fastPaths, fallback: (req, res) => handle!(req, res), log });
+// Requests reach `handle` only after listen(), which waits for prepare().
+const server = createWebServer({ fastPaths, fallback: (req, res) => handle(req, res), log });
 const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: env.PORT, httpServer: server });
+const handle = app.getRequestHandler();
 
 let stopping = false;
 async function shutdown(reason: string) {
@@ -33,7 +33,6 @@ process.once("SIGINT", () => void shutdown("SIGINT"));
 process.once("disconnect", () => void shutdown("launcher gone"));
 
 await app.prepare();
-handle = app.getRequestHandler();
 server.listen(env.PORT, env.HOST, () => {
   log.info({ port: env.PORT, host: env.HOST, dev, fastPaths: fastPaths.map((f) => f.prefix) }, "web server listening");
   process.send?.({ type: "ready" });

@@ -20,7 +20,8 @@ import { Supervised } from "./supervisor";
 export async function launch({ dev }: { dev: boolean }) {
   const startedAt = performance.now();
   const root = process.cwd();
-  const { log, childOutput } = createOutput(env.LOG_LEVEL);
+  const { root: rootLog, childOutput } = createOutput(env.LOG_LEVEL);
+  const log = rootLog.child({ component: "launcher" });
   const seconds = () => Math.round(performance.now() - startedAt) / 1000;
   log.info({ pid: process.pid, dataDir: paths.data, dev }, `starting Reel (launcher pid ${process.pid})`);
 
@@ -56,7 +57,7 @@ export async function launch({ dev }: { dev: boolean }) {
         dataDir: paths.pg,
         port: env.REEL_PG_PORT,
         password: await readOrCreateSecret(paths.keys, "postgresPassword"),
-        log,
+        log: rootLog.child({ component: "postgres" }),
       });
       void embedded.exited.then(({ code, signal }) => {
         if (shuttingDown) return;
