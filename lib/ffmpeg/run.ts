@@ -54,7 +54,7 @@ const STDERR_TAIL = 8192;
  * this also makes an orphaned ffmpeg die promptly when its worker is SIGKILLed (its next
  * progress write fails with EPIPE). Cancellation (the signal) and the time limit kill it.
  */
-export function runFfmpeg(options: RunOptions): Promise<RunResult> {
+export async function runFfmpeg(options: RunOptions): Promise<RunResult> {
   assertRestrictedInputs(options.args);
   const started = Date.now();
   return new Promise<RunResult>((resolve, reject) => {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { paths } from "@/lib/env";
-import type { PublishedFolder } from "./layout";
+import { layout, type PublishedFolder } from "./layout";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -78,6 +78,20 @@ export const localStorage = {
     const target = this.file(videoId, relative);
     await fs.mkdir(path.dirname(target), { recursive: true });
     await fs.rename(fromFile, target);
+  },
+
+  /**
+   * Points `source/original<.ext>` at a media-folder original (which is never copied nor
+   * modified), so the media server can serve it like an upload. Returns the relative path.
+   */
+  async linkSource(videoId: string, original: string): Promise<string> {
+    const ext = /\.[a-z0-9]{1,8}$/i.exec(original)?.[0].toLowerCase() ?? "";
+    const relative = `${layout.source}/original${ext}`;
+    const link = this.file(videoId, relative);
+    await fs.mkdir(path.dirname(link), { recursive: true });
+    await fs.rm(link, { force: true });
+    await fs.symlink(original, link);
+    return relative;
   },
 
   /** Removes one published folder (e.g. stale outputs before a re-run). */

@@ -1,13 +1,28 @@
 import type { HlsRendition } from "@/lib/transcode/hls-output";
 
-/** What `videos.outputs` holds: the published outputs, and which steps have finished. */
+/**
+ * What `videos.outputs` holds. The top-level keys say what is published, in the shape the media
+ * URL signer reads (`lib/media/urls.ts`): `mp4: true`, `hls: [rungs]`, `poster: [widths]`,
+ * `storyboard: true`, `source: "source/<name>"` (media-folder videos). `details` says how each was
+ * made; `completed` and `warnings` track the pipeline's steps.
+ */
 export type VideoOutputs = {
-  /** Relative path of the faststart MP4 and how it was made. */
-  mp4?: { path: string; method: "link" | "remux" | "transcode"; encoder?: string };
-  hls?: { master: string; renditions: HlsRendition[]; encoder: string };
-  poster?: { widths: number[]; atSeconds: number };
-  storyboard?: { vtt: string; sprites: number; interval: number; tile: { width: number; height: number; columns: number; rows: number } };
-  captions?: { ids: string[] };
+  mp4?: true;
+  /** HLS rungs by their short side (folder `hls/v<rung>/`), lowest first. */
+  hls?: number[];
+  /** Poster widths, ascending (`thumbs/poster-<w>.webp`). */
+  poster?: number[];
+  storyboard?: true;
+  /** The symlink to a media-folder original, relative to the video folder. */
+  source?: string;
+  /** Ids of the captions extracted from the source (rows in `captions`). */
+  captions?: string[];
+  details?: {
+    mp4?: { method: "link" | "remux" | "transcode"; encoder?: string };
+    hls?: { renditions: HlsRendition[]; encoder: string };
+    poster?: { atSeconds: number };
+    storyboard?: { sprites: number; interval: number; tile: { width: number; height: number; columns: number; rows: number } };
+  };
   /** Steps that have finished (successfully, or for good with a warning for the optional ones). */
   completed?: string[];
   /** Optional steps that gave up, with why. */

@@ -42,6 +42,7 @@ export async function completeStep(
     const outputs: VideoOutputs = {
       ...previous,
       ...changes.outputs,
+      details: { ...previous.details, ...changes.outputs?.details },
       completed,
       ...(changes.warning ? { warnings: { ...previous.warnings, [step]: changes.warning } } : {}),
     };

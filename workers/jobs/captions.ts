@@ -46,7 +46,7 @@ export const captionsJob: JobDefinition<"captions"> = {
     }
     let replaced: Caption[] = [];
     await completeStep(videoId, "captions", {
-      outputs: { captions: { ids: extracted.map((c) => c.id) } },
+      outputs: { captions: extracted.map((c) => c.id) },
       also: async (tx) => {
         replaced = await replaceEmbeddedCaptions(
           tx,

@@ -27,11 +27,11 @@ export const faststartJob: JobDefinition<"faststart"> = {
     const dir = path.join(work, "mp4");
     await fs.mkdir(dir);
     const output = path.join(dir, path.basename(layout.mp4));
-    let mp4: NonNullable<VideoOutputs["mp4"]>;
+    let made: NonNullable<NonNullable<VideoOutputs["details"]>["mp4"]>;
 
     if (isBrowserCompatible(info)) {
       if (ctx.video.sourceKind !== "folder" && (await isReadyToServe(source, info)) && (await tryLink(source, output))) {
-        mp4 = { path: layout.mp4, method: "link" };
+        made = { method: "link" };
       } else {
         await runFfmpeg({
           args: faststartRemuxArgs(source, output, info),
@@ -40,7 +40,7 @@ export const faststartJob: JobDefinition<"faststart"> = {
           signal: ctx.signal,
           onProgress: (p) => ctx.progress(p),
         });
-        mp4 = { path: layout.mp4, method: "remux" };
+        made = { method: "remux" };
       }
     } else {
       const plan = ladderFor(info);
@@ -55,10 +55,10 @@ export const faststartJob: JobDefinition<"faststart"> = {
           onProgress: (p) => ctx.progress(p),
         }),
       );
-      mp4 = { path: layout.mp4, method: "transcode", encoder: result.encoder };
+      made = { method: "transcode", encoder: result.encoder };
     }
     await storage.publish(videoId, "mp4", dir);
-    await completeStep(videoId, "faststart", { outputs: { mp4 } });
+    await completeStep(videoId, "faststart", { outputs: { mp4: true, details: { mp4: made } } });
   },
 };
 

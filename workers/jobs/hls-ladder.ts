@@ -49,6 +49,8 @@ export const hlsLadderJob: JobDefinition<"hls-ladder"> = {
     );
     const renditions = await finalizeHlsOutput(outDir, plan);
     await storage.publish(videoId, "hls", outDir);
-    await completeStep(videoId, "hls-ladder", { outputs: { hls: { master: layout.hlsMaster, renditions, encoder: result.encoder } } });
+    await completeStep(videoId, "hls-ladder", {
+      outputs: { hls: renditions.map((r) => Number(r.name)), details: { hls: { renditions, encoder: result.encoder } } },
+    });
   },
 };

@@ -49,7 +49,7 @@ export const posterJob: JobDefinition<"poster"> = {
         .toFile(path.join(outDir, path.basename(layout.poster(width))));
     }
     await storage.publish(videoId, "thumbs", outDir);
-    await completeStep(videoId, "poster", { outputs: { poster: { widths, atSeconds: Math.round(best.at * 100) / 100 } } });
+    await completeStep(videoId, "poster", { outputs: { poster: widths, details: { poster: { atSeconds: Math.round(best.at * 100) / 100 } } } });
   },
 };
 

@@ -1,4 +1,5 @@
 import { probeMedia, ProbeError } from "@/lib/ffmpeg/probe";
+import { storage } from "@/lib/storage";
 import { completeStep } from "@/lib/videos/pipeline";
 import { PermanentJobError, type JobDefinition } from "./types";
 
@@ -20,7 +21,9 @@ export const probeJob: JobDefinition<"probe"> = {
       if (error instanceof ProbeError) throw new PermanentJobError(error.reason);
       throw error;
     }
+    const source = video.sourceKind === "folder" ? await storage.linkSource(videoId, video.sourcePath) : undefined;
     await completeStep(videoId, "probe", {
+      ...(source && { outputs: { source } }),
       columns: {
         duration: info.duration,
         width: info.video.displayWidth,

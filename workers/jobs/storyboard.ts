@@ -20,7 +20,7 @@ export const storyboardJob: JobDefinition<"storyboard"> = {
   policy: { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 4 * 3600, heartbeatSeconds: 10, concurrency: 1 },
   async run({ videoId }, ctx) {
     const info = mediaInfoOf(ctx.video);
-    const lowest = outputsOf(ctx.video.outputs).hls?.renditions[0];
+    const lowest = outputsOf(ctx.video.outputs).details?.hls?.renditions[0];
     if (!lowest) throw new Error("the HLS ladder is not published yet");
     const input = storage.file(videoId, layout.hlsVariant(lowest.name));
     const plan = planStoryboard(info.duration, lowest.width, lowest.height);
@@ -48,7 +48,8 @@ export const storyboardJob: JobDefinition<"storyboard"> = {
     await storage.publish(videoId, "storyboard", outDir);
     await completeStep(videoId, "storyboard", {
       outputs: {
-        storyboard: { vtt: layout.storyboardVtt, sprites: pngs.length, interval: plan.interval, tile: { width: plan.width, height: plan.height, columns: plan.columns, rows: plan.rows } },
+        storyboard: true,
+        details: { storyboard: { sprites: pngs.length, interval: plan.interval, tile: { width: plan.width, height: plan.height, columns: plan.columns, rows: plan.rows } } },
       },
     });
   },
