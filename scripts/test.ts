@@ -1,7 +1,8 @@
 /**
  * `npm test`: the whole suite against a real Postgres.
  *   1. a Postgres server: DATABASE_URL's when set, else an embedded one in a fresh temporary folder;
- *   2. vitest (test/global-setup.ts makes a fresh database on that server);
+ *   2. tsc --noEmit (the build skips type-checking), then vitest (test/global-setup.ts makes a
+ *      fresh database on that server);
  *   3. the production build, if it is missing or stale;
  *   4. a full Reel (launcher, web, worker) on a free port, with a fresh database and data folder;
  *   5. Playwright against it, with REEL_E2E_BASE_URL, DATABASE_URL and REEL_DATA_DIR exported;
@@ -54,6 +55,7 @@ const totals: Counts = { passed: 0, failed: 0 };
 let exitCode = 0;
 try {
   const server = await databaseServer();
+  if (!only) add(await typecheck());
   if (only !== "e2e") add(await runVitest(server));
   if (only !== "unit") add(await runE2e(server));
 } catch (error) {
@@ -87,6 +89,14 @@ async function databaseServer(): Promise<string> {
   cleanups.push(() => pg.stop());
   log.info({ port: new URL(pg.serverUrl).port }, "testing against a fresh embedded Postgres");
   return pg.serverUrl;
+}
+
+/** The build does not type-check (see next.config.ts), so the suite does: one check, counted as one test. */
+async function typecheck(): Promise<Counts> {
+  log.info("type-checking (tsc --noEmit)");
+  const code = await run(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", "."], process.env);
+  if (code !== 0) log.error("type errors: see above");
+  return code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
 }
 
 async function runVitest(server: string): Promise<Counts> {

@@ -3,7 +3,9 @@ import os from "node:os";
 import { closeDb } from "@/lib/db/client";
 import { selfTestFfmpeg } from "@/lib/ffmpeg/locate";
 import { childLogger } from "@/lib/log";
+import { createBoss } from "@/lib/queue/boss";
 import { removeHeartbeat, upsertHeartbeat } from "@/lib/system/heartbeats";
+import { startPipelineWorkers } from "./pipeline";
 
 /**
  * A worker process: checks ffmpeg, announces itself with a heartbeat row every few seconds (the
@@ -52,8 +54,14 @@ const heartbeat = setInterval(() => {
 }, HEARTBEAT_MS);
 stopHandlers.push(async () => clearInterval(heartbeat));
 
-// Job processing starts here: start the queue, register the handlers in workers/jobs/, and push
-// their stop functions onto `stopHandlers` so a SIGTERM lets running jobs end cleanly.
+// Jobs (workers/jobs/*, registered by pipeline.ts). Without a working ffmpeg this worker takes
+// none, leaving them to workers that have one; its heartbeat tells the health endpoint why.
+if (ffmpeg.ok && !stopping) {
+  const boss = createBoss("worker");
+  await boss.start();
+  const stopPipeline = await startPipelineWorkers(boss, { log });
+  stopHandlers.push(() => stopPipeline());
+}
 
 if (!stopping) {
   log.info({ id }, "worker ready");

@@ -2,6 +2,7 @@ import next from "next";
 import { closeDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { childLogger } from "@/lib/log";
+import { ensureInitialAdmin } from "@/lib/users/bootstrap";
 import { fastPaths } from "./fast-paths";
 import { closeGracefully, createWebServer } from "./http-server";
 
@@ -32,6 +33,8 @@ process.once("SIGINT", () => void shutdown("SIGINT"));
 // The launcher went away (even by kill -9): do not linger holding the port.
 process.once("disconnect", () => void shutdown("launcher gone"));
 
+const admin = await ensureInitialAdmin();
+if (admin.created) log.info({ email: admin.email }, `created the administrator ${admin.email} from REEL_ADMIN_EMAIL`);
 await app.prepare();
 server.listen(env.PORT, env.HOST, () => {
   log.info({ port: env.PORT, host: env.HOST, dev, fastPaths: fastPaths.map((f) => f.prefix) }, "web server listening");

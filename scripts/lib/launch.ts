@@ -1,11 +1,9 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { createDb } from "@/lib/db/client";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded";
 import { runMigrations } from "@/lib/db/migrate";
 import { env, paths } from "@/lib/env";
 import { readOrCreateSecret, resolveAppSecrets } from "@/lib/secrets";
-import { ensureInitialAdmin } from "@/lib/users/bootstrap";
 import { buildStatus, runBuild } from "./build";
 import { createOutput } from "./output";
 import { Supervised } from "./supervisor";
@@ -78,13 +76,6 @@ export async function launch({ dev }: { dev: boolean }) {
     const [databaseUrl] = await Promise.all([
       prepareDatabase().then(async (url) => {
         await runMigrations(url);
-        const { sql, db } = createDb(url, { max: 1 });
-        try {
-          const admin = await ensureInitialAdmin({ db });
-          if (admin.created) log.info({ email: admin.email }, `created the administrator ${admin.email} from REEL_ADMIN_EMAIL`);
-        } finally {
-          await sql.end({ timeout: 5 });
-        }
         return url;
       }),
       buildIfNeeded(),
