@@ -6,6 +6,8 @@ function launch(env: Record<string, string>) {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
+  // Should validation ever let it through, do not leave a Reel running.
+  setTimeout(() => child.kill("SIGTERM"), 20_000).unref();
   return new Promise<{ code: number | null; stderr: string }>((resolve) => child.once("exit", (code) => resolve({ code, stderr })));
 }
 
@@ -35,5 +37,11 @@ describe("configuration errors", () => {
     expect(stderr).toContain("  - REEL_UPLOAD_MAX_BYTES: expected a size such as 20GB, 500MiB or 1048576");
     expect(stderr).toContain("Reel did not start.");
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("stop `npm start` when only half of the first administrator is configured", async () => {
+    const { code, stderr } = await launch({ REEL_ADMIN_EMAIL: "owner@example.com", REEL_ADMIN_PASSWORD: "" });
+    expect(code).toBe(1);
+    expect(stderr).toContain("Invalid configuration:\n  - REEL_ADMIN_PASSWORD: required when REEL_ADMIN_EMAIL is set");
   });
 });

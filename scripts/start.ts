@@ -12,6 +12,8 @@ try {
 
 try {
   await import("@/lib/env");
+  // Settings that are only wrong together (one of the pair set).
+  (await import("@/lib/users/bootstrap")).initialAdminConfig();
 } catch (error) {
   if ((error as Error).name !== "EnvError") throw error;
   console.error(`${(error as Error).message}\n\nReel did not start. Every setting is described in .env.example and the README.`);
