@@ -40,9 +40,17 @@ const alive = (pid: number) => processState(pid) === "alive";
 describe("embedded Postgres", () => {
   it("creates the cluster once and keeps data across restarts", async () => {
     const dataDir = path.join(root, "restart", "pg");
-    const tmpBefore = (await fs.readdir(os.tmpdir())).filter((n) => n.startsWith("reel-initdb-"));
-
-    const first = await startEmbeddedPostgres({ dataDir, port: await port(), password, log });
+    // A temporary folder of this test's own (os.tmpdir() follows TMPDIR), to see what initdb leaves there.
+    const scratch = path.join(root, "scratch");
+    await fs.mkdir(scratch, { mode: 0o755 });
+    const savedTmp = process.env.TMPDIR;
+    process.env.TMPDIR = scratch;
+    const first = await startEmbeddedPostgres({ dataDir, port: await port(), password, log }).finally(() => {
+      if (savedTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmp;
+    });
+    // The superuser password never stays behind in a temporary file.
+    expect(await fs.readdir(scratch)).toEqual([]);
     expect(first.url).toMatch(/^postgres:\/\/postgres:[0-9a-f]+@127\.0\.0\.1:\d+\/reel$/);
     await query(first.url, (sql) => sql`create table kept (v text); insert into kept values ('survives')`.simple());
     // Listens on TCP only: no Unix socket anywhere.
@@ -59,8 +67,6 @@ describe("embedded Postgres", () => {
     } finally {
       await second.stop();
     }
-    // The superuser password never stays behind in a temporary file.
-    expect((await fs.readdir(os.tmpdir())).filter((n) => n.startsWith("reel-initdb-"))).toEqual(tmpBefore);
     if (isRoot) expect((await fs.stat(dataDir)).mode & 0o777).toBe(0o700);
   });
 
