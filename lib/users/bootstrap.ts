@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { hashPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/passwords";
+import { hashPassword } from "@/lib/auth/passwords";
+import { MIN_PASSWORD_LENGTH } from "./rules";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
 import { env } from "@/lib/env";
