@@ -3,7 +3,9 @@ import os from "node:os";
 import { closeDb } from "@/lib/db/client";
 import { selfTestFfmpeg } from "@/lib/ffmpeg/locate";
 import { childLogger } from "@/lib/log";
+import { createBoss } from "@/lib/queue/boss";
 import { removeHeartbeat, upsertHeartbeat } from "@/lib/system/heartbeats";
+import { startPipelineWorkers } from "./pipeline";
 
 /**
  * A worker process: checks ffmpeg, announces itself with a heartbeat row every few seconds (the
@@ -16,14 +18,13 @@ const log = childLogger("worker");
 const id = `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
 
 let stopping = false;
-let heartbeat: NodeJS.Timeout | undefined;
+/** Run in reverse order on shutdown, before the heartbeat row is removed. */
 const stopHandlers: (() => Promise<void>)[] = [];
 
 async function shutdown(reason: string) {
   if (stopping) return;
   stopping = true;
   log.info({ reason }, "worker stopping");
-  clearInterval(heartbeat);
   for (const stop of stopHandlers.reverse()) await stop().catch((err) => log.error({ err }, "error while stopping"));
   await removeHeartbeat(id).catch((err) => log.warn({ err }, "could not remove the heartbeat row"));
   await closeDb();
@@ -48,12 +49,19 @@ const row = {
   capabilities: { ...ffmpeg.capabilities, ffmpeg: ffmpeg.ffmpeg.command, ffprobe: ffmpeg.ffprobe.command, problems: ffmpeg.problems },
 };
 await upsertHeartbeat(row);
-heartbeat = setInterval(() => {
+const heartbeat = setInterval(() => {
   upsertHeartbeat(row).catch((err) => log.warn({ err }, "heartbeat failed"));
 }, HEARTBEAT_MS);
+stopHandlers.push(async () => clearInterval(heartbeat));
 
-// Job processing starts here: start the queue, register the handlers in workers/jobs/, and push
-// their stop functions onto `stopHandlers` so a SIGTERM lets running jobs end cleanly.
+// Jobs (workers/jobs/*, registered by pipeline.ts). Without a working ffmpeg this worker takes
+// none, leaving them to workers that have one; its heartbeat tells the health endpoint why.
+if (ffmpeg.ok && !stopping) {
+  const boss = createBoss("worker");
+  await boss.start();
+  const stopPipeline = await startPipelineWorkers(boss, { log });
+  stopHandlers.push(() => stopPipeline());
+}
 
 if (!stopping) {
   log.info({ id }, "worker ready");

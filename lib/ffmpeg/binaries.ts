@@ -1,13 +1,15 @@
-import { env } from "@/lib/env";
+import { resolveFfmpeg, type ResolvedFfmpeg } from "./locate";
 
 /**
- * Where ffmpeg and ffprobe are. `FFMPEG_PATH`/`FFPROBE_PATH` when set, else the ones on PATH
- * (Debian's ffmpeg 5.1 does everything Reel needs; see stack-notes).
+ * Where ffmpeg and ffprobe are: resolved once per process by locate.ts (`FFMPEG_PATH`/`FFPROBE_PATH`,
+ * else PATH, else an npm-shipped binary), the same answer the worker's self-test checked.
  */
+let resolved: ResolvedFfmpeg | undefined;
+
 export function ffmpegBinary(): string {
-  return env.FFMPEG_PATH ?? "ffmpeg";
+  return (resolved ??= resolveFfmpeg()).ffmpeg.command;
 }
 
 export function ffprobeBinary(): string {
-  return env.FFPROBE_PATH ?? "ffprobe";
+  return (resolved ??= resolveFfmpeg()).ffprobe.command;
 }
