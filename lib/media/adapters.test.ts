@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { existsSync, readdirSync, readlinkSync } from "node:fs";
 import fs from "node:fs/promises";
+import http from "node:http";
 import path from "node:path";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -408,6 +410,62 @@ describe.each(adapters)("$name", ({ start }) => {
       } finally {
         await during.close();
         await after.close();
+      }
+    });
+  });
+
+  describe("open files", () => {
+    // Descriptors of media files only (sockets come and go with keep-alive).
+    const openFds = () =>
+      readdirSync("/proc/self/fd").filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).startsWith(paths.media);
+        } catch {
+          return false;
+        }
+      }).length;
+
+    it.skipIf(!existsSync("/proc/self/fd"))("every descriptor is closed once the cache has expired, aborted streams included", async () => {
+      const short = await start({ ttlMs: 500 });
+      const before = openFds();
+      try {
+        const url = (rel: string) => mediaUrl(video, rel, { ttlSeconds: 600 });
+        const requests: Array<[string, Record<string, string>, string?]> = [
+          ["mp4/video.mp4", {}],
+          ["mp4/video.mp4", { range: "bytes=0-99" }],
+          ["mp4/video.mp4", { range: "bytes=0-9,100-109" }],
+          ["mp4/big.mp4", {}],
+          ["mp4/big.mp4", { range: "bytes=0-9,100-109,2000000-2100000" }],
+          ["mp4/big.mp4", {}, "HEAD"],
+          ["mp4/empty.mp4", {}],
+          ["hls/master.m3u8", { "accept-encoding": "br" }],
+          ["hls/master.m3u8", { "if-none-match": "*" }],
+          ["mp4/video.mp4", { range: "bytes=999999999-" }],
+        ];
+        for (let round = 0; round < 3; round++) {
+          await Promise.all(requests.map(([rel, headers, method]) => fetchRaw(short.port, url(rel), { headers, method })));
+        }
+        // Clients that hang up in the middle of long bodies.
+        await Promise.all(
+          ["mp4/big.mp4", "mp4/big.mp4"].map(
+            (rel, i) =>
+              new Promise<void>((resolve) => {
+                const headers: Record<string, string> = i ? { range: "bytes=0-10,2000000-2400000" } : {};
+                const req = http.get({ host: "127.0.0.1", port: short.port, path: url(rel), headers }, (res) => {
+                  res.once("data", () => {
+                    req.destroy();
+                    resolve();
+                  });
+                });
+                req.on("error", () => resolve());
+              }),
+          ),
+        );
+        expect(openFds()).toBeGreaterThan(before); // the cache keeps them open for a while…
+        await new Promise((r) => setTimeout(r, 1200));
+        expect(openFds()).toBeLessThanOrEqual(before); // …then closes every one
+      } finally {
+        await short.close();
       }
     });
   });
