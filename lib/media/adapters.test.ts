@@ -5,7 +5,7 @@ import http from "node:http";
 import path from "node:path";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bridge, fetchRaw, listen, parseMultipart, type Served } from "./test-support";
+import { bridge, fetchRaw, listen, parseMultipart, pipelined, type Served } from "./test-support";
 
 /**
  * One suite, two adapters: the Node fast path (`serveMedia`) and the route handler exported by
@@ -127,6 +127,21 @@ describe.each(adapters)("$name", ({ start }) => {
       const part = await get("mp4/big.mp4", { range: "bytes=100-2200000" });
       expect(part.status).toBe(206);
       expect(part.body.equals(big.subarray(100, 2_200_001))).toBe(true);
+    });
+
+    it("answers queued behind a full socket keep their bytes while other requests run", async () => {
+      // Read buffers are reused across requests: one must not be refilled while a queued answer
+      // still points at it.
+      const big = files["mp4/big.mp4"];
+      const url = mediaUrl(video, "mp4/big.mp4", { ttlSeconds: 600 });
+      const ranges = Array.from({ length: 12 }, (_, i) => [i * 110_000, i * 110_000 + 900_000 + i] as const);
+      const others = () =>
+        Promise.all(Array.from({ length: 12 }, (_, i) => fetchRaw(server.port, url, { headers: { range: `bytes=${1_500_000 - i}-${2_400_000}` } })));
+      const replies = await pipelined(server.port, ranges.map(([a, b]) => ({ path: url, headers: { range: `bytes=${a}-${b}` } })), others);
+      replies.forEach((r, i) => {
+        expect(r.status).toBe(206);
+        expect(r.body.equals(big.subarray(ranges[i][0], ranges[i][1] + 1)), `range ${i}`).toBe(true);
+      });
     });
 
     it("HEAD has the Content-Length of the GET and no body", async () => {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import { childLogger } from "@/lib/log";
-import { accelHeaders, encodedBody, multipartStream, RangeStream, readRange, SINGLE_READ_MAX } from "./bodies";
+import { accelHeaders, encodedBody, givePooled, multipartStream, RangeStream, readRange, SINGLE_READ_MAX, takePooled } from "./bodies";
 import { decide, type Decision } from "./decision";
 import { accelPrefixOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaFile, type MediaHandlerOptions } from "./resolve";
 
@@ -65,12 +65,16 @@ async function send(res: ServerResponse, decision: Decision, file: MediaFile): P
     return;
   }
   if (body.kind === "range" && body.end - body.start < SINGLE_READ_MAX) {
+    const length = body.end - body.start + 1;
+    const pooled = takePooled(length);
     let bytes: Buffer;
     try {
-      bytes = await readRange(file.fd, body.start, body.end - body.start + 1);
+      bytes = await readRange(file.fd, body.start, length, pooled ?? undefined);
     } finally {
       releaseFile(file);
     }
+    // Reused only after the socket has taken every byte; a response cut short keeps its buffer.
+    if (pooled) res.once("finish", () => givePooled(pooled));
     res.writeHead(decision.status, decision.headers);
     res.end(bytes);
     return;

@@ -169,3 +169,51 @@ export async function renderReelConf(reelPort: number, mediaRoot: string, listen
   if (filled.includes("3000;") || filled.includes("/srv/reel") || filled.includes("listen 80;")) throw new Error("deploy/nginx/reel.conf changed shape");
   return filled;
 }
+
+/**
+ * Sends every request at once on one connection (HTTP/1.1 pipelining) and reads nothing until
+ * `whilePaused` has run, so the server's answers queue up behind a full socket meanwhile; then
+ * parses them in order.
+ */
+export function pipelined(
+  port: number,
+  requests: Array<{ path: string; headers?: Record<string, string> }>,
+  whilePaused: () => Promise<unknown>,
+): Promise<Reply[]> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1");
+    const replies: Reply[] = [];
+    let pending = Buffer.alloc(0);
+    socket.on("error", reject);
+    socket.on("connect", () => {
+      socket.pause();
+      socket.write(
+        requests
+          .map(({ path: p, headers = {} }) => `GET ${p} HTTP/1.1\r\nhost: 127.0.0.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("")}\r\n`)
+          .join(""),
+      );
+      setTimeout(() => whilePaused().then(() => socket.resume(), reject), 200);
+    });
+    socket.on("data", (chunk: Buffer) => {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      for (;;) {
+        const headEnd = pending.indexOf("\r\n\r\n");
+        if (headEnd < 0) break;
+        const [statusLine, ...lines] = pending.subarray(0, headEnd).toString("latin1").split("\r\n");
+        const headers: http.IncomingHttpHeaders = {};
+        for (const line of lines) {
+          const colon = line.indexOf(":");
+          headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+        }
+        const end = headEnd + 4 + Number(headers["content-length"] ?? 0);
+        if (pending.length < end) break;
+        replies.push({ status: Number(statusLine.split(" ")[1]), headers, body: Buffer.from(pending.subarray(headEnd + 4, end)) });
+        pending = pending.subarray(end);
+      }
+      if (replies.length === requests.length) {
+        socket.destroy();
+        resolve(replies);
+      }
+    });
+  });
+}
