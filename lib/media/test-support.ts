@@ -183,7 +183,7 @@ export function pipelined(
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, "127.0.0.1");
     const replies: Reply[] = [];
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     socket.on("error", reject);
     socket.on("connect", () => {
       socket.pause();
