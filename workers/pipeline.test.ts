@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { closeDb, db } from "@/lib/db/client";
-import { users, type Video } from "@/lib/db/schema";
+import type { Video } from "@/lib/db/schema";
 import { paths } from "@/lib/env";
 import { isFaststart, scanTopLevelBoxes } from "@/lib/ffmpeg/mp4-boxes";
 import { createBoss, stopProducerBoss } from "@/lib/queue/boss";
@@ -15,14 +15,14 @@ import { registerSource } from "@/lib/videos/ingest";
 import { cancelProcessing } from "@/lib/videos/lifecycle";
 import { outputsOf } from "@/lib/videos/outputs";
 import { findVideo } from "@/lib/videos/queries";
+import { createTestUser } from "@/test/factories";
 import { ffprobeJson, makeSource, mediaDir } from "@/test/media";
 import { startPipelineWorkers } from "./pipeline";
 
 let ownerId: string;
 
 beforeAll(async () => {
-  const [owner] = await db.insert(users).values({ email: `pipeline-${randomUUID()}@x.test`, name: "Uploader", role: "admin" }).returning();
-  ownerId = owner.id;
+  ownerId = (await createTestUser({ role: "admin", name: "Uploader" })).id;
 });
 
 afterAll(async () => {
@@ -218,17 +218,15 @@ describe("a worker SIGKILLed mid-ladder", () => {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
   });
 
+  /** The real worker process, started as the launcher starts it; resolves when it takes jobs. */
   function startWorker(): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ["--import", "tsx", "workers/standalone.ts", "--supervise-seconds", "1"], { stdio: ["ignore", "pipe", "pipe"], env: process.env });
+    const child = spawn(process.execPath, ["--import", "tsx", "workers/index.ts"], { stdio: ["ignore", "ignore", "pipe", "ipc"], env: process.env });
     children.push(child);
     return new Promise((resolve, reject) => {
-      let output = "";
-      child.stdout!.on("data", (chunk: Buffer) => {
-        output += chunk;
-        if (output.includes("worker ready")) resolve(child);
-      });
-      child.stderr!.on("data", (chunk: Buffer) => (output += chunk));
-      child.on("exit", (code) => reject(new Error(`worker exited (${code}): ${output}`)));
+      let stderr = "";
+      child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk));
+      child.on("message", (m: { type?: string }) => m?.type === "ready" && resolve(child));
+      child.on("exit", (code) => reject(new Error(`worker exited (${code}): ${stderr}`)));
     });
   }
 
@@ -248,7 +246,7 @@ describe("a worker SIGKILLed mid-ladder", () => {
     const recoveredIn = (Date.now() - killedAt) / 1000;
     expect(done.status).toBe("ready");
     expect(outputsOf(done.outputs).hls).toEqual([240]);
-    // heartbeat (10 s) + supervisor sweep + retry delay + the ladder itself, far from pg-boss's hours.
+    // job heartbeat (10 s) + supervisor sweep (5 s) + retry delay + the ladder again: seconds, not hours.
     expect(recoveredIn).toBeLessThan(60);
     const [job] = [...(await db.execute<{ retry_count: number; output: unknown }>(sql`select retry_count, output from pgboss.job where name = 'hls-ladder' and data->>'videoId' = ${video.id}`))];
     expect(job.retry_count).toBe(1);
