@@ -9,7 +9,8 @@ import { isAppError } from "@/lib/errors";
 import { childLogger } from "@/lib/log";
 import { safeFetch, type Resolver, type SafeResponse } from "@/lib/net/safe-fetch";
 import { adoptSourceFile } from "@/lib/uploads/adopt";
-import { assertRoomFor, formatBytes } from "@/lib/uploads/disk";
+import { assertRoomFor } from "@/lib/uploads/disk";
+import { formatBytes } from "@/lib/uploads/format";
 import { extensionOf, titleFromFileName } from "@/lib/uploads/names";
 import { findImport, saveProgress, updateImport } from "./queries";
 

@@ -1,22 +1,12 @@
 import fs from "node:fs/promises";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { formatBytes } from "./format";
 
 /** Bytes an unprivileged process may still write on the filesystem holding `dir`. */
 export async function freeBytes(dir: string): Promise<number> {
   const stats = await fs.statfs(dir);
   return stats.bavail * stats.bsize;
-}
-
-export function formatBytes(n: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
 /**
