@@ -14,6 +14,8 @@ export const jobSchemas = {
   "hls-ladder": videoJob,
   storyboard: videoJob,
   captions: videoJob,
+  /** Download of a URL import (lib/imports); becomes a video only once the file is complete. */
+  "import-url": z.object({ importId: z.uuid() }),
 } as const;
 
 export type JobName = keyof typeof jobSchemas;
