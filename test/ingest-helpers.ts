@@ -25,7 +25,7 @@ export async function createUserWithToken(options: { role?: "admin" | "member"; 
   return { user, token, authorization: `Bearer ${token}` };
 }
 
-type RouteModule = Partial<Record<string, (request: Request, context: { params: Promise<Record<string, unknown>> }) => Promise<Response>>>;
+type RouteModule = Partial<Record<string, (request: Request, context: { params: Promise<Record<string, string | string[] | undefined>> }) => Promise<Response>>>;
 
 /**
  * Serves route-handler modules over real HTTP on loopback (the same Web Request/Response they get

@@ -39,11 +39,11 @@ async function start(overrides: Partial<UploadServerOptions> = {}) {
   const http = await serveRoutes({ "/api/uploads": { POST: handle, PATCH: handle, HEAD: handle, DELETE: handle } });
   servers.push(http);
   const create = (headers: Record<string, string>) => fetch(`${http.url}/api/uploads`, { method: "POST", headers: { "tus-resumable": "1.0.0", ...headers } });
-  const patch = (location: string, offset: number, body: string | Buffer) =>
+  const patch = (location: string, offset: number, body: Uint8Array) =>
     fetch(`${http.url}${location}`, {
       method: "PATCH",
       headers: { "tus-resumable": "1.0.0", "upload-offset": String(offset), "content-type": "application/offset+octet-stream" },
-      body,
+      body: new Uint8Array(body),
     });
   const head = (location: string) => fetch(`${http.url}${location}`, { method: "HEAD", headers: { "tus-resumable": "1.0.0" } });
   return { uploads, dir: path.join(root, "uploads"), create, patch, head };
