@@ -9,7 +9,5 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
-    // next-auth imports "next/server" without an extension, which only resolves when Vite processes it.
-    server: { deps: { inline: ["next-auth"] } },
   },
 });

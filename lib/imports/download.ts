@@ -73,7 +73,6 @@ export async function runImport(importId: string, options: DownloadOptions = {})
       sourceKind: "url",
       sourceUrl: row.url,
       size,
-      mediaDir: paths.media,
     });
     await updateImport(row.id, { status: "done", receivedBytes: size, videoId: video.id, fileName });
     log.info({ importId: row.id, videoId: video.id, size }, "import downloaded");

@@ -4,8 +4,8 @@ import { db } from "@/lib/db/client";
 import { urlImports, type UrlImport } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { checkedAddresses, parseFetchUrl, type Resolver } from "@/lib/net/safe-fetch";
-import { enqueue } from "@/lib/queue";
 import { insertImport } from "./queries";
+import { enqueueImport } from "./queue";
 
 /** Imports one user may have waiting or downloading at once. */
 export const MAX_ACTIVE_IMPORTS = 5;
@@ -27,7 +27,7 @@ export async function startImport(viewer: Viewer, rawUrl: string, options: { res
       throw new AppError("rate_limited", `You already have ${active} imports in progress; wait for one to finish`);
     }
     const row = await insertImport({ ownerId: viewer.id, url: url.href }, tx);
-    await enqueue("import-url", { importId: row.id }, { tx });
+    await enqueueImport(row.id, tx);
     return row;
   });
 }

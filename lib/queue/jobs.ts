@@ -16,8 +16,6 @@ export const jobSchemas = {
   captions: videoJob,
   /** Where pg-boss moves a pipeline job that died on its last attempt (its worker crashed or it expired). */
   "pipeline-dead-letter": videoJob,
-  /** Download of a URL import (lib/imports); becomes a video only once the file is complete. */
-  "import-url": z.object({ importId: z.uuid() }),
 } as const;
 
 export type JobName = keyof typeof jobSchemas;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Video } from "@/lib/db/schema";
+import { layout, storage } from "@/lib/storage";
 import { registerSource } from "@/lib/videos/ingest";
 import { safeFileName } from "./names";
 
@@ -25,7 +26,6 @@ export type AdoptInput = {
   sourceKind: "upload" | "url";
   sourceUrl?: string;
   size: number;
-  mediaDir: string;
 };
 
 /**
@@ -36,8 +36,7 @@ export type AdoptInput = {
  */
 export async function adoptSourceFile(input: AdoptInput): Promise<Video> {
   const id = randomUUID();
-  const videoDir = path.join(/*turbopackIgnore: true*/ input.mediaDir, id);
-  const target = path.join(/*turbopackIgnore: true*/ videoDir, "source", safeFileName(input.originalName));
+  const target = storage.file(id, `${layout.source}/${safeFileName(input.originalName)}`);
   await fs.mkdir(path.dirname(target), { recursive: true });
   await moveFile(input.file, target);
   try {
@@ -52,7 +51,7 @@ export async function adoptSourceFile(input: AdoptInput): Promise<Video> {
     });
   } catch (error) {
     await moveFile(target, input.file);
-    await fs.rm(videoDir, { recursive: true, force: true });
+    await storage.removeVideo(id);
     throw error;
   }
 }

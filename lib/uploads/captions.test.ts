@@ -66,6 +66,7 @@ describe("POST /api/videos/:id/captions", () => {
     expect(body).toMatchObject({ lang: "en", label: "English" });
     const [row] = await db.select().from(captions).where(eq(captions.id, body.id));
     expect(row).toMatchObject({ videoId: video.id, origin: "upload", lang: "en" });
+    expect(row.file).toBe(`${body.id}.vtt`);
     const stored = fs.readFileSync(path.join(paths.media, video.id, "captions", row.file), "utf8");
     expect(stored.startsWith("WEBVTT\n\n00:00:01.000 --> 00:00:02.500")).toBe(true);
   });

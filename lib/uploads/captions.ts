@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Caption } from "@/lib/db/schema";
+import { paths } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { layout, storage } from "@/lib/storage";
 import { extensionOf } from "./names";
 import { insertCaption } from "./queries";
 
@@ -99,29 +101,23 @@ export async function readCaptionForm(request: Request): Promise<FormData> {
 }
 
 /**
- * Stores a caption for a video: written to a temporary name in `media/<videoId>/captions/` and
- * renamed into place, then recorded. The row is the last step, so a failure leaves no dangling row.
+ * Stores a caption for a video as `media/<videoId>/captions/<captionId>.vtt` (written under tmp/,
+ * then renamed into place), then records it. The row is the last step, so a failure leaves no
+ * dangling row; the pipeline's captions job replaces only the captions it extracted itself.
  */
-export async function attachCaption(input: {
-  videoId: string;
-  mediaDir: string;
-  fileName: string;
-  bytes: Uint8Array;
-  lang: string;
-  label: string;
-}): Promise<Caption> {
+export async function attachCaption(input: { videoId: string; fileName: string; bytes: Uint8Array; lang: string; label: string }): Promise<Caption> {
   const vtt = toWebVtt(input.fileName, input.bytes);
   const id = randomUUID();
-  const dir = path.join(/*turbopackIgnore: true*/ input.mediaDir, input.videoId, "captions");
-  const file = `upload-${id}.vtt`;
-  await fs.mkdir(dir, { recursive: true });
-  const tmp = path.join(/*turbopackIgnore: true*/ dir, `.${file}.tmp`);
+  const relative = layout.caption(id);
+  const tmpDir = path.join(/*turbopackIgnore: true*/ paths.tmp, "caption-uploads");
+  await fs.mkdir(tmpDir, { recursive: true });
+  const tmp = path.join(/*turbopackIgnore: true*/ tmpDir, `${id}.vtt`);
   await fs.writeFile(tmp, vtt);
-  await fs.rename(tmp, path.join(/*turbopackIgnore: true*/ dir, file));
+  await storage.publishFile(input.videoId, relative, tmp);
   try {
-    return await insertCaption({ id, videoId: input.videoId, lang: input.lang, label: input.label, origin: "upload", file });
+    return await insertCaption({ id, videoId: input.videoId, lang: input.lang, label: input.label, origin: "upload", file: path.basename(relative) });
   } catch (error) {
-    await fs.rm(path.join(/*turbopackIgnore: true*/ dir, file), { force: true });
+    await fs.rm(storage.file(input.videoId, relative), { force: true });
     throw error;
   }
 }

@@ -29,7 +29,6 @@ async function start(overrides: Partial<UploadServerOptions> = {}) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "reel-uploads-"));
   const uploads = createUploadServer({
     directory: path.join(root, "uploads"),
-    mediaDir: path.join(root, "media"),
     maxSize: 1024 * 1024,
     reserveBytes: 0,
     expiryMs: 3600_000,

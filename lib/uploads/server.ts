@@ -19,8 +19,6 @@ export const VIDEO_ID_HEADER = "Reel-Video-Id";
 export type UploadServerOptions = {
   /** Partial uploads (and their JSON records). */
   directory: string;
-  /** Finished uploads move to `<mediaDir>/<videoId>/source/`. */
-  mediaDir: string;
   maxSize: number;
   /** Disk space that must stay free after an upload is accepted. */
   reserveBytes: number;
@@ -90,7 +88,6 @@ export function createUploadServer(options: UploadServerOptions): UploadServer {
         title: titleFromFileName(originalName),
         sourceKind: "upload",
         size: upload.size ?? upload.offset,
-        mediaDir: options.mediaDir,
       });
       await store.markFinished(upload, video.id);
       log.info({ uploadId: upload.id, videoId: video.id, size: upload.size }, "upload finished");
@@ -180,7 +177,6 @@ export function uploadServer(): UploadServer {
   if (!globalForUploads.reelUploadServer) {
     globalForUploads.reelUploadServer = createUploadServer({
       directory: paths.uploads,
-      mediaDir: paths.media,
       maxSize: env.REEL_UPLOAD_MAX_BYTES,
       reserveBytes: env.REEL_DISK_RESERVE_BYTES,
       expiryMs: env.REEL_UPLOAD_EXPIRY_HOURS * 3600_000,

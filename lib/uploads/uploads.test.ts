@@ -5,7 +5,8 @@ import { eq, sql } from "drizzle-orm";
 import * as tus from "tus-js-client";
 import { closeDb, db } from "@/lib/db/client";
 import { apiTokens, videos } from "@/lib/db/schema";
-import { paths } from "@/lib/env";
+import { encode } from "next-auth/jwt";
+import { env, paths } from "@/lib/env";
 import { stopProducerBoss } from "@/lib/queue/boss";
 import * as uploadRoute from "@/app/api/uploads/[[...path]]/route";
 import { createUserWithToken, makeVideoFile, serveRoutes } from "@/test/ingest-helpers";
@@ -162,6 +163,7 @@ describe("tus uploads", () => {
         method: "POST",
         headers: { ...(authorization ? { authorization } : {}), "tus-resumable": "1.0.0", "upload-length": "10" },
       });
+    expect((await post()).status).toBe(401);
     expect((await post("Bearer reel_not-a-real-token")).status).toBe(401);
     const member = await createUserWithToken({ role: "member", canUpload: false });
     expect((await post(member.authorization)).status).toBe(403);
@@ -169,6 +171,16 @@ describe("tus uploads", () => {
     const revoked = await createUserWithToken({ role: "admin" });
     await db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.userId, revoked.user.id));
     expect((await post(revoked.authorization)).status).toBe(401);
+  });
+
+  it("accepts the session cookie from Reel's own pages, and refuses it from other sites", async () => {
+    const { user } = await createUserWithToken({ role: "admin" });
+    const salt = "authjs.session-token";
+    const cookie = `${salt}=${await encode({ token: { sub: user.id }, secret: env.AUTH_SECRET!, salt })}`;
+    const create = (site: string) =>
+      fetch(`${server.url}/api/uploads`, { method: "POST", headers: { cookie, "sec-fetch-site": site, "tus-resumable": "1.0.0", "upload-length": "10" } });
+    expect((await create("same-origin")).status).toBe(201);
+    expect((await create("cross-site")).status).toBe(403);
   });
 
   it("lets nobody but the owner touch an upload (PATCH, HEAD, DELETE)", async () => {

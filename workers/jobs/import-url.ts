@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { env } from "@/lib/env";
 import { runImport } from "@/lib/imports/download";
 import { childLogger } from "@/lib/log";
-import { parseJobData } from "@/lib/queue";
+import { ensureImportQueue, IMPORT_QUEUE, importJobData } from "@/lib/imports/queue";
 
 /**
  * Downloads of URL imports. Not a video job: the video row only appears once the file is complete
@@ -27,15 +27,16 @@ const POLLING_SECONDS = 2;
 /** Registers the import-url handler on a started pg-boss; returns a function that stops taking jobs. */
 export async function startImportUrlWorker(boss: PgBoss, { log = childLogger("worker") }: { log?: Logger } = {}) {
   const { concurrency, ...policy } = IMPORT_URL_POLICY;
-  await boss.updateQueue("import-url", policy);
+  await ensureImportQueue(boss);
+  await boss.updateQueue(IMPORT_QUEUE, policy);
   await boss.work(
-    "import-url",
+    IMPORT_QUEUE,
     { localConcurrency: concurrency, includeMetadata: true, pollingIntervalSeconds: POLLING_SECONDS },
     async ([job]: JobWithMetadata<{ importId: string }>[]) => {
-      const { importId } = parseJobData("import-url", job.data);
+      const { importId } = importJobData.parse(job.data);
       log.info({ job: "import-url", importId, attempt: job.retryCount + 1 }, "import starting");
       await runImport(importId, { signal: job.signal, finalAttempt: job.retryCount >= job.retryLimit });
     },
   );
-  return () => boss.offWork("import-url", { wait: true });
+  return () => boss.offWork(IMPORT_QUEUE, { wait: true });
 }

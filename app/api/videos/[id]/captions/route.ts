@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { paths } from "@/lib/env";
+import { formValues, parseForm } from "@/lib/http/form";
 import { route } from "@/lib/http/route";
 import { attachCaption, readCaptionForm } from "@/lib/uploads/captions";
 import { findVideoOwner } from "@/lib/uploads/queries";
@@ -23,15 +23,10 @@ export const POST = route({ access: "user", params: z.object({ id: z.uuid() }) }
   const form = await readCaptionForm(request);
   const file = form.get("file");
   if (!(file instanceof File)) throw new AppError("bad_request", "Invalid body: file: attach a .vtt or .srt file", { fields: [{ field: "file", message: "required" }] });
-  const parsed = fields.safeParse({ lang: form.get("lang") || undefined, label: form.get("label") || undefined });
-  if (!parsed.success) {
-    const list = parsed.error.issues.map((i) => ({ field: i.path.join("."), message: i.message }));
-    throw new AppError("bad_request", `Invalid body: ${list.map((f) => `${f.field}: ${f.message}`).join("; ")}`, { fields: list });
-  }
-  const { lang, label } = parsed.data;
+  const values = formValues(form);
+  const { lang, label } = parseForm(fields, { lang: values.lang || undefined, label: values.label || undefined });
   const caption = await attachCaption({
     videoId: video.id,
-    mediaDir: paths.media,
     fileName: file.name,
     bytes: new Uint8Array(await file.arrayBuffer()),
     lang,
