@@ -63,6 +63,14 @@ export function UrlImport() {
   const [error, setError] = useState<string | null>(null);
   const [items, setItems] = useState<ImportItem[]>([]);
 
+  // Imports keep going on the server: after a reload, show the ones still under way.
+  useEffect(() => {
+    fetch("/api/imports", { cache: "no-store" })
+      .then((res) => (res.ok ? (res.json() as Promise<{ imports: ImportItem[] }>) : { imports: [] }))
+      .then(({ imports }) => setItems((list) => (list.length > 0 ? list : imports.filter((i) => i.status === "queued" || i.status === "downloading"))))
+      .catch(() => undefined);
+  }, []);
+
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     setBusy(true);
