@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { actionForKey, formatTime, type PlayerAction } from "@/lib/playback/shortcuts";
 import { attachEngine, srcWithStart, type Engine, type Level } from "./engine";
 import { Icon } from "./icons";
@@ -18,6 +18,8 @@ function navigationStart(): number {
   const entry = performance.getEntriesByType("navigation")[0];
   return entry && entry.name === window.location.href ? 0 : performance.now();
 }
+
+const noSubscription = () => () => {};
 
 function bufferedRanges(video: HTMLVideoElement): [number, number][] {
   const out: [number, number][] = [];
@@ -80,7 +82,11 @@ export function Player({ source }: { source: PlayerSource }) {
   const [controlsVisible, setControlsVisible] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [needsUnmute, setNeedsUnmute] = useState(false);
-  const [pipSupported, setPipSupported] = useState(false);
+  const pipSupported = useSyncExternalStore(
+    noSubscription,
+    () => document.pictureInPictureEnabled === true,
+    () => false,
+  );
 
   // Attach the engine at once: nothing (storyboard, captions, progress) is awaited before the first frame.
   useEffect(() => {
@@ -90,10 +96,8 @@ export function Player({ source }: { source: PlayerSource }) {
     video.volume = prefs.volume;
     video.muted = prefs.muted;
     video.defaultPlaybackRate = prefs.rate;
+    // The media element's volumechange/ratechange events carry these into the control state.
     video.playbackRate = prefs.rate;
-    setVolume(prefs.volume);
-    setMuted(prefs.muted);
-    setRate(prefs.rate);
 
     const reporter = new PlaybackReporter(video, { videoId: source.videoId, saveProgress: source.saveProgress, mode: source.hlsUrl ? "hls" : "mp4" });
     reporterRef.current = reporter;
@@ -161,7 +165,6 @@ export function Player({ source }: { source: PlayerSource }) {
   }, []);
 
   useEffect(() => {
-    setPipSupported(document.pictureInPictureEnabled === true);
     const onFullscreen = () => {
       const active = document.fullscreenElement === containerRef.current;
       setFullscreen(active);

@@ -31,7 +31,7 @@ function useStoryboard(url: string | null, wanted: boolean) {
 
 export function SeekBar({ currentTime, duration, buffered, storyboardUrl, onSeek }: Props) {
   const trackRef = useRef<HTMLDivElement>(null);
-  const [hover, setHover] = useState<{ time: number; x: number } | null>(null);
+  const [hover, setHover] = useState<{ time: number; x: number; width: number } | null>(null);
   const [dragging, setDragging] = useState(false);
   const cues = useStoryboard(storyboardUrl, hover !== null);
   const known = Number.isFinite(duration) && duration > 0;
@@ -46,15 +46,15 @@ export function SeekBar({ currentTime, duration, buffered, storyboardUrl, onSeek
     if (!known || e.button !== 0) return;
     e.currentTarget.setPointerCapture(e.pointerId);
     setDragging(true);
-    const { time, x } = timeAt(e.clientX);
-    setHover({ time, x });
-    onSeek(time);
+    const point = timeAt(e.clientX);
+    setHover(point);
+    onSeek(point.time);
   };
   const onPointerMove = (e: React.PointerEvent) => {
     if (!known) return;
-    const { time, x } = timeAt(e.clientX);
-    setHover({ time, x });
-    if (dragging) onSeek(time);
+    const point = timeAt(e.clientX);
+    setHover(point);
+    if (dragging) onSeek(point.time);
   };
   const onPointerUp = (e: React.PointerEvent) => {
     setDragging(false);
@@ -63,8 +63,7 @@ export function SeekBar({ currentTime, duration, buffered, storyboardUrl, onSeek
 
   const played = known ? Math.min(currentTime / duration, 1) : 0;
   const cue = hover ? cueAt(cues, hover.time) : null;
-  const width = trackRef.current?.clientWidth ?? 0;
-  const previewLeft = hover ? Math.min(Math.max(hover.x - PREVIEW_WIDTH / 2, 0), Math.max(width - PREVIEW_WIDTH, 0)) : 0;
+  const previewLeft = hover ? Math.min(Math.max(hover.x - PREVIEW_WIDTH / 2, 0), Math.max(hover.width - PREVIEW_WIDTH, 0)) : 0;
 
   return (
     <div

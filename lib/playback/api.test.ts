@@ -37,7 +37,7 @@ function call(handler: (r: Request, c: { params: Promise<Record<string, string>>
   const headers: Record<string, string> = { "content-type": opts.contentType ?? "application/json" };
   if (opts.auth) headers.authorization = opts.auth;
   const request = new Request(`http://test${url}`, { method, headers, body: opts.body === undefined ? undefined : typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body) });
-  return handler(request, { params: Promise.resolve(opts.id ? { id: opts.id } : {}) });
+  return handler(request, { params: Promise.resolve<Record<string, string>>(opts.id ? { id: opts.id } : {}) });
 }
 
 describe("progress API", () => {
