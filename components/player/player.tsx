@@ -423,7 +423,7 @@ export function Player({ source }: { source: PlayerSource }) {
       )}
 
       <div
-        className={`absolute inset-x-0 bottom-0 bg-gradient-to-t from-black/85 via-black/50 to-transparent px-2 pt-10 pb-1 transition-opacity duration-200 sm:px-3 ${visible ? "opacity-100" : "pointer-events-none opacity-0"}`}
+        className={`absolute inset-x-0 bottom-0 bg-gradient-to-t from-black/85 via-black/50 to-transparent px-2 pt-6 pb-1 sm:pt-10 transition-opacity duration-200 sm:px-3 ${visible ? "opacity-100" : "pointer-events-none opacity-0"}`}
       >
         <SeekBar currentTime={currentTime} duration={duration} buffered={buffered} storyboardUrl={source.storyboardUrl} onSeek={seek} />
         <div className="relative flex items-center gap-0.5 sm:gap-1">

@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { notFound } from "next/navigation";
 import { cache } from "react";
-import { preload } from "react-dom";
 import { z } from "zod";
 import { Player } from "@/components/player/player";
+import { PreloadHints } from "@/components/player/preload-hints";
 import { ProcessingRefresh } from "@/components/player/processing-refresh";
 import { getViewer } from "@/lib/auth/session";
 import type { VideoProgress } from "@/lib/db/schema";
@@ -72,14 +72,10 @@ export default async function WatchPage(props: Props) {
   const page = await resolve(props);
   if (!page) notFound();
 
-  if (page.kind === "playable") {
-    // Fetch hints in the HTML head: the master playlist and the start rung's first requests are in flight while
-    // React hydrates and hls.js downloads. crossOrigin "anonymous" matches hls.js' requests, so they are reused.
-    for (const href of page.preloads) preload(href, { as: "fetch", crossOrigin: "anonymous" });
-  }
-
   return (
     <main className="mx-auto w-full max-w-6xl pb-10 sm:px-4 sm:pt-4">
+      {/* The master playlist and the start rung's first requests are in flight while the page hydrates and hls.js loads. */}
+      {page.kind === "playable" && <PreloadHints hrefs={page.preloads} />}
       {page.kind === "playable" && <Player source={page.source} />}
       {page.kind === "processing" && (
         <Notice title="This video is being processed" tone="info">
