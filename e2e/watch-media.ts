@@ -45,8 +45,8 @@ export async function generateMedia(videoDir: string, options: LadderOptions): P
   const withHls = options.hls !== false;
   const branches = withHls ? rungs.length + 1 : 1;
   const split = `[0:v]split=${branches}${Array.from({ length: branches }, (_, i) => `[s${i}]`).join("")}`;
-  const scales = withHls ? rungs.map((r, i) => `[s${i}]scale=-2:${r.height}[v${i}]`) : [];
-  const filter = [split, ...scales, `[s${branches - 1}]scale=-2:${mp4Height}[vm]`].join(";");
+  const scales = withHls ? rungs.map((r, i) => `[s${i}]scale=-2:${r.height},setsar=1[v${i}]`) : [];
+  const filter = [split, ...scales, `[s${branches - 1}]scale=-2:${mp4Height},setsar=1[vm]`].join(";");
 
   const hlsArgs = withHls
     ? [

@@ -36,14 +36,12 @@ export function loadHls(): Promise<HlsClass> {
 }
 if (hasMse()) void loadHls().catch(() => {});
 
-function networkEstimate(): number | null {
-  const downlink = (navigator as Navigator & { connection?: { downlink?: number } }).connection?.downlink;
-  return downlink && downlink > 0 ? downlink * 1e6 : null;
-}
-
-/** The start rung for this element, from its size on screen and what this device measured before. */
+/**
+ * The start rung for this element, from its size on screen and what this device measured before. Without a
+ * measurement it uses the same default as the server, so the segment the page preloaded is the one requested.
+ */
 export function startLevelFor(video: HTMLVideoElement, source: PlayerSource): { level: number; estimate: number } {
-  const estimate = storedBandwidth() ?? networkEstimate() ?? DEFAULT_BANDWIDTH_BPS;
+  const estimate = storedBandwidth() ?? DEFAULT_BANDWIDTH_BPS;
   const heightPx = video.getBoundingClientRect().height * (window.devicePixelRatio || 1);
   return { level: chooseStartLevel(source.rungs, heightPx || null, estimate), estimate };
 }
@@ -83,6 +81,8 @@ function attachHls(Hls: HlsClass, video: HTMLVideoElement, source: PlayerSource,
     capLevelToPlayerSize: true,
     startPosition: source.startAt > 0 ? source.startAt : -1,
     startFragPrefetch: true,
+    // Reel's ladders are fMP4, which needs no transmuxing: a worker would only add its start-up to the first frame.
+    enableWorker: false,
     maxBufferLength: 30,
     backBufferLength: 60,
   };

@@ -313,7 +313,6 @@ export function Player({ source }: { source: PlayerSource }) {
       if (!forcedMute.current) saveVolume(video.volume, video.muted);
     },
     onRateChange: (e: React.SyntheticEvent<HTMLVideoElement>) => setRate(e.currentTarget.playbackRate),
-    onResize: (e: React.SyntheticEvent<HTMLVideoElement>) => setPlayingHeight(e.currentTarget.videoHeight),
     onEnterPictureInPicture: () => setPip(true),
     onLeavePictureInPicture: () => setPip(false),
   };
