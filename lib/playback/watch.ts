@@ -2,12 +2,12 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Viewer } from "@/lib/auth/viewer";
 import type { VideoProgress } from "@/lib/db/schema";
-import { env, paths } from "@/lib/env";
+import { paths } from "@/lib/env";
+import { signedPlayback, type SignedPlayback } from "@/lib/media/urls";
 import { canView } from "@/lib/videos/access";
 import { parseMaster, parseMediaPlaylist, segmentAt } from "./hls-manifest";
 import { resumePosition } from "./progress";
 import { findVideo, getProgress, listCaptions } from "./queries";
-import { mediaUrl } from "./signed-url";
 import { chooseStartLevel, sortRungs } from "./start-level";
 import type { PlayerSource } from "./types";
 
@@ -20,16 +20,12 @@ export type WatchPage =
 /** What the client told us about itself in cookies, for the preload choice (see start-level.ts). */
 export type ClientHints = { bandwidthBps: number | null; playerHeightPx: number | null };
 
-type Outputs = { mp4?: unknown; hls?: unknown; poster?: unknown; storyboard?: unknown };
-
 const POSTER_WIDTH = 1280;
 
-function posterPath(outputs: Outputs): string | null {
-  const widths = Array.isArray(outputs.poster) ? outputs.poster.filter((w): w is number => typeof w === "number" && w > 0) : [];
-  if (widths.length === 0) return null;
-  const fitting = widths.filter((w) => w <= POSTER_WIDTH);
-  const width = fitting.length ? Math.max(...fitting) : Math.min(...widths);
-  return `thumbs/poster-${width}.webp`;
+/** The largest poster up to the player's likely width, else the smallest there is. */
+function pickPoster(posters: SignedPlayback["posters"]): string | null {
+  const fitting = posters.filter((p) => p.width <= POSTER_WIDTH);
+  return (fitting.at(-1) ?? posters[0])?.url ?? null;
 }
 
 async function readText(file: string): Promise<string | null> {
@@ -69,36 +65,30 @@ export async function loadWatchPage(viewer: Viewer | null, videoId: string, hint
   const base = { title: video.title, description: video.description };
   if (video.status === "failed") return { kind: "failed", ...base, reason: video.failureReason ?? "Processing failed." };
 
-  const outputs = video.outputs as Outputs;
+  const signed = signedPlayback(video, captionRows);
   const startAt = requestedStart ?? resumePosition(saved, video.duration);
-  const plan = outputs.hls ? await hlsPlan(video.id, startAt, hints) : null;
-  if (!plan && !outputs.mp4) {
+  const plan = signed.hls ? await hlsPlan(video.id, startAt, hints) : null;
+  if (!plan && !signed.mp4) {
     if (video.status === "missing") return { kind: "missing", ...base };
     return { kind: "processing", ...base, progress: video.progress, status: video.status };
   }
 
-  // A token covers every file of the video: valid for the whole video plus a margin, so long sessions never break.
-  const ttlSeconds = Math.ceil(video.duration ?? 0) + env.REEL_MEDIA_TOKEN_MARGIN_SECONDS;
-  const url = (rel: string) => mediaUrl(video.id, rel, { ttlSeconds });
-  const hlsUrl = plan ? url("hls/master.m3u8") : null;
-  const hlsBase = hlsUrl ? hlsUrl.slice(0, hlsUrl.lastIndexOf("/") + 1) : "";
-  const poster = posterPath(outputs);
   const source: PlayerSource = {
     videoId: video.id,
     title: video.title,
-    hlsUrl,
-    mp4Url: outputs.mp4 ? url("mp4/video.mp4") : null,
+    hlsUrl: plan ? signed.hls : null,
+    mp4Url: signed.mp4,
     rungs: plan?.rungs ?? [],
-    posterUrl: poster ? url(poster) : null,
-    storyboardUrl: outputs.storyboard ? url("storyboard/storyboard.vtt") : null,
-    captions: captionRows.map((c) => ({ src: url(`captions/${c.file}`), lang: c.lang, label: c.label })),
+    posterUrl: pickPoster(signed.posters),
+    storyboardUrl: signed.storyboard,
+    captions: signed.captions.map((c) => ({ src: c.url, lang: c.lang, label: c.label })),
     duration: video.duration,
     aspect: video.width && video.height ? (video.rotation === 90 || video.rotation === 270 ? video.height / video.width : video.width / video.height) : 16 / 9,
     startAt,
     saveProgress: viewer !== null,
   };
-  // The token sits in the path, so segment URLs resolve against the master's folder and carry it.
-  const preloads = hlsUrl ? [hlsUrl, ...(plan?.preloads ?? []).map((p) => hlsBase + p)] : [];
+  // The token sits in the path, so the variant playlist and segments resolve against the master's folder and carry it.
+  const preloads = plan && signed.hls ? [signed.hls, ...plan.preloads.map((p) => `${signed.base}hls/${p}`)] : [];
   const processing = video.status === "ready" ? null : video.progress;
   return { kind: "playable", ...base, source, preloads, processing };
 }
