@@ -1,0 +1,68 @@
+import { z } from "zod";
+import type { Viewer } from "@/lib/auth/viewer";
+import { AppError } from "@/lib/errors";
+import { SORTS, type CatalogSort } from "./format";
+
+/** Without a search, "relevance" means nothing: fall back to newest. With one, relevance is the default. */
+export function effectiveSort(sort: CatalogSort | undefined, q: string | undefined): CatalogSort {
+  const searching = searchTokens(q).length > 0;
+  if (!sort) return searching ? "relevance" : "newest";
+  return sort === "relevance" && !searching ? "newest" : sort;
+}
+
+export const PAGE_LIMIT_MAX = 60;
+export const TAGS_MAX = 10;
+export const QUERY_MAX = 200;
+
+/** A tag as people type it: trimmed; tags are matched exactly as stored. */
+export const tagSchema = z.string().trim().min(1).max(64);
+
+/**
+ * Words of a search query: runs of letters and digits, lower-cased. Everything else is dropped, so what
+ * reaches to_tsquery can never contain its operators.
+ */
+export function searchTokens(q: string | undefined | null): string[] {
+  if (!q) return [];
+  return (q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12);
+}
+
+/** `to_tsquery('simple', …)` input: every word as a prefix, all of them required. */
+export function prefixTsquery(tokens: string[]): string {
+  return tokens.map((t) => `${t}:*`).join(" & ");
+}
+
+/**
+ * Cursors are opaque to clients: base64url JSON of the sort they belong to and the last row's sort keys
+ * (as Postgres printed them, so timestamps keep their microseconds and floats their exact value).
+ */
+const cursorSchema = z.object({ s: z.enum(SORTS), k: z.array(z.string()).min(1).max(3) });
+export type Cursor = z.infer<typeof cursorSchema>;
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+export function decodeCursor(raw: string, sort: CatalogSort): Cursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
+  } catch {
+    parsed = undefined;
+  }
+  const result = cursorSchema.safeParse(parsed);
+  if (!result.success || result.data.s !== sort) {
+    throw new AppError("bad_request", "Invalid query: cursor: not a cursor of this list (sort changed?)", {
+      fields: [{ field: "cursor", message: "invalid cursor" }],
+    });
+  }
+  return result.data;
+}
+
+/** Owners and admins may edit or delete a video. */
+export function mayEdit(viewer: Viewer | null, video: { ownerId: string | null }): boolean {
+  return viewer !== null && (viewer.role === "admin" || video.ownerId === viewer.id);
+}
+
+export const VIEW_MIN_SECONDS = 5;
+export const VIEW_WINDOW_MINUTES = 30;
+export const CONTINUE_WATCHING_DAYS = 90;
