@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
-import { users, videos, watchProgress, type NewVideo } from "@/lib/db/schema";
+import { newApiToken } from "@/lib/auth/tokens";
+import { apiTokens, users, videos, watchProgress, type NewVideo } from "@/lib/db/schema";
 
 /** Rows for library tests (vitest and Playwright seeding): real inserts, no media files needed. */
 
@@ -47,4 +48,11 @@ export async function setProgress(
     .insert(watchProgress)
     .values(row)
     .onConflictDoUpdate({ target: [watchProgress.userId, watchProgress.videoId], set: row });
+}
+
+/** An API token for the user, for `Authorization: Bearer` requests. */
+export async function createApiToken(viewer: Viewer): Promise<string> {
+  const { token, tokenHash, prefix } = newApiToken();
+  await db.insert(apiTokens).values({ userId: viewer.id, name: "test", tokenHash, prefix });
+  return token;
 }

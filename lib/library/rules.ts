@@ -66,3 +66,37 @@ export function mayEdit(viewer: Viewer | null, video: { ownerId: string | null }
 export const VIEW_MIN_SECONDS = 5;
 export const VIEW_WINDOW_MINUTES = 30;
 export const CONTINUE_WATCHING_DAYS = 90;
+
+/** `?tags=a,b` or `?tags=a&tags=b`. */
+const tagsParam = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => [...new Set((Array.isArray(v) ? v : [v]).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean))])
+  .pipe(z.array(tagSchema).max(TAGS_MAX));
+
+/** The catalog's query string, shared by GET /api/videos, GET /api/random and the pages. */
+export const catalogQuerySchema = z.object({
+  q: z.string().trim().max(QUERY_MAX).optional(),
+  tags: tagsParam.optional(),
+  sort: z.enum(SORTS).optional(),
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(24),
+});
+export type CatalogQueryInput = z.input<typeof catalogQuerySchema>;
+
+/** Page search params are forgiving: a bad value is dropped rather than answered with an error page. */
+export function catalogQueryFromSearchParams(params: Record<string, string | string[] | undefined>) {
+  const clean: Record<string, unknown> = {};
+  for (const key of ["q", "tags", "sort"] as const) {
+    const one = catalogQuerySchema.shape[key].safeParse(params[key]);
+    if (one.success) clean[key] = one.data;
+  }
+  return clean as { q?: string; tags?: string[]; sort?: CatalogSort };
+}
+
+export const videoIdSchema = z.object({ id: z.guid() });
+export const ratingBodySchema = z.object({ value: z.number().int().min(1).max(5) });
+export const viewBodySchema = z.object({ watchedSeconds: z.number().finite().min(0).max(86_400) });
+export const pageQuerySchema = z.object({
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(24),
+});

@@ -1,0 +1,6 @@
+import { route } from "@/lib/http/route";
+import { listCatalog } from "@/lib/library/queries";
+import { catalogQuerySchema } from "@/lib/library/rules";
+
+/** The catalog: sort, tag filter (all of), search, cursor pagination; only what the caller may see. */
+export const GET = route({ access: "public", query: catalogQuerySchema }, ({ viewer, query }) => listCatalog(viewer, query));
