@@ -10,6 +10,7 @@ import {
   decodeCursor,
   effectiveSort,
   encodeCursor,
+  mayEdit,
   prefixTsquery,
   searchTokens,
   VIEW_MIN_SECONDS,
@@ -36,6 +37,8 @@ export type LibraryVideo = {
     favorite: boolean;
     rating: number | null;
     progress: VideoProgress | null;
+    /** Owner or admin: may edit and delete. */
+    canEdit: boolean;
   };
   highlight?: { title: Segment[]; description: Segment[] | null };
 };
@@ -107,7 +110,7 @@ function posterWidths(poster: unknown): number[] {
   return poster.filter((w): w is number => typeof w === "number" && Number.isInteger(w) && w > 0).sort((a, b) => a - b);
 }
 
-function toVideo(row: VideoRow): LibraryVideo {
+function toVideo(row: VideoRow, viewer: Viewer | null): LibraryVideo {
   const progressDuration = row.progress_duration ?? row.duration;
   return {
     id: row.id,
@@ -123,6 +126,7 @@ function toVideo(row: VideoRow): LibraryVideo {
     createdAt: isoTime(row.created_at),
     posterWidths: posterWidths(row.poster),
     me: {
+      canEdit: mayEdit(viewer, { ownerId: row.owner_id }),
       favorite: row.favorite,
       rating: row.my_rating,
       progress:
@@ -242,7 +246,7 @@ export async function listCatalog(viewer: Viewer | null, query: CatalogQuery = {
       : null;
   return {
     items: page.map((row) => {
-      const video = toVideo(row);
+      const video = toVideo(row, viewer);
       if (tokens.length) video.highlight = { title: highlight(row.title, tokens), description: snippet(row.description, tokens) };
       return video;
     }),
@@ -317,7 +321,7 @@ export async function tagRows(viewer: Viewer | null, tags: string[], perRow = 12
     ) x
     order by t.ord`);
   const byTag = new Map<string, LibraryVideo[]>(tags.map((t) => [t, []]));
-  for (const row of rows) byTag.get(row.tag)?.push(toVideo(row));
+  for (const row of rows) byTag.get(row.tag)?.push(toVideo(row, viewer));
   return tags.map((tag) => ({ tag, videos: byTag.get(tag) ?? [] })).filter((r) => r.videos.length > 0);
 }
 
@@ -331,7 +335,7 @@ export async function continueWatching(viewer: Viewer, limit = 12): Promise<Libr
       and wp.updated_at > now() - make_interval(days => ${CONTINUE_WATCHING_DAYS})
     order by wp.updated_at desc, videos.id desc
     limit ${limit}`);
-  return rows.map(toVideo);
+  return rows.map((row) => toVideo(row, viewer));
 }
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -370,7 +374,7 @@ async function personalPage(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    items: page.map(toVideo),
+    items: page.map((row) => toVideo(row, viewer)),
     nextCursor: rows.length > limit && last ? encodeCursor({ s: cursorSort, k: [last.sk0!, last.sk1!] }) : null,
   };
 }
@@ -472,15 +476,19 @@ export async function recordView(viewer: Viewer | null, videoId: string, watched
 }
 
 /* ------------------------------------------------------------------------------------------------ */
-/* One video for the edit page                                                                      */
+/* One video for the edit page                                                                     */
 /* ------------------------------------------------------------------------------------------------ */
 
-export async function getViewableVideo(viewer: Viewer | null, videoId: string): Promise<LibraryVideo | null> {
-  const rows = await db.execute<VideoRow>(sql`
-    select ${VIDEO_COLUMNS}, ${personalColumns}
-    from videos ${personalJoins(viewer)}
-    where videos.id = ${videoId} and ${viewableBy(viewer)}`);
-  return rows[0] ? toVideo(rows[0]) : null;
+export type EditableVideo = Pick<LibraryVideo, "id" | "title" | "tags" | "visibility" | "status"> & { description: string };
+
+/** The full editable fields of a video, when the viewer owns it or is an admin; null otherwise. */
+export async function getEditableVideo(viewer: Viewer, videoId: string): Promise<EditableVideo | null> {
+  const rows = await db.execute<EditableVideo & { owner_id: string | null }>(sql`
+    select videos.id, videos.title, videos.description, videos.tags, videos.visibility, videos.status, videos.owner_id
+    from videos where videos.id = ${videoId}`);
+  const row = rows[0];
+  if (!row || !mayEdit(viewer, { ownerId: row.owner_id })) return null;
+  return { id: row.id, title: row.title, description: row.description, tags: row.tags, visibility: row.visibility, status: row.status };
 }
 
 /* ------------------------------------------------------------------------------------------------ */
