@@ -192,27 +192,45 @@ function sortSpec(sort: CatalogSort, rank: SQL | null): SortSpec {
   }
 }
 
-/** Search condition and rank: prefix full-text match, or a close trigram match of the title (typos). */
-function searchParts(tokens: string[]) {
-  if (!tokens.length) return null;
+/**
+ * Search hits with their rank, as a CTE over the filtered videos: prefix full-text matches (title A, tags B,
+ * description C) ranked by ts_rank_cd; only when there is none, close trigram matches of the title
+ * (typos) ranked by word similarity. Trying the typo branch only as a fallback keeps broad queries
+ * from computing trigram similarity for every title.
+ */
+/** What lists and sorts read of a hit; the outer query reads them as `videos.*` (no join back). */
+const HIT_COLUMNS = sql`videos.id, videos.title, videos.description, videos.tags, videos.status, videos.visibility,
+  videos.owner_id, videos.duration, videos.view_count, videos.rating_sum, videos.rating_count, videos.created_at, videos.outputs`;
+
+function searchHits(tokens: string[], filter: SQL): SQL {
   const tsq = sql`to_tsquery('simple', ${prefixTsquery(tokens)})`;
   const phrase = tokens.join(" ");
-  return {
-    where: sql`(videos.search @@ ${tsq} or ${phrase} <% videos.title)`,
-    rank: sql`(ts_rank_cd(videos.search, ${tsq}) + word_similarity(${phrase}, videos.title))::float8`,
-  };
+  return sql`hits as (
+    select ${HIT_COLUMNS}, ts_rank_cd(videos.search, ${tsq})::float8 as rank
+    from videos where ${filter} and videos.search @@ ${tsq}
+    union all
+    select ${HIT_COLUMNS}, word_similarity(${phrase}, videos.title)::float8 as rank
+    from videos where ${filter} and ${phrase} <% videos.title
+      and not exists (select 1 from videos where ${filter} and videos.search @@ ${tsq})
+  )`;
+}
+
+function filterOf(viewer: Viewer | null, tags: string[] | undefined): SQL {
+  const conditions: SQL[] = [listedTo(viewer)];
+  if (tags?.length) conditions.push(sql`videos.tags @> ${textArray(tags)}`);
+  return sql.join(conditions, sql` and `);
 }
 
 export async function listCatalog(viewer: Viewer | null, query: CatalogQuery = {}): Promise<Page<LibraryVideo>> {
   const limit = query.limit ?? 24;
   const tokens = searchTokens(query.q);
   const sort = effectiveSort(query.sort, query.q);
-  const search = searchParts(tokens);
-  const spec = sortSpec(sort, search?.rank ?? null);
+  const searching = tokens.length > 0;
+  const spec = sortSpec(sort, searching ? sql`videos.rank` : null);
+  const filter = filterOf(viewer, query.tags);
 
-  const conditions: SQL[] = [listedTo(viewer)];
-  if (query.tags?.length) conditions.push(sql`videos.tags @> ${textArray(query.tags)}`);
-  if (search) conditions.push(search.where);
+  // Searching, the filter is applied inside the hits CTE; otherwise here.
+  const conditions: SQL[] = searching ? [] : [filter];
   if (query.cursor) {
     const cursor = decodeCursor(query.cursor, sort);
     if (cursor.k.length !== spec.keys.length) throw new AppError("bad_request", "Invalid query: cursor: malformed");
@@ -225,13 +243,15 @@ export async function listCatalog(viewer: Viewer | null, query: CatalogQuery = {
   }
   const direction = sql.raw(spec.dir);
   const rows = await db.execute<VideoRow>(sql`
+    ${searching ? sql`with ${searchHits(tokens, filter)}` : sql``}
     select ${VIDEO_COLUMNS}, ${personalColumns},
       ${sql.join(
         spec.keys.map((k, i) => sql`(${k})::text as ${sql.raw(`sk${i}`)}`),
         sql`, `,
       )}
-    from videos ${personalJoins(viewer, sort === "watched" ? "inner" : "left")}
-    where ${sql.join(conditions, sql` and `)}
+    from ${searching ? sql`hits as videos` : sql`videos`}
+      ${personalJoins(viewer, sort === "watched" ? "inner" : "left")}
+    ${conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``}
     order by ${sql.join(
       spec.keys.map((k) => sql`${k} ${direction}`),
       sql`, `,
@@ -247,7 +267,7 @@ export async function listCatalog(viewer: Viewer | null, query: CatalogQuery = {
   return {
     items: page.map((row) => {
       const video = toVideo(row, viewer);
-      if (tokens.length) video.highlight = { title: highlight(row.title, tokens), description: snippet(row.description, tokens) };
+      if (searching) video.highlight = { title: highlight(row.title, tokens), description: snippet(row.description, tokens) };
       return video;
     }),
     nextCursor,
@@ -260,16 +280,20 @@ export async function listCatalog(viewer: Viewer | null, query: CatalogQuery = {
  * every row.
  */
 export async function randomVideoId(viewer: Viewer | null, query: Pick<CatalogQuery, "q" | "tags"> = {}): Promise<string | null> {
-  const search = searchParts(searchTokens(query.q));
-  const conditions: SQL[] = [listedTo(viewer)];
-  if (query.tags?.length) conditions.push(sql`videos.tags @> ${textArray(query.tags)}`);
-  if (search) conditions.push(search.where);
-  const where = sql.join(conditions, sql` and `);
-  const rows = await db.execute<{ id: string }>(sql`
-    (select videos.id from videos where ${where} and videos.id >= gen_random_uuid() order by videos.id limit 1)
-    union all
-    (select videos.id from videos where ${where} order by videos.id limit 1)
-    limit 1`);
+  const tokens = searchTokens(query.q);
+  const filter = filterOf(viewer, query.tags);
+  const rows = await db.execute<{ id: string }>(
+    tokens.length
+      ? sql`with ${searchHits(tokens, filter)}
+          (select id from hits where id >= gen_random_uuid() order by id limit 1)
+          union all
+          (select id from hits order by id limit 1)
+          limit 1`
+      : sql`(select videos.id from videos where ${filter} and videos.id >= gen_random_uuid() order by videos.id limit 1)
+          union all
+          (select videos.id from videos where ${filter} order by videos.id limit 1)
+          limit 1`,
+  );
   return rows[0]?.id ?? null;
 }
 
