@@ -1,5 +1,5 @@
 import { SORTS, type CatalogSort } from "@/lib/library/format";
-import type { CardVideo } from "./video-card";
+import type { LibraryVideo } from "@/lib/library/queries";
 import { EmptyState } from "./empty-state";
 import { SearchBox } from "./search-box";
 import { SortSelect } from "./sort-select";
@@ -23,7 +23,7 @@ export function CatalogView({
   basePath: string;
   query: { q?: string; tags?: string[]; sort?: CatalogSort };
   sort: CatalogSort;
-  items: CardVideo[];
+  items: LibraryVideo[];
   nextCursor: string | null;
   endpoint: string;
   tags: string[];

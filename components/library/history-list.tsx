@@ -3,11 +3,11 @@
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import type { LibraryVideo } from "@/lib/library/queries";
-import { formatDuration, type PosterImage } from "@/lib/library/format";
+import { formatDuration } from "@/lib/library/format";
 import { EmptyState } from "./empty-state";
 import { Poster } from "./poster";
 
-type Item = LibraryVideo & { poster?: PosterImage | null };
+type Item = LibraryVideo;
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
@@ -80,7 +80,7 @@ export function HistoryList({ initial, nextCursor, limit }: { initial: Item[]; n
             return (
               <li key={v.id} className="flex items-center gap-3 py-3" data-testid="history-item" data-video-id={v.id}>
                 <Link href={`/watch/${v.id}`} className="relative aspect-video w-32 shrink-0 overflow-hidden rounded bg-panel sm:w-44">
-                  <Poster title={v.title} poster={v.poster ?? null} sizes="176px" />
+                  <Poster title={v.title} poster={v.poster} sizes="176px" />
                   {p && p.fraction !== null && (
                     <span className="absolute inset-x-0 bottom-0 h-1 bg-white/25">
                       <span className="block h-full bg-accent" style={{ width: `${Math.round((p.finished ? 1 : p.fraction) * 100)}%` }} />

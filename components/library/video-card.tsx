@@ -1,11 +1,9 @@
 import Link from "next/link";
 import type { LibraryVideo } from "@/lib/library/queries";
-import { compactCount, formatDuration, type PosterImage } from "@/lib/library/format";
+import { compactCount, formatDuration } from "@/lib/library/format";
 import { CardActions } from "./card-actions";
 import { Highlighted } from "./highlighted";
 import { Poster } from "./poster";
-
-export type CardVideo = LibraryVideo & { poster?: PosterImage | null };
 
 const STATUS_LABEL: Record<string, string> = {
   uploaded: "Queued",
@@ -23,7 +21,7 @@ export function VideoCard({
   sizes = "(max-width: 640px) 50vw, (max-width: 1024px) 33vw, (max-width: 1536px) 25vw, 20vw",
   variant = "grid",
 }: {
-  video: CardVideo;
+  video: LibraryVideo;
   signedIn: boolean;
   eager?: boolean;
   sizes?: string;
@@ -40,7 +38,7 @@ export function VideoCard({
         className="relative block aspect-video overflow-hidden rounded-md bg-panel ring-accent outline-none focus-visible:ring-2"
         aria-label={video.title}
       >
-        <Poster title={video.title} poster={video.poster ?? null} eager={eager} sizes={sizes} />
+        <Poster title={video.title} poster={video.poster} eager={eager} sizes={sizes} />
         {duration && (
           <span className="absolute right-1.5 bottom-1.5 rounded bg-black/80 px-1.5 py-0.5 text-xs font-medium tabular-nums">{duration}</span>
         )}

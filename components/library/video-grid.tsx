@@ -1,7 +1,8 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { VideoCard, type CardVideo } from "./video-card";
+import type { LibraryVideo } from "@/lib/library/queries";
+import { VideoCard } from "./video-card";
 
 /**
  * The catalog grid with infinite scroll: the server renders the first page; further pages come from
@@ -15,7 +16,7 @@ export function VideoGrid({
   signedIn,
   empty,
 }: {
-  initial: CardVideo[];
+  initial: LibraryVideo[];
   nextCursor: string | null;
   /** URL of the list with the current filters, without cursor. */
   endpoint: string;
@@ -40,7 +41,7 @@ export function VideoGrid({
           const url = `${endpoint}${endpoint.includes("?") ? "&" : "?"}cursor=${encodeURIComponent(cursor)}`;
           const res = await fetch(url, { headers: { accept: "application/json" } });
           if (!res.ok) throw new Error(String(res.status));
-          const page = (await res.json()) as { items: CardVideo[]; nextCursor: string | null };
+          const page = (await res.json()) as { items: LibraryVideo[]; nextCursor: string | null };
           setItems((prev) => {
             const seen = new Set(prev.map((v) => v.id));
             return [...prev, ...page.items.filter((v) => !seen.has(v.id))];

@@ -1,8 +1,9 @@
 import Link from "next/link";
-import { VideoCard, type CardVideo } from "./video-card";
+import type { LibraryVideo } from "@/lib/library/queries";
+import { VideoCard } from "./video-card";
 
 /** A titled, horizontally scrolling row of cards (home page). */
-export function VideoRow({ title, videos, href, signedIn, testId }: { title: string; videos: CardVideo[]; href?: string; signedIn: boolean; testId?: string }) {
+export function VideoRow({ title, videos, href, signedIn, testId }: { title: string; videos: LibraryVideo[]; href?: string; signedIn: boolean; testId?: string }) {
   if (!videos.length) return null;
   return (
     <section className="flex flex-col gap-3" data-testid={testId} aria-label={title}>

@@ -1,32 +1,30 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
+import { visibleTo } from "@/lib/videos/access";
 
 /**
- * Who may see which video, as SQL conditions over the `videos` table, so that every list, search,
- * random pick and personal list filters in the same query that reads the rows (no per-row checks).
- *
- * - private: only the owner and admins
- * - unlisted: anyone who may view public videos, but only by id (never listed, searched or picked)
- * - public: every signed-in user; anonymous visitors only while the admin's guest access is on
- * - other people's videos are shown only once playable (`ready` or `playable`)
+ * The library's conditions over `videos`, built on the one visibility rule in lib/videos/access.ts, so
+ * every list, search, random pick and personal list filters in the same query that reads the rows.
  */
-
-/** The admin's guest-access switch, read inside the same statement (settings.value is jsonb `true`/`false`). */
-export const guestAccessOn: SQL = sql`exists (select 1 from settings where key = 'guestAccess' and value = 'true'::jsonb)`;
 
 const playable = sql`videos.status in ('ready', 'playable')`;
 
-/** Videos that may appear in catalog lists, search results, home rows and random picks. */
+/**
+ * Videos that may appear in catalog lists, search results, home rows and random picks: what the viewer
+ * may see in listings, and of other people's videos only those that can be played. Owners (and admins)
+ * also see what is still processing or failed; the UI marks them.
+ */
 export function listedTo(viewer: Viewer | null): SQL {
-  if (!viewer) return sql`(videos.visibility = 'public' and ${playable} and ${guestAccessOn})`;
-  // Owners and admins also see what is still processing or failed (marked in the UI).
-  if (viewer.role === "admin") return sql`(videos.visibility <> 'unlisted' or videos.owner_id = ${viewer.id})`;
-  return sql`((videos.visibility = 'public' and ${playable}) or videos.owner_id = ${viewer.id})`;
+  const visible = visibleTo(viewer);
+  if (viewer?.role === "admin") return visible;
+  if (viewer) return sql`(${visible} and (${playable} or videos.owner_id = ${viewer.id}))`;
+  return sql`(${visible} and ${playable})`;
 }
 
-/** Videos a viewer may open by id (watch page, favourite, rate, history, continue watching). */
+/**
+ * Videos a viewer may open by id (favourite, rate, count a view, history, continue watching): the listed
+ * ones plus unlisted videos, which anyone with the link may watch — the SQL form of canView().
+ */
 export function viewableBy(viewer: Viewer | null): SQL {
-  if (!viewer) return sql`(videos.visibility in ('public', 'unlisted') and ${playable} and ${guestAccessOn})`;
-  if (viewer.role === "admin") return sql`true`;
-  return sql`((videos.visibility in ('public', 'unlisted') and ${playable}) or videos.owner_id = ${viewer.id})`;
+  return sql`(${visibleTo(viewer)} or videos.visibility = 'unlisted')`;
 }

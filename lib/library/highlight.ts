@@ -15,18 +15,18 @@ function trigrams(word: string): Set<string> {
   return out;
 }
 
-/** pg_trgm's similarity() for two single words. */
-export function wordSimilarity(a: string, b: string): number {
-  const ta = trigrams(a);
-  const tb = trigrams(b);
+/** Share of the query word's trigrams found in the word: pg_trgm's word_similarity() for single words. */
+export function wordSimilarity(query: string, word: string): number {
+  const tq = trigrams(query);
+  const tw = trigrams(word);
   let common = 0;
-  for (const t of ta) if (tb.has(t)) common++;
-  return common / (ta.size + tb.size - common);
+  for (const t of tq) if (tw.has(t)) common++;
+  return common / tq.size;
 }
 
 function matches(word: string, tokens: string[]): boolean {
   const w = word.toLowerCase();
-  return tokens.some((t) => w.startsWith(t) || (t.length >= 3 && wordSimilarity(w, t) >= 0.45));
+  return tokens.some((t) => w.startsWith(t) || (t.length >= 4 && wordSimilarity(t, w) >= 0.5));
 }
 
 export function highlight(text: string, tokens: string[]): Segment[] {

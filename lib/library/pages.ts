@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { getViewer } from "@/lib/auth/session";
 import type { Viewer } from "@/lib/auth/viewer";
-import { isGuestAccessOn } from "./queries";
+import { getSetting } from "@/lib/settings";
 
 /**
  * The viewer of a library page. Anonymous visitors get in only while guest access is on; otherwise
@@ -10,7 +10,7 @@ import { isGuestAccessOn } from "./queries";
 export async function libraryViewer(returnTo: string): Promise<Viewer | null> {
   const viewer = await getViewer();
   if (viewer) return viewer;
-  if (await isGuestAccessOn()) return null;
+  if (await getSetting("guestAccess")) return null;
   redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
 }
 

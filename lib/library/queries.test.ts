@@ -3,6 +3,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Viewer } from "@/lib/auth/viewer";
 import { closeDb, db } from "@/lib/db/client";
+import { verifyToken } from "@/lib/media/signing";
+import { setSetting } from "@/lib/settings";
 import { createUser, createVideo, setProgress } from "@/test/library-data";
 import {
   addFavorite,
@@ -18,7 +20,6 @@ import {
   recordView,
   removeFavorite,
   removeFromHistory,
-  setGuestAccess,
   tagRows,
   type CatalogQuery,
   type LibraryVideo,
@@ -56,7 +57,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await setGuestAccess(false);
+  await setSetting("guestAccess", false);
   await closeDb();
 });
 
@@ -197,7 +198,7 @@ describe("search", () => {
 });
 
 describe("visibility", () => {
-  it("lists per role, with guest access on and off, and never lists unlisted videos of others", async () => {
+  it("lists per role, with guest access on and off, and lists unlisted videos only to their owner and admins", async () => {
     const tag = newTag();
     const v = {
       publicReady: await createVideo(alice, { tags: [tag], visibility: "public", status: "ready" }),
@@ -210,16 +211,17 @@ describe("visibility", () => {
     const listed = async (viewer: Viewer | null) => new Set(ids(await all(viewer, { tags: [tag] })));
     const everyone = [v.publicReady, v.publicPlayable];
 
-    await setGuestAccess(false);
+    await setSetting("guestAccess", false);
     expect(await listed(null)).toEqual(new Set());
     expect(await randomVideoId(null, { tags: [tag] })).toBeNull();
-    await setGuestAccess(true);
+    await setSetting("guestAccess", true);
     expect(await listed(null)).toEqual(new Set(everyone));
-    await setGuestAccess(false);
+    await setSetting("guestAccess", false);
 
     expect(await listed(bob)).toEqual(new Set(everyone));
     expect(await listed(alice)).toEqual(new Set(Object.values(v)));
-    expect(await listed(admin)).toEqual(new Set(Object.values(v).filter((id) => id !== v.unlisted)));
+    // Admins see every video in lists, including unlisted and unfinished ones (lib/videos/access.ts).
+    expect(await listed(admin)).toEqual(new Set(Object.values(v)));
     // Search and random pick obey the same rule.
     expect(new Set(ids(await all(bob, { tags: [tag], q: "untitled" })))).toEqual(new Set(everyone));
     for (let i = 0; i < 10; i++) expect(everyone).toContain(await randomVideoId(bob, { tags: [tag] }));
@@ -230,7 +232,9 @@ describe("visibility", () => {
     await expect(rateVideo(bob, v.private, 4)).rejects.toMatchObject({ status: 404 });
     await expect(recordView(bob, v.private, 10)).rejects.toMatchObject({ status: 404 });
     await addFavorite(admin, v.private);
+    // Anonymous: public only with guest access; unlisted by link always (their plays are not counted).
     await expect(recordView(null, v.publicReady, 10)).rejects.toMatchObject({ status: 404 });
+    expect(await recordView(null, v.unlisted, 10)).toMatchObject({ counted: false, reason: "anonymous" });
   });
 });
 
@@ -354,5 +358,20 @@ describe("continue watching and history", () => {
     expect((await listHistory(erin)).items).toEqual([]);
     // Someone else's history is untouched.
     expect(ids((await listHistory(alice)).items)).toContain(half);
+  });
+});
+
+describe("posters", () => {
+  it("signs every published width into a srcset, and leaves videos without posters bare", async () => {
+    const tag = newTag();
+    const id = await createVideo(bob, { tags: [tag], outputs: { poster: [640, 320, 1280] } });
+    await createVideo(bob, { tags: [tag], createdAt: new Date(Date.now() - 1000) });
+    const [withPoster, without] = await all(alice, { tags: [tag] });
+    expect(without.poster).toBeNull();
+    const entries = withPoster.poster!.srcSet.split(", ");
+    expect(entries.map((e) => e.split(" ")[1])).toEqual(["320w", "640w", "1280w"]);
+    const m = /^\/media\/([^/]+)\/([^/]+)\/thumbs\/poster-640\.webp$/.exec(withPoster.poster!.src);
+    expect(m?.[2]).toBe(id);
+    expect(verifyToken(m![1], id)).toBe("ok");
   });
 });

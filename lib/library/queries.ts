@@ -3,8 +3,9 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { listedTo, viewableBy } from "./access";
-import { progressFraction, timeLeftLabel, type CatalogSort } from "./format";
+import { progressFraction, timeLeftLabel, type CatalogSort, type PosterImage } from "./format";
 import { highlight, snippet, type Segment } from "./highlight";
+import { posterImage } from "./posters";
 import {
   CONTINUE_WATCHING_DAYS,
   decodeCursor,
@@ -31,8 +32,8 @@ export type LibraryVideo = {
   viewCount: number;
   rating: { average: number | null; count: number };
   createdAt: string;
-  /** Widths of the published poster images (thumbs/poster-<w>.webp); empty until the poster job ran. */
-  posterWidths: number[];
+  /** Signed poster URLs; null until the poster job ran. */
+  poster: PosterImage | null;
   me: {
     favorite: boolean;
     rating: number | null;
@@ -124,7 +125,7 @@ function toVideo(row: VideoRow, viewer: Viewer | null): LibraryVideo {
     viewCount: row.view_count,
     rating: { average: row.rating_count ? row.rating_sum / row.rating_count : null, count: row.rating_count },
     createdAt: isoTime(row.created_at),
-    posterWidths: posterWidths(row.poster),
+    poster: posterImage(row.id, posterWidths(row.poster)),
     me: {
       canEdit: mayEdit(viewer, { ownerId: row.owner_id }),
       favorite: row.favorite,
@@ -513,19 +514,4 @@ export async function getEditableVideo(viewer: Viewer, videoId: string): Promise
   const row = rows[0];
   if (!row || !mayEdit(viewer, { ownerId: row.owner_id })) return null;
   return { id: row.id, title: row.title, description: row.description, tags: row.tags, visibility: row.visibility, status: row.status };
-}
-
-/* ------------------------------------------------------------------------------------------------ */
-/* Guest access (admin setting)                                                                     */
-/* ------------------------------------------------------------------------------------------------ */
-
-export async function isGuestAccessOn(): Promise<boolean> {
-  const rows = await db.execute<{ on: boolean }>(sql`select coalesce((select value = 'true'::jsonb from settings where key = 'guestAccess'), false) as on`);
-  return rows[0]?.on ?? false;
-}
-
-export async function setGuestAccess(on: boolean): Promise<void> {
-  await db.execute(sql`
-    insert into settings (key, value) values ('guestAccess', ${JSON.stringify(on)}::jsonb)
-    on conflict (key) do update set value = excluded.value, updated_at = now()`);
 }

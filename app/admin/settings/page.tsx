@@ -1,21 +1,20 @@
 import type { Metadata } from "next";
 import { revalidatePath } from "next/cache";
 import { requireAdmin } from "@/lib/auth/session";
-import { invalidateTagCache, isGuestAccessOn, setGuestAccess } from "@/lib/library/queries";
+import { getSetting, setSetting } from "@/lib/settings";
 
 export const metadata: Metadata = { title: "Settings" };
 
 async function updateGuestAccess(formData: FormData) {
   "use server";
   await requireAdmin();
-  await setGuestAccess(formData.get("guestAccess") === "on");
-  invalidateTagCache();
+  await setSetting("guestAccess", formData.get("guestAccess") === "on");
   revalidatePath("/admin/settings");
 }
 
 export default async function AdminSettingsPage() {
   await requireAdmin();
-  const guestAccess = await isGuestAccessOn();
+  const guestAccess = await getSetting("guestAccess");
   return (
     <main className="mx-auto flex w-full max-w-2xl flex-col gap-6 px-4 py-6">
       <h1 className="text-2xl font-semibold">Settings</h1>
