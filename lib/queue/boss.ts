@@ -10,7 +10,7 @@ const log = childLogger("queue");
  * and for expired jobs. With the per-queue heartbeat of the job files (`heartbeatSeconds`), a job
  * whose worker died is failed and retried within heartbeatSeconds + this interval.
  */
-export const SUPERVISE_INTERVAL_SECONDS = 10;
+export const SUPERVISE_INTERVAL_SECONDS = 5;
 
 type Role = "producer" | "worker";
 

@@ -14,6 +14,8 @@ export const jobSchemas = {
   "hls-ladder": videoJob,
   storyboard: videoJob,
   captions: videoJob,
+  /** Where pg-boss moves a pipeline job that died on its last attempt (its worker crashed or it expired). */
+  "pipeline-dead-letter": videoJob,
 } as const;
 
 export type JobName = keyof typeof jobSchemas;
@@ -22,7 +24,7 @@ export type JobData<N extends JobName> = z.infer<(typeof jobSchemas)[N]>;
 export const jobNames = Object.keys(jobSchemas) as JobName[];
 
 /** The jobs that work on one video, in pipeline order; cancel and delete sweep all of them. */
-export const videoJobNames: JobName[] = ["probe", "faststart", "poster", "hls-ladder", "storyboard", "captions"];
+export const videoJobNames: JobName[] = ["probe", "faststart", "poster", "hls-ladder", "storyboard", "captions", "pipeline-dead-letter"];
 
 export function isJobName(name: string): name is JobName {
   return Object.hasOwn(jobSchemas, name);

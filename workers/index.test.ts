@@ -1,0 +1,59 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { workerHeartbeats } from "@/lib/db/schema";
+import { checkHealth } from "@/lib/system/health";
+import { isolatedDatabase } from "@/test/isolated-database";
+
+let database: Awaited<ReturnType<typeof isolatedDatabase>>;
+beforeAll(async () => {
+  database = await isolatedDatabase();
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+/** Starts workers/index.ts as the launcher does (IPC channel, own environment) and waits for "ready". */
+async function startWorker(extraEnv: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("workers/index.ts")], {
+    env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: "info", ...extraEnv },
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.on("message", (m: { type?: string }) => m?.type === "ready" && resolve());
+    void exited.then((code) => reject(new Error(`worker exited with ${code}: ${output}`)));
+  });
+  return { child, exited, output: () => output };
+}
+
+describe("worker process", () => {
+  it("heartbeats with its ffmpeg, and removes its row when stopped", async () => {
+    const worker = await startWorker();
+    const rows = await database.db.select().from(workerHeartbeats);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ pid: worker.child.pid, capabilities: { problems: [] } });
+    expect((await checkHealth({ db: database.db })).body).toMatchObject({ worker: "ok", ffmpeg: rows[0].ffmpegVersion });
+
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
+    expect(await database.db.select().from(workerHeartbeats)).toEqual([]);
+    expect((await checkHealth({ db: database.db })).body.worker).toBe("down");
+  });
+
+  it("runs without a usable ffmpeg, says why, and the health endpoint shows it missing", async () => {
+    const worker = await startWorker({ FFMPEG_PATH: "/nonexistent/ffmpeg" });
+    const [row] = await database.db.select().from(workerHeartbeats);
+    expect(row.ffmpegVersion).toBeNull();
+    expect(row.capabilities.problems).toContain("ffmpeg (FFMPEG_PATH=/nonexistent/ffmpeg) was not found.");
+    expect(worker.output()).toContain("ffmpeg is not usable, videos will not be processed: ffmpeg (FFMPEG_PATH=/nonexistent/ffmpeg) was not found.");
+    expect((await checkHealth({ db: database.db })).body).toMatchObject({ worker: "ok", ffmpeg: "missing" });
+
+    // The launcher vanishing (kill -9) closes the IPC channel: the worker stops by itself.
+    worker.child.disconnect();
+    expect(await worker.exited).toBe(0);
+    expect(await database.db.select().from(workerHeartbeats)).toEqual([]);
+  });
+});
