@@ -1,17 +1,13 @@
-import { randomBytes } from "node:crypto";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
-import { newApiToken } from "@/lib/auth/tokens";
-import { apiTokens, users, videos, watchProgress, type NewVideo } from "@/lib/db/schema";
+import { videos, watchProgress, type NewVideo } from "@/lib/db/schema";
+import { asViewer, createTestUser } from "./factories";
 
 /** Rows for library tests (vitest and Playwright seeding): real inserts, no media files needed. */
 
-export async function createUser(role: "admin" | "member" = "member", name = `${role}-${randomBytes(3).toString("hex")}`): Promise<Viewer> {
-  const [user] = await db
-    .insert(users)
-    .values({ email: `${name}@example.test`, name, role })
-    .returning();
-  return { id: user.id, email: user.email, name: user.name, role: user.role, canUpload: user.canUpload, via: "session" };
+/** A user without a password (no hashing: tests create many). */
+export async function createViewer(role: "admin" | "member" = "member"): Promise<Viewer> {
+  return asViewer(await createTestUser({ role, password: null }));
 }
 
 export async function createVideo(owner: Viewer | null, values: Partial<NewVideo> = {}): Promise<string> {
@@ -48,11 +44,4 @@ export async function setProgress(
     .insert(watchProgress)
     .values(row)
     .onConflictDoUpdate({ target: [watchProgress.userId, watchProgress.videoId], set: row });
-}
-
-/** An API token for the user, for `Authorization: Bearer` requests. */
-export async function createApiToken(viewer: Viewer): Promise<string> {
-  const { token, tokenHash, prefix } = newApiToken();
-  await db.insert(apiTokens).values({ userId: viewer.id, name: "test", tokenHash, prefix });
-  return token;
 }

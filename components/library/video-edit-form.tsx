@@ -30,7 +30,7 @@ export function VideoEditForm({ video }: { video: EditableVideo }) {
       body: JSON.stringify({
         title: title.trim(),
         description,
-        tags: [...new Set(tags.split(",").map((t) => t.trim()).filter(Boolean))],
+        tags: [...new Set(tags.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean))],
         visibility,
       }),
     });
@@ -52,11 +52,11 @@ export function VideoEditForm({ video }: { video: EditableVideo }) {
     <form onSubmit={save} className="flex flex-col gap-4">
       <label className="flex flex-col gap-1 text-sm">
         Title
-        <input className={field} value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={200} name="title" />
+        <input className={field} value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={300} name="title" />
       </label>
       <label className="flex flex-col gap-1 text-sm">
         Description
-        <textarea className={`${field} min-h-32`} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={5000} name="description" />
+        <textarea className={`${field} min-h-32`} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={10000} name="description" />
       </label>
       <label className="flex flex-col gap-1 text-sm">
         Tags <span className="text-xs text-muted">separated by commas</span>

@@ -5,7 +5,7 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { closeDb, db } from "@/lib/db/client";
 import { verifyToken } from "@/lib/media/signing";
 import { setSetting } from "@/lib/settings";
-import { createUser, createVideo, setProgress } from "@/test/library-data";
+import { createVideo, createViewer, setProgress } from "@/test/library-data";
 import {
   addFavorite,
   clearHistory,
@@ -51,9 +51,9 @@ let alice: Viewer;
 let bob: Viewer;
 
 beforeAll(async () => {
-  admin = await createUser("admin");
-  alice = await createUser("member");
-  bob = await createUser("member");
+  admin = await createViewer("admin");
+  alice = await createViewer("member");
+  bob = await createViewer("member");
 });
 
 afterAll(async () => {
@@ -257,7 +257,7 @@ describe("favourites", () => {
   it("adds, lists (own only, newest first), and removes", async () => {
     const a = await createVideo(bob, { title: "Fav A" });
     const b = await createVideo(bob, { title: "Fav B" });
-    const carol = await createUser();
+    const carol = await createViewer();
     await addFavorite(carol, a);
     await addFavorite(carol, b);
     await addFavorite(carol, b);
@@ -266,7 +266,7 @@ describe("favourites", () => {
     expect([...ids(page1.items), ...ids(page2.items)]).toEqual([b, a]);
     expect(page2.nextCursor).toBeNull();
     expect(page1.items[0].me.favorite).toBe(true);
-    expect((await listFavorites(await createUser())).items).toEqual([]);
+    expect((await listFavorites(await createViewer())).items).toEqual([]);
     await removeFavorite(carol, b);
     expect(ids((await listFavorites(carol)).items)).toEqual([a]);
   });
@@ -276,7 +276,7 @@ describe("ratings", () => {
   it("keeps the average and count in step, one rating per user, re-rating replaces", async () => {
     const tag = newTag();
     const id = await createVideo(bob, { tags: [tag] });
-    const dave = await createUser();
+    const dave = await createViewer();
     expect(await rateVideo(alice, id, 5)).toEqual({ value: 5, average: 5, count: 1 });
     expect(await rateVideo(dave, id, 2)).toEqual({ value: 2, average: 3.5, count: 2 });
     expect(await rateVideo(alice, id, 3)).toEqual({ value: 3, average: 2.5, count: 2 });
@@ -294,7 +294,7 @@ describe("ratings", () => {
 
   it("counts concurrent first ratings of one video correctly", async () => {
     const id = await createVideo(bob);
-    const raters = await Promise.all(Array.from({ length: 6 }, () => createUser()));
+    const raters = await Promise.all(Array.from({ length: 6 }, () => createViewer()));
     await Promise.all(raters.map((r, i) => rateVideo(r, id, (i % 5) + 1)));
     await Promise.all(raters.map((r) => rateVideo(r, id, 4)));
     const [row] = await db.execute<{ rating_sum: number; rating_count: number }>(
@@ -327,7 +327,7 @@ describe("views", () => {
 
 describe("continue watching and history", () => {
   it("shows unfinished, recent videos, most recent first, with progress and time left", async () => {
-    const erin = await createUser();
+    const erin = await createViewer();
     const half = await createVideo(bob, { title: "Half", duration: 1440 });
     const older = await createVideo(bob, { title: "Older", duration: 600 });
     const finished = await createVideo(bob, { title: "Finished" });

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
+import { canManage } from "@/lib/videos/access";
 import { AppError } from "@/lib/errors";
 import { listedTo, viewableBy } from "./access";
 import { progressFraction, timeLeftLabel, type CatalogSort, type PosterImage } from "./format";
@@ -11,7 +12,6 @@ import {
   decodeCursor,
   effectiveSort,
   encodeCursor,
-  mayEdit,
   prefixTsquery,
   searchTokens,
   VIEW_MIN_SECONDS,
@@ -127,7 +127,7 @@ function toVideo(row: VideoRow, viewer: Viewer | null): LibraryVideo {
     createdAt: isoTime(row.created_at),
     poster: posterImage(row.id, posterWidths(row.poster)),
     me: {
-      canEdit: mayEdit(viewer, { ownerId: row.owner_id }),
+      canEdit: canManage(viewer, { ownerId: row.owner_id }),
       favorite: row.favorite,
       rating: row.my_rating,
       progress:
@@ -512,6 +512,6 @@ export async function getEditableVideo(viewer: Viewer, videoId: string): Promise
     select videos.id, videos.title, videos.description, videos.tags, videos.visibility, videos.status, videos.owner_id
     from videos where videos.id = ${videoId}`);
   const row = rows[0];
-  if (!row || !mayEdit(viewer, { ownerId: row.owner_id })) return null;
+  if (!row || !canManage(viewer, { ownerId: row.owner_id })) return null;
   return { id: row.id, title: row.title, description: row.description, tags: row.tags, visibility: row.visibility, status: row.status };
 }

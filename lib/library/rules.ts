@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { Viewer } from "@/lib/auth/viewer";
 import { AppError } from "@/lib/errors";
 import { SORTS, type CatalogSort } from "./format";
 
@@ -14,8 +13,8 @@ export const PAGE_LIMIT_MAX = 60;
 export const TAGS_MAX = 10;
 export const QUERY_MAX = 200;
 
-/** A tag as people type it: trimmed; tags are matched exactly as stored. */
-export const tagSchema = z.string().trim().min(1).max(64);
+/** A tag as people type it: trimmed and lower-cased, as lib/videos stores tags. */
+export const tagSchema = z.string().trim().toLowerCase().min(1).max(50);
 
 /**
  * Words of a search query: runs of letters and digits, lower-cased. Everything else is dropped, so what
@@ -56,11 +55,6 @@ export function decodeCursor(raw: string, sort: CatalogSort): Cursor {
     });
   }
   return result.data;
-}
-
-/** Owners and admins may edit or delete a video. */
-export function mayEdit(viewer: Viewer | null, video: { ownerId: string | null }): boolean {
-  return viewer !== null && (viewer.role === "admin" || video.ownerId === viewer.id);
 }
 
 export const VIEW_MIN_SECONDS = 5;

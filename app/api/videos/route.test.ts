@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Viewer } from "@/lib/auth/viewer";
 import { closeDb } from "@/lib/db/client";
-import { createApiToken, createUser, createVideo, setProgress } from "@/test/library-data";
+import { createApiToken } from "@/lib/auth/api-tokens";
+import { createVideo, createViewer, setProgress } from "@/test/library-data";
 import { GET as listVideos } from "./route";
 import { PUT as putFavorite, DELETE as deleteFavorite } from "./[id]/favorite/route";
 import { PUT as putRating } from "./[id]/rating/route";
@@ -35,9 +36,9 @@ const call = (
   );
 
 beforeAll(async () => {
-  member = await createUser();
-  token = await createApiToken(member);
-  const owner = await createUser();
+  member = await createViewer();
+  token = (await createApiToken(member.id, "test")).token;
+  const owner = await createViewer();
   videoId = await createVideo(owner, { title: "Ocean waves at night", tags: [tag], duration: 1200 });
   await createVideo(owner, { title: "Forest walk", tags: [tag] });
   privateId = await createVideo(owner, { title: "Ocean secret", tags: [tag], visibility: "private" });
@@ -74,7 +75,7 @@ describe("GET /api/videos", () => {
     token = "reel_" + "x".repeat(43);
     const res = await call(getHistory, "/api/history");
     expect(res.status).toBe(401);
-    token = await createApiToken(member);
+    token = (await createApiToken(member.id, "test")).token;
   });
 });
 
