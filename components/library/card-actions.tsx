@@ -55,7 +55,7 @@ export function CardActions({ videoId, favorite, rating, title }: { videoId: str
         aria-pressed={fav}
         aria-label={fav ? `Remove ${title} from favourites` : `Add ${title} to favourites`}
         data-testid="favorite-button"
-        className={`rounded p-1.5 text-lg leading-none hover:bg-white/10 ${fav ? "text-accent" : "text-muted"}`}
+        className={`rounded px-1.5 py-1 text-base leading-none hover:bg-white/10 ${fav ? "text-accent" : "text-muted"}`}
       >
         {fav ? "♥" : "♡"}
       </button>
@@ -65,7 +65,7 @@ export function CardActions({ videoId, favorite, rating, title }: { videoId: str
         aria-expanded={open}
         aria-label={mine ? `Your rating: ${mine} of 5. Change it` : `Rate ${title}`}
         data-testid="rating-button"
-        className={`rounded p-1.5 text-sm leading-none tabular-nums hover:bg-white/10 ${mine ? "text-amber-400" : "text-muted"}`}
+        className={`rounded px-1.5 py-1 text-sm leading-none tabular-nums hover:bg-white/10 ${mine ? "text-amber-400" : "text-muted"}`}
       >
         ★{mine ?? ""}
       </button>

@@ -32,7 +32,7 @@ export function VideoCard({
   const status = STATUS_LABEL[video.status];
   const duration = formatDuration(video.duration);
   return (
-    <article className="group relative flex min-w-0 flex-col gap-2" data-testid="video-card" data-video-id={video.id}>
+    <article className="group relative flex min-w-0 flex-col gap-1.5" data-testid="video-card" data-video-id={video.id}>
       <Link
         href={`/watch/${video.id}`}
         className="relative block aspect-video overflow-hidden rounded-md bg-panel ring-accent outline-none focus-visible:ring-2"
@@ -54,14 +54,14 @@ export function VideoCard({
           </span>
         )}
       </Link>
-      <div className="flex min-w-0 items-start gap-2">
-        <div className="min-w-0 flex-1">
-          <h3 className="line-clamp-2 text-sm leading-snug font-medium" title={video.title}>
-            <Link href={`/watch/${video.id}`} className="hover:underline">
-              <Highlighted segments={video.highlight?.title} fallback={video.title} />
-            </Link>
-          </h3>
-          <p className="mt-0.5 truncate text-xs text-muted">
+      <div className="min-w-0">
+        <h3 className="line-clamp-2 text-sm leading-snug font-medium" title={video.title}>
+          <Link href={`/watch/${video.id}`} className="hover:underline">
+            <Highlighted segments={video.highlight?.title} fallback={video.title} />
+          </Link>
+        </h3>
+        <div className="flex min-w-0 items-center gap-1">
+          <p className="min-w-0 flex-1 truncate text-xs text-muted">
             {showProgress && progress.timeLeft ? (
               <span className="text-neutral-200" data-testid="time-left">
                 {progress.timeLeft}
@@ -80,21 +80,21 @@ export function VideoCard({
               </>
             )}
           </p>
-          {variant === "grid" && video.highlight?.description && (
-            <p className="mt-1 line-clamp-2 text-xs text-muted">
-              <Highlighted segments={video.highlight.description} fallback="" />
-            </p>
+          {signedIn && <CardActions videoId={video.id} favorite={video.me.favorite} rating={video.me.rating} title={video.title} />}
+          {video.me.canEdit && (
+            <Link
+              href={`/videos/${video.id}/edit`}
+              aria-label={`Edit ${video.title}`}
+              className="shrink-0 rounded px-1.5 py-1 text-sm leading-none text-muted hover:bg-white/10 hover:text-white"
+            >
+              ✎
+            </Link>
           )}
         </div>
-        {signedIn && <CardActions videoId={video.id} favorite={video.me.favorite} rating={video.me.rating} title={video.title} />}
-        {video.me.canEdit && (
-          <Link
-            href={`/videos/${video.id}/edit`}
-            aria-label={`Edit ${video.title}`}
-            className="shrink-0 rounded p-1.5 text-sm leading-none text-muted hover:bg-white/10 hover:text-white"
-          >
-            ✎
-          </Link>
+        {variant === "grid" && video.highlight?.description && (
+          <p className="line-clamp-2 text-xs text-muted">
+            <Highlighted segments={video.highlight.description} fallback="" />
+          </p>
         )}
       </div>
     </article>

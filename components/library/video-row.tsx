@@ -15,7 +15,7 @@ export function VideoRow({ title, videos, href, signedIn, testId }: { title: str
           </Link>
         )}
       </div>
-      <ul className="flex snap-x gap-3 overflow-x-auto scroll-smooth px-4 pb-2 [scrollbar-width:thin] sm:px-6">
+      <ul className="flex snap-x scroll-px-4 gap-3 overflow-x-auto scroll-smooth px-4 pb-2 [scrollbar-width:thin] sm:scroll-px-6 sm:px-6">
         {videos.map((video, i) => (
           <li key={video.id} className="w-[44vw] shrink-0 snap-start sm:w-[30vw] md:w-[23vw] lg:w-[18vw] 2xl:w-[14vw]">
             <VideoCard video={video} signedIn={signedIn} eager={i < 4} variant="row" sizes="(max-width: 640px) 44vw, (max-width: 1024px) 30vw, 18vw" />

@@ -1,5 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
+import { AppError } from "@/lib/errors";
+import { getSetting } from "@/lib/settings";
 import { visibleTo } from "@/lib/videos/access";
 
 /**
@@ -27,4 +29,9 @@ export function listedTo(viewer: Viewer | null): SQL {
  */
 export function viewableBy(viewer: Viewer | null): SQL {
   return sql`(${visibleTo(viewer)} or videos.visibility = 'unlisted')`;
+}
+
+/** Anonymous callers may browse only while guest access is on; otherwise they are asked to sign in. */
+export async function ensureMayBrowse(viewer: Viewer | null): Promise<void> {
+  if (!viewer && !(await getSetting("guestAccess"))) throw new AppError("unauthorized", "Sign in to continue");
 }

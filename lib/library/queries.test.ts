@@ -24,6 +24,7 @@ import {
   type CatalogQuery,
   type LibraryVideo,
 } from "./queries";
+import { ensureMayBrowse } from "./access";
 import type { CatalogSort } from "./format";
 
 /**
@@ -213,9 +214,12 @@ describe("visibility", () => {
 
     await setSetting("guestAccess", false);
     expect(await listed(null)).toEqual(new Set());
+    await expect(ensureMayBrowse(null)).rejects.toMatchObject({ status: 401 });
+    await ensureMayBrowse(bob);
     expect(await randomVideoId(null, { tags: [tag] })).toBeNull();
     await setSetting("guestAccess", true);
     expect(await listed(null)).toEqual(new Set(everyone));
+    await ensureMayBrowse(null);
     await setSetting("guestAccess", false);
 
     expect(await listed(bob)).toEqual(new Set(everyone));

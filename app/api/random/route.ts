@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { route } from "@/lib/http/route";
+import { ensureMayBrowse } from "@/lib/library/access";
 import { randomVideoId } from "@/lib/library/queries";
 import { catalogQuerySchema } from "@/lib/library/rules";
 
@@ -10,6 +11,7 @@ const query = catalogQuerySchema.pick({ q: true, tags: true }).extend({
 });
 
 export const GET = route({ access: "public", query }, async ({ viewer, query }) => {
+  await ensureMayBrowse(viewer);
   const id = await randomVideoId(viewer, query);
   if (query.go === "1") {
     const target = id ? `/watch/${id}` : "/videos?surprise=empty";
