@@ -5,7 +5,8 @@
  *      fresh database on that server);
  *   3. the production build, if it is missing or stale;
  *   4. a full Reel (launcher, web, worker) on a free port, with a fresh database and data folder;
- *   5. Playwright against it, with REEL_E2E_BASE_URL, DATABASE_URL and REEL_DATA_DIR exported;
+ *   5. Playwright against it, with REEL_E2E_BASE_URL, DATABASE_URL, REEL_DATA_DIR, AUTH_SECRET and
+ *      REEL_MEDIA_KEYS of that instance exported;
  * then everything it started is stopped and dropped. The last line sums both runners:
  * `N passed, N failed`. `--unit` runs only vitest, `--e2e` only Playwright; other arguments go
  * to the runner (`npm test -- --unit lib/db`).
@@ -20,6 +21,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded";
 import { createDatabase, dropDatabase } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
+import { resolveAppSecrets } from "@/lib/secrets";
 import { buildStatus, runBuild } from "./lib/build";
 import { createOutput } from "./lib/output";
 import { freePort } from "./lib/ports";
@@ -129,6 +131,9 @@ async function runE2e(server: string): Promise<Counts> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const logFile = path.join(tmp, "reel.log");
 
+  // Generated the way the launcher does, in the instance's data folder (where it finds and reuses
+  // them); specs that forge a session or sign a media URL get them too.
+  const secrets = await resolveAppSecrets(path.join(dataDir, "keys"), {});
   const instanceEnv: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -138,8 +143,11 @@ async function runE2e(server: string): Promise<Counts> {
     HOST: "127.0.0.1",
     REEL_WORKERS: "1",
     LOG_LEVEL: "info",
+    // Specs give each simulated client its own X-Forwarded-For address, so the sign-in rate limit
+    // one spec provokes does not lock every other spec out of 127.0.0.1.
+    REEL_TRUST_PROXY: "1",
   };
-  // The first-run specs need an instance without users and with generated secrets.
+  // The first-run specs need an instance without users.
   for (const key of ["REEL_ADMIN_EMAIL", "REEL_ADMIN_PASSWORD", "AUTH_SECRET", "REEL_MEDIA_KEYS", "TEST_DATABASE_SERVER"]) delete instanceEnv[key];
 
   const output = createWriteStream(logFile);
@@ -159,7 +167,7 @@ async function runE2e(server: string): Promise<Counts> {
     const code = await run(
       process.execPath,
       [path.join(root, "node_modules", "@playwright", "test", "cli.js"), "test", "--reporter=list,json", "--pass-with-no-tests", ...(only === "e2e" ? runnerArgs : [])],
-      { ...process.env, REEL_E2E_BASE_URL: baseUrl, DATABASE_URL: databaseUrl, REEL_DATA_DIR: dataDir, PLAYWRIGHT_JSON_OUTPUT_NAME: report },
+      { ...process.env, ...secrets, REEL_E2E_BASE_URL: baseUrl, DATABASE_URL: databaseUrl, REEL_DATA_DIR: dataDir, PLAYWRIGHT_JSON_OUTPUT_NAME: report },
     );
     const json = await fs.readFile(report, "utf8").then(JSON.parse, () => null);
     const stats = json?.stats ?? {};

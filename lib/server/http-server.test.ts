@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
@@ -64,6 +64,33 @@ describe("web server", () => {
     expect(broken.status).toBe(500);
     expect(await broken.text()).toBe("Internal Server Error");
     expect(await (await fetch(`${base}/ok`)).text()).toBe("next GET /ok");
+  });
+
+  it("treats a client that goes away mid-request as routine, not as a server error", async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const captured = pino({ level: "debug" }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    let failed!: () => void;
+    const handlerFailed = new Promise<void>((resolve) => (failed = resolve));
+    server = createWebServer({
+      fastPaths: [],
+      fallback: async (req) => {
+        try {
+          for await (const chunk of req) void chunk;
+        } finally {
+          failed();
+        }
+      },
+      log: captured,
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const socket = net.connect((server.address() as AddressInfo).port, "127.0.0.1");
+    socket.write("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\npartial");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    await handlerFailed;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+    expect(lines.map((l) => l.msg)).toContain("client went away");
   });
 
   it("keeps connections alive between requests", async () => {

@@ -17,6 +17,11 @@ export function createWebServer(options: { fastPaths: readonly FastPath[]; fallb
     try {
       await (fast ? fast.handle(req, res) : fallback(req, res));
     } catch (error) {
+      // A client that goes away mid-request (closed tab, aborted fetch) is routine, not a server error.
+      if (req.destroyed && (error as Error)?.message === "aborted") {
+        log.debug({ url: req.url }, "client went away");
+        return;
+      }
       log.error({ err: error, url: req.url, prefix: fast?.prefix }, "request failed");
       if (!res.headersSent) {
         res.writeHead(500, { "content-type": "text/plain" }).end("Internal Server Error");
