@@ -36,11 +36,12 @@ export async function launch({ dev }: { dev: boolean }) {
       process.exit(exitCode);
     })());
 
-  let signals = 0;
+  let firstSignalAt = 0;
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.on(signal, () => {
-      // A second Ctrl-C while stopping: the children get 15 s anyway, Postgres is always stopped cleanly.
-      if (++signals > 1) log.warn("already stopping; waiting for the children to finish");
+      // npm forwards the terminal's Ctrl-C, so one press arrives twice: only a later one is news.
+      if (firstSignalAt && Date.now() - firstSignalAt > 1000) log.warn("already stopping; waiting for the children to finish");
+      firstSignalAt ||= Date.now();
       void shutdown(signal, 0);
     });
   }
