@@ -102,7 +102,7 @@ export async function freePort(from: number, to: number): Promise<number> {
   throw new Error(`no free port in ${from}-${to}`);
 }
 
-export type NginxProcess = { port: number; stop(): Promise<void> };
+export type NginxProcess = { port: number; pid: number; stop(): Promise<void> };
 
 /**
  * Runs nginx in the foreground (`daemon off`) with its pid, logs and temp folders in `dir`,
@@ -152,6 +152,7 @@ ${httpBlock}
   }
   return {
     port,
+    pid: child.pid!,
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;
