@@ -40,6 +40,15 @@ const schema = z.object({
   HOST: z.string().min(1).default("0.0.0.0"),
   /** Public base URL, used in links shown to people (invites). Derived from the request when unset. */
   REEL_PUBLIC_URL: z.string().url().optional(),
+  /**
+   * How many reverse proxies in front of Reel append to X-Forwarded-For (true = 1). With 0, the header is
+   * ignored and the client address comes from the socket: anyone can write that header.
+   */
+  REEL_TRUST_PROXY: z
+    .string()
+    .regex(/^(\d|true|false|yes|no|on|off)$/i, "expected a number of proxies (0-9) or true/false")
+    .transform((v) => (/^\d$/.test(v) ? Number(v) : ["true", "yes", "on"].includes(v.toLowerCase()) ? 1 : 0))
+    .default(0),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 
   DATABASE_URL: postgresUrl.optional(),

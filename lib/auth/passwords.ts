@@ -3,8 +3,6 @@ import { hash, verify } from "@node-rs/argon2";
 // OWASP's argon2id baseline (19 MiB, 2 passes): ~20 ms here, cheap for users, costly for guessers.
 const options = { algorithm: 2 /* Argon2id: the enum is ambient const, unusable under isolatedModules */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-export const MIN_PASSWORD_LENGTH = 10;
-
 export function hashPassword(password: string) {
   return hash(password, options);
 }

@@ -1,12 +1,13 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
-import { apiTokens, users } from "@/lib/db/schema";
+import { apiTokens, loginFailures, users } from "@/lib/db/schema";
+import type { Viewer } from "./viewer";
 
 export async function findUserByEmail(email: string) {
   const [user] = await db
     .select()
     .from(users)
-    .where(sql`lower(${users.email}) = lower(${email})`)
+    .where(sql`lower(${users.email}) = lower(${email.trim()})`)
     .limit(1);
   return user ?? null;
 }
@@ -20,13 +21,25 @@ export async function findActiveUserById(id: string) {
   return user ?? null;
 }
 
-/** Resolves a token hash to its (enabled) user and stamps last use, in one round trip. */
-export async function useApiToken(tokenHash: string) {
+export async function markLoggedIn(userId: string) {
+  await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, userId));
+}
+
+// ---- API tokens ----------------------------------------------------------------------------------
+
+/**
+ * Resolves a token hash to its (enabled) user in one round trip. Last use is stamped at most once a
+ * minute, so a busy script does not turn every API call into a row update.
+ */
+export async function authenticateApiToken(tokenHash: string): Promise<Omit<Viewer, "via"> | null> {
   const rows = await db.execute<{ id: string; email: string; name: string; role: "admin" | "member"; can_upload: boolean }>(sql`
     with t as (
-      update ${apiTokens} set last_used_at = now()
+      select id, user_id, last_used_at from ${apiTokens}
       where token_hash = ${tokenHash} and revoked_at is null
-      returning user_id
+    ), stamp as (
+      update ${apiTokens} set last_used_at = now()
+      from t
+      where ${apiTokens.id} = t.id and (t.last_used_at is null or t.last_used_at < now() - interval '1 minute')
     )
     select u.id, u.email, u.name, u.role, u.can_upload
     from t join ${users} u on u.id = t.user_id
@@ -35,6 +48,71 @@ export async function useApiToken(tokenHash: string) {
   return row ? { id: row.id, email: row.email, name: row.name, role: row.role, canUpload: row.can_upload } : null;
 }
 
-export async function markLoggedIn(userId: string) {
-  await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, userId));
+const tokenColumns = {
+  id: apiTokens.id,
+  name: apiTokens.name,
+  prefix: apiTokens.prefix,
+  createdAt: apiTokens.createdAt,
+  lastUsedAt: apiTokens.lastUsedAt,
+};
+export type ApiTokenSummary = { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null };
+
+export async function insertApiToken(row: { userId: string; name: string; tokenHash: string; prefix: string }): Promise<ApiTokenSummary> {
+  const [token] = await db.insert(apiTokens).values(row).returning(tokenColumns);
+  return token;
+}
+
+export async function listApiTokens(userId: string): Promise<ApiTokenSummary[]> {
+  return db
+    .select(tokenColumns)
+    .from(apiTokens)
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .orderBy(desc(apiTokens.createdAt));
+}
+
+/** Revokes one of the user's own tokens; false when there is no such live token. */
+export async function revokeApiToken(userId: string, tokenId: string): Promise<boolean> {
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.length > 0;
+}
+
+// ---- Failed sign-ins -----------------------------------------------------------------------------
+
+/**
+ * Counts each key's failures inside the window and, when every key is under `limit`, writes one row per
+ * key for the attempt about to run. Per-key advisory locks (taken in a fixed order) make count-then-insert
+ * atomic across processes, so concurrent attempts cannot all slip under the limit.
+ */
+export async function reserveLoginAttempt(
+  keys: string[],
+  windowSeconds: number,
+  limit: number,
+): Promise<{ ids: string[]; retryAfterSeconds?: never } | { ids?: never; retryAfterSeconds: number }> {
+  await db.delete(loginFailures).where(sql`${loginFailures.createdAt} < now() - make_interval(secs => ${windowSeconds})`);
+  return db.transaction(async (tx) => {
+    for (const key of [...keys].sort()) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${"reel.login:" + key}, 0))`);
+    const rows = await tx.execute<{ failures: number; retry_after: number | null }>(sql`
+      select count(*)::int as failures,
+        ceil(extract(epoch from (
+          (array_agg(created_at order by created_at desc))[${limit}] + make_interval(secs => ${windowSeconds}) - now()
+        )))::int as retry_after
+      from ${loginFailures}
+      where key = any(${sql.param(keys)}::text[]) and created_at > now() - make_interval(secs => ${windowSeconds})
+      group by key`);
+    const over = rows.filter((r) => r.failures >= limit);
+    if (over.length > 0) return { retryAfterSeconds: Math.max(1, ...over.map((r) => r.retry_after ?? windowSeconds)) };
+    const inserted = await tx
+      .insert(loginFailures)
+      .values(keys.map((key) => ({ key })))
+      .returning({ id: loginFailures.id });
+    return { ids: inserted.map((r) => r.id) };
+  });
+}
+
+export async function deleteLoginFailures(ids: string[]) {
+  if (ids.length > 0) await db.delete(loginFailures).where(inArray(loginFailures.id, ids));
 }

@@ -1,26 +1,70 @@
-import { headers } from "next/headers";
+import { decode } from "next-auth/jwt";
+import { headers as requestHeaders } from "next/headers";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { auth } from "./config";
-import { findActiveUserById, useApiToken } from "./queries";
+import { findActiveUserById, authenticateApiToken } from "./queries";
 import { bearerToken, hashToken } from "./tokens";
 import type { Viewer } from "./viewer";
 
+/** Auth.js's session cookie: the `__Secure-` variant over HTTPS, chunked as `.0`, `.1`… when large. */
+const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
+
 /**
- * Resolves the caller from an `Authorization: Bearer` API token or the session cookie.
- * The user row is read on every call, so a disabled account or a changed role takes effect at once.
+ * Resolves the caller from an `Authorization: Bearer` API token or the session cookie (pages and
+ * server actions pass nothing: the current request's headers are read). The user row is read on every
+ * call, so a disabled or deleted account, or a changed role, takes effect at once.
  */
 export async function getViewer(request?: Request): Promise<Viewer | null> {
-  const authorization = request ? request.headers.get("authorization") : (await headers()).get("authorization");
+  const headers = request ? request.headers : await requestHeaders();
+  const authorization = headers.get("authorization");
   const token = bearerToken(authorization);
   if (token) {
-    const user = await useApiToken(hashToken(token));
+    const user = await authenticateApiToken(hashToken(token));
     return user ? { ...user, via: "token" } : null;
   }
-  const session = await auth();
-  const id = session?.user?.id;
+  // A Bearer header that is not one of our tokens is a wrong credential, not an anonymous request.
+  // (Other schemes pass: a proxy's Basic auth in front of Reel must not sign people out.)
+  if (authorization && /^bearer\b/i.test(authorization)) return null;
+  const id = await sessionUserId(headers.get("cookie"));
   if (!id) return null;
   const user = await findActiveUserById(id);
   return user ? { id: user.id, email: user.email, name: user.name, role: user.role, canUpload: user.canUpload, via: "session" } : null;
+}
+
+/** Decodes the session JWT straight from the cookie header (the same decoding Auth.js does), without a request scope. */
+export async function sessionUserId(cookieHeader: string | null): Promise<string | null> {
+  if (!cookieHeader || !env.AUTH_SECRET) return null;
+  const cookies = parseCookies(cookieHeader);
+  for (const name of SESSION_COOKIES) {
+    const value = cookieValue(cookies, name);
+    if (!value) continue;
+    try {
+      const payload = await decode({ token: value, secret: env.AUTH_SECRET, salt: name });
+      return typeof payload?.sub === "string" ? payload.sub : null;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+function parseCookies(header: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (!map.has(name)) map.set(name, part.slice(eq + 1).trim());
+  }
+  return map;
+}
+
+function cookieValue(cookies: Map<string, string>, name: string): string | null {
+  const whole = cookies.get(name);
+  if (whole) return whole;
+  const chunks: string[] = [];
+  for (let i = 0; cookies.has(`${name}.${i}`); i++) chunks.push(cookies.get(`${name}.${i}`)!);
+  return chunks.length > 0 ? chunks.join("") : null;
 }
 
 export async function requireViewer(request?: Request): Promise<Viewer> {

@@ -1,3 +1,4 @@
+import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { getViewer } from "@/lib/auth/session";
 import { mayUpload, type Viewer } from "@/lib/auth/viewer";
@@ -25,6 +26,18 @@ export type Handler<A extends Access, P, Q, B> = (input: {
   body: Infer<B>;
 }) => Promise<Response | object | null | undefined> | Response | object | null | undefined;
 
+export type RouteOptions<A extends Access, P, Q, B> = {
+  access: A;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Largest JSON body accepted (default 1 MiB); bytes-heavy endpoints do not take JSON. */
+  maxBodyBytes?: number;
+};
+
+const DEFAULT_MAX_BODY = 1024 * 1024;
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 export function authorize(viewer: Viewer | null, access: Access): Viewer | null {
   if (access === "public") return viewer;
   if (!viewer) throw new AppError("unauthorized", "Sign in to continue");
@@ -34,42 +47,72 @@ export function authorize(viewer: Viewer | null, access: Access): Viewer | null 
 }
 
 /**
+ * A browser sends the session cookie with requests that other sites trigger; a state-changing request
+ * riding on the cookie must come from Reel's own pages. Browsers say where a request comes from
+ * (Sec-Fetch-Site, else Origin); clients that say nothing (scripts with a cookie jar) are not browsers.
+ */
+export function checkSameOrigin(request: Request, viewer: Viewer | null) {
+  if (viewer?.via !== "session" || SAFE_METHODS.has(request.method)) return;
+  const site = request.headers.get("sec-fetch-site");
+  if (site) {
+    if (site === "same-origin" || site === "none") return;
+    throw new AppError("forbidden", "Cross-site request refused");
+  }
+  const origin = request.headers.get("origin");
+  if (!origin) return;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  let originHost: string | null = null;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    // "null" or garbage: not our page.
+  }
+  if (originHost !== host) throw new AppError("forbidden", "Cross-site request refused");
+}
+
+/**
  * The one wrapper every route handler goes through: authorise, validate params/query/body with zod,
  * call the handler, and map errors (AppError → its status; zod → 400 naming the field; else 500).
- * A handler returns a Response, or a value that is sent as JSON (null/undefined → 204).
+ * A handler returns a Response, or a value that is sent as JSON (null/undefined → 204); JSON answers
+ * are never stored by caches, since they depend on who asked.
  */
 export function route<A extends Access, P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
-  options: { access: A; params?: P; query?: Q; body?: B },
+  options: RouteOptions<A, P, Q, B>,
   handler: Handler<A, P, Q, B>,
 ) {
   return async (request: Request, context?: RouteContext): Promise<Response> => {
     try {
-      const viewer = authorize(await getViewer(request), options.access) as ViewerFor<A>;
+      const found = await getViewer(request);
+      checkSameOrigin(request, found);
+      const viewer = authorize(found, options.access) as ViewerFor<A>;
       const params = options.params ? parse(options.params, (await context?.params) ?? {}, "path") : undefined;
       const query = options.query ? parse(options.query, searchParamsObject(new URL(request.url).searchParams), "query") : undefined;
-      const body = options.body ? parse(options.body, await readJson(request), "body") : undefined;
+      const body = options.body ? parse(options.body, await readJson(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY), "body") : undefined;
       const result = await handler({ request, viewer, params, query, body } as Parameters<typeof handler>[0]);
       if (result instanceof Response) return result;
-      if (result === null || result === undefined) return new Response(null, { status: 204 });
-      return Response.json(result);
+      if (result === null || result === undefined) return new Response(null, { status: 204, headers: { "cache-control": "private, no-store" } });
+      return Response.json(result, { headers: { "cache-control": "private, no-store" } });
     } catch (error) {
-      return errorResponse(error);
+      // Next's own control flow (redirect(), notFound()...) is not an error of ours.
+      unstable_rethrow(error);
+      return errorResponse(error, request);
     }
   };
 }
 
-export function errorResponse(error: unknown): Response {
+export function errorResponse(error: unknown, request?: Request): Response {
   if (isAppError(error)) {
     return Response.json(
       { error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } },
-      { status: error.status, headers: error.headers },
+      { status: error.status, headers: { "cache-control": "private, no-store", ...error.headers } },
     );
   }
-  log.error({ err: error }, "unhandled error in route handler");
+  log.error({ err: error, method: request?.method, path: request ? new URL(request.url).pathname : undefined }, "unhandled error in route handler");
   return new Response("Internal Server Error", { status: 500, headers: { "content-type": "text/plain" } });
 }
 
-function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+/** Validates with zod; a failure becomes a 400 whose message and details name each bad field. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const fields = result.error.issues.map((i) => ({ field: i.path.join(".") || where, message: i.message }));
@@ -87,12 +130,31 @@ function searchParamsObject(params: URLSearchParams): Record<string, string | st
   return out;
 }
 
-async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (!text) return {};
+async function readJson(request: Request, maxBytes: number): Promise<unknown> {
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge(maxBytes);
+  // Read with a running count: a chunked body has no length to check up front.
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      size += next.value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        throw tooLarge(maxBytes);
+      }
+      chunks.push(next.value);
+    }
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (!text.trim()) return {};
   try {
     return JSON.parse(text);
   } catch {
     throw new AppError("bad_request", "The request body is not valid JSON");
   }
+}
+
+function tooLarge(maxBytes: number) {
+  return new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes`);
 }

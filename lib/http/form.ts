@@ -1,0 +1,46 @@
+import { unstable_rethrow } from "next/navigation";
+import type { z } from "zod";
+import { isAppError } from "@/lib/errors";
+import { childLogger } from "@/lib/log";
+import { parse } from "./route";
+
+const log = childLogger("action");
+
+/**
+ * What a server action hands back to its form (React's useActionState): success with an optional
+ * message and data, or an error with per-field messages. `null` is the state before the first submit.
+ */
+export type FormState<T = undefined> = { ok: true; message?: string; data?: T } | { ok: false; error: string; fields?: Record<string, string> } | null;
+
+/** The form's text fields as a plain object (files are left out); checkboxes come through as "on". */
+export function formValues(formData: FormData): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of formData) if (typeof value === "string" && !key.startsWith("$ACTION")) out[key] = value;
+  return out;
+}
+
+/** Validates form fields with zod: a failure throws the same 400 AppError as route() does. */
+export function parseForm<S extends z.ZodType>(schema: S, value: Record<string, unknown>): z.infer<S> {
+  return parse(schema, value, "form");
+}
+
+/**
+ * Turns an error thrown inside a server action into a form state: AppErrors show their message (and
+ * field messages); anything else is logged and shown as a generic failure. Next's redirect()/notFound()
+ * pass through.
+ */
+export function formError(error: unknown): FormState<never> {
+  unstable_rethrow(error);
+  if (isAppError(error)) {
+    const list = (error.details as { fields?: { field: string; message: string }[] } | undefined)?.fields;
+    if (list?.length) {
+      const fields = Object.fromEntries(list.map((f) => [f.field, f.message]));
+      // The field messages sit next to their inputs; the summary only points at them.
+      const summary = error.code !== "bad_request" ? error.message : `Please correct the highlighted field${list.length > 1 ? "s" : ""}.`;
+      return { ok: false, error: summary, fields };
+    }
+    return { ok: false, error: error.message };
+  }
+  log.error({ err: error }, "server action failed");
+  return { ok: false, error: "Something went wrong. Please try again." };
+}
