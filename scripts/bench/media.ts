@@ -1,5 +1,5 @@
 /**
- * npm run bench:media [-- --duration 10 --connections 50]
+ * npm run bench:media [-- --duration 10 --connections 50 --autocannon]
  *
  * Reel's media byte path against references measured in the same run, all on 127.0.0.1:
  * - 1 MiB random ranges of a 200 MB file: Reel's Node adapter (valid tokens) vs nginx sendfile vs
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   const { findNginx, freePort, renderReelConf, startNginx } = await import("@/lib/media/test-support");
 
   const nginxBin = findNginx();
-  const wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].find((p) => fs.existsSync(p)) ?? null;
+  const wrk = args.includes("--autocannon") ? null : (["/usr/bin/wrk", "/usr/local/bin/wrk"].find((p) => fs.existsSync(p)) ?? null);
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "reel-bench-media-"));
   await fsp.chmod(dir, 0o755);
   const children: ChildProcess[] = [];
@@ -229,17 +229,19 @@ async function main(): Promise<void> {
       printRow(name, small[name]);
     }
 
-    const ratio = (a: Result | undefined, b: Result | undefined) => (a && b ? a.rps / b.rps : NaN);
+    // A run in which no request completed (an overloaded machine, a too slow load generator) has no ratio.
+    const ratio = (a: Result | undefined, b: Result | undefined) => (a?.requests && b?.requests ? a.rps / b.rps : NaN);
     const verdict = (value: number, goal: number) => (Number.isNaN(value) ? "n/a" : `${value.toFixed(2)}x  (goal ≥ ${goal}x: ${value >= goal ? "met" : "NOT met"})`);
     console.log("\nRatios (req/s)");
     console.log(`  Reel / nginx sendfile, 1 MiB ranges      ${nginx ? verdict(ratio(ranges["Reel (Node adapter)"], ranges["nginx sendfile"]), 0.8) : "n/a (no nginx)"}`);
-    console.log(`  Reel / plain Node, 1 MiB ranges          ${ratio(ranges["Reel (Node adapter)"], ranges["plain Node http + createReadStream"]).toFixed(2)}x`);
-    if (nginx) console.log(`  Reel→nginx / nginx sendfile, 1 MiB       ${ratio(ranges["Reel → nginx (REEL_ACCEL=nginx)"], ranges["nginx sendfile"]).toFixed(2)}x`);
+    const plainRatio = (value: number) => (Number.isNaN(value) ? "n/a" : `${value.toFixed(2)}x`);
+    console.log(`  Reel / plain Node, 1 MiB ranges          ${plainRatio(ratio(ranges["Reel (Node adapter)"], ranges["plain Node http + createReadStream"]))}`);
+    if (nginx) console.log(`  Reel→nginx / nginx sendfile, 1 MiB       ${plainRatio(ratio(ranges["Reel → nginx (REEL_ACCEL=nginx)"], ranges["nginx sendfile"]))}`);
     console.log(`  Reel / plain Node, playlist              ${verdict(ratio(small["playlist · Reel"], small["playlist · plain Node"]), 0.5)}`);
     console.log(`  Reel / plain Node, 1-byte ranges         ${verdict(ratio(small["1-byte ranges · Reel"], small["1-byte ranges · plain Node"]), 0.5)}`);
     // Server CPU per request does not depend on what else the machine is running; req/s does.
     const efficiency = (reference: Result | undefined, reel: Result | undefined) =>
-      reference && reel ? `${(reference.cpuPerRequest / reel.cpuPerRequest).toFixed(2)}x` : "n/a";
+      reference?.requests && reel?.requests ? `${(reference.cpuPerRequest / reel.cpuPerRequest).toFixed(2)}x` : "n/a";
     console.log("\nEfficiency (reference server CPU per request ÷ Reel's; 1 = as cheap as the reference)");
     if (nginx) console.log(`  vs nginx sendfile, 1 MiB ranges          ${efficiency(ranges["nginx sendfile"], ranges["Reel (Node adapter)"])}`);
     console.log(`  vs plain Node, 1 MiB ranges              ${efficiency(ranges["plain Node http + createReadStream"], ranges["Reel (Node adapter)"])}`);
