@@ -11,10 +11,15 @@ function connect() {
   if (!env.DATABASE_URL) {
     throw new Error("DATABASE_URL is not set: start Reel with `npm start`, which provides the embedded database");
   }
-  const sql = postgres(env.DATABASE_URL, {
-    max: 10,
+  return createDb(env.DATABASE_URL);
+}
+
+/** A separate pool on any URL: for the launcher (before its children exist) and for tests. End it with `sql.end()`. */
+export function createDb(url: string, options: { max?: number; connectTimeout?: number } = {}) {
+  const sql = postgres(url, {
+    max: options.max ?? 10,
     idle_timeout: 30,
-    connect_timeout: 10,
+    connect_timeout: options.connectTimeout ?? 10,
     onnotice: () => {},
   });
   return { sql, db: drizzle(sql, { schema, casing: "snake_case" }) };

@@ -1,0 +1,8 @@
+import { route } from "@/lib/http/route";
+import { videoParams } from "@/lib/videos/api";
+import { videoEventStream } from "@/lib/videos/event-stream";
+
+export const dynamic = "force-dynamic";
+
+/** Server-sent events: the video's JSON on every change (live progress), `deleted` when it goes. */
+export const GET = route({ access: "public", params: videoParams }, async ({ request, viewer, params }) => videoEventStream(viewer, params.id, request.signal));

@@ -1,0 +1,160 @@
+import type { LadderPlan } from "@/lib/transcode/ladder";
+import { type VideoEncoder } from "./encoders";
+import type { MediaInfo } from "./probe";
+import { inputFile, outputFile } from "./run";
+
+/**
+ * Argument builders for every ffmpeg run Reel makes. Each returns an argument ARRAY: option
+ * values are separate elements, so nothing is ever split on spaces or read by a shell.
+ */
+
+const COMPATIBLE_AUDIO = new Set(["aac", "mp3"]);
+const COMPATIBLE_PIX_FMTS = new Set(["yuv420p", "yuvj420p"]);
+
+/**
+ * Whether a browser plays the source's streams as they are (H.264 8-bit 4:2:0 + AAC/MP3): then a
+ * stream-copy remux is enough for the MP4, which takes seconds instead of an encode.
+ */
+export function isBrowserCompatible(info: MediaInfo): boolean {
+  const v = info.video;
+  const videoOk = v.codec === "h264" && (v.pixFmt === undefined || COMPATIBLE_PIX_FMTS.has(v.pixFmt)) && !/high 10|4:2:2|4:4:4/i.test(v.profile ?? "");
+  const audioOk = !info.audio || COMPATIBLE_AUDIO.has(info.audio.codec);
+  return videoOk && audioOk;
+}
+
+function streamMaps(info: MediaInfo): string[] {
+  return ["-map", `0:${info.video.index}`, ...(info.audio ? ["-map", `0:${info.audio.index}`] : [])];
+}
+
+/** Stream copy into an MP4 with its index first (`+faststart`), so playback starts at once. */
+export function faststartRemuxArgs(input: string, output: string, info: MediaInfo): string[] {
+  return [...inputFile(input), ...streamMaps(info), "-c", "copy", "-tag:v", "avc1", "-map_metadata", "-1", "-movflags", "+faststart", "-f", "mp4", outputFile(output)];
+}
+
+/** Keyframe options for a fixed 2 s GOP (frame count for CFR, forced by time for VFR). */
+function keyframeArgs(plan: Pick<LadderPlan, "keyframes">, encoder: VideoEncoder): string[] {
+  const k = plan.keyframes;
+  if (k.mode === "gop") return ["-g", String(k.frames), "-keyint_min", String(k.frames), ...encoder.fixedGopArgs];
+  return ["-force_key_frames", `expr:gte(t,n_forced*${k.seconds})`, ...encoder.fixedGopArgs];
+}
+
+/**
+ * One fast H.264/AAC MP4 when the source cannot simply be remuxed: the ladder's top rung
+ * settings (capped at 1080p), so it looks like the best HLS rendition.
+ */
+export function faststartTranscodeArgs(input: string, output: string, info: MediaInfo, plan: LadderPlan, encoder: VideoEncoder): string[] {
+  const rung = [...plan.rungs].reverse().find((r) => Math.min(r.width, r.height) <= 1080) ?? plan.rungs[0];
+  const fps = plan.reduceFps ? `fps=${plan.fps},` : "";
+  return [
+    ...encoder.globalArgs,
+    ...inputFile(input),
+    ...streamMaps(info),
+    "-vf",
+    `${fps}scale=w=${rung.width}:h=${rung.height},${encoder.outputFilter}`,
+    "-c:v",
+    encoder.codec,
+    ...encoder.codecArgs,
+    "-b:v",
+    String(rung.videoBitrate),
+    "-maxrate",
+    String(rung.maxrate),
+    "-bufsize",
+    String(rung.bufsize),
+    ...keyframeArgs(plan, encoder),
+    ...(info.audio ? ["-c:a", "aac", "-ac", "2", "-b:a", String(Math.max(rung.audioBitrate, 128_000))] : []),
+    "-map_metadata",
+    "-1",
+    "-movflags",
+    "+faststart",
+    "-f",
+    "mp4",
+    outputFile(output),
+  ];
+}
+
+/**
+ * The whole HLS ladder in ONE ffmpeg run: the source is decoded once, `split` feeds one scaler
+ * per rung, and `-var_stream_map` pairs each video with its own AAC copy of the audio, so every
+ * variant carries sound. Output: `<outDir>/master.m3u8` and `<outDir>/v<name>/{init_<i>.mp4,
+ * seg*.m4s,index.m3u8}` (the job renames init files and rewrites the master afterwards).
+ */
+export function hlsLadderArgs(input: string, outDir: string, info: MediaInfo, plan: LadderPlan, encoder: VideoEncoder): string[] {
+  const n = plan.rungs.length;
+  const pre = plan.reduceFps ? `fps=${plan.fps},` : "";
+  const labels = plan.rungs.map((_, i) => `[s${i}]`).join("");
+  const branches = plan.rungs.map((r, i) => `[s${i}]scale=w=${r.width}:h=${r.height}:flags=bicubic,${encoder.outputFilter}[v${i}]`);
+  const graph = [`[0:${info.video.index}]${pre}split=${n}${labels}`, ...branches].join(";");
+
+  const args = [...encoder.globalArgs, ...inputFile(input), "-filter_complex", graph];
+  plan.rungs.forEach((_, i) => args.push("-map", `[v${i}]`));
+  if (plan.hasAudio && info.audio) plan.rungs.forEach(() => args.push("-map", `0:${info.audio!.index}`));
+
+  args.push("-c:v", encoder.codec, ...encoder.codecArgs, ...keyframeArgs(plan, encoder));
+  plan.rungs.forEach((r, i) => {
+    args.push(`-b:v:${i}`, String(r.videoBitrate), `-maxrate:v:${i}`, String(r.maxrate), `-bufsize:v:${i}`, String(r.bufsize));
+  });
+  const withAudio = plan.hasAudio && info.audio !== undefined;
+  if (withAudio) {
+    args.push("-c:a", "aac", "-ac", "2");
+    plan.rungs.forEach((r, i) => args.push(`-b:a:${i}`, String(r.audioBitrate)));
+  }
+  const streamMap = plan.rungs.map((r, i) => (withAudio ? `v:${i},a:${i},name:${r.name}` : `v:${i},name:${r.name}`)).join(" ");
+  args.push(
+    ...["-map_metadata", "-1", "-f", "hls"],
+    ...["-hls_time", String(plan.segmentSeconds), "-hls_playlist_type", "vod", "-hls_segment_type", "fmp4"],
+    ...["-hls_flags", "independent_segments", "-hls_fmp4_init_filename", "init.mp4"],
+    ...["-hls_segment_filename", `${outDir}/v%v/seg%05d.m4s`],
+    ...["-master_pl_name", "master.m3u8", "-var_stream_map", streamMap],
+    // The HLS muxer derives paths from the playlist name, which a `file:` prefix confuses; the
+    // folder is our own (tmp/<job>/<uuid>), never a name taken from a user.
+    `${outDir}/v%v/index.m3u8`,
+  );
+  return args;
+}
+
+/** One frame at `atSeconds`, scaled to `width` (keeping the aspect), as PNG. */
+export function frameArgs(input: string, atSeconds: number, output: string, width?: number): string[] {
+  return [
+    ...inputFile(input, ["-ss", atSeconds.toFixed(3)]),
+    "-map",
+    "0:v:0",
+    "-frames:v",
+    "1",
+    ...(width ? ["-vf", `scale=w=${width}:h=-2`] : []),
+    "-f",
+    "image2",
+    "-c:v",
+    "png",
+    outputFile(output),
+  ];
+}
+
+/**
+ * Storyboard sprites: one thumbnail every `interval` seconds, `columns`×`rows` per sheet, as
+ * PNG files `<outPattern>` (an image2 pattern such as `/tmp/x/sprite-%d.png`).
+ */
+export function storyboardArgs(input: string, outPattern: string, o: { interval: number; width: number; height: number; columns: number; rows: number }): string[] {
+  return [
+    ...inputFile(input),
+    "-map",
+    "0:v:0",
+    "-vf",
+    `fps=1/${o.interval},scale=w=${o.width}:h=${o.height},tile=${o.columns}x${o.rows}`,
+    "-fps_mode",
+    "passthrough",
+    "-f",
+    "image2",
+    "-start_number",
+    "1",
+    "-c:v",
+    "png",
+    outputFile(outPattern),
+  ];
+}
+
+/** Each text subtitle stream to its own WebVTT file, in one run. */
+export function subtitlesArgs(input: string, streams: { index: number; output: string }[]): string[] {
+  const args = [...inputFile(input)];
+  for (const s of streams) args.push("-map", `0:${s.index}`, "-c:s", "webvtt", "-f", "webvtt", outputFile(s.output));
+  return args;
+}

@@ -1,0 +1,80 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { claimMp4Duration, makeSource, mediaDir } from "@/test/media";
+import { probeMedia, ProbeError } from "./probe";
+
+async function reasonFor(file: string) {
+  try {
+    await probeMedia(file);
+  } catch (error) {
+    if (error instanceof ProbeError) return error.reason;
+    throw error;
+  }
+  throw new Error("expected the probe to refuse the file");
+}
+
+describe("probe gate", () => {
+  const good = makeSource({ name: "probe-good.mp4", width: 320, height: 240, fps: 25, seconds: 3 });
+
+  it("reads duration, streams, codecs, size, frame rate and bitrate", async () => {
+    const info = await probeMedia(good);
+    expect(info.duration).toBeCloseTo(3, 0);
+    expect(info.video).toMatchObject({ codec: "h264", width: 320, height: 240, displayWidth: 320, displayHeight: 240, rotation: 0, fps: 25, vfr: false });
+    expect(info.audio?.codec).toBe("aac");
+    expect(info.bitrate).toBeGreaterThan(0);
+    expect(info.container).toContain("mp4");
+  });
+
+  it("applies rotation to the display size", async () => {
+    const rotated = path.join(mediaDir(), "probe-rotated.mp4");
+    const { execFileSync } = await import("node:child_process");
+    execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-i", good, "-c", "copy", "-metadata:s:v:0", "rotate=90", rotated]);
+    const info = await probeMedia(rotated);
+    expect(info.video.rotation).toBe(270);
+    expect([info.video.displayWidth, info.video.displayHeight]).toEqual([240, 320]);
+  });
+
+  it("refuses a text file named .mp4", async () => {
+    const file = path.join(mediaDir(), "notes.mp4");
+    fs.writeFileSync(file, "These are my holiday notes, not a video.\n".repeat(20));
+    expect(await reasonFor(file)).toMatch(/not a video format/i);
+  });
+
+  it("refuses a zero-byte file", async () => {
+    const file = path.join(mediaDir(), "empty.mp4");
+    fs.writeFileSync(file, "");
+    expect(await reasonFor(file)).toMatch(/empty/i);
+  });
+
+  it("refuses a truncated MP4 (index at the end, cut short)", async () => {
+    const file = path.join(mediaDir(), "truncated.mp4");
+    fs.writeFileSync(file, fs.readFileSync(good).subarray(0, 20_000));
+    expect(await reasonFor(file)).toMatch(/truncated/i);
+  });
+
+  it("refuses a faststart MP4 whose data stops early", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const fast = path.join(mediaDir(), "probe-fast.mp4");
+    execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-i", good, "-c", "copy", "-movflags", "+faststart", fast]);
+    const file = path.join(mediaDir(), "truncated-fast.mp4");
+    fs.writeFileSync(file, fs.readFileSync(fast).subarray(0, Math.floor(fs.statSync(fast).size / 2)));
+    expect(await reasonFor(file)).toMatch(/truncated/i);
+  });
+
+  it("refuses an audio-only file", async () => {
+    const file = makeSource({ name: "audio-only.m4a", video: false, seconds: 2 });
+    expect(await reasonFor(file)).toMatch(/no video stream.*audio only/i);
+  });
+
+  it("refuses a file whose header claims an absurd duration", async () => {
+    const file = path.join(mediaDir(), "huge-duration.mp4");
+    fs.copyFileSync(good, file);
+    claimMp4Duration(file, 4_000_000);
+    expect(await reasonFor(file)).toMatch(/claims a duration of 1,111 h/);
+  });
+
+  it("refuses a missing file", async () => {
+    expect(await reasonFor(path.join(mediaDir(), "nope.mp4"))).toMatch(/missing/i);
+  });
+});

@@ -1,0 +1,70 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { mediaDir } from "@/test/media";
+import { FfmpegCancelledError, FfmpegError, FfmpegTimeoutError } from "./errors";
+import { ProgressParser } from "./progress";
+import { assertRestrictedInputs, inputFile, runFfmpeg } from "./run";
+
+const longEncode = (out: string) => ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=120", "-c:v", "libx264", "-preset", "ultrafast", "-f", "mp4", out];
+
+function ffmpegRunningWith(marker: string): boolean {
+  for (const pid of fs.readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(marker)) return true;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return false;
+}
+
+describe("progress parsing", () => {
+  it("turns -progress blocks into percent, fps, speed and ETA", () => {
+    const parser = new ProgressParser(100);
+    const block = "frame=250\nfps=50.5\nout_time_us=10000000\nout_time_ms=10000000\nout_time=00:00:10.000000\nspeed=2.5x\nprogress=continue\n";
+    const [p] = parser.push(block.slice(0, 30));
+    expect(p).toBeUndefined();
+    const [q] = parser.push(block.slice(30));
+    expect(q).toEqual({ outTimeSeconds: 10, frame: 250, fps: 50.5, speed: 2.5, percent: 10, etaSeconds: 36, done: false });
+    const [end] = parser.push("out_time_us=N/A\nout_time=00:01:40.000000\nspeed=N/A\nprogress=end\n");
+    expect(end).toMatchObject({ outTimeSeconds: 100, percent: 100, etaSeconds: 0, done: true });
+  });
+});
+
+describe("runFfmpeg", () => {
+  it("refuses an input opened without the protocol whitelist", async () => {
+    expect(() => assertRestrictedInputs(["-i", "/tmp/x.mp4", "out.mp4"])).toThrow(/protocol_whitelist/);
+    expect(() => assertRestrictedInputs(["-protocol_whitelist", "file,http", "-i", "/tmp/x.mp4"])).toThrow(/protocol_whitelist/);
+    await expect(runFfmpeg({ args: ["-i", "/etc/hostname", "-f", "null", "-"], timeLimitSeconds: 5 })).rejects.toThrow(/protocol_whitelist/);
+  });
+
+  it("stops a crafted playlist from reaching the network or other protocols", async () => {
+    const playlist = path.join(mediaDir(), "crafted.m3u8");
+    for (const uri of ["http://127.0.0.1:9/secret.ts", "https://169.254.169.254/latest.ts"]) {
+      fs.writeFileSync(playlist, `#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\n${uri}\n#EXT-X-ENDLIST\n`);
+      const error = await runFfmpeg({ args: [...inputFile(playlist), "-f", "null", "-"], timeLimitSeconds: 10 }).catch((e) => e);
+      expect(error).toBeInstanceOf(FfmpegError);
+      expect(error.stderr).toMatch(/Protocol .https?. not on whitelist .file,pipe./);
+    }
+  });
+
+  it("kills ffmpeg when cancelled", async () => {
+    const out = path.join(mediaDir(), "cancelled-run.mp4");
+    const controller = new AbortController();
+    const run = runFfmpeg({ args: longEncode(out), timeLimitSeconds: 60, signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ffmpegRunningWith(out)).toBe(true);
+    controller.abort();
+    await expect(run).rejects.toBeInstanceOf(FfmpegCancelledError);
+    expect(ffmpegRunningWith(out)).toBe(false);
+  });
+
+  it("kills ffmpeg at its time limit", async () => {
+    const out = path.join(mediaDir(), "slow-run.mp4");
+    const started = Date.now();
+    await expect(runFfmpeg({ args: longEncode(out), timeLimitSeconds: 0.5 })).rejects.toBeInstanceOf(FfmpegTimeoutError);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(ffmpegRunningWith(out)).toBe(false);
+  });
+});

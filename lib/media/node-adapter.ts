@@ -1,0 +1,107 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { pipeline } from "node:stream/promises";
+import { childLogger } from "@/lib/log";
+import { accelHeaders, encodedBody, givePooled, multipartStream, RangeStream, readRange, SINGLE_READ_MAX, takePooled } from "./bodies";
+import { decide, type Decision } from "./decision";
+import { accelPrefixOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaFile, type MediaHandlerOptions } from "./resolve";
+
+/**
+ * The self-hosted byte path: `/media/<token>/<videoId>/<rel>` answered by Node directly, before
+ * Next sees the request (registered in lib/server/fast-paths.ts). Streams go through
+ * stream.pipeline (backpressure, cleanup on abort); every answer carries an exact Content-Length,
+ * so connections stay keep-alive.
+ */
+
+export type NodeMediaHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+const log = childLogger("media");
+
+export function createMediaHandler(options: MediaHandlerOptions = {}): NodeMediaHandler {
+  const resolver = createMediaResolver(options);
+  const accelPrefix = accelPrefixOf(options);
+
+  return async function serveMedia(req, res) {
+    const url = req.url ?? "";
+    const query = url.indexOf("?");
+    let found = resolver.resolve(url.slice(MEDIA_PREFIX.length, query < 0 ? undefined : query));
+    if (found instanceof Promise) found = await found;
+    if (!found.ok) return sendError(res, found.status, found.reason);
+    const file = found.file;
+
+    if (accelPrefix) {
+      releaseFile(file);
+      if (req.method !== "GET" && req.method !== "HEAD") return sendError(res, 405, "method not allowed", { allow: "GET, HEAD" });
+      res.writeHead(200, accelHeaders(file, accelPrefix));
+      res.end();
+      return;
+    }
+
+    try {
+      await send(res, decide(req.method ?? "GET", req.headers, file.meta), file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // A client that goes away mid-body is normal for media (seeks, closed tabs).
+      if (code !== "ERR_STREAM_PREMATURE_CLOSE") log.warn({ err: error, path: file.rel }, "media response failed");
+      if (!res.headersSent) sendError(res, 500, "internal error");
+      else res.destroy();
+    }
+  };
+}
+
+async function send(res: ServerResponse, decision: Decision, file: MediaFile): Promise<void> {
+  const body = decision.body;
+  if (decision.head || body.kind === "empty" || body.kind === "encoded") {
+    let bytes: Buffer | undefined;
+    try {
+      if (body.kind === "encoded") {
+        bytes = await encodedBody(file, body.encoding);
+        decision.headers["content-length"] = String(bytes.length);
+      }
+    } finally {
+      releaseFile(file);
+    }
+    res.writeHead(decision.status, decision.headers);
+    res.end(decision.head ? undefined : bytes);
+    return;
+  }
+  if (body.kind === "range" && body.end - body.start < SINGLE_READ_MAX) {
+    const length = body.end - body.start + 1;
+    const pooled = takePooled(length);
+    let bytes: Buffer;
+    try {
+      bytes = await readRange(file.fd, body.start, length, pooled ?? undefined);
+    } finally {
+      releaseFile(file);
+    }
+    // Reused only after the socket has taken every byte; a response cut short keeps its buffer.
+    if (pooled) res.once("finish", () => givePooled(pooled));
+    res.writeHead(decision.status, decision.headers);
+    res.end(bytes);
+    return;
+  }
+  try {
+    res.writeHead(decision.status, decision.headers);
+  } catch (error) {
+    releaseFile(file);
+    throw error;
+  }
+  // The stream releases the file once its last read is done.
+  await pipeline(body.kind === "range" ? new RangeStream(file, body.start, body.end) : multipartStream(file, body.parts, body.tail), res);
+}
+
+function sendError(res: ServerResponse, status: number, reason: string, extra?: Record<string, string>): void {
+  const body = `${reason}\n`;
+  res.writeHead(status, {
+    "content-type": "text/plain; charset=utf-8",
+    "content-length": String(Buffer.byteLength(body)),
+    "cache-control": "no-store",
+    ...extra,
+  });
+  res.end(body);
+}
+
+/** The `/media/` handler configured from the environment. */
+export const serveMedia: NodeMediaHandler = createMediaHandler();
+
+/** The entry for lib/server/fast-paths.ts. */
+export const mediaFastPath = { prefix: MEDIA_PREFIX, handle: serveMedia };

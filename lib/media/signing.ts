@@ -1,0 +1,84 @@
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from "node:crypto";
+import { env } from "@/lib/env";
+
+/**
+ * Signed media tokens. A token grants access to every file of ONE video until it expires, and
+ * travels as a path segment: `/media/<token>/<videoId>/<rel path>`, so the relative URLs inside
+ * HLS playlists and the storyboard VTT inherit it without rewriting.
+ *
+ * Format: `<kid>.<expires>.<sig>`
+ * - kid: the key id (`[A-Za-z0-9]{1,16}`) from `REEL_MEDIA_KEYS` (`kid:secret,...`); the first
+ *   key signs, every listed key verifies, so keys rotate by adding a new one in front and dropping
+ *   the old one once its tokens have expired. An unknown kid is refused.
+ * - expires: Unix time in seconds.
+ * - sig: base64url (unpadded, 43 chars) of HMAC-SHA256(secret, `<videoId>.<expires>.<kid>`).
+ *
+ * Verification needs no database: parse, look the key up, check the expiry, recompute the HMAC
+ * and compare in constant time. The signature is compared as text, not decoded bytes, so no two
+ * spellings of one signature both pass.
+ */
+
+export type MediaKey = { kid: string; key: KeyObject };
+
+export type Keyring = {
+  signer: MediaKey;
+  byKid: ReadonlyMap<string, MediaKey>;
+};
+
+const TOKEN = /^([A-Za-z0-9]{1,16})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
+
+/** Parses `kid:secret[,kid:secret...]` (the format lib/env.ts validates). */
+export function parseKeyring(spec: string): Keyring {
+  const keys: MediaKey[] = spec.split(",").map((pair) => {
+    const colon = pair.indexOf(":");
+    if (colon <= 0) throw new Error("Media keys must be kid:secret pairs separated by commas");
+    return { kid: pair.slice(0, colon).trim(), key: createSecretKey(Buffer.from(pair.slice(colon + 1).trim(), "utf8")) };
+  });
+  const byKid = new Map<string, MediaKey>();
+  for (const k of keys) {
+    if (byKid.has(k.kid)) throw new Error(`Media key id "${k.kid}" is listed twice`);
+    byKid.set(k.kid, k);
+  }
+  return { signer: keys[0], byKid };
+}
+
+let configured: Keyring | undefined;
+
+/** The keyring from `REEL_MEDIA_KEYS`, parsed once. */
+export function mediaKeyring(): Keyring {
+  if (!configured) {
+    if (!env.REEL_MEDIA_KEYS) {
+      throw new Error("REEL_MEDIA_KEYS is not set: media URLs cannot be signed or verified (npm start generates it)");
+    }
+    configured = parseKeyring(env.REEL_MEDIA_KEYS);
+  }
+  return configured;
+}
+
+function signature(key: KeyObject, videoId: string, expires: string, kid: string): string {
+  return createHmac("sha256", key).update(`${videoId}.${expires}.${kid}`).digest("base64url");
+}
+
+export function signToken(videoId: string, expiresAt: number, keyring: Keyring = mediaKeyring()): string {
+  const { kid, key } = keyring.signer;
+  const expires = String(Math.floor(expiresAt));
+  return `${kid}.${expires}.${signature(key, videoId, expires, kid)}`;
+}
+
+export type TokenCheck = "ok" | "malformed" | "unknown-key" | "expired" | "bad-signature";
+
+/** `nowSeconds` is injectable for tests; the byte path passes the current time. */
+export function verifyToken(
+  token: string,
+  videoId: string,
+  nowSeconds: number = Date.now() / 1000,
+  keyring: Keyring = mediaKeyring(),
+): TokenCheck {
+  const m = TOKEN.exec(token);
+  if (!m) return "malformed";
+  const key = keyring.byKid.get(m[1]);
+  if (!key) return "unknown-key";
+  if (Number(m[2]) <= nowSeconds) return "expired";
+  const expected = signature(key.key, videoId, m[2], m[1]);
+  return timingSafeEqual(Buffer.from(expected, "latin1"), Buffer.from(m[3], "latin1")) ? "ok" : "bad-signature";
+}

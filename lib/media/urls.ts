@@ -1,0 +1,116 @@
+import path from "node:path";
+import type { Caption, Video } from "@/lib/db/schema";
+import { env, paths } from "@/lib/env";
+import { signToken, type Keyring } from "./signing";
+
+/**
+ * Signed media URLs for pages and APIs: `/media/<token>/<videoId>/<rel path>` (see signing.ts
+ * for the token). URLs are root-relative, so they work behind any host name or proxy.
+ *
+ * Storage layout assumed (agreed with the pipeline; `media/<videoId>/`):
+ *   source/<file>                original upload; for media-folder videos a symlink the pipeline
+ *                                creates to the file in place (`outputs.source` names it)
+ *   mp4/video.mp4                faststart rendition                 (`outputs.mp4`: true)
+ *   hls/master.m3u8, hls/v<N>/…  HLS ladder, relative URIs inside     (`outputs.hls`: rung heights)
+ *   thumbs/poster-<w>.webp       posters                             (`outputs.poster`: widths)
+ *   storyboard/storyboard.vtt    scrub previews; the sprite images it names are relative to it
+ *                                                                    (`outputs.storyboard`: true)
+ *   captions/<file>              WebVTT, one per `captions` row (its `file` column)
+ *
+ * Expiry: `ttlSeconds` from now, rounded UP to a grid of ttl/8 (at most an hour), so every page
+ * view within that window gets the same URLs and browsers reuse cached segments and posters
+ * after a reload, instead of refetching under a fresh token.
+ */
+
+export type UrlOptions = {
+  ttlSeconds?: number;
+  /** Milliseconds since the epoch; injectable for tests. */
+  now?: number;
+  keyring?: Keyring;
+};
+
+export function expiryFor(ttlSeconds: number, now = Date.now()): number {
+  const grid = Math.min(3600, Math.max(1, Math.floor(ttlSeconds / 8)));
+  return Math.ceil((now / 1000 + ttlSeconds) / grid) * grid;
+}
+
+function encodeRel(relPath: string): string {
+  return relPath.split("/").map(encodeURIComponent).join("/");
+}
+
+/** The URL prefix every file of the video shares: `/media/<token>/<videoId>/`. */
+export function mediaBase(videoId: string, options: UrlOptions = {}): { base: string; expiresAt: number } {
+  const expiresAt = expiryFor(options.ttlSeconds ?? env.REEL_MEDIA_TOKEN_MARGIN_SECONDS, options.now);
+  return { base: `/media/${signToken(videoId, expiresAt, options.keyring)}/${videoId}/`, expiresAt };
+}
+
+/** One signed URL; `relPath` is the path inside the video folder, e.g. `hls/master.m3u8`. */
+export function mediaUrl(videoId: string, relPath: string, options: UrlOptions = {}): string {
+  return mediaBase(videoId, options).base + encodeRel(relPath);
+}
+
+/** The token lifetime for watching a video: its duration plus the configured margin. */
+export function playbackTtl(duration: number | null | undefined): number {
+  return Math.ceil(duration && duration > 0 ? duration : 0) + env.REEL_MEDIA_TOKEN_MARGIN_SECONDS;
+}
+
+export type SignedPlayback = {
+  /** Unix seconds. */
+  expiresAt: number;
+  /** `/media/<token>/<videoId>/`: prefix of every URL below. */
+  base: string;
+  mp4: string | null;
+  hls: string | null;
+  /** Rung heights of the HLS ladder, highest first. */
+  hlsRungs: number[];
+  /** Widths ascending. */
+  posters: Array<{ width: number; url: string }>;
+  storyboard: string | null;
+  captions: Array<{ id: string; lang: string; label: string; url: string }>;
+  source: string | null;
+};
+
+type Outputs = {
+  mp4?: unknown;
+  hls?: unknown;
+  poster?: unknown;
+  storyboard?: unknown;
+  source?: unknown;
+};
+
+const numbers = (value: unknown): number[] =>
+  Array.isArray(value) ? value.filter((n): n is number => typeof n === "number" && Number.isFinite(n) && n > 0) : [];
+
+/** The signed URLs of everything published so far for this video (see the layout above). */
+export function signedPlayback(
+  video: Pick<Video, "id" | "duration" | "outputs" | "sourcePath">,
+  captions: ReadonlyArray<Pick<Caption, "id" | "lang" | "label" | "file">> = [],
+  options: UrlOptions = {},
+): SignedPlayback {
+  const { base, expiresAt } = mediaBase(video.id, { ...options, ttlSeconds: options.ttlSeconds ?? playbackTtl(video.duration) });
+  const outputs = (video.outputs ?? {}) as Outputs;
+  const url = (rel: string) => base + encodeRel(rel);
+  const rungs = numbers(outputs.hls).sort((a, b) => b - a);
+  const source = sourceRel(video, outputs);
+  return {
+    expiresAt,
+    base,
+    mp4: outputs.mp4 ? url("mp4/video.mp4") : null,
+    hls: outputs.hls === true || rungs.length > 0 ? url("hls/master.m3u8") : null,
+    hlsRungs: rungs,
+    posters: numbers(outputs.poster)
+      .sort((a, b) => a - b)
+      .map((width) => ({ width, url: url(`thumbs/poster-${width}.webp`) })),
+    storyboard: outputs.storyboard ? url("storyboard/storyboard.vtt") : null,
+    captions: captions.map((c) => ({ id: c.id, lang: c.lang, label: c.label, url: url(`captions/${c.file}`) })),
+    source: source ? base + source : null,
+  };
+}
+
+/** Uploads live in `source/`; media-folder videos are reached through the symlink in outputs.source. */
+function sourceRel(video: Pick<Video, "id" | "sourcePath">, outputs: Outputs): string | null {
+  if (typeof outputs.source === "string" && outputs.source.startsWith("source/")) return encodeRel(outputs.source);
+  if (!video.sourcePath) return null;
+  const rel = path.relative(/*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ paths.media, video.id), video.sourcePath);
+  return rel.startsWith("source/") && !rel.includes("..") ? encodeRel(rel) : null;
+}

@@ -1,0 +1,105 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import pino from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
+import type { FastPath } from "./fast-paths";
+import { closeGracefully, createWebServer, type RequestHandler } from "./http-server";
+
+const log = pino({ level: "silent" });
+let server: http.Server | undefined;
+
+afterEach(async () => {
+  if (server) await closeGracefully(server, 100);
+  server = undefined;
+});
+
+async function serve(fastPaths: FastPath[], fallback: RequestHandler) {
+  server = createWebServer({ fastPaths, fallback, log });
+  await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const echo =
+  (name: string): FastPath["handle"] =>
+  (req, res) => {
+    res.writeHead(200, { "content-type": "text/plain" }).end(`${name} ${req.method} ${req.url}`);
+  };
+
+describe("web server", () => {
+  it("serves registered prefixes itself and hands everything else to the fallback", async () => {
+    const base = await serve([{ prefix: "/fast/", handle: echo("fast") }], echo("next"));
+    const get = async (p: string) => (await fetch(base + p)).text();
+
+    expect(await get("/fast/a/b.m3u8?token=x")).toBe("fast GET /fast/a/b.m3u8?token=x");
+    expect(await get("/fast/")).toBe("fast GET /fast/");
+    // Only the prefix as a path start counts: no match on look-alikes or in the query string.
+    expect(await get("/fast")).toBe("next GET /fast");
+    expect(await get("/fastest/x")).toBe("next GET /fastest/x");
+    expect(await get("/api/health?next=/fast/")).toBe("next GET /api/health?next=/fast/");
+    expect(await get("/")).toBe("next GET /");
+  });
+
+  it("tells handlers the socket's address, whatever the client claims", async () => {
+    const base = await serve([], (req, res) => {
+      res.end(String(req.headers[CLIENT_IP_HEADER]));
+    });
+    const response = await fetch(`${base}/`, { headers: { [CLIENT_IP_HEADER]: "203.0.113.7" } });
+    expect(await response.text()).toBe("127.0.0.1");
+  });
+
+  it("answers 500 when a fast path throws before responding, and keeps serving", async () => {
+    const base = await serve(
+      [
+        {
+          prefix: "/broken/",
+          handle: async () => {
+            throw new Error("boom");
+          },
+        },
+      ],
+      echo("next"),
+    );
+    const broken = await fetch(`${base}/broken/x`);
+    expect(broken.status).toBe(500);
+    expect(await broken.text()).toBe("Internal Server Error");
+    expect(await (await fetch(`${base}/ok`)).text()).toBe("next GET /ok");
+  });
+
+  it("keeps connections alive between requests", async () => {
+    const base = await serve([], echo("next"));
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const ports: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((resolve, reject) => {
+        http
+          .get(`${base}/r${i}`, { agent }, (res) => {
+            expect(res.headers.connection).toBe("keep-alive");
+            expect(res.headers["keep-alive"]).toBe("timeout=65");
+            ports.push(res.socket.localPort!);
+            res.resume().on("end", resolve);
+          })
+          .on("error", reject);
+      });
+    }
+    agent.destroy();
+    expect(new Set(ports).size).toBe(1);
+  });
+
+  it("lets an in-flight request finish when shutting down", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const base = await serve([], async (_req, res) => {
+      await gate;
+      res.end("finished");
+    });
+    const pending = fetch(`${base}/slow`).then((r) => r.text());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closing = closeGracefully(server!, 5_000);
+    setTimeout(release, 50);
+    expect(await pending).toBe("finished");
+    await closing;
+    expect(server!.listening).toBe(false);
+    server = undefined;
+  });
+});

@@ -1,0 +1,47 @@
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { Logger } from "pino";
+import { stampClientIp } from "@/lib/auth/client-ip";
+import { matchFastPath, type FastPath } from "./fast-paths";
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/**
+ * Reel's one HTTP server: fast paths first, everything else to `fallback` (Next's request handler).
+ */
+export function createWebServer(options: { fastPaths: readonly FastPath[]; fallback: RequestHandler; log: Logger }) {
+  const { fastPaths, fallback, log } = options;
+  const server = http.createServer(async (req, res) => {
+    // Route handlers never see the socket: pass its address on, overwriting any client-sent value.
+    stampClientIp(req);
+    const fast = matchFastPath(req.url, fastPaths);
+    try {
+      await (fast ? fast.handle(req, res) : fallback(req, res));
+    } catch (error) {
+      log.error({ err: error, url: req.url, prefix: fast?.prefix }, "request failed");
+      if (!res.headersSent) {
+        res.writeHead(500, { "content-type": "text/plain" }).end("Internal Server Error");
+      } else {
+        res.destroy();
+      }
+    }
+  });
+  // Longer than the usual 60 s idle timeout of proxies and load balancers in front, so they close first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  // Uploads and long downloads stream for minutes; slow clients are bounded by headersTimeout instead.
+  server.requestTimeout = 0;
+  return server;
+}
+
+/** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts what is left. */
+export async function closeGracefully(server: http.Server, graceMs: number) {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive connections turn idle as their last response ends; close each then, not after 65 s.
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+  await closed;
+  clearInterval(sweep);
+  clearTimeout(timer);
+}

@@ -1,0 +1,2 @@
+export { getSetting, setSetting } from "./queries";
+export { isSettingKey, settingDefinitions, type SettingKey, type SettingValue } from "./definitions";

@@ -1,0 +1,20 @@
+import { z } from "zod";
+import type { Viewer } from "@/lib/auth/viewer";
+import { captionsOf } from "./captions";
+import { requireViewable } from "./lifecycle";
+import { findVideo } from "./queries";
+import { videoView, type VideoView } from "./view";
+
+export const videoParams = z.object({ id: z.uuid() });
+
+/** GET /api/videos/:id */
+export async function getVideoView(viewer: Viewer | null, id: string): Promise<VideoView> {
+  const video = await requireViewable(viewer, id);
+  return videoView(video, viewer, await captionsOf(id));
+}
+
+/** The current view, or null once the video is gone (deleted) — for the event stream. */
+export async function currentVideoView(viewer: Viewer | null, id: string): Promise<VideoView | null> {
+  const video = await findVideo(id);
+  return video ? videoView(video, viewer, await captionsOf(id)) : null;
+}

@@ -1,0 +1,34 @@
+import type { HlsRendition } from "@/lib/transcode/hls-output";
+
+/**
+ * What `videos.outputs` holds. The top-level keys say what is published, in the shape the media
+ * URL signer reads (`lib/media/urls.ts`): `mp4: true`, `hls: [rungs]`, `poster: [widths]`,
+ * `storyboard: true`, `source: "source/<name>"` (media-folder videos). `details` says how each was
+ * made; `completed` and `warnings` track the pipeline's steps.
+ */
+export type VideoOutputs = {
+  mp4?: true;
+  /** HLS rungs by their short side (folder `hls/v<rung>/`), lowest first. */
+  hls?: number[];
+  /** Poster widths, ascending (`thumbs/poster-<w>.webp`). */
+  poster?: number[];
+  storyboard?: true;
+  /** The symlink to a media-folder original, relative to the video folder. */
+  source?: string;
+  /** Ids of the captions extracted from the source (rows in `captions`). */
+  captions?: string[];
+  details?: {
+    mp4?: { method: "link" | "remux" | "transcode"; encoder?: string };
+    hls?: { renditions: HlsRendition[]; encoder: string };
+    poster?: { atSeconds: number };
+    storyboard?: { sprites: number; interval: number; tile: { width: number; height: number; columns: number; rows: number } };
+  };
+  /** Steps that have finished (successfully, or for good with a warning for the optional ones). */
+  completed?: string[];
+  /** Optional steps that gave up, with why. */
+  warnings?: Record<string, string>;
+};
+
+export function outputsOf(value: unknown): VideoOutputs {
+  return value && typeof value === "object" ? (value as VideoOutputs) : {};
+}

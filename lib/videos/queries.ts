@@ -1,0 +1,34 @@
+import { eq, sql } from "drizzle-orm";
+import { db, type Tx } from "@/lib/db/client";
+import { videos, type NewVideo, type Video } from "@/lib/db/schema";
+import { channels } from "@/lib/queue/channels";
+
+export async function findVideo(id: string): Promise<Video | null> {
+  const [row] = await db.select().from(videos).where(eq(videos.id, id));
+  return row ?? null;
+}
+
+/** The row locked for the rest of the transaction, so concurrent steps update it one at a time. */
+export async function lockVideo(tx: Tx, id: string): Promise<Video | null> {
+  const [row] = await tx.select().from(videos).where(eq(videos.id, id)).for("update");
+  return row ?? null;
+}
+
+export async function updateVideo(tx: Tx, id: string, changes: Partial<NewVideo>): Promise<Video | null> {
+  const [row] = await tx
+    .update(videos)
+    .set({ ...changes, updatedAt: sql`now()` })
+    .where(eq(videos.id, id))
+    .returning();
+  if (row) await notifyVideoChanged(tx, id);
+  return row ?? null;
+}
+
+/** Wakes every SSE subscriber of this video (delivered when the transaction commits). */
+export async function notifyVideoChanged(runner: Tx | typeof db, id: string) {
+  await runner.execute(sql`select pg_notify(${channels.video}, ${id})`);
+}
+
+export async function notifyCancel(runner: Tx | typeof db, id: string) {
+  await runner.execute(sql`select pg_notify(${channels.cancel}, ${id})`);
+}

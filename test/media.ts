@@ -1,0 +1,72 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+/**
+ * Test media generated with lavfi (tiny, a few seconds): every media test builds what it needs
+ * here instead of shipping binary fixtures.
+ */
+export function mediaDir(): string {
+  const dir = path.join(os.tmpdir(), `reel-media-${process.pid}`);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export type SourceOptions = {
+  width?: number;
+  height?: number;
+  fps?: number;
+  seconds?: number;
+  audio?: boolean;
+  video?: boolean;
+  /** Extra output arguments (codecs, metadata...). Default: H.264 + AAC in MP4. */
+  codecArgs?: string[];
+  /** Add a text subtitle track (mov_text in MP4, subrip in MKV). */
+  subtitles?: boolean;
+  name: string;
+};
+
+export function makeSource(options: SourceOptions): string {
+  const { width = 320, height = 240, fps = 25, seconds = 4, audio = true, video = true, name } = options;
+  const out = path.join(mediaDir(), name);
+  const args = ["-hide_banner", "-loglevel", "error", "-y"];
+  const maps: string[] = [];
+  let n = 0;
+  if (video) {
+    args.push("-f", "lavfi", "-i", `testsrc2=size=${width}x${height}:rate=${fps}:duration=${seconds}`);
+    maps.push("-map", `${n++}:v`);
+  }
+  if (audio) {
+    args.push("-f", "lavfi", "-i", `sine=frequency=440:sample_rate=48000:duration=${seconds}`);
+    maps.push("-map", `${n++}:a`);
+  }
+  if (options.subtitles) {
+    const srt = path.join(mediaDir(), `${name}.srt`);
+    fs.writeFileSync(srt, "1\n00:00:00,500 --> 00:00:02,000\nHello <i>there</i>\n\n2\n00:00:02,500 --> 00:00:03,500\nSecond line\n");
+    args.push("-i", srt);
+    maps.push("-map", `${n++}:s`, "-metadata:s:s:0", "language=fra", "-metadata:s:s:0", "title=Français");
+  }
+  const codecs = options.codecArgs ?? [
+    ...(video ? ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"] : []),
+    ...(audio ? ["-c:a", "aac", "-b:a", "96k"] : []),
+    ...(options.subtitles ? ["-c:s", name.endsWith(".mkv") ? "srt" : "mov_text"] : []),
+  ];
+  execFileSync("ffmpeg", [...args, ...maps, ...codecs, out]);
+  return out;
+}
+
+/** Rewrites the movie header's duration of an MP4 (mvhd, version 0) to claim `seconds`. */
+export function claimMp4Duration(file: string, seconds: number): void {
+  const buf = fs.readFileSync(file);
+  const at = buf.indexOf("mvhd", 0, "latin1");
+  if (at < 0 || buf[at + 4] !== 0) throw new Error("no version-0 mvhd box");
+  const timescale = buf.readUInt32BE(at + 4 + 4 + 8);
+  buf.writeUInt32BE(Math.min(0xffffffff, Math.round(seconds * timescale)), at + 4 + 4 + 12);
+  fs.writeFileSync(file, buf);
+}
+
+export function ffprobeJson(file: string, extra: string[] = []): { streams: Record<string, unknown>[]; format: Record<string, unknown>; packets?: Record<string, unknown>[]; frames?: Record<string, unknown>[] } {
+  const out = execFileSync("ffprobe", ["-v", "error", "-of", "json", "-show_format", "-show_streams", ...extra, file], { maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(out.toString());
+}

@@ -1,0 +1,69 @@
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import { closeDb } from "@/lib/db/client";
+import { selfTestFfmpeg } from "@/lib/ffmpeg/locate";
+import { childLogger } from "@/lib/log";
+import { createBoss } from "@/lib/queue/boss";
+import { removeHeartbeat, upsertHeartbeat } from "@/lib/system/heartbeats";
+import { startPipelineWorkers } from "./pipeline";
+
+/**
+ * A worker process: checks ffmpeg, announces itself with a heartbeat row every few seconds (the
+ * health endpoint reads them), runs jobs, and removes its row when it stops. Any number of workers
+ * may run, on any machine that reaches the database and the media storage.
+ */
+
+const HEARTBEAT_MS = 5_000;
+const log = childLogger("worker");
+const id = `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+
+let stopping = false;
+/** Run in reverse order on shutdown, before the heartbeat row is removed. */
+const stopHandlers: (() => Promise<void>)[] = [];
+
+async function shutdown(reason: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ reason }, "worker stopping");
+  for (const stop of stopHandlers.reverse()) await stop().catch((err) => log.error({ err }, "error while stopping"));
+  await removeHeartbeat(id).catch((err) => log.warn({ err }, "could not remove the heartbeat row"));
+  await closeDb();
+  process.exit(0);
+}
+process.once("SIGTERM", () => void shutdown("SIGTERM"));
+process.once("SIGINT", () => void shutdown("SIGINT"));
+// The launcher went away (even by kill -9): stop rather than run unsupervised.
+process.once("disconnect", () => void shutdown("launcher gone"));
+
+const ffmpeg = await selfTestFfmpeg();
+if (ffmpeg.ok) {
+  log.info({ version: ffmpeg.version, ffmpeg: ffmpeg.ffmpeg.command, ffprobe: ffmpeg.ffprobe.command }, `ffmpeg ${ffmpeg.version} ready`);
+} else {
+  log.error({ problems: ffmpeg.problems }, `ffmpeg is not usable, videos will not be processed: ${ffmpeg.problems.join(" ")}`);
+}
+const row = {
+  id,
+  hostname: os.hostname(),
+  pid: process.pid,
+  ffmpegVersion: ffmpeg.ok ? ffmpeg.version : null,
+  capabilities: { ...ffmpeg.capabilities, ffmpeg: ffmpeg.ffmpeg.command, ffprobe: ffmpeg.ffprobe.command, problems: ffmpeg.problems },
+};
+await upsertHeartbeat(row);
+const heartbeat = setInterval(() => {
+  upsertHeartbeat(row).catch((err) => log.warn({ err }, "heartbeat failed"));
+}, HEARTBEAT_MS);
+stopHandlers.push(async () => clearInterval(heartbeat));
+
+// Jobs (workers/jobs/*, registered by pipeline.ts). Without a working ffmpeg this worker takes
+// none, leaving them to workers that have one; its heartbeat tells the health endpoint why.
+if (ffmpeg.ok && !stopping) {
+  const boss = createBoss("worker");
+  await boss.start();
+  const stopPipeline = await startPipelineWorkers(boss, { log });
+  stopHandlers.push(() => stopPipeline());
+}
+
+if (!stopping) {
+  log.info({ id }, "worker ready");
+  process.send?.({ type: "ready" });
+}
