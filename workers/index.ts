@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { closeDb } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { chosenEncoder } from "@/lib/ffmpeg/encoders";
 import { selfTestFfmpeg } from "@/lib/ffmpeg/locate";
 import { childLogger } from "@/lib/log";
 import { createBoss } from "@/lib/queue/boss";
@@ -41,12 +43,21 @@ if (ffmpeg.ok) {
 } else {
   log.error({ problems: ffmpeg.problems }, `ffmpeg is not usable, videos will not be processed: ${ffmpeg.problems.join(" ")}`);
 }
+// Which H.264 encoder this machine's ladders use (REEL_HWACCEL), found by a one-frame test encode.
+const encoder = ffmpeg.ok ? await chosenEncoder(env.REEL_HWACCEL) : null;
+if (encoder) log.info({ tried: encoder.tried }, `encoding with ${encoder.encoder.codec}`);
 const row = {
   id,
   hostname: os.hostname(),
   pid: process.pid,
   ffmpegVersion: ffmpeg.ok ? ffmpeg.version : null,
-  capabilities: { ...ffmpeg.capabilities, ffmpeg: ffmpeg.ffmpeg.command, ffprobe: ffmpeg.ffprobe.command, problems: ffmpeg.problems },
+  capabilities: {
+    ...ffmpeg.capabilities,
+    ffmpeg: ffmpeg.ffmpeg.command,
+    ffprobe: ffmpeg.ffprobe.command,
+    problems: ffmpeg.problems,
+    ...(encoder && { encoder: encoder.encoder.kind, hwaccelTried: encoder.tried }),
+  },
 };
 await upsertHeartbeat(row);
 const heartbeat = setInterval(() => {
@@ -54,13 +65,11 @@ const heartbeat = setInterval(() => {
 }, HEARTBEAT_MS);
 stopHandlers.push(async () => clearInterval(heartbeat));
 
-// Jobs (workers/jobs/*, registered by pipeline.ts). Without a working ffmpeg this worker takes
-// none, leaving them to workers that have one; its heartbeat tells the health endpoint why.
+// Without a usable ffmpeg every job would fail: leave them queued for a worker that has one.
 if (ffmpeg.ok && !stopping) {
   const boss = createBoss("worker");
   await boss.start();
-  const stopPipeline = await startPipelineWorkers(boss, { log });
-  stopHandlers.push(() => stopPipeline());
+  stopHandlers.push(await startPipelineWorkers(boss, { log }));
 }
 
 if (!stopping) {
