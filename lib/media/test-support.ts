@@ -126,7 +126,8 @@ ${httpBlock}
 }
 `,
   );
-  const child = spawn(binary, ["-p", dir, "-c", conf, "-e", path.join(dir, "error.log")], { stdio: ["ignore", "ignore", "pipe"] });
+  // No `-e` (nginx ≥ 1.19.5 only): error_log in the file takes over once the configuration is read.
+  const child = spawn(binary, ["-p", dir, "-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
