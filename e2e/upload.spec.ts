@@ -7,6 +7,8 @@ const clip = () => ({ name: `clip-${Date.now()}.mp4`, mimeType: "video/mp4", buf
 
 test.describe("upload page", () => {
   test("drag a video onto the page: progress reaches 100%, the API knows the video, and it plays as MP4", async ({ uploaderPage }) => {
+    // Upload, then a worker's probe and faststart: more than the default 30 s on two shared cores.
+    test.setTimeout(90_000);
     const upload = new UploadPage(uploaderPage);
     await upload.goto();
     const file = clip();
