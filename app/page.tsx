@@ -1,29 +1,40 @@
-import { ButtonLink } from "@/components/ui/button";
-import { EmptyState } from "@/components/ui/empty-state";
-import { FilmIcon, UploadIcon } from "@/components/ui/icons";
-import { PageHeader } from "@/components/ui/page-header";
-import { requirePageViewer } from "@/lib/auth/pages";
-import { mayUpload } from "@/lib/auth/viewer";
+import { EmptyState } from "@/components/library/empty-state";
+import { VideoGrid } from "@/components/library/video-grid";
+import { VideoRow } from "@/components/library/video-row";
+import { catalogEndpoint, libraryViewer } from "@/lib/library/pages";
+import { continueWatching, listCatalog, popularTags, tagRows } from "@/lib/library/queries";
 
-// Placeholder until the library lands: the shell with its empty state.
+const PAGE = 24;
+const TAG_ROWS = 6;
+
 export default async function Home() {
-  const viewer = await requirePageViewer("/");
+  const viewer = await libraryViewer("/");
+  const signedIn = viewer !== null;
+  const topTags = (await popularTags(TAG_ROWS)).map((t) => t.tag);
+  const [resume, page, rows] = await Promise.all([
+    viewer ? continueWatching(viewer) : Promise.resolve([]),
+    listCatalog(viewer, { sort: "newest", limit: PAGE }),
+    tagRows(viewer, topTags),
+  ]);
+
+  if (!page.items.length && !resume.length) {
+    return (
+      <main className="mx-auto w-full max-w-3xl px-4 py-10">
+        <EmptyState title="No videos yet — upload one" action={{ href: "/upload", label: "Upload a video" }} />
+      </main>
+    );
+  }
   return (
-    <>
-      <PageHeader title="Home" />
-      <EmptyState
-        icon={<FilmIcon />}
-        title="No videos yet — upload one"
-        description={mayUpload(viewer) ? "Videos you upload show up here once they are ready to play." : "Videos show up here when someone with upload rights adds them."}
-        action={
-          mayUpload(viewer) && (
-            <ButtonLink href="/upload">
-              <UploadIcon className="size-4" />
-              Upload a video
-            </ButtonLink>
-          )
-        }
-      />
-    </>
+    <main className="flex flex-col gap-8 py-5">
+      <VideoRow title="Continue watching" videos={resume} signedIn={signedIn} testId="continue-watching" />
+      <VideoRow title="Recently added" videos={page.items.slice(0, 12)} href="/videos" signedIn={signedIn} testId="recently-added" />
+      {rows.map((row) => (
+        <VideoRow key={row.tag} title={`#${row.tag}`} videos={row.videos} href={`/tags/${encodeURIComponent(row.tag)}`} signedIn={signedIn} testId="tag-row" />
+      ))}
+      <section className="flex flex-col gap-3 px-4 sm:px-6" aria-label="All videos">
+        <h2 className="text-lg font-semibold sm:text-xl">All videos</h2>
+        <VideoGrid initial={page.items} nextCursor={page.nextCursor} endpoint={catalogEndpoint({ sort: "newest" }, PAGE)} signedIn={signedIn} />
+      </section>
+    </main>
   );
 }
