@@ -143,8 +143,7 @@ async function runE2e(server: string): Promise<Counts> {
     HOST: "127.0.0.1",
     REEL_WORKERS: "1",
     LOG_LEVEL: "info",
-    // Specs give each simulated client its own X-Forwarded-For address, so the sign-in rate limit
-    // one spec provokes does not lock every other spec out of 127.0.0.1.
+    // Sign-in rate-limit specs play many clients through X-Forwarded-For, so they never lock out 127.0.0.1.
     REEL_TRUST_PROXY: "1",
   };
   // The first-run specs need an instance without users.
