@@ -86,9 +86,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   );
   const recent: string[] = [];
   forwardLogs(child, log, recent);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+    child.once("error", (error) => {
+      recent.push(`could not run ${binaries.postgres}: ${error.message}`);
+      resolve({ code: null, signal: null });
+    });
+  });
   // Last resort if the launcher dies from an exception: Postgres must not outlive it needlessly.
   const killOnExit = () => child.kill("SIGINT");
   process.once("exit", killOnExit);
