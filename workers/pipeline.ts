@@ -28,8 +28,8 @@ export async function startPipelineWorkers(boss: PgBoss, { log = childLogger("wo
   await ensureQueues(boss);
   await boss.updateQueue(DEAD_LETTER, { retryLimit: 3, retryDelay: 5 });
   for (const job of pipelineJobs) {
-    const { concurrency, ...policy } = job.policy;
-    await boss.updateQueue(job.name, { ...policy, deadLetter: DEAD_LETTER });
+    const { retryLimit, retryDelay, retryBackoff, expireInSeconds, heartbeatSeconds } = job.policy;
+    await boss.updateQueue(job.name, { retryLimit, retryDelay, retryBackoff, expireInSeconds, heartbeatSeconds, deadLetter: DEAD_LETTER });
   }
   const unlisten = await listenForCancellation();
 
