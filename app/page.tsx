@@ -1,3 +1,40 @@
-export default function Home() {
-  return <main className="p-6">Reel</main>;
+import { EmptyState } from "@/components/library/empty-state";
+import { VideoGrid } from "@/components/library/video-grid";
+import { VideoRow } from "@/components/library/video-row";
+import { catalogEndpoint, libraryViewer } from "@/lib/library/pages";
+import { continueWatching, listCatalog, popularTags, tagRows } from "@/lib/library/queries";
+
+const PAGE = 24;
+const TAG_ROWS = 6;
+
+export default async function Home() {
+  const viewer = await libraryViewer("/");
+  const signedIn = viewer !== null;
+  const topTags = (await popularTags(TAG_ROWS)).map((t) => t.tag);
+  const [resume, page, rows] = await Promise.all([
+    viewer ? continueWatching(viewer) : Promise.resolve([]),
+    listCatalog(viewer, { sort: "newest", limit: PAGE }),
+    tagRows(viewer, topTags),
+  ]);
+
+  if (!page.items.length && !resume.length) {
+    return (
+      <main className="mx-auto w-full max-w-3xl px-4 py-10">
+        <EmptyState title="No videos yet — upload one" action={{ href: "/upload", label: "Upload a video" }} />
+      </main>
+    );
+  }
+  return (
+    <main className="flex flex-col gap-8 py-5">
+      <VideoRow title="Continue watching" videos={resume} signedIn={signedIn} testId="continue-watching" />
+      <VideoRow title="Recently added" videos={page.items.slice(0, 12)} href="/videos" signedIn={signedIn} testId="recently-added" />
+      {rows.map((row) => (
+        <VideoRow key={row.tag} title={`#${row.tag}`} videos={row.videos} href={`/tags/${encodeURIComponent(row.tag)}`} signedIn={signedIn} testId="tag-row" />
+      ))}
+      <section className="flex flex-col gap-3 px-4 sm:px-6" aria-label="All videos">
+        <h2 className="text-lg font-semibold sm:text-xl">All videos</h2>
+        <VideoGrid initial={page.items} nextCursor={page.nextCursor} endpoint={catalogEndpoint({ sort: "newest" }, PAGE)} signedIn={signedIn} />
+      </section>
+    </main>
+  );
 }

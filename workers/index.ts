@@ -20,14 +20,13 @@ const log = childLogger("worker");
 const id = `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
 
 let stopping = false;
-let heartbeat: NodeJS.Timeout | undefined;
+/** Run in reverse order on shutdown, before the heartbeat row is removed. */
 const stopHandlers: (() => Promise<void>)[] = [];
 
 async function shutdown(reason: string) {
   if (stopping) return;
   stopping = true;
   log.info({ reason }, "worker stopping");
-  clearInterval(heartbeat);
   for (const stop of stopHandlers.reverse()) await stop().catch((err) => log.error({ err }, "error while stopping"));
   await removeHeartbeat(id).catch((err) => log.warn({ err }, "could not remove the heartbeat row"));
   await closeDb();
@@ -61,9 +60,10 @@ const row = {
   },
 };
 await upsertHeartbeat(row);
-heartbeat = setInterval(() => {
+const heartbeat = setInterval(() => {
   upsertHeartbeat(row).catch((err) => log.warn({ err }, "heartbeat failed"));
 }, HEARTBEAT_MS);
+stopHandlers.push(async () => clearInterval(heartbeat));
 
 // Without a usable ffmpeg every job would fail: leave them queued for a worker that has one.
 if (ffmpeg.ok && !stopping) {

@@ -21,6 +21,8 @@ export function createDb(url: string, options: { max?: number; connectTimeout?: 
     idle_timeout: 30,
     connect_timeout: options.connectTimeout ?? 10,
     onnotice: () => {},
+    // Search typo tolerance (lib/library): the default 0.6 misses ordinary one-letter typos in titles.
+    connection: { "pg_trgm.word_similarity_threshold": 0.5 },
   });
   return { sql, db: drizzle(sql, { schema, casing: "snake_case" }) };
 }

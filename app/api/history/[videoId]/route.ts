@@ -1,0 +1,7 @@
+import { z } from "zod";
+import { route } from "@/lib/http/route";
+import { removeFromHistory } from "@/lib/library/queries";
+
+export const DELETE = route({ access: "user", params: z.object({ videoId: z.guid() }) }, async ({ viewer, params }) => ({
+  removed: await removeFromHistory(viewer, params.videoId),
+}));

@@ -1,0 +1,13 @@
+import { route } from "@/lib/http/route";
+import { addFavorite, removeFavorite } from "@/lib/library/queries";
+import { videoIdSchema } from "@/lib/library/rules";
+
+export const PUT = route({ access: "user", params: videoIdSchema }, async ({ viewer, params }) => {
+  await addFavorite(viewer, params.id);
+  return { favorite: true };
+});
+
+export const DELETE = route({ access: "user", params: videoIdSchema }, async ({ viewer, params }) => {
+  await removeFavorite(viewer, params.id);
+  return { favorite: false };
+});

@@ -1,0 +1,8 @@
+import { route } from "@/lib/http/route";
+import { recordView } from "@/lib/library/queries";
+import { videoIdSchema, viewBodySchema } from "@/lib/library/rules";
+
+/** Called by the player after 5 s of real playback; counted at most once per user and video per 30 minutes. */
+export const POST = route({ access: "public", params: videoIdSchema, body: viewBodySchema }, ({ viewer, params, body }) =>
+  recordView(viewer, params.id, body.watchedSeconds),
+);

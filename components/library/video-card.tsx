@@ -1,0 +1,102 @@
+import Link from "next/link";
+import type { LibraryVideo } from "@/lib/library/queries";
+import { compactCount, formatDuration } from "@/lib/library/format";
+import { CardActions } from "./card-actions";
+import { Highlighted } from "./highlighted";
+import { Poster } from "./poster";
+
+const STATUS_LABEL: Record<string, string> = {
+  uploaded: "Queued",
+  probing: "Checking",
+  processing: "Processing",
+  failed: "Failed",
+  missing: "Missing",
+};
+
+/** Grid and row card: poster (lazy), duration, progress, status for owners, title, rating and favourite. */
+export function VideoCard({
+  video,
+  signedIn,
+  eager = false,
+  sizes = "(max-width: 640px) 50vw, (max-width: 1024px) 33vw, (max-width: 1536px) 25vw, 20vw",
+  variant = "grid",
+}: {
+  video: LibraryVideo;
+  signedIn: boolean;
+  eager?: boolean;
+  sizes?: string;
+  variant?: "grid" | "row";
+}) {
+  const progress = video.me.progress;
+  const showProgress = progress && !progress.finished && progress.fraction !== null;
+  const status = STATUS_LABEL[video.status];
+  const duration = formatDuration(video.duration);
+  return (
+    <article className="group relative flex min-w-0 flex-col gap-1.5" data-testid="video-card" data-video-id={video.id}>
+      <Link
+        href={`/watch/${video.id}`}
+        className="relative block aspect-video overflow-hidden rounded-md bg-panel ring-accent outline-none focus-visible:ring-2"
+        aria-label={video.title}
+      >
+        <Poster title={video.title} poster={video.poster} eager={eager} sizes={sizes} />
+        {duration && (
+          <span className="absolute right-1.5 bottom-1.5 rounded bg-black/80 px-1.5 py-0.5 text-xs font-medium tabular-nums">{duration}</span>
+        )}
+        {(status || video.visibility !== "public") && (
+          <span className="absolute top-1.5 left-1.5 flex gap-1 text-[11px] font-semibold uppercase">
+            {status && <span className={`rounded px-1.5 py-0.5 ${video.status === "failed" ? "bg-red-700" : "bg-amber-600"}`}>{status}</span>}
+            {video.visibility !== "public" && <span className="rounded bg-neutral-700 px-1.5 py-0.5">{video.visibility}</span>}
+          </span>
+        )}
+        {showProgress && (
+          <span className="absolute inset-x-0 bottom-0 h-1 bg-white/25" data-testid="progress-bar">
+            <span className="block h-full bg-accent" style={{ width: `${Math.round(progress.fraction! * 100)}%` }} />
+          </span>
+        )}
+      </Link>
+      <div className="min-w-0">
+        <h3 className="line-clamp-2 text-sm leading-snug font-medium" title={video.title}>
+          <Link href={`/watch/${video.id}`} className="hover:underline">
+            <Highlighted segments={video.highlight?.title} fallback={video.title} />
+          </Link>
+        </h3>
+        <div className="flex min-w-0 items-center gap-1">
+          <p className="min-w-0 flex-1 truncate text-xs text-muted">
+            {showProgress && progress.timeLeft ? (
+              <span className="text-neutral-200" data-testid="time-left">
+                {progress.timeLeft}
+              </span>
+            ) : (
+              <>
+                {compactCount(video.viewCount)} {video.viewCount === 1 ? "view" : "views"}
+                {video.rating.count > 0 && (
+                  <>
+                    {" · "}
+                    <span aria-label={`Rated ${video.rating.average!.toFixed(1)} out of 5 by ${video.rating.count}`}>
+                      ★ {video.rating.average!.toFixed(1)} ({video.rating.count})
+                    </span>
+                  </>
+                )}
+              </>
+            )}
+          </p>
+          {signedIn && <CardActions videoId={video.id} favorite={video.me.favorite} rating={video.me.rating} title={video.title} />}
+          {video.me.canEdit && (
+            <Link
+              href={`/videos/${video.id}/edit`}
+              aria-label={`Edit ${video.title}`}
+              className="shrink-0 rounded px-1.5 py-1 text-sm leading-none text-muted hover:bg-white/10 hover:text-white"
+            >
+              ✎
+            </Link>
+          )}
+        </div>
+        {variant === "grid" && video.highlight?.description && (
+          <p className="line-clamp-2 text-xs text-muted">
+            <Highlighted segments={video.highlight.description} fallback="" />
+          </p>
+        )}
+      </div>
+    </article>
+  );
+}

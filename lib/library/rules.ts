@@ -1,0 +1,96 @@
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { SORTS, type CatalogSort } from "./format";
+
+/** Without a search, "relevance" means nothing: fall back to newest. With one, relevance is the default. */
+export function effectiveSort(sort: CatalogSort | undefined, q: string | undefined): CatalogSort {
+  const searching = searchTokens(q).length > 0;
+  if (!sort) return searching ? "relevance" : "newest";
+  return sort === "relevance" && !searching ? "newest" : sort;
+}
+
+export const PAGE_LIMIT_MAX = 60;
+export const TAGS_MAX = 10;
+export const QUERY_MAX = 200;
+
+/** A tag as people type it: trimmed and lower-cased, as lib/videos stores tags. */
+export const tagSchema = z.string().trim().toLowerCase().min(1).max(50);
+
+/**
+ * Words of a search query: runs of letters and digits, lower-cased. Everything else is dropped, so what
+ * reaches to_tsquery can never contain its operators.
+ */
+export function searchTokens(q: string | undefined | null): string[] {
+  if (!q) return [];
+  return (q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12);
+}
+
+/** `to_tsquery('simple', …)` input: every word as a prefix, all of them required. */
+export function prefixTsquery(tokens: string[]): string {
+  return tokens.map((t) => `${t}:*`).join(" & ");
+}
+
+/**
+ * Cursors are opaque to clients: base64url JSON of the sort they belong to and the last row's sort keys
+ * (as Postgres printed them, so timestamps keep their microseconds and floats their exact value).
+ */
+const cursorSchema = z.object({ s: z.enum(SORTS), k: z.array(z.string()).min(1).max(3) });
+export type Cursor = z.infer<typeof cursorSchema>;
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+export function decodeCursor(raw: string, sort: CatalogSort): Cursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
+  } catch {
+    parsed = undefined;
+  }
+  const result = cursorSchema.safeParse(parsed);
+  if (!result.success || result.data.s !== sort) {
+    throw new AppError("bad_request", "Invalid query: cursor: not a cursor of this list (sort changed?)", {
+      fields: [{ field: "cursor", message: "invalid cursor" }],
+    });
+  }
+  return result.data;
+}
+
+export const VIEW_MIN_SECONDS = 5;
+export const VIEW_WINDOW_MINUTES = 30;
+export const CONTINUE_WATCHING_DAYS = 90;
+
+/** `?tags=a,b` or `?tags=a&tags=b`. */
+const tagsParam = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => [...new Set((Array.isArray(v) ? v : [v]).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean))])
+  .pipe(z.array(tagSchema).max(TAGS_MAX));
+
+/** The catalog's query string, shared by GET /api/videos, GET /api/random and the pages. */
+export const catalogQuerySchema = z.object({
+  q: z.string().trim().max(QUERY_MAX).optional(),
+  tags: tagsParam.optional(),
+  sort: z.enum(SORTS).optional(),
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(24),
+});
+export type CatalogQueryInput = z.input<typeof catalogQuerySchema>;
+
+/** Page search params are forgiving: a bad value is dropped rather than answered with an error page. */
+export function catalogQueryFromSearchParams(params: Record<string, string | string[] | undefined>) {
+  const clean: Record<string, unknown> = {};
+  for (const key of ["q", "tags", "sort"] as const) {
+    const one = catalogQuerySchema.shape[key].safeParse(params[key]);
+    if (one.success) clean[key] = one.data;
+  }
+  return clean as { q?: string; tags?: string[]; sort?: CatalogSort };
+}
+
+export const videoIdSchema = z.object({ id: z.guid() });
+export const ratingBodySchema = z.object({ value: z.number().int().min(1).max(5) });
+export const viewBodySchema = z.object({ watchedSeconds: z.number().finite().min(0).max(86_400) });
+export const pageQuerySchema = z.object({
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(24),
+});

@@ -1,0 +1,294 @@
+/**
+ * npm run bench:catalog — the library at 10,000 videos, 50 tags, 100,000 progress rows and 100,000 views.
+ *
+ * 1. Seeds that data set into a fresh database on the Postgres server in BENCH_DATABASE_SERVER or
+ *    DATABASE_URL (set-based inserts: a few seconds), then EXPLAINs the main queries.
+ * 2. Reference, same run: the catalog and search queries alone (lib/library, in this process,
+ *    32 concurrent callers) — what the database part costs.
+ * 3. Starts Reel's production server (`next start`; builds first when there is no build or with
+ *    --build) on 127.0.0.1:3700, signed in with a session cookie, and loads the catalog page (HTML)
+ *    and the search API with wrk at 32 connections for 10 s each.
+ * Prints p50/p95/throughput next to the goals, then stops the server and drops the database.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Viewer } from "../../lib/auth/viewer";
+
+const PORT = Number(process.env.BENCH_PORT ?? 3700);
+const CONNECTIONS = 32;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const GOALS = { page: 30, search: 15 };
+
+const TAGS = [
+  "music", "travel", "cooking", "nature", "science", "history", "sports", "comedy", "drama", "family",
+  "animation", "documentary", "tutorial", "gaming", "art", "design", "coding", "fitness", "yoga", "cars",
+  "space", "ocean", "mountains", "city", "food", "dance", "concert", "interview", "news", "kids",
+  "pets", "birds", "garden", "diy", "photography", "film", "theatre", "poetry", "books", "fashion",
+  "architecture", "robots", "math", "physics", "chemistry", "biology", "weather", "winter", "summer", "holiday",
+];
+const WORDS = [
+  "mountain", "river", "sunset", "ocean", "forest", "city", "night", "morning", "journey", "secret", "golden",
+  "silent", "wild", "little", "big", "lost", "hidden", "electric", "summer", "winter", "autumn", "spring", "desert",
+  "island", "bridge", "garden", "kitchen", "recipe", "guide", "story", "legend", "voyage", "storm", "thunder",
+  "rainbow", "shadow", "light", "dream", "memory", "festival", "market", "harbor", "castle", "valley", "canyon",
+  "glacier", "volcano", "jungle", "meadow", "lake", "waterfall", "train", "bicycle", "rocket", "planet", "galaxy",
+  "robot", "piano", "guitar", "drums", "dance", "painting", "sketch", "lesson", "workshop", "review", "unboxing",
+  "timelapse", "drone", "underwater", "bunny", "elephant", "tiger", "eagle", "dolphin", "whale", "puppy", "kitten",
+  "coffee", "bread", "pasta", "curry", "noodles", "chocolate", "street", "rooftop", "tunnel", "lighthouse",
+];
+const SEARCHES = ["moun", "river sun", "ocean", "sunsett", "elephnt", "golden bridge", "pasta", "galaxy rocket", "timelap", "whale"];
+const PAGES = ["/videos", "/videos?sort=views", "/videos?tags=music", "/videos?sort=rating", "/videos?sort=title"];
+
+type Stats = { p50: number; p95: number; rps: number; requests: number; errors: number };
+
+const log = (...a: unknown[]) => console.log("[bench:catalog]", ...a);
+
+async function main() {
+  const server = process.env.BENCH_DATABASE_SERVER ?? process.env.DATABASE_URL;
+  if (!server) throw new Error("Set BENCH_DATABASE_SERVER (or DATABASE_URL) to a Postgres server, e.g. postgres://postgres@127.0.0.1:5432/postgres");
+  if (spawnSync("wrk", ["--version"]).error) throw new Error("wrk is not installed (apt-get install -y wrk)");
+
+  // lib/env.ts reads the environment once at import: set it before importing anything from lib/.
+  const dbName = `reel_bench_${Date.now()}_${randomBytes(3).toString("hex")}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "reel-bench-"));
+  const authSecret = randomBytes(32).toString("hex");
+  const { createDatabase, dropDatabase, runMigrations } = await import("../../lib/db/migrate");
+  const databaseUrl = await createDatabase(server, dbName);
+  Object.assign(process.env, {
+    DATABASE_URL: databaseUrl,
+    REEL_DATA_DIR: dataDir,
+    AUTH_SECRET: authSecret,
+    REEL_MEDIA_KEYS: `b1:${randomBytes(32).toString("hex")}`,
+    LOG_LEVEL: "warn",
+  });
+
+  let web: ChildProcess | null = null;
+  const { closeDb } = await import("../../lib/db/client");
+  try {
+    await runMigrations(databaseUrl);
+    const t0 = performance.now();
+    const viewer = await seed();
+    log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    await explain(viewer);
+
+    if (process.argv.includes("--seed-only")) {
+      log(`--seed-only: left the seeded database at ${databaseUrl}`);
+      return;
+    }
+    const reference = await queryReference(viewer);
+    await closeDb();
+
+    const cookie = await sessionCookie(viewer.id, authSecret);
+    ensureBuild();
+    web = await startServer({ ...process.env, NODE_ENV: "production", PORT: String(PORT) } as NodeJS.ProcessEnv);
+    const base = `http://127.0.0.1:${PORT}`;
+    await warmUp(base, cookie);
+    const page = runWrk(base, cookie, PAGES, "page");
+    const search = runWrk(base, cookie, SEARCHES.map((q) => `/api/videos?q=${encodeURIComponent(q)}&limit=24`), "search");
+
+    const row = (name: string, s: Stats, goal?: number) =>
+      `${name.padEnd(38)} ${s.p50.toFixed(1).padStart(7)} ${s.p95.toFixed(1).padStart(7)} ${s.rps.toFixed(0).padStart(8)}  ${
+        goal === undefined ? "" : `p95 ≤ ${goal} ms: ${s.p95 <= goal ? "MET" : "MISSED"} (${(s.p95 / goal).toFixed(2)}× goal)`
+      }${s.errors ? `  errors: ${s.errors}` : ""}`;
+    console.log("");
+    console.log(`10,000 videos · 50 tags · 100,000 progress rows · 100,000 views · ${CONNECTIONS} connections · ${SECONDS} s each · ${os.availableParallelism()} cores`);
+    console.log(`${"".padEnd(38)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"req/s".padStart(8)}`);
+    console.log(row("catalog page /videos (HTML, next start)", page, GOALS.page));
+    console.log(row("search API /api/videos?q=", search, GOALS.search));
+    console.log(row("reference: catalog query alone", reference.catalog));
+    console.log(row("reference: search query alone", reference.search));
+    console.log(
+      `ratios: page p95 / catalog-query p95 = ${(page.p95 / reference.catalog.p95).toFixed(1)}×, search API p95 / search-query p95 = ${(
+        search.p95 / reference.search.p95
+      ).toFixed(1)}×`,
+    );
+  } finally {
+    if (web) await stopServer(web);
+    await closeDb();
+    if (!process.argv.includes("--seed-only")) await dropDatabase(server, dbName);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Set-based inserts: 200 users, 10,000 videos, 100,000 progress rows, 100,000 views, some favourites. */
+async function seed(): Promise<Viewer> {
+  const { db } = await import("../../lib/db/client");
+  const { sql } = await import("drizzle-orm");
+  const words = sql.raw(`array[${WORDS.map((w) => `'${w}'`).join(",")}]`);
+  const tags = sql.raw(`array[${TAGS.map((w) => `'${w}'`).join(",")}]`);
+  await db.execute(sql`insert into users (email, name, role) values ('admin@bench.test', 'Bench admin', 'admin')`);
+  await db.execute(sql`
+    insert into users (email, name, role)
+    select 'member' || g || '@bench.test', 'Member ' || g, 'member' from generate_series(1, 199) g`);
+  await db.execute(sql`
+    insert into videos (owner_id, title, description, tags, visibility, status, source_kind, duration, width, height,
+                        view_count, rating_sum, rating_count, created_at, outputs)
+    select u.ids[1 + (g * 7919) % 200],
+      initcap(w[1 + floor(random() * n)::int] || ' ' || w[1 + floor(random() * n)::int] || ' ' || w[1 + floor(random() * n)::int]),
+      'A ' || w[1 + floor(random() * n)::int] || ' and ' || w[1 + floor(random() * n)::int] || ' film about the '
+        || w[1 + floor(random() * n)::int] || ', shot near the ' || w[1 + floor(random() * n)::int] || '.',
+      array(select distinct x from unnest(array[t[1 + g % 50], t[1 + (g * 7 + 3) % 50], t[1 + floor(random() * 50)::int]]) x),
+      (case when g % 20 = 0 then 'private' when g % 10 = 0 then 'unlisted' else 'public' end)::video_visibility,
+      (case when g % 25 = 0 then 'processing' when g % 13 = 0 then 'playable' else 'ready' end)::video_status,
+      'upload', 30 + floor(random() * 7200), 1920, 1080,
+      floor(random() * 5000)::int, rc * (1 + floor(random() * 5)::int), rc,
+      now() - make_interval(mins => g * 5), '{"poster":[320,640,1280]}'::jsonb
+    from generate_series(1, 10000) g,
+      (select array_agg(id order by email) ids from users) u,
+      (select ${words} w, cardinality(${words}) n, ${tags} t) d,
+      lateral (select floor(random() * 40 + g * 0)::int rc) r`);
+  // 500 videos per user (unique pairs), a third of them finished, spread over 120 days.
+  await db.execute(sql`
+    insert into watch_progress (user_id, video_id, position, duration, finished, updated_at)
+    select u.ids[ui], v.ids[1 + (ui * 500 + k) % 10000], 60 + k, 600 + k, k % 3 = 0, now() - make_interval(hours => k * 6)
+    from (select array_agg(id order by email) ids from users) u,
+         (select array_agg(id order by id) ids from videos) v,
+         generate_series(1, 200) ui, generate_series(1, 500) k`);
+  await db.execute(sql`
+    insert into views (user_id, video_id, created_at)
+    select u.ids[1 + floor(random() * 200)::int], v.ids[1 + floor(random() * 10000)::int], now() - make_interval(mins => floor(random() * 200000)::int)
+    from (select array_agg(id order by email) ids from users) u, (select array_agg(id order by id) ids from videos) v,
+         generate_series(1, 100000)`);
+  await db.execute(sql`
+    insert into favorites (user_id, video_id)
+    select u.id, v.id from users u cross join lateral (select id from videos tablesample system (2) limit 100) v
+    on conflict do nothing`);
+  await db.execute(sql`analyze`);
+  const [member] = await db.execute<{ id: string; email: string; name: string }>(
+    sql`select id, email, name from users where email = 'member1@bench.test'`,
+  );
+  return { id: member.id, email: member.email, name: member.name, role: "member", canUpload: false, via: "session" };
+}
+
+async function explain(viewer: Viewer) {
+  const { db } = await import("../../lib/db/client");
+  const { sql } = await import("drizzle-orm");
+  const { listedTo } = await import("../../lib/library/access");
+  const plans: [string, ReturnType<typeof sql>][] = [
+    ["catalog newest", sql`select videos.id from videos where ${listedTo(viewer)} order by videos.created_at desc, videos.id desc limit 25`],
+    ["search 'moun'", sql`select videos.id from videos where ${listedTo(viewer)} and (videos.search @@ to_tsquery('simple', 'moun:*') or 'moun' <% videos.title) limit 25`],
+  ];
+  for (const [name, query] of plans) {
+    const rows = await db.execute<{ "QUERY PLAN": string }>(sql`explain (analyze, costs off, timing off, summary on) ${query}`);
+    const text = rows.map((r) => r["QUERY PLAN"]);
+    log(`plan, ${name}: ${text.filter((l) => /Scan|Execution Time/.test(l)).map((l) => l.trim()).join(" | ")}`);
+  }
+}
+
+/** The queries alone, at the same concurrency: the share of the page time that is the database's. */
+async function queryReference(viewer: Viewer) {
+  const { listCatalog } = await import("../../lib/library/queries");
+  const measure = async (make: (i: number) => Promise<unknown>): Promise<Stats> => {
+    const latencies: number[] = [];
+    const until = performance.now() + 4000;
+    let i = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (performance.now() < until) {
+          const t = performance.now();
+          await make(i++);
+          latencies.push(performance.now() - t);
+        }
+      }),
+    );
+    latencies.sort((a, b) => a - b);
+    const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+    return { p50: at(50), p95: at(95), rps: latencies.length / ((performance.now() - started) / 1000), requests: latencies.length, errors: 0 };
+  };
+  const sorts = ["newest", "views", "rating", "title"] as const;
+  const catalog = await measure((i) => listCatalog(viewer, { sort: sorts[i % sorts.length], limit: 24 }));
+  const search = await measure((i) => listCatalog(viewer, { q: SEARCHES[i % SEARCHES.length], limit: 24 }));
+  return { catalog, search };
+}
+
+async function sessionCookie(userId: string, secret: string) {
+  const { encode } = await import("next-auth/jwt");
+  const name = "authjs.session-token";
+  const value = await encode({ token: { sub: userId }, secret, salt: name, maxAge: 3600 });
+  return `${name}=${value}`;
+}
+
+function ensureBuild() {
+  if (fs.existsSync(".next/BUILD_ID") && !process.argv.includes("--build")) {
+    log("using the existing production build (.next); pass --build to rebuild");
+    return;
+  }
+  log("building (next build)…");
+  const result = spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+  if (result.status !== 0) throw new Error("next build failed");
+}
+
+async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn("node_modules/.bin/next", ["start", "-p", String(PORT), "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${PORT}/api/videos?limit=1`);
+      if (res.status < 500) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await stopServer(child);
+  throw new Error(`server did not start in 30 s:\n${output}`);
+}
+
+async function stopServer(child: ChildProcess) {
+  if (child.exitCode !== null || !child.pid) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  process.kill(-child.pid, "SIGTERM");
+  const timer = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function warmUp(base: string, cookie: string) {
+  for (const url of [...PAGES, ...SEARCHES.map((q) => `/api/videos?q=${encodeURIComponent(q)}`)]) {
+    const res = await fetch(base + url, { headers: { cookie } });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`warm-up: GET ${url} answered ${res.status}`);
+  }
+  // A few seconds of load so the JIT and the connection pool settle before measuring.
+  spawnSync("wrk", ["-t1", `-c${CONNECTIONS}`, "-d3s", "-H", `Cookie: ${cookie}`, `${base}/videos`]);
+}
+
+function runWrk(base: string, cookie: string, paths: string[], name: string): Stats {
+  const script = path.join(os.tmpdir(), `reel-bench-${name}-${process.pid}.lua`);
+  fs.writeFileSync(
+    script,
+    `local paths = { ${paths.map((p) => JSON.stringify(p)).join(", ")} }
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %f %f %d %d %d\\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout + e.status))
+end
+`,
+  );
+  try {
+    const result = spawnSync("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${SECONDS}s`, "--timeout", "5s", "-H", `Cookie: ${cookie}`, "-s", script, base], {
+      encoding: "utf8",
+    });
+    const m = /RESULT (\S+) (\S+) (\d+) (\d+) (\d+)/.exec(result.stdout);
+    if (!m) throw new Error(`wrk failed: ${result.stdout}${result.stderr}`);
+    const [p50, p95, requests, durationUs, errors] = m.slice(1).map(Number);
+    return { p50, p95, requests, rps: requests / (durationUs / 1e6), errors };
+  } finally {
+    fs.rmSync(script, { force: true });
+  }
+}
+
+await main();
