@@ -7,6 +7,7 @@ import { selfTestFfmpeg } from "@/lib/ffmpeg/locate";
 import { childLogger } from "@/lib/log";
 import { createBoss } from "@/lib/queue/boss";
 import { removeHeartbeat, upsertHeartbeat } from "@/lib/system/heartbeats";
+import { startImportUrlWorker } from "./jobs/import-url";
 import { startPipelineWorkers } from "./pipeline";
 
 /**
@@ -70,6 +71,7 @@ if (ffmpeg.ok && !stopping) {
   const boss = createBoss("worker");
   await boss.start();
   stopHandlers.push(await startPipelineWorkers(boss, { log }));
+  stopHandlers.push(await startImportUrlWorker(boss, { log }));
 }
 
 if (!stopping) {
