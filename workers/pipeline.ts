@@ -7,6 +7,7 @@ import { parseJobData, type JobName } from "@/lib/queue";
 import { ensureQueues } from "@/lib/queue/boss";
 import { storage } from "@/lib/storage";
 import { beginStep, completeStep, failVideo, saveProgress } from "@/lib/videos/pipeline";
+import { findVideo } from "@/lib/videos/queries";
 import { ESSENTIAL_STEPS } from "@/lib/videos/rules";
 import { listenForCancellation, trackVideoJob, VideoCancelled } from "./cancellation";
 import { pipelineJobs } from "./jobs";
@@ -108,6 +109,8 @@ async function handle(job: JobDefinition, pgJob: JobWithMetadata<{ videoId: stri
     pgJob.signal.removeEventListener("abort", onClaimLost);
     untrack();
     await storage.removeWork(job.name, videoId).catch((err) => log.warn({ err }, "could not remove the work folder"));
+    // Deleted while this job ran: whatever it may have published after the delete removed the folder goes too.
+    if (controller.signal.aborted && (await findVideo(videoId).catch(() => "unknown")) === null) await storage.removeVideo(videoId).catch(() => {});
   }
 }
 
