@@ -83,10 +83,7 @@ async function handle(job: JobDefinition, pgJob: JobWithMetadata<{ videoId: stri
   try {
     await job.run(pgJob.data, {
       video,
-      jobId: pgJob.id,
-      retryCount: pgJob.retryCount,
       signal: controller.signal,
-      log,
       progress,
       workDir: () => storage.workDir(job.name, videoId, `${pgJob.id}-${pgJob.retryCount}`),
     });
