@@ -14,8 +14,8 @@
  *    an MP4 with its index at the end (stream-copy remux) and with its index first (hard link).
  *                                                       → goal: ≤ 3 s
  *
- * Database: BENCH_DATABASE_SERVER or DATABASE_URL (a server; a database is created and dropped),
- * else an embedded Postgres on 127.0.0.1:3449. Everything lives in a temporary folder that is
+ * Database: an embedded Postgres of its own on 127.0.0.1:3449, or a database created (and dropped)
+ * on the server in BENCH_DATABASE_SERVER. Everything lives in a temporary folder that is
  * removed at the end; the run stops itself after `--max-minutes` (default 30).
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
@@ -64,7 +64,7 @@ function spawnDirect(argv: string[]): Promise<void> {
 }
 
 async function database(): Promise<string> {
-  const server = process.env.BENCH_DATABASE_SERVER ?? process.env.DATABASE_URL;
+  const server = process.env.BENCH_DATABASE_SERVER;
   const name = `reel_bench_transcode_${randomBytes(3).toString("hex")}`;
   if (server) {
     process.env.REEL_DATA_DIR = work;
@@ -93,6 +93,9 @@ async function main() {
   const { runFfmpeg } = await import("../../lib/ffmpeg/run");
   const { planLadder } = await import("../../lib/transcode/ladder");
   const { finalizeHlsOutput } = await import("../../lib/transcode/hls-output");
+  const { db, closeDb } = await import("../../lib/db/client");
+  const { sql } = await import("drizzle-orm");
+  await db.execute(sql`select 1`); // connected from the start: the database is in use for the whole run
 
   console.log(`bench:transcode — ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}, work folder ${work}`);
   const source = path.join(work, "source-1080p.mp4");
@@ -171,8 +174,6 @@ async function main() {
   const { findVideo } = await import("../../lib/videos/queries");
   const { outputsOf } = await import("../../lib/videos/outputs");
   const { paths } = await import("../../lib/env");
-  const { db, closeDb } = await import("../../lib/db/client");
-  const { sql } = await import("drizzle-orm");
   const { stopProducerBoss } = await import("../../lib/queue/boss");
   cleanups.push(async () => {
     await stopProducerBoss();
