@@ -66,6 +66,19 @@ export function retryProcessing(id: string): Promise<Video> {
   return restartProcessing(id, {}, { onlyIfFailed: true });
 }
 
+/** A media-folder original disappeared: running work stops; the video keeps its outputs and is marked missing. */
+export async function markSourceMissing(id: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const video = await lockVideo(tx, id);
+    if (!video) return;
+    if (isActive(video.status)) {
+      await cancelVideoJobs(id, tx);
+      await notifyCancel(tx, id);
+    }
+    await updateVideo(tx, id, { status: "missing", progress: null });
+  });
+}
+
 /** Deletes the video: its row (captions, favourites... cascade), its jobs, and its files. */
 export async function deleteVideo(id: string): Promise<void> {
   await db.transaction(async (tx) => {
