@@ -146,14 +146,20 @@ describe("the pipeline in one worker", () => {
     for (const job of ["faststart", "hls-ladder", "poster", "storyboard", "captions"]) expect(workFolders(job, video.id)).toEqual([]);
   });
 
-  it("links an upload that already is a faststart H.264/AAC MP4, and transcodes what a browser cannot play", async () => {
+  it("remuxes an MP4 whose index is at the end, links one that is already faststart, transcodes what a browser cannot play", async () => {
     const plain = makeSource({ name: "plain.mp4", fps: 15, seconds: 2 });
     const fast = path.join(mediaDir(), "fast.mp4");
     (await import("node:child_process")).execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-i", plain, "-c", "copy", "-movflags", "+faststart", fast]);
     const other = makeSource({ name: "mpeg4.mkv", fps: 15, seconds: 2, codecArgs: ["-c:v", "mpeg4", "-c:a", "libmp3lame"] });
-    const [linked, transcoded] = await Promise.all([upload(fast), upload(other)]);
-    const [a, b] = await Promise.all([waitFor(linked.id, settled), waitFor(transcoded.id, settled)]);
-    expect([a.status, b.status]).toEqual(["ready", "ready"]);
+    const [remuxed, linked, transcoded] = await Promise.all([upload(plain), upload(fast), upload(other)]);
+    const [r, a, b] = await Promise.all([waitFor(remuxed.id, settled), waitFor(linked.id, settled), waitFor(transcoded.id, settled)]);
+    expect([r.status, a.status, b.status]).toEqual(["ready", "ready", "ready"]);
+
+    expect(isFaststart((await scanTopLevelBoxes(plain))!.boxes)).toBe(false);
+    expect(outputsOf(r.outputs).details?.mp4?.method).toBe("remux");
+    const remuxedMp4 = path.join(paths.media, r.id, "mp4/video.mp4");
+    expect(isFaststart((await scanTopLevelBoxes(remuxedMp4))!.boxes)).toBe(true);
+    expect(ffprobeJson(remuxedMp4).streams.map((s) => s.codec_name)).toEqual(["h264", "aac"]);
 
     expect(outputsOf(a.outputs).details?.mp4?.method).toBe("link");
     expect(fs.statSync(path.join(paths.media, a.id, "mp4/video.mp4")).ino).toBe(fs.statSync(a.sourcePath!).ino);

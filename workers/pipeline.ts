@@ -7,6 +7,7 @@ import { parseJobData, type JobName } from "@/lib/queue";
 import { ensureQueues } from "@/lib/queue/boss";
 import { storage } from "@/lib/storage";
 import { beginStep, completeStep, failVideo, saveProgress } from "@/lib/videos/pipeline";
+import { findVideo } from "@/lib/videos/queries";
 import { ESSENTIAL_STEPS } from "@/lib/videos/rules";
 import { listenForCancellation, trackVideoJob, VideoCancelled } from "./cancellation";
 import { pipelineJobs } from "./jobs";
@@ -28,8 +29,8 @@ export async function startPipelineWorkers(boss: PgBoss, { log = childLogger("wo
   await ensureQueues(boss);
   await boss.updateQueue(DEAD_LETTER, { retryLimit: 3, retryDelay: 5 });
   for (const job of pipelineJobs) {
-    const { concurrency, ...policy } = job.policy;
-    await boss.updateQueue(job.name, { ...policy, deadLetter: DEAD_LETTER });
+    const { retryLimit, retryDelay, retryBackoff, expireInSeconds, heartbeatSeconds } = job.policy;
+    await boss.updateQueue(job.name, { retryLimit, retryDelay, retryBackoff, expireInSeconds, heartbeatSeconds, deadLetter: DEAD_LETTER });
   }
   const unlisten = await listenForCancellation();
 
@@ -82,10 +83,7 @@ async function handle(job: JobDefinition, pgJob: JobWithMetadata<{ videoId: stri
   try {
     await job.run(pgJob.data, {
       video,
-      jobId: pgJob.id,
-      retryCount: pgJob.retryCount,
       signal: controller.signal,
-      log,
       progress,
       workDir: () => storage.workDir(job.name, videoId, `${pgJob.id}-${pgJob.retryCount}`),
     });
@@ -108,6 +106,8 @@ async function handle(job: JobDefinition, pgJob: JobWithMetadata<{ videoId: stri
     pgJob.signal.removeEventListener("abort", onClaimLost);
     untrack();
     await storage.removeWork(job.name, videoId).catch((err) => log.warn({ err }, "could not remove the work folder"));
+    // Deleted while this job ran: whatever it may have published after the delete removed the folder goes too.
+    if (controller.signal.aborted && (await findVideo(videoId).catch(() => "unknown")) === null) await storage.removeVideo(videoId).catch(() => {});
   }
 }
 

@@ -26,9 +26,14 @@ function streamMaps(info: MediaInfo): string[] {
   return ["-map", `0:${info.video.index}`, ...(info.audio ? ["-map", `0:${info.audio.index}`] : [])];
 }
 
-/** Stream copy into an MP4 with its index first (`+faststart`), so playback starts at once. */
-export function faststartRemuxArgs(input: string, output: string, info: MediaInfo): string[] {
-  return [...inputFile(input), ...streamMaps(info), "-c", "copy", "-tag:v", "avc1", "-map_metadata", "-1", "-movflags", "+faststart", "-f", "mp4", outputFile(output)];
+/**
+ * Stream copy into an MP4 with its index first, so playback starts at once. With
+ * `reserveMoovBytes` (known from the source's own index) ffmpeg writes the index into space kept at
+ * the start, in one pass; `+faststart` instead rewrites the whole file a second time to move it.
+ */
+export function faststartRemuxArgs(input: string, output: string, info: MediaInfo, reserveMoovBytes?: number): string[] {
+  const placement = reserveMoovBytes ? ["-moov_size", String(reserveMoovBytes)] : ["-movflags", "+faststart"];
+  return [...inputFile(input), ...streamMaps(info), "-c", "copy", "-tag:v", "avc1", "-map_metadata", "-1", ...placement, "-f", "mp4", outputFile(output)];
 }
 
 /** Keyframe options for a fixed 2 s GOP (frame count for CFR, forced by time for VFR). */

@@ -62,6 +62,13 @@ describe("probe gate", () => {
     expect(await reasonFor(file)).toMatch(/truncated/i);
   });
 
+  it("refuses a Matroska file that stops before its stated duration", async () => {
+    const mkv = makeSource({ name: "probe-full.mkv", seconds: 4 });
+    const file = path.join(mediaDir(), "truncated.mkv");
+    fs.writeFileSync(file, fs.readFileSync(mkv).subarray(0, Math.floor(fs.statSync(mkv).size / 2)));
+    expect(await reasonFor(file)).toMatch(/truncated/i);
+  });
+
   it("refuses an audio-only file", async () => {
     const file = makeSource({ name: "audio-only.m4a", video: false, seconds: 2 });
     expect(await reasonFor(file)).toMatch(/no video stream.*audio only/i);

@@ -101,7 +101,9 @@ export async function probeMedia(absolutePath: string, { checkDecodable = true }
 
   const raw = await runFfprobe(absolutePath);
   const info = interpretProbe(raw, stat.size);
-  if (checkDecodable) await assertDecodableToEnd(absolutePath, info);
+  // For MP4/MOV the box scan above already proved every byte the file declares is there (and a
+  // tail decode of a large file with long GOPs costs a second); other containers get the decode.
+  if (checkDecodable && !mp4) await assertDecodableToEnd(absolutePath, info);
   return info;
 }
 
@@ -199,21 +201,22 @@ export function reasonFromProbeError(stderr: string): string {
 
 /** Decodes one frame close to the end: a file whose data stops early (an interrupted copy) fails here. */
 async function assertDecodableToEnd(absolutePath: string, info: MediaInfo) {
-  const at = Math.max(0, info.duration - Math.min(2, info.duration / 2));
+  const at = Math.max(0, info.duration - Math.min(0.5, info.duration / 2));
   let frames = 0;
+  let stderr = "";
   try {
-    await runFfmpeg({
+    ({ stderr } = await runFfmpeg({
       args: [...inputFile(absolutePath, ["-ss", at.toFixed(3)]), "-map", `0:${info.video.index}`, "-frames:v", "1", "-f", "null", "-"],
       timeLimitSeconds: PROBE_TIME_LIMIT_SECONDS,
       onProgress: (p) => {
         frames = Math.max(frames, p.frame ?? 0);
       },
-    });
+    }));
   } catch (error) {
     if (error instanceof FfmpegError) throw new ProbeError("The file is truncated or damaged: its last seconds cannot be decoded");
     throw error;
   }
-  if (frames < 1) throw new ProbeError("The file is truncated: it stops before its stated duration");
+  if (frames < 1 || /ended prematurely|partial file/i.test(stderr)) throw new ProbeError("The file is truncated: it stops before its stated duration");
 }
 
 function spawnCollect(binary: string, args: string[], limitSeconds: number) {

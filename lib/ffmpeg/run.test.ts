@@ -49,6 +49,13 @@ describe("runFfmpeg", () => {
     }
   });
 
+  it("fails a run whose output could not be finished, though ffmpeg exits 0", async () => {
+    const source = path.join(mediaDir(), "trailer-source.mp4");
+    await runFfmpeg({ args: ["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10:duration=1", "-c:v", "libx264", "-preset", "ultrafast", source], timeLimitSeconds: 30 });
+    const args = [...inputFile(source), "-c", "copy", "-moov_size", "100", "-f", "mp4", path.join(mediaDir(), "trailer-out.mp4")];
+    await expect(runFfmpeg({ args, timeLimitSeconds: 30 })).rejects.toThrow(/reserved_moov_size is too small/);
+  });
+
   it("kills ffmpeg when cancelled", async () => {
     const out = path.join(mediaDir(), "cancelled-run.mp4");
     const controller = new AbortController();

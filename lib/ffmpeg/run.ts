@@ -101,7 +101,8 @@ export async function runFfmpeg(options: RunOptions): Promise<RunResult> {
     child.on("close", (code, signal) => {
       if (killedFor === "cancel") return finish(new FfmpegCancelledError());
       if (killedFor === "timeout") return finish(new FfmpegTimeoutError(options.timeLimitSeconds, stderr));
-      if (code === 0) return finish(null);
+      // ffmpeg 5.1 exits 0 when it cannot finish the output file (e.g. moov_size too small).
+      if (code === 0 && !/Error writing trailer/i.test(stderr)) return finish(null);
       const last = stderr.trim().split("\n").slice(-3).join(" | ");
       finish(new FfmpegError(`ffmpeg failed (${signal ?? `exit ${code}`})${last ? `: ${last}` : ""}`, code, stderr));
     });

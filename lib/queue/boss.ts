@@ -26,7 +26,7 @@ export function createBoss(role: Role, overrides: Partial<ConstructorOptions> = 
   const boss = new PgBoss({
     connectionString: env.DATABASE_URL,
     application_name: `reel-${role}`,
-    max: role === "worker" ? 6 : 3,
+    max: role === "worker" ? 10 : 3,
     useListenNotify: role === "worker",
     supervise: role === "worker",
     schedule: false,

@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
@@ -6,7 +7,6 @@ import { AppError } from "@/lib/errors";
 import { enqueue } from "@/lib/queue";
 import { cancelVideoJobs, deleteVideoJobs } from "@/lib/queue/admin";
 import { storage } from "@/lib/storage";
-import { eq } from "drizzle-orm";
 import { canManage, canView } from "./access";
 import { findVideo, lockVideo, notifyCancel, notifyVideoChanged, updateVideo } from "./queries";
 import { CANCELLED_REASON, isActive } from "./rules";
@@ -66,7 +66,7 @@ export function retryProcessing(id: string): Promise<Video> {
   return restartProcessing(id, {}, { onlyIfFailed: true });
 }
 
-/** A media-folder original disappeared: the video stays (with its outputs) but is marked missing. */
+/** A media-folder original disappeared: running work stops; the video keeps its outputs and is marked missing. */
 export async function markSourceMissing(id: string): Promise<void> {
   await db.transaction(async (tx) => {
     const video = await lockVideo(tx, id);

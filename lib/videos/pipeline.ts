@@ -85,9 +85,3 @@ export async function saveProgress(videoId: string, progress: VideoProgress): Pr
   if (rows.length) await notifyVideoChanged(db, videoId);
   return rows.length > 0;
 }
-
-/** Whether the job for this video should still run (not cancelled, failed, deleted...). */
-export async function stillActive(videoId: string): Promise<boolean> {
-  const [row] = await db.select({ status: videos.status }).from(videos).where(eq(videos.id, videoId));
-  return row !== undefined && isActive(row.status);
-}

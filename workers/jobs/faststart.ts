@@ -3,6 +3,7 @@ import path from "node:path";
 import { env } from "@/lib/env";
 import { faststartRemuxArgs, faststartTranscodeArgs, isBrowserCompatible } from "@/lib/ffmpeg/commands";
 import { chosenEncoder, withCpuFallback } from "@/lib/ffmpeg/encoders";
+import { FfmpegError, FfmpegTimeoutError } from "@/lib/ffmpeg/errors";
 import { isFaststart, scanTopLevelBoxes } from "@/lib/ffmpeg/mp4-boxes";
 import { runFfmpeg, timeLimitFor } from "@/lib/ffmpeg/run";
 import { layout, storage } from "@/lib/storage";
@@ -33,13 +34,24 @@ export const faststartJob: JobDefinition<"faststart"> = {
       if (ctx.video.sourceKind !== "folder" && (await isReadyToServe(source, info)) && (await tryLink(source, output))) {
         made = { method: "link" };
       } else {
-        await runFfmpeg({
-          args: faststartRemuxArgs(source, output, info),
-          timeLimitSeconds: timeLimitFor(info.duration, { perMediaSecond: 0.5, baseSeconds: 120 }),
-          durationSeconds: info.duration,
-          signal: ctx.signal,
-          onProgress: (p) => ctx.progress(p),
-        });
+        const remux = (reserve?: number) =>
+          runFfmpeg({
+            args: faststartRemuxArgs(source, output, info, reserve),
+            timeLimitSeconds: timeLimitFor(info.duration, { perMediaSecond: 0.5, baseSeconds: 120 }),
+            durationSeconds: info.duration,
+            signal: ctx.signal,
+            onProgress: (p) => ctx.progress(p),
+          });
+        // The copy's index is about the size of the source's: reserve that (plus a margin) up front.
+        const moov = (await scanTopLevelBoxes(source))?.boxes.find((b) => b.type === "moov");
+        const reserve = moov ? Math.ceil(moov.size * 1.1) + 64 * 1024 : undefined;
+        try {
+          await remux(reserve);
+        } catch (error) {
+          // The reserve turned out too small: the two-pass +faststart always fits.
+          if (!reserve || !(error instanceof FfmpegError) || error instanceof FfmpegTimeoutError) throw error;
+          await remux();
+        }
         made = { method: "remux" };
       }
     } else {

@@ -1,4 +1,3 @@
-import type { Logger } from "pino";
 import type { Video } from "@/lib/db/schema";
 import type { FfmpegProgress } from "@/lib/ffmpeg/progress";
 import type { JobData, JobName } from "@/lib/queue";
@@ -24,12 +23,8 @@ export type JobPolicy = {
 
 export type JobContext = {
   video: Video;
-  jobId: string;
-  /** 0 for the first attempt. */
-  retryCount: number;
   /** Aborted when the video is cancelled or deleted, or when the worker loses the job. */
   signal: AbortSignal;
-  log: Logger;
   /** Live progress of an ffmpeg run (throttled, persisted on the video row, pushed to pages). */
   progress: (progress: FfmpegProgress) => void;
   /** A fresh work folder `tmp/<job>/<videoId>-<attempt>`, removed after the job whatever happens. */
