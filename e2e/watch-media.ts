@@ -18,6 +18,8 @@ export type LadderOptions = {
   /** Segment length; the GOP is the same, so every segment starts on a keyframe in every rung. */
   segmentSeconds?: number;
   hls?: boolean;
+  /** Height of the faststart MP4; the second rung by default. */
+  mp4Height?: number;
 };
 
 export type GeneratedMedia = {
@@ -36,7 +38,8 @@ export async function generateMedia(videoDir: string, options: LadderOptions): P
   const segment = options.segmentSeconds ?? 2;
   const top = rungs[0].height;
   const width = even((top * 16) / 9);
-  const mp4Height = rungs[Math.min(1, rungs.length - 1)].height;
+  const mp4Rung = options.mp4Height ? (rungs.find((r) => r.height === options.mp4Height) ?? rungs[0]) : rungs[Math.min(1, rungs.length - 1)];
+  const mp4Height = mp4Rung.height;
   for (const dir of ["hls", "mp4", "thumbs", "storyboard", "captions"]) await fs.mkdir(path.join(videoDir, dir), { recursive: true });
 
   const gop = String(fps * segment);
@@ -63,7 +66,7 @@ export async function generateMedia(videoDir: string, options: LadderOptions): P
     "-filter_complex",
     filter,
     ...hlsArgs,
-    ...["-map", "[vm]", "-map", "1:a", ...x264, "-b:v", `${rungs[Math.min(1, rungs.length - 1)].kbps}k`, "-c:a", "aac", "-b:a", "96k"],
+    ...["-map", "[vm]", "-map", "1:a", ...x264, "-b:v", `${mp4Rung.kbps}k`, "-c:a", "aac", "-b:a", "96k"],
     ...["-movflags", "+faststart", path.join(videoDir, "mp4/video.mp4")],
   ]);
 

@@ -1,0 +1,259 @@
+/**
+ * `npm run bench:ttff`: time to first frame in Chromium, on a Reel instance this script starts and removes.
+ *
+ * For a 1080p HLS ladder (hls.js) and for the faststart MP4 (a title whose ladder is still processing), on
+ * loopback and throttled to 20 Mbit/s with 40 ms RTT (DevTools network emulation), it measures:
+ *  - navigation → first frame: from the navigation start (performance.timeOrigin) to the first
+ *    requestVideoFrameCallback, each run in a fresh browser context (cold cache);
+ *  - seek → frame: from setting currentTime to a point not yet buffered to the first frame shown there.
+ * p50/p95 over BENCH_RUNS runs (default 20) per case, against the 250 ms goal.
+ *
+ * The instance: a fresh database on the server in DATABASE_URL (or an embedded Postgres when unset), a fresh data
+ * folder with a generated 1080p ladder, the real launcher (`scripts/start.ts`, no workers) on 127.0.0.1, and an
+ * administrator signed in through the credentials endpoint. Everything is stopped and deleted at the end.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext } from "@playwright/test";
+
+const PORT = 3620;
+const PG_PORT = 3621;
+const BASE = `http://127.0.0.1:${PORT}`;
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 20));
+const GOAL_MS = 250;
+const SECONDS = 40;
+const SEEK_TO = 30;
+/** The whole bench stops by itself after this, whatever happens. */
+const DEADLINE_MS = 15 * 60_000;
+const RUN_TIMEOUT_MS = 20_000;
+const ADMIN = { email: "bench-admin@example.test", password: randomBytes(12).toString("base64url") };
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+type Case = { name: string; videoId: string; engine: "hls" | "mp4"; throttled: boolean };
+type Sample = { firstFrameMs: number; seekMs: number };
+
+const cleanups: (() => Promise<unknown>)[] = [];
+const step = (message: string) => console.error(`[ttff] ${message}`);
+
+async function createDatabase(): Promise<string> {
+  const server = process.env.DATABASE_URL;
+  if (server) {
+    const { createDatabase, dropDatabase } = await import("@/lib/db/migrate");
+    const name = `reel_bench_ttff_${Date.now()}_${randomBytes(3).toString("hex")}`;
+    const url = await createDatabase(server, name);
+    cleanups.push(() => dropDatabase(server, name));
+    return url;
+  }
+  const [{ startEmbeddedPostgres }, { childLogger }] = await Promise.all([import("@/lib/db/embedded"), import("@/lib/log")]);
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(process.env.REEL_DATA_DIR!, "pg"), port: PG_PORT, password: randomBytes(18).toString("hex"), log: childLogger("bench-pg") });
+  cleanups.push(() => pg.stop());
+  return pg.url;
+}
+
+async function startReel(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    env: { ...env, PORT: String(PORT), HOST: "127.0.0.1", REEL_WORKERS: "0", LOG_LEVEL: "warn", REEL_ADMIN_EMAIL: ADMIN.email, REEL_ADMIN_PASSWORD: ADMIN.password },
+    stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  cleanups.push(async () => {
+    if (child.exitCode !== null) return;
+    process.kill(-child.pid!, "SIGTERM");
+    const timer = setTimeout(() => child.exitCode === null && process.kill(-child.pid!, "SIGKILL"), 20_000);
+    await exited;
+    clearTimeout(timer);
+  });
+  // The launcher builds the app first when the build is missing or stale.
+  const until = Date.now() + 10 * 60_000;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`Reel exited during start-up (code ${child.exitCode})`);
+    const ok = await fetch(`${BASE}/api/health`).then((r) => r.status < 500, () => false);
+    if (ok) return child;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("Reel did not become ready in time");
+}
+
+/** Signs the administrator in through Auth.js' credentials endpoint, as the login form does. */
+async function signIn(browser: Browser) {
+  const context = await browser.newContext({ baseURL: BASE });
+  const { csrfToken } = await (await context.request.get("/api/auth/csrf")).json();
+  const response = await context.request.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email: ADMIN.email, password: ADMIN.password, callbackUrl: BASE },
+    maxRedirects: 0,
+  });
+  const session = await (await context.request.get("/api/auth/session")).json().catch(() => null);
+  const state = await context.storageState();
+  await context.close();
+  if (!session?.user) throw new Error(`Sign-in failed (HTTP ${response.status()}, cookies: ${state.cookies.map((c) => c.name).join(", ")})`);
+  return state;
+}
+
+/** Installed before any page script: resolves with the time of the first video frame on screen. */
+const FIRST_FRAME_HOOK = `
+  window.__reelFirstFrame = new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      const video = document.querySelector("video");
+      if (!video) return;
+      observer.disconnect();
+      video.requestVideoFrameCallback((now) => resolve(now));
+    });
+    observer.observe(document, { childList: true, subtree: true });
+  });
+`;
+
+/**
+ * Seeks to a point that is not buffered yet and resolves with the time until a frame from there is on screen.
+ * Kept as source text: evaluated functions must not pick up helpers the TypeScript loader adds.
+ */
+const SEEK_AND_WAIT = `(target) => new Promise((resolve, reject) => {
+  const video = document.querySelector("video");
+  for (let i = 0; i < video.buffered.length; i++) {
+    if (video.buffered.start(i) <= target && target < video.buffered.end(i)) return reject(new Error("the seek target is already buffered"));
+  }
+  const started = performance.now();
+  const onFrame = (now, frame) => {
+    if (Math.abs(frame.mediaTime - target) < 1) resolve(now - started);
+    else video.requestVideoFrameCallback(onFrame);
+  };
+  video.requestVideoFrameCallback(onFrame);
+  video.currentTime = target;
+})`;
+
+let stage = "";
+let lastProblems: string[] = [];
+
+async function measure(context: BrowserContext, item: Case): Promise<Sample> {
+  stage = "opening the page";
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+  page.on("pageerror", (e) => problems.push(e.message));
+  page.on("response", (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
+  lastProblems = problems;
+  if (item.throttled) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 40, downloadThroughput: 20e6 / 8, uploadThroughput: 20e6 / 8 });
+  }
+  // Not "commit": the init script also runs in the initial about:blank document, whose promise never resolves.
+  await page.goto(`${BASE}/watch/${item.videoId}`, { waitUntil: "domcontentloaded", timeout: RUN_TIMEOUT_MS });
+  stage = "waiting for the first frame";
+  const firstFrameMs = await page.evaluate<number>("window.__reelFirstFrame");
+  const engine = await page.getAttribute("[data-testid=player]", "data-engine");
+  if (engine !== item.engine) throw new Error(`${item.name}: the player used ${engine}, expected ${item.engine}`);
+  stage = "waiting for the frame after the seek";
+  const seekMs = await page.evaluate<number>(`(${SEEK_AND_WAIT})(${SEEK_TO})`);
+  await page.close();
+  return { firstFrameMs, seekMs };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+async function main() {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "reel-bench-ttff-"));
+  await fs.chmod(dataDir, 0o755);
+  cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
+  const secrets = { AUTH_SECRET: randomBytes(32).toString("hex"), REEL_MEDIA_KEYS: `b1:${randomBytes(32).toString("hex")}` };
+  // lib/env reads these when first imported: everything from lib/ is imported after this line.
+  Object.assign(process.env, { REEL_DATA_DIR: dataDir, ...secrets, LOG_LEVEL: "warn" });
+  const serverUrl = process.env.DATABASE_URL;
+  const databaseUrl = await createDatabase();
+  process.env.DATABASE_URL = databaseUrl;
+  const { runMigrations } = await import("@/lib/db/migrate");
+  await runMigrations(databaseUrl);
+
+  step(`generating a ${SECONDS} s 1080p ladder (1080/720/360, 2 s segments) and a 1080p faststart MP4`);
+  const { createTestVideo } = await import("@/e2e/watch-media");
+  const ladder = [
+    { height: 1080, kbps: 4500 },
+    { height: 720, kbps: 2500 },
+    { height: 360, kbps: 700 },
+  ];
+  const hls = await createTestVideo({ title: "Bench ladder", seconds: SECONDS, fps: 30, rungs: ladder, mp4Height: 1080 });
+  const mp4 = await createTestVideo({ title: "Bench MP4", seconds: SECONDS, fps: 30, rungs: ladder, mp4Height: 1080, status: "processing" });
+  const { closeDb } = await import("@/lib/db/client");
+  await closeDb();
+
+  step(`starting Reel on ${BASE} (database ${serverUrl ? "on DATABASE_URL's server" : "embedded"})`);
+  await startReel({ ...process.env, DATABASE_URL: databaseUrl, REEL_DATA_DIR: dataDir, ...secrets });
+  const browser = await chromium.launch({
+    executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium",
+    // A viewer who clicked a video has interacted with the site, so playback with sound is allowed.
+    args: [...CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"],
+  });
+  cleanups.unshift(() => browser.close());
+  const storageState = await signIn(browser);
+
+  const cases: Case[] = [
+    { name: "HLS 1080p ladder, loopback", videoId: hls.id, engine: "hls", throttled: false },
+    { name: "faststart MP4, loopback", videoId: mp4.id, engine: "mp4", throttled: false },
+    { name: "HLS 1080p ladder, 20 Mbit/s 40 ms", videoId: hls.id, engine: "hls", throttled: true },
+    { name: "faststart MP4, 20 Mbit/s 40 ms", videoId: mp4.id, engine: "mp4", throttled: true },
+  ];
+  const results = new Map<string, Sample[]>();
+  for (const item of cases) {
+    const samples: Sample[] = [];
+    // One unmeasured run warms the server (route compilation caches, connection pool).
+    for (let run = 0; run <= RUNS; run++) {
+      const context = await browser.newContext({ storageState, viewport: { width: 1280, height: 720 } });
+      await context.addInitScript(FIRST_FRAME_HOOK);
+      try {
+        const sample = await Promise.race([
+          measure(context, item),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${item.name}: run timed out ${stage}${lastProblems.length ? `; the page reported: ${lastProblems.join(" | ")}` : ""}`)), RUN_TIMEOUT_MS)),
+        ]);
+        if (run > 0) samples.push(sample);
+      } finally {
+        await context.close();
+      }
+    }
+    results.set(item.name, samples);
+    step(`${item.name}: done`);
+  }
+
+  const rows = cases.map((item) => {
+    const samples = results.get(item.name)!;
+    const first = samples.map((s) => s.firstFrameMs);
+    const seek = samples.map((s) => s.seekMs);
+    return { name: item.name, first: [percentile(first, 50), percentile(first, 95)], seek: [percentile(seek, 50), percentile(seek, 95)], throttled: item.throttled };
+  });
+  const ms = (n: number) => `${Math.round(n)} ms`.padStart(8);
+  console.log(`\nTime to first frame, Chromium ${browser.version()}, ${RUNS} runs per case, cold cache per run (goal: navigation → first frame p50 ≤ ${GOAL_MS} ms on loopback, HLS 1080p ladder)\n`);
+  console.log(`${"case".padEnd(36)} ${"nav→frame p50".padStart(14)} ${"p95".padStart(8)} ${"p50/goal".padStart(9)} ${"seek→frame p50".padStart(15)} ${"p95".padStart(8)}`);
+  for (const row of rows) {
+    const ratio = (row.first[0] / GOAL_MS).toFixed(2) + "x";
+    console.log(`${row.name.padEnd(36)} ${ms(row.first[0]).padStart(14)} ${ms(row.first[1])} ${ratio.padStart(9)} ${ms(row.seek[0]).padStart(15)} ${ms(row.seek[1])}`);
+  }
+  const hlsLoop = rows[0].first[0];
+  const mp4Loop = rows[1].first[0];
+  console.log(`\nHLS / MP4 first-frame ratio on loopback (reference: the MP4 measured in this run): ${(hlsLoop / mp4Loop).toFixed(2)}x`);
+  console.log(`Goal (HLS loopback p50 ≤ ${GOAL_MS} ms): ${hlsLoop <= GOAL_MS ? "met" : "NOT met"} (${Math.round(hlsLoop)} ms)`);
+}
+
+async function cleanup() {
+  for (const fn of cleanups.splice(0)) await fn().catch((e: Error) => console.error(`[ttff] cleanup: ${e.message}`));
+}
+
+const deadline = setTimeout(() => {
+  console.error(`[ttff] stopped after ${DEADLINE_MS / 60_000} minutes`);
+  void cleanup().then(() => process.exit(2));
+}, DEADLINE_MS);
+
+main()
+  .then(cleanup, async (error: Error) => {
+    console.error(`[ttff] ${error.stack ?? error.message}${error.cause ? `\ncaused by: ${String(error.cause)}` : ""}`);
+    await cleanup();
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    clearTimeout(deadline);
+    process.exit();
+  });
