@@ -36,7 +36,7 @@ export function CatalogView({
       <h1 className="text-2xl font-semibold">{title}</h1>
       <div className="flex flex-wrap items-center gap-2">
         <SearchBox />
-        <div className="flex items-center gap-2">
+        <div className="flex w-full items-center justify-between gap-2 sm:w-auto">
           <SortSelect sorts={sorts} value={sort} />
           <SurpriseLink q={query.q} tags={query.tags} />
         </div>

@@ -7,12 +7,11 @@ import { formatDuration } from "@/lib/library/format";
 import { EmptyState } from "./empty-state";
 import { Poster } from "./poster";
 
-type Item = LibraryVideo;
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 /** Watch history, most recent first: remove one entry, or clear everything after a confirmation. */
-export function HistoryList({ initial, nextCursor, limit }: { initial: Item[]; nextCursor: string | null; limit: number }) {
+export function HistoryList({ initial, nextCursor, limit }: { initial: LibraryVideo[]; nextCursor: string | null; limit: number }) {
   const [items, setItems] = useState(initial);
   const [cursor, setCursor] = useState(nextCursor);
   const [error, setError] = useState<string | null>(null);
@@ -27,7 +26,7 @@ export function HistoryList({ initial, nextCursor, limit }: { initial: Item[]; n
       observer.disconnect();
       const res = await fetch(`/api/history?limit=${limit}&cursor=${encodeURIComponent(cursor)}`);
       if (!res.ok) return setError("Could not load more history");
-      const page = (await res.json()) as { items: Item[]; nextCursor: string | null };
+      const page = (await res.json()) as { items: LibraryVideo[]; nextCursor: string | null };
       setItems((prev) => [...prev, ...page.items.filter((v) => !prev.some((p) => p.id === v.id))]);
       setCursor(page.nextCursor);
     });
@@ -92,7 +91,12 @@ export function HistoryList({ initial, nextCursor, limit }: { initial: Item[]; n
                     {v.title}
                   </Link>
                   <p className="mt-1 text-xs text-muted">
-                    {p && when.format(new Date(p.watchedAt))}
+                    {p && (
+                      // The server renders in its own time zone; the browser re-renders in the viewer's.
+                      <time dateTime={p.watchedAt} suppressHydrationWarning>
+                        {when.format(new Date(p.watchedAt))}
+                      </time>
+                    )}
                     {p && (p.finished ? " · watched" : p.timeLeft ? ` · ${p.timeLeft}` : "")}
                     {v.duration ? ` · ${formatDuration(v.duration)}` : ""}
                   </p>

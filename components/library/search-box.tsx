@@ -27,7 +27,7 @@ export function SearchBox({ placeholder = "Search videos" }: { placeholder?: str
   return (
     <form
       role="search"
-      className="relative flex-1"
+      className="relative w-full sm:w-auto sm:flex-1"
       onSubmit={(e) => {
         e.preventDefault();
         clearTimeout(timer.current);
