@@ -1,4 +1,8 @@
 import type { Metadata, Viewport } from "next";
+import { AppHeader } from "@/components/shell/app-header";
+import { currentViewer } from "@/lib/auth/pages";
+import { isAdmin, mayUpload } from "@/lib/auth/viewer";
+import { logout } from "./login/actions";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -6,12 +10,22 @@ export const metadata: Metadata = {
   description: "Your videos, streamed to every screen.",
 };
 
-export const viewport: Viewport = { themeColor: "#141414", width: "device-width", initialScale: 1 };
+export const viewport: Viewport = { themeColor: "#0e1015", width: "device-width", initialScale: 1, colorScheme: "dark" };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const viewer = await currentViewer();
+  const user = viewer && { name: viewer.name, email: viewer.email, isAdmin: isAdmin(viewer), mayUpload: mayUpload(viewer) };
   return (
     <html lang="en" className="dark">
-      <body className="min-h-dvh">{children}</body>
+      <body className="flex min-h-dvh flex-col">
+        <a href="#main" className="sr-only z-50 rounded-lg bg-panel px-4 py-3 focus:not-sr-only focus:fixed focus:top-2 focus:left-2">
+          Skip to content
+        </a>
+        <AppHeader user={user} signOutAction={logout} />
+        <main id="main" className="mx-auto w-full max-w-screen-2xl flex-1 px-4 py-6 sm:px-6 sm:py-8 lg:px-8">
+          {children}
+        </main>
+      </body>
     </html>
   );
 }

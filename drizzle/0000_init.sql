@@ -2,6 +2,7 @@ CREATE TYPE "public"."user_role" AS ENUM('admin', 'member');--> statement-breakp
 CREATE TYPE "public"."video_source_kind" AS ENUM('upload', 'folder', 'url');--> statement-breakpoint
 CREATE TYPE "public"."video_status" AS ENUM('uploaded', 'probing', 'playable', 'processing', 'ready', 'failed', 'missing');--> statement-breakpoint
 CREATE TYPE "public"."video_visibility" AS ENUM('private', 'unlisted', 'public');--> statement-breakpoint
+CREATE TYPE "public"."import_status" AS ENUM('queued', 'downloading', 'done', 'failed');--> statement-breakpoint
 CREATE TABLE "api_tokens" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"user_id" uuid NOT NULL,
@@ -151,6 +152,23 @@ CREATE TABLE "qoe_reports" (
 	"last_height" integer,
 	"fatal_error" text,
 	"user_agent" text,
+	"report_count" integer DEFAULT 1 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "url_imports" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"owner_id" uuid NOT NULL,
+	"url" text NOT NULL,
+	"status" "import_status" DEFAULT 'queued' NOT NULL,
+	"received_bytes" bigint DEFAULT 0 NOT NULL,
+	"total_bytes" bigint,
+	"etag" text,
+	"last_modified" text,
+	"file_name" text,
+	"failure_reason" text,
+	"video_id" uuid,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -170,6 +188,8 @@ ALTER TABLE "watch_progress" ADD CONSTRAINT "watch_progress_user_id_users_id_fk"
 ALTER TABLE "watch_progress" ADD CONSTRAINT "watch_progress_video_id_videos_id_fk" FOREIGN KEY ("video_id") REFERENCES "public"."videos"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "qoe_reports" ADD CONSTRAINT "qoe_reports_video_id_videos_id_fk" FOREIGN KEY ("video_id") REFERENCES "public"."videos"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "qoe_reports" ADD CONSTRAINT "qoe_reports_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "url_imports" ADD CONSTRAINT "url_imports_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "url_imports" ADD CONSTRAINT "url_imports_video_id_videos_id_fk" FOREIGN KEY ("video_id") REFERENCES "public"."videos"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "api_tokens_user_idx" ON "api_tokens" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "invites_user_idx" ON "invites" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "login_failures_key_time_idx" ON "login_failures" USING btree ("key","created_at");--> statement-breakpoint
@@ -183,4 +203,5 @@ CREATE INDEX "favorites_user_time_idx" ON "favorites" USING btree ("user_id","cr
 CREATE INDEX "views_user_video_time_idx" ON "views" USING btree ("user_id","video_id","created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "watch_progress_user_time_idx" ON "watch_progress" USING btree ("user_id","updated_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "qoe_reports_time_idx" ON "qoe_reports" USING btree ("created_at");--> statement-breakpoint
-CREATE INDEX "qoe_reports_session_idx" ON "qoe_reports" USING btree ("session_id");
+CREATE UNIQUE INDEX "qoe_reports_session_idx" ON "qoe_reports" USING btree ("session_id");--> statement-breakpoint
+CREATE INDEX "url_imports_owner_idx" ON "url_imports" USING btree ("owner_id","created_at" DESC NULLS LAST);

@@ -1,22 +1,20 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { workerHeartbeats } from "@/lib/db/schema";
-import { checkHealth } from "@/lib/system/health";
-import { isolatedDatabase } from "@/test/isolated-database";
+import { afterAll, describe, expect, it } from "vitest";
+import { freshDatabase } from "@/test/fresh-database";
 
-let database: Awaited<ReturnType<typeof isolatedDatabase>>;
-beforeAll(async () => {
-  database = await isolatedDatabase();
-});
-afterAll(async () => {
-  await database.drop();
-});
+// Counting heartbeat rows needs a table no other test's worker writes to.
+const fresh = await freshDatabase();
+const { db } = await import("@/lib/db/client");
+const { workerHeartbeats } = await import("@/lib/db/schema");
+const { checkHealth } = await import("@/lib/system/health");
+
+afterAll(() => fresh.drop());
 
 /** Starts workers/index.ts as the launcher does (IPC channel, own environment) and waits for "ready". */
 async function startWorker(extraEnv: Record<string, string> = {}) {
   const child = spawn(process.execPath, ["--import", "tsx", path.resolve("workers/index.ts")], {
-    env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: "info", ...extraEnv },
+    env: { ...process.env, DATABASE_URL: fresh.url, LOG_LEVEL: "info", ...extraEnv },
     stdio: ["ignore", "pipe", "inherit", "ipc"],
   });
   let output = "";
@@ -32,28 +30,28 @@ async function startWorker(extraEnv: Record<string, string> = {}) {
 describe("worker process", () => {
   it("heartbeats with its ffmpeg, and removes its row when stopped", async () => {
     const worker = await startWorker();
-    const rows = await database.db.select().from(workerHeartbeats);
+    const rows = await db.select().from(workerHeartbeats);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ pid: worker.child.pid, capabilities: { problems: [] } });
-    expect((await checkHealth({ db: database.db })).body).toMatchObject({ worker: "ok", ffmpeg: rows[0].ffmpegVersion });
+    expect((await checkHealth()).body).toMatchObject({ worker: "ok", ffmpeg: rows[0].ffmpegVersion });
 
     worker.child.kill("SIGTERM");
     expect(await worker.exited).toBe(0);
-    expect(await database.db.select().from(workerHeartbeats)).toEqual([]);
-    expect((await checkHealth({ db: database.db })).body.worker).toBe("down");
+    expect(await db.select().from(workerHeartbeats)).toEqual([]);
+    expect((await checkHealth()).body.worker).toBe("down");
   });
 
   it("runs without a usable ffmpeg, says why, and the health endpoint shows it missing", async () => {
     const worker = await startWorker({ FFMPEG_PATH: "/nonexistent/ffmpeg" });
-    const [row] = await database.db.select().from(workerHeartbeats);
+    const [row] = await db.select().from(workerHeartbeats);
     expect(row.ffmpegVersion).toBeNull();
     expect(row.capabilities.problems).toContain("ffmpeg (FFMPEG_PATH=/nonexistent/ffmpeg) was not found.");
     expect(worker.output()).toContain("ffmpeg is not usable, videos will not be processed: ffmpeg (FFMPEG_PATH=/nonexistent/ffmpeg) was not found.");
-    expect((await checkHealth({ db: database.db })).body).toMatchObject({ worker: "ok", ffmpeg: "missing" });
+    expect((await checkHealth()).body).toMatchObject({ worker: "ok", ffmpeg: "missing" });
 
     // The launcher vanishing (kill -9) closes the IPC channel: the worker stops by itself.
     worker.child.disconnect();
     expect(await worker.exited).toBe(0);
-    expect(await database.db.select().from(workerHeartbeats)).toEqual([]);
+    expect(await db.select().from(workerHeartbeats)).toEqual([]);
   });
 });

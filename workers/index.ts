@@ -1,9 +1,13 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { closeDb } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { chosenEncoder } from "@/lib/ffmpeg/encoders";
 import { selfTestFfmpeg } from "@/lib/ffmpeg/locate";
 import { childLogger } from "@/lib/log";
+import { createBoss } from "@/lib/queue/boss";
 import { removeHeartbeat, upsertHeartbeat } from "@/lib/system/heartbeats";
+import { startPipelineWorkers } from "./pipeline";
 
 /**
  * A worker process: checks ffmpeg, announces itself with a heartbeat row every few seconds (the
@@ -16,14 +20,13 @@ const log = childLogger("worker");
 const id = `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
 
 let stopping = false;
-let heartbeat: NodeJS.Timeout | undefined;
+/** Run in reverse order on shutdown, before the heartbeat row is removed. */
 const stopHandlers: (() => Promise<void>)[] = [];
 
 async function shutdown(reason: string) {
   if (stopping) return;
   stopping = true;
   log.info({ reason }, "worker stopping");
-  clearInterval(heartbeat);
   for (const stop of stopHandlers.reverse()) await stop().catch((err) => log.error({ err }, "error while stopping"));
   await removeHeartbeat(id).catch((err) => log.warn({ err }, "could not remove the heartbeat row"));
   await closeDb();
@@ -40,20 +43,34 @@ if (ffmpeg.ok) {
 } else {
   log.error({ problems: ffmpeg.problems }, `ffmpeg is not usable, videos will not be processed: ${ffmpeg.problems.join(" ")}`);
 }
+// Which H.264 encoder this machine's ladders use (REEL_HWACCEL), found by a one-frame test encode.
+const encoder = ffmpeg.ok ? await chosenEncoder(env.REEL_HWACCEL) : null;
+if (encoder) log.info({ tried: encoder.tried }, `encoding with ${encoder.encoder.codec}`);
 const row = {
   id,
   hostname: os.hostname(),
   pid: process.pid,
   ffmpegVersion: ffmpeg.ok ? ffmpeg.version : null,
-  capabilities: { ...ffmpeg.capabilities, ffmpeg: ffmpeg.ffmpeg.command, ffprobe: ffmpeg.ffprobe.command, problems: ffmpeg.problems },
+  capabilities: {
+    ...ffmpeg.capabilities,
+    ffmpeg: ffmpeg.ffmpeg.command,
+    ffprobe: ffmpeg.ffprobe.command,
+    problems: ffmpeg.problems,
+    ...(encoder && { encoder: encoder.encoder.kind, hwaccelTried: encoder.tried }),
+  },
 };
 await upsertHeartbeat(row);
-heartbeat = setInterval(() => {
+const heartbeat = setInterval(() => {
   upsertHeartbeat(row).catch((err) => log.warn({ err }, "heartbeat failed"));
 }, HEARTBEAT_MS);
+stopHandlers.push(async () => clearInterval(heartbeat));
 
-// Job processing starts here: start the queue, register the handlers in workers/jobs/, and push
-// their stop functions onto `stopHandlers` so a SIGTERM lets running jobs end cleanly.
+// Without a usable ffmpeg every job would fail: leave them queued for a worker that has one.
+if (ffmpeg.ok && !stopping) {
+  const boss = createBoss("worker");
+  await boss.start();
+  stopHandlers.push(await startPipelineWorkers(boss, { log }));
+}
 
 if (!stopping) {
   log.info({ id }, "worker ready");

@@ -66,14 +66,14 @@ describe("embedded Postgres", () => {
 
   it("removes a stale postmaster.pid whose process is gone", async () => {
     const dataDir = path.join(root, "stale", "pg");
-    const pg = await startEmbeddedPostgres({ dataDir, port: await port(), password, log });
+    const pg = await startEmbeddedPostgres({ dataDir, port: await port(), password, log, ephemeral: true });
     await pg.stop();
     // A pid that certainly ended: a child that has exited.
     const gone = spawn("true");
     await new Promise((resolve) => gone.once("exit", resolve));
     await fs.writeFile(path.join(dataDir, "postmaster.pid"), `${gone.pid}\n${dataDir}\n1700000000\n55555\n\n127.0.0.1\n  1234   5678\nready   \n`);
 
-    const again = await startEmbeddedPostgres({ dataDir, port: await port(), password, log });
+    const again = await startEmbeddedPostgres({ dataDir, port: await port(), password, log, ephemeral: true });
     try {
       expect(await query(again.url, (sql) => sql`select 1 as one`)).toEqual([{ one: 1 }]);
     } finally {
@@ -90,7 +90,7 @@ describe("embedded Postgres", () => {
       `import { createRequire } from "node:module";
        import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve("lib/db/embedded.ts"))};
        const pino = createRequire(${JSON.stringify(path.resolve("package.json"))})("pino");
-       const pg = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: ${firstPort}, password: ${JSON.stringify(password)}, log: pino({ level: "silent" }) });
+       const pg = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: ${firstPort}, password: ${JSON.stringify(password)}, log: pino({ level: "silent" }), ephemeral: true });
        console.log(JSON.stringify({ pid: pg.pid, url: pg.url }));
        setInterval(() => {}, 1000);`,
     );
@@ -105,7 +105,7 @@ describe("embedded Postgres", () => {
     await new Promise((resolve) => launcher.once("exit", resolve));
     expect(alive(started.pid)).toBe(true);
 
-    const recovered = await startEmbeddedPostgres({ dataDir, port: await port(), password, log });
+    const recovered = await startEmbeddedPostgres({ dataDir, port: await port(), password, log, ephemeral: true });
     try {
       expect(alive(started.pid)).toBe(false);
       expect(await query(recovered.url, (sql) => sql`select v from kept`)).toEqual([{ v: "after kill -9" }]);
@@ -121,7 +121,7 @@ describe("embedded Postgres", () => {
     await fs.chmod(privateDir, 0o700);
     const dataDir = path.join(privateDir, "data", "pg");
 
-    const pg = await startEmbeddedPostgres({ dataDir, port: await port(), password, log, fallbackRoot });
+    const pg = await startEmbeddedPostgres({ dataDir, port: await port(), password, log, fallbackRoot, ephemeral: true });
     try {
       expect(pg.dataDir.startsWith(path.join(fallbackRoot, "clusters"))).toBe(true);
       expect(await fs.realpath(dataDir)).toBe(pg.dataDir);
@@ -129,7 +129,7 @@ describe("embedded Postgres", () => {
     } finally {
       await pg.stop();
     }
-    const again = await startEmbeddedPostgres({ dataDir, port: await port(), password, log, fallbackRoot });
+    const again = await startEmbeddedPostgres({ dataDir, port: await port(), password, log, fallbackRoot, ephemeral: true });
     try {
       expect(again.dataDir).toBe(pg.dataDir);
       expect(await query(again.url, (sql) => sql`select v from kept`)).toEqual([{ v: "relocated" }]);

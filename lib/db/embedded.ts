@@ -29,7 +29,10 @@ export type EmbeddedPostgresOptions = {
   password: string;
   /** Database created on first start and named in `url`. */
   database?: string;
+  /** Receives Reel's messages about the server and the server's own log lines. */
   log: Logger;
+  /** A throwaway cluster (tests): no fsync anywhere, much faster, not crash-safe. */
+  ephemeral?: boolean;
   /** Folder for copied binaries and relocated clusters. Default /var/lib/reel as root, else a folder in os.tmpdir(). */
   fallbackRoot?: string;
 };
@@ -58,7 +61,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const dataDir = await resolveClusterDir(path.resolve(options.dataDir), account, fallbackRoot, log);
 
   if (!(await exists(path.join(dataDir, "PG_VERSION")))) {
-    await initCluster(binaries, dataDir, account, password, log);
+    await initCluster(binaries, dataDir, account, password, log, options.ephemeral ?? false);
   }
   await recoverStalePid(dataDir, log);
 
@@ -72,6 +75,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       "-c", "unix_socket_directories=",
       "-c", "log_line_prefix=",
       "-c", "lc_messages=C",
+      ...(options.ephemeral ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
     ],
     {
       ...account.spawnIds,
@@ -91,7 +95,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const serverUrl = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   try {
-    await waitUntilReady(serverUrl, exited, recent, port);
+    await waitUntilReady(dataDir, child.pid!, serverUrl, exited, recent, port);
     await ensureDatabase(serverUrl, database);
   } catch (error) {
     child.kill("SIGINT");
@@ -287,7 +291,7 @@ async function resolveClusterDir(dataDir: string, account: Account, fallbackRoot
   return target;
 }
 
-async function initCluster(binaries: Binaries, dataDir: string, account: Account, password: string, log: Logger) {
+async function initCluster(binaries: Binaries, dataDir: string, account: Account, password: string, log: Logger, ephemeral: boolean) {
   log.info({ dataDir }, "creating the database cluster (first start)");
   // initdb works in a staging folder renamed into place at the end, so an interrupted run leaves no half cluster.
   const staging = `${dataDir}.init-${randomBytes(4).toString("hex")}`;
@@ -313,6 +317,7 @@ async function initCluster(binaries: Binaries, dataDir: string, account: Account
       "--builtin-locale=C.UTF-8",
       "--locale=C",
       "--no-instructions",
+      ...(ephemeral ? ["--no-sync"] : []),
     ], account);
     if (result.code !== 0) throw new Error(`initdb failed (exit ${result.code}): ${result.output.trim()}`);
   } catch (error) {
@@ -386,7 +391,12 @@ async function waitForExit(pid: number, timeoutMs: number) {
 // ---------------------------------------------------------------------------------------------
 // Running
 
-async function waitUntilReady(serverUrl: string, exited: Promise<unknown>, recent: string[], port: number) {
+/**
+ * Ready when postmaster.pid (written by this server) says "ready", as pg_ctl checks it; then one
+ * connection proves the password. Polling with connections instead makes Postgres log a FATAL
+ * "starting up" line for each early attempt.
+ */
+async function waitUntilReady(dataDir: string, pid: number, serverUrl: string, exited: Promise<unknown>, recent: string[], port: number) {
   let done = false;
   const failure = exited.then(() => {
     done = true;
@@ -396,17 +406,19 @@ async function waitUntilReady(serverUrl: string, exited: Promise<unknown>, recen
   });
   const ready = (async () => {
     const deadline = Date.now() + 60_000;
+    const pidFile = path.join(dataDir, "postmaster.pid");
     while (!done) {
-      const sql = postgres(serverUrl, { max: 1, connect_timeout: 2, onnotice: () => {} });
-      try {
-        await sql`select 1`;
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) throw new Error(`Postgres did not accept connections within 60 s: ${(error as Error).message}`);
-      } finally {
-        await sql.end({ timeout: 1 });
-      }
-      await sleep(25);
+      const lines = (await fs.readFile(pidFile, "utf8").catch(() => "")).split("\n");
+      if (Number(lines[0]) === pid && lines[7]?.trim() === "ready") break;
+      if (Date.now() > deadline) throw new Error(`Postgres did not become ready within 60 s:\n${recent.join("\n")}`);
+      await sleep(20);
+    }
+    if (done) return;
+    const sql = postgres(serverUrl, { max: 1, connect_timeout: 10, onnotice: () => {} });
+    try {
+      await sql`select 1`;
+    } finally {
+      await sql.end({ timeout: 1 });
     }
   })();
   await Promise.race([ready, failure]);
@@ -434,8 +446,7 @@ async function stopProcess(child: ChildProcess, exited: Promise<unknown>) {
   await exited;
 }
 
-function forwardLogs(child: ChildProcess, log: Logger, recent: string[]) {
-  const pgLog = log.child({ component: "postgres" });
+function forwardLogs(child: ChildProcess, pgLog: Logger, recent: string[]) {
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
     readline.createInterface({ input: stream }).on("line", (line) => {

@@ -1,13 +1,14 @@
-import { env } from "@/lib/env";
+import { resolveFfmpeg, type ResolvedFfmpeg } from "./locate";
 
-/**
- * Where ffmpeg and ffprobe are. `FFMPEG_PATH`/`FFPROBE_PATH` when set, else the ones on PATH
- * (Debian's ffmpeg 5.1 does everything Reel needs; see stack-notes).
- */
+let resolved: ResolvedFfmpeg | undefined;
+
+/** The ffmpeg and ffprobe commands every run uses, resolved once per process (see locate.ts). */
 export function ffmpegBinary(): string {
-  return env.FFMPEG_PATH ?? "ffmpeg";
+  resolved ??= resolveFfmpeg();
+  return resolved.ffmpeg.command;
 }
 
 export function ffprobeBinary(): string {
-  return env.FFPROBE_PATH ?? "ffprobe";
+  resolved ??= resolveFfmpeg();
+  return resolved.ffprobe.command;
 }

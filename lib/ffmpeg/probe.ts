@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import { ffprobeBinary } from "./binaries";
 import { FfmpegError } from "./errors";
 import { scanTopLevelBoxes } from "./mp4-boxes";
 import { inputFile, PROTOCOL_WHITELIST, runFfmpeg } from "./run";
+import { spawnTied } from "./spawn";
 
 /** A source the pipeline refuses, with a reason written for the person who uploaded it. */
 export class ProbeError extends Error {
@@ -218,7 +218,7 @@ async function assertDecodableToEnd(absolutePath: string, info: MediaInfo) {
 
 function spawnCollect(binary: string, args: string[], limitSeconds: number) {
   return new Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }>((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"], windowsHide: true });
+    const child = spawnTied(binary, args);
     let stdout = "";
     let stderr = "";
     let timedOut = false;

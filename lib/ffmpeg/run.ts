@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import os from "node:os";
 import { ffmpegBinary } from "./binaries";
 import { FfmpegCancelledError, FfmpegError, FfmpegTimeoutError } from "./errors";
 import { type FfmpegProgress, ProgressParser } from "./progress";
+import { spawnTied } from "./spawn";
 
 /** Protocols an input may use: our inputs are local files (and pipes); nothing may reach the network or other files. */
 export const PROTOCOL_WHITELIST = "file,pipe";
@@ -41,7 +41,6 @@ export type RunOptions = {
   onProgress?: (progress: FfmpegProgress) => void;
   /** Lower the priority of long encodes so the web process stays responsive on small machines. */
   nice?: number;
-  cwd?: string;
 };
 
 export type RunResult = { elapsedMs: number; stderr: string };
@@ -50,20 +49,16 @@ const GLOBAL_ARGS = ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "error
 const STDERR_TAIL = 8192;
 
 /**
- * Runs ffmpeg with an ARGUMENT ARRAY (never a shell). Progress comes from `-progress pipe:1`;
- * this also makes an orphaned ffmpeg die promptly when its worker is SIGKILLed (its next
- * progress write fails with EPIPE). Cancellation (the signal) and the time limit kill it.
+ * Runs ffmpeg with an ARGUMENT ARRAY (never a shell), tied to this process's life (see
+ * spawnTied). Progress comes from `-progress pipe:1`. Cancellation (the signal) and the time
+ * limit kill it.
  */
 export async function runFfmpeg(options: RunOptions): Promise<RunResult> {
   assertRestrictedInputs(options.args);
   const started = Date.now();
   return new Promise<RunResult>((resolve, reject) => {
     if (options.signal?.aborted) return reject(new FfmpegCancelledError());
-    const child = spawn(ffmpegBinary(), [...GLOBAL_ARGS, ...options.args], {
-      cwd: options.cwd,
-      stdio: ["ignore", "pipe", "pipe"],
-      windowsHide: true,
-    });
+    const child = spawnTied(ffmpegBinary(), [...GLOBAL_ARGS, ...options.args]);
     if (options.nice && child.pid) {
       try {
         os.setPriority(child.pid, options.nice);

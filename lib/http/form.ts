@@ -35,7 +35,8 @@ export function formError(error: unknown): FormState<never> {
     const list = (error.details as { fields?: { field: string; message: string }[] } | undefined)?.fields;
     if (list?.length) {
       const fields = Object.fromEntries(list.map((f) => [f.field, f.message]));
-      const summary = error.code !== "bad_request" ? error.message : list.length > 1 ? "Some fields need attention" : list[0].message;
+      // The field messages sit next to their inputs; the summary only points at them.
+      const summary = error.code !== "bad_request" ? error.message : `Please correct the highlighted field${list.length > 1 ? "s" : ""}.`;
       return { ok: false, error: summary, fields };
     }
     return { ok: false, error: error.message };

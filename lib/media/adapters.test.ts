@@ -1,9 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { existsSync, readdirSync, readlinkSync } from "node:fs";
 import fs from "node:fs/promises";
+import http from "node:http";
 import path from "node:path";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bridge, fetchRaw, listen, parseMultipart, type Served } from "./test-support";
+import { bridge, fetchRaw, listen, parseMultipart, pipelined, type Served } from "./test-support";
 
 /**
  * One suite, two adapters: the Node fast path (`serveMedia`) and the route handler exported by
@@ -32,6 +34,8 @@ const SECRET_TEXT = "TOP-SECRET-OUTSIDE-THE-MEDIA-ROOT";
 const files: Record<string, Buffer> = {
   "mp4/video.mp4": randomBytes(300_000),
   "mp4/empty.mp4": Buffer.alloc(0),
+  // Larger than one read (bodies.ts SINGLE_READ_MAX): exercises the streaming path.
+  "mp4/big.mp4": randomBytes(2_500_000),
   "hls/master.m3u8": Buffer.from(
     "#EXTM3U\n#EXT-X-VERSION:7\n" +
       Array.from({ length: 40 }, (_, i) => `#EXT-X-STREAM-INF:BANDWIDTH=${(i + 1) * 100000},RESOLUTION=640x360\nv${i}/index.m3u8\n`).join(""),
@@ -114,6 +118,32 @@ describe.each(adapters)("$name", ({ start }) => {
       expect(r.headers["transfer-encoding"]).toBeUndefined();
     });
 
+    it("streams files and ranges longer than one read", async () => {
+      const big = files["mp4/big.mp4"];
+      const full = await get("mp4/big.mp4");
+      expect(full.status).toBe(200);
+      expect(full.headers["content-length"]).toBe(String(big.length));
+      expect(full.body.equals(big)).toBe(true);
+      const part = await get("mp4/big.mp4", { range: "bytes=100-2200000" });
+      expect(part.status).toBe(206);
+      expect(part.body.equals(big.subarray(100, 2_200_001))).toBe(true);
+    });
+
+    it("answers queued behind a full socket keep their bytes while other requests run", async () => {
+      // Read buffers are reused across requests: one must not be refilled while a queued answer
+      // still points at it.
+      const big = files["mp4/big.mp4"];
+      const url = mediaUrl(video, "mp4/big.mp4", { ttlSeconds: 600 });
+      const ranges = Array.from({ length: 12 }, (_, i) => [i * 110_000, i * 110_000 + 900_000 + i] as const);
+      const others = () =>
+        Promise.all(Array.from({ length: 12 }, (_, i) => fetchRaw(server.port, url, { headers: { range: `bytes=${1_500_000 - i}-${2_400_000}` } })));
+      const replies = await pipelined(server.port, ranges.map(([a, b]) => ({ path: url, headers: { range: `bytes=${a}-${b}` } })), others);
+      replies.forEach((r, i) => {
+        expect(r.status).toBe(206);
+        expect(r.body.equals(big.subarray(ranges[i][0], ranges[i][1] + 1)), `range ${i}`).toBe(true);
+      });
+    });
+
     it("HEAD has the Content-Length of the GET and no body", async () => {
       const r = await get("mp4/video.mp4", {}, "HEAD");
       expect(r.status).toBe(200);
@@ -128,7 +158,7 @@ describe.each(adapters)("$name", ({ start }) => {
     });
 
     it("a zero-length file is a 200 with an empty body, Range or not", async () => {
-      for (const headers of [{}, { range: "bytes=0-" }, { range: "bytes=-5" }]) {
+      for (const headers of [{}, { range: "bytes=0-" }, { range: "bytes=-5" }] as Array<Record<string, string>>) {
         const r = await get("mp4/empty.mp4", headers);
         expect(r.status).toBe(200);
         expect(r.headers["content-length"]).toBe("0");
@@ -399,6 +429,62 @@ describe.each(adapters)("$name", ({ start }) => {
     });
   });
 
+  describe("open files", () => {
+    // Descriptors of media files only (sockets come and go with keep-alive).
+    const openFds = () =>
+      readdirSync("/proc/self/fd").filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).startsWith(paths.media);
+        } catch {
+          return false;
+        }
+      }).length;
+
+    it.skipIf(!existsSync("/proc/self/fd"))("every descriptor is closed once the cache has expired, aborted streams included", async () => {
+      const short = await start({ ttlMs: 500 });
+      const before = openFds();
+      try {
+        const url = (rel: string) => mediaUrl(video, rel, { ttlSeconds: 600 });
+        const requests: Array<[string, Record<string, string>, string?]> = [
+          ["mp4/video.mp4", {}],
+          ["mp4/video.mp4", { range: "bytes=0-99" }],
+          ["mp4/video.mp4", { range: "bytes=0-9,100-109" }],
+          ["mp4/big.mp4", {}],
+          ["mp4/big.mp4", { range: "bytes=0-9,100-109,2000000-2100000" }],
+          ["mp4/big.mp4", {}, "HEAD"],
+          ["mp4/empty.mp4", {}],
+          ["hls/master.m3u8", { "accept-encoding": "br" }],
+          ["hls/master.m3u8", { "if-none-match": "*" }],
+          ["mp4/video.mp4", { range: "bytes=999999999-" }],
+        ];
+        for (let round = 0; round < 3; round++) {
+          await Promise.all(requests.map(([rel, headers, method]) => fetchRaw(short.port, url(rel), { headers, method })));
+        }
+        // Clients that hang up in the middle of long bodies.
+        await Promise.all(
+          ["mp4/big.mp4", "mp4/big.mp4"].map(
+            (rel, i) =>
+              new Promise<void>((resolve) => {
+                const headers: Record<string, string> = i ? { range: "bytes=0-10,2000000-2400000" } : {};
+                const req = http.get({ host: "127.0.0.1", port: short.port, path: url(rel), headers }, (res) => {
+                  res.once("data", () => {
+                    req.destroy();
+                    resolve();
+                  });
+                });
+                req.on("error", () => resolve());
+              }),
+          ),
+        );
+        expect(openFds()).toBeGreaterThan(before); // the cache keeps them open for a while…
+        await new Promise((r) => setTimeout(r, 1200));
+        expect(openFds()).toBeLessThanOrEqual(before); // …then closes every one
+      } finally {
+        await short.close();
+      }
+    });
+  });
+
   describe("path safety", () => {
     it("serves an original in a media folder through the source/ symlink", async () => {
       const r = await get("source/film.mkv");
@@ -409,7 +495,7 @@ describe.each(adapters)("$name", ({ start }) => {
 
     const token = () => mediaUrl(video, "x", { ttlSeconds: 600 }).split("/")[2];
     const attempts: Array<[string, (t: string) => string]> = [
-      ["../", (t) => `/media/${t}/${video}/hls/../../../${path.relative(paths.media, secret)}`],
+      ["../", (t) => `/media/${t}/${video}/hls/../../../${path.basename(secret)}`],
       ["..\\ (raw backslash)", (t) => `/media/${t}/${video}/hls/..\\..\\..\\secret.txt`],
       ["%2e%2e", (t) => `/media/${t}/${video}/hls/%2e%2e/%2e%2e/%2e%2e/${path.basename(secret)}`],
       ["%2e%2e%2f", (t) => `/media/${t}/${video}/hls/%2e%2e%2f%2e%2e%2f%2e%2e%2f${path.basename(secret)}`],

@@ -1,25 +1,20 @@
-import fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { childLogger } from "@/lib/log";
-import { accelHeaders, encodedBody, multipartChunks, openFile } from "./bodies";
+import { accelHeaders, encodedBody, givePooled, multipartStream, RangeStream, readRange, SINGLE_READ_MAX, takePooled } from "./bodies";
 import { decide, type Decision } from "./decision";
-import { accelPrefixOf, createMediaResolver, MEDIA_PREFIX, type MediaFile, type MediaHandlerOptions } from "./resolve";
+import { accelPrefixOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaFile, type MediaHandlerOptions } from "./resolve";
 
 /**
  * The self-hosted byte path: `/media/<token>/<videoId>/<rel>` answered by Node directly, before
- * Next sees the request (registered in lib/server/fast-paths.ts). fs streams with backpressure
- * through stream.pipeline; the connection stays keep-alive because every answer carries an exact
- * Content-Length.
+ * Next sees the request (registered in lib/server/fast-paths.ts). Streams go through
+ * stream.pipeline (backpressure, cleanup on abort); every answer carries an exact Content-Length,
+ * so connections stay keep-alive.
  */
 
 export type NodeMediaHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 const log = childLogger("media");
-
-// One read for a typical segment or seek range instead of sixteen 64 KiB ones.
-const READ_CHUNK = 512 * 1024;
 
 export function createMediaHandler(options: MediaHandlerOptions = {}): NodeMediaHandler {
   const resolver = createMediaResolver(options);
@@ -34,54 +29,64 @@ export function createMediaHandler(options: MediaHandlerOptions = {}): NodeMedia
     const file = found.file;
 
     if (accelPrefix) {
+      releaseFile(file);
       if (req.method !== "GET" && req.method !== "HEAD") return sendError(res, 405, "method not allowed", { allow: "GET, HEAD" });
       res.writeHead(200, accelHeaders(file, accelPrefix));
       res.end();
       return;
     }
 
-    const decision = decide(req.method ?? "GET", req.headers, file.meta);
     try {
-      await send(res, decision, file);
+      await send(res, decide(req.method ?? "GET", req.headers, file.meta), file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === "ENOENT") resolver.forget(file);
-      if (!res.headersSent) return sendError(res, code === "ENOENT" ? 404 : 500, code === "ENOENT" ? "not found" : "internal error");
-      // A client that goes away mid-body is normal for media (seeks, tab closed).
+      // A client that goes away mid-body is normal for media (seeks, closed tabs).
       if (code !== "ERR_STREAM_PREMATURE_CLOSE") log.warn({ err: error, path: file.rel }, "media response failed");
-      res.destroy();
+      if (!res.headersSent) sendError(res, 500, "internal error");
+      else res.destroy();
     }
   };
 }
 
 async function send(res: ServerResponse, decision: Decision, file: MediaFile): Promise<void> {
   const body = decision.body;
-  if (body.kind === "encoded") {
-    const bytes = await encodedBody(file, body.encoding);
-    decision.headers["content-length"] = String(bytes.length);
+  if (decision.head || body.kind === "empty" || body.kind === "encoded") {
+    let bytes: Buffer | undefined;
+    try {
+      if (body.kind === "encoded") {
+        bytes = await encodedBody(file, body.encoding);
+        decision.headers["content-length"] = String(bytes.length);
+      }
+    } finally {
+      releaseFile(file);
+    }
     res.writeHead(decision.status, decision.headers);
     res.end(decision.head ? undefined : bytes);
     return;
   }
-  if (decision.head || body.kind === "empty") {
+  if (body.kind === "range" && body.end - body.start < SINGLE_READ_MAX) {
+    const length = body.end - body.start + 1;
+    const pooled = takePooled(length);
+    let bytes: Buffer;
+    try {
+      bytes = await readRange(file.fd, body.start, length, pooled ?? undefined);
+    } finally {
+      releaseFile(file);
+    }
+    // Reused only after the socket has taken every byte; a response cut short keeps its buffer.
+    if (pooled) res.once("finish", () => givePooled(pooled));
     res.writeHead(decision.status, decision.headers);
-    res.end();
+    res.end(bytes);
     return;
   }
-  const fd = await openFile(file.realPath);
-  if (body.kind === "multipart") {
+  try {
     res.writeHead(decision.status, decision.headers);
-    await pipeline(Readable.from(multipartChunks(fd, body.parts, body.tail)), res);
-    return;
+  } catch (error) {
+    releaseFile(file);
+    throw error;
   }
-  const stream = fs.createReadStream(file.realPath, {
-    fd,
-    start: body.start,
-    end: body.end,
-    highWaterMark: Math.min(READ_CHUNK, body.end - body.start + 1),
-  });
-  res.writeHead(decision.status, decision.headers);
-  await pipeline(stream, res);
+  // The stream releases the file once its last read is done.
+  await pipeline(body.kind === "range" ? new RangeStream(file, body.start, body.end) : multipartStream(file, body.parts, body.tail), res);
 }
 
 function sendError(res: ServerResponse, status: number, reason: string, extra?: Record<string, string>): void {

@@ -32,7 +32,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // Printable ASCII except backslash: anything else in a request path is an attack or a broken client.
 const RAW_OK = /^[\x21-\x5b\x5d-\x7e]+$/;
 const LEFTOVER_ESCAPE = /%[0-9a-f]{2}/i;
-// eslint-disable-next-line no-control-regex
 const DECODED_BAD = /[\x00-\x1f\x7f/\\]/;
 
 const bad = (reason: string): PathProblem => ({ status: 400, reason });

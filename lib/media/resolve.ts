@@ -1,4 +1,4 @@
-import fs from "node:fs/promises";
+import fs from "node:fs";
 import { env, paths } from "@/lib/env";
 import { describeFile, type FileMeta } from "./decision";
 import { isProblem, parseMediaPath, realRoots, resolveMediaFile, type RealRoots } from "./paths";
@@ -6,9 +6,16 @@ import { mediaKeyring, verifyToken, type Keyring } from "./signing";
 
 /**
  * From the request path after `/media/` to a file both adapters can serve: verify the token
- * (HMAC, no database), check the path, resolve it inside the allowed roots, stat it. The result
- * is cached briefly per path — published media files are immutable — so a hit costs one HMAC and
- * one Map lookup, with no file-system call before the file is opened.
+ * (HMAC, no database), check the path, resolve it inside the allowed roots, open it and fstat the
+ * open descriptor (so the size and validators always describe the bytes read). The result is
+ * cached briefly per path — published media files are immutable — so a hit costs one HMAC and one
+ * Map lookup, and the bytes are read from the already open descriptor: no open/stat/close per
+ * request.
+ *
+ * Descriptor lifetime is reference-counted: the cache holds one reference while the entry is
+ * fresh, every resolved request holds one until its last read has completed (`releaseFile`), and
+ * the descriptor is closed when the count reaches zero. A sweep drops expired entries, and the
+ * cache size bounds how many descriptors stay open.
  */
 
 export type MediaFile = {
@@ -17,9 +24,17 @@ export type MediaFile = {
   rel: string;
   realPath: string;
   meta: FileMeta;
+  /** Shared by concurrent requests; only valid between resolve() and releaseFile(). */
+  fd: number;
+  refs: number;
   expiresAt: number;
   cacheKey: string;
 };
+
+/** Every successful resolve() must be paired with one releaseFile() once no read is pending. */
+export function releaseFile(file: MediaFile): void {
+  if (--file.refs === 0) fs.close(file.fd, () => {});
+}
 
 export const MEDIA_PREFIX = "/media/";
 
@@ -32,8 +47,9 @@ export type ResolverOptions = {
   mediaDirs?: readonly string[];
   /** Defaults to the keyring from `REEL_MEDIA_KEYS`, read on first use. */
   keyring?: Keyring;
-  /** How long a stat stays trusted. */
+  /** How long an entry (its stat and open descriptor) stays trusted. */
   ttlMs?: number;
+  /** Bounds the descriptors kept open by the cache. */
   maxEntries?: number;
 };
 
@@ -48,10 +64,11 @@ export function accelPrefixOf(options: MediaHandlerOptions): string | null {
 }
 
 export type MediaResolver = {
-  /** Synchronous on a cache hit (the hot path); a Promise otherwise. */
+  /**
+   * Synchronous on a cache hit (the hot path); a Promise otherwise. A found file is acquired for
+   * the caller, who must releaseFile() it.
+   */
   resolve(raw: string): Resolution | Promise<Resolution>;
-  /** Drops a cached entry whose file turned out to be gone. */
-  forget(file: MediaFile): void;
 };
 
 const FORBIDDEN: Resolution = { ok: false, status: 403, reason: "invalid or expired media token" };
@@ -61,14 +78,29 @@ export function createMediaResolver(options: ResolverOptions = {}): MediaResolve
   const media = options.media ?? paths.media;
   const mediaDirs = options.mediaDirs ?? env.REEL_MEDIA_DIRS;
   const ttlMs = options.ttlMs ?? 2000;
-  const maxEntries = options.maxEntries ?? 10_000;
+  const maxEntries = options.maxEntries ?? 256;
   let keyring = options.keyring;
   let roots: Promise<RealRoots> | undefined;
   // Keyed by the raw path after the token: a hit skips parsing and decoding too.
   const cache = new Map<string, Found>();
+  let sweeper: NodeJS.Timeout | undefined;
 
   const tokenOk = (token: string, videoId: string) =>
     verifyToken(token, videoId, Date.now() / 1000, (keyring ??= mediaKeyring())) === "ok";
+
+  function drop(key: string, found: Found): void {
+    cache.delete(key);
+    releaseFile(found.file);
+  }
+
+  function sweep(): void {
+    const now = Date.now();
+    for (const [key, found] of cache) if (found.file.expiresAt <= now) drop(key, found);
+    if (cache.size === 0) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
+  }
 
   async function load(key: string, raw: string, token: string): Promise<Resolution> {
     const parsed = parseMediaPath(raw);
@@ -83,19 +115,27 @@ export function createMediaResolver(options: ResolverOptions = {}): MediaResolve
       () => null,
     );
     if (!realPath) return NOT_FOUND;
-    const stat = await fs.stat(realPath).catch(() => null);
-    if (!stat?.isFile()) return NOT_FOUND;
+    const opened = await openRegularFile(realPath);
+    if (!opened) return NOT_FOUND;
     const file: MediaFile = {
       videoId: parsed.videoId,
       rel: parsed.rel,
       realPath,
-      meta: describeFile({ size: stat.size, mtimeMs: stat.mtimeMs, path: parsed.rel }),
+      meta: describeFile({ size: opened.stat.size, mtimeMs: opened.stat.mtimeMs, path: parsed.rel }),
+      fd: opened.fd,
+      refs: 2, // the cache's and the caller's
       expiresAt: Date.now() + ttlMs,
       cacheKey: key,
     };
     const found: Found = { ok: true, file };
-    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+    const previous = cache.get(key);
+    if (previous) drop(key, previous); // two concurrent misses for one path
+    if (cache.size >= maxEntries) {
+      const [oldestKey, oldest] = cache.entries().next().value!;
+      drop(oldestKey, oldest);
+    }
     cache.set(key, found);
+    sweeper ??= setInterval(sweep, ttlMs).unref();
     return found;
   }
 
@@ -107,13 +147,30 @@ export function createMediaResolver(options: ResolverOptions = {}): MediaResolve
       const key = raw.slice(slash + 1);
       const hit = cache.get(key);
       if (hit) {
-        if (hit.file.expiresAt > Date.now()) return tokenOk(token, hit.file.videoId) ? hit : FORBIDDEN;
-        cache.delete(key);
+        if (hit.file.expiresAt > Date.now()) {
+          if (!tokenOk(token, hit.file.videoId)) return FORBIDDEN;
+          hit.file.refs++;
+          return hit;
+        }
+        drop(key, hit);
       }
       return load(key, raw, token);
     },
-    forget(file) {
-      if (cache.get(file.cacheKey)?.file === file) cache.delete(file.cacheKey);
-    },
   };
+}
+
+// NOFOLLOW: the real path has no symlinks left to follow; NONBLOCK: a FIFO must not hang a pool thread.
+const OPEN_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
+
+function openRegularFile(realPath: string): Promise<{ fd: number; stat: fs.Stats } | null> {
+  return new Promise((resolve) =>
+    fs.open(realPath, OPEN_FLAGS, (err, fd) => {
+      if (err) return resolve(null);
+      fs.fstat(fd, (statErr, stat) => {
+        if (!statErr && stat.isFile()) return resolve({ fd, stat });
+        fs.close(fd, () => {});
+        resolve(null);
+      });
+    }),
+  );
 }

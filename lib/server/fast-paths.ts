@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { mediaFastPath } from "@/lib/media/node-adapter";
 
 /**
  * Paths the Node server answers itself, before Next sees the request: hot byte paths where a Next
@@ -11,8 +12,8 @@ export type FastPath = {
   handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
 };
 
-/** The registry: each area adds its entry here (e.g. lib/media's `/media/` handler). */
-export const fastPaths: FastPath[] = [];
+/** The registry: each area adds its entry here. */
+export const fastPaths: FastPath[] = [mediaFastPath];
 
 export function matchFastPath(url: string | undefined, entries: readonly FastPath[] = fastPaths): FastPath | undefined {
   if (!url || entries.length === 0) return undefined;

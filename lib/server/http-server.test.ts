@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
 import type { FastPath } from "./fast-paths";
 import { closeGracefully, createWebServer, type RequestHandler } from "./http-server";
 
@@ -21,8 +22,9 @@ async function serve(fastPaths: FastPath[], fallback: RequestHandler) {
 
 const echo =
   (name: string): FastPath["handle"] =>
-  (req, res) =>
+  (req, res) => {
     res.writeHead(200, { "content-type": "text/plain" }).end(`${name} ${req.method} ${req.url}`);
+  };
 
 describe("web server", () => {
   it("serves registered prefixes itself and hands everything else to the fallback", async () => {
@@ -36,6 +38,14 @@ describe("web server", () => {
     expect(await get("/fastest/x")).toBe("next GET /fastest/x");
     expect(await get("/api/health?next=/fast/")).toBe("next GET /api/health?next=/fast/");
     expect(await get("/")).toBe("next GET /");
+  });
+
+  it("tells handlers the socket's address, whatever the client claims", async () => {
+    const base = await serve([], (req, res) => {
+      res.end(String(req.headers[CLIENT_IP_HEADER]));
+    });
+    const response = await fetch(`${base}/`, { headers: { [CLIENT_IP_HEADER]: "203.0.113.7" } });
+    expect(await response.text()).toBe("127.0.0.1");
   });
 
   it("answers 500 when a fast path throws before responding, and keeps serving", async () => {

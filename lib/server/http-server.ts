@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import { stampClientIp } from "@/lib/auth/client-ip";
 import { matchFastPath, type FastPath } from "./fast-paths";
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -10,6 +11,8 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 export function createWebServer(options: { fastPaths: readonly FastPath[]; fallback: RequestHandler; log: Logger }) {
   const { fastPaths, fallback, log } = options;
   const server = http.createServer(async (req, res) => {
+    // Route handlers never see the socket: pass its address on, overwriting any client-sent value.
+    stampClientIp(req);
     const fast = matchFastPath(req.url, fastPaths);
     try {
       await (fast ? fast.handle(req, res) : fallback(req, res));

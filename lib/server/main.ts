@@ -2,6 +2,7 @@ import next from "next";
 import { closeDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { childLogger } from "@/lib/log";
+import { ensureInitialAdmin } from "@/lib/users/bootstrap";
 import { fastPaths } from "./fast-paths";
 import { closeGracefully, createWebServer } from "./http-server";
 
@@ -12,10 +13,10 @@ import { closeGracefully, createWebServer } from "./http-server";
 
 const log = childLogger("web");
 const dev = env.NODE_ENV === "development";
-let handle: ReturnType<ReturnType<typeof next>["getRequestHandler"]> | undefined;
-
-const server = createWebServer({ fastPaths, fallback: (req, res) => handle!(req, res), log });
+// Requests reach `handle` only after listen(), which waits for prepare().
+const server = createWebServer({ fastPaths, fallback: (req, res) => handle(req, res), log });
 const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: env.PORT, httpServer: server });
+const handle = app.getRequestHandler();
 
 let stopping = false;
 async function shutdown(reason: string) {
@@ -32,8 +33,9 @@ process.once("SIGINT", () => void shutdown("SIGINT"));
 // The launcher went away (even by kill -9): do not linger holding the port.
 process.once("disconnect", () => void shutdown("launcher gone"));
 
+const admin = await ensureInitialAdmin();
+if (admin.created) log.info({ email: admin.email }, `created the administrator ${admin.email} from REEL_ADMIN_EMAIL`);
 await app.prepare();
-handle = app.getRequestHandler();
 server.listen(env.PORT, env.HOST, () => {
   log.info({ port: env.PORT, host: env.HOST, dev, fastPaths: fastPaths.map((f) => f.prefix) }, "web server listening");
   process.send?.({ type: "ready" });

@@ -1,11 +1,9 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { createDb } from "@/lib/db/client";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded";
 import { runMigrations } from "@/lib/db/migrate";
 import { env, paths } from "@/lib/env";
 import { readOrCreateSecret, resolveAppSecrets } from "@/lib/secrets";
-import { ensureInitialAdmin } from "@/lib/users/bootstrap";
 import { buildStatus, runBuild } from "./build";
 import { createOutput } from "./output";
 import { Supervised } from "./supervisor";
@@ -20,7 +18,8 @@ import { Supervised } from "./supervisor";
 export async function launch({ dev }: { dev: boolean }) {
   const startedAt = performance.now();
   const root = process.cwd();
-  const { log, childOutput } = createOutput(env.LOG_LEVEL);
+  const { root: rootLog, childOutput } = createOutput(env.LOG_LEVEL);
+  const log = rootLog.child({ component: "launcher" });
   const seconds = () => Math.round(performance.now() - startedAt) / 1000;
   log.info({ pid: process.pid, dataDir: paths.data, dev }, `starting Reel (launcher pid ${process.pid})`);
 
@@ -56,7 +55,7 @@ export async function launch({ dev }: { dev: boolean }) {
         dataDir: paths.pg,
         port: env.REEL_PG_PORT,
         password: await readOrCreateSecret(paths.keys, "postgresPassword"),
-        log,
+        log: rootLog.child({ component: "postgres" }),
       });
       void embedded.exited.then(({ code, signal }) => {
         if (shuttingDown) return;
@@ -77,13 +76,6 @@ export async function launch({ dev }: { dev: boolean }) {
     const [databaseUrl] = await Promise.all([
       prepareDatabase().then(async (url) => {
         await runMigrations(url);
-        const { sql, db } = createDb(url, { max: 1 });
-        try {
-          const admin = await ensureInitialAdmin({ db });
-          if (admin.created) log.info({ email: admin.email }, `created the administrator ${admin.email} from REEL_ADMIN_EMAIL`);
-        } finally {
-          await sql.end({ timeout: 5 });
-        }
         return url;
       }),
       buildIfNeeded(),

@@ -6,10 +6,10 @@ import pretty from "pino-pretty";
  * the same lines made readable by pino-pretty (lines that are not JSON, such as `next build`
  * output, pass through unchanged).
  */
-export function createOutput(level: string): { log: Logger; childOutput?: (line: string) => void } {
+export function createOutput(level: string): { root: Logger; childOutput?: (line: string) => void } {
   const options = { level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime };
   if (!process.stdout.isTTY) {
-    return { log: pino(options, pino.destination({ dest: 1, sync: true })).child({ component: "launcher" }) };
+    return { root: pino(options, pino.destination({ dest: 1, sync: true })) };
   }
   const stream = pretty({
     colorize: true,
@@ -19,7 +19,7 @@ export function createOutput(level: string): { log: Logger; childOutput?: (line:
     messageFormat: "{if component}[{component}] {end}{msg}",
   });
   return {
-    log: pino(options, stream).child({ component: "launcher" }),
+    root: pino(options, stream),
     childOutput: (line) => stream.write(line + "\n"),
   };
 }

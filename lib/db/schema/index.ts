@@ -3,3 +3,4 @@ export * from "./system";
 export * from "./videos";
 export * from "./library";
 export * from "./playback";
+export * from "./imports";

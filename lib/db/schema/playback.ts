@@ -1,4 +1,4 @@
-import { index, integer, pgTable, real, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, integer, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./users";
 import { videos } from "./videos";
 
@@ -21,10 +21,12 @@ export const qoeReports = pgTable(
     lastHeight: integer(),
     fatalError: text(),
     userAgent: text(),
+    /** How many reports were merged into this row; bounds the writes one session may cause. */
+    reportCount: integer().notNull().default(1),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("qoe_reports_time_idx").on(t.createdAt), index("qoe_reports_session_idx").on(t.sessionId)],
+  (t) => [index("qoe_reports_time_idx").on(t.createdAt), uniqueIndex("qoe_reports_session_idx").on(t.sessionId)],
 );
 export type QoeReport = typeof qoeReports.$inferSelect;
 export type NewQoeReport = typeof qoeReports.$inferInsert;

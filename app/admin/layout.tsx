@@ -1,0 +1,19 @@
+import { AdminNav } from "@/components/shell/admin-nav";
+import { requirePageAdmin } from "@/lib/auth/pages";
+
+/**
+ * The admin area's frame. This check only guards what the layout renders: every admin page, server
+ * action and route handler checks again for itself.
+ */
+export default async function AdminLayout({ children }: { children: React.ReactNode }) {
+  await requirePageAdmin("/admin");
+  return (
+    <div className="grid gap-6">
+      <div>
+        <p className="text-sm font-medium text-accent-text">Administration</p>
+        <AdminNav />
+      </div>
+      <div>{children}</div>
+    </div>
+  );
+}

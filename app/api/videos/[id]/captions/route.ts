@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { formValues, parseForm } from "@/lib/http/form";
+import { route } from "@/lib/http/route";
+import { attachCaption, readCaptionForm } from "@/lib/uploads/captions";
+import { findVideoOwner } from "@/lib/uploads/queries";
+import { canManage } from "@/lib/videos/access";
+
+const fields = z.object({
+  lang: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i, "expected a language tag such as en or pt-BR")
+    .default("und"),
+  label: z.string().trim().min(1).max(100).optional(),
+});
+
+/** Attach a caption file (.vtt, or .srt converted to WebVTT) to a video: its owner or an admin. */
+export const POST = route({ access: "user", params: z.object({ id: z.uuid() }) }, async ({ request, viewer, params }) => {
+  const video = await findVideoOwner(params.id);
+  if (!video) throw new AppError("not_found", "No such video");
+  if (!canManage(viewer, video)) throw new AppError("forbidden", "Only the video's owner or an administrator can add captions");
+  const form = await readCaptionForm(request);
+  const file = form.get("file");
+  if (!(file instanceof File)) throw new AppError("bad_request", "Invalid body: file: attach a .vtt or .srt file", { fields: [{ field: "file", message: "required" }] });
+  const values = formValues(form);
+  const { lang, label } = parseForm(fields, { lang: values.lang || undefined, label: values.label || undefined });
+  const caption = await attachCaption({
+    videoId: video.id,
+    fileName: file.name,
+    bytes: new Uint8Array(await file.arrayBuffer()),
+    lang,
+    label: label ?? (lang === "und" ? file.name.replace(/\.[^.]+$/, "") : lang),
+  });
+  return Response.json({ id: caption.id, lang: caption.lang, label: caption.label, origin: caption.origin }, { status: 201 });
+});

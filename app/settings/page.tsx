@@ -1,0 +1,7 @@
+import { redirect } from "next/navigation";
+import { requirePageViewer } from "@/lib/auth/pages";
+
+export default async function SettingsIndex() {
+  await requirePageViewer("/settings");
+  redirect("/settings/tokens");
+}

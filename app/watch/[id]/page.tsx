@@ -1,0 +1,108 @@
+import type { Metadata } from "next";
+import { cookies } from "next/headers";
+import { notFound } from "next/navigation";
+import { cache } from "react";
+import { z } from "zod";
+import { Player } from "@/components/player/player";
+import { PreloadHints } from "@/components/player/preload-hints";
+import { ProcessingRefresh } from "@/components/player/processing-refresh";
+import { getViewer } from "@/lib/auth/session";
+import type { VideoProgress } from "@/lib/db/schema";
+import { BANDWIDTH_COOKIE, PLAYER_HEIGHT_COOKIE } from "@/lib/playback/start-level";
+import { loadWatchPage } from "@/lib/playback/watch";
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const id = z.uuid();
+const startParam = z.coerce.number().finite().min(0).max(864_000);
+
+function positive(value: string | undefined): number | null {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : null;
+}
+
+/** Shared by generateMetadata and the page, so one request loads the video once. */
+const load = cache(async (videoId: string, t: string | undefined) => {
+  if (!id.safeParse(videoId).success) return null;
+  const [viewer, jar] = await Promise.all([getViewer(), cookies()]);
+  const hints = { bandwidthBps: positive(jar.get(BANDWIDTH_COOKIE)?.value), playerHeightPx: positive(jar.get(PLAYER_HEIGHT_COOKIE)?.value) };
+  const start = t === undefined ? undefined : startParam.safeParse(t).data;
+  return loadWatchPage(viewer, videoId, hints, start);
+});
+
+async function resolve({ params, searchParams }: Props) {
+  const [{ id: videoId }, query] = await Promise.all([params, searchParams]);
+  return load(videoId, typeof query.t === "string" ? query.t : undefined);
+}
+
+export async function generateMetadata(props: Props): Promise<Metadata> {
+  const page = await resolve(props);
+  return { title: page?.title ?? "Not found" };
+}
+
+function ProgressNote({ progress, prefix }: { progress: VideoProgress | null; prefix: string }) {
+  const percent = progress ? Math.round(progress.percent) : null;
+  return (
+    <div className="space-y-2">
+      <p>
+        {prefix}
+        {progress?.step ? ` (${progress.step}${percent !== null ? `, ${percent}%` : ""})` : ""}
+      </p>
+      {percent !== null && (
+        <div className="h-1.5 w-full max-w-sm overflow-hidden rounded-full bg-white/15" role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100} aria-label="Processing progress">
+          <div className="h-full bg-accent transition-[width]" style={{ width: `${percent}%` }} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Notice({ title, tone, children }: { title: string; tone: "info" | "error"; children: React.ReactNode }) {
+  return (
+    <div className="flex aspect-video max-h-[calc(100dvh-8rem)] w-full items-center justify-center bg-black p-6">
+      <div role={tone === "error" ? "alert" : "status"} className="max-w-md space-y-2 text-center text-sm text-neutral-200">
+        <h2 className={`text-base font-semibold ${tone === "error" ? "text-red-400" : "text-white"}`}>{title}</h2>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+export default async function WatchPage(props: Props) {
+  const page = await resolve(props);
+  if (!page) notFound();
+
+  return (
+    <main className="mx-auto w-full max-w-6xl pb-10 sm:px-4 sm:pt-4">
+      {/* The master playlist and the start rung's first requests are in flight while the page hydrates and hls.js loads. */}
+      {page.kind === "playable" && <PreloadHints hrefs={page.preloads} />}
+      {page.kind === "playable" && <Player source={page.source} />}
+      {page.kind === "processing" && (
+        <Notice title="This video is being processed" tone="info">
+          <ProgressNote progress={page.progress} prefix="It will play here as soon as it is ready" />
+          <ProcessingRefresh />
+        </Notice>
+      )}
+      {page.kind === "failed" && (
+        <Notice title="This video could not be processed" tone="error">
+          <p>{page.reason}</p>
+        </Notice>
+      )}
+      {page.kind === "missing" && (
+        <Notice title="This video's file is missing" tone="error">
+          <p>The original file is no longer where it was. It plays again once the file is back.</p>
+        </Notice>
+      )}
+      <div className="space-y-2 px-4 pt-4 sm:px-0">
+        <h1 className="text-xl font-semibold break-words">{page.title}</h1>
+        {page.kind === "playable" && page.processing && (
+          <div className="text-sm text-muted" data-testid="ladder-processing">
+            {/* No auto-refresh here: it would swap the source under a playing video. */}
+            <ProgressNote progress={page.processing} prefix="Playing the original while more qualities are prepared" />
+          </div>
+        )}
+        {page.description && <p className="text-sm whitespace-pre-line text-neutral-300">{page.description}</p>}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,471 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { actionForKey, formatTime, type PlayerAction } from "@/lib/playback/shortcuts";
+import { attachEngine, srcWithStart, type Engine, type Level } from "./engine";
+import { Icon } from "./icons";
+import { Menu, type MenuGroup } from "./menu";
+import { loadPreferences, rememberBandwidth, rememberPlayerHeight, saveRate, saveVolume, SPEEDS } from "./preferences";
+import { PlaybackReporter } from "./reporter";
+import { SeekBar } from "./seek-bar";
+import type { EngineMode, PlayerSource } from "./types";
+
+type Fullscreenable = HTMLVideoElement & { webkitEnterFullscreen?: () => void };
+type LockableOrientation = ScreenOrientation & { lock?: (o: string) => Promise<void> };
+
+/** Where "navigation" started: the document's own start when the watch page was loaded directly, else now (a client-side navigation). */
+function navigationStart(): number {
+  const entry = performance.getEntriesByType("navigation")[0];
+  return entry && entry.name === window.location.href ? 0 : performance.now();
+}
+
+const noSubscription = () => () => {};
+
+function bufferedRanges(video: HTMLVideoElement): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < video.buffered.length; i++) out.push([video.buffered.start(i), video.buffered.end(i)]);
+  return out;
+}
+
+function isPhone(): boolean {
+  return window.matchMedia("(pointer: coarse)").matches && Math.min(window.screen.width, window.screen.height) < 600;
+}
+
+function editableTarget(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+}
+
+function ControlButton({ label, onClick, children, pressed, menu }: { label: string; onClick(): void; children: React.ReactNode; pressed?: boolean; menu?: boolean }) {
+  return (
+    <button
+      type="button"
+      aria-label={label}
+      title={label}
+      aria-pressed={pressed}
+      aria-haspopup={menu ? "menu" : undefined}
+      data-menu-button={menu ? "" : undefined}
+      onClick={onClick}
+      className="flex h-11 w-11 shrink-0 items-center justify-center rounded-full text-white/90 hover:bg-white/10 hover:text-white focus-visible:ring-2 focus-visible:ring-white focus-visible:outline-none"
+    >
+      {children}
+    </button>
+  );
+}
+
+export function Player({ source }: { source: PlayerSource }) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const engineRef = useRef<Engine | null>(null);
+  const reporterRef = useRef<PlaybackReporter | null>(null);
+  const forcedMute = useRef(false);
+  const lastCaption = useRef(0);
+  const hideTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const [mode, setMode] = useState<EngineMode | null>(null);
+  const [playing, setPlaying] = useState(false);
+  const [started, setStarted] = useState(false);
+  const [waiting, setWaiting] = useState(false);
+  const [currentTime, setCurrentTime] = useState(source.startAt);
+  const [duration, setDuration] = useState(source.duration ?? 0);
+  const [buffered, setBuffered] = useState<[number, number][]>([]);
+  const [volume, setVolume] = useState(1);
+  const [muted, setMuted] = useState(false);
+  const [rate, setRate] = useState(1);
+  const [levels, setLevels] = useState<Level[]>([]);
+  const [level, setLevelState] = useState(-1);
+  const [playingHeight, setPlayingHeight] = useState(0);
+  const [caption, setCaption] = useState(-1);
+  const [fullscreen, setFullscreen] = useState(false);
+  const [pip, setPip] = useState(false);
+  const [menu, setMenu] = useState<"settings" | "captions" | null>(null);
+  const [controlsVisible, setControlsVisible] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const [needsUnmute, setNeedsUnmute] = useState(false);
+  const pipSupported = useSyncExternalStore(
+    noSubscription,
+    () => document.pictureInPictureEnabled === true,
+    () => false,
+  );
+
+  // Attach the engine at once: nothing (storyboard, captions, progress) is awaited before the first frame.
+  useEffect(() => {
+    const video = videoRef.current!;
+    const start = navigationStart();
+    const prefs = loadPreferences();
+    video.volume = prefs.volume;
+    video.muted = prefs.muted;
+    video.defaultPlaybackRate = prefs.rate;
+    // The media element's volumechange/ratechange events carry these into the control state.
+    video.playbackRate = prefs.rate;
+
+    const reporter = new PlaybackReporter(video, { videoId: source.videoId, saveProgress: source.saveProgress, mode: source.hlsUrl ? "hls" : "mp4" });
+    reporterRef.current = reporter;
+    const firstFrame = () => {
+      const ms = performance.now() - start;
+      containerRef.current?.setAttribute("data-first-frame-ms", String(Math.round(ms)));
+      reporter.firstFrame(ms);
+    };
+    // requestVideoFrameCallback fires when the frame is on screen; older Safari only has "playing".
+    if (typeof (video as Partial<HTMLVideoElement>).requestVideoFrameCallback === "function") video.requestVideoFrameCallback(() => firstFrame());
+    else (video as HTMLVideoElement).addEventListener("playing", firstFrame, { once: true });
+
+    let cancelled = false;
+    attachEngine(video, source, {
+      onLevels: setLevels,
+      onLevelSwitched: (_index, height) => {
+        setPlayingHeight(height);
+        reporter.levelSwitched(height);
+      },
+      onFatal: (message) => {
+        reporter.fatal(message);
+        setError("Playback failed. Reload the page to try again.");
+      },
+    })
+      .then((engine) => {
+        if (cancelled) return engine.destroy();
+        engineRef.current = engine;
+        reporter.mode = engine.mode;
+        setMode(engine.mode);
+        rememberPlayerHeight(video.getBoundingClientRect().height * (window.devicePixelRatio || 1));
+        return video.play().catch((e: DOMException) => {
+          if (e.name !== "NotAllowedError") return;
+          // Autoplay with sound refused (no user gesture yet): start muted and offer to unmute.
+          forcedMute.current = true;
+          video.muted = true;
+          setNeedsUnmute(true);
+          return video.play().catch(() => {});
+        });
+      })
+      .catch((e: Error) => {
+        reporter.fatal(e.message);
+        setError(e.message);
+      });
+
+    return () => {
+      cancelled = true;
+      const estimate = engineRef.current?.bandwidthEstimate();
+      if (estimate) rememberBandwidth(estimate);
+      reporter.dispose();
+      engineRef.current?.destroy();
+      engineRef.current = null;
+    };
+    // The source object is recreated on every render of the page; its URLs are what identify it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [source.hlsUrl, source.mp4Url, source.videoId]);
+
+  // Page hide is the last chance to keep this session's bandwidth measurement for the next start.
+  useEffect(() => {
+    const onHide = () => {
+      const estimate = engineRef.current?.bandwidthEstimate();
+      if (estimate) rememberBandwidth(estimate);
+    };
+    window.addEventListener("pagehide", onHide);
+    return () => window.removeEventListener("pagehide", onHide);
+  }, []);
+
+  useEffect(() => {
+    const onFullscreen = () => {
+      const active = document.fullscreenElement === containerRef.current;
+      setFullscreen(active);
+      if (!active) (window.screen.orientation as LockableOrientation | undefined)?.unlock?.();
+    };
+    document.addEventListener("fullscreenchange", onFullscreen);
+    return () => document.removeEventListener("fullscreenchange", onFullscreen);
+  }, []);
+
+  const showControls = useCallback(() => {
+    setControlsVisible(true);
+    if (hideTimer.current) clearTimeout(hideTimer.current);
+    hideTimer.current = setTimeout(() => {
+      if (!videoRef.current?.paused) setControlsVisible(false);
+    }, 2500);
+  }, []);
+
+  const toggleFullscreen = useCallback(async () => {
+    const container = containerRef.current!;
+    const video = videoRef.current as Fullscreenable;
+    if (document.fullscreenElement) return void document.exitFullscreen().catch(() => {});
+    if (container.requestFullscreen) {
+      await container.requestFullscreen({ navigationUI: "hide" }).catch(() => {});
+      if (source.aspect > 1 && isPhone()) {
+        await (window.screen.orientation as LockableOrientation | undefined)?.lock?.("landscape").catch(() => {});
+      }
+    } else {
+      // iPhone Safari only lets the video element itself go fullscreen.
+      video.webkitEnterFullscreen?.();
+    }
+  }, [source.aspect]);
+
+  const play = useCallback(
+    (fromUser: boolean) => {
+      const video = videoRef.current!;
+      if (fromUser && isPhone() && !document.fullscreenElement) void toggleFullscreen();
+      void video.play().catch(() => {});
+    },
+    [toggleFullscreen],
+  );
+
+  const togglePlay = useCallback(() => {
+    const video = videoRef.current!;
+    if (video.paused || video.ended) play(true);
+    else video.pause();
+  }, [play]);
+
+  const seek = useCallback((time: number) => {
+    const video = videoRef.current!;
+    const end = Number.isFinite(video.duration) ? video.duration : (source.duration ?? 0);
+    video.currentTime = Math.min(Math.max(time, 0), Math.max(end - 0.1, 0));
+    setCurrentTime(video.currentTime);
+  }, [source.duration]);
+
+  const changeVolume = useCallback((next: number, nextMuted?: boolean) => {
+    const video = videoRef.current!;
+    video.volume = Math.min(Math.max(next, 0), 1);
+    video.muted = nextMuted ?? (video.volume === 0 ? true : false);
+    forcedMute.current = false;
+    setNeedsUnmute(false);
+  }, []);
+
+  const selectCaption = useCallback((index: number) => {
+    const tracks = videoRef.current!.textTracks;
+    for (let i = 0; i < tracks.length; i++) tracks[i].mode = i === index ? "showing" : "disabled";
+    if (index >= 0) lastCaption.current = index;
+    setCaption(index);
+  }, []);
+
+  const selectLevel = useCallback((index: number) => {
+    engineRef.current?.setLevel(index);
+    setLevelState(index);
+  }, []);
+
+  const togglePip = useCallback(async () => {
+    const video = videoRef.current!;
+    if (document.pictureInPictureElement) await document.exitPictureInPicture().catch(() => {});
+    else await video.requestPictureInPicture?.().catch(() => {});
+  }, []);
+
+  const runAction = useCallback(
+    (action: PlayerAction) => {
+      const video = videoRef.current!;
+      switch (action.type) {
+        case "toggle-play":
+          return togglePlay();
+        case "seek-by":
+          return seek(video.currentTime + action.seconds);
+        case "seek-to-fraction": {
+          const end = Number.isFinite(video.duration) ? video.duration : (source.duration ?? 0);
+          return seek(end * action.fraction);
+        }
+        case "volume-by":
+          return changeVolume(video.volume + action.delta, false);
+        case "toggle-mute":
+          return changeVolume(video.volume || 1, !video.muted);
+        case "toggle-fullscreen":
+          return void toggleFullscreen();
+        case "toggle-captions":
+          if (source.captions.length === 0) return;
+          return selectCaption(caption >= 0 ? -1 : lastCaption.current);
+      }
+    },
+    [caption, changeVolume, seek, selectCaption, source.captions.length, source.duration, togglePlay, toggleFullscreen],
+  );
+
+  // Shortcuts work anywhere on the watch page, except while typing or on a focused control that owns the key.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || editableTarget(e.target)) return;
+      const target = e.target as HTMLElement;
+      if ((e.key === " " || e.key === "Enter") && target.closest("button, [role=menu]")) return;
+      if (target.closest("[role=menu]")) return;
+      const action = actionForKey(e);
+      if (!action) return;
+      e.preventDefault();
+      runAction(action);
+      showControls();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [runAction, showControls]);
+
+  const mediaEvents = {
+    onPlay: () => {
+      setPlaying(true);
+      setStarted(true);
+      showControls();
+    },
+    onPause: () => {
+      setPlaying(false);
+      setControlsVisible(true);
+    },
+    onWaiting: () => setWaiting(true),
+    onPlaying: () => setWaiting(false),
+    onCanPlay: () => setWaiting(false),
+    onTimeUpdate: (e: React.SyntheticEvent<HTMLVideoElement>) => setCurrentTime(e.currentTarget.currentTime),
+    onDurationChange: (e: React.SyntheticEvent<HTMLVideoElement>) => {
+      if (Number.isFinite(e.currentTarget.duration)) setDuration(e.currentTarget.duration);
+    },
+    onProgress: (e: React.SyntheticEvent<HTMLVideoElement>) => setBuffered(bufferedRanges(e.currentTarget)),
+    onVolumeChange: (e: React.SyntheticEvent<HTMLVideoElement>) => {
+      const video = e.currentTarget;
+      setVolume(video.volume);
+      setMuted(video.muted);
+      if (!forcedMute.current) saveVolume(video.volume, video.muted);
+    },
+    onRateChange: (e: React.SyntheticEvent<HTMLVideoElement>) => setRate(e.currentTarget.playbackRate),
+    onEnterPictureInPicture: () => setPip(true),
+    onLeavePictureInPicture: () => setPip(false),
+  };
+
+  const autoLabel = level === -1 && playingHeight ? `Auto (${playingHeight}p)` : "Auto";
+  const settingsGroups: MenuGroup[] = [
+    ...(mode === "hls" && levels.length > 1
+      ? [
+          {
+            label: "Quality",
+            options: [
+              ...[...levels].reverse().map((l) => ({ key: String(l.index), label: `${l.height}p`, checked: level === l.index, onSelect: () => selectLevel(l.index) })),
+              { key: "auto", label: autoLabel, checked: level === -1, onSelect: () => selectLevel(-1) },
+            ],
+          },
+        ]
+      : []),
+    {
+      label: "Speed",
+      options: SPEEDS.map((s) => ({
+        key: String(s),
+        label: s === 1 ? "Normal" : `${s}×`,
+        checked: rate === s,
+        onSelect: () => {
+          const video = videoRef.current!;
+          video.playbackRate = s;
+          video.defaultPlaybackRate = s;
+          saveRate(s);
+        },
+      })),
+    },
+  ];
+  const captionGroups: MenuGroup[] = [
+    {
+      label: "Captions",
+      options: [
+        { key: "off", label: "Off", checked: caption === -1, onSelect: () => selectCaption(-1) },
+        ...source.captions.map((c, i) => ({ key: c.src, label: c.label, checked: caption === i, onSelect: () => selectCaption(i) })),
+      ],
+    },
+  ];
+  const visible = controlsVisible || !playing || menu !== null;
+
+  return (
+    <div
+      ref={containerRef}
+      data-testid="player"
+      data-engine={mode ?? "loading"}
+      data-playing-height={playingHeight || undefined}
+      className={`group/player relative mx-auto w-full overflow-hidden bg-black select-none ${fullscreen ? "h-full" : "max-h-[calc(100dvh-8rem)]"} ${visible ? "" : "cursor-none"}`}
+      style={fullscreen ? undefined : { aspectRatio: String(source.aspect) }}
+      onPointerMove={showControls}
+      onFocusCapture={showControls}
+    >
+      <video
+        ref={videoRef}
+        className="absolute inset-0 h-full w-full object-contain"
+        poster={source.posterUrl ?? undefined}
+        // Only an MP4-only title gets its src in the HTML, so the browser fetches it before hydration.
+        src={source.hlsUrl ? undefined : srcWithStart(source.mp4Url, source.startAt)}
+        preload="auto"
+        playsInline
+        aria-label={source.title}
+        onClick={(e) => {
+          if ((e.nativeEvent as PointerEvent).pointerType === "touch" && !visible) return showControls();
+          togglePlay();
+        }}
+        onDoubleClick={() => void toggleFullscreen()}
+        {...mediaEvents}
+      >
+        {source.captions.map((c) => (
+          <track key={c.src} kind="subtitles" src={c.src} srcLang={c.lang} label={c.label} />
+        ))}
+      </video>
+
+      {waiting && started && !error && (
+        <div className="pointer-events-none absolute inset-0 flex items-center justify-center" aria-hidden="true">
+          <div className="h-12 w-12 animate-spin rounded-full border-4 border-white/30 border-t-white" />
+        </div>
+      )}
+
+      {!playing && !error && (
+        <button
+          type="button"
+          aria-label="Play"
+          onClick={() => play(true)}
+          className="absolute top-1/2 left-1/2 flex h-16 w-16 -translate-x-1/2 -translate-y-1/2 items-center justify-center rounded-full bg-black/60 text-white ring-1 ring-white/30 backdrop-blur hover:bg-accent focus-visible:ring-2 focus-visible:ring-white focus-visible:outline-none"
+        >
+          <Icon name="play" className="ml-1 h-8 w-8" />
+        </button>
+      )}
+
+      {needsUnmute && (
+        <button
+          type="button"
+          onClick={() => changeVolume(videoRef.current!.volume || 1, false)}
+          className="absolute top-3 left-3 flex min-h-11 items-center gap-2 rounded-full bg-black/70 px-4 text-sm font-medium text-white ring-1 ring-white/20"
+        >
+          <Icon name="muted" className="h-5 w-5" /> Tap to unmute
+        </button>
+      )}
+
+      {error && (
+        <div role="alert" className="absolute inset-0 flex items-center justify-center bg-black/80 p-6 text-center text-sm">
+          {error}
+        </div>
+      )}
+
+      <div
+        className={`absolute inset-x-0 bottom-0 bg-gradient-to-t from-black/85 via-black/50 to-transparent px-2 pt-6 pb-1 sm:pt-10 transition-opacity duration-200 sm:px-3 ${visible ? "opacity-100" : "pointer-events-none opacity-0"}`}
+      >
+        <SeekBar currentTime={currentTime} duration={duration} buffered={buffered} storyboardUrl={source.storyboardUrl} onSeek={seek} />
+        <div className="relative flex items-center gap-0.5 sm:gap-1">
+          <ControlButton label={playing ? "Pause (k)" : "Play (k)"} onClick={togglePlay}>
+            <Icon name={playing ? "pause" : "play"} />
+          </ControlButton>
+          <ControlButton label={muted ? "Unmute (m)" : "Mute (m)"} onClick={() => changeVolume(volume || 1, !muted)} pressed={muted}>
+            <Icon name={muted || volume === 0 ? "muted" : "volume"} />
+          </ControlButton>
+          <input
+            type="range"
+            min={0}
+            max={1}
+            step={0.05}
+            value={muted ? 0 : volume}
+            onChange={(e) => changeVolume(Number(e.target.value))}
+            aria-label="Volume"
+            className="hidden h-11 w-20 accent-white [@media(pointer:fine)]:block"
+          />
+          <span className="px-1 text-xs whitespace-nowrap text-white/90 tabular-nums sm:text-sm" data-testid="time">
+            {formatTime(currentTime)} <span className="text-white/50">/ {formatTime(duration)}</span>
+          </span>
+          <div className="flex-1" />
+          {source.captions.length > 0 && (
+            <ControlButton label="Captions (c)" onClick={() => setMenu(menu === "captions" ? null : "captions")} pressed={caption >= 0} menu>
+              <Icon name="captions" />
+            </ControlButton>
+          )}
+          <ControlButton label="Settings" onClick={() => setMenu(menu === "settings" ? null : "settings")} menu>
+            <Icon name="settings" />
+          </ControlButton>
+          {pipSupported && (
+            <ControlButton label="Picture in picture" onClick={() => void togglePip()} pressed={pip}>
+              <Icon name="pip" />
+            </ControlButton>
+          )}
+          <ControlButton label={fullscreen ? "Exit full screen (f)" : "Full screen (f)"} onClick={() => void toggleFullscreen()}>
+            <Icon name={fullscreen ? "exitFullscreen" : "fullscreen"} />
+          </ControlButton>
+          {menu === "settings" && <Menu label="Settings" groups={settingsGroups} onClose={() => setMenu(null)} />}
+          {menu === "captions" && <Menu label="Captions" groups={captionGroups} onClose={() => setMenu(null)} />}
+        </div>
+      </div>
+    </div>
+  );
+}

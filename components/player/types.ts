@@ -1,0 +1,3 @@
+export type { CaptionTrack, PlayerSource } from "@/lib/playback/types";
+
+export type EngineMode = "hls" | "native-hls" | "mp4";

@@ -1,0 +1,82 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useCallback, useRef, useState } from "react";
+import { CloseIcon, MenuIcon } from "@/components/ui/icons";
+import { buttonClasses } from "@/components/ui/button";
+import { NavLinks } from "./nav-links";
+import { accountNav, initials, type NavItem, type ShellUser } from "./nav";
+import { useDismiss } from "./use-dismiss";
+
+/** Phones and narrow windows: one button that opens every link of the header in a panel below it. */
+export function MobileMenu({ items, user, signOutAction }: { items: NavItem[]; user: ShellUser | null; signOutAction: () => Promise<void> }) {
+  // Open "on" a path: following a link lands on a new page, and the panel must not stay over it.
+  const pathname = usePathname();
+  const [openOn, setOpenOn] = useState<string | null>(null);
+  const open = openOn === pathname;
+  const close = useCallback(() => setOpenOn(null), []);
+  const container = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  useDismiss(open, close, container, button);
+
+  return (
+    <div ref={container} className="md:hidden">
+      <button
+        ref={button}
+        type="button"
+        aria-expanded={open}
+        aria-controls="mobile-menu"
+        aria-label={open ? "Close menu" : "Open menu"}
+        onClick={() => setOpenOn(open ? null : pathname)}
+        className={buttonClasses({ variant: "ghost", size: "icon" })}
+      >
+        {open ? <CloseIcon className="size-6" /> : <MenuIcon className="size-6" />}
+      </button>
+      <div
+        id="mobile-menu"
+        hidden={!open}
+        className="fixed inset-x-0 top-[var(--header-height)] bottom-0 overflow-y-auto border-t border-line bg-surface px-4 pt-3 pb-8"
+      >
+        <nav aria-label="Main">
+          <NavLinks items={items} layout="column" onNavigate={close} />
+        </nav>
+        <div className="mt-4 border-t border-line pt-4">
+          {user ? (
+            <>
+              <div className="flex items-center gap-3 px-4 pb-3">
+                <span aria-hidden className="flex size-10 items-center justify-center rounded-full bg-panel-2 text-sm font-semibold ring-1 ring-line-strong">
+                  {initials(user.name)}
+                </span>
+                <div className="min-w-0">
+                  <p className="truncate font-semibold">{user.name}</p>
+                  <p className="truncate text-sm text-muted">{user.email}</p>
+                </div>
+              </div>
+              <ul className="grid gap-1">
+                {accountNav.map((item) => (
+                  <li key={item.href}>
+                    <Link href={item.href} onClick={close} className="flex min-h-11 items-center rounded-lg px-4 text-base text-muted hover:bg-panel hover:text-fg">
+                      {item.label}
+                    </Link>
+                  </li>
+                ))}
+                <li>
+                  <form action={signOutAction}>
+                    <button type="submit" className="flex min-h-11 w-full items-center rounded-lg px-4 text-left text-base text-muted hover:bg-panel hover:text-fg">
+                      Sign out
+                    </button>
+                  </form>
+                </li>
+              </ul>
+            </>
+          ) : (
+            <Link href="/login" onClick={close} className={buttonClasses({ block: true })}>
+              Sign in
+            </Link>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,125 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { formatBytes } from "@/lib/uploads/format";
+import { VideoStatus } from "./video-status";
+
+type ImportItem = {
+  id: string;
+  url: string;
+  status: "queued" | "downloading" | "done" | "failed";
+  fileName: string | null;
+  receivedBytes: number;
+  totalBytes: number | null;
+  percent: number | null;
+  failureReason: string | null;
+  videoId: string | null;
+};
+const POLL_MS = 1500;
+
+async function readError(res: Response): Promise<string> {
+  const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+  return body?.error?.message ?? `The server answered HTTP ${res.status}`;
+}
+
+function ImportRow({ item: initial }: { item: ImportItem }) {
+  const [item, setItem] = useState(initial);
+  useEffect(() => {
+    if (item.status === "done" || item.status === "failed") return;
+    const timer = setTimeout(async () => {
+      const res = await fetch(`/api/imports/${item.id}`, { cache: "no-store" }).catch(() => null);
+      if (res?.ok) setItem((await res.json()) as ImportItem);
+      else setItem((current) => ({ ...current }));
+    }, POLL_MS);
+    return () => clearTimeout(timer);
+  }, [item]);
+
+  const percent = item.percent ?? 0;
+  return (
+    <li className="rounded-lg bg-panel p-3 text-sm" data-testid="import-item" data-status={item.status}>
+      <p className="truncate" title={item.url}>
+        {item.fileName ?? item.url}
+      </p>
+      {item.status === "queued" || item.status === "downloading" ? (
+        <>
+          <div className="mt-2 h-2 overflow-hidden rounded bg-neutral-800" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+            <div className="h-full bg-accent" style={{ width: `${percent}%` }} />
+          </div>
+          <p className="mt-1 text-xs text-muted">
+            {item.status === "queued" ? "Waiting for a worker…" : `Downloading · ${formatBytes(item.receivedBytes)}${item.totalBytes ? ` of ${formatBytes(item.totalBytes)}` : ""}`}
+          </p>
+        </>
+      ) : null}
+      {item.status === "failed" ? <p className="mt-1 text-red-400">Import failed: {item.failureReason}</p> : null}
+      {item.status === "done" && item.videoId ? <VideoStatus videoId={item.videoId} /> : null}
+    </li>
+  );
+}
+
+/** Import a video from a direct link: the server downloads it, then processes it like an upload. */
+export function UrlImport() {
+  const [url, setUrl] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [items, setItems] = useState<ImportItem[]>([]);
+
+  // Imports keep going on the server: after a reload, show the ones still under way.
+  useEffect(() => {
+    fetch("/api/imports", { cache: "no-store" })
+      .then((res) => (res.ok ? (res.json() as Promise<{ imports: ImportItem[] }>) : { imports: [] }))
+      .then(({ imports }) => setItems((list) => (list.length > 0 ? list : imports.filter((i) => i.status === "queued" || i.status === "downloading"))))
+      .catch(() => undefined);
+  }, []);
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await fetch("/api/imports", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ url }) });
+      if (!res.ok) setError(await readError(res));
+      else {
+        const item = (await res.json()) as ImportItem;
+        setItems((list) => [item, ...list]);
+        setUrl("");
+      }
+    } catch {
+      setError("The connection to the server was lost");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="space-y-3">
+      <h2 className="text-lg font-medium">Import from a URL</h2>
+      <form onSubmit={submit} className="flex flex-wrap gap-2">
+        <input
+          type="url"
+          required
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+          placeholder="https://example.com/video.mp4"
+          aria-label="Video URL"
+          className="min-w-0 flex-1 rounded border border-neutral-700 bg-surface px-3 py-2 text-sm"
+        />
+        <button type="submit" disabled={busy} className="rounded bg-accent px-4 py-2 text-sm font-medium disabled:opacity-50">
+          {busy ? "Checking…" : "Import"}
+        </button>
+      </form>
+      <p className="text-xs text-muted">A direct link to a video file (not a web page).</p>
+      {error ? (
+        <p className="text-sm text-red-400" data-testid="import-error">
+          {error}
+        </p>
+      ) : null}
+      {items.length > 0 ? (
+        <ul className="space-y-3">
+          {items.map((item) => (
+            <ImportRow key={item.id} item={item} />
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}

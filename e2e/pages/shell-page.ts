@@ -1,0 +1,52 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** The header every page renders in: navigation and the account menu, on wide and narrow screens. */
+export class ShellPage {
+  readonly header: Locator;
+
+  constructor(readonly page: Page) {
+    this.header = page.getByRole("banner");
+  }
+
+  /** Whether the viewport shows the phone menu button instead of the full bar. */
+  async isCompact() {
+    return this.page.getByRole("button", { name: /Open menu|Close menu/ }).isVisible();
+  }
+
+  async navLinks(): Promise<string[]> {
+    if (await this.isCompact()) await this.openMobileMenu();
+    const names = await this.page.getByRole("navigation", { name: "Main" }).getByRole("link").allInnerTexts();
+    if (await this.isCompact()) await this.closeMobileMenu();
+    return names.map((n) => n.replace(/\s*\(current\)$/, "").trim());
+  }
+
+  async openMobileMenu() {
+    await this.page.getByRole("button", { name: "Open menu" }).click();
+    await expect(this.page.locator("#mobile-menu")).toBeVisible();
+  }
+
+  async closeMobileMenu() {
+    await this.page.getByRole("button", { name: "Close menu" }).click();
+  }
+
+  async expectSignedInAs(name: string) {
+    if (await this.isCompact()) {
+      await this.openMobileMenu();
+      await expect(this.page.locator("#mobile-menu").getByText(name, { exact: true })).toBeVisible();
+      await this.closeMobileMenu();
+    } else {
+      await expect(this.header.getByRole("button", { name: new RegExp(`${name}.*account menu`) })).toBeVisible();
+    }
+  }
+
+  async signOut() {
+    if (await this.isCompact()) {
+      await this.openMobileMenu();
+      await this.page.locator("#mobile-menu").getByRole("button", { name: "Sign out" }).click();
+    } else {
+      await this.header.getByRole("button", { name: /account menu/ }).click();
+      await this.header.getByRole("button", { name: "Sign out" }).click();
+    }
+    await expect(this.page).toHaveURL(/\/login/);
+  }
+}

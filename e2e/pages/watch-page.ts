@@ -1,0 +1,65 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** The watch page and its player, driven the way a viewer would: pointer, menus and keyboard. */
+export class WatchPage {
+  readonly player: Locator;
+  readonly video: Locator;
+  readonly seekBar: Locator;
+
+  constructor(readonly page: Page) {
+    this.player = page.getByTestId("player");
+    this.video = this.player.locator("video");
+    this.seekBar = page.getByTestId("seek-bar");
+  }
+
+  async goto(videoId: string) {
+    await this.page.goto(`/watch/${videoId}`);
+  }
+
+  /** Which engine the player took: "hls" (hls.js), "native-hls" or "mp4". */
+  engine() {
+    return this.player.getAttribute("data-engine");
+  }
+
+  media<T>(read: (video: HTMLVideoElement) => T): Promise<T> {
+    return this.video.evaluate(read);
+  }
+
+  currentTime() {
+    return this.media((v) => v.currentTime);
+  }
+
+  async waitForPlayback(beyond = 0.5) {
+    await expect.poll(() => this.currentTime(), { timeout: 15_000 }).toBeGreaterThan(beyond);
+  }
+
+  async openSettings() {
+    await this.player.hover();
+    await this.player.getByRole("button", { name: "Settings" }).click();
+    return this.page.getByRole("menu", { name: "Settings" });
+  }
+
+  async chooseQuality(label: string) {
+    const menu = await this.openSettings();
+    await menu.getByRole("group", { name: "Quality" }).getByRole("menuitemradio", { name: label }).click();
+  }
+
+  async qualityOptions() {
+    const menu = await this.openSettings();
+    const labels = await menu.getByRole("group", { name: "Quality" }).getByRole("menuitemradio").allTextContents();
+    await this.page.keyboard.press("Escape");
+    return labels.map((l) => l.replace("✓", "").trim());
+  }
+
+  /** Keyboard shortcuts act on the page (nothing focused), as when a viewer just watches. */
+  async press(key: string) {
+    await this.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await this.page.keyboard.press(key);
+  }
+
+  async seekByClick(fraction: number) {
+    await this.player.hover();
+    const box = (await this.seekBar.boundingBox())!;
+    await this.page.mouse.click(box.x + box.width * fraction, box.y + box.height / 2);
+  }
+}

@@ -1,0 +1,120 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+
+/**
+ * Test media for the watch page, generated with ffmpeg from lavfi sources in the layout the pipeline
+ * publishes: media/<id>/{hls/master.m3u8 + v<N>/, mp4/video.mp4, thumbs/poster-<w>.webp,
+ * storyboard/storyboard.vtt + sprite, captions/<file>.vtt}. Used by the e2e spec and the ttff bench.
+ */
+const run = promisify(execFile);
+
+export type LadderOptions = {
+  seconds: number;
+  fps: number;
+  /** Rung heights, highest first, with their video bitrates in kbit/s. */
+  rungs: { height: number; kbps: number }[];
+  /** Segment length; the GOP is the same, so every segment starts on a keyframe in every rung. */
+  segmentSeconds?: number;
+  hls?: boolean;
+};
+
+export type GeneratedMedia = {
+  outputs: { mp4: true; hls?: number[]; poster: number[]; storyboard: true };
+  width: number;
+  height: number;
+  duration: number;
+  captionFile: string;
+};
+
+const ffmpeg = (args: string[]) => run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", ...args], { maxBuffer: 16 * 1024 * 1024 });
+const even = (n: number) => Math.round(n / 2) * 2;
+
+export async function generateMedia(videoDir: string, options: LadderOptions): Promise<GeneratedMedia> {
+  const { seconds, fps, rungs } = options;
+  const segment = options.segmentSeconds ?? 2;
+  const top = rungs[0].height;
+  const width = even((top * 16) / 9);
+  const mp4Height = rungs[Math.min(1, rungs.length - 1)].height;
+  for (const dir of ["hls", "mp4", "thumbs", "storyboard", "captions"]) await fs.mkdir(path.join(videoDir, dir), { recursive: true });
+
+  const gop = String(fps * segment);
+  const x264 = ["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", gop, "-keyint_min", gop, "-sc_threshold", "0"];
+  const inputs = ["-f", "lavfi", "-i", `testsrc2=size=${width}x${top}:rate=${fps}:duration=${seconds}`, "-f", "lavfi", "-i", `sine=frequency=440:sample_rate=48000:duration=${seconds}`];
+  const withHls = options.hls !== false;
+  const branches = withHls ? rungs.length + 1 : 1;
+  const split = `[0:v]split=${branches}${Array.from({ length: branches }, (_, i) => `[s${i}]`).join("")}`;
+  const scales = withHls ? rungs.map((r, i) => `[s${i}]scale=-2:${r.height},setsar=1[v${i}]`) : [];
+  const filter = [split, ...scales, `[s${branches - 1}]scale=-2:${mp4Height},setsar=1[vm]`].join(";");
+
+  const hlsArgs = withHls
+    ? [
+        ...rungs.flatMap((_, i) => ["-map", `[v${i}]`, "-map", "1:a"]),
+        ...x264,
+        ...rungs.flatMap((r, i) => [`-b:v:${i}`, `${r.kbps}k`, `-maxrate:v:${i}`, `${Math.round(r.kbps * 1.2)}k`, `-bufsize:v:${i}`, `${r.kbps * 2}k`]),
+        ...["-c:a", "aac", "-b:a", "96k", "-f", "hls", "-hls_time", String(segment), "-hls_playlist_type", "vod", "-hls_segment_type", "fmp4"],
+        ...["-hls_fmp4_init_filename", "init.mp4", "-hls_segment_filename", path.join(videoDir, "hls/v%v/seg_%05d.m4s"), "-master_pl_name", "master.m3u8"],
+        ...["-var_stream_map", rungs.map((_, i) => `v:${i},a:${i}`).join(" "), path.join(videoDir, "hls/v%v/index.m3u8")],
+      ]
+    : [];
+  await ffmpeg([
+    ...inputs,
+    "-filter_complex",
+    filter,
+    ...hlsArgs,
+    ...["-map", "[vm]", "-map", "1:a", ...x264, "-b:v", `${rungs[Math.min(1, rungs.length - 1)].kbps}k`, "-c:a", "aac", "-b:a", "96k"],
+    ...["-movflags", "+faststart", path.join(videoDir, "mp4/video.mp4")],
+  ]);
+
+  const mp4 = path.join(videoDir, "mp4/video.mp4");
+  const tiles = Math.max(1, Math.ceil(seconds / 2));
+  await Promise.all([
+    ffmpeg(["-ss", String(Math.min(1, seconds / 2)), "-i", mp4, "-frames:v", "1", "-vf", "scale=640:-2", "-c:v", "libwebp", path.join(videoDir, "thumbs/poster-640.webp")]),
+    ffmpeg(["-i", mp4, "-vf", `fps=1/2,scale=160:90,tile=${tiles}x1`, "-frames:v", "1", path.join(videoDir, "storyboard/sprite-0.jpg")]),
+  ]);
+  const clock = (t: number) => `00:${String(Math.floor(t / 60)).padStart(2, "0")}:${(t % 60).toFixed(3).padStart(6, "0")}`;
+  const storyboard = ["WEBVTT", ""];
+  for (let i = 0; i < tiles; i++) storyboard.push(`${clock(i * 2)} --> ${clock(Math.min((i + 1) * 2, seconds))}`, `sprite-0.jpg#xywh=${i * 160},0,160,90`, "");
+  await fs.writeFile(path.join(videoDir, "storyboard/storyboard.vtt"), storyboard.join("\n"));
+  const captionFile = "en.vtt";
+  await fs.writeFile(path.join(videoDir, "captions", captionFile), `WEBVTT\n\n00:00:00.000 --> ${clock(seconds)}\nTest caption line\n`);
+
+  return {
+    outputs: { mp4: true, ...(withHls ? { hls: rungs.map((r) => r.height) } : {}), poster: [640], storyboard: true },
+    width,
+    height: top,
+    duration: seconds,
+    captionFile,
+  };
+}
+
+/**
+ * Creates a video row (public, so every signed-in user may watch it) with its media already published,
+ * through the app's own database module. Call it with the instance's DATABASE_URL and REEL_DATA_DIR in
+ * process.env: lib/env reads them when first imported.
+ */
+export async function createTestVideo(options: LadderOptions & { title: string; status?: "ready" | "processing"; ownerId?: string | null }) {
+  const [{ db }, schema, { paths }] = await Promise.all([import("../lib/db/client"), import("../lib/db/schema"), import("../lib/env")]);
+  const id = crypto.randomUUID();
+  const dir = path.join(paths.media, id);
+  const status = options.status ?? "ready";
+  const media = await generateMedia(dir, { ...options, hls: status === "ready" && options.hls !== false });
+  await db.insert(schema.videos).values({
+    id,
+    title: options.title,
+    ownerId: options.ownerId ?? null,
+    visibility: "public",
+    sourceKind: "upload",
+    status,
+    progress: status === "ready" ? null : { step: "hls", percent: 40 },
+    duration: media.duration,
+    width: media.width,
+    height: media.height,
+    fps: options.fps,
+    outputs: media.outputs,
+    readyAt: status === "ready" ? new Date() : null,
+  });
+  await db.insert(schema.captions).values({ videoId: id, lang: "en", label: "English", origin: "upload", file: media.captionFile });
+  return { id, dir, ...media };
+}

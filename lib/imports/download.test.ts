@@ -1,0 +1,199 @@
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { eq, sql } from "drizzle-orm";
+
+// URL import tests download from a server on loopback, which only this test-only setting allows.
+vi.hoisted(() => {
+  process.env.REEL_UNSAFE_ALLOW_LOOPBACK_FETCH = "1";
+});
+
+import type { Viewer } from "@/lib/auth/viewer";
+import { closeDb, db } from "@/lib/db/client";
+import { videos } from "@/lib/db/schema";
+import { paths } from "@/lib/env";
+import { stopProducerBoss } from "@/lib/queue/boss";
+import * as importsRoute from "@/app/api/imports/route";
+import * as importRoute from "@/app/api/imports/[id]/route";
+import { createUserWithToken, makeVideoFile } from "@/test/ingest-helpers";
+import { partialPath, runImport } from "./download";
+import { findImport, insertImport } from "./queries";
+
+/**
+ * Imports recorded without queueing their job: these tests run the download themselves, and a
+ * worker started by another test file must not pick the same import up at the same time.
+ */
+const newImport = (url: string) => insertImport({ ownerId: viewer.id, url });
+
+let clip: Buffer;
+let server: http.Server;
+let base: string;
+let etag = '"v1"';
+/** Per path: what the next request should do. */
+const behaviour: Record<string, "cut" | "html" | "chunked" | "slow" | undefined> = {};
+const requests: { path: string; range?: string; ifRange?: string }[] = [];
+let viewer: Viewer;
+let authorization: string;
+
+beforeAll(async () => {
+  clip = fs.readFileSync(makeVideoFile("remote.mp4", 2));
+  server = http.createServer((req, res) => {
+    const path = req.url ?? "/";
+    requests.push({ path, range: req.headers.range, ifRange: req.headers["if-range"] as string | undefined });
+    const mode = behaviour[path];
+    if (path === "/missing.mp4") return void res.writeHead(404).end("no");
+    if (mode === "html") return void res.writeHead(200, { "content-type": "text/html" }).end("<html>a page</html>");
+    if (mode === "chunked") {
+      res.writeHead(200, { "content-type": "video/mp4" });
+      res.write(clip);
+      return void res.end(clip);
+    }
+    if (mode === "slow") {
+      res.writeHead(200, { "content-type": "video/mp4", "content-length": String(clip.length) });
+      res.write(clip.subarray(0, 100));
+      return;
+    }
+    let start = 0;
+    const match = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
+    const validatorOk = !req.headers["if-range"] || req.headers["if-range"] === etag;
+    if (match && validatorOk) start = Number(match[1]);
+    const headers: Record<string, string> = { "content-type": "video/mp4", etag, "accept-ranges": "bytes", "content-length": String(clip.length - start) };
+    if (start > 0) headers["content-range"] = `bytes ${start}-${clip.length - 1}/${clip.length}`;
+    res.writeHead(start > 0 ? 206 : 200, headers);
+    if (mode === "cut") {
+      // The connection dies half-way (worker killed, network lost...).
+      behaviour[path] = undefined;
+      res.write(clip.subarray(start, start + Math.floor(clip.length / 2)), () => setTimeout(() => res.destroy(), 50));
+      return;
+    }
+    res.end(clip.subarray(start));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const made = await createUserWithToken({ role: "member", canUpload: true });
+  viewer = { id: made.user.id, email: made.user.email, name: made.user.name, role: "member", canUpload: true, via: "token" };
+  authorization = made.authorization;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await stopProducerBoss();
+  await closeDb();
+});
+
+async function importJobs(importId: string) {
+  return [...(await db.execute<{ name: string }>(sql`select name from pgboss.job where name = 'import-url' and data->>'importId' = ${importId}`))];
+}
+
+describe("URL import", () => {
+  it("downloads a file, then hands it to the pipeline like an upload", async () => {
+    const row = await newImport(`${base}/films/remote.mp4`);
+    expect(row.status).toBe("queued");
+
+    const done = await runImport(row.id);
+    expect(done).toMatchObject({ status: "done", receivedBytes: clip.length, totalBytes: clip.length, fileName: "remote.mp4" });
+    const [video] = await db.select().from(videos).where(eq(videos.id, done!.videoId!));
+    expect(video).toMatchObject({ sourceKind: "url", sourceUrl: `${base}/films/remote.mp4`, ownerId: viewer.id, title: "remote", status: "uploaded" });
+    expect(fs.readFileSync(video.sourcePath!).equals(clip)).toBe(true);
+    expect(video.sourcePath!.startsWith(`${paths.media}/${video.id}/source/`)).toBe(true);
+    expect(fs.existsSync(partialPath(row.id))).toBe(false);
+  });
+
+  it("resumes an interrupted download with a Range request", async () => {
+    behaviour["/resume.mp4"] = "cut";
+    const row = await newImport(`${base}/resume.mp4`);
+    await expect(runImport(row.id)).rejects.toThrow();
+    const partial = fs.statSync(partialPath(row.id)).size;
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(clip.length);
+    expect((await findImport(row.id))?.status).toBe("downloading");
+
+    const done = await runImport(row.id);
+    expect(done?.status).toBe("done");
+    const resumed = requests.filter((r) => r.path === "/resume.mp4").at(-1)!;
+    expect(resumed.range).toBe(`bytes=${partial}-`);
+    expect(resumed.ifRange).toBe(etag);
+    const [video] = await db.select().from(videos).where(eq(videos.id, done!.videoId!));
+    expect(fs.readFileSync(video.sourcePath!).equals(clip)).toBe(true);
+  });
+
+  it("starts over when the remote file changed since the partial download", async () => {
+    behaviour["/changed.mp4"] = "cut";
+    const row = await newImport(`${base}/changed.mp4`);
+    await expect(runImport(row.id)).rejects.toThrow();
+    etag = '"v2"';
+    try {
+      const done = await runImport(row.id);
+      expect(done?.status).toBe("done");
+      const [video] = await db.select().from(videos).where(eq(videos.id, done!.videoId!));
+      expect(fs.readFileSync(video.sourcePath!).equals(clip)).toBe(true);
+    } finally {
+      etag = '"v1"';
+    }
+  });
+
+  it("refuses files over the size limit, from Content-Length or while streaming", async () => {
+    const declared = await newImport(`${base}/big.mp4`);
+    expect(await runImport(declared.id, { maxBytes: 1000 })).toMatchObject({ status: "failed", failureReason: expect.stringMatching(/more than the import limit of 1000 B/) });
+
+    behaviour["/streamed.mp4"] = "chunked";
+    const streamed = await newImport(`${base}/streamed.mp4`);
+    expect(await runImport(streamed.id, { maxBytes: clip.length + 10 })).toMatchObject({
+      status: "failed",
+      failureReason: expect.stringMatching(/larger than the import limit/),
+    });
+    expect(fs.existsSync(partialPath(streamed.id))).toBe(false);
+  });
+
+  it("fails at once, with the reason, for a web page, a 404, or a download over the time limit", async () => {
+    behaviour["/page"] = "html";
+    const page = await newImport(`${base}/page`);
+    expect(await runImport(page.id)).toMatchObject({ status: "failed", failureReason: expect.stringMatching(/web page, not a video file/) });
+
+    const missing = await newImport(`${base}/missing.mp4`);
+    expect(await runImport(missing.id)).toMatchObject({ status: "failed", failureReason: "The server answered 404 Not Found" });
+
+    behaviour["/slow.mp4"] = "slow";
+    const slow = await newImport(`${base}/slow.mp4`);
+    expect(await runImport(slow.id, { timeoutSeconds: 1 })).toMatchObject({ status: "failed", failureReason: expect.stringMatching(/longer than the limit \(1 s\)/) });
+  });
+
+  it("gives up on the last attempt of a passing failure", async () => {
+    behaviour["/flaky.mp4"] = "cut";
+    const row = await newImport(`${base}/flaky.mp4`);
+    expect(await runImport(row.id, { finalAttempt: true })).toMatchObject({ status: "failed" });
+    expect(fs.existsSync(partialPath(row.id))).toBe(false);
+  });
+});
+
+describe("/api/imports", () => {
+  const post = (auth: string, url: string) =>
+    importsRoute.POST(new Request("http://reel.test/api/imports", { method: "POST", headers: { authorization: auth, "content-type": "application/json" }, body: JSON.stringify({ url }) }), {
+      params: Promise.resolve({}),
+    });
+
+  it("refuses unsafe URLs at once, with the reason", async () => {
+    for (const url of ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/x.mp4", "file:///etc/passwd", "http://user:pw@example.com/a.mp4", "http://[::ffff:192.168.1.1]/a.mp4"]) {
+      const res = await post(authorization, url);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/not allowed|Only http and https/);
+    }
+  });
+
+  it("accepts a good URL for uploaders only, and shows an import to its owner only", async () => {
+    const member = await createUserWithToken({ role: "member", canUpload: false });
+    expect((await post(member.authorization, `${base}/a.mp4`)).status).toBe(403);
+
+    const res = await post(authorization, `${base}/a.mp4`);
+    expect(res.status).toBe(202);
+    const created = (await res.json()) as { id: string; status: string };
+    expect(created.status).toBe("queued");
+    expect(await importJobs(created.id)).toEqual([{ name: "import-url" }]);
+
+    const get = (auth: string) => importRoute.GET(new Request(`http://reel.test/api/imports/${created.id}`, { headers: { authorization: auth } }), { params: Promise.resolve({ id: created.id }) });
+    expect((await get(authorization)).status).toBe(200);
+    expect((await get(member.authorization)).status).toBe(404);
+  });
+});

@@ -1,0 +1,201 @@
+import dns from "node:dns";
+import http, { type IncomingMessage } from "node:http";
+import https from "node:https";
+import type { LookupFunction } from "node:net";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { checkAddress, ipLiteral, isLoopback } from "./address";
+
+/**
+ * Outbound HTTP(S) to URLs that users typed, without letting them reach the operator's network (SSRF).
+ * For every hop: http/https only, no credentials in the URL, an allowed port, the host resolved ONCE
+ * and every resolved address checked (lib/net/address.ts), then the socket connects to exactly those
+ * checked addresses through a pinned `lookup` — DNS is never asked again between check and connect,
+ * so a rebinding resolver gains nothing. Redirects are followed by hand and each one is re-checked.
+ */
+
+export type ResolvedAddress = { address: string; family: 4 | 6 };
+/** Hostname → addresses. The default asks the system resolver (hosts file, then DNS); tests inject their own. */
+export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
+
+/** Ports a fetch may use when the caller does not say otherwise: the web's usual ones. */
+export const DEFAULT_PORTS: readonly number[] = [80, 443, 8080, 8443];
+export const MAX_REDIRECTS = 5;
+
+export type SafeFetchOptions = {
+  method?: "GET" | "HEAD";
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** At most this many redirects are followed (default 5); one more is an error. */
+  maxRedirects?: number;
+  ports?: readonly number[];
+  resolve?: Resolver;
+  /** Test-only escape hatch (REEL_UNSAFE_ALLOW_LOOPBACK_FETCH): loopback addresses, on any port, pass. */
+  allowLoopback?: boolean;
+  connectTimeoutMs?: number;
+  /** The socket may stay silent this long (while connecting, waiting for headers, or streaming the body). */
+  idleTimeoutMs?: number;
+};
+
+export type SafeResponse = {
+  /** The URL that answered, after redirects. */
+  url: string;
+  status: number;
+  headers: Headers;
+  /** The body as a Node stream; the caller must consume or destroy it. */
+  body: IncomingMessage;
+  /** The checked address the socket connected to. */
+  address: string;
+  redirects: string[];
+};
+
+const systemResolver: Resolver = async (hostname) => {
+  const found = await dns.promises.lookup(hostname, { all: true, verbatim: true });
+  return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+};
+
+function refused(reason: string, message: string): AppError {
+  return new AppError("bad_request", message, { refused: reason });
+}
+
+/** Scheme, credentials and syntax; throws a 400 AppError that says what is wrong. */
+export function parseFetchUrl(input: string | URL): URL {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw refused("syntax", "That is not a valid URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw refused("scheme", `Only http and https URLs can be fetched, not ${url.protocol.replace(/:$/, "")}`);
+  }
+  if (url.username || url.password) throw refused("credentials", "URLs with a user name or password are not allowed");
+  if (!url.hostname) throw refused("syntax", "The URL has no host");
+  return url;
+}
+
+function portOf(url: URL): number {
+  return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+}
+
+/** Resolves the URL's host and checks every address; returns them for the pinned connection. */
+export async function checkedAddresses(url: URL, options: SafeFetchOptions = {}): Promise<ResolvedAddress[]> {
+  const allowLoopback = options.allowLoopback ?? env.REEL_UNSAFE_ALLOW_LOOPBACK_FETCH;
+  const literal = ipLiteral(url.hostname);
+  let addresses: ResolvedAddress[];
+  if (literal) {
+    addresses = [{ address: literal, family: literal.includes(":") ? 6 : 4 }];
+  } else {
+    try {
+      addresses = await (options.resolve ?? systemResolver)(url.hostname);
+    } catch {
+      throw refused("dns", `The host ${url.hostname} could not be resolved`);
+    }
+    if (addresses.length === 0) throw refused("dns", `The host ${url.hostname} has no addresses`);
+  }
+  for (const { address } of addresses) {
+    const verdict = checkAddress(address, { allowLoopback });
+    if (!verdict.allowed) {
+      const via = literal ? "" : ` (${url.hostname} resolves to ${address})`;
+      throw refused("address", `Fetching ${url.host} is not allowed: ${verdict.reason}${via}`);
+    }
+  }
+  const port = portOf(url);
+  const ports = options.ports ?? DEFAULT_PORTS;
+  const loopbackOnly = allowLoopback && addresses.every((a) => isLoopback(a.address));
+  if (!ports.includes(port) && !loopbackOnly) {
+    throw refused("port", `Port ${port} is not allowed; allowed ports: ${ports.join(", ")}`);
+  }
+  return addresses;
+}
+
+function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
+  return (_hostname, options, callback) => {
+    const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
+    const list = wanted.length > 0 ? wanted : addresses;
+    if (options.all) (callback as (e: null, a: ResolvedAddress[]) => void)(null, list);
+    else callback(null, list[0].address, list[0].family);
+  };
+}
+
+function request(url: URL, addresses: ResolvedAddress[], options: SafeFetchOptions): Promise<IncomingMessage> {
+  const transport = url.protocol === "https:" ? https : http;
+  const connectTimeout = options.connectTimeoutMs ?? 15_000;
+  const idleTimeout = options.idleTimeoutMs ?? 60_000;
+  return new Promise((resolve, reject) => {
+    const req = transport.request({
+      protocol: url.protocol,
+      // The name, not the address: TLS checks the certificate (and sends SNI) for it; `lookup` supplies the address.
+      hostname: ipLiteral(url.hostname) ?? url.hostname,
+      port: portOf(url),
+      path: `${url.pathname}${url.search}`,
+      method: options.method ?? "GET",
+      headers: { "user-agent": "Reel", ...options.headers },
+      lookup: pinnedLookup(addresses),
+      agent: false,
+      signal: options.signal,
+    });
+    const connectTimer = setTimeout(() => req.destroy(new AppError("unavailable", `Connecting to ${url.host} timed out`)), connectTimeout);
+    req.on("socket", (socket) => {
+      socket.once(url.protocol === "https:" ? "secureConnect" : "connect", () => clearTimeout(connectTimer));
+    });
+    req.setTimeout(idleTimeout, () => req.destroy(new AppError("unavailable", `${url.host} stopped responding`)));
+    req.on("response", (res) => {
+      clearTimeout(connectTimer);
+      resolve(res);
+    });
+    req.on("error", (error) => {
+      clearTimeout(connectTimer);
+      reject(error instanceof AppError || error.name === "AbortError" ? error : new AppError("unavailable", `Could not fetch ${url.host}: ${error.message}`));
+    });
+    req.end();
+  });
+}
+
+function toHeaders(res: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(res.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  return headers;
+}
+
+/** Headers that must not follow a redirect to another origin. */
+const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
+
+export async function safeFetch(input: string | URL, options: SafeFetchOptions = {}): Promise<SafeResponse> {
+  const maxRedirects = options.maxRedirects ?? MAX_REDIRECTS;
+  let url = parseFetchUrl(input);
+  let headers = { ...options.headers };
+  const redirects: string[] = [];
+  for (;;) {
+    const addresses = await checkedAddresses(url, options);
+    const res = await request(url, addresses, { ...options, headers });
+    const location = res.headers.location;
+    if (res.statusCode && [301, 302, 303, 307, 308].includes(res.statusCode) && location) {
+      res.resume();
+      if (redirects.length >= maxRedirects) throw refused("redirects", `Too many redirects (more than ${maxRedirects})`);
+      let next: URL;
+      try {
+        next = parseFetchUrl(new URL(location, url));
+      } catch (error) {
+        throw error instanceof AppError ? new AppError("bad_request", `Redirect refused: ${error.message}`, error.details) : error;
+      }
+      if (next.origin !== url.origin) {
+        headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIAL_HEADERS.includes(k.toLowerCase())));
+      }
+      redirects.push(next.href);
+      url = next;
+      continue;
+    }
+    return {
+      url: url.href,
+      status: res.statusCode ?? 0,
+      headers: toHeaders(res),
+      body: res,
+      address: res.socket?.remoteAddress ?? addresses[0].address,
+      redirects,
+    };
+  }
+}

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { db, closeDb } from "@/lib/db/client";
+import { apiTokens, qoeReports, users, videos, watchProgress } from "@/lib/db/schema";
+import { newApiToken } from "@/lib/auth/tokens";
+import * as progressRoute from "@/app/api/videos/[id]/progress/route";
+import * as qoeRoute from "@/app/api/qoe/route";
+import { findQoeReport } from "./queries";
+
+async function makeUser(role: "admin" | "member") {
+  const [user] = await db.insert(users).values({ email: `${crypto.randomUUID()}@example.test`, name: role, role }).returning();
+  const token = newApiToken();
+  await db.insert(apiTokens).values({ userId: user.id, name: "test", tokenHash: token.tokenHash, prefix: token.prefix });
+  return { user, auth: `Bearer ${token.token}` };
+}
+
+let owner: Awaited<ReturnType<typeof makeUser>>;
+let other: Awaited<ReturnType<typeof makeUser>>;
+let privateVideo: string;
+let publicVideo: string;
+
+beforeAll(async () => {
+  owner = await makeUser("member");
+  other = await makeUser("member");
+  const rows = await db
+    .insert(videos)
+    .values([
+      { ownerId: owner.user.id, title: "private", visibility: "private", sourceKind: "upload", duration: 100, status: "ready" },
+      { ownerId: owner.user.id, title: "public", visibility: "public", sourceKind: "upload", duration: 100, status: "ready" },
+    ])
+    .returning({ id: videos.id });
+  [privateVideo, publicVideo] = rows.map((r) => r.id);
+});
+afterAll(closeDb);
+
+function call(handler: (r: Request, c: { params: Promise<Record<string, string>> }) => Promise<Response>, method: string, url: string, opts: { auth?: string; body?: unknown; id?: string; contentType?: string } = {}) {
+  const headers: Record<string, string> = { "content-type": opts.contentType ?? "application/json" };
+  if (opts.auth) headers.authorization = opts.auth;
+  const request = new Request(`http://test${url}`, { method, headers, body: opts.body === undefined ? undefined : typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body) });
+  return handler(request, { params: Promise.resolve<Record<string, string>>(opts.id ? { id: opts.id } : {}) });
+}
+
+describe("progress API", () => {
+  it("saves, returns and resumes a position per user", async () => {
+    const put = await call(progressRoute.PUT, "PUT", `/api/videos/${privateVideo}/progress`, { auth: owner.auth, id: privateVideo, body: { position: 42, duration: 100 } });
+    expect(put.status).toBe(200);
+    const get = await call(progressRoute.GET, "GET", `/api/videos/${privateVideo}/progress`, { auth: owner.auth, id: privateVideo });
+    expect(await get.json()).toMatchObject({ position: 42, duration: 100, finished: false, resumeAt: 39 });
+    const [row] = await db.select().from(watchProgress).where(eq(watchProgress.videoId, privateVideo));
+    expect(row).toMatchObject({ userId: owner.user.id, position: 42 });
+  });
+
+  it("upserts and marks >= 95% finished, which starts over", async () => {
+    await call(progressRoute.PUT, "PUT", `/api/videos/${publicVideo}/progress`, { auth: other.auth, id: publicVideo, body: { position: 30 } });
+    const put = await call(progressRoute.PUT, "PUT", `/api/videos/${publicVideo}/progress`, { auth: other.auth, id: publicVideo, body: { position: 96 } });
+    expect(await put.json()).toMatchObject({ position: 96, finished: true, resumeAt: 0 });
+    const rows = await db.select().from(watchProgress).where(eq(watchProgress.videoId, publicVideo));
+    expect(rows).toHaveLength(1);
+  });
+
+  it("accepts a sendBeacon-style POST with a text/plain body", async () => {
+    const res = await call(progressRoute.POST, "POST", `/api/videos/${publicVideo}/progress`, { auth: owner.auth, id: publicVideo, body: JSON.stringify({ position: 12 }), contentType: "text/plain;charset=UTF-8" });
+    expect(res.status).toBe(200);
+  });
+
+  it("requires a signed-in viewer who may watch the video", async () => {
+    // An unknown API token is an anonymous caller (a cookie-less request needs Next's request scope, absent here).
+    expect((await call(progressRoute.GET, "GET", "/x", { auth: "Bearer reel_unknowntoken", id: privateVideo })).status).toBe(401);
+    expect((await call(progressRoute.PUT, "PUT", "/x", { auth: other.auth, id: privateVideo, body: { position: 1 } })).status).toBe(404);
+    expect((await call(progressRoute.GET, "GET", "/x", { auth: other.auth, id: crypto.randomUUID() })).status).toBe(404);
+    expect((await call(progressRoute.GET, "GET", "/x", { auth: other.auth, id: "not-a-uuid" })).status).toBe(400);
+  });
+
+  it("names the bad field", async () => {
+    const res = await call(progressRoute.PUT, "PUT", "/x", { auth: owner.auth, id: privateVideo, body: { position: -5 } });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toContain("position");
+  });
+});
+
+describe("QoE API", () => {
+  const report = (sessionId: string, extra: Record<string, unknown> = {}) => ({ sessionId, videoId: privateVideo, mode: "hls", startupMs: 180, stallCount: 1, stallMs: 300, ...extra });
+
+  it("stores a report and merges later ones of the same session, keeping running maxima", async () => {
+    const sessionId = `s-${crypto.randomUUID()}`;
+    expect((await call(qoeRoute.POST, "POST", "/api/qoe", { auth: owner.auth, body: report(sessionId) })).status).toBe(204);
+    await db.update(qoeReports).set({ updatedAt: new Date(Date.now() - 5000) }).where(eq(qoeReports.sessionId, sessionId));
+    const second = await call(qoeRoute.POST, "POST", "/api/qoe", { auth: owner.auth, body: report(sessionId, { startupMs: 999, stallCount: 3, stallMs: 100, qualitySwitches: 2, fatalError: "mediaError: x" }) });
+    expect(second.status).toBe(204);
+    const row = await findQoeReport(sessionId);
+    expect(row).toMatchObject({ userId: owner.user.id, startupMs: 180, stallCount: 3, stallMs: 300, qualitySwitches: 2, fatalError: "mediaError: x", reportCount: 2 });
+  });
+
+  it("rate-limits a session and refuses someone else's session id", async () => {
+    const sessionId = `s-${crypto.randomUUID()}`;
+    await call(qoeRoute.POST, "POST", "/api/qoe", { auth: owner.auth, body: report(sessionId) });
+    const again = await call(qoeRoute.POST, "POST", "/api/qoe", { auth: owner.auth, body: report(sessionId) });
+    expect(again.status).toBe(429);
+    expect(again.headers.get("retry-after")).toBe("1");
+    await db.update(qoeReports).set({ updatedAt: new Date(Date.now() - 5000) }).where(eq(qoeReports.sessionId, sessionId));
+    const hijack = await call(qoeRoute.POST, "POST", "/api/qoe", { auth: other.auth, body: { ...report(sessionId), videoId: publicVideo } });
+    expect(hijack.status).toBe(409);
+  });
+
+  it("checks the video may be watched and validates the body", async () => {
+    expect((await call(qoeRoute.POST, "POST", "/api/qoe", { auth: other.auth, body: report(`s-${crypto.randomUUID()}`) })).status).toBe(404);
+    expect((await call(qoeRoute.POST, "POST", "/api/qoe", { auth: owner.auth, body: report(`s-${crypto.randomUUID()}`, { droppedFrames: -3 }) })).status).toBe(400);
+  });
+});

@@ -1,0 +1,56 @@
+/** Just enough HLS playlist parsing for the watch page: the ladder (for the start rung) and what to preload. */
+export type Variant = { uri: string; bandwidth: number; width?: number; height: number; codecs?: string };
+export type MediaPlaylist = { initUri: string | null; segments: { uri: string; start: number; duration: number }[] };
+
+function attributes(list: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /([A-Z0-9-]+)=("[^"]*"|[^,]*)/g;
+  for (let m = re.exec(list); m; m = re.exec(list)) out[m[1]] = m[2].replace(/^"|"$/g, "");
+  return out;
+}
+
+function lines(text: string): string[] {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
+
+export function parseMaster(text: string): Variant[] {
+  const all = lines(text);
+  if (all[0] !== "#EXTM3U") return [];
+  const variants: Variant[] = [];
+  for (let i = 0; i < all.length; i++) {
+    if (!all[i].startsWith("#EXT-X-STREAM-INF:")) continue;
+    const attrs = attributes(all[i].slice("#EXT-X-STREAM-INF:".length));
+    const uri = all[i + 1];
+    const [width, height] = (attrs.RESOLUTION ?? "").split("x").map(Number);
+    const bandwidth = Number(attrs["AVERAGE-BANDWIDTH"] ?? attrs.BANDWIDTH);
+    if (!uri || uri.startsWith("#") || !Number.isFinite(bandwidth) || !height) continue;
+    variants.push({ uri, bandwidth, width: width || undefined, height, codecs: attrs.CODECS });
+  }
+  return variants;
+}
+
+export function parseMediaPlaylist(text: string): MediaPlaylist {
+  let initUri: string | null = null;
+  const segments: MediaPlaylist["segments"] = [];
+  let start = 0;
+  let pending: number | null = null;
+  for (const line of lines(text)) {
+    if (line.startsWith("#EXT-X-MAP:")) initUri = attributes(line.slice("#EXT-X-MAP:".length)).URI ?? null;
+    else if (line.startsWith("#EXTINF:")) pending = Number.parseFloat(line.slice("#EXTINF:".length));
+    else if (!line.startsWith("#") && pending !== null) {
+      segments.push({ uri: line, start, duration: pending });
+      start += pending;
+      pending = null;
+    }
+  }
+  return { initUri, segments };
+}
+
+/** The segment holding `time` (the last one past the end). */
+export function segmentAt(playlist: MediaPlaylist, time: number) {
+  return playlist.segments.find((s) => time < s.start + s.duration) ?? playlist.segments.at(-1) ?? null;
+}

@@ -1,0 +1,57 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Video } from "@/lib/db/schema";
+import { layout, storage } from "@/lib/storage";
+import { registerSource } from "@/lib/videos/ingest";
+import { safeFileName } from "./names";
+
+/** Rename, or copy + delete when the two folders sit on different filesystems. */
+export async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await fs.rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+    await fs.copyFile(from, to);
+    await fs.unlink(from);
+  }
+}
+
+export type AdoptInput = {
+  /** The complete file (a finished upload, a finished download). It is moved, never copied twice. */
+  file: string;
+  originalName: string;
+  ownerId: string | null;
+  title: string;
+  sourceKind: "upload" | "url";
+  sourceUrl?: string;
+  size: number;
+};
+
+/**
+ * Hands a complete file to the pipeline: moves it to `media/<videoId>/source/<safe name>` and
+ * registers the source (row + probe job in one transaction). The id is chosen first so the file is
+ * already in its final place when the probe job can start. If registering fails, the file goes back
+ * where it was, so the caller can try again and nothing is lost.
+ */
+export async function adoptSourceFile(input: AdoptInput): Promise<Video> {
+  const id = randomUUID();
+  const target = storage.file(id, `${layout.source}/${safeFileName(input.originalName)}`);
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  await moveFile(input.file, target);
+  try {
+    return await registerSource({
+      id,
+      ownerId: input.ownerId,
+      title: input.title,
+      sourceKind: input.sourceKind,
+      sourcePath: target,
+      sourceUrl: input.sourceUrl,
+      size: input.size,
+    });
+  } catch (error) {
+    await moveFile(target, input.file);
+    await storage.removeVideo(id);
+    throw error;
+  }
+}

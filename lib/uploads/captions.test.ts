@@ -1,0 +1,97 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { closeDb, db } from "@/lib/db/client";
+import { captions } from "@/lib/db/schema";
+import { paths } from "@/lib/env";
+import { stopProducerBoss } from "@/lib/queue/boss";
+import { registerSource } from "@/lib/videos/ingest";
+import * as captionRoute from "@/app/api/videos/[id]/captions/route";
+import { createUserWithToken } from "@/test/ingest-helpers";
+import { MAX_CAPTION_BYTES, srtToVtt, toWebVtt } from "./captions";
+
+const SRT = "1\r\n00:00:01,000 --> 00:00:02,500\r\nHello <i>there</i> & <font color=\"red\">you</font>\r\n\r\n2\r\n00:00:03,000 --> 00:00:04,000 X1:10 X2:20\r\nTwo lines\r\nhere\r\n";
+
+describe("srtToVtt", () => {
+  it("converts timing, keeps the markup WebVTT knows and escapes the rest", () => {
+    expect(srtToVtt(SRT.replace(/\r\n/g, "\n"))).toBe(
+      "WEBVTT\n\n00:00:01.000 --> 00:00:02.500\nHello <i>there</i> &amp; you\n\n00:00:03.000 --> 00:00:04.000\nTwo lines\nhere\n",
+    );
+  });
+
+  it("explains what is wrong with a broken file", () => {
+    expect(() => srtToVtt("1\n00:00:01 --> soon\nHi\n")).toThrow(/cue 1 has a bad time/);
+    expect(() => srtToVtt("just some text\n")).toThrow(/no timing line/);
+  });
+
+  it("reads Windows-1252 files and drops a UTF-8 BOM", () => {
+    const latin1 = Buffer.from("1\n00:00:01,000 --> 00:00:02,000\nCaf\xe9\n", "latin1");
+    expect(toWebVtt("a.srt", latin1)).toContain("Café");
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n")]);
+    expect(toWebVtt("a.vtt", bom).startsWith("WEBVTT")).toBe(true);
+  });
+
+  it("refuses what is not a caption file", () => {
+    expect(() => toWebVtt("a.vtt", Buffer.from("hello"))).toThrow(/does not start with WEBVTT/);
+    expect(() => toWebVtt("a.ass", Buffer.from("[Script Info]"))).toThrow(/must be .vtt or .srt/);
+    expect(() => toWebVtt("a.srt", Buffer.alloc(0))).toThrow(/empty/);
+  });
+});
+
+describe("POST /api/videos/:id/captions", () => {
+  afterAll(async () => {
+    await stopProducerBoss();
+    await closeDb();
+  });
+
+  /** The route handler called the way Next calls it: a Web Request and the route params. */
+  const post = async (videoId: string, authorization: string, form: FormData) => {
+    const request = new Request(`http://reel.test/api/videos/${videoId}/captions`, { method: "POST", headers: { authorization }, body: form });
+    return captionRoute.POST(request, { params: Promise.resolve({ id: videoId }) });
+  };
+  const srtForm = (extra: Record<string, string> = {}) => {
+    const form = new FormData();
+    form.set("file", new File([SRT], "film.en.srt"));
+    for (const [k, v] of Object.entries(extra)) form.set(k, v);
+    return form;
+  };
+
+  it("stores an .srt as WebVTT under the video's captions folder, for the owner", async () => {
+    const owner = await createUserWithToken({ role: "member", canUpload: true });
+    const video = await registerSource({ ownerId: owner.user.id, title: "v", sourceKind: "upload", sourcePath: "/tmp/none.mp4" });
+    const res = await post(video.id, owner.authorization, srtForm({ lang: "en", label: "English" }));
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { id: string; lang: string; label: string };
+    expect(body).toMatchObject({ lang: "en", label: "English" });
+    const [row] = await db.select().from(captions).where(eq(captions.id, body.id));
+    expect(row).toMatchObject({ videoId: video.id, origin: "upload", lang: "en" });
+    expect(row.file).toBe(`${body.id}.vtt`);
+    const stored = fs.readFileSync(path.join(paths.media, video.id, "captions", row.file), "utf8");
+    expect(stored.startsWith("WEBVTT\n\n00:00:01.000 --> 00:00:02.500")).toBe(true);
+  });
+
+  it("lets admins in, keeps other users out, and refuses bad input with the reason", async () => {
+    const owner = await createUserWithToken({ role: "member", canUpload: true });
+    const stranger = await createUserWithToken({ role: "member", canUpload: true });
+    const admin = await createUserWithToken({ role: "admin" });
+    const video = await registerSource({ ownerId: owner.user.id, title: "v", sourceKind: "upload", sourcePath: "/tmp/none2.mp4" });
+
+    expect((await post(video.id, stranger.authorization, srtForm())).status).toBe(403);
+    expect((await post(video.id, "Bearer reel_bogus", srtForm())).status).toBe(401);
+    expect((await post("00000000-0000-4000-8000-000000000000", admin.authorization, srtForm())).status).toBe(404);
+    expect((await post(video.id, admin.authorization, srtForm())).status).toBe(201);
+
+    const badLang = await post(video.id, owner.authorization, srtForm({ lang: "english!!" }));
+    expect(badLang.status).toBe(400);
+    expect(((await badLang.json()) as { error: { message: string } }).error.message).toMatch(/lang/);
+
+    const big = new FormData();
+    big.set("file", new File([Buffer.alloc(MAX_CAPTION_BYTES + 200 * 1024, 65)], "huge.vtt"));
+    expect((await post(video.id, owner.authorization, big)).status).toBe(413);
+
+    const wrong = new FormData();
+    wrong.set("file", new File(["not captions"], "notes.txt"));
+    expect((await post(video.id, owner.authorization, wrong)).status).toBe(415);
+  });
+});

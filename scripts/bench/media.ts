@@ -1,0 +1,336 @@
+/**
+ * npm run bench:media [-- --duration 10 --connections 50]
+ *
+ * Reel's media byte path against references measured in the same run, all on 127.0.0.1:
+ * - 1 MiB random ranges of a 200 MB file: Reel's Node adapter (valid tokens) vs nginx sendfile vs
+ *   a plain Node http + fs.createReadStream server; also Reel with REEL_ACCEL=nginx.
+ *   Goal: Reel ≥ 0.8× nginx.
+ * - small requests (an HLS playlist, 1-byte ranges): Reel vs plain Node. Goal: ≥ 0.5× plain Node.
+ * Each server runs in its own process (nginx with one worker), the load generator (wrk, or
+ * autocannon when wrk is missing) in another; everything stops and the temp folder is removed at
+ * the end, on error, or after a hard time limit.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+
+const MIB = 1024 * 1024;
+const FILE_SIZE = 200 * MIB;
+const RANGE = MIB;
+
+type Kind = "reel" | "reel-accel" | "plain";
+
+if (process.argv[2] === "--serve") {
+  await serve(process.argv[3] as Kind, Number(process.argv[4]), process.argv[5]);
+} else {
+  await main();
+}
+
+/** Child process: one server on 127.0.0.1:port. */
+async function serve(kind: Kind, port: number, media: string): Promise<void> {
+  let handler: http.RequestListener;
+  if (kind === "plain") {
+    handler = plainHandler(media);
+  } else {
+    // REEL_DATA_DIR, REEL_MEDIA_KEYS and REEL_ACCEL come from the parent through the environment.
+    const { serveMedia } = await import("@/lib/media/node-adapter");
+    handler = serveMedia;
+  }
+  const server = http.createServer({ keepAliveTimeout: 30_000 }, handler);
+  server.listen(port, "127.0.0.1", () => process.send?.("ready"));
+  process.on("SIGTERM", () => process.exit(0));
+  process.on("disconnect", () => process.exit(0));
+}
+
+/** The reference: what a competent hand-written Node file server does, minus any checks. */
+function plainHandler(media: string): http.RequestListener {
+  return (req, res) => {
+    const file = path.join(media, decodeURIComponent((req.url ?? "/").slice("/files/".length)));
+    fs.stat(file, (err, stat) => {
+      if (err) {
+        res.writeHead(404).end();
+        return;
+      }
+      const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? "");
+      const start = m ? Number(m[1]) : 0;
+      const end = m && m[2] ? Math.min(Number(m[2]), stat.size - 1) : stat.size - 1;
+      res.writeHead(m ? 206 : 200, {
+        "content-type": file.endsWith(".m3u8") ? "application/vnd.apple.mpegurl" : "video/mp4",
+        "content-length": end - start + 1,
+        ...(m ? { "content-range": `bytes ${start}-${end}/${stat.size}` } : {}),
+      });
+      fs.createReadStream(file, { start, end }).pipe(res);
+    });
+  };
+}
+
+type Result = { rps: number; mbps: number; p50: number; p99: number; errors: number };
+type Target = { name: string; port: number; path: string; headers?: Record<string, string> };
+type Load = { kind: "ranges"; size: number; length: number } | { kind: "fixed" };
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const flag = (name: string, fallback: number) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? Number(args[i + 1]) : fallback;
+  };
+  const duration = flag("duration", 10);
+  const connections = flag("connections", 50);
+
+  const { parseKeyring } = await import("@/lib/media/signing");
+  const { mediaUrl } = await import("@/lib/media/urls");
+  const { findNginx, freePort, renderReelConf, startNginx } = await import("@/lib/media/test-support");
+
+  const nginxBin = findNginx();
+  const wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].find((p) => fs.existsSync(p)) ?? null;
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "reel-bench-media-"));
+  await fsp.chmod(dir, 0o755);
+  const children: ChildProcess[] = [];
+  let nginx: { stop(): Promise<void> } | undefined;
+  const cleanup = async () => {
+    for (const child of children) child.kill("SIGTERM");
+    await nginx?.stop();
+    await fsp.rm(dir, { recursive: true, force: true });
+  };
+  const hardStop = setTimeout(
+    () => {
+      console.error("bench:media exceeded its time limit; stopping");
+      void cleanup().finally(() => process.exit(1));
+    },
+    (duration * 12 + 120) * 1000,
+  );
+  process.once("SIGINT", () => void cleanup().finally(() => process.exit(130)));
+
+  try {
+    const media = path.join(dir, "media");
+    const videoId = randomUUID();
+    const video = path.join(media, videoId);
+    await fsp.mkdir(path.join(video, "mp4"), { recursive: true });
+    await fsp.mkdir(path.join(video, "hls/v0"), { recursive: true });
+    process.stdout.write(`Writing a ${FILE_SIZE / MIB} MB random file… `);
+    const out = fs.createWriteStream(path.join(video, "mp4/video.mp4"));
+    for (let written = 0; written < FILE_SIZE; written += 8 * MIB) {
+      if (!out.write(randomBytes(8 * MIB))) await new Promise<void>((r) => out.once("drain", () => r()));
+    }
+    await new Promise<void>((r) => out.end(() => r()));
+    // A 10-minute rung: 300 two-second segments, the size of a real variant playlist.
+    const playlist =
+      "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:2\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-MAP:URI=\"init.mp4\"\n" +
+      Array.from({ length: 300 }, (_, i) => `#EXTINF:2.000000,\nseg_${String(i).padStart(5, "0")}.m4s\n`).join("") +
+      "#EXT-X-ENDLIST\n";
+    await fsp.writeFile(path.join(video, "hls/v0/index.m3u8"), playlist);
+    // Read once so every server starts from the page cache.
+    for await (const chunk of fs.createReadStream(path.join(video, "mp4/video.mp4"), { highWaterMark: 8 * MIB })) void chunk;
+    console.log("done");
+
+    const keys = `b1:${randomBytes(32).toString("hex")}`;
+    const keyring = parseKeyring(keys);
+    const ports = { reel: await freePort(3300, 3349), accelReel: 0, plain: 0, nginxStatic: 0, nginxAccel: 0 };
+    ports.plain = await freePort(ports.reel + 1, 3349);
+    ports.accelReel = await freePort(ports.plain + 1, 3349);
+    ports.nginxStatic = await freePort(ports.accelReel + 1, 3349);
+    ports.nginxAccel = await freePort(ports.nginxStatic + 1, 3349);
+
+    const start = async (kind: Kind, port: number) => {
+      const child = spawn(process.execPath, ["--import", "tsx", import.meta.filename, "--serve", kind, String(port), media], {
+        env: {
+          ...process.env,
+          NODE_ENV: "production",
+          LOG_LEVEL: "silent",
+          REEL_DATA_DIR: dir,
+          REEL_MEDIA_KEYS: keys,
+          REEL_ACCEL: kind === "reel-accel" ? "nginx" : "none",
+        },
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      });
+      children.push(child);
+      await new Promise<void>((resolve, reject) => {
+        child.once("message", () => resolve());
+        child.once("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
+      });
+    };
+    await start("reel", ports.reel);
+    await start("plain", ports.plain);
+
+    if (nginxBin) {
+      await start("reel-accel", ports.accelReel);
+      const staticServer = `server {
+    listen 127.0.0.1:${ports.nginxStatic};
+    location /files/ { alias ${media}/; sendfile on; tcp_nopush on; sendfile_max_chunk 2m; }
+}`;
+      nginx = await startNginx(nginxBin, dir, ports.nginxStatic, `${staticServer}\n${await renderReelConf(ports.accelReel, media, ports.nginxAccel)}`);
+    }
+
+    const signed = (rel: string) => mediaUrl(videoId, rel, { ttlSeconds: 3600, keyring });
+    const mp4 = `${videoId}/mp4/video.mp4`;
+    const m3u8 = `${videoId}/hls/v0/index.m3u8`;
+    const browser = { "accept-encoding": "gzip, deflate, br" };
+
+    const rangeTargets: Target[] = [
+      { name: "Reel (Node adapter)", port: ports.reel, path: signed("mp4/video.mp4") },
+      { name: "plain Node http + createReadStream", port: ports.plain, path: `/files/${mp4}` },
+    ];
+    if (nginx) {
+      rangeTargets.unshift({ name: "nginx sendfile", port: ports.nginxStatic, path: `/files/${mp4}` });
+      rangeTargets.push({ name: "Reel → nginx (REEL_ACCEL=nginx)", port: ports.nginxAccel, path: signed("mp4/video.mp4") });
+    }
+    const fileBytes = await fsp.readFile(path.join(video, "mp4/video.mp4"));
+    for (const t of rangeTargets) await checkRange(t, fileBytes);
+
+    const gen = wrk ? `wrk ${wrkVersion(wrk)} (1 thread)` : "autocannon (in process)";
+    console.log(`\nLoad generator: ${gen}; ${connections} connections, ${duration} s per run, after a 2 s warm-up.`);
+
+    const ranges: Record<string, Result> = {};
+    console.log(`\n1 MiB random ranges of a ${FILE_SIZE / MIB} MB file`);
+    printHeader();
+    for (const t of rangeTargets) {
+      ranges[t.name] = await measure(wrk, t, { kind: "ranges", size: FILE_SIZE, length: RANGE }, duration, connections, dir);
+      printRow(t.name, ranges[t.name]);
+    }
+
+    const small: Record<string, Result> = {};
+    const smallTargets: Array<[string, Target, Load]> = [
+      ["playlist · Reel", { name: "", port: ports.reel, path: signed("hls/v0/index.m3u8"), headers: browser }, { kind: "fixed" }],
+      ["playlist · plain Node", { name: "", port: ports.plain, path: `/files/${m3u8}`, headers: browser }, { kind: "fixed" }],
+      ["1-byte ranges · Reel", { name: "", port: ports.reel, path: signed("mp4/video.mp4") }, { kind: "ranges", size: FILE_SIZE, length: 1 }],
+      ["1-byte ranges · plain Node", { name: "", port: ports.plain, path: `/files/${mp4}` }, { kind: "ranges", size: FILE_SIZE, length: 1 }],
+    ];
+    console.log("\nSmall requests");
+    printHeader();
+    for (const [name, target, load] of smallTargets) {
+      small[name] = await measure(wrk, { ...target, name }, load, duration, connections, dir);
+      printRow(name, small[name]);
+    }
+
+    const ratio = (a: Result | undefined, b: Result | undefined) => (a && b ? a.rps / b.rps : NaN);
+    const verdict = (value: number, goal: number) => (Number.isNaN(value) ? "n/a" : `${value.toFixed(2)}x  (goal ≥ ${goal}x: ${value >= goal ? "met" : "NOT met"})`);
+    console.log("\nRatios (req/s)");
+    console.log(`  Reel / nginx sendfile, 1 MiB ranges      ${nginx ? verdict(ratio(ranges["Reel (Node adapter)"], ranges["nginx sendfile"]), 0.8) : "n/a (no nginx)"}`);
+    console.log(`  Reel / plain Node, 1 MiB ranges          ${ratio(ranges["Reel (Node adapter)"], ranges["plain Node http + createReadStream"]).toFixed(2)}x`);
+    if (nginx) console.log(`  Reel→nginx / nginx sendfile, 1 MiB       ${ratio(ranges["Reel → nginx (REEL_ACCEL=nginx)"], ranges["nginx sendfile"]).toFixed(2)}x`);
+    console.log(`  Reel / plain Node, playlist              ${verdict(ratio(small["playlist · Reel"], small["playlist · plain Node"]), 0.5)}`);
+    console.log(`  Reel / plain Node, 1-byte ranges         ${verdict(ratio(small["1-byte ranges · Reel"], small["1-byte ranges · plain Node"]), 0.5)}`);
+
+    await fsp.mkdir("bench-results", { recursive: true });
+    await fsp.writeFile(
+      "bench-results/media.json",
+      JSON.stringify({ at: new Date().toISOString(), generator: gen, duration, connections, ranges, small }, null, 2),
+    );
+  } finally {
+    clearTimeout(hardStop);
+    await cleanup();
+  }
+}
+
+/** Sanity check before timing: the bytes of a range equal the file's. */
+async function checkRange(target: Target, file: Buffer): Promise<void> {
+  const start = 123_456_789;
+  const body = await new Promise<Buffer>((resolve, reject) => {
+    http
+      .get({ host: "127.0.0.1", port: target.port, path: target.path, headers: { range: `bytes=${start}-${start + RANGE - 1}` } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => (res.statusCode === 206 ? resolve(Buffer.concat(chunks)) : reject(new Error(`${target.name}: HTTP ${res.statusCode}`))));
+      })
+      .on("error", reject);
+  });
+  if (!body.equals(file.subarray(start, start + RANGE))) throw new Error(`${target.name} sent wrong bytes`);
+}
+
+async function measure(wrk: string | null, target: Target, load: Load, duration: number, connections: number, dir: string): Promise<Result> {
+  const run = (seconds: number) => (wrk ? runWrk(wrk, target, load, seconds, connections, dir) : runAutocannon(target, load, seconds, connections));
+  await run(2);
+  return run(duration);
+}
+
+async function runWrk(wrk: string, t: Target, l: Load, seconds: number, conns: number, tmp: string): Promise<Result> {
+  const script = path.join(tmp, "bench.lua");
+  const headers = Object.entries(t.headers ?? {})
+    .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
+    .join("\n");
+  await fsp.writeFile(
+    script,
+    l.kind === "fixed"
+      ? `wrk.path = ${JSON.stringify(t.path)}\n${headers}\n`
+      : `${headers}
+math.randomseed(${Math.floor(Math.random() * 1e9)})
+request = function()
+local s = math.random(0, ${l.size - l.length})
+return wrk.format("GET", ${JSON.stringify(t.path)}, { ["Range"] = "bytes=" .. s .. "-" .. (s + ${l.length - 1}) })
+end
+`,
+  );
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(wrk, ["-t1", `-c${conns}`, `-d${seconds}s`, "--latency", "-s", script, `http://127.0.0.1:${t.port}${t.path}`]);
+    let text = "";
+    child.stdout.on("data", (d) => (text += d));
+    child.stderr.on("data", (d) => (text += d));
+    child.once("exit", (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk failed: ${text}`))));
+  });
+  const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
+  const ms = (re: RegExp) => {
+    const m = re.exec(out);
+    if (!m) return NaN;
+    const unit = m[2];
+    return Number(m[1]) * (unit === "us" ? 0.001 : unit === "s" ? 1000 : 1);
+  };
+  const transfer = /Transfer\/sec:\s+([\d.]+)(\w+)/.exec(out);
+  const scale: Record<string, number> = { B: 1 / MIB, KB: 1 / 1024, MB: 1, GB: 1024 };
+  return {
+    rps: num(/Requests\/sec:\s+([\d.]+)/),
+    mbps: transfer ? Number(transfer[1]) * (scale[transfer[2]] ?? NaN) : NaN,
+    p50: ms(/50%\s+([\d.]+)(us|ms|s)/),
+    p99: ms(/99%\s+([\d.]+)(us|ms|s)/),
+    errors:
+      (num(/Non-2xx or 3xx responses:\s+(\d+)/) || 0) +
+      (/Socket errors:([^\n]*)/.exec(out)?.[1].match(/\d+/g) ?? []).reduce((sum, n) => sum + Number(n), 0),
+  };
+}
+
+async function runAutocannon(t: Target, l: Load, seconds: number, conns: number): Promise<Result> {
+  const { default: autocannon } = await import("autocannon");
+  const result = await autocannon({
+    url: `http://127.0.0.1:${t.port}`,
+    connections: conns,
+    duration: seconds,
+    requests: [
+      {
+        method: "GET",
+        path: t.path,
+        headers: t.headers,
+        setupRequest: (req) => {
+          if (l.kind === "ranges") {
+            const s = Math.floor(Math.random() * (l.size - l.length + 1));
+            req.headers = { ...req.headers, range: `bytes=${s}-${s + l.length - 1}` };
+          }
+          return req;
+        },
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    mbps: result.throughput.average / MIB,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.non2xx + result.errors,
+  };
+}
+
+function wrkVersion(wrk: string): string {
+  return /wrk (\S+)/.exec(spawnSync(wrk, ["--version"], { encoding: "utf8" }).stdout ?? "")?.[1] ?? "";
+}
+
+function printHeader(): void {
+  console.log(`  ${"server".padEnd(38)}${"req/s".padStart(10)}${"MB/s".padStart(10)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"errors".padStart(8)}`);
+}
+
+function printRow(name: string, r: Result): void {
+  console.log(
+    `  ${name.padEnd(38)}${r.rps.toFixed(0).padStart(10)}${r.mbps.toFixed(1).padStart(10)}${r.p50.toFixed(2).padStart(9)}${r.p99.toFixed(2).padStart(9)}${String(r.errors).padStart(8)}`,
+  );
+}

@@ -1,0 +1,223 @@
+/**
+ * `npm test`: the whole suite against a real Postgres.
+ *   1. a Postgres server: DATABASE_URL's when set, else an embedded one in a fresh temporary folder;
+ *   2. tsc --noEmit (the build skips type-checking), then vitest (test/global-setup.ts makes a
+ *      fresh database on that server);
+ *   3. the production build, if it is missing or stale;
+ *   4. a full Reel (launcher, web, worker) on a free port, with a fresh database and data folder;
+ *   5. Playwright against it, with REEL_E2E_BASE_URL, DATABASE_URL and REEL_DATA_DIR exported;
+ * then everything it started is stopped and dropped. The last line sums both runners:
+ * `N passed, N failed`. `--unit` runs only vitest, `--e2e` only Playwright; other arguments go
+ * to the runner (`npm test -- --unit lib/db`).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded";
+import { createDatabase, dropDatabase } from "@/lib/db/migrate";
+import { env } from "@/lib/env";
+import { buildStatus, runBuild } from "./lib/build";
+import { createOutput } from "./lib/output";
+import { freePort } from "./lib/ports";
+
+const root = process.cwd();
+const args = process.argv.slice(2);
+const only = args.includes("--unit") ? "unit" : args.includes("--e2e") ? "e2e" : null;
+const runnerArgs = args.filter((a) => a !== "--unit" && a !== "--e2e");
+const { root: rootLog } = createOutput("info");
+const log = rootLog.child({ component: "test" });
+
+type Counts = { passed: number; failed: number };
+const cleanups: (() => Promise<void>)[] = [];
+let cleaning: Promise<void> | undefined;
+const cleanup = () =>
+  (cleaning ??= (async () => {
+    for (const step of cleanups.reverse()) await step().catch((err) => log.warn({ err }, "cleanup step failed"));
+  })());
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    log.warn(`${signal}: stopping what the tests started`);
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+const tmp = await fs.mkdtemp(path.join(os.tmpdir(), "reel-test-run-"));
+// Reachable by the postgres user when running as root (mkdtemp makes it 0700).
+await fs.chmod(tmp, 0o755);
+cleanups.push(() => fs.rm(tmp, { recursive: true, force: true }));
+
+const totals: Counts = { passed: 0, failed: 0 };
+let exitCode = 0;
+try {
+  const server = await databaseServer();
+  if (!only) add(await typecheck());
+  if (only !== "e2e") add(await runVitest(server));
+  if (only !== "unit") add(await runE2e(server));
+} catch (error) {
+  log.error({ err: error }, (error as Error).message);
+  exitCode = 1;
+} finally {
+  await cleanup();
+}
+if (totals.failed > 0) exitCode = 1;
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
+process.exit(exitCode);
+
+function add(counts: Counts) {
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+}
+
+/** URL of a maintenance database on the server the tests create their databases on. */
+async function databaseServer(): Promise<string> {
+  if (env.DATABASE_URL) {
+    log.info({ server: redact(env.DATABASE_URL) }, "testing against the Postgres server in DATABASE_URL");
+    return env.DATABASE_URL;
+  }
+  const pg: EmbeddedPostgres = await startEmbeddedPostgres({
+    dataDir: path.join(tmp, "pg"),
+    port: await freePort(env.REEL_PG_PORT + 1),
+    password: randomBytes(16).toString("hex"),
+    log: rootLog.child({ component: "postgres" }),
+    ephemeral: true,
+  });
+  cleanups.push(() => pg.stop());
+  log.info({ port: new URL(pg.serverUrl).port }, "testing against a fresh embedded Postgres");
+  return pg.serverUrl;
+}
+
+/** The build does not type-check (see next.config.ts), so the suite does: one check, counted as one test. */
+async function typecheck(): Promise<Counts> {
+  log.info("type-checking (tsc --noEmit)");
+  const code = await run(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", "."], process.env);
+  if (code !== 0) log.error("type errors: see above");
+  return code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+}
+
+async function runVitest(server: string): Promise<Counts> {
+  const report = path.join(tmp, "vitest.json");
+  const code = await run(
+    process.execPath,
+    [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...(only === "unit" ? runnerArgs : [])],
+    { ...process.env, TEST_DATABASE_SERVER: server },
+  );
+  const json = await fs.readFile(report, "utf8").then(JSON.parse, () => null);
+  if (!json) return { passed: 0, failed: 1 };
+  const counts = { passed: json.numPassedTests as number, failed: json.numFailedTests as number };
+  // A crash outside any test (a failing global setup, a file that does not load) is a failure too.
+  if (code !== 0 && counts.failed === 0) counts.failed = 1;
+  return counts;
+}
+
+async function runE2e(server: string): Promise<Counts> {
+  const status = await buildStatus(root);
+  if (status.needed) {
+    log.info({ reason: status.reason }, "building for the browser tests");
+    await runBuild(root, process.env, log);
+  }
+
+  const name = `reel_e2e_${Date.now()}_${randomBytes(3).toString("hex")}`;
+  const databaseUrl = await createDatabase(server, name);
+  cleanups.push(() => dropDatabase(server, name));
+  const dataDir = path.join(tmp, "e2e-data");
+  const port = await freePort(env.PORT + 1);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const logFile = path.join(tmp, "reel.log");
+
+  const instanceEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: databaseUrl,
+    REEL_DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    REEL_WORKERS: "1",
+    LOG_LEVEL: "info",
+  };
+  // The first-run specs need an instance without users and with generated secrets.
+  for (const key of ["REEL_ADMIN_EMAIL", "REEL_ADMIN_PASSWORD", "AUTH_SECRET", "REEL_MEDIA_KEYS", "TEST_DATABASE_SERVER"]) delete instanceEnv[key];
+
+  const output = createWriteStream(logFile);
+  const reel = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "start.ts")], { cwd: root, env: instanceEnv, stdio: ["ignore", "pipe", "pipe"] });
+  reel.stdout!.pipe(output);
+  reel.stderr!.pipe(output);
+  const reelExited = new Promise<number | null>((resolve) => reel.once("exit", resolve));
+  cleanups.push(() => stopInstance(reel, reelExited));
+
+  let failed = true;
+  try {
+    const started = Date.now();
+    await waitForInstance(baseUrl, reelExited);
+    log.info({ baseUrl, seconds: (Date.now() - started) / 1000 }, "Reel instance for the browser tests is up");
+
+    const report = path.join(tmp, "playwright.json");
+    const code = await run(
+      process.execPath,
+      [path.join(root, "node_modules", "@playwright", "test", "cli.js"), "test", "--reporter=list,json", "--pass-with-no-tests", ...(only === "e2e" ? runnerArgs : [])],
+      { ...process.env, REEL_E2E_BASE_URL: baseUrl, DATABASE_URL: databaseUrl, REEL_DATA_DIR: dataDir, PLAYWRIGHT_JSON_OUTPUT_NAME: report },
+    );
+    const json = await fs.readFile(report, "utf8").then(JSON.parse, () => null);
+    const stats = json?.stats ?? {};
+    const counts = { passed: (stats.expected ?? 0) + (stats.flaky ?? 0), failed: stats.unexpected ?? 0 };
+    if (code !== 0 && counts.failed === 0) counts.failed = 1;
+    failed = counts.failed > 0;
+    return counts;
+  } finally {
+    if (failed) {
+      // Keep the instance's log where CI artefacts are collected.
+      await fs.mkdir(path.join(root, "test-results"), { recursive: true });
+      await fs.copyFile(logFile, path.join(root, "test-results", "reel-e2e.log")).catch(() => undefined);
+      log.error("the browser tests failed; the Reel instance's log is in test-results/reel-e2e.log");
+    }
+  }
+}
+
+/** Up means: the health endpoint answers 200 and a worker has reported in. */
+async function waitForInstance(baseUrl: string, exited: Promise<number | null>) {
+  let gone: number | null | undefined;
+  void exited.then((code) => (gone = code));
+  const deadline = Date.now() + 180_000;
+  let last = "";
+  while (Date.now() < deadline) {
+    if (gone !== undefined) throw new Error(`the Reel instance exited during start-up (code ${gone}); see test-results/reel-e2e.log`);
+    try {
+      const response = await fetch(`${baseUrl}/api/health`);
+      const body = await response.text();
+      last = `${response.status} ${body}`;
+      if (response.ok && JSON.parse(body).worker === "ok") return;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await sleep(250);
+  }
+  throw new Error(`the Reel instance did not become healthy within 180 s (last answer: ${last})`);
+}
+
+async function stopInstance(reel: ChildProcess, exited: Promise<number | null>) {
+  if (reel.exitCode !== null || reel.signalCode !== null) return;
+  reel.kill("SIGTERM");
+  const timeout = sleep(30_000, "timeout" as const, { ref: false });
+  if ((await Promise.race([exited, timeout])) === "timeout") {
+    log.warn("the Reel instance did not stop within 30 s; killing it");
+    reel.kill("SIGKILL");
+  }
+}
+
+function run(command: string, commandArgs: string[], runEnv: NodeJS.ProcessEnv): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, commandArgs, { cwd: root, env: runEnv, stdio: ["ignore", "inherit", "inherit"] });
+    child.once("error", reject);
+    child.once("exit", (code) => resolve(code));
+  });
+}
+
+function redact(url: string) {
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString();
+}

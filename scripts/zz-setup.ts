@@ -1,0 +1,11 @@
+import fs from "node:fs";
+import path from "node:path";
+const dir = "/tmp/mprof/data";
+const id = "11111111-2222-4333-8444-555555555555";
+fs.mkdirSync(path.join(dir, "media", id, "mp4"), { recursive: true });
+fs.mkdirSync(path.join(dir, "media", id, "hls/v0"), { recursive: true });
+if (!fs.existsSync(path.join(dir, "media", id, "mp4/video.mp4"))) fs.copyFileSync("/tmp/mb/big.bin", path.join(dir, "media", id, "mp4/video.mp4"));
+fs.writeFileSync(path.join(dir, "media", id, "hls/v0/index.m3u8"), "#EXTM3U\n" + Array.from({ length: 300 }, (_, i) => `#EXTINF:2.000000,\nseg_${i}.m4s\n`).join(""));
+const { mediaUrl } = await import("@/lib/media/urls");
+console.log(mediaUrl(id, "mp4/video.mp4", { ttlSeconds: 36000 }));
+console.log(mediaUrl(id, "hls/v0/index.m3u8", { ttlSeconds: 36000 }));

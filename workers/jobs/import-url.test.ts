@@ -1,0 +1,53 @@
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+vi.hoisted(() => {
+  process.env.REEL_UNSAFE_ALLOW_LOOPBACK_FETCH = "1";
+});
+
+import type { PgBoss } from "pg-boss";
+import { closeDb } from "@/lib/db/client";
+import { findImport } from "@/lib/imports/queries";
+import { startImport } from "@/lib/imports/start";
+import { createBoss, stopProducerBoss } from "@/lib/queue/boss";
+import { createUserWithToken, makeVideoFile } from "@/test/ingest-helpers";
+import { startImportUrlWorker } from "./import-url";
+
+let server: http.Server;
+let boss: PgBoss;
+let stopWorker: () => Promise<void>;
+
+beforeAll(async () => {
+  const clip = fs.readFileSync(makeVideoFile("queued.mp4", 1));
+  server = http.createServer((_req, res) => res.writeHead(200, { "content-type": "video/mp4", "content-length": String(clip.length) }).end(clip));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  boss = createBoss("worker");
+  await boss.start();
+  stopWorker = await startImportUrlWorker(boss);
+});
+
+afterAll(async () => {
+  await stopWorker();
+  await boss.stop({ graceful: false, close: true });
+  server.close();
+  await stopProducerBoss();
+  await closeDb();
+});
+
+describe("import-url worker", () => {
+  it("picks up a queued import and completes it", async () => {
+    const { user } = await createUserWithToken({ role: "admin" });
+    const viewer = { id: user.id, email: user.email, name: user.name, role: user.role, canUpload: true, via: "token" as const };
+    const row = await startImport(viewer, `http://127.0.0.1:${(server.address() as AddressInfo).port}/queued.mp4`);
+    const deadline = Date.now() + 20_000;
+    let current = await findImport(row.id);
+    while (current?.status !== "done" && current?.status !== "failed" && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      current = await findImport(row.id);
+    }
+    expect(current).toMatchObject({ status: "done" });
+    expect(current?.videoId).toBeTruthy();
+  });
+});

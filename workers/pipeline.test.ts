@@ -1,0 +1,255 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { closeDb, db } from "@/lib/db/client";
+import type { Video } from "@/lib/db/schema";
+import { paths } from "@/lib/env";
+import { isFaststart, scanTopLevelBoxes } from "@/lib/ffmpeg/mp4-boxes";
+import { createBoss, stopProducerBoss } from "@/lib/queue/boss";
+import { parseMediaPlaylist } from "@/lib/transcode/playlists";
+import { captionsOf } from "@/lib/videos/captions";
+import { registerSource } from "@/lib/videos/ingest";
+import { cancelProcessing } from "@/lib/videos/lifecycle";
+import { outputsOf } from "@/lib/videos/outputs";
+import { findVideo } from "@/lib/videos/queries";
+import { createTestUser } from "@/test/factories";
+import { ffprobeJson, makeSource, mediaDir } from "@/test/media";
+import { startPipelineWorkers } from "./pipeline";
+
+let ownerId: string;
+
+beforeAll(async () => {
+  ownerId = (await createTestUser({ role: "admin", name: "Uploader" })).id;
+});
+
+afterAll(async () => {
+  await stopProducerBoss();
+  await closeDb();
+});
+
+/** Like an upload: the file is moved into media/<id>/source/ and then registered. */
+async function upload(file: string, title = path.basename(file)): Promise<Video> {
+  const id = randomUUID();
+  const dir = path.join(paths.media, id, "source");
+  fs.mkdirSync(dir, { recursive: true });
+  const target = path.join(dir, path.basename(file));
+  fs.copyFileSync(file, target);
+  return registerSource({ id, ownerId, title, sourceKind: "upload", sourcePath: target, size: fs.statSync(target).size });
+}
+
+async function waitFor(id: string, done: (v: Video) => boolean, timeoutMs = 60_000): Promise<Video> {
+  const started = Date.now();
+  for (;;) {
+    const video = await findVideo(id);
+    if (video && done(video)) return video;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out; video is ${video?.status} ${JSON.stringify(video?.progress)} ${video?.failureReason ?? ""}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const settled = (v: Video) => v.status === "ready" || v.status === "failed";
+
+function ffmpegRunningFor(marker: string): boolean {
+  return fs
+    .readdirSync("/proc")
+    .filter((n) => /^\d+$/.test(n))
+    .some((pid) => {
+      try {
+        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+        return cmd.startsWith("ffmpeg") && cmd.includes(marker);
+      } catch {
+        return false;
+      }
+    });
+}
+
+function workFolders(job: string, videoId: string): string[] {
+  const dir = path.join(paths.tmp, job);
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.startsWith(videoId)) : [];
+}
+
+/** Keyframe times of a rung, from its playlist (ffprobe reads it like a player would). */
+function keyframeTimes(playlist: string): number[] {
+  const out = ffprobeJson(playlist, ["-select_streams", "v", "-show_entries", "packet=pts_time,flags"]);
+  const times = (out.packets ?? []).filter((p) => String(p.flags).startsWith("K")).map((p) => Number(p.pts_time));
+  // Relative to the first (B-frames delay every rung's first timestamp by the same few frames).
+  return times.map((t) => Math.round((t - times[0]) * 100) / 100);
+}
+
+describe("the pipeline in one worker", () => {
+  let stop: (graceMs?: number) => Promise<void>;
+  beforeAll(async () => {
+    const boss = createBoss("worker");
+    await boss.start();
+    stop = await startPipelineWorkers(boss);
+  });
+  afterAll(async () => {
+    await stop(1000);
+  });
+
+  it("takes an upload to ready: MP4, capped and aligned HLS ladder, poster, storyboard, captions", async () => {
+    const source = makeSource({ name: "ladder.mkv", width: 640, height: 360, fps: 15, seconds: 8, subtitles: true });
+    const video = await upload(source);
+    expect(video.status).toBe("uploaded");
+    const done = await waitFor(video.id, settled);
+    expect(done.failureReason).toBeNull();
+    expect(done.status).toBe("ready");
+    expect(done).toMatchObject({ width: 640, height: 360, videoCodec: "h264", audioCodec: "aac", rotation: 0 });
+    expect(done.duration).toBeCloseTo(8, 0);
+
+    const dir = path.join(paths.media, video.id);
+    const outputs = outputsOf(done.outputs);
+    expect(outputs).toMatchObject({ mp4: true, hls: [240, 360], poster: [320, 640], storyboard: true });
+    // H.264/AAC in Matroska: a stream-copy remux into a faststart MP4.
+    expect(outputs.details?.mp4?.method).toBe("remux");
+    const boxes = await scanTopLevelBoxes(path.join(dir, "mp4/video.mp4"));
+    expect(isFaststart(boxes!.boxes)).toBe(true);
+
+    // Rungs stop at the source's 360p, each a real rendition of that size.
+    const master = fs.readFileSync(path.join(dir, "hls/master.m3u8"), "utf8");
+    const inf = master.split("\n").filter((l) => l.startsWith("#EXT-X-STREAM-INF:"));
+    expect(inf).toHaveLength(2);
+    for (const line of inf) expect(line).toMatch(/BANDWIDTH=\d+,AVERAGE-BANDWIDTH=\d+,RESOLUTION=\d+x\d+,CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2",FRAME-RATE=15\.000/);
+    expect(master).toContain("RESOLUTION=426x240");
+    expect(master).toContain("RESOLUTION=640x360");
+    const times: number[][] = [];
+    for (const [rung, size] of [["240", [426, 240]], ["360", [640, 360]]] as const) {
+      const playlist = path.join(dir, `hls/v${rung}/index.m3u8`);
+      const stream = ffprobeJson(playlist).streams.find((s) => s.codec_type === "video")!;
+      expect([stream.width, stream.height]).toEqual(size);
+      expect(ffprobeJson(playlist).streams.some((s) => s.codec_type === "audio")).toBe(true);
+      const media = parseMediaPlaylist(fs.readFileSync(playlist, "utf8"));
+      expect(media.mapUri).toBe("init.mp4");
+      // ~4 s segments; the last one holds what is left (here a few audio frames past the video).
+      const durations = media.segments.map((s) => s.duration);
+      expect(durations.slice(0, 2)).toEqual([4, 4]);
+      expect(durations.slice(2).every((d) => d < 1)).toBe(true);
+      times.push(keyframeTimes(playlist));
+    }
+    // Keyframes every 2 s, at the same instants in every rung.
+    expect(times[0].slice(0, 4)).toEqual([0, 2, 4, 6]);
+    expect(times[0].every((t, i) => t === i * 2)).toBe(true);
+    expect(times[1]).toEqual(times[0]);
+
+    expect(fs.existsSync(path.join(dir, "thumbs/poster-640.webp"))).toBe(true);
+    const vtt = fs.readFileSync(path.join(dir, "storyboard/storyboard.vtt"), "utf8");
+    expect(vtt).toMatch(/^WEBVTT/);
+    expect(vtt).toContain("sprite-1.webp#xywh=160,0,160,90");
+    expect(fs.existsSync(path.join(dir, "storyboard/sprite-1.webp"))).toBe(true);
+
+    const [caption] = await captionsOf(video.id);
+    expect(caption).toMatchObject({ lang: "fra", label: "Français", origin: "embedded" });
+    expect(fs.readFileSync(path.join(dir, "captions", caption.file), "utf8")).toMatch(/^WEBVTT\n\n00:00\.5\d\d --> 00:02\.0\d\d\nHello <i>there<\/i>\n/);
+    // Nothing is left in the work folders.
+    for (const job of ["faststart", "hls-ladder", "poster", "storyboard", "captions"]) expect(workFolders(job, video.id)).toEqual([]);
+  });
+
+  it("links an upload that already is a faststart H.264/AAC MP4, and transcodes what a browser cannot play", async () => {
+    const plain = makeSource({ name: "plain.mp4", fps: 15, seconds: 2 });
+    const fast = path.join(mediaDir(), "fast.mp4");
+    (await import("node:child_process")).execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-i", plain, "-c", "copy", "-movflags", "+faststart", fast]);
+    const other = makeSource({ name: "mpeg4.mkv", fps: 15, seconds: 2, codecArgs: ["-c:v", "mpeg4", "-c:a", "libmp3lame"] });
+    const [linked, transcoded] = await Promise.all([upload(fast), upload(other)]);
+    const [a, b] = await Promise.all([waitFor(linked.id, settled), waitFor(transcoded.id, settled)]);
+    expect([a.status, b.status]).toEqual(["ready", "ready"]);
+
+    expect(outputsOf(a.outputs).details?.mp4?.method).toBe("link");
+    expect(fs.statSync(path.join(paths.media, a.id, "mp4/video.mp4")).ino).toBe(fs.statSync(a.sourcePath!).ino);
+
+    expect(outputsOf(b.outputs).details?.mp4).toEqual({ method: "transcode", encoder: "cpu" });
+    const mp4 = path.join(paths.media, b.id, "mp4/video.mp4");
+    const streams = ffprobeJson(mp4).streams.map((s) => s.codec_name);
+    expect(streams).toEqual(["h264", "aac"]);
+    expect(isFaststart((await scanTopLevelBoxes(mp4))!.boxes)).toBe(true);
+  });
+
+  it("fails bad inputs with a reason, touches nothing else, and keeps working", async () => {
+    const dir = mediaDir();
+    const text = path.join(dir, "holiday.mp4");
+    fs.writeFileSync(text, "not a video\n".repeat(100));
+    const empty = path.join(dir, "zero.mp4");
+    fs.writeFileSync(empty, "");
+    const audio = makeSource({ name: "song.m4a", video: false, seconds: 2 });
+    const truncated = path.join(dir, "cut.mp4");
+    fs.writeFileSync(truncated, fs.readFileSync(makeSource({ name: "to-cut.mp4", seconds: 3 })).subarray(0, 30_000));
+
+    const bad = await Promise.all([text, empty, audio, truncated].map((f) => upload(f)));
+    const results = await Promise.all(bad.map((v) => waitFor(v.id, settled)));
+    expect(results.map((v) => v.status)).toEqual(["failed", "failed", "failed", "failed"]);
+    expect(results[0].failureReason).toMatch(/not a video format/);
+    expect(results[1].failureReason).toMatch(/empty/);
+    expect(results[2].failureReason).toMatch(/no video stream \(it is audio only\)/);
+    expect(results[3].failureReason).toMatch(/truncated/);
+    for (const v of results) {
+      expect(outputsOf(v.outputs)).toEqual({});
+      expect(fs.readdirSync(path.join(paths.media, v.id))).toEqual(["source"]);
+    }
+
+    const good = await upload(makeSource({ name: "after-bad.mp4", fps: 15, seconds: 2 }));
+    expect((await waitFor(good.id, settled)).status).toBe("ready");
+  });
+
+  it("cancels a running ladder: ffmpeg killed, work files removed, nothing published", async () => {
+    const video = await upload(makeSource({ name: "to-cancel.mp4", width: 426, height: 240, fps: 15, seconds: 30 }));
+    await waitFor(video.id, (v) => v.progress?.step === "hls-ladder" && v.progress.percent > 0);
+    expect(ffmpegRunningFor(video.id)).toBe(true);
+    const cancelled = await cancelProcessing(video.id);
+    expect(cancelled).toMatchObject({ status: "failed", failureReason: "cancelled" });
+
+    const started = Date.now();
+    while ((ffmpegRunningFor(video.id) || workFolders("hls-ladder", video.id).length) && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 50));
+    expect(ffmpegRunningFor(video.id)).toBe(false);
+    expect(workFolders("hls-ladder", video.id)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await findVideo(video.id);
+    expect(after).toMatchObject({ status: "failed", failureReason: "cancelled" });
+    expect(outputsOf(after!.outputs).hls).toBeUndefined();
+    expect(fs.existsSync(path.join(paths.media, video.id, "hls"))).toBe(false);
+    const open = await db.execute(sql`select state from pgboss.job where data->>'videoId' = ${video.id} and state < 'completed'`);
+    expect([...open]).toEqual([]);
+  });
+});
+
+describe("a worker SIGKILLed mid-ladder", () => {
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  });
+
+  /** The real worker process, started as the launcher starts it; resolves when it takes jobs. */
+  function startWorker(): Promise<ChildProcess> {
+    const child = spawn(process.execPath, ["--import", "tsx", "workers/index.ts"], { stdio: ["ignore", "ignore", "pipe", "ipc"], env: process.env });
+    children.push(child);
+    return new Promise((resolve, reject) => {
+      let stderr = "";
+      child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk));
+      child.on("message", (m: { type?: string }) => m?.type === "ready" && resolve(child));
+      child.on("exit", (code) => reject(new Error(`worker exited (${code}): ${stderr}`)));
+    });
+  }
+
+  it("is picked up again promptly by another worker and completes", async () => {
+    const first = await startWorker();
+    const video = await upload(makeSource({ name: "to-kill.mp4", width: 426, height: 240, fps: 15, seconds: 20 }));
+    await waitFor(video.id, (v) => v.progress?.step === "hls-ladder" && v.progress.percent >= 10);
+    first.kill("SIGKILL");
+    const killedAt = Date.now();
+
+    // Its ffmpeg dies with it (parent-death signal), so the half-made ladder stops growing.
+    while (ffmpegRunningFor(video.id) && Date.now() - killedAt < 5000) await new Promise((r) => setTimeout(r, 50));
+    expect(ffmpegRunningFor(video.id)).toBe(false);
+
+    await startWorker();
+    const done = await waitFor(video.id, settled, 90_000);
+    const recoveredIn = (Date.now() - killedAt) / 1000;
+    expect(done.status).toBe("ready");
+    expect(outputsOf(done.outputs).hls).toEqual([240]);
+    // job heartbeat (10 s) + supervisor sweep (5 s) + retry delay + the ladder again: seconds, not hours.
+    expect(recoveredIn).toBeLessThan(60);
+    const [job] = [...(await db.execute<{ retry_count: number; output: unknown }>(sql`select retry_count, output from pgboss.job where name = 'hls-ladder' and data->>'videoId' = ${video.id}`))];
+    expect(job.retry_count).toBe(1);
+    console.info(`ladder recovered ${recoveredIn.toFixed(1)} s after SIGKILL`);
+  }, 120_000);
+});
