@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { CatalogView } from "@/components/library/catalog-view";
+import { mayUpload } from "@/lib/auth/viewer";
 import { catalogEndpoint, libraryViewer } from "@/lib/library/pages";
 import { listCatalog, popularTags } from "@/lib/library/queries";
 import { catalogQueryFromSearchParams, effectiveSort } from "@/lib/library/rules";
@@ -23,6 +24,7 @@ export default async function VideosPage({ searchParams }: { searchParams: Promi
       endpoint={catalogEndpoint(query, PAGE)}
       tags={tags.map((t) => t.tag)}
       signedIn={viewer !== null}
+      mayUpload={mayUpload(viewer)}
     />
   );
 }

@@ -1,6 +1,8 @@
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
 import { SORTS, type CatalogSort } from "@/lib/library/format";
 import type { LibraryVideo } from "@/lib/library/queries";
-import { EmptyState } from "./empty-state";
+import { NoVideos } from "./no-videos";
 import { SearchBox } from "./search-box";
 import { SortSelect } from "./sort-select";
 import { SurpriseLink } from "./surprise-link";
@@ -18,6 +20,7 @@ export function CatalogView({
   endpoint,
   tags,
   signedIn,
+  mayUpload,
 }: {
   title: string;
   basePath: string;
@@ -28,13 +31,14 @@ export function CatalogView({
   endpoint: string;
   tags: string[];
   signedIn: boolean;
+  mayUpload: boolean;
 }) {
   const sorts = SORTS.filter((s) => (s === "relevance" ? !!query.q : s !== "watched" || signedIn));
   const filtered = !!query.q || !!query.tags?.length;
   return (
-    <main className="mx-auto flex w-full max-w-[1920px] flex-col gap-4 px-4 py-5 sm:px-6">
-      <h1 className="text-2xl font-semibold">{title}</h1>
-      <div className="flex flex-wrap items-center gap-2">
+    <div className="flex flex-col gap-4">
+      <PageHeader title={title} />
+      <div className="-mt-2 flex flex-wrap items-center gap-2">
         <SearchBox />
         <div className="flex w-full items-center justify-between gap-2 sm:w-auto">
           <SortSelect sorts={sorts} value={sort} />
@@ -48,14 +52,8 @@ export function CatalogView({
         nextCursor={nextCursor}
         endpoint={endpoint}
         signedIn={signedIn}
-        empty={
-          filtered ? (
-            <EmptyState title="Nothing matches" body="Try fewer tags or another search." />
-          ) : (
-            <EmptyState title="No videos yet — upload one" action={{ href: "/upload", label: "Upload a video" }} />
-          )
-        }
+        empty={filtered ? <EmptyState title="Nothing matches" description="Try fewer tags or another search." /> : <NoVideos mayUpload={mayUpload} />}
       />
-    </main>
+    </div>
   );
 }

@@ -6,7 +6,10 @@ import { cx } from "@/components/ui/cx";
 import { isActive, type NavItem } from "./nav";
 
 /** Sections of the admin area; each admin page adds its entry here. */
-export const adminNav: NavItem[] = [{ href: "/admin/users", label: "Users" }];
+export const adminNav: NavItem[] = [
+  { href: "/admin/users", label: "Users" },
+  { href: "/admin/settings", label: "Settings" },
+];
 
 export function AdminNav() {
   const pathname = usePathname();

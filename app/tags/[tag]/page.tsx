@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { CatalogView } from "@/components/library/catalog-view";
+import { mayUpload } from "@/lib/auth/viewer";
 import { catalogEndpoint, libraryViewer } from "@/lib/library/pages";
 import { listCatalog, popularTags } from "@/lib/library/queries";
 import { catalogQueryFromSearchParams, effectiveSort, tagSchema } from "@/lib/library/rules";
@@ -32,6 +33,7 @@ export default async function TagPage({ params, searchParams }: Props) {
       endpoint={catalogEndpoint(query, PAGE)}
       tags={tags.map((t) => t.tag).filter((t) => t !== tag)}
       signedIn={viewer !== null}
+      mayUpload={mayUpload(viewer)}
     />
   );
 }
