@@ -305,11 +305,11 @@ export async function randomVideoId(viewer: Viewer | null, query: Pick<CatalogQu
 export type TagCount = { tag: string; count: number };
 
 let tagCache: { at: number; tags: TagCount[] } | null = null;
-const TAG_CACHE_MS = 60_000;
+const TAG_CACHE_MS = 30_000;
 
 /**
  * Tags of public, playable videos by number of videos. The same for everybody (personal videos do not
- * count), so one process-wide copy is kept for a minute instead of unnesting every row per page view.
+ * count), so one process-wide copy is kept for 30 s instead of unnesting every row per page view.
  */
 export async function popularTags(limit = 50): Promise<TagCount[]> {
   if (!tagCache || Date.now() - tagCache.at > TAG_CACHE_MS) {
@@ -319,6 +319,8 @@ export async function popularTags(limit = 50): Promise<TagCount[]> {
       where videos.visibility = 'public' and videos.status in ('ready', 'playable')
       group by tag order by count(*) desc, tag
       limit 200`);
+    // An empty answer (a new instance) is not kept: the first videos show their tags at once.
+    if (!rows.length) return [];
     tagCache = { at: Date.now(), tags: [...rows] };
   }
   return tagCache.tags.slice(0, limit);

@@ -5,9 +5,10 @@
  *    DATABASE_URL (set-based inserts: a few seconds), then EXPLAINs the main queries.
  * 2. Reference, same run: the catalog and search queries alone (lib/library, in this process,
  *    32 concurrent callers) — what the database part costs.
- * 3. Starts Reel's production server (`next start`; builds first when there is no build or with
- *    --build) on 127.0.0.1:3700, signed in with a session cookie, and loads the catalog page (HTML)
- *    and the search API with wrk at 32 connections for 10 s each.
+ * 3. Starts Reel's web server (lib/server/main.ts: the Node server in front of Next, production
+ *    build; builds first when the build is missing or stale, like `npm start`) on 127.0.0.1:3700,
+ *    signed in with a session cookie, and loads the catalog page (HTML) and the search API with wrk
+ *    at 32 connections for 10 s each.
  * Prints p50/p95/throughput next to the goals, then stops the server and drops the database.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -82,8 +83,8 @@ async function main() {
     await closeDb();
 
     const cookie = await sessionCookie(viewer.id, authSecret);
-    ensureBuild();
-    web = await startServer({ ...process.env, NODE_ENV: "production", PORT: String(PORT) } as NodeJS.ProcessEnv);
+    await ensureBuild();
+    web = await startServer({ ...process.env, NODE_ENV: "production", PORT: String(PORT), HOST: "127.0.0.1" } as NodeJS.ProcessEnv);
     const base = `http://127.0.0.1:${PORT}`;
     await warmUp(base, cookie);
     const page = runWrk(base, cookie, PAGES, "page");
@@ -96,7 +97,7 @@ async function main() {
     console.log("");
     console.log(`10,000 videos · 50 tags · 100,000 progress rows · 100,000 views · ${CONNECTIONS} connections · ${SECONDS} s each · ${os.availableParallelism()} cores`);
     console.log(`${"".padEnd(38)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"req/s".padStart(8)}`);
-    console.log(row("catalog page /videos (HTML, next start)", page, GOALS.page));
+    console.log(row("catalog page /videos (HTML)", page, GOALS.page));
     console.log(row("search API /api/videos?q=", search, GOALS.search));
     console.log(row("reference: catalog query alone", reference.catalog));
     console.log(row("reference: search query alone", reference.search));
@@ -212,18 +213,17 @@ async function sessionCookie(userId: string, secret: string) {
   return `${name}=${value}`;
 }
 
-function ensureBuild() {
-  if (fs.existsSync(".next/BUILD_ID") && !process.argv.includes("--build")) {
-    log("using the existing production build (.next); pass --build to rebuild");
-    return;
-  }
-  log("building (next build)…");
-  const result = spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
-  if (result.status !== 0) throw new Error("next build failed");
+async function ensureBuild() {
+  const { buildStatus, runBuild } = await import("../lib/build");
+  const status = await buildStatus(process.cwd());
+  log(`production build: ${status.reason}`);
+  if (!status.needed) return;
+  const { logger } = await import("../../lib/log");
+  await runBuild(process.cwd(), process.env, logger);
 }
 
 async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn("node_modules/.bin/next", ["start", "-p", String(PORT), "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(process.execPath, ["--import", "tsx", "lib/server/main.ts"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
