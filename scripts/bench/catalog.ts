@@ -2,7 +2,8 @@
  * npm run bench:catalog — the library at 10,000 videos, 50 tags, 100,000 progress rows and 100,000 views.
  *
  * 1. Seeds that data set into a fresh database on the Postgres server in BENCH_DATABASE_SERVER or
- *    DATABASE_URL (set-based inserts: a few seconds), then EXPLAINs the main queries.
+ *    DATABASE_URL, or else on a throwaway embedded Postgres on port 3749 (set-based inserts: a few
+ *    seconds), then EXPLAINs the main queries.
  * 2. Reference, same run: the catalog and search queries alone (lib/library, in this process,
  *    32 concurrent callers) — what the database part costs.
  * 3. Starts Reel's web server (lib/server/main.ts: the Node server in front of Next, production
@@ -48,9 +49,9 @@ type Stats = { p50: number; p95: number; rps: number; requests: number; errors: 
 const log = (...a: unknown[]) => console.log("[bench:catalog]", ...a);
 
 async function main() {
-  const server = process.env.BENCH_DATABASE_SERVER ?? process.env.DATABASE_URL;
-  if (!server) throw new Error("Set BENCH_DATABASE_SERVER (or DATABASE_URL) to a Postgres server, e.g. postgres://postgres@127.0.0.1:5432/postgres");
   if (spawnSync("wrk", ["--version"]).error) throw new Error("wrk is not installed (apt-get install -y wrk)");
+  const embedded = await databaseServer();
+  const server = embedded.url;
 
   // lib/env.ts reads the environment once at import: set it before importing anything from lib/.
   const dbName = `reel_bench_${Date.now()}_${randomBytes(3).toString("hex")}`;
@@ -110,8 +111,34 @@ async function main() {
     if (web) await stopServer(web);
     await closeDb();
     if (!process.argv.includes("--seed-only")) await dropDatabase(server, dbName);
+    await embedded.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The configured Postgres server, or a throwaway embedded one (fsync off) for this run only. */
+async function databaseServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const configured = process.env.BENCH_DATABASE_SERVER ?? process.env.DATABASE_URL;
+  if (configured) return { url: configured, stop: async () => {} };
+  const { startEmbeddedPostgres } = await import("../../lib/db/embedded");
+  const { pino } = await import("pino");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "reel-bench-pg-"));
+  fs.chmodSync(dir, 0o755);
+  log("no BENCH_DATABASE_SERVER/DATABASE_URL: starting an embedded Postgres on 127.0.0.1:3749");
+  const pg = await startEmbeddedPostgres({
+    dataDir: path.join(dir, "pg"),
+    port: 3749,
+    password: randomBytes(16).toString("hex"),
+    log: pino({ level: "warn" }),
+    ephemeral: true,
+  });
+  return {
+    url: pg.serverUrl,
+    stop: async () => {
+      await pg.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Set-based inserts: 200 users, 10,000 videos, 100,000 progress rows, 100,000 views, some favourites. */
