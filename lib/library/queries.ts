@@ -22,8 +22,6 @@ import {
 export type LibraryVideo = {
   id: string;
   title: string;
-  /** The first 300 characters. */
-  description: string;
   tags: string[];
   status: string;
   visibility: "private" | "unlisted" | "public";
@@ -32,7 +30,7 @@ export type LibraryVideo = {
   viewCount: number;
   rating: { average: number | null; count: number };
   createdAt: string;
-  /** Signed poster URLs; null until the poster job ran. */
+  /** Signed poster URLs; null until the poster job ran. (No description: lists show an excerpt only around search matches.) */
   poster: PosterImage | null;
   me: {
     favorite: boolean;
@@ -116,7 +114,6 @@ function toVideo(row: VideoRow, viewer: Viewer | null): LibraryVideo {
   return {
     id: row.id,
     title: row.title,
-    description: row.description,
     tags: row.tags,
     status: row.status,
     visibility: row.visibility,
