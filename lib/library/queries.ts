@@ -184,7 +184,8 @@ function sortSpec(sort: CatalogSort, rank: SQL | null): SortSpec {
         dir: "desc",
       };
     case "watched":
-      return { keys: [sql`wp.updated_at`, id], casts: ["timestamptz", "uuid"], dir: "desc" };
+      // wp.video_id (= videos.id) so the order is the one of watch_progress_user_time_idx.
+      return { keys: [sql`wp.updated_at`, sql`wp.video_id`], casts: ["timestamptz", "uuid"], dir: "desc" };
     case "relevance":
       return { keys: [rank ?? sql`0::float8`, id], casts: ["float8", "uuid"], dir: "desc" };
   }
@@ -203,13 +204,17 @@ const HIT_COLUMNS = sql`videos.id, videos.title, videos.description, videos.tags
 function searchHits(tokens: string[], filter: SQL): SQL {
   const tsq = sql`to_tsquery('simple', ${prefixTsquery(tokens)})`;
   const phrase = tokens.join(" ");
-  return sql`hits as (
+  // fts is computed once: the typo branch only asks whether it is empty (a fresh EXISTS over videos
+  // would scan every row to prove there is no match).
+  return sql`fts as materialized (
     select ${HIT_COLUMNS}, ts_rank_cd(videos.search, ${tsq})::float8 as rank
     from videos where ${filter} and videos.search @@ ${tsq}
+  ),
+  hits as (
+    select * from fts
     union all
     select ${HIT_COLUMNS}, word_similarity(${phrase}, videos.title)::float8 as rank
-    from videos where ${filter} and ${phrase} <% videos.title
-      and not exists (select 1 from videos where ${filter} and videos.search @@ ${tsq})
+    from videos where ${filter} and ${phrase} <% videos.title and not exists (select 1 from fts)
   )`;
 }
 
@@ -219,7 +224,8 @@ function filterOf(viewer: Viewer | null, tags: string[] | undefined): SQL {
   return sql.join(conditions, sql` and `);
 }
 
-export async function listCatalog(viewer: Viewer | null, query: CatalogQuery = {}): Promise<Page<LibraryVideo>> {
+/** The catalog's one statement for a page (exported so the benchmark can EXPLAIN exactly what runs). */
+export function catalogStatement(viewer: Viewer | null, query: CatalogQuery = {}) {
   const limit = query.limit ?? 24;
   const tokens = searchTokens(query.q);
   const sort = effectiveSort(query.sort, query.q);
@@ -240,22 +246,37 @@ export async function listCatalog(viewer: Viewer | null, query: CatalogQuery = {
     conditions.push(spec.dir === "desc" ? sql`(${left}) < (${right})` : sql`(${left}) > (${right})`);
   }
   const direction = sql.raw(spec.dir);
-  const rows = await db.execute<VideoRow>(sql`
-    ${searching ? sql`with ${searchHits(tokens, filter)}` : sql``}
-    select ${VIDEO_COLUMNS}, ${personalColumns},
-      ${sql.join(
-        spec.keys.map((k, i) => sql`(${k})::text as ${sql.raw(`sk${i}`)}`),
-        sql`, `,
-      )}
-    from ${searching ? sql`hits as videos` : sql`videos`}
-      ${personalJoins(viewer, sort === "watched" ? "inner" : "left")}
-    ${conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``}
-    order by ${sql.join(
-      spec.keys.map((k) => sql`${k} ${direction}`),
-      sql`, `,
-    )}
-    limit ${limit + 1}`);
+  const order = sql.join(
+    spec.keys.map((k) => sql`${k} ${direction}`),
+    sql`, `,
+  );
+  const where = conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
+  const source = searching ? sql`hits as videos` : sql`videos`;
+  const sortKeys = sql.join(
+    spec.keys.map((k, i) => sql`(${k})::text as ${sql.raw(`sk${i}`)}`),
+    sql`, `,
+  );
+  // The page is cut first and only its rows get the viewer's favourite/rating/progress lookups;
+  // "watched" sorts by the progress row itself, so it joins before cutting.
+  const statement =
+    sort === "watched"
+      ? sql`${searching ? sql`with ${searchHits(tokens, filter)}` : sql``}
+        select ${VIDEO_COLUMNS}, ${personalColumns}, ${sortKeys}
+        from ${source} ${personalJoins(viewer, "inner")}
+        ${where}
+        order by ${order}
+        limit ${limit + 1}`
+      : sql`${searching ? sql`with ${searchHits(tokens, filter)}` : sql``}
+        select ${VIDEO_COLUMNS}, ${personalColumns}, ${sortKeys}
+        from (select ${searching ? sql`videos.*` : HIT_COLUMNS} from ${source} ${where} order by ${order} limit ${limit + 1}) videos
+          ${personalJoins(viewer)}
+        order by ${order}`;
+  return { statement, limit, sort, spec, tokens };
+}
 
+export async function listCatalog(viewer: Viewer | null, query: CatalogQuery = {}): Promise<Page<LibraryVideo>> {
+  const { statement, limit, sort, spec, tokens } = catalogStatement(viewer, query);
+  const rows = await db.execute<VideoRow>(statement);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const nextCursor =
@@ -265,7 +286,7 @@ export async function listCatalog(viewer: Viewer | null, query: CatalogQuery = {
   return {
     items: page.map((row) => {
       const video = toVideo(row, viewer);
-      if (searching) video.highlight = { title: highlight(row.title, tokens), description: snippet(row.description, tokens) };
+      if (tokens.length) video.highlight = { title: highlight(row.title, tokens), description: snippet(row.description, tokens) };
       return video;
     }),
     nextCursor,
@@ -357,7 +378,7 @@ export async function continueWatching(viewer: Viewer, limit = 12): Promise<Libr
     where ${viewableBy(viewer)}
       and not wp.finished and wp.position > 0
       and wp.updated_at > now() - make_interval(days => ${CONTINUE_WATCHING_DAYS})
-    order by wp.updated_at desc, videos.id desc
+    order by wp.updated_at desc, wp.video_id desc
     limit ${limit}`);
   return rows.map((row) => toVideo(row, viewer));
 }
@@ -377,9 +398,11 @@ async function personalPage(
   // Each list reuses a sort name for its cursor so a cursor of one list cannot be replayed on another.
   const cursorSort = kind === "history" ? "watched" : "newest";
   const timeColumn = kind === "history" ? sql`wp.updated_at` : sql`fav.created_at`;
+  // The list's own video_id, so the order is the one of its (user, time, video) index.
+  const idColumn = kind === "history" ? sql`wp.video_id` : sql`fav.video_id`;
   const keys = timeCursorKeys(cursor, cursorSort);
   if (keys && keys.length !== 2) throw new AppError("bad_request", "Invalid query: cursor: malformed");
-  const after = keys ? sql`and (${timeColumn}, videos.id) < (${keys[0]}::timestamptz, ${keys[1]}::uuid)` : sql``;
+  const after = keys ? sql`and (${timeColumn}, ${idColumn}) < (${keys[0]}::timestamptz, ${keys[1]}::uuid)` : sql``;
   const uid = viewer.id;
   const joins =
     kind === "history"
@@ -390,10 +413,10 @@ async function personalPage(
           left join ratings my_rating on my_rating.user_id = ${uid} and my_rating.video_id = videos.id
           left join watch_progress wp on wp.user_id = ${uid} and wp.video_id = videos.id`;
   const rows = await db.execute<VideoRow>(sql`
-    select ${VIDEO_COLUMNS}, ${personalColumns}, ${timeColumn}::text as sk0, videos.id::text as sk1
+    select ${VIDEO_COLUMNS}, ${personalColumns}, ${timeColumn}::text as sk0, ${idColumn}::text as sk1
     from videos ${joins}
     where ${viewableBy(viewer)} ${after}
-    order by ${timeColumn} desc, videos.id desc
+    order by ${timeColumn} desc, ${idColumn} desc
     limit ${limit + 1}`);
   const page = rows.slice(0, limit);
   const last = page.at(-1);

@@ -141,7 +141,7 @@ async function databaseServer(): Promise<{ url: string; stop: () => Promise<void
   };
 }
 
-/** Set-based inserts: 200 users, 10,000 videos, 100,000 progress rows, 100,000 views, some favourites. */
+/** Set-based inserts: 200 users, 10,000 videos, 100,000 progress rows, 100,000 views, 50,000 ratings, 20,000 favourites. */
 async function seed(): Promise<Viewer> {
   const { db } = await import("../../lib/db/client");
   const { sql } = await import("drizzle-orm");
@@ -181,6 +181,12 @@ async function seed(): Promise<Viewer> {
     from (select array_agg(id order by email) ids from users) u, (select array_agg(id order by id) ids from videos) v,
          generate_series(1, 100000)`);
   await db.execute(sql`
+    insert into ratings (user_id, video_id, value)
+    select u.ids[1 + (g % 200)], v.ids[1 + floor(random() * 10000)::int], 1 + g % 5
+    from (select array_agg(id order by email) ids from users) u, (select array_agg(id order by id) ids from videos) v,
+         generate_series(1, 50000) g
+    on conflict do nothing`);
+  await db.execute(sql`
     insert into favorites (user_id, video_id)
     select u.id, v.id from users u cross join lateral (select id from videos tablesample system (2) limit 100) v
     on conflict do nothing`);
@@ -191,18 +197,33 @@ async function seed(): Promise<Viewer> {
   return { id: member.id, email: member.email, name: member.name, role: "member", canUpload: false, via: "session" };
 }
 
+/** EXPLAIN ANALYZE of the statements pages run, at 10,000 videos: the scans used and the execution time. */
 async function explain(viewer: Viewer) {
   const { db } = await import("../../lib/db/client");
   const { sql } = await import("drizzle-orm");
-  const { listedTo } = await import("../../lib/library/access");
-  const plans: [string, ReturnType<typeof sql>][] = [
-    ["catalog newest", sql`select videos.id from videos where ${listedTo(viewer)} order by videos.created_at desc, videos.id desc limit 25`],
-    ["search 'moun'", sql`select videos.id from videos where ${listedTo(viewer)} and (videos.search @@ to_tsquery('simple', 'moun:*') or 'moun' <% videos.title) limit 25`],
+  const { catalogStatement } = await import("../../lib/library/queries");
+  const cases: [string, Parameters<typeof catalogStatement>[1]][] = [
+    ["newest", { sort: "newest" }],
+    ["oldest", { sort: "oldest" }],
+    ["title", { sort: "title" }],
+    ["duration", { sort: "duration" }],
+    ["most viewed", { sort: "views" }],
+    ["top rated", { sort: "rating" }],
+    ["recently watched", { sort: "watched" }],
+    ["tag music", { tags: ["music"] }],
+    ["tags music+travel", { tags: ["music", "travel"] }],
+    ["search 'moun' (broad prefix)", { q: "moun" }],
+    ["search 'golden bridge'", { q: "golden bridge" }],
+    ["search 'sunsett' (typo)", { q: "sunsett" }],
   ];
-  for (const [name, query] of plans) {
-    const rows = await db.execute<{ "QUERY PLAN": string }>(sql`explain (analyze, costs off, timing off, summary on) ${query}`);
-    const text = rows.map((r) => r["QUERY PLAN"]);
-    log(`plan, ${name}: ${text.filter((l) => /Scan|Execution Time/.test(l)).map((l) => l.trim()).join(" | ")}`);
+  for (const [name, query] of cases) {
+    const rows = await db.execute<{ "QUERY PLAN": string }>(
+      sql`explain (analyze, costs off, summary on) ${catalogStatement(viewer, { ...query, limit: 24 }).statement}`,
+    );
+    const lines = rows.map((r) => r["QUERY PLAN"]);
+    const scans = [...new Set(lines.flatMap((l) => /((?:Index Only |Index |Bitmap Index |Bitmap Heap |Seq )Scan(?: Backward)?(?: using \S+)? on \S+)/.exec(l)?.[1] ?? []))];
+    const time = lines.find((l) => l.startsWith("Execution Time"))?.replace("Execution Time: ", "");
+    log(`plan ${name.padEnd(28)} ${String(time).padStart(10)}  ${scans.join(", ")}`);
   }
 }
 
