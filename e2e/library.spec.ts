@@ -109,6 +109,29 @@ test.describe("library", () => {
     await expect(memberPage.getByText("Nothing watched yet")).toBeVisible();
   });
 
+  test("the owner edits a video's details and deletes it", async ({ memberPage, member }) => {
+    const tag = newTag();
+    const id = await createVideo(asViewer(member), { title: "Draft title", tags: [tag] });
+    await memberPage.goto(`/videos/${id}/edit`);
+    await memberPage.getByRole("textbox", { name: "Title" }).fill("Final title");
+    await memberPage.getByRole("textbox", { name: /^Tags/ }).fill(`${tag}, Extra`);
+    await memberPage.getByRole("radio", { name: /^Unlisted/ }).check();
+    await memberPage.getByRole("button", { name: "Save changes" }).click();
+    await expect(memberPage.getByText("Saved.")).toBeVisible();
+
+    const library = new LibraryPage(memberPage);
+    await library.gotoVideos({ tags: `${tag},extra` });
+    await expect(library.card(id)).toContainText("Final title");
+    await expect(library.card(id)).toContainText("unlisted");
+
+    await memberPage.goto(`/videos/${id}/edit`);
+    await memberPage.getByRole("button", { name: "Delete video" }).click();
+    await memberPage.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
+    await memberPage.waitForURL("**/videos");
+    await library.gotoVideos({ tags: tag });
+    await expect(library.cards()).toHaveCount(0);
+  });
+
   test("home page on a phone and a desktop", async ({ memberPage, member }, testInfo) => {
     const viewer = asViewer(member);
     const titles = ["Northern lights over the fjord", "Street food in Bangkok", "How to brew coffee", "Thunderstorm timelapse", "Piano practice", "Kitchen garden in spring", "Harbor at night", "Rocket launch"];
