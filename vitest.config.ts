@@ -9,7 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
-    // next-auth imports "next/server" without an extension, which only resolves when Vite bundles it.
+    // next-auth imports "next/server" without an extension, which Node's ESM resolver refuses; Vite's does not.
     server: { deps: { inline: ["next-auth"] } },
   },
 });

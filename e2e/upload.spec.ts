@@ -1,12 +1,14 @@
 import fs from "node:fs";
-import { makeVideoFile } from "../test/ingest-helpers";
 import { expect, test } from "./fixtures";
 import { UploadPage } from "./pages/upload-page";
+import { makeSource } from "../test/media";
 
-const clip = () => ({ name: `clip-${Date.now()}.mp4`, mimeType: "video/mp4", buffer: fs.readFileSync(makeVideoFile("e2e.mp4", 3)) });
+const clip = () => ({ name: `clip-${Date.now()}.mp4`, mimeType: "video/mp4", buffer: fs.readFileSync(makeSource({ name: "e2e.mp4", seconds: 3 })) });
 
 test.describe("upload page", () => {
   test("drag a video onto the page: progress reaches 100%, the API knows the video, and it plays as MP4", async ({ uploaderPage }) => {
+    // Upload, then a worker's probe and faststart: more than the default 30 s on two shared cores.
+    test.setTimeout(90_000);
     const upload = new UploadPage(uploaderPage);
     await upload.goto();
     const file = clip();

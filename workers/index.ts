@@ -7,6 +7,8 @@ import { selfTestFfmpeg } from "@/lib/ffmpeg/locate";
 import { childLogger } from "@/lib/log";
 import { createBoss } from "@/lib/queue/boss";
 import { removeHeartbeat, upsertHeartbeat } from "@/lib/system/heartbeats";
+import { startMediaFolderSync } from "@/lib/media-folders/watcher";
+import { startImportUrlWorker } from "./jobs/import-url";
 import { startPipelineWorkers } from "./pipeline";
 
 /**
@@ -70,6 +72,13 @@ if (ffmpeg.ok && !stopping) {
   const boss = createBoss("worker");
   await boss.start();
   stopHandlers.push(await startPipelineWorkers(boss, { log }));
+  stopHandlers.push(await startImportUrlWorker(boss, { log }));
+}
+
+// Media folders: scanned and watched by exactly one worker (the holder of an advisory lock).
+if (env.REEL_MEDIA_DIRS.length > 0 && !stopping) {
+  const folders = startMediaFolderSync({ dirs: env.REEL_MEDIA_DIRS });
+  stopHandlers.push(() => folders.stop());
 }
 
 if (!stopping) {

@@ -1,31 +1,35 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
+import { Card, CardDescription, CardTitle } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { LockIcon } from "@/components/ui/icons";
+import { PageHeader } from "@/components/ui/page-header";
 import { Uploader } from "@/components/upload/uploader";
 import { UrlImport } from "@/components/upload/url-import";
-import { getViewer } from "@/lib/auth/session";
+import { requirePageViewer } from "@/lib/auth/pages";
 import { mayUpload } from "@/lib/auth/viewer";
 import { env } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Upload" };
 
 export default async function UploadPage() {
-  const viewer = await getViewer();
-  if (!viewer) redirect(`/login?callbackUrl=${encodeURIComponent("/upload")}`);
+  const viewer = await requirePageViewer("/upload");
   if (!mayUpload(viewer)) {
     return (
-      <main className="mx-auto max-w-3xl p-6">
-        <h1 className="text-2xl font-semibold">Upload</h1>
-        <p className="mt-4 text-muted">Your account may not upload videos. Ask an administrator to allow it.</p>
-      </main>
+      <>
+        <PageHeader title="Upload" />
+        <EmptyState icon={<LockIcon />} title="Your account may not upload videos" description="Ask an administrator to allow it." />
+      </>
     );
   }
   return (
-    <main className="mx-auto max-w-3xl space-y-10 p-6">
-      <div className="space-y-4">
-        <h1 className="text-2xl font-semibold">Upload</h1>
-        <Uploader maxBytes={env.REEL_UPLOAD_MAX_BYTES} />
-      </div>
-      <UrlImport />
-    </main>
+    <div className="mx-auto max-w-3xl">
+      <PageHeader title="Upload" description="Videos are playable seconds after they arrive; all qualities follow while you wait." />
+      <Uploader maxBytes={env.REEL_UPLOAD_MAX_BYTES} />
+      <Card className="mt-10">
+        <CardTitle>Import from a URL</CardTitle>
+        <CardDescription>A direct link to a video file (not a web page). Reel downloads it, then processes it like an upload.</CardDescription>
+        <UrlImport />
+      </Card>
+    </div>
   );
 }

@@ -24,9 +24,11 @@ export function AppHeader({ user, signOutAction }: { user: ShellUser | null; sig
               <UserMenu user={user} signOutAction={signOutAction} />
             </div>
           ) : (
-            <ButtonLink href="/login" size="sm" className="hidden md:inline-flex">
-              Sign in
-            </ButtonLink>
+            <div className="hidden md:block">
+              <ButtonLink href="/login" size="sm">
+                Sign in
+              </ButtonLink>
+            </div>
           )}
           <MobileMenu items={items} user={user} signOutAction={signOutAction} />
         </div>

@@ -33,10 +33,11 @@ export function MobileMenu({ items, user, signOutAction }: { items: NavItem[]; u
       >
         {open ? <CloseIcon className="size-6" /> : <MenuIcon className="size-6" />}
       </button>
+      {/* Positioned against the sticky header: its backdrop filter would trap a fixed panel anyway. */}
       <div
         id="mobile-menu"
         hidden={!open}
-        className="fixed inset-x-0 top-[var(--header-height)] bottom-0 overflow-y-auto border-t border-line bg-surface px-4 pt-3 pb-8"
+        className="absolute inset-x-0 top-full h-[calc(100dvh-var(--header-height))] overflow-y-auto border-t border-line bg-surface px-4 pt-3 pb-8"
       >
         <nav aria-label="Main">
           <NavLinks items={items} layout="column" onNavigate={close} />

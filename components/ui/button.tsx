@@ -12,10 +12,10 @@ const variants: Record<ButtonVariant, string> = {
   danger: "border border-danger/50 bg-danger-bg text-danger hover:border-danger hover:bg-danger/15",
 };
 
-// Every size keeps a 44 px touch target; "sm" only tightens padding and text.
+// Every size keeps a 44 px target for touch; "sm" is more compact only under a mouse or stylus.
 const sizes: Record<ButtonSize, string> = {
   md: "min-h-11 px-4 text-sm",
-  sm: "min-h-11 px-3 text-xs sm:min-h-9",
+  sm: "min-h-11 px-3 text-xs pointer-fine:min-h-9",
   icon: "size-11",
 };
 

@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
+import { buttonClasses } from "@/components/ui/button";
 
 /** Attach a .vtt or .srt file to a video (converted to WebVTT by the server). */
 export function CaptionUpload({ videoId }: { videoId: string }) {
@@ -33,9 +34,9 @@ export function CaptionUpload({ videoId }: { videoId: string }) {
         placeholder="lang (en)"
         value={lang}
         onChange={(e) => setLang(e.target.value)}
-        className="w-20 rounded border border-neutral-700 bg-surface px-2 py-1 text-xs"
+        className="min-h-9 w-24 rounded-lg border border-line bg-panel-2 px-2 text-xs text-fg placeholder:text-muted/70"
       />
-      <label htmlFor={inputId} className="cursor-pointer rounded border border-neutral-700 px-2 py-1 text-xs hover:border-neutral-500">
+      <label htmlFor={inputId} className={buttonClasses({ variant: "secondary", size: "sm" })}>
         {state.busy ? "Adding…" : "Add captions (.vtt, .srt)"}
       </label>
       <input
@@ -51,7 +52,7 @@ export function CaptionUpload({ videoId }: { videoId: string }) {
           if (file) void send(file);
         }}
       />
-      {state.message ? <span className={`text-xs ${state.ok ? "text-green-400" : "text-red-400"}`}>{state.message}</span> : null}
+      {state.message ? <span className={`text-xs ${state.ok ? "text-success" : "text-danger"}`}>{state.message}</span> : null}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { Button } from "@/components/ui/button";
 import { formatBytes, formatDuration } from "@/lib/uploads/format";
 import type { UploadEntry } from "./use-uploads";
 import { VideoStatus } from "./video-status";
@@ -12,12 +13,10 @@ type Actions = {
   dismiss(key: string): void;
 };
 
-const button = "rounded border border-neutral-700 px-2 py-0.5 text-xs hover:border-neutral-400";
-
 export function UploadItem({ entry, actions }: { entry: UploadEntry; actions: Actions }) {
   const percent = entry.size > 0 ? Math.floor((entry.sent / entry.size) * 100) : entry.phase === "done" ? 100 : 0;
   return (
-    <li className="rounded-lg bg-panel p-3" data-testid="upload-item" data-phase={entry.phase} data-name={entry.name}>
+    <li className="rounded-xl border border-line bg-panel p-4" data-testid="upload-item" data-phase={entry.phase} data-name={entry.name}>
       <div className="flex items-baseline justify-between gap-3">
         <span className="truncate font-medium" title={entry.name}>
           {entry.name}
@@ -27,17 +26,17 @@ export function UploadItem({ entry, actions }: { entry: UploadEntry; actions: Ac
 
       {entry.phase === "refused" ? (
         <div className="mt-1 flex items-center justify-between gap-3 text-sm">
-          <p className="text-red-400" data-testid="upload-refused">
+          <p className="text-danger" data-testid="upload-refused">
             Not uploaded: {entry.message}
           </p>
-          <button type="button" className={button} onClick={() => actions.dismiss(entry.key)}>
+          <Button variant="ghost" size="sm" onClick={() => actions.dismiss(entry.key)}>
             Dismiss
-          </button>
+          </Button>
         </div>
       ) : (
         <>
           <div
-            className="mt-2 h-2 overflow-hidden rounded bg-neutral-800"
+            className="mt-3 h-2 overflow-hidden rounded-full bg-panel-2"
             role="progressbar"
             aria-label={`Upload of ${entry.name}`}
             aria-valuemin={0}
@@ -45,7 +44,7 @@ export function UploadItem({ entry, actions }: { entry: UploadEntry; actions: Ac
             aria-valuenow={percent}
             data-testid="upload-progress"
           >
-            <div className={`h-full ${entry.phase === "error" ? "bg-red-600" : "bg-accent"} transition-[width]`} style={{ width: `${percent}%` }} />
+            <div className={`h-full ${entry.phase === "error" ? "bg-danger" : "bg-accent"} transition-[width]`} style={{ width: `${percent}%` }} />
           </div>
           <div className="mt-1 flex flex-wrap items-center justify-between gap-2 text-xs text-muted">
             <span data-testid="upload-percent">
@@ -56,29 +55,29 @@ export function UploadItem({ entry, actions }: { entry: UploadEntry; actions: Ac
             </span>
             <span className="flex gap-2">
               {entry.phase === "uploading" ? (
-                <button type="button" className={button} onClick={() => actions.pause(entry.key)}>
+                <Button variant="secondary" size="sm" onClick={() => actions.pause(entry.key)}>
                   Pause
-                </button>
+                </Button>
               ) : null}
               {entry.phase === "paused" ? (
-                <button type="button" className={button} onClick={() => actions.resume(entry.key)}>
+                <Button variant="secondary" size="sm" onClick={() => actions.resume(entry.key)}>
                   Resume
-                </button>
+                </Button>
               ) : null}
               {entry.phase === "error" ? (
-                <button type="button" className={button} onClick={() => actions.retry(entry.key)}>
+                <Button variant="secondary" size="sm" onClick={() => actions.retry(entry.key)}>
                   Retry
-                </button>
+                </Button>
               ) : null}
               {entry.phase !== "done" ? (
-                <button type="button" className={button} onClick={() => actions.cancel(entry.key)}>
+                <Button variant="secondary" size="sm" onClick={() => actions.cancel(entry.key)}>
                   Cancel
-                </button>
+                </Button>
               ) : null}
             </span>
           </div>
           {entry.phase === "error" && entry.message ? (
-            <p className="mt-1 text-sm text-red-400" data-testid="upload-error">
+            <p className="mt-1 text-sm text-danger" data-testid="upload-error">
               {entry.message}
             </p>
           ) : null}

@@ -1,6 +1,8 @@
 "use client";
 
 import { useId, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { UploadIcon } from "@/components/ui/icons";
 import { formatBytes } from "@/lib/uploads/format";
 import { VIDEO_EXTENSIONS } from "@/lib/uploads/names";
 import { UploadItem } from "./upload-item";
@@ -15,7 +17,7 @@ export function Uploader({ maxBytes }: { maxBytes: number }) {
   const uploads = useUploads(maxBytes);
 
   return (
-    <section className="space-y-4">
+    <section className="space-y-4" aria-label="Upload files">
       <label
         htmlFor={inputId}
         data-testid="upload-dropzone"
@@ -30,9 +32,10 @@ export function Uploader({ maxBytes }: { maxBytes: number }) {
           uploads.addFiles(Array.from(e.dataTransfer.files));
         }}
         className={`flex cursor-pointer flex-col items-center justify-center rounded-xl border-2 border-dashed px-6 py-12 text-center transition-colors ${
-          over ? "border-accent bg-accent/10" : "border-neutral-700 hover:border-neutral-500"
+          over ? "border-accent bg-accent/10" : "border-line-strong hover:border-muted"
         }`}
       >
+        <UploadIcon aria-hidden className="mb-3 size-8 text-muted" />
         <span className="text-lg font-medium">Drop videos here</span>
         <span className="mt-1 text-sm text-muted">or click to choose files · up to {formatBytes(maxBytes)} each · uploads resume if interrupted</span>
       </label>
@@ -50,7 +53,7 @@ export function Uploader({ maxBytes }: { maxBytes: number }) {
       />
 
       {uploads.previous.length > 0 ? (
-        <div className="rounded-lg border border-neutral-800 p-3 text-sm" data-testid="unfinished-uploads">
+        <div className="rounded-xl border border-line bg-panel p-4 text-sm" data-testid="unfinished-uploads">
           <p className="text-muted">Unfinished uploads from earlier — add the same file again to continue where it stopped:</p>
           <ul className="mt-2 space-y-1">
             {uploads.previous.map((p) => (
@@ -58,9 +61,9 @@ export function Uploader({ maxBytes }: { maxBytes: number }) {
                 <span className="truncate">
                   {p.metadata?.filename ?? "unnamed"} {p.size ? `(${formatBytes(p.size)})` : ""}
                 </span>
-                <button type="button" className="text-xs text-muted underline hover:text-neutral-200" onClick={() => void uploads.forgetPrevious(p)}>
+                <Button variant="ghost" size="sm" onClick={() => void uploads.forgetPrevious(p)}>
                   Discard
-                </button>
+                </Button>
               </li>
             ))}
           </ul>

@@ -1,6 +1,8 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
 import { formatBytes } from "@/lib/uploads/format";
 import { VideoStatus } from "./video-status";
 
@@ -36,13 +38,13 @@ function ImportRow({ item: initial }: { item: ImportItem }) {
 
   const percent = item.percent ?? 0;
   return (
-    <li className="rounded-lg bg-panel p-3 text-sm" data-testid="import-item" data-status={item.status}>
+    <li className="rounded-xl border border-line bg-panel-2 p-4 text-sm" data-testid="import-item" data-status={item.status}>
       <p className="truncate" title={item.url}>
         {item.fileName ?? item.url}
       </p>
       {item.status === "queued" || item.status === "downloading" ? (
         <>
-          <div className="mt-2 h-2 overflow-hidden rounded bg-neutral-800" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+          <div className="mt-3 h-2 overflow-hidden rounded-full bg-panel" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
             <div className="h-full bg-accent" style={{ width: `${percent}%` }} />
           </div>
           <p className="mt-1 text-xs text-muted">
@@ -50,7 +52,7 @@ function ImportRow({ item: initial }: { item: ImportItem }) {
           </p>
         </>
       ) : null}
-      {item.status === "failed" ? <p className="mt-1 text-red-400">Import failed: {item.failureReason}</p> : null}
+      {item.status === "failed" ? <p className="mt-1 text-danger">Import failed: {item.failureReason}</p> : null}
       {item.status === "done" && item.videoId ? <VideoStatus videoId={item.videoId} /> : null}
     </li>
   );
@@ -91,8 +93,7 @@ export function UrlImport() {
   }
 
   return (
-    <section className="space-y-3">
-      <h2 className="text-lg font-medium">Import from a URL</h2>
+    <div className="mt-4 space-y-3">
       <form onSubmit={submit} className="flex flex-wrap gap-2">
         <input
           type="url"
@@ -101,17 +102,16 @@ export function UrlImport() {
           onChange={(e) => setUrl(e.target.value)}
           placeholder="https://example.com/video.mp4"
           aria-label="Video URL"
-          className="min-w-0 flex-1 rounded border border-neutral-700 bg-surface px-3 py-2 text-sm"
+          className="block min-h-11 min-w-0 flex-1 rounded-lg border border-line bg-panel-2 px-3 text-base text-fg placeholder:text-muted/70 hover:border-line-strong focus-visible:border-focus sm:text-sm"
         />
-        <button type="submit" disabled={busy} className="rounded bg-accent px-4 py-2 text-sm font-medium disabled:opacity-50">
+        <Button type="submit" disabled={busy}>
           {busy ? "Checking…" : "Import"}
-        </button>
+        </Button>
       </form>
-      <p className="text-xs text-muted">A direct link to a video file (not a web page).</p>
       {error ? (
-        <p className="text-sm text-red-400" data-testid="import-error">
+        <Alert tone="error" data-testid="import-error">
           {error}
-        </p>
+        </Alert>
       ) : null}
       {items.length > 0 ? (
         <ul className="space-y-3">
@@ -120,6 +120,6 @@ export function UrlImport() {
           ))}
         </ul>
       ) : null}
-    </section>
+    </div>
   );
 }

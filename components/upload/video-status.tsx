@@ -55,19 +55,19 @@ export function VideoStatus({ videoId }: { videoId: string }) {
   const playable = video && ["playable", "processing", "ready"].includes(video.status);
   return (
     <div className="mt-2 space-y-2 text-sm" data-testid="video-status" data-status={video?.status ?? "unknown"}>
-      <p className={video?.status === "failed" ? "text-red-400" : "text-muted"}>
+      <p className={video?.status === "failed" ? "text-danger" : "text-muted"}>
         {video ? LABELS[video.status] : "Waiting for the server…"}
         {video?.status === "processing" && percent !== undefined ? ` · ${Math.round(percent)}%` : ""}
         {video?.status === "processing" && video.progress?.etaSeconds ? ` · ${formatDuration(video.progress.etaSeconds)} left` : ""}
         {lost ? " (reconnecting…)" : ""}
       </p>
       {video?.status === "failed" && video.failureReason ? (
-        <p className="text-red-300" data-testid="failure-reason">
+        <p className="text-danger" data-testid="failure-reason">
           {video.failureReason}
         </p>
       ) : null}
       <div className="flex flex-wrap items-center gap-3">
-        <Link href={`/watch/${videoId}`} className="text-accent underline-offset-2 hover:underline" data-testid="video-link">
+        <Link href={`/watch/${videoId}`} className="font-medium text-accent-text underline-offset-2 hover:underline" data-testid="video-link">
           {playable ? "Watch" : "Open the video page"}
         </Link>
         {video && video.status !== "failed" ? <CaptionUpload videoId={videoId} /> : null}

@@ -1,4 +1,5 @@
 import { AppError } from "@/lib/errors";
+import { childLogger } from "@/lib/log";
 import { clientIp } from "./client-ip";
 import { signIn } from "./config";
 import { guardLogin, tooManyAttemptsMessage } from "./login-limit";
@@ -8,6 +9,19 @@ export const INVALID_LOGIN_MESSAGE = "Wrong email or password.";
 
 const CREDENTIALS_CALLBACK = "/api/auth/callback/credentials";
 
+const log = childLogger("auth");
+let warnedUnknownIp = false;
+
+/** The caller's address; without one every caller shares a single rate-limit bucket, which deserves a warning. */
+function requestIp(headers: Headers) {
+  const ip = clientIp(headers);
+  if (!ip && !warnedUnknownIp) {
+    warnedUnknownIp = true;
+    log.warn("client address unknown: run Reel behind its own server (npm start), or set REEL_TRUST_PROXY when a proxy is in front");
+  }
+  return ip;
+}
+
 /**
  * The rate limit around Auth.js's credentials endpoint (what scripts and plain HTML forms post to).
  * A refused attempt is a 429 with Retry-After; any other answer is Auth.js's own, and counts as a
@@ -16,7 +30,7 @@ const CREDENTIALS_CALLBACK = "/api/auth/callback/credentials";
 export async function limitCredentialsCallback(request: Request, handle: (request: Request) => Promise<Response>): Promise<Response> {
   if (request.method !== "POST" || new URL(request.url).pathname !== CREDENTIALS_CALLBACK) return handle(request);
   const email = await submittedEmail(request.clone());
-  const guarded = await guardLogin({ ip: clientIp(request.headers), email }, async () => {
+  const guarded = await guardLogin({ ip: requestIp(request.headers), email }, async () => {
     const response = await handle(request);
     return { failed: !setsSession(response), result: response };
   });
@@ -32,7 +46,7 @@ export type PasswordSignIn = { ok: true } | { ok: false; error: string; retryAft
 
 /** Sign-in from a server action (the /login form), under the same limit; sets the session cookie on success. */
 export async function signInWithPassword(email: string, password: string, headers: Headers): Promise<PasswordSignIn> {
-  const guarded = await guardLogin({ ip: clientIp(headers), email }, async () => {
+  const guarded = await guardLogin({ ip: requestIp(headers), email }, async () => {
     try {
       await signIn("credentials", { email, password, redirect: false });
       return { failed: false, result: true };

@@ -4,7 +4,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { findActiveUserById, authenticateApiToken } from "./queries";
 import { bearerToken, hashToken } from "./tokens";
-import type { Viewer } from "./viewer";
+import { mayUpload, type Viewer } from "./viewer";
 
 /** Auth.js's session cookie: the `__Secure-` variant over HTTPS, chunked as `.0`, `.1`… when large. */
 const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
@@ -76,5 +76,11 @@ export async function requireViewer(request?: Request): Promise<Viewer> {
 export async function requireAdmin(request?: Request): Promise<Viewer> {
   const viewer = await requireViewer(request);
   if (viewer.role !== "admin") throw new AppError("forbidden", "Administrators only");
+  return viewer;
+}
+
+export async function requireUploader(request?: Request): Promise<Viewer> {
+  const viewer = await requireViewer(request);
+  if (!mayUpload(viewer)) throw new AppError("forbidden", "You are not allowed to upload");
   return viewer;
 }

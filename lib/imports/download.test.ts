@@ -16,9 +16,11 @@ import { paths } from "@/lib/env";
 import { stopProducerBoss } from "@/lib/queue/boss";
 import * as importsRoute from "@/app/api/imports/route";
 import * as importRoute from "@/app/api/imports/[id]/route";
-import { createUserWithToken, makeVideoFile } from "@/test/ingest-helpers";
 import { partialPath, runImport } from "./download";
 import { findImport, insertImport } from "./queries";
+import { asViewer } from "@/test/factories";
+import { createTokenUser } from "@/test/serve-routes";
+import { makeSource } from "@/test/media";
 
 /**
  * Imports recorded without queueing their job: these tests run the download themselves, and a
@@ -37,7 +39,7 @@ let viewer: Viewer;
 let authorization: string;
 
 beforeAll(async () => {
-  clip = fs.readFileSync(makeVideoFile("remote.mp4", 2));
+  clip = fs.readFileSync(makeSource({ name: "remote.mp4", seconds: 2 }));
   server = http.createServer((req, res) => {
     const path = req.url ?? "/";
     requests.push({ path, range: req.headers.range, ifRange: req.headers["if-range"] as string | undefined });
@@ -71,8 +73,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const made = await createUserWithToken({ role: "member", canUpload: true });
-  viewer = { id: made.user.id, email: made.user.email, name: made.user.name, role: "member", canUpload: true, via: "token" };
+  const made = await createTokenUser({ role: "member", canUpload: true });
+  viewer = asViewer(made.user);
   authorization = made.authorization;
 });
 
@@ -183,7 +185,7 @@ describe("/api/imports", () => {
   });
 
   it("accepts a good URL for uploaders only, and shows an import to its owner only", async () => {
-    const member = await createUserWithToken({ role: "member", canUpload: false });
+    const member = await createTokenUser({ role: "member", canUpload: false });
     expect((await post(member.authorization, `${base}/a.mp4`)).status).toBe(403);
 
     const res = await post(authorization, `${base}/a.mp4`);

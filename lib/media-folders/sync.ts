@@ -4,7 +4,8 @@ import { isAppError } from "@/lib/errors";
 import { childLogger } from "@/lib/log";
 import { hasVideoExtension, titleFromFileName } from "@/lib/uploads/names";
 import { registerSource } from "@/lib/videos/ingest";
-import { findFolderVideo, firstAdminId, markMissing, presentFolderVideos, requeueFolderVideo } from "./queries";
+import { markSourceMissing, restartProcessing } from "@/lib/videos/lifecycle";
+import { findFolderVideo, firstAdminId, presentFolderVideos } from "./queries";
 
 const log = childLogger("media-folders");
 
@@ -42,7 +43,7 @@ export async function syncFile(file: string): Promise<FileOutcome> {
   }
   const same = known.size === stats.size && known.sourceMtime?.getTime() === stats.mtime.getTime();
   if (same && known.status !== "missing") return "unchanged";
-  await requeueFolderVideo(known.id, stats.size, stats.mtime);
+  await restartProcessing(known.id, { size: stats.size, sourceMtime: stats.mtime });
   log.info({ file, videoId: known.id, reappeared: known.status === "missing" }, "media folder file changed");
   return "changed";
 }
@@ -67,9 +68,11 @@ export async function fileRemoved(file: string, root: string): Promise<boolean> 
   }
   // chokidar also reports a file replaced by a rename as removed for a moment.
   if (await fs.stat(file).then(() => true, () => false)) return false;
-  const marked = await markMissing(file);
-  if (marked) log.info({ file }, "media folder file missing");
-  return marked;
+  const video = await findFolderVideo(file);
+  if (!video || video.status === "missing") return false;
+  await markSourceMissing(video.id);
+  log.info({ file, videoId: video.id }, "media folder file missing");
+  return true;
 }
 
 /** After a (re)start: videos whose file disappeared while nobody watched are marked missing. */
@@ -81,7 +84,8 @@ export async function markVanished(root: string): Promise<number> {
   let marked = 0;
   for (const video of await presentFolderVideos(root.endsWith(path.sep) ? root : root + path.sep)) {
     if (video.sourcePath && !(await fs.stat(video.sourcePath).then(() => true, () => false))) {
-      if (await markMissing(video.sourcePath)) marked++;
+      await markSourceMissing(video.id);
+      marked++;
     }
   }
   return marked;

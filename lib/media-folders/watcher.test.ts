@@ -6,9 +6,10 @@ import { eq, sql } from "drizzle-orm";
 import { closeDb, db } from "@/lib/db/client";
 import { videos, type Video } from "@/lib/db/schema";
 import { stopProducerBoss } from "@/lib/queue/boss";
-import { createUserWithToken, makeVideoFile } from "@/test/ingest-helpers";
 import { findFolderVideo, firstAdminId } from "./queries";
 import { startMediaFolderSync, type MediaFolderSync } from "./watcher";
+import { createTestUser } from "@/test/factories";
+import { makeSource } from "@/test/media";
 
 let dir: string;
 let clipA: Buffer;
@@ -16,10 +17,10 @@ let clipB: Buffer;
 const running: MediaFolderSync[] = [];
 
 beforeAll(async () => {
-  await createUserWithToken({ role: "admin" });
+  await createTestUser({ role: "admin" });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "reel-library-"));
-  clipA = fs.readFileSync(makeVideoFile("a.mp4", 1));
-  clipB = fs.readFileSync(makeVideoFile("b.mp4", 2));
+  clipA = fs.readFileSync(makeSource({ name: "a.mp4", seconds: 1 }));
+  clipB = fs.readFileSync(makeSource({ name: "b.mp4", seconds: 2 }));
 });
 
 afterAll(async () => {

@@ -46,7 +46,7 @@ export type MediaKind = { type: string; cacheControl: string; compressible: bool
 
 const OCTET: MediaKind = { type: "application/octet-stream", cacheControl: IMMUTABLE, compressible: false };
 
-export function extensionOf(relPath: string): string {
+function extensionOf(relPath: string): string {
   const slash = relPath.lastIndexOf("/");
   const dot = relPath.lastIndexOf(".");
   return dot > slash + 1 ? relPath.slice(dot + 1).toLowerCase() : "";

@@ -102,7 +102,7 @@ export async function freePort(from: number, to: number): Promise<number> {
   throw new Error(`no free port in ${from}-${to}`);
 }
 
-export type NginxProcess = { port: number; stop(): Promise<void> };
+export type NginxProcess = { port: number; pid: number; stop(): Promise<void> };
 
 /**
  * Runs nginx in the foreground (`daemon off`) with its pid, logs and temp folders in `dir`,
@@ -126,7 +126,8 @@ ${httpBlock}
 }
 `,
   );
-  const child = spawn(binary, ["-p", dir, "-c", conf, "-e", path.join(dir, "error.log")], { stdio: ["ignore", "ignore", "pipe"] });
+  // No `-e` (nginx ≥ 1.19.5 only): error_log in the file takes over once the configuration is read.
+  const child = spawn(binary, ["-p", dir, "-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -152,6 +153,7 @@ ${httpBlock}
   }
   return {
     port,
+    pid: child.pid!,
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;

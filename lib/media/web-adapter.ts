@@ -6,13 +6,17 @@ import { accelPrefixOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type Med
 /**
  * The same byte path as a web-standard handler (Request → Response), for deployments where only
  * Next runs: app/media/[...path]/route.ts exports it. Same resolver, same decision, same bodies
- * as the Node adapter. Slower (Next's per-request cost), and Next drops Content-Length from
- * route-handler responses (a 206 goes out chunked, HEAD without a length): prefer the Node server.
+ * as the Node adapter, with one difference: it never compresses, because Next 16 removes
+ * Content-Encoding from route-handler responses while passing the compressed bytes on (measured
+ * with `next start`); playlists go out as identity, for a CDN in front to compress. Next also drops
+ * Content-Length (a 206 goes out chunked, HEAD without a length) and costs far more per request:
+ * prefer the Node server.
  */
 
 export type WebMediaHandler = (request: Request) => Promise<Response>;
 
-const READ_HEADERS = ["range", "if-match", "if-none-match", "if-modified-since", "if-unmodified-since", "if-range", "accept-encoding"] as const;
+// Not Accept-Encoding: see above.
+const READ_HEADERS = ["range", "if-match", "if-none-match", "if-modified-since", "if-unmodified-since", "if-range"] as const;
 
 export function createWebMediaHandler(options: MediaHandlerOptions = {}): WebMediaHandler {
   const resolver = createMediaResolver(options);

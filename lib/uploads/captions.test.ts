@@ -8,8 +8,8 @@ import { paths } from "@/lib/env";
 import { stopProducerBoss } from "@/lib/queue/boss";
 import { registerSource } from "@/lib/videos/ingest";
 import * as captionRoute from "@/app/api/videos/[id]/captions/route";
-import { createUserWithToken } from "@/test/ingest-helpers";
 import { MAX_CAPTION_BYTES, srtToVtt, toWebVtt } from "./captions";
+import { createTokenUser } from "@/test/serve-routes";
 
 const SRT = "1\r\n00:00:01,000 --> 00:00:02,500\r\nHello <i>there</i> & <font color=\"red\">you</font>\r\n\r\n2\r\n00:00:03,000 --> 00:00:04,000 X1:10 X2:20\r\nTwo lines\r\nhere\r\n";
 
@@ -58,7 +58,7 @@ describe("POST /api/videos/:id/captions", () => {
   };
 
   it("stores an .srt as WebVTT under the video's captions folder, for the owner", async () => {
-    const owner = await createUserWithToken({ role: "member", canUpload: true });
+    const owner = await createTokenUser({ role: "member", canUpload: true });
     const video = await registerSource({ ownerId: owner.user.id, title: "v", sourceKind: "upload", sourcePath: "/tmp/none.mp4" });
     const res = await post(video.id, owner.authorization, srtForm({ lang: "en", label: "English" }));
     expect(res.status).toBe(201);
@@ -72,9 +72,9 @@ describe("POST /api/videos/:id/captions", () => {
   });
 
   it("lets admins in, keeps other users out, and refuses bad input with the reason", async () => {
-    const owner = await createUserWithToken({ role: "member", canUpload: true });
-    const stranger = await createUserWithToken({ role: "member", canUpload: true });
-    const admin = await createUserWithToken({ role: "admin" });
+    const owner = await createTokenUser({ role: "member", canUpload: true });
+    const stranger = await createTokenUser({ role: "member", canUpload: true });
+    const admin = await createTokenUser({ role: "admin" });
     const video = await registerSource({ ownerId: owner.user.id, title: "v", sourceKind: "upload", sourcePath: "/tmp/none2.mp4" });
 
     expect((await post(video.id, stranger.authorization, srtForm())).status).toBe(403);

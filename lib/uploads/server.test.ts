@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Viewer } from "@/lib/auth/viewer";
 import { closeDb } from "@/lib/db/client";
 import { stopProducerBoss } from "@/lib/queue/boss";
-import { createUserWithToken, serveRoutes } from "@/test/ingest-helpers";
 import { freeBytes } from "./disk";
 import { createUploadServer, type UploadServerOptions } from "./server";
+import { asViewer, createTestUser } from "@/test/factories";
+import { serveRoutes } from "@/test/serve-routes";
 
 /** Limits and expiry, on upload servers configured for each case (the route uses the environment's). */
 
@@ -15,8 +16,7 @@ let viewer: Viewer;
 const servers: Awaited<ReturnType<typeof serveRoutes>>[] = [];
 
 beforeAll(async () => {
-  const { user } = await createUserWithToken({ role: "admin" });
-  viewer = { id: user.id, email: user.email, name: user.name, role: user.role, canUpload: user.canUpload, via: "token" };
+  viewer = asViewer(await createTestUser({ role: "admin" }));
 });
 
 afterAll(async () => {

@@ -9,8 +9,9 @@ import { encode } from "next-auth/jwt";
 import { env, paths } from "@/lib/env";
 import { stopProducerBoss } from "@/lib/queue/boss";
 import * as uploadRoute from "@/app/api/uploads/[[...path]]/route";
-import { createUserWithToken, makeVideoFile, serveRoutes } from "@/test/ingest-helpers";
 import { VIDEO_ID_HEADER } from "./server";
+import { createTokenUser, serveRoutes } from "@/test/serve-routes";
+import { makeSource } from "@/test/media";
 
 /**
  * The tus endpoint end to end: the real route module over real HTTP, driven by tus-js-client (the
@@ -23,7 +24,7 @@ let clipBytes: Buffer;
 
 beforeAll(async () => {
   server = await serveRoutes({ "/api/uploads": uploadRoute });
-  clip = makeVideoFile("clip one.mp4", 2);
+  clip = makeSource({ name: "clip one.mp4", seconds: 2 });
   clipBytes = fs.readFileSync(clip);
 });
 
@@ -94,7 +95,7 @@ async function probeJobs(videoId: string) {
 
 describe("tus uploads", () => {
   it("uploads in chunks, survives an interruption and a server restart, and hands the file to the pipeline", async () => {
-    const { user, authorization } = await createUserWithToken({ role: "member", canUpload: true });
+    const { user, authorization } = await createTokenUser({ role: "member", canUpload: true });
     const storage = memoryStorage();
     const chunkSize = 16 * 1024;
     expect(clipBytes.length).toBeGreaterThan(chunkSize * 3);
@@ -139,7 +140,7 @@ describe("tus uploads", () => {
   });
 
   it("returns the video id on a single-request upload too, with a safe file name", async () => {
-    const { authorization } = await createUserWithToken({ role: "admin" });
+    const { authorization } = await createTokenUser({ role: "admin" });
     const result = await upload(clipBytes, { authorization, chunkSize: 10 * 1024 * 1024, filename: "../../etc/passwd .mp4" });
     expect(result.kind).toBe("success");
     const videoId = result.kind === "success" ? result.videoId! : "";
@@ -149,7 +150,7 @@ describe("tus uploads", () => {
   });
 
   it("refuses an upload larger than the limit with 413 before any byte is sent", async () => {
-    const { authorization } = await createUserWithToken({ role: "admin" });
+    const { authorization } = await createTokenUser({ role: "admin" });
     const res = await fetch(`${server.url}/api/uploads`, {
       method: "POST",
       headers: { authorization, "tus-resumable": "1.0.0", "upload-length": String(21 * 1024 ** 3) },
@@ -165,16 +166,16 @@ describe("tus uploads", () => {
       });
     expect((await post()).status).toBe(401);
     expect((await post("Bearer reel_not-a-real-token")).status).toBe(401);
-    const member = await createUserWithToken({ role: "member", canUpload: false });
+    const member = await createTokenUser({ role: "member", canUpload: false });
     expect((await post(member.authorization)).status).toBe(403);
 
-    const revoked = await createUserWithToken({ role: "admin" });
+    const revoked = await createTokenUser({ role: "admin" });
     await db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.userId, revoked.user.id));
     expect((await post(revoked.authorization)).status).toBe(401);
   });
 
   it("accepts the session cookie from Reel's own pages, and refuses it from other sites", async () => {
-    const { user } = await createUserWithToken({ role: "admin" });
+    const { user } = await createTokenUser({ role: "admin" });
     const salt = "authjs.session-token";
     const cookie = `${salt}=${await encode({ token: { sub: user.id }, secret: env.AUTH_SECRET!, salt })}`;
     const create = (site: string) =>
@@ -184,8 +185,8 @@ describe("tus uploads", () => {
   });
 
   it("lets nobody but the owner touch an upload (PATCH, HEAD, DELETE)", async () => {
-    const owner = await createUserWithToken({ role: "member", canUpload: true });
-    const other = await createUserWithToken({ role: "admin" });
+    const owner = await createTokenUser({ role: "member", canUpload: true });
+    const other = await createTokenUser({ role: "admin" });
     const created = await fetch(`${server.url}/api/uploads`, {
       method: "POST",
       headers: { authorization: owner.authorization, "tus-resumable": "1.0.0", "upload-length": "100", "upload-metadata": `filename ${Buffer.from("a.mp4").toString("base64")}` },
@@ -216,8 +217,8 @@ describe("tus uploads", () => {
   });
 
   it("does not let a client choose the owner through metadata", async () => {
-    const owner = await createUserWithToken({ role: "member", canUpload: true });
-    const victim = await createUserWithToken({ role: "admin" });
+    const owner = await createTokenUser({ role: "member", canUpload: true });
+    const victim = await createTokenUser({ role: "admin" });
     const meta = [`filename ${Buffer.from("b.mp4").toString("base64")}`, `reelOwner ${Buffer.from(victim.user.id).toString("base64")}`].join(",");
     const created = await fetch(`${server.url}/api/uploads`, {
       method: "POST",

@@ -1,5 +1,5 @@
 /**
- * npm run bench:media [-- --duration 10 --connections 50]
+ * npm run bench:media [-- --duration 10 --connections 50 --autocannon]
  *
  * Reel's media byte path against references measured in the same run, all on 127.0.0.1:
  * - 1 MiB random ranges of a 200 MB file: Reel's Node adapter (valid tokens) vs nginx sendfile vs
@@ -42,6 +42,11 @@ async function serve(kind: Kind, port: number, media: string): Promise<void> {
   }
   const server = http.createServer({ keepAliveTimeout: 30_000 }, handler);
   server.listen(port, "127.0.0.1", () => process.send?.("ready"));
+  // The parent asks for this process's CPU time around each run.
+  process.on("message", () => {
+    const { user, system } = process.cpuUsage();
+    process.send?.(user + system);
+  });
   process.on("SIGTERM", () => process.exit(0));
   process.on("disconnect", () => process.exit(0));
 }
@@ -68,8 +73,15 @@ function plainHandler(media: string): http.RequestListener {
   };
 }
 
-type Result = { rps: number; mbps: number; p50: number; p99: number; errors: number };
-type Target = { name: string; port: number; path: string; headers?: Record<string, string> };
+type Result = { rps: number; mbps: number; p50: number; p99: number; errors: number; requests: number; cpuPerRequest: number };
+type Target = {
+  name: string;
+  port: number;
+  path: string;
+  headers?: Record<string, string>;
+  /** CPU time (µs) used so far by the process(es) serving this target. */
+  cpu: () => Promise<number>;
+};
 type Load = { kind: "ranges"; size: number; length: number } | { kind: "fixed" };
 
 async function main(): Promise<void> {
@@ -86,7 +98,7 @@ async function main(): Promise<void> {
   const { findNginx, freePort, renderReelConf, startNginx } = await import("@/lib/media/test-support");
 
   const nginxBin = findNginx();
-  const wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].find((p) => fs.existsSync(p)) ?? null;
+  const wrk = args.includes("--autocannon") ? null : (["/usr/bin/wrk", "/usr/local/bin/wrk"].find((p) => fs.existsSync(p)) ?? null);
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "reel-bench-media-"));
   await fsp.chmod(dir, 0o755);
   const children: ChildProcess[] = [];
@@ -152,17 +164,27 @@ async function main(): Promise<void> {
         child.once("message", () => resolve());
         child.once("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
       });
+      return () =>
+        new Promise<number>((resolve) => {
+          child.once("message", (m) => resolve(Number(m)));
+          child.send("cpu");
+        });
     };
-    await start("reel", ports.reel);
-    await start("plain", ports.plain);
+    const reelCpu = await start("reel", ports.reel);
+    const plainCpu = await start("plain", ports.plain);
+    let nginxCpu = async () => NaN;
+    let accelCpu = async () => NaN;
 
     if (nginxBin) {
-      await start("reel-accel", ports.accelReel);
+      const accelReelCpu = await start("reel-accel", ports.accelReel);
       const staticServer = `server {
     listen 127.0.0.1:${ports.nginxStatic};
     location /files/ { alias ${media}/; sendfile on; tcp_nopush on; sendfile_max_chunk 2m; }
 }`;
-      nginx = await startNginx(nginxBin, dir, ports.nginxStatic, `${staticServer}\n${await renderReelConf(ports.accelReel, media, ports.nginxAccel)}`);
+      const started = await startNginx(nginxBin, dir, ports.nginxStatic, `${staticServer}\n${await renderReelConf(ports.accelReel, media, ports.nginxAccel)}`);
+      nginx = started;
+      nginxCpu = async () => processTreeCpu(started.pid);
+      accelCpu = async () => (await processTreeCpu(started.pid)) + (await accelReelCpu());
     }
 
     const signed = (rel: string) => mediaUrl(videoId, rel, { ttlSeconds: 3600, keyring });
@@ -171,16 +193,17 @@ async function main(): Promise<void> {
     const browser = { "accept-encoding": "gzip, deflate, br" };
 
     const rangeTargets: Target[] = [
-      { name: "Reel (Node adapter)", port: ports.reel, path: signed("mp4/video.mp4") },
-      { name: "plain Node http + createReadStream", port: ports.plain, path: `/files/${mp4}` },
+      { name: "Reel (Node adapter)", port: ports.reel, path: signed("mp4/video.mp4"), cpu: reelCpu },
+      { name: "plain Node http + createReadStream", port: ports.plain, path: `/files/${mp4}`, cpu: plainCpu },
     ];
     if (nginx) {
-      rangeTargets.unshift({ name: "nginx sendfile", port: ports.nginxStatic, path: `/files/${mp4}` });
-      rangeTargets.push({ name: "Reel → nginx (REEL_ACCEL=nginx)", port: ports.nginxAccel, path: signed("mp4/video.mp4") });
+      rangeTargets.unshift({ name: "nginx sendfile", port: ports.nginxStatic, path: `/files/${mp4}`, cpu: nginxCpu });
+      rangeTargets.push({ name: "Reel → nginx (REEL_ACCEL=nginx)", port: ports.nginxAccel, path: signed("mp4/video.mp4"), cpu: accelCpu });
     }
     const fileBytes = await fsp.readFile(path.join(video, "mp4/video.mp4"));
     for (const t of rangeTargets) await checkRange(t, fileBytes);
 
+    const loadBefore = os.loadavg()[0];
     const gen = wrk ? `wrk ${wrkVersion(wrk)} (1 thread)` : "autocannon (in process)";
     console.log(`\nLoad generator: ${gen}; ${connections} connections, ${duration} s per run, after a 2 s warm-up.`);
 
@@ -194,10 +217,10 @@ async function main(): Promise<void> {
 
     const small: Record<string, Result> = {};
     const smallTargets: Array<[string, Target, Load]> = [
-      ["playlist · Reel", { name: "", port: ports.reel, path: signed("hls/v0/index.m3u8"), headers: browser }, { kind: "fixed" }],
-      ["playlist · plain Node", { name: "", port: ports.plain, path: `/files/${m3u8}`, headers: browser }, { kind: "fixed" }],
-      ["1-byte ranges · Reel", { name: "", port: ports.reel, path: signed("mp4/video.mp4") }, { kind: "ranges", size: FILE_SIZE, length: 1 }],
-      ["1-byte ranges · plain Node", { name: "", port: ports.plain, path: `/files/${mp4}` }, { kind: "ranges", size: FILE_SIZE, length: 1 }],
+      ["playlist · Reel", { name: "", port: ports.reel, path: signed("hls/v0/index.m3u8"), headers: browser, cpu: reelCpu }, { kind: "fixed" }],
+      ["playlist · plain Node", { name: "", port: ports.plain, path: `/files/${m3u8}`, headers: browser, cpu: plainCpu }, { kind: "fixed" }],
+      ["1-byte ranges · Reel", { name: "", port: ports.reel, path: signed("mp4/video.mp4"), cpu: reelCpu }, { kind: "ranges", size: FILE_SIZE, length: 1 }],
+      ["1-byte ranges · plain Node", { name: "", port: ports.plain, path: `/files/${mp4}`, cpu: plainCpu }, { kind: "ranges", size: FILE_SIZE, length: 1 }],
     ];
     console.log("\nSmall requests");
     printHeader();
@@ -206,14 +229,25 @@ async function main(): Promise<void> {
       printRow(name, small[name]);
     }
 
-    const ratio = (a: Result | undefined, b: Result | undefined) => (a && b ? a.rps / b.rps : NaN);
+    // A run in which no request completed (an overloaded machine, a too slow load generator) has no ratio.
+    const ratio = (a: Result | undefined, b: Result | undefined) => (a?.requests && b?.requests ? a.rps / b.rps : NaN);
     const verdict = (value: number, goal: number) => (Number.isNaN(value) ? "n/a" : `${value.toFixed(2)}x  (goal ≥ ${goal}x: ${value >= goal ? "met" : "NOT met"})`);
     console.log("\nRatios (req/s)");
     console.log(`  Reel / nginx sendfile, 1 MiB ranges      ${nginx ? verdict(ratio(ranges["Reel (Node adapter)"], ranges["nginx sendfile"]), 0.8) : "n/a (no nginx)"}`);
-    console.log(`  Reel / plain Node, 1 MiB ranges          ${ratio(ranges["Reel (Node adapter)"], ranges["plain Node http + createReadStream"]).toFixed(2)}x`);
-    if (nginx) console.log(`  Reel→nginx / nginx sendfile, 1 MiB       ${ratio(ranges["Reel → nginx (REEL_ACCEL=nginx)"], ranges["nginx sendfile"]).toFixed(2)}x`);
+    const plainRatio = (value: number) => (Number.isNaN(value) ? "n/a" : `${value.toFixed(2)}x`);
+    console.log(`  Reel / plain Node, 1 MiB ranges          ${plainRatio(ratio(ranges["Reel (Node adapter)"], ranges["plain Node http + createReadStream"]))}`);
+    if (nginx) console.log(`  Reel→nginx / nginx sendfile, 1 MiB       ${plainRatio(ratio(ranges["Reel → nginx (REEL_ACCEL=nginx)"], ranges["nginx sendfile"]))}`);
     console.log(`  Reel / plain Node, playlist              ${verdict(ratio(small["playlist · Reel"], small["playlist · plain Node"]), 0.5)}`);
     console.log(`  Reel / plain Node, 1-byte ranges         ${verdict(ratio(small["1-byte ranges · Reel"], small["1-byte ranges · plain Node"]), 0.5)}`);
+    // Server CPU per request does not depend on what else the machine is running; req/s does.
+    const efficiency = (reference: Result | undefined, reel: Result | undefined) =>
+      reference?.requests && reel?.requests ? `${(reference.cpuPerRequest / reel.cpuPerRequest).toFixed(2)}x` : "n/a";
+    console.log("\nEfficiency (reference server CPU per request ÷ Reel's; 1 = as cheap as the reference)");
+    if (nginx) console.log(`  vs nginx sendfile, 1 MiB ranges          ${efficiency(ranges["nginx sendfile"], ranges["Reel (Node adapter)"])}`);
+    console.log(`  vs plain Node, 1 MiB ranges              ${efficiency(ranges["plain Node http + createReadStream"], ranges["Reel (Node adapter)"])}`);
+    console.log(`  vs plain Node, playlist                  ${efficiency(small["playlist · plain Node"], small["playlist · Reel"])}`);
+    console.log(`  vs plain Node, 1-byte ranges             ${efficiency(small["1-byte ranges · plain Node"], small["1-byte ranges · Reel"])}`);
+    console.log(`\nLoad average (1 min) before → after: ${loadBefore.toFixed(2)} → ${os.loadavg()[0].toFixed(2)} on ${os.availableParallelism()} CPUs`);
 
     await fsp.mkdir("bench-results", { recursive: true });
     await fsp.writeFile(
@@ -241,13 +275,29 @@ async function checkRange(target: Target, file: Buffer): Promise<void> {
   if (!body.equals(file.subarray(start, start + RANGE))) throw new Error(`${target.name} sent wrong bytes`);
 }
 
+type Run = Omit<Result, "cpuPerRequest">;
+
 async function measure(wrk: string | null, target: Target, load: Load, duration: number, connections: number, dir: string): Promise<Result> {
   const run = (seconds: number) => (wrk ? runWrk(wrk, target, load, seconds, connections, dir) : runAutocannon(target, load, seconds, connections));
   await run(2);
-  return run(duration);
+  const cpuBefore = await target.cpu();
+  const result = await run(duration);
+  return { ...result, cpuPerRequest: ((await target.cpu()) - cpuBefore) / result.requests };
 }
 
-async function runWrk(wrk: string, t: Target, l: Load, seconds: number, conns: number, tmp: string): Promise<Result> {
+/** CPU time (µs) of a process and its children (nginx: master + workers), from /proc. */
+async function processTreeCpu(pid: number): Promise<number> {
+  const children = await fsp.readFile(`/proc/${pid}/task/${pid}/children`, "utf8").catch(() => "");
+  let ticks = 0;
+  for (const p of [pid, ...children.split(" ").filter(Boolean).map(Number)]) {
+    const stat = await fsp.readFile(`/proc/${p}/stat`, "utf8").catch(() => "");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime, stime
+  }
+  return (ticks * 1e6) / 100; // USER_HZ is 100 on Linux
+}
+
+async function runWrk(wrk: string, t: Target, l: Load, seconds: number, conns: number, tmp: string): Promise<Run> {
   const script = path.join(tmp, "bench.lua");
   const headers = Object.entries(t.headers ?? {})
     .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
@@ -281,6 +331,7 @@ end
   const transfer = /Transfer\/sec:\s+([\d.]+)(\w+)/.exec(out);
   const scale: Record<string, number> = { B: 1 / MIB, KB: 1 / 1024, MB: 1, GB: 1024 };
   return {
+    requests: num(/(\d+) requests in/),
     rps: num(/Requests\/sec:\s+([\d.]+)/),
     mbps: transfer ? Number(transfer[1]) * (scale[transfer[2]] ?? NaN) : NaN,
     p50: ms(/50%\s+([\d.]+)(us|ms|s)/),
@@ -291,7 +342,7 @@ end
   };
 }
 
-async function runAutocannon(t: Target, l: Load, seconds: number, conns: number): Promise<Result> {
+async function runAutocannon(t: Target, l: Load, seconds: number, conns: number): Promise<Run> {
   const { default: autocannon } = await import("autocannon");
   const result = await autocannon({
     url: `http://127.0.0.1:${t.port}`,
@@ -313,6 +364,7 @@ async function runAutocannon(t: Target, l: Load, seconds: number, conns: number)
     ],
   });
   return {
+    requests: result.requests.total,
     rps: result.requests.average,
     mbps: result.throughput.average / MIB,
     p50: result.latency.p50,
@@ -326,11 +378,13 @@ function wrkVersion(wrk: string): string {
 }
 
 function printHeader(): void {
-  console.log(`  ${"server".padEnd(38)}${"req/s".padStart(10)}${"MB/s".padStart(10)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"errors".padStart(8)}`);
+  console.log(
+    `  ${"server".padEnd(38)}${"req/s".padStart(10)}${"MB/s".padStart(10)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"errors".padStart(8)}${"CPU µs/req".padStart(12)}`,
+  );
 }
 
 function printRow(name: string, r: Result): void {
   console.log(
-    `  ${name.padEnd(38)}${r.rps.toFixed(0).padStart(10)}${r.mbps.toFixed(1).padStart(10)}${r.p50.toFixed(2).padStart(9)}${r.p99.toFixed(2).padStart(9)}${String(r.errors).padStart(8)}`,
+    `  ${name.padEnd(38)}${r.rps.toFixed(0).padStart(10)}${r.mbps.toFixed(1).padStart(10)}${r.p50.toFixed(2).padStart(9)}${r.p99.toFixed(2).padStart(9)}${String(r.errors).padStart(8)}${r.cpuPerRequest.toFixed(0).padStart(12)}`,
   );
 }

@@ -12,15 +12,16 @@ import { closeDb } from "@/lib/db/client";
 import { findImport } from "@/lib/imports/queries";
 import { startImport } from "@/lib/imports/start";
 import { createBoss, stopProducerBoss } from "@/lib/queue/boss";
-import { createUserWithToken, makeVideoFile } from "@/test/ingest-helpers";
 import { startImportUrlWorker } from "./import-url";
+import { asViewer, createTestUser } from "@/test/factories";
+import { makeSource } from "@/test/media";
 
 let server: http.Server;
 let boss: PgBoss;
 let stopWorker: () => Promise<void>;
 
 beforeAll(async () => {
-  const clip = fs.readFileSync(makeVideoFile("queued.mp4", 1));
+  const clip = fs.readFileSync(makeSource({ name: "queued.mp4", seconds: 1 }));
   server = http.createServer((_req, res) => res.writeHead(200, { "content-type": "video/mp4", "content-length": String(clip.length) }).end(clip));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   boss = createBoss("worker");
@@ -38,8 +39,7 @@ afterAll(async () => {
 
 describe("import-url worker", () => {
   it("picks up a queued import and completes it", async () => {
-    const { user } = await createUserWithToken({ role: "admin" });
-    const viewer = { id: user.id, email: user.email, name: user.name, role: user.role, canUpload: true, via: "token" as const };
+    const viewer = asViewer(await createTestUser({ role: "admin" }));
     const row = await startImport(viewer, `http://127.0.0.1:${(server.address() as AddressInfo).port}/queued.mp4`);
     const deadline = Date.now() + 20_000;
     let current = await findImport(row.id);

@@ -38,5 +38,6 @@ export async function startImportUrlWorker(boss: PgBoss, { log = childLogger("wo
       await runImport(importId, { signal: job.signal, finalAttempt: job.retryCount >= job.retryLimit });
     },
   );
-  return () => boss.offWork(IMPORT_QUEUE, { wait: true });
+  // Running downloads are not awaited: stopping the queue aborts them, and their partial files let the retry resume.
+  return () => boss.offWork(IMPORT_QUEUE, { wait: false });
 }

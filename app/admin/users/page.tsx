@@ -24,7 +24,7 @@ export default async function UsersPage() {
   const users = await listUsers();
   return (
     <>
-      <PageHeader title="Users" description={`${users.length} account${users.length === 1 ? "" : "s"} can sign in to this Reel.`} />
+      <PageHeader title="Users" description={`Who may sign in to this Reel, and what they may do. ${users.length} account${users.length === 1 ? "" : "s"}.`} />
       <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
         <ul className="divide-y divide-line overflow-hidden rounded-xl border border-line bg-panel" aria-label="Accounts">
           {users.map((user) => {

@@ -1,27 +1,13 @@
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { Readable } from "node:stream";
-import { apiTokens, users, type User } from "@/lib/db/schema";
-import { db } from "@/lib/db/client";
-import { newApiToken } from "@/lib/auth/tokens";
+import { createApiToken } from "../lib/auth/api-tokens";
+import { createTestUser } from "./factories";
 
-/** A user with an API token (Bearer), the way scripts and the tus client in tests authenticate. */
-export async function createUserWithToken(options: { role?: "admin" | "member"; canUpload?: boolean } = {}): Promise<{ user: User; token: string; authorization: string }> {
-  const [user] = await db
-    .insert(users)
-    .values({
-      email: `u-${Math.random().toString(36).slice(2)}@example.test`,
-      name: "Test user",
-      role: options.role ?? "member",
-      canUpload: options.canUpload ?? false,
-    })
-    .returning();
-  const { token, tokenHash, prefix } = newApiToken();
-  await db.insert(apiTokens).values({ userId: user.id, name: "test", tokenHash, prefix });
+/** A test account with an API token, for clients that authenticate with `Authorization: Bearer` (tus, scripts). */
+export async function createTokenUser(options: Parameters<typeof createTestUser>[0] = {}) {
+  const user = await createTestUser(options);
+  const { token } = await createApiToken(user.id, "test");
   return { user, token, authorization: `Bearer ${token}` };
 }
 
@@ -70,17 +56,4 @@ export async function serveRoutes(routes: Record<string, RouteModule>, port = 0)
         server.close(() => resolve());
       }),
   };
-}
-
-/** A tiny real video (lavfi test pattern + tone, H.264/AAC in MP4). */
-export function makeVideoFile(name: string, seconds = 2): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "reel-ingest-"));
-  const out = path.join(dir, name);
-  execFileSync("ffmpeg", [
-    "-hide_banner", "-loglevel", "error", "-y",
-    "-f", "lavfi", "-i", `testsrc2=size=320x240:rate=25:duration=${seconds}`,
-    "-f", "lavfi", "-i", `sine=frequency=440:duration=${seconds}`,
-    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", out,
-  ]);
-  return out;
 }
