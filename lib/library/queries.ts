@@ -191,16 +191,16 @@ function sortSpec(sort: CatalogSort, rank: SQL | null): SortSpec {
   }
 }
 
+/** What a page reads of a video (card fields and sort keys): narrower than videos.*, without the tsvector and the probe. */
+const HIT_COLUMNS = sql`videos.id, videos.title, videos.description, videos.tags, videos.status, videos.visibility,
+  videos.owner_id, videos.duration, videos.view_count, videos.rating_sum, videos.rating_count, videos.created_at, videos.outputs`;
+
 /**
  * Search hits with their rank, as a CTE over the filtered videos: prefix full-text matches (title A, tags B,
  * description C) ranked by ts_rank_cd; only when there is none, close trigram matches of the title
  * (typos) ranked by word similarity. Trying the typo branch only as a fallback keeps broad queries
  * from computing trigram similarity for every title.
  */
-/** What lists and sorts read of a hit; the outer query reads them as `videos.*` (no join back). */
-const HIT_COLUMNS = sql`videos.id, videos.title, videos.description, videos.tags, videos.status, videos.visibility,
-  videos.owner_id, videos.duration, videos.view_count, videos.rating_sum, videos.rating_count, videos.created_at, videos.outputs`;
-
 function searchHits(tokens: string[], filter: SQL): SQL {
   const tsq = sql`to_tsquery('simple', ${prefixTsquery(tokens)})`;
   const phrase = tokens.join(" ");

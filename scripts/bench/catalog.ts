@@ -49,6 +49,7 @@ type Stats = { p50: number; p95: number; rps: number; requests: number; errors: 
 const log = (...a: unknown[]) => console.log("[bench:catalog]", ...a);
 
 async function main() {
+  const loadAtStart = os.loadavg();
   if (spawnSync("wrk", ["--version"]).error) throw new Error("wrk is not installed (apt-get install -y wrk)");
   const embedded = await databaseServer();
   const server = embedded.url;
@@ -97,6 +98,8 @@ async function main() {
       }${s.errors ? `  errors: ${s.errors}` : ""}`;
     console.log("");
     console.log(`10,000 videos · 50 tags · 100,000 progress rows · 100,000 views · ${CONNECTIONS} connections · ${SECONDS} s each · ${os.availableParallelism()} cores`);
+    // Other work on the machine takes its share of the cores: the load average tells how much.
+    console.log(`load average at the start ${loadAtStart.map((l) => l.toFixed(1)).join(" ")}, at the end ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
     console.log(`${"".padEnd(38)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"req/s".padStart(8)}`);
     console.log(row("catalog page /videos (HTML)", page, GOALS.page));
     console.log(row("search API /api/videos?q=", search, GOALS.search));
