@@ -91,6 +91,8 @@ async function main() {
     await warmUp(base, cookie);
     const page = runWrk(base, cookie, PAGES, "page");
     const search = runWrk(base, cookie, SEARCHES.map((q) => `/api/videos?q=${encodeURIComponent(q)}&limit=24`), "search");
+    // The floor of the API: session check, a one-row indexed page, JSON — what is left without search.
+    const floor = runWrk(base, cookie, ["/api/videos?limit=1"], "floor", 5);
 
     const row = (name: string, s: Stats, goal?: number) =>
       `${name.padEnd(38)} ${s.p50.toFixed(1).padStart(7)} ${s.p95.toFixed(1).padStart(7)} ${s.rps.toFixed(0).padStart(8)}  ${
@@ -103,6 +105,7 @@ async function main() {
     console.log(`${"".padEnd(38)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"req/s".padStart(8)}`);
     console.log(row("catalog page /videos (HTML)", page, GOALS.page));
     console.log(row("search API /api/videos?q=", search, GOALS.search));
+    console.log(row("reference: API floor /api/videos?limit=1", floor));
     console.log(row("reference: catalog query alone", reference.catalog));
     console.log(row("reference: search query alone", reference.search));
     console.log(
@@ -312,7 +315,7 @@ async function warmUp(base: string, cookie: string) {
   spawnSync("wrk", ["-t1", `-c${CONNECTIONS}`, "-d3s", "-H", `Cookie: ${cookie}`, `${base}/videos`]);
 }
 
-function runWrk(base: string, cookie: string, paths: string[], name: string): Stats {
+function runWrk(base: string, cookie: string, paths: string[], name: string, seconds = SECONDS): Stats {
   const script = path.join(os.tmpdir(), `reel-bench-${name}-${process.pid}.lua`);
   fs.writeFileSync(
     script,
@@ -330,7 +333,7 @@ end
 `,
   );
   try {
-    const result = spawnSync("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${SECONDS}s`, "--timeout", "5s", "-H", `Cookie: ${cookie}`, "-s", script, base], {
+    const result = spawnSync("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--timeout", "5s", "-H", `Cookie: ${cookie}`, "-s", script, base], {
       encoding: "utf8",
     });
     const m = /RESULT (\S+) (\S+) (\d+) (\d+) (\d+)/.exec(result.stdout);
