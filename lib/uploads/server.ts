@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 import { Server, type Upload } from "@tus/server";
 import type { Viewer } from "@/lib/auth/viewer";
 import { env, paths } from "@/lib/env";
@@ -69,6 +70,8 @@ function uploadIdOf(url: string): string | null {
 }
 
 export function createUploadServer(options: UploadServerOptions): UploadServer {
+  // FileStore creates its folder asynchronously; the disk check of a first request would find it missing.
+  fs.mkdirSync(options.directory, { recursive: true, mode: 0o700 });
   const store = new UploadStore({ directory: options.directory, expirationPeriodInMilliseconds: options.expiryMs });
   /** The viewer of each creation request, for onUploadCreate (tus hooks only see the request). */
   const creators = new WeakMap<Request, Viewer>();
