@@ -10,7 +10,8 @@ export const metadata: Metadata = { title: "Videos" };
 const PAGE = 24;
 
 export default async function VideosPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const query = catalogQueryFromSearchParams(await searchParams);
+  const params = await searchParams;
+  const query = catalogQueryFromSearchParams(params);
   const viewer = await libraryViewer("/videos");
   const [page, tags] = await Promise.all([listCatalog(viewer, { ...query, limit: PAGE }), popularTags(30)]);
   return (
@@ -25,6 +26,7 @@ export default async function VideosPage({ searchParams }: { searchParams: Promi
       tags={tags.map((t) => t.tag)}
       signedIn={viewer !== null}
       mayUpload={mayUpload(viewer)}
+      surpriseEmpty={params.surprise === "empty"}
     />
   );
 }

@@ -1,3 +1,4 @@
+import { Alert } from "@/components/ui/alert";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { SORTS, type CatalogSort } from "@/lib/library/format";
@@ -21,6 +22,7 @@ export function CatalogView({
   tags,
   signedIn,
   mayUpload,
+  surpriseEmpty = false,
 }: {
   title: string;
   basePath: string;
@@ -32,6 +34,8 @@ export function CatalogView({
   tags: string[];
   signedIn: boolean;
   mayUpload: boolean;
+  /** "Surprise me" found nothing to pick with these filters. */
+  surpriseEmpty?: boolean;
 }) {
   const sorts = SORTS.filter((s) => (s === "relevance" ? !!query.q : s !== "watched" || signedIn));
   const filtered = !!query.q || !!query.tags?.length;
@@ -45,6 +49,7 @@ export function CatalogView({
           <SurpriseLink q={query.q} tags={query.tags} />
         </div>
       </div>
+      {surpriseEmpty && <Alert tone="info">Nothing to pick: no video matches these filters.</Alert>}
       <TagChips tags={tags} selected={query.tags ?? []} basePath={basePath} query={{ q: query.q, sort: query.sort }} />
       <VideoGrid
         key={endpoint}
