@@ -10,7 +10,7 @@ import { highlight, snippet, type Segment } from "./highlight";
 import { posterImage } from "./posters";
 import {
   CONTINUE_WATCHING_DAYS,
-  decodeCursor,
+  cursorKeys,
   effectiveSort,
   encodeCursor,
   prefixTsquery,
@@ -248,11 +248,10 @@ export function catalogStatement(viewer: Viewer | null, query: CatalogQuery = {}
   // Searching, the filter is applied inside the hits CTE; otherwise here.
   const conditions: SQL[] = searching ? [] : [filter];
   if (query.cursor) {
-    const cursor = decodeCursor(query.cursor, sort);
-    if (cursor.k.length !== spec.keys.length) throw new AppError("bad_request", "Invalid query: cursor: malformed");
+    const keys = cursorKeys(query.cursor, sort, spec.casts);
     const left = sql.join(spec.keys, sql`, `);
     const right = sql.join(
-      cursor.k.map((value, i) => sql`${value}::${sql.raw(spec.casts[i])}`),
+      keys.map((value, i) => sql`${value}::${sql.raw(spec.casts[i])}`),
       sql`, `,
     );
     conditions.push(spec.dir === "desc" ? sql`(${left}) < (${right})` : sql`(${left}) > (${right})`);
@@ -399,8 +398,6 @@ export async function continueWatching(viewer: Viewer, limit = 12): Promise<Libr
 /* Personal lists: favourites and history (keyset by time, video id)                                */
 /* ------------------------------------------------------------------------------------------------ */
 
-const timeCursorKeys = (cursor: string | undefined, sort: "watched" | "newest") => (cursor ? decodeCursor(cursor, sort).k : null);
-
 async function personalPage(
   viewer: Viewer,
   kind: "favorites" | "history",
@@ -412,8 +409,7 @@ async function personalPage(
   const timeColumn = kind === "history" ? sql`wp.updated_at` : sql`fav.created_at`;
   // The list's own video_id, so the order is the one of its (user, time, video) index.
   const idColumn = kind === "history" ? sql`wp.video_id` : sql`fav.video_id`;
-  const keys = timeCursorKeys(cursor, cursorSort);
-  if (keys && keys.length !== 2) throw new AppError("bad_request", "Invalid query: cursor: malformed");
+  const keys = cursor ? cursorKeys(cursor, cursorSort, ["timestamptz", "uuid"]) : null;
   const after = keys ? sql`and (${timeColumn}, ${idColumn}) < (${keys[0]}::timestamptz, ${keys[1]}::uuid)` : sql``;
   const uid = viewer.id;
   const joins =
