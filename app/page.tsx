@@ -1,6 +1,7 @@
-import { EmptyState } from "@/components/library/empty-state";
+import { NoVideos } from "@/components/library/no-videos";
 import { VideoGrid } from "@/components/library/video-grid";
 import { VideoRow } from "@/components/library/video-row";
+import { mayUpload } from "@/lib/auth/viewer";
 import { catalogEndpoint, libraryViewer } from "@/lib/library/pages";
 import { continueWatching, listCatalog, popularTags, tagRows } from "@/lib/library/queries";
 
@@ -17,24 +18,21 @@ export default async function Home() {
     tagRows(viewer, topTags),
   ]);
 
-  if (!page.items.length && !resume.length) {
-    return (
-      <main className="mx-auto w-full max-w-3xl px-4 py-10">
-        <EmptyState title="No videos yet — upload one" action={{ href: "/upload", label: "Upload a video" }} />
-      </main>
-    );
-  }
+  if (!page.items.length && !resume.length) return <NoVideos mayUpload={mayUpload(viewer)} />;
   return (
-    <main className="flex flex-col gap-8 py-5">
+    <div className="flex flex-col gap-8">
+      <h1 className="sr-only">Home</h1>
       <VideoRow title="Continue watching" videos={resume} signedIn={signedIn} testId="continue-watching" />
       <VideoRow title="Recently added" videos={page.items.slice(0, 12)} href="/videos" signedIn={signedIn} testId="recently-added" />
       {rows.map((row) => (
         <VideoRow key={row.tag} title={`#${row.tag}`} videos={row.videos} href={`/tags/${encodeURIComponent(row.tag)}`} signedIn={signedIn} testId="tag-row" />
       ))}
-      <section className="flex flex-col gap-3 px-4 sm:px-6" aria-label="All videos">
-        <h2 className="text-lg font-semibold sm:text-xl">All videos</h2>
+      <section className="flex flex-col gap-3" aria-labelledby="all-videos">
+        <h2 id="all-videos" className="text-lg font-semibold sm:text-xl">
+          All videos
+        </h2>
         <VideoGrid initial={page.items} nextCursor={page.nextCursor} endpoint={catalogEndpoint({ sort: "newest" }, PAGE)} signedIn={signedIn} />
       </section>
-    </main>
+    </div>
   );
 }

@@ -1,26 +1,28 @@
 import type { Metadata } from "next";
-import { EmptyState } from "@/components/library/empty-state";
 import { VideoGrid } from "@/components/library/video-grid";
-import { signedInViewer } from "@/lib/library/pages";
+import { ButtonLink } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePageViewer } from "@/lib/auth/pages";
 import { listFavorites } from "@/lib/library/queries";
 
-export const metadata: Metadata = { title: "Favourites" };
+export const metadata: Metadata = { title: "Favorites" };
 
 const PAGE = 24;
 
 export default async function FavoritesPage() {
-  const viewer = await signedInViewer("/favorites");
+  const viewer = await requirePageViewer("/favorites");
   const page = await listFavorites(viewer, undefined, PAGE);
   return (
-    <main className="mx-auto flex w-full max-w-[1920px] flex-col gap-4 px-4 py-5 sm:px-6">
-      <h1 className="text-2xl font-semibold">Favourites</h1>
+    <>
+      <PageHeader title="Favorites" description="Videos you marked with ♡, most recent first." />
       <VideoGrid
         initial={page.items}
         nextCursor={page.nextCursor}
         endpoint={`/api/favorites?limit=${PAGE}`}
         signedIn
-        empty={<EmptyState title="No favourites yet" body="Press ♡ on a video to keep it here." action={{ href: "/videos", label: "Browse videos" }} />}
+        empty={<EmptyState title="No favorites yet" description="Press ♡ on a video to keep it here." action={<ButtonLink href="/videos">Browse videos</ButtonLink>} />}
       />
-    </main>
+    </>
   );
 }

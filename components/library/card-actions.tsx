@@ -55,7 +55,7 @@ export function CardActions({ videoId, favorite, rating, title }: { videoId: str
         aria-pressed={fav}
         aria-label={fav ? `Remove ${title} from favourites` : `Add ${title} to favourites`}
         data-testid="favorite-button"
-        className={`rounded px-1.5 py-1 text-base leading-none hover:bg-white/10 ${fav ? "text-accent" : "text-muted"}`}
+        className={`rounded px-1.5 py-1 text-base leading-none hover:bg-panel-2 ${fav ? "text-accent" : "text-muted"}`}
       >
         {fav ? "♥" : "♡"}
       </button>
@@ -65,19 +65,19 @@ export function CardActions({ videoId, favorite, rating, title }: { videoId: str
         aria-expanded={open}
         aria-label={mine ? `Your rating: ${mine} of 5. Change it` : `Rate ${title}`}
         data-testid="rating-button"
-        className={`rounded px-1.5 py-1 text-sm leading-none tabular-nums hover:bg-white/10 ${mine ? "text-amber-400" : "text-muted"}`}
+        className={`rounded px-1.5 py-1 text-sm leading-none tabular-nums hover:bg-panel-2 ${mine ? "text-warning" : "text-muted"}`}
       >
         ★{mine ?? ""}
       </button>
       {open && (
-        <div role="group" aria-label="Rate 1 to 5" className="absolute top-full right-0 z-20 mt-1 flex rounded-md bg-neutral-800 p-1 shadow-lg ring-1 ring-white/10">
+        <div role="group" aria-label="Rate 1 to 5" className="absolute top-full right-0 z-20 mt-1 flex rounded-lg border border-line bg-panel-2 p-1 shadow-lg">
           {[1, 2, 3, 4, 5].map((v) => (
             <button
               key={v}
               type="button"
               onClick={() => rate(v)}
               aria-label={`${v} star${v > 1 ? "s" : ""}`}
-              className={`px-1.5 py-1 text-lg leading-none hover:scale-110 ${mine && v <= mine ? "text-amber-400" : "text-neutral-500"}`}
+              className={`px-1.5 py-1 text-lg leading-none hover:scale-110 ${mine && v <= mine ? "text-warning" : "text-muted"}`}
             >
               ★
             </button>
@@ -85,7 +85,7 @@ export function CardActions({ videoId, favorite, rating, title }: { videoId: str
         </div>
       )}
       {error && (
-        <span role="alert" className="absolute top-full right-0 mt-1 rounded bg-red-800 px-2 py-1 text-xs whitespace-nowrap">
+        <span role="alert" className="absolute top-full right-0 z-20 mt-1 rounded bg-danger-bg px-2 py-1 text-xs whitespace-nowrap text-danger">
           {error}
         </span>
       )}

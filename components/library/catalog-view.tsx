@@ -1,6 +1,9 @@
+import { Alert } from "@/components/ui/alert";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
 import { SORTS, type CatalogSort } from "@/lib/library/format";
 import type { LibraryVideo } from "@/lib/library/queries";
-import { EmptyState } from "./empty-state";
+import { NoVideos } from "./no-videos";
 import { SearchBox } from "./search-box";
 import { SortSelect } from "./sort-select";
 import { SurpriseLink } from "./surprise-link";
@@ -18,6 +21,8 @@ export function CatalogView({
   endpoint,
   tags,
   signedIn,
+  mayUpload,
+  surpriseEmpty = false,
 }: {
   title: string;
   basePath: string;
@@ -28,19 +33,23 @@ export function CatalogView({
   endpoint: string;
   tags: string[];
   signedIn: boolean;
+  mayUpload: boolean;
+  /** "Surprise me" found nothing to pick with these filters. */
+  surpriseEmpty?: boolean;
 }) {
   const sorts = SORTS.filter((s) => (s === "relevance" ? !!query.q : s !== "watched" || signedIn));
   const filtered = !!query.q || !!query.tags?.length;
   return (
-    <main className="mx-auto flex w-full max-w-[1920px] flex-col gap-4 px-4 py-5 sm:px-6">
-      <h1 className="text-2xl font-semibold">{title}</h1>
-      <div className="flex flex-wrap items-center gap-2">
+    <div className="flex flex-col gap-4">
+      <PageHeader title={title} />
+      <div className="-mt-2 flex flex-wrap items-center gap-2">
         <SearchBox />
-        <div className="flex items-center gap-2">
+        <div className="flex w-full items-center justify-between gap-2 sm:w-auto">
           <SortSelect sorts={sorts} value={sort} />
           <SurpriseLink q={query.q} tags={query.tags} />
         </div>
       </div>
+      {surpriseEmpty && <Alert tone="info">Nothing to pick: no video matches these filters.</Alert>}
       <TagChips tags={tags} selected={query.tags ?? []} basePath={basePath} query={{ q: query.q, sort: query.sort }} />
       <VideoGrid
         key={endpoint}
@@ -48,14 +57,8 @@ export function CatalogView({
         nextCursor={nextCursor}
         endpoint={endpoint}
         signedIn={signedIn}
-        empty={
-          filtered ? (
-            <EmptyState title="Nothing matches" body="Try fewer tags or another search." />
-          ) : (
-            <EmptyState title="No videos yet — upload one" action={{ href: "/upload", label: "Upload a video" }} />
-          )
-        }
+        empty={filtered ? <EmptyState title="Nothing matches" description="Try fewer tags or another search." /> : <NoVideos mayUpload={mayUpload} />}
       />
-    </main>
+    </div>
   );
 }

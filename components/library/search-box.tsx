@@ -27,7 +27,7 @@ export function SearchBox({ placeholder = "Search videos" }: { placeholder?: str
   return (
     <form
       role="search"
-      className="relative flex-1"
+      className="relative w-full sm:w-auto sm:flex-1"
       onSubmit={(e) => {
         e.preventDefault();
         clearTimeout(timer.current);
@@ -51,7 +51,7 @@ export function SearchBox({ placeholder = "Search videos" }: { placeholder?: str
           clearTimeout(timer.current);
           timer.current = setTimeout(() => push(q), 250);
         }}
-        className="w-full rounded-md border border-white/10 bg-panel px-3 py-2 text-sm placeholder:text-neutral-500 focus:border-white/40 focus:outline-none"
+        className="block min-h-11 w-full rounded-lg border border-line bg-panel-2 px-3 text-base text-fg placeholder:text-muted/70 hover:border-line-strong focus-visible:border-focus sm:text-sm"
         data-testid="search-input"
       />
       {pending && <span className="absolute top-1/2 right-3 h-3 w-3 -translate-y-1/2 animate-spin rounded-full border-2 border-white/30 border-t-white" aria-hidden />}

@@ -18,7 +18,7 @@ export function SortSelect({ sorts, value }: { sorts: CatalogSort[]; value: Cata
           next.set("sort", e.target.value);
           router.replace(`${pathname}?${next}`, { scroll: false });
         }}
-        className="rounded-md border border-white/10 bg-panel px-2 py-2 text-sm text-neutral-100"
+        className="min-h-11 rounded-lg border border-line bg-panel-2 px-2 text-sm text-fg hover:border-line-strong"
       >
         {sorts.map((s) => (
           <option key={s} value={s}>

@@ -26,7 +26,7 @@ export function TagChips({ tags, selected, basePath, query }: { tags: string[]; 
                 aria-pressed={on}
                 data-testid="tag-chip"
                 className={`block rounded-full border px-3 py-1 text-sm whitespace-nowrap ${
-                  on ? "border-white bg-white text-black" : "border-white/15 bg-panel text-neutral-200 hover:border-white/40"
+                  on ? "border-fg bg-fg text-surface" : "border-line bg-panel-2 text-fg hover:border-line-strong"
                 }`}
               >
                 {on && <span aria-hidden>✓ </span>}#{tag}

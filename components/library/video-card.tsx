@@ -35,7 +35,7 @@ export function VideoCard({
     <article className="group relative flex min-w-0 flex-col gap-1.5" data-testid="video-card" data-video-id={video.id}>
       <Link
         href={`/watch/${video.id}`}
-        className="relative block aspect-video overflow-hidden rounded-md bg-panel ring-accent outline-none focus-visible:ring-2"
+        className="relative block aspect-video overflow-hidden rounded-lg bg-panel-2"
         aria-label={video.title}
       >
         <Poster title={video.title} poster={video.poster} eager={eager} sizes={sizes} />
@@ -44,8 +44,8 @@ export function VideoCard({
         )}
         {(status || video.visibility !== "public") && (
           <span className="absolute top-1.5 left-1.5 flex gap-1 text-[11px] font-semibold uppercase">
-            {status && <span className={`rounded px-1.5 py-0.5 ${video.status === "failed" ? "bg-red-700" : "bg-amber-600"}`}>{status}</span>}
-            {video.visibility !== "public" && <span className="rounded bg-neutral-700 px-1.5 py-0.5">{video.visibility}</span>}
+            {status && <span className={`rounded px-1.5 py-0.5 ${video.status === "failed" ? "bg-danger-bg text-danger" : "bg-warning-bg text-warning"}`}>{status}</span>}
+            {video.visibility !== "public" && <span className="rounded bg-black/75 px-1.5 py-0.5 text-fg">{video.visibility}</span>}
           </span>
         )}
         {showProgress && (
@@ -63,7 +63,7 @@ export function VideoCard({
         <div className="flex min-w-0 items-center gap-1">
           <p className="min-w-0 flex-1 truncate text-xs text-muted">
             {showProgress && progress.timeLeft ? (
-              <span className="text-neutral-200" data-testid="time-left">
+              <span className="text-fg" data-testid="time-left">
                 {progress.timeLeft}
               </span>
             ) : (
@@ -85,7 +85,7 @@ export function VideoCard({
             <Link
               href={`/videos/${video.id}/edit`}
               aria-label={`Edit ${video.title}`}
-              className="shrink-0 rounded px-1.5 py-1 text-sm leading-none text-muted hover:bg-white/10 hover:text-white"
+              className="shrink-0 rounded px-1.5 py-1 text-sm leading-none text-muted hover:bg-panel-2 hover:text-fg"
             >
               ✎
             </Link>

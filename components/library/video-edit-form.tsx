@@ -2,9 +2,16 @@
 
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/field";
 import type { EditableVideo } from "@/lib/library/queries";
 
-const field = "w-full rounded-md border border-white/10 bg-panel px-3 py-2 text-sm focus:border-white/40 focus:outline-none";
+const VISIBILITY = [
+  ["public", "Public", "Everyone signed in (and guests, while guest access is on)"],
+  ["unlisted", "Unlisted", "Anyone with the link; not listed or searched for other people"],
+  ["private", "Private", "Only you and administrators"],
+] as const;
 
 /** Title, description, tags and visibility through PATCH /api/videos/:id; delete (with confirmation) through DELETE. */
 export function VideoEditForm({ video }: { video: EditableVideo }) {
@@ -49,69 +56,55 @@ export function VideoEditForm({ video }: { video: EditableVideo }) {
   };
 
   return (
-    <form onSubmit={save} className="flex flex-col gap-4">
-      <label className="flex flex-col gap-1 text-sm">
-        Title
-        <input className={field} value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={300} name="title" />
-      </label>
-      <label className="flex flex-col gap-1 text-sm">
-        Description
-        <textarea className={`${field} min-h-32`} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={10000} name="description" />
-      </label>
-      <label className="flex flex-col gap-1 text-sm">
-        Tags <span className="text-xs text-muted">separated by commas</span>
-        <input className={field} value={tags} onChange={(e) => setTags(e.target.value)} name="tags" placeholder="travel, 2024, family" />
-      </label>
-      <fieldset className="flex flex-col gap-2 text-sm">
-        <legend className="mb-1">Visibility</legend>
-        {(
-          [
-            ["public", "Public", "Everyone signed in (and guests, when guest access is on)"],
-            ["unlisted", "Unlisted", "Anyone with the link; never listed or searched"],
-            ["private", "Private", "Only you and administrators"],
-          ] as const
-        ).map(([value, label, hint]) => (
-          <label key={value} className="flex items-start gap-2">
-            <input type="radio" name="visibility" value={value} checked={visibility === value} onChange={() => setVisibility(value)} className="mt-1" />
+    <form onSubmit={save} className="flex flex-col gap-5">
+      <Input label="Title" name="title" value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={300} />
+      <div className="grid gap-1.5">
+        <label htmlFor="field-description" className="text-sm font-medium">
+          Description
+        </label>
+        <textarea
+          id="field-description"
+          name="description"
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          maxLength={10_000}
+          className="block min-h-32 w-full rounded-lg border border-line bg-panel-2 px-3 py-2 text-base text-fg hover:border-line-strong focus-visible:border-focus sm:text-sm"
+        />
+      </div>
+      <Input label="Tags" name="tags" hint="Separated by commas" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="travel, 2024, family" />
+      <fieldset className="grid gap-1">
+        <legend className="mb-1 text-sm font-medium">Visibility</legend>
+        {VISIBILITY.map(([value, label, hint]) => (
+          <label key={value} className="flex min-h-11 cursor-pointer items-center gap-3 text-sm">
+            <input type="radio" name="visibility" value={value} checked={visibility === value} onChange={() => setVisibility(value)} className="size-4 accent-accent" />
             <span>
-              {label} <span className="text-xs text-muted">— {hint}</span>
+              <span className="font-medium">{label}</span> <span className="text-muted">— {hint}</span>
             </span>
           </label>
         ))}
       </fieldset>
-      {state.error && (
-        <p role="alert" className="rounded bg-red-900/60 px-3 py-2 text-sm">
-          {state.error}
-        </p>
-      )}
-      {state.saved && (
-        <p role="status" className="text-sm text-green-400">
-          Saved.
-        </p>
-      )}
+      {state.error && <Alert tone="error">{state.error}</Alert>}
+      {state.saved && <Alert tone="success">Saved.</Alert>}
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <button type="submit" disabled={state.busy} className="rounded-md bg-accent px-4 py-2 text-sm font-semibold hover:bg-red-700 disabled:opacity-50">
+        <Button type="submit" disabled={state.busy}>
           Save changes
-        </button>
-        <button
-          type="button"
-          disabled={state.busy}
-          onClick={() => confirm.current?.showModal()}
-          className="rounded-md border border-red-700 px-4 py-2 text-sm text-red-400 hover:bg-red-950 disabled:opacity-50"
-        >
+        </Button>
+        <Button variant="danger" disabled={state.busy} onClick={() => confirm.current?.showModal()}>
           Delete video
-        </button>
+        </Button>
       </div>
-      <dialog ref={confirm} className="m-auto rounded-lg bg-neutral-900 p-6 text-neutral-100 backdrop:bg-black/70">
-        <h2 className="text-lg font-semibold">Delete “{video.title}”?</h2>
+      <dialog ref={confirm} className="m-auto max-w-md rounded-xl border border-line bg-panel p-6 text-fg backdrop:bg-black/70" aria-labelledby="delete-video-title">
+        <h2 id="delete-video-title" className="text-lg font-semibold">
+          Delete “{video.title}”?
+        </h2>
         <p className="mt-2 text-sm text-muted">Its files, captions and pending jobs are removed. This cannot be undone.</p>
         <div className="mt-5 flex justify-end gap-2">
-          <button type="button" onClick={() => confirm.current?.close()} className="rounded-md px-3 py-1.5 text-sm hover:bg-white/10">
+          <Button variant="ghost" onClick={() => confirm.current?.close()}>
             Cancel
-          </button>
-          <button type="button" onClick={remove} className="rounded-md bg-red-700 px-3 py-1.5 text-sm font-semibold hover:bg-red-600">
+          </Button>
+          <Button variant="danger" onClick={remove}>
             Delete
-          </button>
+          </Button>
         </div>
       </dialog>
     </form>

@@ -72,7 +72,7 @@ export function VideoGrid({
       <div ref={sentinel} className="flex h-16 items-center justify-center text-sm text-muted" aria-live="polite">
         {loading && "Loading more…"}
         {error && (
-          <button type="button" className="rounded bg-panel px-3 py-1.5 hover:bg-neutral-800" onClick={() => setError(false)}>
+          <button type="button" className="rounded-lg border border-line bg-panel-2 px-3 py-1.5 hover:border-line-strong" onClick={() => setError(false)}>
             Could not load more — retry
           </button>
         )}

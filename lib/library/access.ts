@@ -31,7 +31,11 @@ export function viewableBy(viewer: Viewer | null): SQL {
   return sql`(${visibleTo(viewer)} or videos.visibility = 'unlisted')`;
 }
 
-/** Anonymous callers may browse only while guest access is on; otherwise they are asked to sign in. */
+/** Anonymous callers may browse only while guest access is on. */
+export async function mayBrowse(viewer: Viewer | null): Promise<boolean> {
+  return viewer !== null || (await getSetting("guestAccess"));
+}
+
 export async function ensureMayBrowse(viewer: Viewer | null): Promise<void> {
-  if (!viewer && !(await getSetting("guestAccess"))) throw new AppError("unauthorized", "Sign in to continue");
+  if (!(await mayBrowse(viewer))) throw new AppError("unauthorized", "Sign in to continue");
 }

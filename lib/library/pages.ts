@@ -1,24 +1,17 @@
 import { redirect } from "next/navigation";
-import { getViewer } from "@/lib/auth/session";
+import { optionalPageViewer } from "@/lib/auth/pages";
 import type { Viewer } from "@/lib/auth/viewer";
 import { getSetting } from "@/lib/settings";
 
 /**
- * The viewer of a library page. Anonymous visitors get in only while guest access is on; otherwise
- * they are sent to sign in and brought back afterwards.
+ * The viewer of a browsing page (home, catalog, tags). Anonymous visitors get in only while guest
+ * access is on; otherwise they are sent to sign in and brought back afterwards.
  */
 export async function libraryViewer(returnTo: string): Promise<Viewer | null> {
-  const viewer = await getViewer();
+  const viewer = await optionalPageViewer();
   if (viewer) return viewer;
   if (await getSetting("guestAccess")) return null;
   redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
-}
-
-/** Pages that only make sense signed in (favourites, history). */
-export async function signedInViewer(returnTo: string): Promise<Viewer> {
-  const viewer = await getViewer();
-  if (!viewer) redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
-  return viewer;
 }
 
 /** The JSON list the grid pages through, with the page's filters (cursor added by the grid). */

@@ -26,6 +26,7 @@ import {
 } from "./queries";
 import { ensureMayBrowse } from "./access";
 import type { CatalogSort } from "./format";
+import { encodeCursor } from "./rules";
 
 /**
  * Every test works inside its own tag (other test files share the database), so lists are filtered by
@@ -124,6 +125,10 @@ describe("catalog sorts and pagination", () => {
     expect(page.nextCursor).toBeTruthy();
     await expect(listCatalog(alice, { tags: [tag], sort: "title", cursor: page.nextCursor! })).rejects.toMatchObject({ status: 400 });
     await expect(listCatalog(alice, { tags: [tag], cursor: "bm90IGpzb24" })).rejects.toMatchObject({ status: 400 });
+    // Right sort, forged keys: refused before they reach a cast in the database.
+    const forged = encodeCursor({ s: "newest", k: ["yesterday'); drop table videos; --", "x"] });
+    await expect(listCatalog(alice, { tags: [tag], cursor: forged })).rejects.toMatchObject({ status: 400 });
+    await expect(listHistory(alice, encodeCursor({ s: "watched", k: ["2026-01-01 00:00:00+00", "nope"] }))).rejects.toMatchObject({ status: 400 });
   });
 });
 

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
-import { db } from "@/lib/db/client";
+import { PgDialect } from "drizzle-orm/pg-core";
+import { db, sql as pg } from "@/lib/db/client";
 import { canManage } from "@/lib/videos/access";
 import { AppError } from "@/lib/errors";
 import { listedTo, viewableBy } from "./access";
@@ -9,7 +10,7 @@ import { highlight, snippet, type Segment } from "./highlight";
 import { posterImage } from "./posters";
 import {
   CONTINUE_WATCHING_DAYS,
-  decodeCursor,
+  cursorKeys,
   effectiveSort,
   encodeCursor,
   prefixTsquery,
@@ -22,8 +23,6 @@ import {
 export type LibraryVideo = {
   id: string;
   title: string;
-  /** The first 300 characters. */
-  description: string;
   tags: string[];
   status: string;
   visibility: "private" | "unlisted" | "public";
@@ -32,7 +31,7 @@ export type LibraryVideo = {
   viewCount: number;
   rating: { average: number | null; count: number };
   createdAt: string;
-  /** Signed poster URLs; null until the poster job ran. */
+  /** Signed poster URLs; null until the poster job ran. (No description: lists show an excerpt only around search matches.) */
   poster: PosterImage | null;
   me: {
     favorite: boolean;
@@ -82,6 +81,17 @@ type VideoRow = {
   sk2?: string;
 };
 
+const dialect = new PgDialect({ casing: "snake_case" });
+
+/**
+ * Runs a read as a named prepared statement (db.execute() sends unnamed ones): planning these queries
+ * takes longer than executing them, and a prepared statement lets each connection reuse its plan.
+ */
+async function read<T>(statement: SQL): Promise<T[]> {
+  const query = dialect.sqlToQuery(statement);
+  return (await pg.unsafe(query.sql, query.params as never[], { prepare: true })) as unknown as T[];
+}
+
 /** One of the viewer's ids, or null for anonymous visitors (whose personal joins then match nothing). */
 const me = (viewer: Viewer | null) => viewer?.id ?? null;
 
@@ -116,7 +126,6 @@ function toVideo(row: VideoRow, viewer: Viewer | null): LibraryVideo {
   return {
     id: row.id,
     title: row.title,
-    description: row.description,
     tags: row.tags,
     status: row.status,
     visibility: row.visibility,
@@ -187,11 +196,16 @@ function sortSpec(sort: CatalogSort, rank: SQL | null): SortSpec {
         dir: "desc",
       };
     case "watched":
-      return { keys: [sql`wp.updated_at`, id], casts: ["timestamptz", "uuid"], dir: "desc" };
+      // wp.video_id (= videos.id) so the order is the one of watch_progress_user_time_idx.
+      return { keys: [sql`wp.updated_at`, sql`wp.video_id`], casts: ["timestamptz", "uuid"], dir: "desc" };
     case "relevance":
       return { keys: [rank ?? sql`0::float8`, id], casts: ["float8", "uuid"], dir: "desc" };
   }
 }
+
+/** What a page reads of a video (card fields and sort keys): narrower than videos.*, without the tsvector and the probe. */
+const HIT_COLUMNS = sql`videos.id, videos.title, videos.description, videos.tags, videos.status, videos.visibility,
+  videos.owner_id, videos.duration, videos.view_count, videos.rating_sum, videos.rating_count, videos.created_at, videos.outputs`;
 
 /**
  * Search hits with their rank, as a CTE over the filtered videos: prefix full-text matches (title A, tags B,
@@ -199,20 +213,20 @@ function sortSpec(sort: CatalogSort, rank: SQL | null): SortSpec {
  * (typos) ranked by word similarity. Trying the typo branch only as a fallback keeps broad queries
  * from computing trigram similarity for every title.
  */
-/** What lists and sorts read of a hit; the outer query reads them as `videos.*` (no join back). */
-const HIT_COLUMNS = sql`videos.id, videos.title, videos.description, videos.tags, videos.status, videos.visibility,
-  videos.owner_id, videos.duration, videos.view_count, videos.rating_sum, videos.rating_count, videos.created_at, videos.outputs`;
-
 function searchHits(tokens: string[], filter: SQL): SQL {
   const tsq = sql`to_tsquery('simple', ${prefixTsquery(tokens)})`;
   const phrase = tokens.join(" ");
-  return sql`hits as (
+  // fts is computed once: the typo branch only asks whether it is empty (a fresh EXISTS over videos
+  // would scan every row to prove there is no match).
+  return sql`fts as materialized (
     select ${HIT_COLUMNS}, ts_rank_cd(videos.search, ${tsq})::float8 as rank
     from videos where ${filter} and videos.search @@ ${tsq}
+  ),
+  hits as (
+    select * from fts
     union all
     select ${HIT_COLUMNS}, word_similarity(${phrase}, videos.title)::float8 as rank
-    from videos where ${filter} and ${phrase} <% videos.title
-      and not exists (select 1 from videos where ${filter} and videos.search @@ ${tsq})
+    from videos where ${filter} and ${phrase} <% videos.title and not exists (select 1 from fts)
   )`;
 }
 
@@ -222,7 +236,8 @@ function filterOf(viewer: Viewer | null, tags: string[] | undefined): SQL {
   return sql.join(conditions, sql` and `);
 }
 
-export async function listCatalog(viewer: Viewer | null, query: CatalogQuery = {}): Promise<Page<LibraryVideo>> {
+/** The catalog's one statement for a page (exported so the benchmark can EXPLAIN exactly what runs). */
+export function catalogStatement(viewer: Viewer | null, query: CatalogQuery = {}) {
   const limit = query.limit ?? 24;
   const tokens = searchTokens(query.q);
   const sort = effectiveSort(query.sort, query.q);
@@ -233,32 +248,46 @@ export async function listCatalog(viewer: Viewer | null, query: CatalogQuery = {
   // Searching, the filter is applied inside the hits CTE; otherwise here.
   const conditions: SQL[] = searching ? [] : [filter];
   if (query.cursor) {
-    const cursor = decodeCursor(query.cursor, sort);
-    if (cursor.k.length !== spec.keys.length) throw new AppError("bad_request", "Invalid query: cursor: malformed");
+    const keys = cursorKeys(query.cursor, sort, spec.casts);
     const left = sql.join(spec.keys, sql`, `);
     const right = sql.join(
-      cursor.k.map((value, i) => sql`${value}::${sql.raw(spec.casts[i])}`),
+      keys.map((value, i) => sql`${value}::${sql.raw(spec.casts[i])}`),
       sql`, `,
     );
     conditions.push(spec.dir === "desc" ? sql`(${left}) < (${right})` : sql`(${left}) > (${right})`);
   }
   const direction = sql.raw(spec.dir);
-  const rows = await db.execute<VideoRow>(sql`
-    ${searching ? sql`with ${searchHits(tokens, filter)}` : sql``}
-    select ${VIDEO_COLUMNS}, ${personalColumns},
-      ${sql.join(
-        spec.keys.map((k, i) => sql`(${k})::text as ${sql.raw(`sk${i}`)}`),
-        sql`, `,
-      )}
-    from ${searching ? sql`hits as videos` : sql`videos`}
-      ${personalJoins(viewer, sort === "watched" ? "inner" : "left")}
-    ${conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``}
-    order by ${sql.join(
-      spec.keys.map((k) => sql`${k} ${direction}`),
-      sql`, `,
-    )}
-    limit ${limit + 1}`);
+  const order = sql.join(
+    spec.keys.map((k) => sql`${k} ${direction}`),
+    sql`, `,
+  );
+  const where = conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
+  const source = searching ? sql`hits as videos` : sql`videos`;
+  const sortKeys = sql.join(
+    spec.keys.map((k, i) => sql`(${k})::text as ${sql.raw(`sk${i}`)}`),
+    sql`, `,
+  );
+  // The page is cut first and only its rows get the viewer's favourite/rating/progress lookups;
+  // "watched" sorts by the progress row itself, so it joins before cutting.
+  const statement =
+    sort === "watched"
+      ? sql`${searching ? sql`with ${searchHits(tokens, filter)}` : sql``}
+        select ${VIDEO_COLUMNS}, ${personalColumns}, ${sortKeys}
+        from ${source} ${personalJoins(viewer, "inner")}
+        ${where}
+        order by ${order}
+        limit ${limit + 1}`
+      : sql`${searching ? sql`with ${searchHits(tokens, filter)}` : sql``}
+        select ${VIDEO_COLUMNS}, ${personalColumns}, ${sortKeys}
+        from (select ${searching ? sql`videos.*` : HIT_COLUMNS} from ${source} ${where} order by ${order} limit ${limit + 1}) videos
+          ${personalJoins(viewer)}
+        order by ${order}`;
+  return { statement, limit, sort, spec, tokens };
+}
 
+export async function listCatalog(viewer: Viewer | null, query: CatalogQuery = {}): Promise<Page<LibraryVideo>> {
+  const { statement, limit, sort, spec, tokens } = catalogStatement(viewer, query);
+  const rows = await read<VideoRow>(statement);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const nextCursor =
@@ -268,7 +297,7 @@ export async function listCatalog(viewer: Viewer | null, query: CatalogQuery = {
   return {
     items: page.map((row) => {
       const video = toVideo(row, viewer);
-      if (searching) video.highlight = { title: highlight(row.title, tokens), description: snippet(row.description, tokens) };
+      if (tokens.length) video.highlight = { title: highlight(row.title, tokens), description: snippet(row.description, tokens) };
       return video;
     }),
     nextCursor,
@@ -283,7 +312,7 @@ export async function listCatalog(viewer: Viewer | null, query: CatalogQuery = {
 export async function randomVideoId(viewer: Viewer | null, query: Pick<CatalogQuery, "q" | "tags"> = {}): Promise<string | null> {
   const tokens = searchTokens(query.q);
   const filter = filterOf(viewer, query.tags);
-  const rows = await db.execute<{ id: string }>(
+  const rows = await read<{ id: string }>(
     tokens.length
       ? sql`with ${searchHits(tokens, filter)}
           (select id from hits where id >= gen_random_uuid() order by id limit 1)
@@ -305,20 +334,22 @@ export async function randomVideoId(viewer: Viewer | null, query: Pick<CatalogQu
 export type TagCount = { tag: string; count: number };
 
 let tagCache: { at: number; tags: TagCount[] } | null = null;
-const TAG_CACHE_MS = 60_000;
+const TAG_CACHE_MS = 30_000;
 
 /**
  * Tags of public, playable videos by number of videos. The same for everybody (personal videos do not
- * count), so one process-wide copy is kept for a minute instead of unnesting every row per page view.
+ * count), so one process-wide copy is kept for 30 s instead of unnesting every row per page view.
  */
 export async function popularTags(limit = 50): Promise<TagCount[]> {
   if (!tagCache || Date.now() - tagCache.at > TAG_CACHE_MS) {
-    const rows = await db.execute<TagCount>(sql`
+    const rows = await read<TagCount>(sql`
       select tag, count(*)::int as count
       from videos, unnest(videos.tags) as tag
       where videos.visibility = 'public' and videos.status in ('ready', 'playable')
       group by tag order by count(*) desc, tag
       limit 200`);
+    // An empty answer (a new instance) is not kept: the first videos show their tags at once.
+    if (!rows.length) return [];
     tagCache = { at: Date.now(), tags: [...rows] };
   }
   return tagCache.tags.slice(0, limit);
@@ -334,7 +365,7 @@ export type TagRow = { tag: string; videos: LibraryVideo[] };
 /** The newest videos of each tag, for the home page: one query for all rows. */
 export async function tagRows(viewer: Viewer | null, tags: string[], perRow = 12): Promise<TagRow[]> {
   if (!tags.length) return [];
-  const rows = await db.execute<VideoRow & { tag: string }>(sql`
+  const rows = await read<VideoRow & { tag: string }>(sql`
     select t.tag, x.*
     from unnest(${textArray(tags)}) with ordinality as t(tag, ord)
     cross join lateral (
@@ -352,13 +383,13 @@ export async function tagRows(viewer: Viewer | null, tags: string[], perRow = 12
 
 /** Videos the viewer started and did not finish in the last 90 days, most recent first. */
 export async function continueWatching(viewer: Viewer, limit = 12): Promise<LibraryVideo[]> {
-  const rows = await db.execute<VideoRow>(sql`
+  const rows = await read<VideoRow>(sql`
     select ${VIDEO_COLUMNS}, ${personalColumns}
     from videos ${personalJoins(viewer, "inner")}
     where ${viewableBy(viewer)}
       and not wp.finished and wp.position > 0
       and wp.updated_at > now() - make_interval(days => ${CONTINUE_WATCHING_DAYS})
-    order by wp.updated_at desc, videos.id desc
+    order by wp.updated_at desc, wp.video_id desc
     limit ${limit}`);
   return rows.map((row) => toVideo(row, viewer));
 }
@@ -366,8 +397,6 @@ export async function continueWatching(viewer: Viewer, limit = 12): Promise<Libr
 /* ------------------------------------------------------------------------------------------------ */
 /* Personal lists: favourites and history (keyset by time, video id)                                */
 /* ------------------------------------------------------------------------------------------------ */
-
-const timeCursorKeys = (cursor: string | undefined, sort: "watched" | "newest") => (cursor ? decodeCursor(cursor, sort).k : null);
 
 async function personalPage(
   viewer: Viewer,
@@ -378,9 +407,10 @@ async function personalPage(
   // Each list reuses a sort name for its cursor so a cursor of one list cannot be replayed on another.
   const cursorSort = kind === "history" ? "watched" : "newest";
   const timeColumn = kind === "history" ? sql`wp.updated_at` : sql`fav.created_at`;
-  const keys = timeCursorKeys(cursor, cursorSort);
-  if (keys && keys.length !== 2) throw new AppError("bad_request", "Invalid query: cursor: malformed");
-  const after = keys ? sql`and (${timeColumn}, videos.id) < (${keys[0]}::timestamptz, ${keys[1]}::uuid)` : sql``;
+  // The list's own video_id, so the order is the one of its (user, time, video) index.
+  const idColumn = kind === "history" ? sql`wp.video_id` : sql`fav.video_id`;
+  const keys = cursor ? cursorKeys(cursor, cursorSort, ["timestamptz", "uuid"]) : null;
+  const after = keys ? sql`and (${timeColumn}, ${idColumn}) < (${keys[0]}::timestamptz, ${keys[1]}::uuid)` : sql``;
   const uid = viewer.id;
   const joins =
     kind === "history"
@@ -390,11 +420,11 @@ async function personalPage(
       : sql`join favorites fav on fav.user_id = ${uid} and fav.video_id = videos.id
           left join ratings my_rating on my_rating.user_id = ${uid} and my_rating.video_id = videos.id
           left join watch_progress wp on wp.user_id = ${uid} and wp.video_id = videos.id`;
-  const rows = await db.execute<VideoRow>(sql`
-    select ${VIDEO_COLUMNS}, ${personalColumns}, ${timeColumn}::text as sk0, videos.id::text as sk1
+  const rows = await read<VideoRow>(sql`
+    select ${VIDEO_COLUMNS}, ${personalColumns}, ${timeColumn}::text as sk0, ${idColumn}::text as sk1
     from videos ${joins}
     where ${viewableBy(viewer)} ${after}
-    order by ${timeColumn} desc, videos.id desc
+    order by ${timeColumn} desc, ${idColumn} desc
     limit ${limit + 1}`);
   const page = rows.slice(0, limit);
   const last = page.at(-1);

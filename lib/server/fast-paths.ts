@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { catalogFastPath } from "@/lib/library/fast-path";
 import { mediaFastPath } from "@/lib/media/node-adapter";
 
 /**
@@ -9,15 +10,17 @@ import { mediaFastPath } from "@/lib/media/node-adapter";
 export type FastPath = {
   /** Matched against the start of the path, e.g. "/media/"; end it with "/" to match a folder. */
   prefix: string;
+  /** Match the path exactly (e.g. "/api/videos" but not "/api/videos/<id>", which stays with Next). */
+  exact?: boolean;
   handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
 };
 
 /** The registry: each area adds its entry here. */
-export const fastPaths: FastPath[] = [mediaFastPath];
+export const fastPaths: FastPath[] = [mediaFastPath, catalogFastPath];
 
 export function matchFastPath(url: string | undefined, entries: readonly FastPath[] = fastPaths): FastPath | undefined {
   if (!url || entries.length === 0) return undefined;
   const query = url.indexOf("?");
   const pathname = query === -1 ? url : url.slice(0, query);
-  return entries.find((entry) => pathname.startsWith(entry.prefix));
+  return entries.find((entry) => (entry.exact ? pathname === entry.prefix : pathname.startsWith(entry.prefix)));
 }

@@ -123,5 +123,8 @@ describe("personal endpoints", () => {
     expect(go.status).toBe(303);
     expect(go.headers.get("location")).toBe(`/watch/${videoId}`);
     expect((await call(getRandom, `/api/random?tags=${tag}&q=nothingmatches`)).status).toBe(404);
+    const none = await call(getRandom, `/api/random?tags=${tag}&q=nothingmatches&go=1`);
+    expect(none.status).toBe(303);
+    expect(none.headers.get("location")).toBe(`/videos?q=nothingmatches&tags=${tag}&surprise=empty`);
   });
 });

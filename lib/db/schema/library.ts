@@ -14,7 +14,8 @@ export const favorites = pgTable(
       .references(() => videos.id, { onDelete: "cascade" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.videoId] }), index("favorites_user_time_idx").on(t.userId, t.createdAt.desc())],
+  // (user, time, video): a user's list pages by keyset straight off the index, scanned backward.
+  (t) => [primaryKey({ columns: [t.userId, t.videoId] }), index("favorites_user_time_idx").on(t.userId, t.createdAt, t.videoId)],
 );
 export type Favorite = typeof favorites.$inferSelect;
 export type NewFavorite = typeof favorites.$inferInsert;
@@ -67,7 +68,8 @@ export const watchProgress = pgTable(
     finished: boolean().notNull().default(false),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.videoId] }), index("watch_progress_user_time_idx").on(t.userId, t.updatedAt.desc())],
+  // (user, time, video): history and Continue Watching page by keyset straight off the index, scanned backward.
+  (t) => [primaryKey({ columns: [t.userId, t.videoId] }), index("watch_progress_user_time_idx").on(t.userId, t.updatedAt, t.videoId)],
 );
 export type WatchProgress = typeof watchProgress.$inferSelect;
 export type NewWatchProgress = typeof watchProgress.$inferInsert;
