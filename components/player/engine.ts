@@ -29,9 +29,9 @@ function hasMse(): boolean {
 }
 
 let hlsModule: Promise<HlsClass> | null = null;
-/** hls.js lives in its own chunk; it starts downloading as soon as this module runs, not when the player mounts. */
+/** hls.js lives in its own chunk (see hls-module.tsx); only browsers with Media Source Extensions fetch it. */
 export function loadHls(): Promise<HlsClass> {
-  hlsModule ??= import("hls.js/light").then((m) => m.default as HlsClass);
+  hlsModule ??= import("./hls-module").then((m) => m.Hls as HlsClass);
   return hlsModule;
 }
 if (hasMse()) void loadHls().catch(() => {});
@@ -49,6 +49,7 @@ export function startLevelFor(video: HTMLVideoElement, source: PlayerSource): { 
 export async function attachEngine(video: HTMLVideoElement, source: PlayerSource, events: EngineEvents): Promise<Engine> {
   if (source.hlsUrl && hasMse()) {
     const Hls = await loadHls();
+    performance.mark("reel:hls-ready");
     // Checked before native HLS on purpose: Chromium claims native HLS too, but hls.js gives us the ladder.
     if (Hls.isSupported()) return attachHls(Hls, video, source, events);
   }
@@ -89,6 +90,7 @@ function attachHls(Hls: HlsClass, video: HTMLVideoElement, source: PlayerSource,
   const hls = new Hls(config);
   let recoveredMedia = false;
   hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
+    performance.mark("reel:manifest-parsed");
     events.onLevels(data.levels.map((l, index) => ({ index, height: l.height, bitrate: l.bitrate })));
   });
   hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => {
