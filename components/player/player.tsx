@@ -321,6 +321,13 @@ export function Player({ source }: { source: PlayerSource }) {
       if (!forcedMute.current) saveVolume(video.volume, video.muted);
     },
     onRateChange: (e: React.SyntheticEvent<HTMLVideoElement>) => setRate(e.currentTarget.playbackRate),
+    // hls.js handles (and recovers from) media errors itself; for the other engines an element error is the end.
+    onError: (e: React.SyntheticEvent<HTMLVideoElement>) => {
+      const failure = e.currentTarget.error;
+      if (!failure || !mode || mode === "hls") return;
+      reporterRef.current?.fatal(`media error ${failure.code}: ${failure.message}`);
+      setError("This video cannot be played. Reload the page to try again.");
+    },
     onEnterPictureInPicture: () => setPip(true),
     onLeavePictureInPicture: () => setPip(false),
   };
