@@ -55,12 +55,16 @@ async function createDatabase(): Promise<string> {
   return pg.url;
 }
 
-async function startReel(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+/** The server's output goes to a file (closing a page aborts its keepalive reports, which the server logs); shown if start-up fails. */
+async function startReel(env: NodeJS.ProcessEnv, logFile: string): Promise<ChildProcess> {
+  const log = await fs.open(logFile, "w");
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     env: { ...env, PORT: String(PORT), HOST: "127.0.0.1", REEL_WORKERS: "0", LOG_LEVEL: "warn", REEL_ADMIN_EMAIL: ADMIN.email, REEL_ADMIN_PASSWORD: ADMIN.password },
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", log.fd, log.fd],
     detached: true,
   });
+  await log.close();
+  const failed = async (message: string) => new Error(`${message}\n${(await fs.readFile(logFile, "utf8")).slice(-4000)}`);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   cleanups.push(async () => {
     if (child.exitCode !== null) return;
@@ -70,14 +74,15 @@ async function startReel(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
     clearTimeout(timer);
   });
   // The launcher builds the app first when the build is missing or stale.
+  step("waiting for Reel (it builds the app first when the build is missing or stale)");
   const until = Date.now() + 10 * 60_000;
   while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`Reel exited during start-up (code ${child.exitCode})`);
+    if (child.exitCode !== null) throw await failed(`Reel exited during start-up (code ${child.exitCode})`);
     const ok = await fetch(`${BASE}/api/health`).then((r) => r.status < 500, () => false);
     if (ok) return child;
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error("Reel did not become ready in time");
+  throw await failed("Reel did not become ready in time");
 }
 
 /** Signs the administrator in through Auth.js' credentials endpoint, as the login form does. */
@@ -185,7 +190,7 @@ async function main() {
   await closeDb();
 
   step(`starting Reel on ${BASE} (database ${serverUrl ? "on DATABASE_URL's server" : "embedded"})`);
-  await startReel({ ...process.env, DATABASE_URL: databaseUrl, REEL_DATA_DIR: dataDir, ...secrets });
+  await startReel({ ...process.env, DATABASE_URL: databaseUrl, REEL_DATA_DIR: dataDir, ...secrets }, path.join(dataDir, "reel.log"));
   const browser = await chromium.launch({
     executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium",
     // A viewer who clicked a video has interacted with the site, so playback with sound is allowed.
