@@ -1,17 +1,9 @@
-import { expect, test as base, type Page } from "@playwright/test";
+import { desc, eq } from "drizzle-orm";
+import { db } from "../lib/db/client";
+import { qoeReports } from "../lib/db/schema";
+import { expect, test } from "./fixtures";
 import { WatchPage } from "./pages/watch-page";
 import { createTestVideo } from "./watch-media";
-
-// INTERIM sign-in until e2e/fixtures.ts lands: a session cookie minted with the instance's AUTH_SECRET.
-const test = base.extend<{ viewerPage: Page }>({
-  viewerPage: async ({ page, baseURL }, use) => {
-    const [{ encode }, { db }, schema] = await Promise.all([import("next-auth/jwt"), import("../lib/db/client"), import("../lib/db/schema")]);
-    const [user] = await db.insert(schema.users).values({ email: `${crypto.randomUUID()}@example.test`, name: "Viewer", role: "member" }).returning();
-    const value = await encode({ token: { sub: user.id }, secret: process.env.AUTH_SECRET!, salt: "authjs.session-token" });
-    await page.context().addCookies([{ name: "authjs.session-token", value, url: baseURL! }]);
-    await use(page);
-  },
-});
 
 const LADDER = [
   { height: 480, kbps: 900 },
@@ -30,11 +22,11 @@ test.beforeAll(async () => {
   ]);
 });
 
-test("plays through hls.js, switches quality by hand and seeks", async ({ viewerPage }) => {
-  const watch = new WatchPage(viewerPage);
+test("plays through hls.js, switches quality by hand and seeks", async ({ memberPage }) => {
+  const watch = new WatchPage(memberPage);
   await watch.goto(ready.id);
   await expect(watch.player).toHaveAttribute("data-engine", "hls");
-  expect(await viewerPage.evaluate(() => document.querySelector("video")!.src.startsWith("blob:"))).toBe(true);
+  expect(await memberPage.evaluate(() => document.querySelector("video")!.src.startsWith("blob:"))).toBe(true);
   await watch.waitForPlayback();
 
   expect(await watch.qualityOptions()).toEqual(["480p", "360p", "240p", expect.stringMatching(/^Auto/)]);
@@ -46,10 +38,18 @@ test("plays through hls.js, switches quality by hand and seeks", async ({ viewer
   await watch.seekByClick(0.75);
   await expect.poll(() => watch.currentTime()).toBeGreaterThan(ready.duration * 0.7);
   await expect.poll(() => watch.media((v) => !v.seeking && v.readyState >= 3)).toBe(true);
+
+  // The player reported this session's startup and its two hand-picked switches.
+  await expect
+    .poll(async () => {
+      const [row] = await db.select().from(qoeReports).where(eq(qoeReports.videoId, ready.id)).orderBy(desc(qoeReports.updatedAt)).limit(1);
+      return row && { mode: row.mode, hasStartup: (row.startupMs ?? 0) > 0 };
+    }, { timeout: 10_000 })
+    .toEqual({ mode: "hls", hasStartup: true });
 });
 
-test("keyboard shortcuts act on the player", async ({ viewerPage }) => {
-  const watch = new WatchPage(viewerPage);
+test("keyboard shortcuts act on the player", async ({ memberPage }) => {
+  const watch = new WatchPage(memberPage);
   await watch.goto(ready.id);
   await watch.waitForPlayback(0.2);
 
@@ -78,55 +78,54 @@ test("keyboard shortcuts act on the player", async ({ viewerPage }) => {
   await expect.poll(() => watch.media((v) => v.textTracks[0].mode)).toBe("disabled");
 });
 
-test("reload resumes a few seconds before the saved position", async ({ viewerPage }) => {
-  const watch = new WatchPage(viewerPage);
+test("reload resumes a few seconds before the saved position", async ({ memberPage }) => {
+  const watch = new WatchPage(memberPage);
   await watch.goto(ready.id);
   await watch.waitForPlayback(0.2);
   await watch.press("8");
   await expect.poll(() => watch.currentTime()).toBeGreaterThan(9);
-  const saved = viewerPage.waitForResponse((r) => r.url().includes(`/api/videos/${ready.id}/progress`) && r.request().method() === "PUT" && r.ok());
+  const saved = memberPage.waitForResponse((r) => r.url().includes(`/api/videos/${ready.id}/progress`) && r.request().method() === "PUT" && r.ok());
   await watch.press("k");
   await saved;
   const position = await watch.currentTime();
 
-  await viewerPage.reload();
+  await memberPage.reload();
   await expect(watch.player).toHaveAttribute("data-engine", "hls");
   await expect.poll(() => watch.currentTime(), { timeout: 10_000 }).toBeGreaterThan(position - 4);
   expect(await watch.currentTime()).toBeLessThan(position);
 });
 
-test("plays the faststart MP4 while the ladder is processing", async ({ viewerPage }) => {
-  const watch = new WatchPage(viewerPage);
+test("plays the faststart MP4 while the ladder is processing", async ({ memberPage }) => {
+  const watch = new WatchPage(memberPage);
   await watch.goto(processing.id);
   await expect(watch.player).toHaveAttribute("data-engine", "mp4");
   await watch.waitForPlayback(0.2);
   expect(await watch.media((v) => new URL(v.currentSrc).pathname)).toMatch(new RegExp(`^/media/[^/]+/${processing.id}/mp4/video\\.mp4$`));
-  await expect(viewerPage.getByTestId("ladder-processing")).toContainText("Playing the original");
+  await expect(memberPage.getByTestId("ladder-processing")).toContainText("Playing the original");
 });
 
-test("an unknown video is a 404", async ({ viewerPage }) => {
-  const response = await viewerPage.goto(`/watch/${crypto.randomUUID()}`);
+test("an unknown video is a 404", async ({ memberPage }) => {
+  const response = await memberPage.goto(`/watch/${crypto.randomUUID()}`);
   expect(response?.status()).toBe(404);
 });
 
-test.describe("on a phone", () => {
-  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
-
-  test("fits the screen with touch-sized controls", async ({ viewerPage }, testInfo) => {
-    const watch = new WatchPage(viewerPage);
-    await watch.goto(ready.id);
-    await watch.waitForPlayback(0.2);
-    await watch.press("k");
-    const box = (await watch.player.boundingBox())!;
-    expect(box.width).toBeLessThanOrEqual(390);
-    expect(Math.abs(box.height - (390 * 9) / 16)).toBeLessThan(2);
-    for (const button of await watch.player.getByRole("button").all()) {
-      if (!(await button.isVisible())) continue;
-      const b = (await button.boundingBox())!;
-      expect.soft(Math.min(b.width, b.height), await button.getAttribute("aria-label") ?? "button").toBeGreaterThanOrEqual(44);
-    }
-    const hasOverflow = await viewerPage.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-    expect(hasOverflow).toBe(false);
-    await viewerPage.screenshot({ path: testInfo.outputPath("watch-390x844.png") });
-  });
+test("on a phone it fits the screen with touch-sized controls", async ({ browser, member }, testInfo) => {
+  const context = await browser.newContext({ storageState: member.storageState, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  const phonePage = await context.newPage();
+  const watch = new WatchPage(phonePage);
+  await watch.goto(ready.id);
+  await watch.waitForPlayback(0.2);
+  await watch.press("k");
+  await phonePage.screenshot({ path: testInfo.outputPath("watch-390x844.png") });
+  const box = (await watch.player.boundingBox())!;
+  expect(box.width).toBeGreaterThan(340);
+  expect(box.width).toBeLessThanOrEqual(390);
+  expect(Math.abs(box.height - (box.width * 9) / 16)).toBeLessThan(2);
+  for (const button of await watch.player.getByRole("button").all()) {
+    if (!(await button.isVisible())) continue;
+    const b = (await button.boundingBox())!;
+    expect.soft(Math.min(b.width, b.height), (await button.getAttribute("aria-label")) ?? "button").toBeGreaterThanOrEqual(44);
+  }
+  expect(await phonePage.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
+  await context.close();
 });

@@ -1,8 +1,9 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import dynamic from "next/dynamic";
+import { Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import { actionForKey, formatTime, type PlayerAction } from "@/lib/playback/shortcuts";
-import { attachEngine, srcWithStart, type Engine, type Level } from "./engine";
+import { attachEngine, detachEngine, srcWithStart, type Engine, type Level } from "./engine";
 import { Icon } from "./icons";
 import { Menu, type MenuGroup } from "./menu";
 import { loadPreferences, rememberBandwidth, rememberPlayerHeight, saveRate, saveVolume, SPEEDS } from "./preferences";
@@ -20,6 +21,9 @@ function navigationStart(): number {
 }
 
 const noSubscription = () => () => {};
+
+/** Only here so the HTML preloads the hls.js chunk; engine.ts imports the same module when it attaches. */
+const HlsChunk = dynamic(() => import("./hls-module"), { ssr: true });
 
 function bufferedRanges(video: HTMLVideoElement): [number, number][] {
   const out: [number, number][] = [];
@@ -88,8 +92,11 @@ export function Player({ source }: { source: PlayerSource }) {
     () => false,
   );
 
-  // Attach the engine at once: nothing (storyboard, captions, progress) is awaited before the first frame.
-  useEffect(() => {
+  // Attach the engine at once: nothing (storyboard, captions, progress) is awaited before the first frame, and a
+  // layout effect runs right after hydration commits instead of after the next paint.
+  useLayoutEffect(() => {
+    // Marks for the performance panel and bench diagnostics: mount → engine → first frame.
+    performance.mark("reel:player-mounted");
     const video = videoRef.current!;
     const start = navigationStart();
     const prefs = loadPreferences();
@@ -101,17 +108,9 @@ export function Player({ source }: { source: PlayerSource }) {
 
     const reporter = new PlaybackReporter(video, { videoId: source.videoId, saveProgress: source.saveProgress, mode: source.hlsUrl ? "hls" : "mp4" });
     reporterRef.current = reporter;
-    const firstFrame = () => {
-      const ms = performance.now() - start;
-      containerRef.current?.setAttribute("data-first-frame-ms", String(Math.round(ms)));
-      reporter.firstFrame(ms);
-    };
-    // requestVideoFrameCallback fires when the frame is on screen; older Safari only has "playing".
-    if (typeof (video as Partial<HTMLVideoElement>).requestVideoFrameCallback === "function") video.requestVideoFrameCallback(() => firstFrame());
-    else (video as HTMLVideoElement).addEventListener("playing", firstFrame, { once: true });
-
     let cancelled = false;
-    attachEngine(video, source, {
+    // Usually adopts the engine engine.ts started before hydration (same element, same source).
+    const attachment = attachEngine(video, source, {
       onLevels: setLevels,
       onLevelSwitched: (_index, height) => {
         setPlayingHeight(height);
@@ -121,9 +120,17 @@ export function Player({ source }: { source: PlayerSource }) {
         reporter.fatal(message);
         setError("Playback failed. Reload the page to try again.");
       },
-    })
+    });
+    void attachment.firstFrame.then((at) => {
+      if (cancelled) return;
+      performance.mark("reel:first-frame");
+      const ms = at - start;
+      containerRef.current?.setAttribute("data-first-frame-ms", String(Math.round(ms)));
+      reporter.firstFrame(ms);
+    });
+    attachment.engine
       .then((engine) => {
-        if (cancelled) return engine.destroy();
+        if (cancelled) return;
         engineRef.current = engine;
         reporter.mode = engine.mode;
         setMode(engine.mode);
@@ -147,7 +154,7 @@ export function Player({ source }: { source: PlayerSource }) {
       const estimate = engineRef.current?.bandwidthEstimate();
       if (estimate) rememberBandwidth(estimate);
       reporter.dispose();
-      engineRef.current?.destroy();
+      detachEngine(video);
       engineRef.current = null;
     };
     // The source object is recreated on every render of the page; its URLs are what identify it.
@@ -313,6 +320,13 @@ export function Player({ source }: { source: PlayerSource }) {
       if (!forcedMute.current) saveVolume(video.volume, video.muted);
     },
     onRateChange: (e: React.SyntheticEvent<HTMLVideoElement>) => setRate(e.currentTarget.playbackRate),
+    // hls.js handles (and recovers from) media errors itself; for the other engines an element error is the end.
+    onError: (e: React.SyntheticEvent<HTMLVideoElement>) => {
+      const failure = e.currentTarget.error;
+      if (!failure || !mode || mode === "hls") return;
+      reporterRef.current?.fatal(`media error ${failure.code}: ${failure.message}`);
+      setError("This video cannot be played. Reload the page to try again.");
+    },
     onEnterPictureInPicture: () => setPip(true),
     onLeavePictureInPicture: () => setPip(false),
   };
@@ -362,17 +376,24 @@ export function Player({ source }: { source: PlayerSource }) {
       data-testid="player"
       data-engine={mode ?? "loading"}
       data-playing-height={playingHeight || undefined}
-      className={`group/player relative mx-auto w-full overflow-hidden bg-black select-none ${fullscreen ? "h-full" : "max-h-[calc(100dvh-8rem)]"} ${visible ? "" : "cursor-none"}`}
+      className={`group/player relative mx-auto w-full overflow-hidden bg-black select-none sm:rounded-lg ${fullscreen ? "h-full" : "max-h-[calc(100dvh-8rem)]"} ${visible ? "" : "cursor-none"}`}
       style={fullscreen ? undefined : { aspectRatio: String(source.aspect) }}
       onPointerMove={showControls}
       onFocusCapture={showControls}
     >
+      {source.hlsUrl && (
+        <Suspense fallback={null}>
+          <HlsChunk />
+        </Suspense>
+      )}
       <video
         ref={videoRef}
         className="absolute inset-0 h-full w-full object-contain"
         poster={source.posterUrl ?? undefined}
         // Only an MP4-only title gets its src in the HTML, so the browser fetches it before hydration.
         src={source.hlsUrl ? undefined : srcWithStart(source.mp4Url, source.startAt)}
+        // Read by engine.ts, which attaches before hydration.
+        data-engine-source={JSON.stringify({ hlsUrl: source.hlsUrl, mp4Url: source.mp4Url, rungs: source.rungs, startAt: source.startAt })}
         preload="auto"
         playsInline
         aria-label={source.title}

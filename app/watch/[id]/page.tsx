@@ -59,7 +59,7 @@ function ProgressNote({ progress, prefix }: { progress: VideoProgress | null; pr
 
 function Notice({ title, tone, children }: { title: string; tone: "info" | "error"; children: React.ReactNode }) {
   return (
-    <div className="flex aspect-video max-h-[calc(100dvh-8rem)] w-full items-center justify-center bg-black p-6">
+    <div className="flex aspect-video max-h-[calc(100dvh-8rem)] w-full items-center justify-center bg-black p-6 sm:rounded-lg">
       <div role={tone === "error" ? "alert" : "status"} className="max-w-md space-y-2 text-center text-sm text-neutral-200">
         <h2 className={`text-base font-semibold ${tone === "error" ? "text-red-400" : "text-white"}`}>{title}</h2>
         {children}
@@ -73,27 +73,30 @@ export default async function WatchPage(props: Props) {
   if (!page) notFound();
 
   return (
-    <main className="mx-auto w-full max-w-6xl pb-10 sm:px-4 sm:pt-4">
+    <div className="mx-auto w-full max-w-6xl">
       {/* The master playlist and the start rung's first requests are in flight while the page hydrates and hls.js loads. */}
       {page.kind === "playable" && <PreloadHints hrefs={page.preloads} />}
-      {page.kind === "playable" && <Player source={page.source} />}
-      {page.kind === "processing" && (
-        <Notice title="This video is being processed" tone="info">
-          <ProgressNote progress={page.progress} prefix="It will play here as soon as it is ready" />
-          <ProcessingRefresh />
-        </Notice>
-      )}
-      {page.kind === "failed" && (
-        <Notice title="This video could not be processed" tone="error">
-          <p>{page.reason}</p>
-        </Notice>
-      )}
-      {page.kind === "missing" && (
-        <Notice title="This video's file is missing" tone="error">
-          <p>The original file is no longer where it was. It plays again once the file is back.</p>
-        </Notice>
-      )}
-      <div className="space-y-2 px-4 pt-4 sm:px-0">
+      {/* Edge to edge on phones: the shell pads its <main> by px-4 py-6 below the sm breakpoint. */}
+      <div className="-mx-4 -mt-6 sm:mx-0 sm:mt-0">
+        {page.kind === "playable" && <Player source={page.source} />}
+        {page.kind === "processing" && (
+          <Notice title="This video is being processed" tone="info">
+            <ProgressNote progress={page.progress} prefix="It will play here as soon as it is ready" />
+            <ProcessingRefresh />
+          </Notice>
+        )}
+        {page.kind === "failed" && (
+          <Notice title="This video could not be processed" tone="error">
+            <p>{page.reason}</p>
+          </Notice>
+        )}
+        {page.kind === "missing" && (
+          <Notice title="This video's file is missing" tone="error">
+            <p>The original file is no longer where it was. It plays again once the file is back.</p>
+          </Notice>
+        )}
+      </div>
+      <div className="space-y-2 pt-4">
         <h1 className="text-xl font-semibold break-words">{page.title}</h1>
         {page.kind === "playable" && page.processing && (
           <div className="text-sm text-muted" data-testid="ladder-processing">
@@ -103,6 +106,6 @@ export default async function WatchPage(props: Props) {
         )}
         {page.description && <p className="text-sm whitespace-pre-line text-neutral-300">{page.description}</p>}
       </div>
-    </main>
+    </div>
   );
 }

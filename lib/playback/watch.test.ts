@@ -1,0 +1,111 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDb, db } from "@/lib/db/client";
+import { users, videos, watchProgress, type NewVideo } from "@/lib/db/schema";
+import { paths } from "@/lib/env";
+import type { Viewer } from "@/lib/auth/viewer";
+import { loadWatchPage } from "./watch";
+
+const MASTER = [
+  "#EXTM3U",
+  '#EXT-X-STREAM-INF:BANDWIDTH=5000000,RESOLUTION=1920x1080,CODECS="avc1.640028,mp4a.40.2"',
+  "v0/index.m3u8",
+  '#EXT-X-STREAM-INF:BANDWIDTH=2800000,RESOLUTION=1280x720,CODECS="avc1.64001f,mp4a.40.2"',
+  "v1/index.m3u8",
+  '#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360,CODECS="avc1.64001e,mp4a.40.2"',
+  "v2/index.m3u8",
+].join("\n");
+const variant = (n: number) =>
+  ["#EXTM3U", `#EXT-X-MAP:URI="init_${n}.mp4"`, ...Array.from({ length: 30 }, (_, i) => `#EXTINF:2.000,\nseg_${String(i).padStart(5, "0")}.m4s`), "#EXT-X-ENDLIST"].join("\n");
+
+let owner: Viewer;
+let stranger: Viewer;
+
+async function makeViewer(role: "admin" | "member"): Promise<Viewer> {
+  const [u] = await db.insert(users).values({ email: `${crypto.randomUUID()}@example.test`, name: role, role }).returning();
+  return { id: u.id, email: u.email, name: u.name, role: u.role, canUpload: u.canUpload, via: "session" };
+}
+
+async function makeVideo(values: Partial<NewVideo>) {
+  const [v] = await db
+    .insert(videos)
+    .values({ ownerId: owner.id, title: "t", visibility: "private", sourceKind: "upload", duration: 60, width: 1920, height: 1080, ...values })
+    .returning();
+  return v;
+}
+
+async function publishLadder(id: string) {
+  const dir = path.join(paths.media, id, "hls");
+  for (const n of [0, 1, 2]) {
+    await fs.mkdir(path.join(dir, `v${n}`), { recursive: true });
+    await fs.writeFile(path.join(dir, `v${n}`, "index.m3u8"), variant(n));
+  }
+  await fs.writeFile(path.join(dir, "master.m3u8"), MASTER);
+}
+
+const noHints = { bandwidthBps: null, playerHeightPx: null };
+
+beforeAll(async () => {
+  owner = await makeViewer("member");
+  stranger = await makeViewer("member");
+});
+afterAll(closeDb);
+
+describe("watch page data", () => {
+  it("is null for a video the viewer may not see, or that does not exist", async () => {
+    const v = await makeVideo({ status: "ready", outputs: { mp4: true } });
+    expect(await loadWatchPage(stranger, v.id, noHints)).toBeNull();
+    expect(await loadWatchPage(null, v.id, noHints)).toBeNull();
+    expect(await loadWatchPage(owner, crypto.randomUUID(), noHints)).toBeNull();
+  });
+
+  it("reports processing with progress until something is playable, and failures with their reason", async () => {
+    const processing = await makeVideo({ status: "processing", progress: { step: "faststart", percent: 40 } });
+    expect(await loadWatchPage(owner, processing.id, noHints)).toMatchObject({ kind: "processing", progress: { step: "faststart", percent: 40 } });
+    const failed = await makeVideo({ status: "failed", failureReason: "No video stream in the file" });
+    expect(await loadWatchPage(owner, failed.id, noHints)).toMatchObject({ kind: "failed", reason: "No video stream in the file" });
+  });
+
+  it("plays the MP4 while the ladder is processing, without preloads", async () => {
+    const v = await makeVideo({ status: "playable", outputs: { mp4: true, poster: [320, 1280, 1920] }, progress: { step: "hls", percent: 10 } });
+    const page = await loadWatchPage(owner, v.id, noHints);
+    expect(page?.kind).toBe("playable");
+    if (page?.kind !== "playable") return;
+    expect(page.source.hlsUrl).toBeNull();
+    expect(page.source.mp4Url).toMatch(new RegExp(`^/media/[^/]+/${v.id}/mp4/video\\.mp4$`));
+    expect(page.source.posterUrl).toMatch(/thumbs\/poster-1280\.webp$/);
+    expect(page.preloads).toEqual([]);
+    expect(page.processing).toMatchObject({ step: "hls" });
+  });
+
+  it("signs the ladder, orders rungs as hls.js does, and preloads the start rung's first requests", async () => {
+    const v = await makeVideo({ status: "ready", outputs: { mp4: true, hls: [1080, 720, 360], storyboard: true } });
+    await publishLadder(v.id);
+    // A 700-device-pixel player with a fast connection starts on 720p; a slow one on 360p.
+    const page = await loadWatchPage(owner, v.id, { bandwidthBps: 50_000_000, playerHeightPx: 700 });
+    if (page?.kind !== "playable") throw new Error("expected a playable page");
+    expect(page.source.rungs.map((r) => r.height)).toEqual([360, 720, 1080]);
+    const base = page.source.hlsUrl!.replace(/master\.m3u8$/, "");
+    expect(page.preloads).toEqual([page.source.hlsUrl, `${base}v1/index.m3u8`, `${base}v1/init_1.mp4`, `${base}v1/seg_00000.m4s`]);
+    expect(page.source.storyboardUrl).toBe(`${base.replace(/hls\/$/, "")}storyboard/storyboard.vtt`);
+
+    const slow = await loadWatchPage(owner, v.id, { bandwidthBps: 1_000_000, playerHeightPx: 700 });
+    if (slow?.kind !== "playable") throw new Error("expected a playable page");
+    expect(slow.preloads.slice(1)).toEqual([`${base}v2/index.m3u8`, `${base}v2/init_2.mp4`, `${base}v2/seg_00000.m4s`]);
+  });
+
+  it("resumes a few seconds back and preloads the segment holding that position", async () => {
+    const v = await makeVideo({ status: "ready", outputs: { hls: [1080, 720, 360] } });
+    await publishLadder(v.id);
+    await db.insert(watchProgress).values({ userId: owner.id, videoId: v.id, position: 31, duration: 60 });
+    const page = await loadWatchPage(owner, v.id, { bandwidthBps: 50_000_000, playerHeightPx: 700 });
+    if (page?.kind !== "playable") throw new Error("expected a playable page");
+    expect(page.source.startAt).toBe(28);
+    expect(page.preloads.at(-1)).toMatch(/v1\/seg_00014\.m4s$/);
+    expect(page.source.saveProgress).toBe(true);
+    // An explicit ?t= wins over the saved position.
+    const fromT = await loadWatchPage(owner, v.id, noHints, 0);
+    expect(fromT?.kind === "playable" && fromT.source.startAt).toBe(0);
+  });
+});
