@@ -238,7 +238,8 @@ describe("a worker SIGKILLed mid-ladder", () => {
 
   it("is picked up again promptly by another worker and completes", async () => {
     const first = await startWorker();
-    const video = await upload(makeSource({ name: "to-kill.mp4", width: 426, height: 240, fps: 15, seconds: 20 }));
+    // Long enough that the ladder is still running when the (1/s) progress write shows it under way, even on an idle machine.
+    const video = await upload(makeSource({ name: "to-kill.mp4", width: 426, height: 240, fps: 30, seconds: 120 }));
     await waitFor(video.id, (v) => v.progress?.step === "hls-ladder" && v.progress.percent >= 10);
     first.kill("SIGKILL");
     const killedAt = Date.now();
