@@ -114,8 +114,10 @@ export function Player({ source }: { source: PlayerSource }) {
       containerRef.current?.setAttribute("data-first-frame-ms", String(Math.round(ms)));
       reporter.firstFrame(ms);
     };
-    // requestVideoFrameCallback fires when the frame is on screen; older Safari only has "playing".
-    if (typeof (video as Partial<HTMLVideoElement>).requestVideoFrameCallback === "function") video.requestVideoFrameCallback(() => firstFrame());
+    // requestVideoFrameCallback fires when the frame is on screen; older Safari only has "playing". An MP4 whose
+    // src was in the HTML may already show its first frame before hydration: no callback would come for it.
+    if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) firstFrame();
+    else if (typeof (video as Partial<HTMLVideoElement>).requestVideoFrameCallback === "function") video.requestVideoFrameCallback(() => firstFrame());
     else (video as HTMLVideoElement).addEventListener("playing", firstFrame, { once: true });
 
     let cancelled = false;
