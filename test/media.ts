@@ -1,14 +1,15 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { paths } from "../lib/env";
 
 /**
  * Test media generated with lavfi (tiny, a few seconds): every media test builds what it needs
  * here instead of shipping binary fixtures.
  */
 export function mediaDir(): string {
-  const dir = path.join(os.tmpdir(), `reel-media-${process.pid}`);
+  // Inside the run's data folder, which the global setup removes at the end.
+  const dir = path.join(paths.data, "test-media");
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }

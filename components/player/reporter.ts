@@ -132,8 +132,7 @@ export class PlaybackReporter {
     if (!playing) return;
     if (!this.viewSent && this.watchedSeconds >= VIEW_AFTER_SECONDS) {
       this.viewSent = true;
-      // The library counts views; until its endpoint exists a 404 is simply ignored.
-      void send(`/api/videos/${this.options.videoId}/view`, "POST", undefined);
+      void send(`/api/videos/${this.options.videoId}/view`, "POST", { watchedSeconds: this.watchedSeconds });
     }
     if (now - this.lastProgressAt >= PROGRESS_EVERY_MS) this.saveProgress(false);
     if (this.startupMs !== null && now - this.lastQoeAt >= QOE_EVERY_MS) this.reportQoe(false);

@@ -17,7 +17,7 @@ async function sessionCookie(userId: string) {
   return `${name}=${await encode({ token: { sub: userId }, secret: env.AUTH_SECRET!, salt: name })}`;
 }
 
-const whoami = (access: "public" | "user" | "uploader" | "admin") =>
+const whoami = (access: "anyone" | "public" | "user" | "uploader" | "admin") =>
   route({ access }, ({ viewer }) => ({ id: viewer?.id ?? null, via: viewer?.via ?? null }));
 
 describe("route(): errors", () => {
@@ -106,6 +106,15 @@ describe("route(): access", () => {
     expect(await as(uploader.id, "admin")).toBe(403);
     expect(await as(admin.id, "admin")).toBe(200);
     expect(await as(admin.id, "uploader")).toBe(200);
+  });
+
+  it("does not look the caller up at all for `anyone` routes (health answers while the database is down)", async () => {
+    const member = await createTestUser();
+    const headers = { cookie: await sessionCookie(member.id) };
+    expect(await (await whoami("public")(new Request(url, { headers }))).json()).toEqual({ id: member.id, via: "session" });
+    const res = await whoami("anyone")(new Request(url, { headers }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ id: null, via: null });
   });
 
   it("ignores a forged or foreign session cookie", async () => {

@@ -8,12 +8,13 @@ import { childLogger } from "@/lib/log";
 const log = childLogger("http");
 
 /**
+ * anyone: the caller is not even looked up (health checks must answer while the database is down) ·
  * public: anyone (viewer may be null) · user: signed in or API token · uploader: may upload ·
  * admin: administrators only. Checked here, inside the handler, whatever proxy.ts did.
  */
-export type Access = "public" | "user" | "uploader" | "admin";
+export type Access = "anyone" | "public" | "user" | "uploader" | "admin";
 
-type ViewerFor<A extends Access> = A extends "public" ? Viewer | null : Viewer;
+type ViewerFor<A extends Access> = A extends "anyone" ? null : A extends "public" ? Viewer | null : Viewer;
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
 type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
@@ -39,7 +40,7 @@ const DEFAULT_MAX_BODY = 1024 * 1024;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function authorize(viewer: Viewer | null, access: Access): Viewer | null {
-  if (access === "public") return viewer;
+  if (access === "anyone" || access === "public") return viewer;
   if (!viewer) throw new AppError("unauthorized", "Sign in to continue");
   if (access === "admin" && viewer.role !== "admin") throw new AppError("forbidden", "Administrators only");
   if (access === "uploader" && !mayUpload(viewer)) throw new AppError("forbidden", "You are not allowed to upload");
@@ -82,7 +83,7 @@ export function route<A extends Access, P extends z.ZodType | undefined = undefi
 ) {
   return async (request: Request, context?: RouteContext): Promise<Response> => {
     try {
-      const found = await getViewer(request);
+      const found = options.access === "anyone" ? null : await getViewer(request);
       checkSameOrigin(request, found);
       const viewer = authorize(found, options.access) as ViewerFor<A>;
       const params = options.params ? parse(options.params, (await context?.params) ?? {}, "path") : undefined;

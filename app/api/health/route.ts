@@ -1,7 +1,7 @@
 import { route } from "@/lib/http/route";
 import { checkHealth } from "@/lib/system/health";
 
-export const GET = route({ access: "public" }, async () => {
+export const GET = route({ access: "anyone" }, async () => {
   const { httpStatus, body } = await checkHealth();
   return Response.json(body, { status: httpStatus, headers: { "cache-control": "no-store" } });
 });
