@@ -36,83 +36,17 @@ export function loadHls(): Promise<HlsClass> {
 }
 if (hasMse()) void loadHls().catch(() => {});
 
-
 /**
  * The start rung for this element, from its size on screen and what this device measured before. Without a
  * measurement it uses the same default as the server, so the segment the page preloaded is the one requested.
  */
-export function startLevelFor(video: HTMLVideoElement, source: EngineSource): { level: number; estimate: number } {
+export function startLevelFor(video: HTMLVideoElement, source: PlayerSource): { level: number; estimate: number } {
   const estimate = storedBandwidth() ?? DEFAULT_BANDWIDTH_BPS;
   const heightPx = video.getBoundingClientRect().height * (window.devicePixelRatio || 1);
   return { level: chooseStartLevel(source.rungs, heightPx || null, estimate), estimate };
 }
 
-/** What an engine needs to start; the player also writes it on the video element for the early start below. */
-export type EngineSource = Pick<PlayerSource, "hlsUrl" | "mp4Url" | "rungs" | "startAt">;
-
-/** Keeps what happened before the player subscribed, and replays it when it does. */
-class Relay implements EngineEvents {
-  private target: EngineEvents | null = null;
-  private levels: Level[] | null = null;
-  private switched: [number, number] | null = null;
-  private fatal: string | null = null;
-  bind(target: EngineEvents) {
-    this.target = target;
-    if (this.levels) target.onLevels(this.levels);
-    if (this.switched) target.onLevelSwitched(...this.switched);
-    if (this.fatal) target.onFatal(this.fatal);
-  }
-  onLevels(levels: Level[]) {
-    this.levels = levels;
-    this.target?.onLevels(levels);
-  }
-  onLevelSwitched(index: number, height: number) {
-    this.switched = [index, height];
-    this.target?.onLevelSwitched(index, height);
-  }
-  onFatal(message: string) {
-    this.fatal = message;
-    this.target?.onFatal(message);
-  }
-}
-
-type Attachment = { key: string; engine: Promise<Engine>; firstFrame: Promise<number>; relay: Relay };
-const attachments = new WeakMap<HTMLVideoElement, Attachment>();
-
-function whenFirstFrame(video: HTMLVideoElement): Promise<number> {
-  return new Promise((resolve) => {
-    // An MP4 whose src was in the HTML may already show its first frame; no callback would come for it.
-    if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) return resolve(performance.now());
-    // requestVideoFrameCallback fires when the frame is on screen; older Safari only has "playing".
-    if (typeof (video as Partial<HTMLVideoElement>).requestVideoFrameCallback === "function") video.requestVideoFrameCallback((now) => resolve(now));
-    else (video as HTMLVideoElement).addEventListener("playing", () => resolve(performance.now()), { once: true });
-  });
-}
-
-/**
- * Attaches the engine to the element once: a second call for the same source (the player mounting after the
- * early start) gets the running one, and its events so far are replayed to the new subscriber.
- */
-export function attachEngine(video: HTMLVideoElement, source: EngineSource, events: EngineEvents | null) {
-  const key = source.hlsUrl ?? source.mp4Url ?? "";
-  let attachment = attachments.get(video);
-  if (!attachment || attachment.key !== key) {
-    const relay = new Relay();
-    const firstFrame = whenFirstFrame(video);
-    attachment = { key, relay, firstFrame, engine: startEngine(video, source, relay) };
-    attachments.set(video, attachment);
-  }
-  if (events) attachment.relay.bind(events);
-  return attachment;
-}
-
-export function detachEngine(video: HTMLVideoElement) {
-  const attachment = attachments.get(video);
-  attachments.delete(video);
-  void attachment?.engine.then((engine) => engine.destroy(), () => {});
-}
-
-async function startEngine(video: HTMLVideoElement, source: EngineSource, events: EngineEvents): Promise<Engine> {
+export async function attachEngine(video: HTMLVideoElement, source: PlayerSource, events: EngineEvents): Promise<Engine> {
   if (source.hlsUrl && hasMse()) {
     const Hls = await loadHls();
     performance.mark("reel:hls-ready");
@@ -139,7 +73,7 @@ function attachSrc(video: HTMLVideoElement, url: string, mode: EngineMode, start
   return { mode, setLevel: () => {}, isAuto: () => true, bandwidthEstimate: () => null, destroy: () => {} };
 }
 
-function attachHls(Hls: HlsClass, video: HTMLVideoElement, source: EngineSource, events: EngineEvents): Engine {
+function attachHls(Hls: HlsClass, video: HTMLVideoElement, source: PlayerSource, events: EngineEvents): Engine {
   const { level, estimate } = startLevelFor(video, source);
   const config: Partial<HlsConfig> = {
     startLevel: level,
@@ -183,19 +117,4 @@ function attachHls(Hls: HlsClass, video: HTMLVideoElement, source: EngineSource,
     bandwidthEstimate: () => (Number.isFinite(hls.bandwidthEstimate) ? hls.bandwidthEstimate : null),
     destroy: () => hls.destroy(),
   };
-}
-
-/**
- * The early start: this module runs before React hydrates the page, and the server-rendered video element is
- * already there, so the engine attaches now rather than when the player mounts (which waits for the whole
- * page to hydrate). The player adopts it through attachEngine.
- */
-if (typeof document !== "undefined") {
-  for (const video of document.querySelectorAll<HTMLVideoElement>("video[data-engine-source]")) {
-    try {
-      attachEngine(video, JSON.parse(video.dataset.engineSource!) as EngineSource, null);
-    } catch {
-      // Malformed or unsupported: the player attaches (and reports) when it mounts.
-    }
-  }
 }

@@ -3,7 +3,7 @@
 import dynamic from "next/dynamic";
 import { Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import { actionForKey, formatTime, type PlayerAction } from "@/lib/playback/shortcuts";
-import { attachEngine, detachEngine, srcWithStart, type Engine, type Level } from "./engine";
+import { attachEngine, srcWithStart, type Engine, type Level } from "./engine";
 import { Icon } from "./icons";
 import { Menu, type MenuGroup } from "./menu";
 import { loadPreferences, rememberBandwidth, rememberPlayerHeight, saveRate, saveVolume, SPEEDS } from "./preferences";
@@ -108,9 +108,20 @@ export function Player({ source }: { source: PlayerSource }) {
 
     const reporter = new PlaybackReporter(video, { videoId: source.videoId, saveProgress: source.saveProgress, mode: source.hlsUrl ? "hls" : "mp4" });
     reporterRef.current = reporter;
+    const firstFrame = () => {
+      performance.mark("reel:first-frame");
+      const ms = performance.now() - start;
+      containerRef.current?.setAttribute("data-first-frame-ms", String(Math.round(ms)));
+      reporter.firstFrame(ms);
+    };
+    // requestVideoFrameCallback fires when the frame is on screen; older Safari only has "playing". An MP4 whose
+    // src was in the HTML may already show its first frame before hydration: no callback would come for it.
+    if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) firstFrame();
+    else if (typeof (video as Partial<HTMLVideoElement>).requestVideoFrameCallback === "function") video.requestVideoFrameCallback(() => firstFrame());
+    else (video as HTMLVideoElement).addEventListener("playing", firstFrame, { once: true });
+
     let cancelled = false;
-    // Usually adopts the engine engine.ts started before hydration (same element, same source).
-    const attachment = attachEngine(video, source, {
+    attachEngine(video, source, {
       onLevels: setLevels,
       onLevelSwitched: (_index, height) => {
         setPlayingHeight(height);
@@ -120,17 +131,9 @@ export function Player({ source }: { source: PlayerSource }) {
         reporter.fatal(message);
         setError("Playback failed. Reload the page to try again.");
       },
-    });
-    void attachment.firstFrame.then((at) => {
-      if (cancelled) return;
-      performance.mark("reel:first-frame");
-      const ms = at - start;
-      containerRef.current?.setAttribute("data-first-frame-ms", String(Math.round(ms)));
-      reporter.firstFrame(ms);
-    });
-    attachment.engine
+    })
       .then((engine) => {
-        if (cancelled) return;
+        if (cancelled) return engine.destroy();
         engineRef.current = engine;
         reporter.mode = engine.mode;
         setMode(engine.mode);
@@ -154,7 +157,7 @@ export function Player({ source }: { source: PlayerSource }) {
       const estimate = engineRef.current?.bandwidthEstimate();
       if (estimate) rememberBandwidth(estimate);
       reporter.dispose();
-      detachEngine(video);
+      engineRef.current?.destroy();
       engineRef.current = null;
     };
     // The source object is recreated on every render of the page; its URLs are what identify it.
@@ -392,8 +395,6 @@ export function Player({ source }: { source: PlayerSource }) {
         poster={source.posterUrl ?? undefined}
         // Only an MP4-only title gets its src in the HTML, so the browser fetches it before hydration.
         src={source.hlsUrl ? undefined : srcWithStart(source.mp4Url, source.startAt)}
-        // Read by engine.ts, which attaches before hydration.
-        data-engine-source={JSON.stringify({ hlsUrl: source.hlsUrl, mp4Url: source.mp4Url, rungs: source.rungs, startAt: source.startAt })}
         preload="auto"
         playsInline
         aria-label={source.title}
