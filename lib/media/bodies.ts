@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
-import type { Encoding, Part } from "./decision";
+import type { Decision, Encoding, Part } from "./decision";
 import { releaseFile, type MediaFile } from "./resolve";
 
 /**
@@ -129,6 +129,22 @@ const encoded = new Map<string, { body: Promise<Buffer>; size: number }>();
 let encodedBytes = 0;
 
 /** The whole file compressed. Does not release the file: the caller does, after awaiting. */
+/**
+ * The whole body of an answer that is not streamed (HEAD, empty bodies, compressed playlists), with its
+ * Content-Length set; undefined when there is nothing to send. The file is released either way.
+ */
+export async function unstreamedBody(decision: Decision, file: MediaFile): Promise<Buffer | undefined> {
+  try {
+    if (decision.body.kind !== "encoded") return undefined;
+    // HEAD is encoded too: its Content-Length must be the compressed length a GET would send.
+    const bytes = await encodedBody(file, decision.body.encoding);
+    decision.headers["content-length"] = String(bytes.length);
+    return decision.head ? undefined : bytes;
+  } finally {
+    releaseFile(file);
+  }
+}
+
 export function encodedBody(file: MediaFile, encoding: Encoding): Promise<Buffer> {
   const key = `${file.realPath}\n${file.meta.etag}\n${encoding}`;
   const known = encoded.get(key);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import { childLogger } from "@/lib/log";
-import { accelHeaders, encodedBody, givePooled, multipartStream, RangeStream, readRange, SINGLE_READ_MAX, takePooled } from "./bodies";
+import { accelHeaders, givePooled, multipartStream, RangeStream, readRange, SINGLE_READ_MAX, takePooled, unstreamedBody } from "./bodies";
 import { decide, type Decision } from "./decision";
 import { accelPrefixOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaFile, type MediaHandlerOptions } from "./resolve";
 
@@ -51,17 +51,9 @@ export function createMediaHandler(options: MediaHandlerOptions = {}): NodeMedia
 async function send(res: ServerResponse, decision: Decision, file: MediaFile): Promise<void> {
   const body = decision.body;
   if (decision.head || body.kind === "empty" || body.kind === "encoded") {
-    let bytes: Buffer | undefined;
-    try {
-      if (body.kind === "encoded") {
-        bytes = await encodedBody(file, body.encoding);
-        decision.headers["content-length"] = String(bytes.length);
-      }
-    } finally {
-      releaseFile(file);
-    }
+    const bytes = await unstreamedBody(decision, file);
     res.writeHead(decision.status, decision.headers);
-    res.end(decision.head ? undefined : bytes);
+    res.end(bytes);
     return;
   }
   if (body.kind === "range" && body.end - body.start < SINGLE_READ_MAX) {

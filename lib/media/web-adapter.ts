@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { accelHeaders, encodedBody, multipartStream, RangeStream, readRange, SINGLE_READ_MAX } from "./bodies";
+import { accelHeaders, multipartStream, RangeStream, readRange, SINGLE_READ_MAX, unstreamedBody } from "./bodies";
 import { decide, type MediaRequestHeaders } from "./decision";
 import { accelPrefixOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaHandlerOptions } from "./resolve";
 
@@ -46,16 +46,8 @@ export function createWebMediaHandler(options: MediaHandlerOptions = {}): WebMed
     const init = { status: decision.status, headers: decision.headers };
 
     if (decision.head || body.kind === "empty" || body.kind === "encoded") {
-      let bytes: Buffer | undefined;
-      try {
-        if (body.kind === "encoded") {
-          bytes = await encodedBody(file, body.encoding);
-          decision.headers["content-length"] = String(bytes.length);
-        }
-      } finally {
-        releaseFile(file);
-      }
-      return new Response(decision.head || !bytes ? null : asBody(bytes), init);
+      const bytes = await unstreamedBody(decision, file);
+      return new Response(bytes ? asBody(bytes) : null, init);
     }
     if (body.kind === "range" && body.end - body.start < SINGLE_READ_MAX) {
       let bytes: Buffer;
