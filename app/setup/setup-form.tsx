@@ -3,8 +3,8 @@
 import { useActionState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Input } from "@/components/ui/field";
+import { NewPasswordFields } from "@/components/ui/new-password-fields";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { MIN_PASSWORD_LENGTH } from "@/lib/users/rules";
 import { setup, type SetupState } from "./actions";
 
 export function SetupForm() {
@@ -16,17 +16,7 @@ export function SetupForm() {
       {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
       <Input label="Your name" name="name" autoComplete="name" required defaultValue={values?.name} error={fields?.name} />
       <Input label="Email" name="email" type="email" autoComplete="username" inputMode="email" required defaultValue={values?.email} error={fields?.email} />
-      <Input
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={MIN_PASSWORD_LENGTH}
-        hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
-        error={fields?.password}
-      />
-      <Input label="Confirm password" name="confirmPassword" type="password" autoComplete="new-password" required error={fields?.confirmPassword} />
+      <NewPasswordFields errors={fields} />
       <SubmitButton block pendingLabel="Creating account…">
         Create administrator
       </SubmitButton>
