@@ -1,11 +1,28 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastPath } from "@/lib/server/fast-paths";
+import { childLogger } from "@/lib/log";
 import { listVideos } from "./http";
+import { cacheEnabled, cacheScope, captureResponse, sendCached, store, type CacheScope } from "./response-cache";
+
+const log = childLogger("library");
+
+function webHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return headers;
+}
+
+function keep(key: string, scope: CacheScope, status: number, headers: Record<string, string>, body: Buffer) {
+  store(key, scope.version, status, headers, body).catch((error: unknown) => log.warn({ err: error }, "could not keep a rendered list"));
+}
 
 /**
  * `GET /api/videos` answered by Reel's Node server before Next: search-as-you-type and infinite scroll
  * call it constantly, and a Next route handler costs more than the query itself. The same handler as
- * the Next route (route(): authentication, zod, errors), fed a web Request built from the Node one.
+ * the Next route (route(): authentication, zod, errors), fed a web Request built from the Node one; its
+ * answers are kept per viewer (./response-cache.ts).
  */
 export const catalogFastPath: FastPath = {
   prefix: "/api/videos",
@@ -17,16 +34,46 @@ export const catalogFastPath: FastPath = {
         .end(JSON.stringify({ error: { code: "method_not_allowed", message: "Use GET" } }));
       return;
     }
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-    }
+    const headers = webHeaders(req);
+    const scope = cacheEnabled() ? await cacheScope(headers) : null;
+    const key = `api ${scope?.key} ${req.url}`;
+    if (scope && sendCached(req, res, key, scope.version)) return;
     // Only the path and query matter to the handler; the host is not trusted for anything.
     const response = await listVideos(new Request(new URL(req.url ?? "/", "http://reel.internal"), { headers }));
     const body = Buffer.from(await response.arrayBuffer());
-    const out: Record<string, string | number> = Object.fromEntries(response.headers);
-    out["content-length"] = body.length;
+    const out: Record<string, string> = Object.fromEntries(response.headers);
     out["cache-control"] = "private, no-store";
-    res.writeHead(response.status, out).end(req.method === "HEAD" ? undefined : body);
+    res.writeHead(response.status, { ...out, "content-length": body.length }).end(req.method === "HEAD" ? undefined : body);
+    if (scope) keep(key, scope, response.status, out, body);
   },
 };
+
+/** Requests Next's client router makes for the same URL (RSC payloads, prefetches, server actions): Next's own. */
+function isRouterRequest(req: IncomingMessage): boolean {
+  const h = req.headers;
+  return Boolean(h.rsc || h["next-action"] || h["next-router-prefetch"] || h["next-router-state-tree"] || h["next-router-segment-prefetch"]) || /[?&]_rsc=/.test(req.url ?? "");
+}
+
+/**
+ * The browsing pages (home, catalog, tag pages) as full HTML documents: rendered by Next on a miss and
+ * kept per viewer, so a repeated visit skips React rendering (~15 ms of CPU per page) as well as the
+ * queries. Next renders an identity body for the copy; hits are sent gzipped to browsers that accept it.
+ */
+function cachedPage(prefix: string, exact: boolean): FastPath {
+  return {
+    prefix,
+    exact,
+    async handle(req, res, next) {
+      if (!cacheEnabled() || req.method !== "GET" || isRouterRequest(req)) return next(req, res);
+      const scope = await cacheScope(webHeaders(req));
+      const key = `page ${scope.key} ${req.url}`;
+      if (sendCached(req, res, key, scope.version)) return;
+      delete req.headers["accept-encoding"];
+      captureResponse(res, (status, headers, body) => keep(key, scope, status, headers, body));
+      res.setHeader("x-reel-cache", "miss");
+      return next(req, res);
+    },
+  };
+}
+
+export const cachedPageFastPaths: FastPath[] = [cachedPage("/", true), cachedPage("/videos", true), cachedPage("/tags/", false)];

@@ -327,6 +327,17 @@ export async function randomVideoId(viewer: Viewer | null, query: Pick<CatalogQu
   return rows[0]?.id ?? null;
 }
 
+/**
+ * What a cached list of this viewer depends on (drizzle/0003): the catalog's version and the viewer's own
+ * (favourites, ratings, progress), as one string; two primary-key lookups in one round trip.
+ */
+export async function libraryVersion(userId: string | null): Promise<string> {
+  const [row] = await read<{ catalog: string; personal: string | null }>(sql`
+    select (select version from content_versions where key = 'catalog')::text as catalog,
+           (select library_version from users where id = ${userId})::text as personal`);
+  return `${row.catalog}.${row.personal ?? "-"}`;
+}
+
 /* ------------------------------------------------------------------------------------------------ */
 /* Home rows and tags                                                                               */
 /* ------------------------------------------------------------------------------------------------ */

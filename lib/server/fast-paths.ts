@@ -1,22 +1,23 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { catalogFastPath } from "@/lib/library/fast-path";
+import { cachedPageFastPaths, catalogFastPath } from "@/lib/library/fast-path";
 import { mediaFastPath } from "@/lib/media/node-adapter";
 
 /**
  * Paths the Node server answers itself, before Next sees the request: hot byte paths where a Next
  * route handler costs too much (stack-notes: ~600 vs ~1900 req/s, and no Content-Length on 206s).
- * A handler owns the whole response, including authorisation and errors.
+ * A handler owns the whole response, including authorisation and errors, unless it hands the request on to Next.
  */
 export type FastPath = {
   /** Matched against the start of the path, e.g. "/media/"; end it with "/" to match a folder. */
   prefix: string;
   /** Match the path exactly (e.g. "/api/videos" but not "/api/videos/<id>", which stays with Next). */
   exact?: boolean;
-  handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
+  /** `next` hands the request on to Next (for entries that answer only some requests themselves). */
+  handle(req: IncomingMessage, res: ServerResponse, next: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>): void | Promise<void>;
 };
 
 /** The registry: each area adds its entry here. */
-export const fastPaths: FastPath[] = [mediaFastPath, catalogFastPath];
+export const fastPaths: FastPath[] = [mediaFastPath, catalogFastPath, ...cachedPageFastPaths];
 
 export function matchFastPath(url: string | undefined, entries: readonly FastPath[] = fastPaths): FastPath | undefined {
   if (!url || entries.length === 0) return undefined;

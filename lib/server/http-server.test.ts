@@ -21,18 +21,26 @@ async function serve(fastPaths: FastPath[], fallback: RequestHandler) {
 }
 
 const echo =
-  (name: string): FastPath["handle"] =>
+  (name: string): RequestHandler =>
   (req, res) => {
     res.writeHead(200, { "content-type": "text/plain" }).end(`${name} ${req.method} ${req.url}`);
   };
 
 describe("web server", () => {
   it("serves registered prefixes itself and hands everything else to the fallback", async () => {
-    const base = await serve([{ prefix: "/fast/", handle: echo("fast") }], echo("next"));
+    const base = await serve(
+      [
+        { prefix: "/fast/", handle: echo("fast") },
+        // An entry that answers some requests itself and hands the rest on.
+        { prefix: "/pass/", handle: (req, res, next) => next(req, res) },
+      ],
+      echo("next"),
+    );
     const get = async (p: string) => (await fetch(base + p)).text();
 
     expect(await get("/fast/a/b.m3u8?token=x")).toBe("fast GET /fast/a/b.m3u8?token=x");
     expect(await get("/fast/")).toBe("fast GET /fast/");
+    expect(await get("/pass/x")).toBe("next GET /pass/x");
     // Only the prefix as a path start counts: no match on look-alikes or in the query string.
     expect(await get("/fast")).toBe("next GET /fast");
     expect(await get("/fastest/x")).toBe("next GET /fastest/x");

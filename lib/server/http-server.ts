@@ -15,7 +15,7 @@ export function createWebServer(options: { fastPaths: readonly FastPath[]; fallb
     stampClientIp(req);
     const fast = matchFastPath(req.url, fastPaths);
     try {
-      await (fast ? fast.handle(req, res) : fallback(req, res));
+      await (fast ? fast.handle(req, res, fallback) : fallback(req, res));
     } catch (error) {
       // A client that goes away mid-request (closed tab, aborted fetch) is routine, not a server error.
       if (req.destroyed && (error as Error)?.message === "aborted") {

@@ -49,8 +49,12 @@ async function createDatabase(): Promise<string> {
     cleanups.push(() => dropDatabase(server, name));
     return url;
   }
+  // lib/env parses the environment once, on the import below: the URL the server will have must be set first.
+  const password = randomBytes(18).toString("hex");
+  process.env.DATABASE_URL = `postgres://postgres:${password}@127.0.0.1:${PG_PORT}/reel`;
   const [{ startEmbeddedPostgres }, { childLogger }] = await Promise.all([import("@/lib/db/embedded"), import("@/lib/log")]);
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(process.env.REEL_DATA_DIR!, "pg"), port: PG_PORT, password: randomBytes(18).toString("hex"), log: childLogger("bench-pg") });
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(process.env.REEL_DATA_DIR!, "pg"), port: PG_PORT, password, log: childLogger("bench-pg") });
+  if (pg.url !== process.env.DATABASE_URL) throw new Error(`embedded Postgres answered on ${pg.url}, expected ${process.env.DATABASE_URL}`);
   cleanups.push(() => pg.stop());
   return pg.url;
 }
@@ -196,7 +200,7 @@ async function main() {
     // A viewer who clicked a video has interacted with the site, so playback with sound is allowed.
     args: [...CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"],
   });
-  cleanups.unshift(() => browser.close());
+  cleanups.push(() => browser.close());
   const storageState = await signIn(browser);
 
   const cases: Case[] = [
@@ -256,7 +260,8 @@ async function main() {
 }
 
 async function cleanup() {
-  for (const fn of cleanups.splice(0)) await fn().catch((e: Error) => console.error(`[ttff] cleanup: ${e.message}`));
+  // Last in, first out: the browser before Reel, Reel before its database, the database before its folder.
+  for (const fn of cleanups.splice(0).reverse()) await fn().catch((e: Error) => console.error(`[ttff] cleanup: ${e.message}`));
 }
 
 const deadline = setTimeout(() => {

@@ -1,4 +1,4 @@
-import { integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 /** Instance-wide settings an admin changes at run time (guest access...). */
 export const settings = pgTable("settings", {
@@ -22,3 +22,15 @@ export const workerHeartbeats = pgTable("worker_heartbeats", {
 });
 export type WorkerHeartbeat = typeof workerHeartbeats.$inferSelect;
 export type NewWorkerHeartbeat = typeof workerHeartbeats.$inferInsert;
+
+/**
+ * Counters that triggers bump in the same transaction as the change they stand for (drizzle/0003): the
+ * `catalog` row moves whenever anything a list shows changes (videos, settings). Caches of rendered lists
+ * compare it, read in one indexed lookup, instead of re-running the lists.
+ */
+export const contentVersions = pgTable("content_versions", {
+  key: text().primaryKey(),
+  version: bigint({ mode: "number" }).notNull().default(0),
+});
+export type ContentVersion = typeof contentVersions.$inferSelect;
+export type NewContentVersion = typeof contentVersions.$inferInsert;

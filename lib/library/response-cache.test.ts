@@ -1,0 +1,213 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { gunzipSync } from "node:zlib";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { freshDatabase } from "@/test/fresh-database";
+
+// Version counters are instance-wide: a database of its own, so other test files' writes do not bump them.
+const fresh = await freshDatabase();
+const { encode } = await import("next-auth/jwt");
+const { eq } = await import("drizzle-orm");
+const { createDb } = await import("@/lib/db/client");
+const { favorites, settings, users, videos } = await import("@/lib/db/schema");
+const { env } = await import("@/lib/env");
+const { logger } = await import("@/lib/log");
+const { getViewer } = await import("@/lib/auth/session");
+const { closeGracefully, createWebServer } = await import("@/lib/server/http-server");
+const { createVideo, createViewer, setProgress } = await import("@/test/library-data");
+const { catalogFastPath, cachedPageFastPaths } = await import("./fast-path");
+const { libraryVersion, listCatalog } = await import("./queries");
+const { clearResponseCache } = await import("./response-cache");
+
+/**
+ * The cache of rendered lists over real HTTP, with a stand-in for Next that renders the viewer's catalog
+ * from the database on every call (and counts the calls), and writes made through a second connection pool
+ * — like the worker's — so that only the triggers can tell the web server about them.
+ */
+
+let base: string;
+let server: ReturnType<typeof createWebServer>;
+let renders = 0;
+const other = createDb(process.env.DATABASE_URL!, { max: 2 });
+type Viewer = Awaited<ReturnType<typeof createViewer>>;
+let alice: Viewer;
+let bob: Viewer;
+const cookies = new Map<string, string>();
+
+async function cookieFor(viewer: Viewer) {
+  const name = "authjs.session-token";
+  const value = await encode({ token: { sub: viewer.id }, secret: env.AUTH_SECRET!, salt: name, maxAge: 3600 });
+  cookies.set(viewer.id, `${name}=${value}`);
+}
+
+beforeAll(async () => {
+  [alice, bob] = await Promise.all([createViewer(), createViewer()]);
+  await Promise.all([cookieFor(alice), cookieFor(bob)]);
+  await createVideo(alice, { title: "Harbor at dawn" });
+  server = createWebServer({
+    fastPaths: [catalogFastPath, ...cachedPageFastPaths],
+    // Stands in for Next: a signed-in page lists the viewer's catalog; anonymous callers are sent to sign in.
+    fallback: async (req, res) => {
+      renders++;
+      const headers = new Headers(Object.entries(req.headers).map(([k, v]): [string, string] => [k, String(v)]));
+      const viewer = await getViewer(headers);
+      if (!viewer) return void res.writeHead(307, { location: "/login" }).end();
+      const page = await listCatalog(viewer, { limit: 50 });
+      const html = `<ul>${page.items.map((v) => `<li>${v.title}${v.me.favorite ? " ♥" : ""}</li>`).join("")}</ul>`;
+      if (req.url?.includes("cookie")) res.setHeader("set-cookie", "x=1");
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(`<p>${viewer.name} (${viewer.role})</p>${html}`);
+    },
+    log: logger,
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await closeGracefully(server, 1000);
+  await other.sql.end();
+  await fresh.drop();
+});
+
+beforeEach(() => clearResponseCache());
+
+/** A GET as `viewer`, waiting for the answer to be kept (it is stored after it is sent). */
+async function get(path: string, viewer: Viewer | null, headers: Record<string, string> = {}) {
+  const res = await fetch(base + path, { headers: { ...(viewer ? { cookie: cookies.get(viewer.id)! } : {}), ...headers }, redirect: "manual" });
+  const body = Buffer.from(await res.arrayBuffer());
+  await new Promise((r) => setTimeout(r, 20));
+  return { status: res.status, cache: res.headers.get("x-reel-cache"), headers: res.headers, text: body.toString(), body };
+}
+
+describe("version counters (triggers)", () => {
+  it("move the catalog on what lists show, not on transcoding progress", async () => {
+    const id = await createVideo(alice, { title: "Counter test" });
+    const before = await libraryVersion(alice.id);
+    await other.db.update(videos).set({ progress: { step: "ladder", percent: 40 } as never }).where(eq(videos.id, id));
+    expect(await libraryVersion(alice.id)).toBe(before);
+    await other.db.update(videos).set({ title: "Counter test, renamed" }).where(eq(videos.id, id));
+    const afterTitle = await libraryVersion(alice.id);
+    expect(afterTitle).not.toBe(before);
+    await other.db.insert(settings).values({ key: "guestAccess", value: true }).onConflictDoUpdate({ target: settings.key, set: { value: true } });
+    expect(await libraryVersion(alice.id)).not.toBe(afterTitle);
+    await other.db.delete(settings).where(eq(settings.key, "guestAccess"));
+  });
+
+  it("move a user's own version on their favourites and progress only", async () => {
+    const id = await createVideo(alice, { title: "Personal counter" });
+    const [a, b] = [await libraryVersion(alice.id), await libraryVersion(bob.id)];
+    await other.db.insert(favorites).values({ userId: alice.id, videoId: id });
+    expect(await libraryVersion(alice.id)).not.toBe(a);
+    expect(await libraryVersion(bob.id)).toBe(b);
+    const a2 = await libraryVersion(alice.id);
+    await setProgress(alice, id, 30);
+    expect(await libraryVersion(alice.id)).not.toBe(a2);
+  });
+});
+
+describe("cached pages", () => {
+  it("renders once, then serves the same bytes, gzipped to clients that accept it", async () => {
+    const first = await get("/videos", alice);
+    expect(first.status).toBe(200);
+    expect(first.cache).toBe("miss");
+    expect(first.text).toContain("Harbor at dawn");
+    const rendered = renders;
+    const second = await get("/videos", alice);
+    expect(second.cache).toBe("hit");
+    expect(second.text).toBe(first.text);
+    expect(second.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    // node:http, not fetch, which would undo the gzip itself.
+    const raw = await new Promise<{ encoding?: string; body: Buffer }>((resolve, reject) =>
+      http
+        .get(`${base}/videos`, { headers: { cookie: cookies.get(alice.id)!, "accept-encoding": "gzip, br" } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c)).on("end", () => resolve({ encoding: res.headers["content-encoding"], body: Buffer.concat(chunks) }));
+        })
+        .on("error", reject),
+    );
+    expect(raw.encoding).toBe("gzip");
+    expect(gunzipSync(raw.body).toString()).toBe(first.text);
+    expect(renders).toBe(rendered);
+  });
+
+  it("shows a change written by another process at once, and ignores changes lists do not show", async () => {
+    const id = await createVideo(null, { title: "Quiet meadow" });
+    expect((await get("/videos", alice)).text).toContain("Quiet meadow");
+    await other.db.update(videos).set({ progress: { step: "poster", percent: 10 } as never }).where(eq(videos.id, id));
+    expect((await get("/videos", alice)).cache).toBe("hit");
+    await other.db.update(videos).set({ title: "Loud meadow" }).where(eq(videos.id, id));
+    const after = await get("/videos", alice);
+    expect(after.cache).toBe("miss");
+    expect(after.text).toContain("Loud meadow");
+    await other.db.update(videos).set({ visibility: "private" }).where(eq(videos.id, id));
+    expect((await get("/videos", alice)).text).not.toContain("Loud meadow");
+  });
+
+  it("keeps each viewer's pages apart, and a favourite renews only its owner's", async () => {
+    const id = await createVideo(null, { title: "Shared sunset" });
+    const mine = await get("/videos", alice);
+    const theirs = await get("/videos", bob);
+    expect(mine.text).toContain(alice.name);
+    expect(theirs.text).toContain(bob.name);
+    await other.db.insert(favorites).values({ userId: alice.id, videoId: id });
+    const again = await get("/videos", alice);
+    expect(again.cache).toBe("miss");
+    expect(again.text).toContain("Shared sunset ♥");
+    const bobs = await get("/videos", bob);
+    expect(bobs.cache).toBe("hit");
+    expect(bobs.text).not.toContain("♥");
+  });
+
+  it("never serves a page to a disabled account or to a changed role", async () => {
+    const carol = await createViewer();
+    await cookieFor(carol);
+    expect((await get("/videos", carol)).status).toBe(200);
+    await other.db.update(users).set({ role: "admin" }).where(eq(users.id, carol.id));
+    const promoted = await get("/videos", carol);
+    expect(promoted.cache).toBe("miss");
+    expect(promoted.text).toContain("(admin)");
+    await other.db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, carol.id));
+    const disabled = await get("/videos", carol);
+    expect(disabled.status).toBe(307);
+    expect(disabled.text).not.toContain(carol.name);
+  });
+
+  it("leaves router requests, other methods and answers that set cookies to Next every time", async () => {
+    for (const [path, headers] of [
+      ["/videos", { rsc: "1" }],
+      ["/videos?_rsc=abc", {}],
+      ["/videos?cookie=1", {}],
+    ] as const) {
+      const before = renders;
+      await get(path, alice, headers);
+      await get(path, alice, headers);
+      expect(renders - before, path).toBe(2);
+    }
+    const before = renders;
+    await fetch(`${base}/videos`, { method: "HEAD", headers: { cookie: cookies.get(alice.id)! } });
+    expect(renders).toBe(before + 1);
+  });
+});
+
+describe("cached list API", () => {
+  it("serves a repeated search from the cache until the catalog changes", async () => {
+    const id = await createVideo(null, { title: "Volcano timelapse" });
+    const path = "/api/videos?q=volcan&limit=5";
+    const first = await get(path, alice);
+    expect(first.cache).toBeNull();
+    expect(JSON.parse(first.text).items.map((v: { id: string }) => v.id)).toEqual([id]);
+    const second = await get(path, alice);
+    expect(second.cache).toBe("hit");
+    expect(second.headers.get("cache-control")).toBe("private, no-store");
+    expect(second.text).toBe(first.text);
+    await other.db.update(videos).set({ title: "Glacier timelapse" }).where(eq(videos.id, id));
+    expect(JSON.parse((await get(path, alice)).text).items).toEqual([]);
+  });
+
+  it("does not keep errors", async () => {
+    expect((await get("/api/videos?sort=nope", alice)).status).toBe(400);
+    expect((await get("/api/videos?sort=nope", alice)).cache).toBeNull();
+    expect((await get("/api/videos", null)).status).toBe(401);
+    expect((await get("/api/videos", null)).cache).toBeNull();
+  });
+});

@@ -1,0 +1,124 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { promisify } from "node:util";
+import zlib from "node:zlib";
+import { LRUCache } from "lru-cache";
+import { getViewer } from "@/lib/auth/session";
+import type { Viewer } from "@/lib/auth/viewer";
+import { env } from "@/lib/env";
+import { libraryVersion } from "./queries";
+
+/**
+ * Rendered catalog pages and lists, kept per viewer and served by Reel's Node server without running the
+ * query or React again. An entry is served only while the versions it was made at are current: triggers
+ * in Postgres bump the catalog's version with every change a list shows and the viewer's own with every
+ * favourite, rating and progress change (drizzle/0003), in the writing transaction, whichever process
+ * wrote. So a request costs the session check and one indexed lookup, and never sees a list older than
+ * the data. Entries also expire after MAX_AGE_MS: pages carry relative times and signed poster URLs.
+ */
+
+const MAX_AGE_MS = 60_000;
+/** Larger answers are not kept (a catalog page is ~120 KB). */
+const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
+/** Hop-by-hop and per-response headers that are not replayed from a stored answer. */
+const UNSTORED_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"]);
+
+const gzip = promisify(zlib.gzip);
+
+type Entry = { version: string; headers: Record<string, string>; body: Buffer; gzipped: Buffer };
+
+const entries =
+  env.REEL_RESPONSE_CACHE_MB > 0
+    ? new LRUCache<string, Entry>({
+        maxSize: env.REEL_RESPONSE_CACHE_MB * 1024 * 1024,
+        sizeCalculation: (entry) => entry.body.length + entry.gzipped.length + 1024,
+        ttl: MAX_AGE_MS,
+      })
+    : null;
+
+/** Who is asking, and under which key and version their answers are kept. */
+export type CacheScope = { viewer: Viewer | null; key: string; version: string };
+
+/**
+ * The viewer of a request and the versions their lists depend on. The key holds everything about the
+ * viewer that a page shows or decides by (id, role, upload right, name, e-mail), so a changed account
+ * never meets an answer made for its old self.
+ */
+export async function cacheScope(headers: Headers): Promise<CacheScope> {
+  const viewer = await getViewer(headers);
+  const version = await libraryVersion(viewer?.id ?? null);
+  const key = viewer ? JSON.stringify([viewer.id, viewer.role, viewer.canUpload, viewer.name, viewer.email]) : "guest";
+  return { viewer, key, version };
+}
+
+export function cacheEnabled(): boolean {
+  return entries !== null;
+}
+
+/** Sends the stored answer for `key` if it was made at `version`; false when there is none. */
+export function sendCached(req: IncomingMessage, res: ServerResponse, key: string, version: string): boolean {
+  const entry = entries?.get(key);
+  if (!entry || entry.version !== version) return false;
+  const useGzip = /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
+  const body = useGzip ? entry.gzipped : entry.body;
+  res.writeHead(200, {
+    ...entry.headers,
+    ...(useGzip ? { "content-encoding": "gzip" } : {}),
+    "content-length": body.length,
+    "x-reel-cache": "hit",
+  });
+  res.end(req.method === "HEAD" ? undefined : body);
+  return true;
+}
+
+/**
+ * Keeps a 200 answer for `key` at `version` (the version read BEFORE the answer was made: a change that
+ * lands in between bumps the version past it, so the entry is never served stale). Answers that set
+ * cookies are someone's session and never kept.
+ */
+export async function store(key: string, version: string, status: number, headers: Record<string, string>, body: Buffer) {
+  if (!entries || status !== 200 || body.length > MAX_ENTRY_BYTES) return;
+  if (Object.keys(headers).some((name) => name.toLowerCase() === "set-cookie")) return;
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (!UNSTORED_HEADERS.has(name.toLowerCase())) kept[name] = value;
+  entries.set(key, { version, headers: kept, body, gzipped: await gzip(body) });
+}
+
+/**
+ * Lets `res` be written as usual (by Next) while keeping a copy of the body; `done` gets the status,
+ * headers and body once the answer is complete, or nothing if it was cut off or too large to keep.
+ */
+export function captureResponse(res: ServerResponse, done: (status: number, headers: Record<string, string>, body: Buffer) => void) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const keep = (chunk: unknown, encoding: unknown) => {
+    if (chunk === undefined || chunk === null || typeof chunk === "function" || size > MAX_ENTRY_BYTES) return;
+    const buffer = typeof chunk === "string" ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8") : Buffer.from(chunk as Uint8Array);
+    size += buffer.length;
+    chunks.push(buffer);
+  };
+  const write = res.write;
+  const end = res.end;
+  res.write = function (this: ServerResponse, ...args: Parameters<ServerResponse["write"]>) {
+    keep(args[0], args[1]);
+    return write.apply(this, args);
+  } as ServerResponse["write"];
+  res.end = function (this: ServerResponse, ...args: Parameters<ServerResponse["end"]>) {
+    keep(args[0], args[1]);
+    return end.apply(this, args);
+  } as ServerResponse["end"];
+  res.once("finish", () => {
+    if (size > MAX_ENTRY_BYTES) return;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(res.getHeaders())) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : String(value);
+    }
+    // Compressed by whoever wrote it: not kept (the caller asks for identity bodies).
+    if (headers["content-encoding"]) return;
+    done(res.statusCode, headers, Buffer.concat(chunks));
+  });
+}
+
+/** Forget everything (tests). */
+export function clearResponseCache() {
+  entries?.clear();
+}
