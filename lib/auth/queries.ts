@@ -12,12 +12,21 @@ export async function findUserByEmail(email: string) {
   return user ?? null;
 }
 
-export async function findActiveUserById(id: string) {
-  const [user] = await db
+/** Built once (on first use, not at import: builds import this file without a database). */
+function activeUserStatement() {
+  return db
     .select()
     .from(users)
-    .where(and(eq(users.id, id), isNull(users.disabledAt)))
-    .limit(1);
+    .where(and(eq(users.id, sql.placeholder("id")), isNull(users.disabledAt)))
+    .limit(1)
+    .prepare("find_active_user");
+}
+let activeUser: ReturnType<typeof activeUserStatement> | undefined;
+
+/** Every authenticated request runs this, so it is a prepared statement rather than a query built per call. */
+export async function findActiveUserById(id: string) {
+  activeUser ??= activeUserStatement();
+  const [user] = await activeUser.execute({ id });
   return user ?? null;
 }
 

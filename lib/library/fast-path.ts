@@ -34,12 +34,11 @@ export const catalogFastPath: FastPath = {
         .end(JSON.stringify({ error: { code: "method_not_allowed", message: "Use GET" } }));
       return;
     }
-    const headers = webHeaders(req);
-    const scope = cacheEnabled() ? await cacheScope(headers) : null;
+    const scope = cacheEnabled() ? await cacheScope(req.headers) : null;
     const key = `api ${scope?.key} ${req.url}`;
     if (scope && sendCached(req, res, key, scope.version)) return;
     // Only the path and query matter to the handler; the host is not trusted for anything.
-    const response = await listVideos(new Request(new URL(req.url ?? "/", "http://reel.internal"), { headers }));
+    const response = await listVideos(new Request(new URL(req.url ?? "/", "http://reel.internal"), { headers: webHeaders(req) }));
     const body = Buffer.from(await response.arrayBuffer());
     const out: Record<string, string> = Object.fromEntries(response.headers);
     out["cache-control"] = "private, no-store";
@@ -65,7 +64,7 @@ function cachedPage(prefix: string, exact: boolean): FastPath {
     exact,
     async handle(req, res, next) {
       if (!cacheEnabled() || req.method !== "GET" || isRouterRequest(req)) return next(req, res);
-      const scope = await cacheScope(webHeaders(req));
+      const scope = await cacheScope(req.headers);
       const key = `page ${scope.key} ${req.url}`;
       if (sendCached(req, res, key, scope.version)) return;
       delete req.headers["accept-encoding"];

@@ -332,9 +332,10 @@ export async function randomVideoId(viewer: Viewer | null, query: Pick<CatalogQu
  * (favourites, ratings, progress), as one string; two primary-key lookups in one round trip.
  */
 export async function libraryVersion(userId: string | null): Promise<string> {
-  const [row] = await read<{ catalog: string; personal: string | null }>(sql`
+  // Run on every cached answer: a fixed text the driver prepares once per connection.
+  const [row] = await pg<{ catalog: string; personal: string | null }[]>`
     select (select version from content_versions where key = 'catalog')::text as catalog,
-           (select library_version from users where id = ${userId})::text as personal`);
+           (select library_version from users where id = ${userId}::uuid)::text as personal`;
   return `${row.catalog}.${row.personal ?? "-"}`;
 }
 

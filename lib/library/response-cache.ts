@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { LRUCache } from "lru-cache";
@@ -24,13 +24,14 @@ const UNSTORED_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-
 
 const gzip = promisify(zlib.gzip);
 
-type Entry = { version: string; headers: Record<string, string>; body: Buffer; gzipped: Buffer };
+/** `gzipped` follows a moment after the entry is kept (compressed off the main thread). */
+type Entry = { version: string; headers: Record<string, string>; body: Buffer; gzipped?: Buffer };
 
 const entries =
   env.REEL_RESPONSE_CACHE_MB > 0
     ? new LRUCache<string, Entry>({
         maxSize: env.REEL_RESPONSE_CACHE_MB * 1024 * 1024,
-        sizeCalculation: (entry) => entry.body.length + entry.gzipped.length + 1024,
+        sizeCalculation: (entry) => entry.body.length + (entry.gzipped?.length ?? 0) + 1024,
         ttl: MAX_AGE_MS,
       })
     : null;
@@ -43,8 +44,12 @@ export type CacheScope = { viewer: Viewer | null; key: string; version: string }
  * viewer that a page shows or decides by (id, role, upload right, name, e-mail), so a changed account
  * never meets an answer made for its old self.
  */
-export async function cacheScope(headers: Headers): Promise<CacheScope> {
-  const viewer = await getViewer(headers);
+export async function cacheScope(headers: IncomingHttpHeaders): Promise<CacheScope> {
+  // Only these two decide who is asking; a full Headers copy of the request costs more than the lookup.
+  const credentials = new Headers();
+  if (headers.cookie) credentials.set("cookie", headers.cookie);
+  if (headers.authorization) credentials.set("authorization", headers.authorization);
+  const viewer = await getViewer(credentials);
   const version = await libraryVersion(viewer?.id ?? null);
   const key = viewer ? JSON.stringify([viewer.id, viewer.role, viewer.canUpload, viewer.name, viewer.email]) : "guest";
   return { viewer, key, version };
@@ -58,11 +63,11 @@ export function cacheEnabled(): boolean {
 export function sendCached(req: IncomingMessage, res: ServerResponse, key: string, version: string): boolean {
   const entry = entries?.get(key);
   if (!entry || entry.version !== version) return false;
-  const useGzip = /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
-  const body = useGzip ? entry.gzipped : entry.body;
+  const gzipped = entry.gzipped && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "") ? entry.gzipped : null;
+  const body = gzipped ?? entry.body;
   res.writeHead(200, {
     ...entry.headers,
-    ...(useGzip ? { "content-encoding": "gzip" } : {}),
+    ...(gzipped ? { "content-encoding": "gzip" } : {}),
     "content-length": body.length,
     "x-reel-cache": "hit",
   });
@@ -80,7 +85,11 @@ export async function store(key: string, version: string, status: number, header
   if (Object.keys(headers).some((name) => name.toLowerCase() === "set-cookie")) return;
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) if (!UNSTORED_HEADERS.has(name.toLowerCase())) kept[name] = value;
-  entries.set(key, { version, headers: kept, body, gzipped: await gzip(body) });
+  const entry: Entry = { version, headers: kept, body };
+  entries.set(key, entry);
+  const gzipped = await gzip(body);
+  // Set again (not mutated) so the cache counts the compressed copy's size; unless a newer entry replaced it.
+  if (entries.peek(key) === entry) entries.set(key, { ...entry, gzipped });
 }
 
 /**
