@@ -29,7 +29,9 @@ export async function getViewer(request?: Request | Headers): Promise<Viewer | n
   const id = await sessionUserId(headers.get("cookie"));
   if (!id) return null;
   const user = await findActiveUserById(id);
-  return user ? { id: user.id, email: user.email, name: user.name, role: user.role, canUpload: user.canUpload, via: "session" } : null;
+  if (!user) return null;
+  const { email, name, role, canUpload } = user;
+  return { id: user.id, email, name, role, canUpload, via: "session", libraryVersion: `${user.catalogVersion}.${user.libraryVersion}` };
 }
 
 /**

@@ -50,7 +50,7 @@ export async function cacheScope(headers: IncomingHttpHeaders): Promise<CacheSco
   if (headers.cookie) credentials.set("cookie", headers.cookie);
   if (headers.authorization) credentials.set("authorization", headers.authorization);
   const viewer = await getViewer(credentials);
-  const version = await libraryVersion(viewer?.id ?? null);
+  const version = viewer?.libraryVersion ?? (await libraryVersion(viewer?.id ?? null));
   const key = viewer ? JSON.stringify([viewer.id, viewer.role, viewer.canUpload, viewer.name, viewer.email]) : "guest";
   return { viewer, key, version };
 }
