@@ -73,6 +73,19 @@ describe("route(): errors", () => {
     expect(empty.status).toBe(204);
   });
 
+  it("answers a body cut off by the client as a client error", async () => {
+    const handler = route({ access: "public", body: z.object({}).passthrough() }, () => null);
+    const cutOff = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('{"position": 1'));
+        c.error(new Error("aborted"));
+      },
+    });
+    const res = await handler(new Request(url, { method: "POST", body: cutOff, duplex: "half" } as RequestInit));
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toMatch(/ended before it was complete/);
+  });
+
   it("answers an unknown error with a plain 500 that reveals nothing", async () => {
     const handler = route({ access: "public" }, () => {
       throw new Error("password=hunter2 in some query");

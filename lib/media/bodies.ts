@@ -128,7 +128,6 @@ const ENCODED_BUDGET = 32 * 1024 * 1024;
 const encoded = new Map<string, { body: Promise<Buffer>; size: number }>();
 let encodedBytes = 0;
 
-/** The whole file compressed. Does not release the file: the caller does, after awaiting. */
 /**
  * The whole body of an answer that is not streamed (HEAD, empty bodies, compressed playlists), with its
  * Content-Length set; undefined when there is nothing to send. The file is released either way.
@@ -145,6 +144,7 @@ export async function unstreamedBody(decision: Decision, file: MediaFile): Promi
   }
 }
 
+/** The whole file compressed. Does not release the file: the caller does, after awaiting. */
 export function encodedBody(file: MediaFile, encoding: Encoding): Promise<Buffer> {
   const key = `${file.realPath}\n${file.meta.etag}\n${encoding}`;
   const known = encoded.get(key);
