@@ -11,7 +11,7 @@ vi.hoisted(() => {
 
 import type { Viewer } from "@/lib/auth/viewer";
 import { closeDb, db } from "@/lib/db/client";
-import { videos } from "@/lib/db/schema";
+import { urlImports, videos } from "@/lib/db/schema";
 import { paths } from "@/lib/env";
 import { stopProducerBoss } from "@/lib/queue/boss";
 import * as importsRoute from "@/app/api/imports/route";
@@ -33,7 +33,9 @@ let server: http.Server;
 let base: string;
 let etag = '"v1"';
 /** Per path: what the next request should do. */
-const behaviour: Record<string, "cut" | "html" | "chunked" | "slow" | undefined> = {};
+const behaviour: Record<string, "cut" | "html" | "chunked" | "slow" | "hold" | undefined> = {};
+/** "hold" sends half the file, then the rest once the test calls this. */
+let release = () => {};
 const requests: { path: string; range?: string; ifRange?: string }[] = [];
 let viewer: Viewer;
 let authorization: string;
@@ -63,6 +65,12 @@ beforeAll(async () => {
     const headers: Record<string, string> = { "content-type": "video/mp4", etag, "accept-ranges": "bytes", "content-length": String(clip.length - start) };
     if (start > 0) headers["content-range"] = `bytes ${start}-${clip.length - 1}/${clip.length}`;
     res.writeHead(start > 0 ? 206 : 200, headers);
+    if (mode === "hold") {
+      const half = Math.floor(clip.length / 2);
+      res.write(clip.subarray(start, half));
+      release = () => res.end(clip.subarray(half));
+      return;
+    }
     if (mode === "cut") {
       // The connection dies half-way (worker killed, network lost...).
       behaviour[path] = undefined;
@@ -119,6 +127,20 @@ describe("URL import", () => {
     expect(resumed.ifRange).toBe(etag);
     const [video] = await db.select().from(videos).where(eq(videos.id, done!.videoId!));
     expect(fs.readFileSync(video.sourcePath!).equals(clip)).toBe(true);
+  });
+
+  it("yields one video when another attempt completed the import meanwhile: this attempt's copy is rolled back", async () => {
+    behaviour["/twice.mp4"] = "hold";
+    const url = `${base}/twice.mp4`;
+    const row = await newImport(url);
+    const attempt = runImport(row.id);
+    for (let i = 0; i < 100 && !requests.some((r) => r.path === "/twice.mp4"); i++) await new Promise((r) => setTimeout(r, 20));
+    // What a retry sees after the first worker registered the video and marked the import done, then died.
+    await db.update(urlImports).set({ status: "done" }).where(eq(urlImports.id, row.id));
+    release();
+    expect(await attempt).toMatchObject({ status: "done", videoId: null });
+    expect(await db.select({ id: videos.id }).from(videos).where(eq(videos.sourceUrl, url))).toEqual([]);
+    expect(fs.existsSync(partialPath(row.id))).toBe(false);
   });
 
   it("starts over when the remote file changed since the partial download", async () => {

@@ -12,7 +12,7 @@ import { adoptSourceFile } from "@/lib/uploads/adopt";
 import { assertRoomFor } from "@/lib/uploads/disk";
 import { formatBytes } from "@/lib/uploads/format";
 import { extensionOf, titleFromFileName } from "@/lib/uploads/names";
-import { findImport, saveProgress, updateImport } from "./queries";
+import { completeImport, findImport, saveProgress, updateImport } from "./queries";
 
 const log = childLogger("imports");
 
@@ -48,6 +48,9 @@ const TYPE_EXTENSIONS: Record<string, string> = {
   "video/ogg": "ogv",
 };
 
+/** Another attempt at the same import finished first (its video is the import's; this one's is rolled back). */
+class ImportSuperseded extends Error {}
+
 /**
  * Downloads one import through the SSRF-safe fetch, resuming a partial file with Range/If-Range,
  * within the size, time and disk limits, then hands the file to the pipeline like an upload.
@@ -65,18 +68,21 @@ export async function runImport(importId: string, options: DownloadOptions = {})
   await updateImport(row.id, { status: "downloading", failureReason: null });
   try {
     const { size, fileName } = await download(row, part, { ...options, signal });
-    const video = await adoptSourceFile({
-      file: part,
-      originalName: fileName,
-      ownerId: row.ownerId,
-      title: titleFromFileName(fileName),
-      sourceKind: "url",
-      sourceUrl: row.url,
-      size,
-    });
-    await updateImport(row.id, { status: "done", receivedBytes: size, videoId: video.id, fileName });
+    // The video and the import's "done" commit together: a worker killed in between leaves neither, and the retry
+    // downloads again instead of adding a second video.
+    const video = await adoptSourceFile(
+      { file: part, originalName: fileName, ownerId: row.ownerId, title: titleFromFileName(fileName), sourceKind: "url", sourceUrl: row.url, size },
+      async (tx, registered) => {
+        if (!(await completeImport(tx, row.id, { receivedBytes: size, videoId: registered.id, fileName }))) throw new ImportSuperseded();
+      },
+    );
     log.info({ importId: row.id, videoId: video.id, size }, "import downloaded");
   } catch (error) {
+    if (error instanceof ImportSuperseded) {
+      await fs.rm(part, { force: true });
+      log.warn({ importId: row.id }, "import was completed by another attempt; this copy is dropped");
+      return findImport(row.id);
+    }
     const reason = timeout.aborted
       ? `The download took longer than the limit (${timeoutSeconds} s)`
       : error instanceof Error

@@ -25,6 +25,19 @@ export async function updateImport(id: string, patch: ImportPatch): Promise<void
     .where(eq(urlImports.id, id));
 }
 
+/**
+ * Marks a downloading import done with its video, inside the transaction that registers the video. False when it
+ * is no longer downloading (another attempt finished it first): the caller then rolls its video back.
+ */
+export async function completeImport(tx: Tx, id: string, patch: Pick<UrlImport, "receivedBytes" | "videoId" | "fileName">): Promise<boolean> {
+  const done = await tx
+    .update(urlImports)
+    .set({ ...patch, status: "done", updatedAt: sql`now()` })
+    .where(and(eq(urlImports.id, id), eq(urlImports.status, "downloading")))
+    .returning({ id: urlImports.id });
+  return done.length === 1;
+}
+
 /** Progress writes never move a finished import back. */
 export async function saveProgress(id: string, receivedBytes: number): Promise<void> {
   await db

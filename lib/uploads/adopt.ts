@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Video } from "@/lib/db/schema";
 import { layout, storage } from "@/lib/storage";
-import { registerSource } from "@/lib/videos/ingest";
+import { registerSource, type RegisteredHook } from "@/lib/videos/ingest";
 import { safeFileName } from "./names";
 
 /** Rename, or copy + delete when the two folders sit on different filesystems. */
@@ -34,7 +34,7 @@ export type AdoptInput = {
  * already in its final place when the probe job can start. If registering fails, the file goes back
  * where it was, so the caller can try again and nothing is lost.
  */
-export async function adoptSourceFile(input: AdoptInput): Promise<Video> {
+export async function adoptSourceFile(input: AdoptInput, onRegistered?: RegisteredHook): Promise<Video> {
   const id = randomUUID();
   const target = storage.file(id, `${layout.source}/${safeFileName(input.originalName)}`);
   await fs.mkdir(path.dirname(target), { recursive: true });
@@ -48,7 +48,7 @@ export async function adoptSourceFile(input: AdoptInput): Promise<Video> {
       sourcePath: target,
       sourceUrl: input.sourceUrl,
       size: input.size,
-    });
+    }, onRegistered);
   } catch (error) {
     await moveFile(target, input.file);
     await storage.removeVideo(id);

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { db } from "@/lib/db/client";
+import { db, type Tx } from "@/lib/db/client";
 import { videos, type Video } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { enqueue } from "@/lib/queue";
@@ -20,12 +20,15 @@ const sourceInput = z.object({
 });
 export type RegisterSourceInput = z.input<typeof sourceInput>;
 
+/** Work that must commit or fail together with the new video (e.g. marking the URL import that brought it done). */
+export type RegisteredHook = (tx: Tx, video: Video) => Promise<void>;
+
 /**
  * Records a new source and starts its processing: the video row (status `uploaded`) and the
  * `probe` job are written in ONE transaction (pg-boss `send` through the same connection), so
  * there is never a video nobody will process, nor a job for a video that does not exist.
  */
-export async function registerSource(input: RegisterSourceInput): Promise<Video> {
+export async function registerSource(input: RegisterSourceInput, onRegistered?: RegisteredHook): Promise<Video> {
   const parsed = sourceInput.safeParse(input);
   if (!parsed.success) {
     throw new AppError("bad_request", `Invalid source: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
@@ -40,6 +43,7 @@ export async function registerSource(input: RegisterSourceInput): Promise<Video>
         .values({ ...values, status: "uploaded" })
         .returning();
       await enqueue("probe", { videoId: video.id }, { tx });
+      await onRegistered?.(tx, video);
       return video;
     });
   } catch (error) {
