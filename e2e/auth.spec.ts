@@ -2,6 +2,7 @@ import { apiSignIn, clearLoginFailures, createAccount, deleteAccount, expect, te
 import { baseURL } from "./env";
 import { AdminUsersPage } from "./pages/admin-users-page";
 import { LoginPage } from "./pages/login-page";
+import { PasswordPage } from "./pages/password-page";
 import { ShellPage } from "./pages/shell-page";
 import { TokensPage } from "./pages/tokens-page";
 
@@ -93,6 +94,35 @@ test.describe("signing in and out", () => {
     const forged = await fetch(`${baseURL}/api/auth/callback/credentials`, form({ email: member.account.email, password: member.account.password }));
     expect(forged.headers.getSetCookie().some((c) => c.startsWith("authjs.session-token="))).toBe(false);
     await clearLoginFailures({ ips: ["127.0.0.1"], emails: [member.account.email] });
+  });
+});
+
+test.describe("own password", () => {
+  test("changing it needs the current one; afterwards only the new one signs in", async ({ page }) => {
+    const account = await createAccount();
+    const fresh = "a fresh password 4567";
+    try {
+      const login = new LoginPage(page);
+      await page.goto("/settings/password");
+      await login.signIn(account.email, account.password);
+      const settings = new PasswordPage(page);
+      await settings.expectLoaded();
+
+      await settings.change("not my password", fresh);
+      await expect(page.getByText("This is not your current password")).toBeVisible();
+      await settings.change(account.password, fresh);
+      await expect(page.getByText("Your password was changed")).toBeVisible();
+
+      await new ShellPage(page).signOut();
+      await login.goto();
+      await login.signIn(account.email, account.password);
+      await expect(login.error).toHaveText("Wrong email or password.");
+      await login.signIn(account.email, fresh);
+      await expect(page).toHaveURL(`${baseURL}/`);
+    } finally {
+      await clearLoginFailures({ ips: ["127.0.0.1"], emails: [account.email] });
+      await deleteAccount(account.id);
+    }
   });
 });
 

@@ -16,7 +16,10 @@ export function primaryNav(user: ShellUser | null): NavItem[] {
 }
 
 /** Account links in the user menu. */
-export const accountNav: NavItem[] = [{ href: "/settings/tokens", label: "API tokens" }];
+export const accountNav: NavItem[] = [
+  { href: "/settings/password", label: "Password" },
+  { href: "/settings/tokens", label: "API tokens" },
+];
 
 export function isActive(pathname: string, href: string) {
   return href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);

@@ -1,12 +1,12 @@
 import { Input } from "@/components/ui/field";
 import { MIN_PASSWORD_LENGTH } from "@/lib/users/rules";
 
-/** Choosing a password (first run, invite): the password with its rule, and its confirmation. */
-export function NewPasswordFields({ errors }: { errors?: { password?: string; confirmPassword?: string } }) {
+/** Choosing a password (first run, invite, change): the password with its rule, and its confirmation. */
+export function NewPasswordFields({ errors, label = "Password" }: { errors?: { password?: string; confirmPassword?: string }; label?: string }) {
   return (
     <>
       <Input
-        label="Password"
+        label={label}
         name="password"
         type="password"
         autoComplete="new-password"
@@ -15,7 +15,7 @@ export function NewPasswordFields({ errors }: { errors?: { password?: string; co
         hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
         error={errors?.password}
       />
-      <Input label="Confirm password" name="confirmPassword" type="password" autoComplete="new-password" required error={errors?.confirmPassword} />
+      <Input label={`Confirm ${label.toLowerCase()}`} name="confirmPassword" type="password" autoComplete="new-password" required error={errors?.confirmPassword} />
     </>
   );
 }

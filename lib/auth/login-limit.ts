@@ -1,4 +1,19 @@
+import { childLogger } from "@/lib/log";
+import { clientIp } from "./client-ip";
 import { deleteLoginFailures, reserveLoginAttempt } from "./queries";
+
+const log = childLogger("auth");
+let warnedUnknownIp = false;
+
+/** The caller's address; without one every caller shares a single rate-limit bucket, which deserves a warning. */
+export function requestIp(headers: Headers) {
+  const ip = clientIp(headers);
+  if (!ip && !warnedUnknownIp) {
+    warnedUnknownIp = true;
+    log.warn("client address unknown: run Reel behind its own server (npm start), or set REEL_TRUST_PROXY when a proxy is in front");
+  }
+  return ip;
+}
 
 /** More than this many failed sign-ins per address or per account inside the window → refused. */
 export const LOGIN_FAILURE_LIMIT = 10;

@@ -1,26 +1,12 @@
 import { AppError } from "@/lib/errors";
-import { childLogger } from "@/lib/log";
-import { clientIp } from "./client-ip";
 import { signIn } from "./config";
-import { guardLogin, tooManyAttemptsMessage } from "./login-limit";
+import { guardLogin, requestIp, tooManyAttemptsMessage } from "./login-limit";
 
 /** The one message for every failed sign-in: nobody learns which accounts exist or are disabled. */
 export const INVALID_LOGIN_MESSAGE = "Wrong email or password.";
 
 const CREDENTIALS_CALLBACK = "/api/auth/callback/credentials";
 
-const log = childLogger("auth");
-let warnedUnknownIp = false;
-
-/** The caller's address; without one every caller shares a single rate-limit bucket, which deserves a warning. */
-function requestIp(headers: Headers) {
-  const ip = clientIp(headers);
-  if (!ip && !warnedUnknownIp) {
-    warnedUnknownIp = true;
-    log.warn("client address unknown: run Reel behind its own server (npm start), or set REEL_TRUST_PROXY when a proxy is in front");
-  }
-  return ip;
-}
 
 /**
  * The rate limit around Auth.js's credentials endpoint (what scripts and plain HTML forms post to).
@@ -43,6 +29,7 @@ export async function limitCredentialsCallback(request: Request, handle: (reques
 }
 
 export type PasswordSignIn = { ok: true } | { ok: false; error: string; retryAfterSeconds?: number };
+
 
 /** Sign-in from a server action (the /login form), under the same limit; sets the session cookie on success. */
 export async function signInWithPassword(email: string, password: string, headers: Headers): Promise<PasswordSignIn> {

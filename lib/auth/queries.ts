@@ -33,6 +33,16 @@ export async function findActiveUserById(id: string) {
   return user ?? null;
 }
 
+/** The password hash of an active account (null for invited users who have not chosen one yet). */
+export async function findPasswordHash(userId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ passwordHash: users.passwordHash })
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.disabledAt)))
+    .limit(1);
+  return row?.passwordHash ?? null;
+}
+
 export async function markLoggedIn(userId: string) {
   await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, userId));
 }

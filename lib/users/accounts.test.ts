@@ -8,7 +8,9 @@ const { db } = await import("@/lib/db/client");
 const { sql } = await import("drizzle-orm");
 const { verifyPassword } = await import("@/lib/auth/passwords");
 const { findUserByEmail } = await import("@/lib/auth/queries");
-const { asViewer } = await import("@/test/factories");
+const { asViewer, createTestUser } = await import("@/test/factories");
+const { CLIENT_IP_HEADER } = await import("@/lib/auth/client-ip");
+const { LOGIN_FAILURE_LIMIT } = await import("@/lib/auth/login-limit");
 const { default: postgres } = await import("postgres");
 
 afterAll(() => fresh.drop());
@@ -114,5 +116,34 @@ describe("managing accounts", () => {
     await accounts.deleteUser(asViewer(survivor), loser.id);
     await expect(accounts.getUser(loser.id)).rejects.toMatchObject({ code: "not_found" });
     await expect(accounts.deleteUser(asViewer(survivor), loser.id)).rejects.toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("changing one's own password", () => {
+  const from = (ip: string) => new Headers({ [CLIENT_IP_HEADER]: ip });
+  const hashOf = async (email: string) => (await findUserByEmail(email))!.passwordHash!;
+
+  it("needs the current password, then replaces it", async () => {
+    const user = await createTestUser({ password });
+    const viewer = asViewer(user);
+    const before = await hashOf(user.email);
+    await expect(accounts.changePassword(viewer, { currentPassword: "not the password", password: "a brand new password" }, from("198.51.100.7"))).rejects.toMatchObject({
+      code: "bad_request",
+      details: { fields: [{ field: "currentPassword" }] },
+    });
+    expect(await hashOf(user.email)).toBe(before);
+    await accounts.changePassword(viewer, { currentPassword: password, password: "a brand new password" }, from("198.51.100.7"));
+    expect(await verifyPassword(await hashOf(user.email), "a brand new password")).toBe(true);
+    expect(await verifyPassword(await hashOf(user.email), password)).toBe(false);
+  });
+
+  it("counts wrong current passwords like failed sign-ins: after the limit even the right one is refused", async () => {
+    const user = await createTestUser({ password });
+    const viewer = asViewer(user);
+    for (let i = 0; i < LOGIN_FAILURE_LIMIT; i++) {
+      await expect(accounts.changePassword(viewer, { currentPassword: `guess ${i}`, password: "a brand new password" }, from(`203.0.113.${i + 1}`))).rejects.toMatchObject({ code: "bad_request" });
+    }
+    await expect(accounts.changePassword(viewer, { currentPassword: password, password: "a brand new password" }, from("203.0.113.200"))).rejects.toMatchObject({ code: "rate_limited" });
+    expect(await verifyPassword(await hashOf(user.email), password)).toBe(true);
   });
 });

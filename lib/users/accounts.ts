@@ -1,4 +1,5 @@
 import { db } from "@/lib/db/client";
+import { withCurrentPassword } from "@/lib/auth/current-password";
 import { hashPassword } from "@/lib/auth/passwords";
 import { hashToken, INVITE_PREFIX, newSecret } from "@/lib/auth/tokens";
 import type { Viewer } from "@/lib/auth/viewer";
@@ -131,6 +132,19 @@ export async function acceptInvite(token: string, password: string): Promise<{ e
     await updateUserRow(tx, user.id, { passwordHash });
     return { email: user.email };
   });
+}
+
+/**
+ * Replaces the viewer's own password once the current one is confirmed (lib/auth/login.ts: under the sign-in
+ * limit). A wrong current password is a field error.
+ */
+export async function changePassword(viewer: Viewer, input: { currentPassword: string; password: string }, headers: Headers): Promise<void> {
+  const changed = await withCurrentPassword(viewer, input.currentPassword, headers, async () => {
+    await updateUserRow(db, viewer.id, { passwordHash: await hashPassword(input.password) });
+  });
+  if (!changed) {
+    throw new AppError("bad_request", "Your current password is not right", { fields: [{ field: "currentPassword", message: "This is not your current password" }] });
+  }
 }
 
 /** The link people open to accept an invite. */

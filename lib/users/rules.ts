@@ -28,6 +28,12 @@ const mismatch = { path: ["confirmPassword"], message: "The passwords do not mat
 /** A password typed twice (setup, accepting an invite). */
 export const choosePasswordSchema = z.object({ password: passwordSchema, confirmPassword: z.string() }).refine(passwordsMatch, mismatch);
 
+/** Changing one's own password: the current one, and the new one typed twice. */
+export const changePasswordSchema = z
+  .object({ currentPassword: z.string().min(1, "Enter your current password").max(1024), password: passwordSchema, confirmPassword: z.string() })
+  .refine(passwordsMatch, mismatch)
+  .refine((v) => v.password !== v.currentPassword, { path: ["password"], message: "Choose a password different from the current one" });
+
 export const setupSchema = z
   .object({ name: nameSchema, email: emailSchema, password: passwordSchema, confirmPassword: z.string() })
   .refine(passwordsMatch, mismatch);

@@ -1,0 +1,17 @@
+import { expect, type Page } from "@playwright/test";
+
+export class PasswordPage {
+  constructor(readonly page: Page) {}
+
+  async expectLoaded() {
+    await expect(this.page.getByRole("heading", { name: "Password", exact: true })).toBeVisible();
+  }
+
+  async change(current: string, next: string) {
+    const form = this.page.getByRole("form", { name: "Change password" });
+    await form.getByLabel("Current password").fill(current);
+    await form.getByLabel("New password", { exact: true }).fill(next);
+    await form.getByLabel("Confirm new password").fill(next);
+    await form.getByRole("button", { name: "Change password" }).click();
+  }
+}
