@@ -259,4 +259,20 @@ describe("a worker SIGKILLed mid-ladder", () => {
     expect(job.retry_count).toBe(1);
     console.info(`ladder recovered ${recoveredIn.toFixed(1)} s after SIGKILL`);
   }, 120_000);
+
+  it("on its last attempt, fails the video with a reason through the dead-letter queue", async () => {
+    const first = await startWorker();
+    const video = await upload(makeSource({ name: "to-kill-last.mp4", width: 426, height: 240, fps: 30, seconds: 120 }));
+    await waitFor(video.id, (v) => v.progress?.step === "hls-ladder" && v.progress.percent >= 10);
+    // As if this were already the last retry.
+    await db.execute(sql`update pgboss.job set retry_count = retry_limit where name = 'hls-ladder' and data->>'videoId' = ${video.id} and state = 'active'`);
+    first.kill("SIGKILL");
+
+    await startWorker();
+    const done = await waitFor(video.id, settled, 90_000);
+    expect(done.status).toBe("failed");
+    expect(done.failureReason).toMatch(/did not finish/);
+    const [dead] = [...(await db.execute<{ state: string }>(sql`select state from pgboss.job where name = 'pipeline-dead-letter' and data->>'videoId' = ${video.id}`))];
+    expect(dead.state).toBe("completed");
+  }, 120_000);
 });
