@@ -15,21 +15,31 @@ function trigrams(word: string): Set<string> {
   return out;
 }
 
-/** Share of the query word's trigrams found in the word: pg_trgm's word_similarity() for single words. */
-export function wordSimilarity(query: string, word: string): number {
-  const tq = trigrams(query);
-  const tw = trigrams(word);
+/** Share of `query`'s trigrams found in `word`'s: pg_trgm's word_similarity() for single words. */
+function similarity(query: Set<string>, word: Set<string>): number {
   let common = 0;
-  for (const t of tq) if (tw.has(t)) common++;
-  return common / tq.size;
+  for (const t of query) if (word.has(t)) common++;
+  return common / query.size;
 }
 
-function matches(word: string, tokens: string[]): boolean {
-  const w = word.toLowerCase();
-  return tokens.some((t) => w.startsWith(t) || (t.length >= 4 && wordSimilarity(t, w) >= 0.5));
+/** Whether a word of a result matches the search: one per search, its trigrams made once for every row. */
+export type WordMatcher = (word: string) => boolean;
+
+export function wordMatcher(tokens: string[]): WordMatcher {
+  const fuzzy = tokens.filter((t) => t.length >= 4).map(trigrams);
+  return (word) => {
+    const w = word.toLowerCase();
+    if (tokens.some((t) => w.startsWith(t))) return true;
+    if (!fuzzy.length) return false;
+    const grams = trigrams(w);
+    return fuzzy.some((query) => similarity(query, grams) >= 0.5);
+  };
 }
 
-export function highlight(text: string, tokens: string[]): Segment[] {
+const matcherOf = (search: string[] | WordMatcher): WordMatcher => (typeof search === "function" ? search : wordMatcher(search));
+
+export function highlight(text: string, search: string[] | WordMatcher): Segment[] {
+  const matches = matcherOf(search);
   const segments: Segment[] = [];
   const push = (value: string, match: boolean) => {
     if (!value) return;
@@ -39,7 +49,7 @@ export function highlight(text: string, tokens: string[]): Segment[] {
   };
   let at = 0;
   for (const m of text.matchAll(WORD)) {
-    const isMatch = tokens.length > 0 && matches(m[0], tokens);
+    const isMatch = matches(m[0]);
     if (!isMatch) continue;
     push(text.slice(at, m.index), false);
     push(m[0], true);
@@ -53,10 +63,11 @@ export function highlight(text: string, tokens: string[]): Segment[] {
  * A window of the text around its first matching word (or its start), highlighted; ellipses mark cuts.
  * Returns null when nothing in the text matches, so results show a description excerpt only when it helps.
  */
-export function snippet(text: string, tokens: string[], width = 160): Segment[] | null {
+export function snippet(text: string, search: string[] | WordMatcher, width = 160): Segment[] | null {
+  const matches = matcherOf(search);
   let first = -1;
   for (const m of text.matchAll(WORD)) {
-    if (matches(m[0], tokens)) {
+    if (matches(m[0])) {
       first = m.index;
       break;
     }
@@ -70,5 +81,5 @@ export function snippet(text: string, tokens: string[], width = 160): Segment[] 
   }
   const end = Math.min(text.length, start + width);
   const excerpt = (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
-  return highlight(excerpt, tokens);
+  return highlight(excerpt, matches);
 }

@@ -6,7 +6,7 @@ import { canManage } from "@/lib/videos/access";
 import { AppError } from "@/lib/errors";
 import { listedTo, viewableBy } from "./access";
 import { progressFraction, timeLeftLabel, type CatalogSort, type PosterImage } from "./format";
-import { highlight, snippet, type Segment } from "./highlight";
+import { highlight, snippet, wordMatcher, type Segment } from "./highlight";
 import { posterImage } from "./posters";
 import {
   CONTINUE_WATCHING_DAYS,
@@ -294,10 +294,11 @@ export async function listCatalog(viewer: Viewer | null, query: CatalogQuery = {
     rows.length > limit && last
       ? encodeCursor({ s: sort, k: spec.keys.map((_, i) => String(last[`sk${i}` as "sk0"])) })
       : null;
+  const matcher = tokens.length ? wordMatcher(tokens) : null;
   return {
     items: page.map((row) => {
       const video = toVideo(row, viewer);
-      if (tokens.length) video.highlight = { title: highlight(row.title, tokens), description: snippet(row.description, tokens) };
+      if (matcher) video.highlight = { title: highlight(row.title, matcher), description: snippet(row.description, matcher) };
       return video;
     }),
     nextCursor,
