@@ -5,7 +5,7 @@ import { childLogger } from "@/lib/log";
 import { hasVideoExtension, titleFromFileName } from "@/lib/uploads/names";
 import { registerSource } from "@/lib/videos/ingest";
 import { markSourceMissing, restartProcessing } from "@/lib/videos/lifecycle";
-import { findFolderVideo, firstAdminId, presentFolderVideos } from "./queries";
+import { dropExclusion, findExclusion, findFolderVideo, firstAdminId, presentFolderVideos } from "./queries";
 
 const log = childLogger("media-folders");
 
@@ -16,7 +16,10 @@ const log = childLogger("media-folders");
 
 export type FileOutcome = "added" | "changed" | "unchanged" | "ignored" | "gone";
 
-/** A new file is registered in place; a known one whose size or mtime changed is processed again. */
+/**
+ * A new file is registered in place; a known one whose size or mtime changed is processed again. A file whose
+ * video was deleted stays out, unless it changed since.
+ */
 export async function syncFile(file: string): Promise<FileOutcome> {
   if (!hasVideoExtension(file)) return "ignored";
   const stats = await fs.stat(file).catch(() => null);
@@ -24,6 +27,11 @@ export async function syncFile(file: string): Promise<FileOutcome> {
   if (!stats.isFile()) return "ignored";
   const known = await findFolderVideo(file);
   if (!known) {
+    const excluded = await findExclusion(file);
+    if (excluded) {
+      if (excluded.size === stats.size && excluded.sourceMtime?.getTime() === stats.mtime.getTime()) return "ignored";
+      await dropExclusion(file);
+    }
     try {
       await registerSource({
         ownerId: await firstAdminId(),

@@ -6,6 +6,7 @@ import { eq, sql } from "drizzle-orm";
 import { closeDb, db } from "@/lib/db/client";
 import { videos, type Video } from "@/lib/db/schema";
 import { stopProducerBoss } from "@/lib/queue/boss";
+import { deleteVideo } from "@/lib/videos/lifecycle";
 import { findFolderVideo, firstAdminId } from "./queries";
 import { startMediaFolderSync, type MediaFolderSync } from "./watcher";
 import { createTestUser } from "@/test/factories";
@@ -118,6 +119,33 @@ describe("media folders", () => {
     // The originals were only ever read.
     expect(fs.readFileSync(path.join(dir, "a.mp4")).equals(clipB)).toBe(true);
     expect(fs.readdirSync(dir).sort()).toEqual([".hidden.mp4", "a.mp4", "notes.txt", "season 1"]);
+  });
+
+  it("does not bring back a deleted video's file, unless the file changes", async () => {
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), "reel-deleted-"));
+    const file = path.join(own, "unwanted.mp4");
+    fs.writeFileSync(file, clipA);
+    const sync = startMediaFolderSync({ dirs: [own], stabilityMs: 200, retryMs: 300, lockName: "media-folders-deleted" });
+    running.push(sync);
+    const video = (await until("imported", () => findFolderVideo(file), Boolean)) as Video;
+    await deleteVideo(video.id);
+    expect(fs.readFileSync(file).equals(clipA)).toBe(true);
+    await sync.stop();
+
+    // A rescan (a restart) and a touch of the folder see the same file: it stays out.
+    const again = startMediaFolderSync({ dirs: [own], stabilityMs: 200, retryMs: 300, lockName: "media-folders-deleted" });
+    running.push(again);
+    fs.writeFileSync(path.join(own, "other.txt"), "x");
+    await new Promise((r) => setTimeout(r, 1000));
+    await again.settled();
+    expect(await findFolderVideo(file)).toBeNull();
+
+    // Replaced by another file under the same name: imported as a new video.
+    fs.writeFileSync(file, clipB);
+    const replaced = (await until("replacement imported", () => findFolderVideo(file), Boolean)) as Video;
+    expect(replaced.id).not.toBe(video.id);
+    expect(replaced.size).toBe(clipB.length);
+    await again.stop();
   });
 
   it("leaves videos alone when their folder is unavailable (an unmounted disk)", async () => {

@@ -4,6 +4,7 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
 import { videos, type NewVideo, type Video } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
+import { excludeFolderSource } from "@/lib/media-folders/queries";
 import { enqueue } from "@/lib/queue";
 import { cancelVideoJobs, deleteVideoJobs } from "@/lib/queue/admin";
 import { storage } from "@/lib/storage";
@@ -79,7 +80,10 @@ export async function markSourceMissing(id: string): Promise<void> {
   });
 }
 
-/** Deletes the video: its row (captions, favourites... cascade), its jobs, and its files. */
+/**
+ * Deletes the video: its row (captions, favourites... cascade), its jobs, and its files. The original of a
+ * media-folder video stays where it is (Reel never writes there) but is not imported again.
+ */
 export async function deleteVideo(id: string): Promise<void> {
   await db.transaction(async (tx) => {
     const video = await lockVideo(tx, id);
@@ -87,6 +91,7 @@ export async function deleteVideo(id: string): Promise<void> {
     await cancelVideoJobs(id, tx);
     await notifyCancel(tx, id);
     await deleteVideoJobs(id, tx);
+    await excludeFolderSource(tx, video);
     await tx.delete(videos).where(eq(videos.id, id));
     await notifyVideoChanged(tx, id);
   });

@@ -4,3 +4,4 @@ export * from "./videos";
 export * from "./library";
 export * from "./playback";
 export * from "./imports";
+export * from "./media-folders";
