@@ -132,6 +132,25 @@ test.describe("library", () => {
     await expect(library.cards()).toHaveCount(0);
   });
 
+  test("the owner adds and removes caption tracks on the edit page", async ({ memberPage, member }) => {
+    const id = await createVideo(asViewer(member), { title: "Captioned" });
+    await memberPage.goto(`/videos/${id}/edit`);
+    const tracks = memberPage.getByTestId("caption-track");
+    await expect(memberPage.getByText("No caption track yet.")).toBeVisible();
+    await memberPage.getByLabel("Caption language").fill("fr");
+    await memberPage.getByTestId("caption-input").setInputFiles({
+      name: "sous-titres.srt",
+      mimeType: "application/x-subrip",
+      buffer: Buffer.from("1\n00:00:01,000 --> 00:00:02,000\nBonjour\n"),
+    });
+    await expect(tracks).toHaveCount(1);
+    await expect(tracks).toContainText("fr · uploaded");
+    await memberPage.reload();
+    await memberPage.getByRole("button", { name: "Remove fr" }).click();
+    await expect(tracks).toHaveCount(0);
+    await expect(memberPage.getByText("No caption track yet.")).toBeVisible();
+  });
+
   test("home page on a phone and a desktop", async ({ memberPage, member }, testInfo) => {
     const viewer = asViewer(member);
     const titles = ["Northern lights over the fjord", "Street food in Bangkok", "How to brew coffee", "Thunderstorm timelapse", "Piano practice", "Kitchen garden in spring", "Harbor at night", "Rocket launch"];

@@ -4,7 +4,7 @@ import { useId, useState } from "react";
 import { buttonClasses } from "@/components/ui/button";
 
 /** Attach a .vtt or .srt file to a video (converted to WebVTT by the server). */
-export function CaptionUpload({ videoId }: { videoId: string }) {
+export function CaptionUpload({ videoId, onAdded }: { videoId: string; onAdded?: () => void }) {
   const inputId = useId();
   const [lang, setLang] = useState("");
   const [state, setState] = useState<{ busy: boolean; message: string | null; ok: boolean }>({ busy: false, message: null, ok: false });
@@ -22,6 +22,7 @@ export function CaptionUpload({ videoId }: { videoId: string }) {
           ? { busy: false, ok: true, message: `Captions added (${body?.label ?? file.name})` }
           : { busy: false, ok: false, message: body?.error?.message ?? `The server answered HTTP ${res.status}` },
       );
+      if (res.ok) onAdded?.();
     } catch {
       setState({ busy: false, ok: false, message: "The connection to the server was lost" });
     }

@@ -8,6 +8,7 @@ import { paths } from "@/lib/env";
 import { stopProducerBoss } from "@/lib/queue/boss";
 import { registerSource } from "@/lib/videos/ingest";
 import * as captionRoute from "@/app/api/videos/[id]/captions/route";
+import * as oneCaptionRoute from "@/app/api/videos/[id]/captions/[captionId]/route";
 import { MAX_CAPTION_BYTES, srtToVtt, toWebVtt } from "./captions";
 import { createTokenUser } from "@/test/serve-routes";
 
@@ -93,5 +94,28 @@ describe("POST /api/videos/:id/captions", () => {
     const wrong = new FormData();
     wrong.set("file", new File(["not captions"], "notes.txt"));
     expect((await post(video.id, owner.authorization, wrong)).status).toBe(415);
+  });
+
+  it("DELETE removes one track and its file, for the owner or an admin only", async () => {
+    const owner = await createTokenUser({ role: "member", canUpload: true });
+    const stranger = await createTokenUser({ role: "member", canUpload: true });
+    const video = await registerSource({ ownerId: owner.user.id, title: "v", sourceKind: "upload", sourcePath: "/tmp/none3.mp4" });
+    const other = await registerSource({ ownerId: owner.user.id, title: "w", sourceKind: "upload", sourcePath: "/tmp/none4.mp4" });
+    const keep = (await (await post(video.id, owner.authorization, srtForm({ label: "Keep" }))).json()) as { id: string };
+    const drop = (await (await post(video.id, owner.authorization, srtForm({ label: "Drop" }))).json()) as { id: string };
+    const remove = (videoId: string, captionId: string, authorization: string) =>
+      oneCaptionRoute.DELETE(new Request(`http://reel.test/api/videos/${videoId}/captions/${captionId}`, { method: "DELETE", headers: { authorization } }), {
+        params: Promise.resolve({ id: videoId, captionId }),
+      });
+
+    expect((await remove(video.id, drop.id, stranger.authorization)).status).toBe(403);
+    // A track is addressed through its own video only.
+    expect((await remove(other.id, drop.id, owner.authorization)).status).toBe(404);
+    expect((await remove(video.id, drop.id, owner.authorization)).status).toBe(204);
+    expect((await remove(video.id, drop.id, owner.authorization)).status).toBe(404);
+    const left = await db.select().from(captions).where(eq(captions.videoId, video.id));
+    expect(left.map((c) => c.id)).toEqual([keep.id]);
+    expect(fs.existsSync(path.join(paths.media, video.id, "captions", `${drop.id}.vtt`))).toBe(false);
+    expect(fs.existsSync(path.join(paths.media, video.id, "captions", `${keep.id}.vtt`))).toBe(true);
   });
 });

@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { CaptionTracks } from "@/components/library/caption-tracks";
 import { VideoEditForm } from "@/components/library/video-edit-form";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageViewer } from "@/lib/auth/pages";
 import { getEditableVideo } from "@/lib/library/queries";
 import { videoIdSchema } from "@/lib/library/rules";
+import { captionsOf } from "@/lib/videos/captions";
 
 export const metadata: Metadata = { title: "Edit video" };
 
@@ -19,6 +21,7 @@ export default async function EditVideoPage({ params }: { params: Promise<{ id: 
     <div className="mx-auto w-full max-w-2xl">
       <PageHeader title="Edit video" description={video.title} />
       <VideoEditForm video={video} />
+      <CaptionTracks videoId={video.id} tracks={(await captionsOf(video.id)).map(({ id, label, lang, origin }) => ({ id, label, lang, origin }))} />
     </div>
   );
 }
