@@ -81,6 +81,14 @@ test.describe("upload page", () => {
     await expect(upload.item(name).getByTestId("failure-reason")).not.toBeEmpty();
   });
 
+  test("a URL import of a private address is refused at once, with the reason", async ({ uploaderPage }) => {
+    const upload = new UploadPage(uploaderPage);
+    await upload.goto();
+    await upload.importUrl("http://169.254.169.254/latest/meta-data/film.mp4");
+    await expect(uploaderPage.getByTestId("import-error")).toContainText("not allowed");
+    await expect(uploaderPage.getByTestId("import-item")).toHaveCount(0);
+  });
+
   test("members without upload rights are told so", async ({ memberPage }) => {
     await memberPage.goto("/upload");
     await expect(memberPage.getByText("Your account may not upload videos")).toBeVisible();

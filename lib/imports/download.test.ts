@@ -184,6 +184,29 @@ describe("URL import", () => {
     expect(await runImport(slow.id, { timeoutSeconds: 1 })).toMatchObject({ status: "failed", failureReason: expect.stringMatching(/longer than the limit \(1 s\)/) });
   });
 
+  it("stops a download cancelled under way: no video, no partial file, not marked failed", async () => {
+    behaviour["/cancelled.mp4"] = "hold";
+    const url = `${base}/cancelled.mp4`;
+    const row = await newImport(url);
+    const attempt = runImport(row.id, { progressIntervalMs: 0 });
+    for (let i = 0; i < 100 && !fs.existsSync(partialPath(row.id)); i++) await new Promise((r) => setTimeout(r, 20));
+    const res = await importRoute.DELETE(new Request(`http://reel.test/api/imports/${row.id}`, { method: "DELETE", headers: { authorization } }), {
+      params: Promise.resolve({ id: row.id }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { status: string }).status).toBe("cancelled");
+    release();
+    expect(await attempt).toMatchObject({ status: "cancelled", videoId: null, failureReason: null });
+    expect(await db.select({ id: videos.id }).from(videos).where(eq(videos.sourceUrl, url))).toEqual([]);
+    expect(fs.existsSync(partialPath(row.id))).toBe(false);
+    // A later attempt of its job does nothing; cancelling again is a conflict.
+    expect(await runImport(row.id)).toMatchObject({ status: "cancelled" });
+    const again = await importRoute.DELETE(new Request(`http://reel.test/api/imports/${row.id}`, { method: "DELETE", headers: { authorization } }), {
+      params: Promise.resolve({ id: row.id }),
+    });
+    expect(again.status).toBe(409);
+  });
+
   it("gives up on the last attempt of a passing failure", async () => {
     behaviour["/flaky.mp4"] = "cut";
     const row = await newImport(`${base}/flaky.mp4`);
@@ -219,5 +242,10 @@ describe("/api/imports", () => {
     const get = (auth: string) => importRoute.GET(new Request(`http://reel.test/api/imports/${created.id}`, { headers: { authorization: auth } }), { params: Promise.resolve({ id: created.id }) });
     expect((await get(authorization)).status).toBe(200);
     expect((await get(member.authorization)).status).toBe(404);
+    const cancel = (auth: string) =>
+      importRoute.DELETE(new Request(`http://reel.test/api/imports/${created.id}`, { method: "DELETE", headers: { authorization: auth } }), { params: Promise.resolve({ id: created.id }) });
+    expect((await cancel(member.authorization)).status).toBe(404);
+    expect((await cancel(authorization)).status).toBe(200);
+    expect(((await (await get(authorization)).json()) as { status: string }).status).toBe("cancelled");
   });
 });

@@ -12,7 +12,7 @@ import { adoptSourceFile } from "@/lib/uploads/adopt";
 import { assertRoomFor } from "@/lib/uploads/disk";
 import { formatBytes } from "@/lib/uploads/format";
 import { extensionOf, titleFromFileName } from "@/lib/uploads/names";
-import { completeImport, findImport, saveProgress, updateImport } from "./queries";
+import { completeImport, findImport, isActiveImport, saveProgress, updateImport } from "./queries";
 
 const log = childLogger("imports");
 
@@ -48,8 +48,15 @@ const TYPE_EXTENSIONS: Record<string, string> = {
   "video/ogg": "ogv",
 };
 
-/** Another attempt at the same import finished first (its video is the import's; this one's is rolled back). */
-class ImportSuperseded extends Error {}
+/**
+ * The import stopped being this attempt's to finish: it was cancelled, or another attempt completed it (its video is
+ * the import's; this attempt's is rolled back).
+ */
+class ImportEnded extends Error {
+  constructor() {
+    super("The import was cancelled or completed elsewhere");
+  }
+}
 
 /**
  * Downloads one import through the SSRF-safe fetch, resuming a partial file with Range/If-Range,
@@ -59,28 +66,30 @@ class ImportSuperseded extends Error {}
  */
 export async function runImport(importId: string, options: DownloadOptions = {}): Promise<UrlImport | null> {
   const row = await findImport(importId);
-  if (!row || row.status === "done" || row.status === "failed") return row;
+  if (!row) return row;
   const part = partialPath(row.id);
+  // Cancelled between attempts: the partial file kept for a resume is not needed any more.
+  if (!isActiveImport(row)) return fs.rm(part, { force: true }).then(() => row);
   await fs.mkdir(path.dirname(part), { recursive: true });
   const timeoutSeconds = options.timeoutSeconds ?? env.REEL_IMPORT_TIMEOUT_SECONDS;
   const timeout = AbortSignal.timeout(timeoutSeconds * 1000);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  await updateImport(row.id, { status: "downloading", failureReason: null });
   try {
+    if (!(await updateImport(row.id, { status: "downloading", failureReason: null }))) throw new ImportEnded();
     const { size, fileName } = await download(row, part, { ...options, signal });
     // The video and the import's "done" commit together: a worker killed in between leaves neither, and the retry
     // downloads again instead of adding a second video.
     const video = await adoptSourceFile(
       { file: part, originalName: fileName, ownerId: row.ownerId, title: titleFromFileName(fileName), sourceKind: "url", sourceUrl: row.url, size },
       async (tx, registered) => {
-        if (!(await completeImport(tx, row.id, { receivedBytes: size, videoId: registered.id, fileName }))) throw new ImportSuperseded();
+        if (!(await completeImport(tx, row.id, { receivedBytes: size, videoId: registered.id, fileName }))) throw new ImportEnded();
       },
     );
     log.info({ importId: row.id, videoId: video.id, size }, "import downloaded");
   } catch (error) {
-    if (error instanceof ImportSuperseded) {
+    if (error instanceof ImportEnded) {
       await fs.rm(part, { force: true });
-      log.warn({ importId: row.id }, "import was completed by another attempt; this copy is dropped");
+      log.info({ importId: row.id }, "import cancelled or completed elsewhere; this download is dropped");
       return findImport(row.id);
     }
     const reason = timeout.aborted
@@ -152,12 +161,16 @@ async function download(row: UrlImport, part: string, options: DownloadOptions &
     if (res.status === 200) {
       // A new (or restarted) download: remember how to resume this exact resource.
       const etag = res.headers.get("etag");
-      await updateImport(row.id, {
+      const recorded = await updateImport(row.id, {
         totalBytes: total,
         etag: etag && !etag.startsWith("W/") ? etag : null,
         lastModified: res.headers.get("last-modified"),
         receivedBytes: 0,
       });
+      if (!recorded) {
+        res.body.destroy();
+        throw new ImportEnded();
+      }
     } else if (total !== null && row.totalBytes !== total) {
       await updateImport(row.id, { totalBytes: total });
     }
@@ -198,7 +211,10 @@ async function writeBody(
       }
       if (Date.now() - lastSave >= interval) {
         lastSave = Date.now();
-        saveProgress(importId, received).catch((err) => log.warn({ err }, "saving import progress failed"));
+        saveProgress(importId, received).then(
+          (downloading) => downloading || meter.destroy(new ImportEnded()),
+          (err: unknown) => log.warn({ err }, "saving import progress failed"),
+        );
       }
       if (total === null && received >= nextDiskCheck) {
         nextDiskCheck = received + DISK_CHECK_BYTES;
@@ -212,7 +228,7 @@ async function writeBody(
     },
   });
   await pipeline(res.body, meter, createWriteStream(part, { flags: have > 0 ? "a" : "w" }), { signal: options.signal });
-  await saveProgress(importId, received);
+  if (!(await saveProgress(importId, received))) throw new ImportEnded();
   return received;
 }
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { db, type Tx } from "@/lib/db/client";
 import { urlImports, type NewUrlImport, type UrlImport } from "@/lib/db/schema";
 
@@ -18,16 +18,31 @@ export async function listImports(ownerId: string, limit = 20): Promise<UrlImpor
 
 type ImportPatch = Partial<Pick<UrlImport, "status" | "receivedBytes" | "totalBytes" | "etag" | "lastModified" | "fileName" | "failureReason" | "videoId">>;
 
-export async function updateImport(id: string, patch: ImportPatch): Promise<void> {
-  await db
+const ACTIVE = ["queued", "downloading"] as const;
+
+export function isActiveImport(row: Pick<UrlImport, "status">): boolean {
+  return (ACTIVE as readonly string[]).includes(row.status);
+}
+
+/** A worker's write to an import, made only while it is queued or downloading: false once it was cancelled (or ended). */
+export async function updateImport(id: string, patch: ImportPatch): Promise<boolean> {
+  const updated = await db
     .update(urlImports)
     .set({ ...patch, updatedAt: sql`now()` })
-    .where(eq(urlImports.id, id));
+    .where(and(eq(urlImports.id, id), inArray(urlImports.status, ACTIVE)))
+    .returning({ id: urlImports.id });
+  return updated.length === 1;
+}
+
+/** Stops an import that has not finished; its download notices at its next progress write. False when it had ended. */
+export async function cancelImport(id: string): Promise<boolean> {
+  return updateImport(id, { status: "cancelled" });
 }
 
 /**
  * Marks a downloading import done with its video, inside the transaction that registers the video. False when it
- * is no longer downloading (another attempt finished it first): the caller then rolls its video back.
+ * is no longer downloading (another attempt finished it first, or it was cancelled): the caller then rolls its
+ * video back.
  */
 export async function completeImport(tx: Tx, id: string, patch: Pick<UrlImport, "receivedBytes" | "videoId" | "fileName">): Promise<boolean> {
   const done = await tx
@@ -38,10 +53,12 @@ export async function completeImport(tx: Tx, id: string, patch: Pick<UrlImport, 
   return done.length === 1;
 }
 
-/** Progress writes never move a finished import back. */
-export async function saveProgress(id: string, receivedBytes: number): Promise<void> {
-  await db
+/** Progress writes never move a finished import back; false when the import is no longer downloading. */
+export async function saveProgress(id: string, receivedBytes: number): Promise<boolean> {
+  const saved = await db
     .update(urlImports)
     .set({ receivedBytes, updatedAt: sql`now()` })
-    .where(and(eq(urlImports.id, id), eq(urlImports.status, "downloading")));
+    .where(and(eq(urlImports.id, id), eq(urlImports.status, "downloading")))
+    .returning({ id: urlImports.id });
+  return saved.length === 1;
 }

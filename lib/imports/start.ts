@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import { urlImports, type UrlImport } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { checkedAddresses, parseFetchUrl, type Resolver } from "@/lib/net/safe-fetch";
-import { insertImport } from "./queries";
+import { cancelImport, findImport, insertImport } from "./queries";
 import { enqueueImport } from "./queue";
 
 /** Imports one user may have waiting or downloading at once. */
@@ -52,4 +52,12 @@ export type ImportView = ReturnType<typeof importView>;
 /** Owners see their imports; admins see all; anyone else gets the same answer as for a missing one. */
 export function mayReadImport(viewer: Viewer, row: UrlImport): boolean {
   return viewer.role === "admin" || row.ownerId === viewer.id;
+}
+
+/** Cancels an import that has not finished (its owner or an admin); a finished one is a conflict. */
+export async function stopImport(viewer: Viewer, id: string): Promise<UrlImport> {
+  const row = await findImport(id);
+  if (!row || !mayReadImport(viewer, row)) throw new AppError("not_found", "No such import");
+  if (!(await cancelImport(id))) throw new AppError("conflict", `This import has already ${row.status === "cancelled" ? "been cancelled" : "finished"}`);
+  return (await findImport(id))!;
 }

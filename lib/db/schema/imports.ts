@@ -2,7 +2,7 @@ import { bigint, index, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-o
 import { users } from "./users";
 import { videos } from "./videos";
 
-export const importStatus = pgEnum("import_status", ["queued", "downloading", "done", "failed"]);
+export const importStatus = pgEnum("import_status", ["queued", "downloading", "done", "failed", "cancelled"]);
 
 /**
  * A video being fetched from a URL. It becomes a video row only once the file is complete (then the
