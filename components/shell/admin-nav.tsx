@@ -9,6 +9,7 @@ import { isActive, type NavItem } from "./nav";
 export const adminNav: NavItem[] = [
   { href: "/admin/users", label: "Users" },
   { href: "/admin/jobs", label: "Jobs" },
+  { href: "/admin/media-folders", label: "Media folders" },
   { href: "/admin/settings", label: "Settings" },
 ];
 

@@ -48,3 +48,20 @@ export async function findExclusion(sourcePath: string): Promise<MediaFolderExcl
 export async function dropExclusion(sourcePath: string): Promise<void> {
   await db.delete(mediaFolderExclusions).where(eq(mediaFolderExclusions.sourcePath, sourcePath));
 }
+
+/** Videos of the folder `dir` (with a trailing separator) by status. */
+export async function folderVideoCounts(dir: string): Promise<Record<string, number>> {
+  const rows = await db
+    .select({ status: videos.status, count: sql<number>`count(*)::int` })
+    .from(videos)
+    .where(and(eq(videos.sourceKind, "folder"), sql`starts_with(${videos.sourcePath}, ${dir})`))
+    .groupBy(videos.status);
+  return Object.fromEntries(rows.map((r) => [r.status, r.count]));
+}
+
+/** Asks the watching worker, wherever it runs, to scan every folder again. */
+export async function notifyRescan(): Promise<void> {
+  await db.execute(sql`select pg_notify(${RESCAN_CHANNEL}, '')`);
+}
+
+export const RESCAN_CHANNEL = "reel_media_folders_rescan";

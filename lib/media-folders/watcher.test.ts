@@ -7,7 +7,8 @@ import { closeDb, db } from "@/lib/db/client";
 import { videos, type Video } from "@/lib/db/schema";
 import { stopProducerBoss } from "@/lib/queue/boss";
 import { deleteVideo } from "@/lib/videos/lifecycle";
-import { findFolderVideo, firstAdminId } from "./queries";
+import { mediaFolderOverview } from "./overview";
+import { findFolderVideo, firstAdminId, notifyRescan } from "./queries";
 import { startMediaFolderSync, type MediaFolderSync } from "./watcher";
 import { createTestUser } from "@/test/factories";
 import { makeSource } from "@/test/media";
@@ -146,6 +147,27 @@ describe("media folders", () => {
     expect(replaced.id).not.toBe(video.id);
     expect(replaced.size).toBe(clipB.length);
     await again.stop();
+  });
+
+  it("rescans on request (a change the watcher missed), and reports each folder's videos", async () => {
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), "reel-rescan-"));
+    const file = path.join(own, "kept.mp4");
+    fs.writeFileSync(file, clipA);
+    const sync = startMediaFolderSync({ dirs: [own], stabilityMs: 200, retryMs: 300, lockName: "media-folders-rescan" });
+    running.push(sync);
+    const video = (await until("imported", () => findFolderVideo(file), Boolean)) as Video;
+    await sync.settled();
+    // As if an unlink event had come from a share that then came back without telling anyone.
+    await db.update(videos).set({ status: "missing" }).where(eq(videos.id, video.id));
+    const gone = path.join(os.tmpdir(), `reel-never-${Date.now()}`);
+    const [folder, unavailable] = await mediaFolderOverview([own, gone]);
+    expect(folder).toMatchObject({ path: own, available: true, videos: { total: 1, missing: 1, failed: 0, processing: 0 } });
+    expect(unavailable).toMatchObject({ path: gone, available: false, videos: { total: 0 } });
+
+    await notifyRescan();
+    const back = await until("back after the rescan", () => findFolderVideo(file), (v) => v?.status !== "missing");
+    expect(back?.id).toBe(video.id);
+    await sync.stop();
   });
 
   it("leaves videos alone when their folder is unavailable (an unmounted disk)", async () => {

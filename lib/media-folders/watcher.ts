@@ -4,6 +4,7 @@ import { sql } from "@/lib/db/client";
 import { paths } from "@/lib/env";
 import { childLogger } from "@/lib/log";
 import { hasVideoExtension } from "@/lib/uploads/names";
+import { RESCAN_CHANNEL } from "./queries";
 import { fileRemoved, markVanished, syncFile } from "./sync";
 
 const log = childLogger("media-folders");
@@ -51,8 +52,19 @@ export function startMediaFolderSync(options: MediaFolderOptions): MediaFolderSy
 
   const rootOf = (file: string) => dirs.find((d) => file === d || file.startsWith(d + path.sep)) ?? path.dirname(file);
 
+  /** A rescan asked for from the admin page (network shares often send no change events): watch again from scratch. */
+  let unlisten: (() => Promise<void>) | undefined;
+  const rescan = () =>
+    enqueue("rescan", dirs.join(", "), async () => {
+      if (!leader || stopped) return;
+      log.info({ dirs }, "rescanning media folders");
+      await stopWatching();
+      await startWatching();
+    });
+
   async function startWatching() {
     log.info({ dirs }, "watching media folders");
+    unlisten ??= (await sql.listen(RESCAN_CHANNEL, rescan)).unlisten;
     watcher = watch(dirs, {
       ignoreInitial: false,
       awaitWriteFinish: { stabilityThreshold: stabilityMs, pollInterval: Math.min(500, Math.max(50, stabilityMs / 4)) },
@@ -74,6 +86,12 @@ export function startMediaFolderSync(options: MediaFolderOptions): MediaFolderSy
     const current = watcher;
     watcher = undefined;
     await current?.close();
+  }
+
+  async function stopListening() {
+    const current = unlisten;
+    unlisten = undefined;
+    await current?.().catch(() => undefined);
   }
 
   async function releaseLock() {
@@ -106,6 +124,7 @@ export function startMediaFolderSync(options: MediaFolderOptions): MediaFolderSy
       }
     } catch (err) {
       log.warn({ err }, "media folder lock lost; watching stops until it is taken again");
+      await stopListening();
       await stopWatching();
       connection?.release();
       connection = undefined;
@@ -128,6 +147,7 @@ export function startMediaFolderSync(options: MediaFolderOptions): MediaFolderSy
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      await stopListening();
       await stopWatching();
       await chain;
       await releaseLock();

@@ -54,3 +54,13 @@ test.describe("admin jobs page", () => {
     await cancelProcessing(video.id).catch(() => undefined);
   });
 });
+
+test.describe("admin media folders page", () => {
+  test("explains how to add folders when none is configured, and is for administrators only", async ({ adminPage, memberPage }) => {
+    await adminPage.goto("/admin/media-folders");
+    await expect(adminPage.getByRole("heading", { name: "Media folders", exact: true })).toBeVisible();
+    await expect(adminPage.getByText("No media folder configured")).toBeVisible();
+    const res = await memberPage.goto("/admin/media-folders");
+    expect(res?.status()).toBe(403);
+  });
+});
