@@ -7,7 +7,10 @@ import zlib from "node:zlib";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeGracefully, createWebServer } from "./http-server";
-import { createNextStatic, NEXT_STATIC_PREFIX } from "./next-static";
+import { HLS_SCRIPT_DIR, HLS_SCRIPT_FILE, hlsScriptUrl } from "@/lib/playback/hls-script";
+import { createStaticFiles, hlsScript } from "./static-files";
+
+const NEXT_STATIC_PREFIX = "/_next/static/";
 
 type Answer = { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
 
@@ -47,10 +50,11 @@ beforeAll(async () => {
   await fs.writeFile(path.join(dir, "secret.txt"), "not for the web");
   await fs.symlink(path.join(dir, "secret.txt"), path.join(root, "chunks", "link.js"));
 
-  const files = createNextStatic({ root, enabled: true });
-  await files.warm();
+  const files = createStaticFiles({ prefix: NEXT_STATIC_PREFIX, root });
+  const onlyOne = createStaticFiles({ prefix: "/vendor/", root, only: ["chunks/app-0a1b.js"] });
+  await Promise.all([files.warm(), onlyOne.warm()]);
   server = createWebServer({
-    fastPaths: [{ prefix: NEXT_STATIC_PREFIX, handle: files.handle }],
+    fastPaths: [files, onlyOne],
     fallback: (req, res) => {
       handedOn.push(req.url ?? "");
       res.writeHead(200, { "content-type": "text/plain" }).end("next");
@@ -66,7 +70,7 @@ afterAll(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-describe("the build's static files", () => {
+describe("static files", () => {
   it("serves a script with its type, immutable caching and validators", async () => {
     const res = await request(base, "/_next/static/chunks/app-0a1b.js");
     expect(res.status).toBe(200);
@@ -159,10 +163,33 @@ describe("the build's static files", () => {
     }
   });
 
+  it("serves only the files it was told to, when given a list", async () => {
+    expect((await request(base, "/vendor/chunks/app-0a1b.js")).body.toString()).toBe(SCRIPT);
+    expect((await request(base, "/vendor/chunks/style-9z.css")).status).toBe(404);
+  });
+
+  it("serves the installed hls.js under the versioned URL the watch page names, and nothing else of the package", async () => {
+    const vendor = createWebServer({ fastPaths: [hlsScript], fallback: (_req, res) => void res.writeHead(599).end(), log: pino({ level: "silent" }) });
+    await new Promise<void>((resolve) => vendor.listen(0, "127.0.0.1", resolve));
+    try {
+      const at = `http://127.0.0.1:${(vendor.address() as AddressInfo).port}`;
+      expect(hlsScriptUrl()).toMatch(/^\/_reel\/hls\/hls\.light\.min\.js\?v=\d+\.\d+\.\d+/);
+      const res = await request(at, hlsScriptUrl(), { "accept-encoding": "br" });
+      expect(res.status).toBe(200);
+      expect(res.headers["content-type"]).toBe("text/javascript; charset=utf-8");
+      expect(res.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+      expect(zlib.brotliDecompressSync(res.body).equals(await fs.readFile(path.join(HLS_SCRIPT_DIR, HLS_SCRIPT_FILE)))).toBe(true);
+      expect((await request(at, "/_reel/hls/hls.js")).status).toBe(404);
+      expect((await request(at, "/_reel/hls/../package.json")).status).toBe(400);
+    } finally {
+      await closeGracefully(vendor, 100);
+    }
+  });
+
   it("hands every request to Next when turned off (development)", async () => {
-    const files = createNextStatic({ root: path.join(dir, "static"), enabled: false });
+    const files = createStaticFiles({ prefix: NEXT_STATIC_PREFIX, root: path.join(dir, "static"), enabled: false });
     const dev = createWebServer({
-      fastPaths: [{ prefix: NEXT_STATIC_PREFIX, handle: files.handle }],
+      fastPaths: [files],
       fallback: (_req, res) => void res.writeHead(200, { "content-type": "text/plain" }).end("next"),
       log: pino({ level: "silent" }),
     });

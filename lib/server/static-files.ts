@@ -7,22 +7,20 @@ import { decide, describeFile, type Decision, type Encoding, type FileMeta } fro
 import { IMMUTABLE, type MediaKind } from "@/lib/media/mime";
 import { sendError } from "@/lib/media/node-adapter";
 import { decodeSegment, hasSafeCharacters, isInside } from "@/lib/media/paths";
+import { HLS_SCRIPT_DIR, HLS_SCRIPT_FILE, HLS_SCRIPT_PREFIX } from "@/lib/playback/hls-script";
 import type { FastPath } from "./fast-paths";
 
 /**
- * The build's own scripts and styles (`/_next/static/…`), answered by the Node server before Next: every page load
- * asks for a dozen of them at once, and through Next's handler each one waited behind the page render and was
- * gzipped again on every request. Here each file is read once and kept in memory with its brotli and gzip bodies,
- * so an answer is a Map lookup and one write. The HTTP rules (ETag and 304, Range, HEAD, encoding negotiation) are
- * the media path's (lib/media/decision.ts).
+ * Static files answered by the Node server before Next: the build's own scripts and styles (`/_next/static/…`), and
+ * the few files of packages the browser loads as they are (hls.js). Every page load asks for a dozen of them at once;
+ * through Next's handler each one waited behind the page render and was gzipped again on every request. Here each
+ * file is read once and kept in memory with its brotli and gzip bodies, so an answer is a Map lookup and one write.
+ * The HTTP rules (ETag and 304, Range, HEAD, encoding negotiation) are the media path's (lib/media/decision.ts).
  *
- * Every name under /_next/static/ carries a content hash or the build id, so all of it is cached as immutable. Only
- * files of the production build are served: unknown names get a 404, and a path that is not plainly a file inside
- * the folder (dot segments, encoded slashes or backslashes, a symlink out) is refused before the file system is asked.
- * `next dev` serves this prefix itself, so in development every request is handed on to Next.
+ * Every URL served here names one content for good (a content hash, the build id or a version in it), so all of it
+ * is cached as immutable. Unknown names get a 404, and a path that is not plainly a file inside the folder (dot
+ * segments, encoded slashes or backslashes, a symlink out) is refused before the file system is asked.
  */
-
-export const NEXT_STATIC_PREFIX = "/_next/static/";
 
 const text = (type: string): MediaKind => ({ type, cacheControl: IMMUTABLE, compressible: true });
 const binary = (type: string): MediaKind => ({ type, cacheControl: IMMUTABLE, compressible: false });
@@ -56,27 +54,31 @@ export function staticKindOf(rel: string): MediaKind {
 
 type Asset = { meta: FileMeta; bytes: Buffer; encoded: Partial<Record<Encoding, Promise<Buffer>>> };
 
-export type NextStaticOptions = {
-  /** The build's static folder; defaults to `.next/static` in the working folder. */
-  root?: string;
-  /** Off in development, where Next compiles these files on demand. */
+export type StaticFilesOptions = {
+  /** The URL prefix, ending in "/": a file's path inside `root` follows it. */
+  prefix: string;
+  root: string;
+  /** Only these paths inside `root` are served (a package folder holds more than the browser needs). */
+  only?: readonly string[];
+  /** When off, every request is handed on to Next. */
   enabled?: boolean;
 };
 
-export type NextStatic = {
-  handle: FastPath["handle"];
+export type StaticFiles = FastPath & {
   /** Reads every file and compresses the text ones, so the first page load finds them ready. */
   warm(): Promise<void>;
 };
 
-export function createNextStatic(options: NextStaticOptions = {}): NextStatic {
-  const root = options.root ?? path.join(/*turbopackIgnore: true*/ process.cwd(), ".next", "static");
-  const enabled = options.enabled ?? env.NODE_ENV !== "development";
+export function createStaticFiles(options: StaticFilesOptions): StaticFiles {
+  const { prefix, root } = options;
+  const only = options.only && new Set(options.only);
+  const enabled = options.enabled ?? true;
   let realRoot: Promise<string | null> | undefined;
-  // Bounded by the build's static folder (about 1.5 MB); files that do not exist are not remembered.
+  // Bounded by the folders served (the build's is about 1.5 MB); files that do not exist are not remembered.
   const assets = new Map<string, Promise<Asset | null>>();
 
   async function load(rel: string): Promise<Asset | null> {
+    if (only && !only.has(rel)) return null;
     const rootPath = await (realRoot ??= fs.realpath(root).catch(() => null));
     if (!rootPath) {
       realRoot = undefined; // no build yet: look again next time
@@ -130,7 +132,7 @@ export function createNextStatic(options: NextStaticOptions = {}): NextStatic {
     if (!enabled) return next(req, res);
     const url = req.url ?? "";
     const query = url.indexOf("?");
-    const raw = url.slice(NEXT_STATIC_PREFIX.length, query < 0 ? undefined : query);
+    const raw = url.slice(prefix.length, query < 0 ? undefined : query);
     if (!hasSafeCharacters(raw)) return sendError(res, 400, "invalid characters in path");
     const segments: string[] = [];
     for (const part of raw.split("/")) {
@@ -150,23 +152,32 @@ export function createNextStatic(options: NextStaticOptions = {}): NextStatic {
     if (!enabled) return;
     const rootPath = await fs.realpath(root).catch(() => null);
     if (!rootPath) return;
-    const files = await fs.readdir(rootPath, { recursive: true, withFileTypes: true });
+    const files = only
+      ? [...only]
+      : (await fs.readdir(rootPath, { recursive: true, withFileTypes: true }))
+          .filter((f) => f.isFile())
+          .map((f) => path.relative(rootPath, path.join(f.parentPath, f.name)).split(path.sep).join("/"));
     await Promise.all(
-      files
-        .filter((f) => f.isFile())
-        .map(async (f) => {
-          const a = await asset(path.relative(rootPath, path.join(f.parentPath, f.name)).split(path.sep).join("/"));
-          // Browsers all take brotli; gzip is made when an older client first asks.
-          if (a?.meta.compressible) await encoded(a, "br");
-        }),
+      files.map(async (rel) => {
+        const a = await asset(rel);
+        // Browsers all take brotli; gzip is made when an older client first asks.
+        if (a?.meta.compressible) await encoded(a, "br");
+      }),
     );
   }
 
-  return { handle, warm };
+  return { prefix, handle, warm };
 }
 
-/** The build's static files, configured from the environment. */
-export const nextStatic = createNextStatic();
+/**
+ * The production build's scripts, styles and fonts. `next dev` compiles and serves these itself, so in development
+ * every request is handed on to Next.
+ */
+export const nextStatic = createStaticFiles({
+  prefix: "/_next/static/",
+  root: path.join(/*turbopackIgnore: true*/ process.cwd(), ".next", "static"),
+  enabled: env.NODE_ENV !== "development",
+});
 
-/** The entry for lib/server/fast-paths.ts. */
-export const nextStaticFastPath: FastPath = { prefix: NEXT_STATIC_PREFIX, handle: nextStatic.handle };
+/** hls.js for the watch page (see lib/playback/hls-script.ts). */
+export const hlsScript = createStaticFiles({ prefix: HLS_SCRIPT_PREFIX, root: HLS_SCRIPT_DIR, only: [HLS_SCRIPT_FILE] });
