@@ -27,6 +27,8 @@ test("plays through hls.js, switches quality by hand and seeks", async ({ member
   await watch.goto(ready.id);
   await expect(watch.player).toHaveAttribute("data-engine", "hls");
   expect(await memberPage.evaluate(() => document.querySelector("video")!.src.startsWith("blob:"))).toBe(true);
+  // hls.js was started from the HTML, before hydration; the player took that instance over.
+  expect(await watch.startedEarly()).toBe(true);
   await watch.waitForPlayback();
 
   expect(await watch.qualityOptions()).toEqual(["480p", "360p", "240p", expect.stringMatching(/^Auto/)]);

@@ -76,6 +76,8 @@ describe("watch page data", () => {
     expect(page.source.mp4Url).toMatch(new RegExp(`^/media/[^/]+/${v.id}/mp4/video\\.mp4$`));
     expect(page.source.posterUrl).toMatch(/thumbs\/poster-1280\.webp$/);
     expect(page.preloads).toEqual([]);
+    expect(page.source.hlsScriptUrl).toBeNull();
+    expect(page.source.earlyConfig).toBeNull();
     expect(page.processing).toMatchObject({ step: "hls" });
   });
 
@@ -89,10 +91,14 @@ describe("watch page data", () => {
     const base = page.source.hlsUrl!.replace(/master\.m3u8$/, "");
     expect(page.preloads).toEqual([page.source.hlsUrl, `${base}v1/index.m3u8`, `${base}v1/init_1.mp4`, `${base}v1/seg_00000.m4s`]);
     expect(page.source.storyboardUrl).toBe(`${base.replace(/hls\/$/, "")}storyboard/storyboard.vtt`);
+    // The HTML starts hls.js on the rung it preloads (index 1 = 720p), with the measured bandwidth.
+    expect(page.source.hlsScriptUrl).toMatch(/^\/_reel\/hls\/hls\.light\.min\.js\?v=/);
+    expect(page.source.earlyConfig).toMatchObject({ startLevel: 1, abrEwmaDefaultEstimate: 50_000_000, startPosition: -1 });
 
     const slow = await loadWatchPage(owner, v.id, { bandwidthBps: 1_000_000, playerHeightPx: 700 });
     if (slow?.kind !== "playable") throw new Error("expected a playable page");
     expect(slow.preloads.slice(1)).toEqual([`${base}v2/index.m3u8`, `${base}v2/init_2.mp4`, `${base}v2/seg_00000.m4s`]);
+    expect(slow.source.earlyConfig).toMatchObject({ startLevel: 0, abrEwmaDefaultEstimate: 1_000_000 });
   });
 
   it("resumes a few seconds back and preloads the segment holding that position", async () => {
@@ -103,6 +109,7 @@ describe("watch page data", () => {
     if (page?.kind !== "playable") throw new Error("expected a playable page");
     expect(page.source.startAt).toBe(28);
     expect(page.preloads.at(-1)).toMatch(/v1\/seg_00014\.m4s$/);
+    expect(page.source.earlyConfig).toMatchObject({ startPosition: 28 });
     expect(page.source.saveProgress).toBe(true);
     // An explicit ?t= wins over the saved position.
     const fromT = await loadWatchPage(owner, v.id, noHints, 0);
