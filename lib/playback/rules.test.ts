@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isFinished, progressBody, progressToStore, resumePosition, RESUME_REWIND_SECONDS } from "./progress";
+import { isFinished, keyframeAtOrBefore, progressBody, progressToStore, resumePosition, RESUME_REWIND_SECONDS } from "./progress";
 import { qoeBody } from "./qoe";
 import { chooseStartLevel, blendBandwidth, sortRungs } from "./start-level";
 import { cueAt, parseStoryboard } from "./storyboard";
@@ -20,6 +20,12 @@ describe("resume rule", () => {
     expect(isFinished(94.9, 100)).toBe(false);
     expect(isFinished(50, null)).toBe(false);
     expect(resumePosition({ position: 96, duration: null, finished: false }, 100)).toBe(0);
+  });
+  it("moves a start to the keyframe at or before it (one every 2 s)", () => {
+    expect(keyframeAtOrBefore(0)).toBe(0);
+    expect(keyframeAtOrBefore(1.9)).toBe(0);
+    expect(keyframeAtOrBefore(29)).toBe(28);
+    expect(keyframeAtOrBefore(30)).toBe(30);
   });
   it("stores positions clamped to the duration, trusting the probe over the client", () => {
     expect(progressToStore({ position: 500, duration: 100 }, null)).toEqual({ position: 100, duration: 100, finished: true });

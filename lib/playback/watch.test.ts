@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/lib/db/client";
 import { users, videos, watchProgress, type NewVideo } from "@/lib/db/schema";
@@ -111,8 +112,14 @@ describe("watch page data", () => {
     expect(page.preloads.at(-1)).toMatch(/v1\/seg_00014\.m4s$/);
     expect(page.source.earlyConfig).toMatchObject({ startPosition: 28 });
     expect(page.source.saveProgress).toBe(true);
-    // An explicit ?t= wins over the saved position.
+    // An explicit ?t= wins over the saved position, and is kept as asked.
     const fromT = await loadWatchPage(owner, v.id, noHints, 0);
     expect(fromT?.kind === "playable" && fromT.source.startAt).toBe(0);
+    const exact = await loadWatchPage(owner, v.id, noHints, 33);
+    expect(exact?.kind === "playable" && exact.source.startAt).toBe(33);
+    // Between two keyframes, the resume point moves back to the earlier one.
+    await db.update(watchProgress).set({ position: 32 }).where(eq(watchProgress.videoId, v.id));
+    const between = await loadWatchPage(owner, v.id, noHints);
+    expect(between?.kind === "playable" && between.source.startAt).toBe(28);
   });
 });

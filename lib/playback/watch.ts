@@ -8,7 +8,7 @@ import { canView } from "@/lib/videos/access";
 import { hlsConfig } from "./hls-config";
 import { parseMaster, parseMediaPlaylist, segmentAt } from "./hls-manifest";
 import { hlsScriptUrl } from "./hls-script";
-import { resumePosition } from "./progress";
+import { keyframeAtOrBefore, resumePosition } from "./progress";
 import { findVideo, getProgress, listCaptions } from "./queries";
 import { chooseStartLevel, DEFAULT_BANDWIDTH_BPS, sortRungs } from "./start-level";
 import type { PlayerSource } from "./types";
@@ -69,7 +69,8 @@ export async function loadWatchPage(viewer: Viewer | null, videoId: string, hint
   if (video.status === "failed") return { kind: "failed", ...base, reason: video.failureReason ?? "Processing failed." };
 
   const signed = signedPlayback(video, captionRows);
-  const startAt = requestedStart ?? resumePosition(saved, video.duration);
+  // A resume point is a few seconds back anyway: it moves to the keyframe there. An explicit ?t= is kept as asked.
+  const startAt = requestedStart ?? keyframeAtOrBefore(resumePosition(saved, video.duration));
   const plan = signed.hls ? await hlsPlan(video.id, startAt, hints) : null;
   if (!plan && !signed.mp4) {
     if (video.status === "missing") return { kind: "missing", ...base };
