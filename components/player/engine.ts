@@ -2,7 +2,7 @@ import type HlsType from "hls.js";
 import type { ErrorData } from "hls.js";
 import { hlsConfig } from "@/lib/playback/hls-config";
 import { chooseStartLevel, DEFAULT_BANDWIDTH_BPS } from "@/lib/playback/start-level";
-import { HLS_SCRIPT_ID, type EarlyVideo } from "./early-start";
+import type { EarlyVideo } from "./early-start";
 import { storedBandwidth } from "./preferences";
 import type { EngineMode, PlayerSource } from "./types";
 
@@ -34,25 +34,20 @@ let hlsLoading: Promise<HlsClass> | null = null;
 
 /**
  * hls.js is a plain script of its own (lib/playback/hls-script.ts), fetched only by browsers with Media Source
- * Extensions. The watch page's HTML usually added it already (early-start.ts); otherwise (a client-side navigation)
- * it is added here.
+ * Extensions. The watch page starts it from its HTML (preload-hints.tsx), so it has usually run by the time the
+ * player mounts; otherwise (it is still on its way, a client-side navigation) a script element of its own waits
+ * for it, from the browser's cache when the page's one is already loading.
  */
 export function loadHls(url: string): Promise<HlsClass> {
+  const global = window as Window & { Hls?: HlsClass };
+  if (global.Hls) return Promise.resolve(global.Hls);
   hlsLoading ??= new Promise<HlsClass>((resolve, reject) => {
-    const global = window as Window & { Hls?: HlsClass };
-    if (global.Hls) return resolve(global.Hls);
-    let script = document.getElementById(HLS_SCRIPT_ID) as HTMLScriptElement | null;
-    if (!script) {
-      script = Object.assign(document.createElement("script"), { id: HLS_SCRIPT_ID, src: url, async: true });
-      document.head.appendChild(script);
-    }
+    const script = Object.assign(document.createElement("script"), { src: url, async: true });
     script.addEventListener("load", () => (global.Hls ? resolve(global.Hls) : reject(new Error("hls.js did not load"))));
-    script.addEventListener("error", () => {
-      script.remove();
-      reject(new Error("hls.js could not be loaded"));
-    });
+    script.addEventListener("error", () => reject(new Error("hls.js could not be loaded")));
+    document.head.appendChild(script);
   }).catch((error: Error) => {
-    // The next attempt (another video, a retry) adds the script again.
+    // The next attempt (another video, a retry) tries again.
     hlsLoading = null;
     throw error;
   });
