@@ -150,12 +150,15 @@ const SEEK_AND_WAIT = `(target) => new Promise((resolve) => {
 const PHASES_OF_PAGE = `() => {
   const nav = performance.getEntriesByType("navigation")[0];
   const resources = performance.getEntriesByType("resource");
-  const ends = (test) => resources.filter((r) => test(r.name)).map((r) => r.responseEnd);
+  const ends = (test) => resources.filter((r) => test(r.name, r)).map((r) => r.responseEnd);
   const out = { "html first byte": nav.responseStart, "html done": nav.responseEnd, "dom interactive": nav.domInteractive, "DOMContentLoaded": nav.domContentLoadedEventEnd };
-  const scripts = ends((n) => n.includes("/_next/static/") && n.endsWith(".js"));
+  // The page's own scripts: requested while the HTML was parsed (later ones are loaded on demand after hydration).
+  const scripts = ends((n, r) => n.includes("/_next/static/") && n.endsWith(".js") && r.startTime < nav.domInteractive);
+  const hls = ends((n) => n.includes("/_reel/hls/"));
+  if (hls.length) out["hls.js script"] = Math.min(...hls);
   const styles = ends((n) => n.includes("/_next/static/") && n.endsWith(".css"));
   if (styles.length) out["css done"] = Math.max(...styles);
-  if (scripts.length) out["scripts done (" + scripts.length + ")"] = Math.max(...scripts);
+  if (scripts.length) out["page scripts done (" + scripts.length + ")"] = Math.max(...scripts);
   const master = ends((n) => n.endsWith("master.m3u8"));
   const playlist = ends((n) => n.endsWith(".m3u8") && !n.endsWith("master.m3u8"));
   const init = ends((n) => /init[^/]*\.mp4$/.test(n));
