@@ -1,7 +1,7 @@
 import type HlsType from "hls.js";
 import type { ErrorData } from "hls.js";
 import { hlsConfig } from "@/lib/playback/hls-config";
-import { chooseStartLevel, DEFAULT_BANDWIDTH_BPS } from "@/lib/playback/start-level";
+import { chooseStartLevel, DEFAULT_BANDWIDTH_BPS, firstFragmentLevel } from "@/lib/playback/start-level";
 import type { EarlyVideo } from "./early-start";
 import { storedBandwidth } from "./preferences";
 import type { EngineMode, PlayerSource } from "./types";
@@ -55,13 +55,14 @@ export function loadHls(url: string): Promise<HlsClass> {
 }
 
 /**
- * The start rung for this element, from its size on screen and what this device measured before. Without a
- * measurement it uses the same default as the server, so the segment the page preloaded is the one requested.
+ * The rung of the first fragment for this element, from its size on screen and what this device measured before
+ * (see start-level.ts; ABR moves on from there). Without a measurement it uses the same default as the server, so
+ * the segment the page preloaded is the one requested.
  */
 export function startLevelFor(video: HTMLVideoElement, source: PlayerSource): { level: number; estimate: number } {
   const estimate = storedBandwidth() ?? DEFAULT_BANDWIDTH_BPS;
   const heightPx = video.getBoundingClientRect().height * (window.devicePixelRatio || 1);
-  return { level: chooseStartLevel(source.rungs, heightPx || null, estimate), estimate };
+  return { level: firstFragmentLevel(source.rungs, chooseStartLevel(source.rungs, heightPx || null, estimate)), estimate };
 }
 
 export async function attachEngine(video: HTMLVideoElement, source: PlayerSource, events: EngineEvents): Promise<Engine> {

@@ -85,20 +85,19 @@ describe("watch page data", () => {
   it("signs the ladder, orders rungs as hls.js does, and preloads the start rung's first requests", async () => {
     const v = await makeVideo({ status: "ready", outputs: { mp4: true, hls: [1080, 720, 360], storyboard: true } });
     await publishLadder(v.id);
-    // A 700-device-pixel player with a fast connection starts on 720p; a slow one on 360p.
+    // A 700-device-pixel player with a fast connection plays 720p, after a first fragment from 360p (start-level.ts).
     const page = await loadWatchPage(owner, v.id, { bandwidthBps: 50_000_000, playerHeightPx: 700 });
     if (page?.kind !== "playable") throw new Error("expected a playable page");
     expect(page.source.rungs.map((r) => r.height)).toEqual([360, 720, 1080]);
     const base = page.source.hlsUrl!.replace(/master\.m3u8$/, "");
-    expect(page.preloads).toEqual([page.source.hlsUrl, `${base}v1/index.m3u8`, `${base}v1/init_1.mp4`, `${base}v1/seg_00000.m4s`]);
+    expect(page.preloads).toEqual([page.source.hlsUrl, `${base}v2/index.m3u8`, `${base}v2/init_2.mp4`, `${base}v2/seg_00000.m4s`]);
     expect(page.source.storyboardUrl).toBe(`${base.replace(/hls\/$/, "")}storyboard/storyboard.vtt`);
-    // The HTML starts hls.js on the rung it preloads (index 1 = 720p), with the measured bandwidth.
+    // The HTML starts hls.js on the rung it preloads (index 0 = 360p), with the measured bandwidth for ABR.
     expect(page.source.hlsScriptUrl).toMatch(/^\/_reel\/hls\/hls\.light\.min\.js\?v=/);
-    expect(page.source.earlyConfig).toMatchObject({ startLevel: 1, abrEwmaDefaultEstimate: 50_000_000, startPosition: -1 });
+    expect(page.source.earlyConfig).toMatchObject({ startLevel: 0, abrEwmaDefaultEstimate: 50_000_000, startPosition: -1 });
 
     const slow = await loadWatchPage(owner, v.id, { bandwidthBps: 1_000_000, playerHeightPx: 700 });
     if (slow?.kind !== "playable") throw new Error("expected a playable page");
-    expect(slow.preloads.slice(1)).toEqual([`${base}v2/index.m3u8`, `${base}v2/init_2.mp4`, `${base}v2/seg_00000.m4s`]);
     expect(slow.source.earlyConfig).toMatchObject({ startLevel: 0, abrEwmaDefaultEstimate: 1_000_000 });
   });
 
@@ -109,7 +108,7 @@ describe("watch page data", () => {
     const page = await loadWatchPage(owner, v.id, { bandwidthBps: 50_000_000, playerHeightPx: 700 });
     if (page?.kind !== "playable") throw new Error("expected a playable page");
     expect(page.source.startAt).toBe(28);
-    expect(page.preloads.at(-1)).toMatch(/v1\/seg_00014\.m4s$/);
+    expect(page.preloads.at(-1)).toMatch(/v2\/seg_00014\.m4s$/);
     expect(page.source.earlyConfig).toMatchObject({ startPosition: 28 });
     expect(page.source.saveProgress).toBe(true);
     // An explicit ?t= wins over the saved position, and is kept as asked.

@@ -10,7 +10,7 @@ import { parseMaster, parseMediaPlaylist, segmentAt } from "./hls-manifest";
 import { hlsScriptUrl } from "./hls-script";
 import { keyframeAtOrBefore, resumePosition } from "./progress";
 import { findVideo, getProgress, listCaptions } from "./queries";
-import { chooseStartLevel, DEFAULT_BANDWIDTH_BPS, sortRungs } from "./start-level";
+import { chooseStartLevel, DEFAULT_BANDWIDTH_BPS, firstFragmentLevel, sortRungs } from "./start-level";
 import type { PlayerSource } from "./types";
 
 export type WatchPage =
@@ -44,7 +44,7 @@ async function hlsPlan(videoId: string, startAt: number, hints: ClientHints) {
   if (!master) return null;
   const variants = sortRungs(parseMaster(master));
   if (variants.length === 0) return null;
-  const startLevel = chooseStartLevel(variants, hints.playerHeightPx, hints.bandwidthBps);
+  const startLevel = firstFragmentLevel(variants, chooseStartLevel(variants, hints.playerHeightPx, hints.bandwidthBps));
   const start = variants[startLevel];
   const mediaText = await readText(path.join(/*turbopackIgnore: true*/ dir, start.uri));
   const media = mediaText ? parseMediaPlaylist(mediaText) : null;
