@@ -158,7 +158,7 @@ const PHASES_OF_PAGE = `() => {
   if (hls.length) out["hls.js script"] = Math.min(...hls);
   const styles = ends((n) => n.includes("/_next/static/") && n.endsWith(".css"));
   if (styles.length) out["css done"] = Math.max(...styles);
-  if (scripts.length) out["page scripts done (" + scripts.length + ")"] = Math.max(...scripts);
+  if (scripts.length) out["page scripts done"] = Math.max(...scripts);
   const master = ends((n) => n.endsWith("master.m3u8"));
   const playlist = ends((n) => n.endsWith(".m3u8") && !n.endsWith("master.m3u8"));
   const init = ends((n) => /init[^/]*\.mp4$/.test(n));
