@@ -2,6 +2,7 @@ import { desc, eq } from "drizzle-orm";
 import { db } from "../lib/db/client";
 import { qoeReports, videos } from "../lib/db/schema";
 import { expect, test } from "./fixtures";
+import { LibraryPage } from "./pages/library-page";
 import { WatchPage } from "./pages/watch-page";
 import { createTestVideo } from "./watch-media";
 
@@ -27,6 +28,8 @@ test("plays through hls.js, switches quality by hand and seeks", async ({ member
   await watch.goto(ready.id);
   await expect(watch.player).toHaveAttribute("data-engine", "hls");
   expect(await memberPage.evaluate(() => document.querySelector("video")!.src.startsWith("blob:"))).toBe(true);
+  // hls.js was started from the HTML, before hydration; the player took that instance over.
+  expect(await watch.startedEarly()).toBe(true);
   await watch.waitForPlayback();
 
   expect(await watch.qualityOptions()).toEqual(["480p", "360p", "240p", expect.stringMatching(/^Auto/)]);
@@ -46,6 +49,21 @@ test("plays through hls.js, switches quality by hand and seeks", async ({ member
       return row && { mode: row.mode, hasStartup: (row.startupMs ?? 0) > 0 };
     }, { timeout: 10_000 })
     .toEqual({ mode: "hls", hasStartup: true });
+});
+
+test("a video opened from the catalog (client-side navigation) plays through hls.js too", async ({ memberPage }) => {
+  test.setTimeout(60_000);
+  const title = `Catalog navigation ${crypto.randomUUID().slice(0, 8)}`;
+  const clip = await createTestVideo({ title, seconds: 6, fps: 24, rungs: LADDER.slice(1) });
+  const library = new LibraryPage(memberPage);
+  await library.gotoVideos({ q: title });
+  await library.card(clip.id).getByRole("link").first().click();
+  await memberPage.waitForURL(`**/watch/${clip.id}`);
+  const watch = new WatchPage(memberPage);
+  await expect(watch.player).toHaveAttribute("data-engine", "hls");
+  // No HTML of its own, so no early start: the player loaded hls.js and started it itself.
+  expect(await watch.startedEarly()).toBe(false);
+  await watch.waitForPlayback(0.2);
 });
 
 test("counts one view once the player has really played for 5 seconds", async ({ memberPage }) => {

@@ -1,6 +1,8 @@
 import type HlsType from "hls.js";
-import type { ErrorData, HlsConfig } from "hls.js";
-import { chooseStartLevel, DEFAULT_BANDWIDTH_BPS } from "@/lib/playback/start-level";
+import type { ErrorData } from "hls.js";
+import { hlsConfig } from "@/lib/playback/hls-config";
+import { chooseStartLevel, DEFAULT_BANDWIDTH_BPS, firstFragmentLevel } from "@/lib/playback/start-level";
+import type { EarlyVideo } from "./early-start";
 import { storedBandwidth } from "./preferences";
 import type { EngineMode, PlayerSource } from "./types";
 
@@ -28,27 +30,44 @@ function hasMse(): boolean {
   return typeof window !== "undefined" && ("MediaSource" in window || "ManagedMediaSource" in window);
 }
 
-let hlsModule: Promise<HlsClass> | null = null;
-/** hls.js lives in its own chunk (see hls-module.tsx); only browsers with Media Source Extensions fetch it. */
-export function loadHls(): Promise<HlsClass> {
-  hlsModule ??= import("./hls-module").then((m) => m.Hls as HlsClass);
-  return hlsModule;
-}
-if (hasMse()) void loadHls().catch(() => {});
+let hlsLoading: Promise<HlsClass> | null = null;
 
 /**
- * The start rung for this element, from its size on screen and what this device measured before. Without a
- * measurement it uses the same default as the server, so the segment the page preloaded is the one requested.
+ * hls.js is a plain script of its own (lib/playback/hls-script.ts), fetched only by browsers with Media Source
+ * Extensions. The watch page starts it from its HTML (preload-hints.tsx), so it has usually run by the time the
+ * player mounts; otherwise (it is still on its way, a client-side navigation) a script element of its own waits
+ * for it, from the browser's cache when the page's one is already loading.
+ */
+export function loadHls(url: string): Promise<HlsClass> {
+  const global = window as Window & { Hls?: HlsClass };
+  if (global.Hls) return Promise.resolve(global.Hls);
+  hlsLoading ??= new Promise<HlsClass>((resolve, reject) => {
+    const script = Object.assign(document.createElement("script"), { src: url, async: true });
+    script.addEventListener("load", () => (global.Hls ? resolve(global.Hls) : reject(new Error("hls.js did not load"))));
+    script.addEventListener("error", () => reject(new Error("hls.js could not be loaded")));
+    document.head.appendChild(script);
+  }).catch((error: Error) => {
+    // The next attempt (another video, a retry) tries again.
+    hlsLoading = null;
+    throw error;
+  });
+  return hlsLoading;
+}
+
+/**
+ * The rung of the first fragment for this element, from its size on screen and what this device measured before
+ * (see start-level.ts; ABR moves on from there). Without a measurement it uses the same default as the server, so
+ * the segment the page preloaded is the one requested.
  */
 export function startLevelFor(video: HTMLVideoElement, source: PlayerSource): { level: number; estimate: number } {
   const estimate = storedBandwidth() ?? DEFAULT_BANDWIDTH_BPS;
   const heightPx = video.getBoundingClientRect().height * (window.devicePixelRatio || 1);
-  return { level: chooseStartLevel(source.rungs, heightPx || null, estimate), estimate };
+  return { level: firstFragmentLevel(source.rungs, chooseStartLevel(source.rungs, heightPx || null, estimate)), estimate };
 }
 
 export async function attachEngine(video: HTMLVideoElement, source: PlayerSource, events: EngineEvents): Promise<Engine> {
-  if (source.hlsUrl && hasMse()) {
-    const Hls = await loadHls();
+  if (source.hlsUrl && source.hlsScriptUrl && hasMse()) {
+    const Hls = await loadHls(source.hlsScriptUrl);
     performance.mark("reel:hls-ready");
     // Checked before native HLS on purpose: Chromium claims native HLS too, but hls.js gives us the ladder.
     if (Hls.isSupported()) return attachHls(Hls, video, source, events);
@@ -73,25 +92,26 @@ function attachSrc(video: HTMLVideoElement, url: string, mode: EngineMode, start
   return { mode, setLevel: () => {}, isAuto: () => true, bandwidthEstimate: () => null, destroy: () => {} };
 }
 
-function attachHls(Hls: HlsClass, video: HTMLVideoElement, source: PlayerSource, events: EngineEvents): Engine {
-  const { level, estimate } = startLevelFor(video, source);
-  const config: Partial<HlsConfig> = {
-    startLevel: level,
-    abrEwmaDefaultEstimate: estimate,
-    testBandwidth: false,
-    capLevelToPlayerSize: true,
-    startPosition: source.startAt > 0 ? source.startAt : -1,
-    startFragPrefetch: true,
-    // Reel's ladders are fMP4, which needs no transmuxing: a worker would only add its start-up to the first frame.
-    enableWorker: false,
-    maxBufferLength: 30,
-    backBufferLength: 60,
-  };
-  const hls = new Hls(config);
+function levelsOf(levels: readonly { height: number; bitrate: number }[]): Level[] {
+  return levels.map((l, index) => ({ index, height: l.height, bitrate: l.bitrate }));
+}
+
+function attachHls(Hls: HlsClass, video: EarlyVideo, source: PlayerSource, events: EngineEvents): Engine {
+  // Started from the HTML before hydration (early-start.ts): take it over, with what it has loaded so far.
+  const early = video.reelHls;
+  let hls: HlsType;
+  if (early) {
+    hls = early;
+  } else {
+    const { level, estimate } = startLevelFor(video, source);
+    hls = new Hls(hlsConfig(level, estimate, source.startAt));
+    // A late early start must leave this element alone.
+    video.reelHls = hls;
+  }
   let recoveredMedia = false;
   hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
     performance.mark("reel:manifest-parsed");
-    events.onLevels(data.levels.map((l, index) => ({ index, height: l.height, bitrate: l.bitrate })));
+    events.onLevels(levelsOf(data.levels));
   });
   hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => {
     events.onLevelSwitched(data.level, hls.levels[data.level]?.height ?? 0);
@@ -105,8 +125,15 @@ function attachHls(Hls: HlsClass, video: HTMLVideoElement, source: PlayerSource,
     }
     events.onFatal(`${data.type}: ${data.details}`);
   });
-  hls.attachMedia(video);
-  hls.loadSource(source.hlsUrl!);
+  if (early) {
+    // Whatever already happened before the handlers above were there.
+    if (hls.levels.length > 0) events.onLevels(levelsOf(hls.levels));
+    if (hls.currentLevel >= 0) events.onLevelSwitched(hls.currentLevel, hls.levels[hls.currentLevel]?.height ?? 0);
+    if (video.reelHlsFatal) events.onFatal(video.reelHlsFatal);
+  } else {
+    hls.attachMedia(video);
+    hls.loadSource(source.hlsUrl!);
+  }
   return {
     mode: "hls",
     // currentLevel (not nextLevel) so a hand-picked rung shows at once; -1 hands the choice back to ABR.
@@ -115,6 +142,9 @@ function attachHls(Hls: HlsClass, video: HTMLVideoElement, source: PlayerSource,
     },
     isAuto: () => hls.autoLevelEnabled,
     bandwidthEstimate: () => (Number.isFinite(hls.bandwidthEstimate) ? hls.bandwidthEstimate : null),
-    destroy: () => hls.destroy(),
+    destroy: () => {
+      hls.destroy();
+      if (video.reelHls === hls) delete video.reelHls;
+    },
   };
 }

@@ -1,8 +1,8 @@
 "use client";
 
-import dynamic from "next/dynamic";
-import { Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import { actionForKey, formatTime, type PlayerAction } from "@/lib/playback/shortcuts";
+import { earlyStartScript } from "./early-start";
 import { attachEngine, srcWithStart, type Engine, type Level } from "./engine";
 import { Icon } from "./icons";
 import { Menu, type MenuGroup } from "./menu";
@@ -21,9 +21,6 @@ function navigationStart(): number {
 }
 
 const noSubscription = () => () => {};
-
-/** Only here so the HTML preloads the hls.js chunk; engine.ts imports the same module when it attaches. */
-const HlsChunk = dynamic(() => import("./hls-module"), { ssr: true });
 
 function bufferedRanges(video: HTMLVideoElement): [number, number][] {
   const out: [number, number][] = [];
@@ -384,11 +381,6 @@ export function Player({ source }: { source: PlayerSource }) {
       onPointerMove={showControls}
       onFocusCapture={showControls}
     >
-      {source.hlsUrl && (
-        <Suspense fallback={null}>
-          <HlsChunk />
-        </Suspense>
-      )}
       <video
         ref={videoRef}
         className="absolute inset-0 h-full w-full object-contain"
@@ -409,6 +401,10 @@ export function Player({ source }: { source: PlayerSource }) {
           <track key={c.src} kind="subtitles" src={c.src} srcLang={c.lang} label={c.label} />
         ))}
       </video>
+      {/* Must follow the <video>: it finds the element as its previous sibling. Runs from the HTML only, not on a client-side navigation. */}
+      {source.hlsUrl && source.hlsScriptUrl && source.earlyConfig && (
+        <script dangerouslySetInnerHTML={{ __html: earlyStartScript({ scriptUrl: source.hlsScriptUrl, hlsUrl: source.hlsUrl, config: source.earlyConfig }) }} />
+      )}
 
       {waiting && started && !error && (
         <div className="pointer-events-none absolute inset-0 flex items-center justify-center" aria-hidden="true">

@@ -21,6 +21,11 @@ export class WatchPage {
     return this.player.getAttribute("data-engine");
   }
 
+  /** Whether the page's HTML started hls.js before hydration (components/player/early-start.ts). */
+  startedEarly() {
+    return this.page.evaluate(() => performance.getEntriesByName("reel:early-start").length === 1);
+  }
+
   media<T>(read: (video: HTMLVideoElement) => T): Promise<T> {
     return this.video.evaluate(read);
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { COMPRESS_MAX_BYTES, kindOf } from "./mime";
+import { COMPRESS_MAX_BYTES, kindOf, type MediaKind } from "./mime";
 
 /**
  * The media decision (RFC 9110): request method + headers + file facts in, status + headers +
@@ -33,6 +33,8 @@ export type FileFacts = {
   mtimeMs: number;
   /** Path inside the video folder (`hls/v0/seg_00001.m4s`): gives the MIME type and cache policy. */
   path: string;
+  /** For files that are not a video's media (the app's own static files): their type and cache policy. */
+  kind?: MediaKind;
 };
 
 export type Encoding = "br" | "gzip";
@@ -86,7 +88,7 @@ const BOUNDARY = `reel-${randomBytes(12).toString("hex")}`;
 const EMPTY: Body = { kind: "empty" };
 
 export function describeFile(facts: FileFacts): FileMeta {
-  const kind = kindOf(facts.path);
+  const kind = facts.kind ?? kindOf(facts.path);
   const mtimeSec = Math.floor(facts.mtimeMs / 1000);
   const etag = `"${mtimeSec.toString(16)}-${facts.size.toString(16)}"`;
   const lastModified = new Date(mtimeSec * 1000).toUTCString();

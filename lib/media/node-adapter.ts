@@ -81,7 +81,8 @@ async function send(res: ServerResponse, decision: Decision, file: MediaFile): P
   await pipeline(body.kind === "range" ? new RangeStream(file, body.start, body.end) : multipartStream(file, body.parts, body.tail), res);
 }
 
-function sendError(res: ServerResponse, status: number, reason: string, extra?: Record<string, string>): void {
+/** A short plain-text error that is never cached. */
+export function sendError(res: ServerResponse, status: number, reason: string, extra?: Record<string, string>): void {
   const body = `${reason}\n`;
   res.writeHead(status, {
     "content-type": "text/plain; charset=utf-8",

@@ -29,7 +29,6 @@ export type PathProblem = { status: 400 | 404; reason: string };
 export const VIDEO_FOLDERS: ReadonlySet<string> = new Set(["source", "mp4", "hls", "thumbs", "storyboard", "captions"]);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-// Printable ASCII except backslash: anything else in a request path is an attack or a broken client.
 const RAW_OK = /^[\x21-\x5b\x5d-\x7e]+$/;
 const LEFTOVER_ESCAPE = /%[0-9a-f]{2}/i;
 const DECODED_BAD = /[\x00-\x1f\x7f/\\]/;
@@ -41,9 +40,35 @@ export function isProblem(value: MediaPath | PathProblem): value is PathProblem 
   return (value as PathProblem).status !== undefined;
 }
 
+/**
+ * One path segment, percent-decoded, or why it is refused: empty, a dot segment or dot file, an encoded `/` or
+ * backslash, a control character, invalid UTF-8, or escapes left after one decoding. `raw` must already have passed
+ * hasSafeCharacters.
+ */
+export function decodeSegment(raw: string): string | PathProblem {
+  let segment = raw;
+  if (segment.includes("%")) {
+    try {
+      segment = decodeURIComponent(segment);
+    } catch {
+      return bad("invalid percent-encoding in path");
+    }
+    if (LEFTOVER_ESCAPE.test(segment)) return bad("double-encoded path");
+  }
+  if (segment === "") return bad("empty segment in path");
+  if (segment.charCodeAt(0) === 46 /* . */) return bad("dot segment in path");
+  if (DECODED_BAD.test(segment)) return bad("invalid character in path segment");
+  return segment;
+}
+
+/** Printable ASCII except backslash: anything else in a request path is an attack or a broken client. */
+export function hasSafeCharacters(raw: string): boolean {
+  return RAW_OK.test(raw);
+}
+
 /** `raw` is the request path after `/media/`, still percent-encoded, without the query. */
 export function parseMediaPath(raw: string): MediaPath | PathProblem {
-  if (!RAW_OK.test(raw)) return bad("invalid characters in media path");
+  if (!hasSafeCharacters(raw)) return bad("invalid characters in media path");
   const parts = raw.split("/");
   if (parts.length < 4) return missing("incomplete media path");
   const token = parts[0];
@@ -52,18 +77,8 @@ export function parseMediaPath(raw: string): MediaPath | PathProblem {
   if (!UUID.test(videoId)) return missing("not a video id");
   let rel = "";
   for (let i = 2; i < parts.length; i++) {
-    let segment = parts[i];
-    if (segment.includes("%")) {
-      try {
-        segment = decodeURIComponent(segment);
-      } catch {
-        return bad("invalid percent-encoding in media path");
-      }
-      if (LEFTOVER_ESCAPE.test(segment)) return bad("double-encoded media path");
-    }
-    if (segment === "") return bad("empty segment in media path");
-    if (segment.charCodeAt(0) === 46 /* . */) return bad("dot segment in media path");
-    if (DECODED_BAD.test(segment)) return bad("invalid character in media path segment");
+    const segment = decodeSegment(parts[i]);
+    if (typeof segment !== "string") return segment;
     if (i === 2) {
       if (!VIDEO_FOLDERS.has(segment)) return missing("unknown media folder");
       rel = segment;
@@ -103,6 +118,7 @@ export async function resolveMediaFile(roots: RealRoots, videoId: string, rel: s
   return null;
 }
 
-function isInside(real: string, root: string): boolean {
+/** Whether `real` (a real path) lies strictly inside the folder `root` (a real path too). */
+export function isInside(real: string, root: string): boolean {
   return real.length > root.length + 1 && real.startsWith(root) && real.charCodeAt(root.length) === 47; /* / */
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { GOP_SECONDS } from "@/lib/transcode/ladder";
 
 /** Watched this share of a video or more: it counts as finished and the next play starts over. */
 export const FINISHED_RATIO = 0.95;
@@ -41,4 +42,12 @@ export function resumePosition(saved: SavedProgress | null | undefined, videoDur
   if (isFinished(saved.position, duration)) return 0;
   if (saved.position < MIN_RESUME_SECONDS) return 0;
   return Math.max(0, saved.position - RESUME_REWIND_SECONDS);
+}
+
+/**
+ * The keyframe at or before `seconds`. Reel's renditions have one every GOP_SECONDS; a player that starts on one
+ * shows its first frame at once, instead of decoding up to a dozen frames or more to reach a point between two.
+ */
+export function keyframeAtOrBefore(seconds: number): number {
+  return Math.floor(seconds / GOP_SECONDS) * GOP_SECONDS;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { isFinished, progressBody, progressToStore, resumePosition, RESUME_REWIND_SECONDS } from "./progress";
+import { isFinished, keyframeAtOrBefore, progressBody, progressToStore, resumePosition, RESUME_REWIND_SECONDS } from "./progress";
 import { qoeBody } from "./qoe";
-import { chooseStartLevel, blendBandwidth, sortRungs } from "./start-level";
+import { chooseStartLevel, blendBandwidth, firstFragmentLevel, sortRungs } from "./start-level";
 import { cueAt, parseStoryboard } from "./storyboard";
 import { actionForKey, formatTime } from "./shortcuts";
 import { parseMaster, parseMediaPlaylist, segmentAt } from "./hls-manifest";
@@ -20,6 +20,12 @@ describe("resume rule", () => {
     expect(isFinished(94.9, 100)).toBe(false);
     expect(isFinished(50, null)).toBe(false);
     expect(resumePosition({ position: 96, duration: null, finished: false }, 100)).toBe(0);
+  });
+  it("moves a start to the keyframe at or before it (one every 2 s)", () => {
+    expect(keyframeAtOrBefore(0)).toBe(0);
+    expect(keyframeAtOrBefore(1.9)).toBe(0);
+    expect(keyframeAtOrBefore(29)).toBe(28);
+    expect(keyframeAtOrBefore(30)).toBe(30);
   });
   it("stores positions clamped to the duration, trusting the probe over the client", () => {
     expect(progressToStore({ position: 500, duration: 100 }, null)).toEqual({ position: 100, duration: 100, finished: true });
@@ -63,6 +69,15 @@ describe("start level", () => {
     expect(chooseStartLevel(rungs, 1080, 2_000_000)).toBe(0);
     expect(chooseStartLevel(rungs, 1080, 5_000_000)).toBe(1);
     expect(chooseStartLevel([], 1080, 5_000_000)).toBe(-1);
+  });
+  it("fetches the first fragment from a rung no taller than 360p, or the chosen one if lower", () => {
+    expect(firstFragmentLevel(rungs, 2)).toBe(0);
+    expect(firstFragmentLevel(rungs, 0)).toBe(0);
+    const tall = sortRungs([{ height: 240, bandwidth: 300_000 }, { height: 360, bandwidth: 800_000 }, { height: 480, bandwidth: 1_200_000 }, { height: 1080, bandwidth: 5_000_000 }]);
+    expect(firstFragmentLevel(tall, 3)).toBe(1);
+    expect(firstFragmentLevel(tall, 0)).toBe(0);
+    // No rung that small: the smallest there is.
+    expect(firstFragmentLevel(sortRungs([{ height: 720, bandwidth: 3e6 }, { height: 1080, bandwidth: 5e6 }]), 1)).toBe(0);
   });
   it("blends measurements", () => {
     expect(blendBandwidth(null, 8e6)).toBe(8e6);

@@ -29,6 +29,20 @@ export function chooseStartLevel(rungs: readonly Rung[], playerHeightPx: number 
   return 0;
 }
 
+/**
+ * The first fragment is fetched at most this tall: its first frame decodes in a fraction of the time a 720p or
+ * 1080p one takes (software decoders, small devices), and it is a quarter of the bytes. ABR moves to the rung
+ * chooseStartLevel picked from the next fragment on.
+ */
+export const FAST_START_MAX_HEIGHT = 360;
+
+/** Index of the rung for the first fragment: the chosen one, or the tallest rung up to FAST_START_MAX_HEIGHT if lower. */
+export function firstFragmentLevel(rungs: readonly Rung[], chosen: number): number {
+  let fast = 0;
+  for (let i = 0; i < rungs.length; i++) if (rungs[i].height <= FAST_START_MAX_HEIGHT) fast = i;
+  return Math.min(chosen, fast);
+}
+
 /** Exponentially weighted so one odd session does not swing the next start. */
 export function blendBandwidth(previous: number | null, measured: number): number {
   if (!previous || previous <= 0) return measured;

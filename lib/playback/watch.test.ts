@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/lib/db/client";
 import { users, videos, watchProgress, type NewVideo } from "@/lib/db/schema";
@@ -76,23 +77,28 @@ describe("watch page data", () => {
     expect(page.source.mp4Url).toMatch(new RegExp(`^/media/[^/]+/${v.id}/mp4/video\\.mp4$`));
     expect(page.source.posterUrl).toMatch(/thumbs\/poster-1280\.webp$/);
     expect(page.preloads).toEqual([]);
+    expect(page.source.hlsScriptUrl).toBeNull();
+    expect(page.source.earlyConfig).toBeNull();
     expect(page.processing).toMatchObject({ step: "hls" });
   });
 
   it("signs the ladder, orders rungs as hls.js does, and preloads the start rung's first requests", async () => {
     const v = await makeVideo({ status: "ready", outputs: { mp4: true, hls: [1080, 720, 360], storyboard: true } });
     await publishLadder(v.id);
-    // A 700-device-pixel player with a fast connection starts on 720p; a slow one on 360p.
+    // A 700-device-pixel player with a fast connection plays 720p, after a first fragment from 360p (start-level.ts).
     const page = await loadWatchPage(owner, v.id, { bandwidthBps: 50_000_000, playerHeightPx: 700 });
     if (page?.kind !== "playable") throw new Error("expected a playable page");
     expect(page.source.rungs.map((r) => r.height)).toEqual([360, 720, 1080]);
     const base = page.source.hlsUrl!.replace(/master\.m3u8$/, "");
-    expect(page.preloads).toEqual([page.source.hlsUrl, `${base}v1/index.m3u8`, `${base}v1/init_1.mp4`, `${base}v1/seg_00000.m4s`]);
+    expect(page.preloads).toEqual([page.source.hlsUrl, `${base}v2/index.m3u8`, `${base}v2/init_2.mp4`, `${base}v2/seg_00000.m4s`]);
     expect(page.source.storyboardUrl).toBe(`${base.replace(/hls\/$/, "")}storyboard/storyboard.vtt`);
+    // The HTML starts hls.js on the rung it preloads (index 0 = 360p), with the measured bandwidth for ABR.
+    expect(page.source.hlsScriptUrl).toMatch(/^\/_reel\/hls\/hls\.light\.min\.js\?v=/);
+    expect(page.source.earlyConfig).toMatchObject({ startLevel: 0, abrEwmaDefaultEstimate: 50_000_000, startPosition: -1 });
 
     const slow = await loadWatchPage(owner, v.id, { bandwidthBps: 1_000_000, playerHeightPx: 700 });
     if (slow?.kind !== "playable") throw new Error("expected a playable page");
-    expect(slow.preloads.slice(1)).toEqual([`${base}v2/index.m3u8`, `${base}v2/init_2.mp4`, `${base}v2/seg_00000.m4s`]);
+    expect(slow.source.earlyConfig).toMatchObject({ startLevel: 0, abrEwmaDefaultEstimate: 1_000_000 });
   });
 
   it("resumes a few seconds back and preloads the segment holding that position", async () => {
@@ -102,10 +108,17 @@ describe("watch page data", () => {
     const page = await loadWatchPage(owner, v.id, { bandwidthBps: 50_000_000, playerHeightPx: 700 });
     if (page?.kind !== "playable") throw new Error("expected a playable page");
     expect(page.source.startAt).toBe(28);
-    expect(page.preloads.at(-1)).toMatch(/v1\/seg_00014\.m4s$/);
+    expect(page.preloads.at(-1)).toMatch(/v2\/seg_00014\.m4s$/);
+    expect(page.source.earlyConfig).toMatchObject({ startPosition: 28 });
     expect(page.source.saveProgress).toBe(true);
-    // An explicit ?t= wins over the saved position.
+    // An explicit ?t= wins over the saved position, and is kept as asked.
     const fromT = await loadWatchPage(owner, v.id, noHints, 0);
     expect(fromT?.kind === "playable" && fromT.source.startAt).toBe(0);
+    const exact = await loadWatchPage(owner, v.id, noHints, 33);
+    expect(exact?.kind === "playable" && exact.source.startAt).toBe(33);
+    // Between two keyframes, the resume point moves back to the earlier one.
+    await db.update(watchProgress).set({ position: 32 }).where(eq(watchProgress.videoId, v.id));
+    const between = await loadWatchPage(owner, v.id, noHints);
+    expect(between?.kind === "playable" && between.source.startAt).toBe(28);
   });
 });

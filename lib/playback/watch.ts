@@ -5,10 +5,12 @@ import type { VideoProgress } from "@/lib/db/schema";
 import { paths } from "@/lib/env";
 import { signedPlayback, type SignedPlayback } from "@/lib/media/urls";
 import { canView } from "@/lib/videos/access";
+import { hlsConfig } from "./hls-config";
 import { parseMaster, parseMediaPlaylist, segmentAt } from "./hls-manifest";
-import { resumePosition } from "./progress";
+import { hlsScriptUrl } from "./hls-script";
+import { keyframeAtOrBefore, resumePosition } from "./progress";
 import { findVideo, getProgress, listCaptions } from "./queries";
-import { chooseStartLevel, sortRungs } from "./start-level";
+import { chooseStartLevel, DEFAULT_BANDWIDTH_BPS, firstFragmentLevel, sortRungs } from "./start-level";
 import type { PlayerSource } from "./types";
 
 export type WatchPage =
@@ -42,7 +44,8 @@ async function hlsPlan(videoId: string, startAt: number, hints: ClientHints) {
   if (!master) return null;
   const variants = sortRungs(parseMaster(master));
   if (variants.length === 0) return null;
-  const start = variants[chooseStartLevel(variants, hints.playerHeightPx, hints.bandwidthBps)];
+  const startLevel = firstFragmentLevel(variants, chooseStartLevel(variants, hints.playerHeightPx, hints.bandwidthBps));
+  const start = variants[startLevel];
   const mediaText = await readText(path.join(/*turbopackIgnore: true*/ dir, start.uri));
   const media = mediaText ? parseMediaPlaylist(mediaText) : null;
   const variantDir = path.posix.dirname(start.uri);
@@ -51,7 +54,7 @@ async function hlsPlan(videoId: string, startAt: number, hints: ClientHints) {
   const preloads = [start.uri, media?.initUri ? inVariant(media.initUri) : null, firstSegment ? inVariant(firstSegment.uri) : null].filter(
     (p): p is string => !!p && !p.startsWith("..") && !p.includes("://"),
   );
-  return { rungs: variants.map(({ height, width, bandwidth }) => ({ height, width, bandwidth })), preloads };
+  return { rungs: variants.map(({ height, width, bandwidth }) => ({ height, width, bandwidth })), preloads, startLevel };
 }
 
 /** Everything /watch/[id] shows, for this viewer; null when the video does not exist or is not theirs to see. */
@@ -66,7 +69,8 @@ export async function loadWatchPage(viewer: Viewer | null, videoId: string, hint
   if (video.status === "failed") return { kind: "failed", ...base, reason: video.failureReason ?? "Processing failed." };
 
   const signed = signedPlayback(video, captionRows);
-  const startAt = requestedStart ?? resumePosition(saved, video.duration);
+  // A resume point is a few seconds back anyway: it moves to the keyframe there. An explicit ?t= is kept as asked.
+  const startAt = requestedStart ?? keyframeAtOrBefore(resumePosition(saved, video.duration));
   const plan = signed.hls ? await hlsPlan(video.id, startAt, hints) : null;
   if (!plan && !signed.mp4) {
     if (video.status === "missing") return { kind: "missing", ...base };
@@ -77,6 +81,8 @@ export async function loadWatchPage(viewer: Viewer | null, videoId: string, hint
     videoId: video.id,
     title: video.title,
     hlsUrl: plan ? signed.hls : null,
+    hlsScriptUrl: plan ? hlsScriptUrl() : null,
+    earlyConfig: plan ? hlsConfig(plan.startLevel, hints.bandwidthBps ?? DEFAULT_BANDWIDTH_BPS, startAt) : null,
     mp4Url: signed.mp4,
     rungs: plan?.rungs ?? [],
     posterUrl: pickPoster(signed.posters),

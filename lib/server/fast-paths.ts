@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { cachedPageFastPaths, catalogFastPath } from "@/lib/library/fast-path";
 import { mediaFastPath } from "@/lib/media/node-adapter";
+import { hlsScript, nextStatic } from "./static-files";
 
 /**
  * Paths the Node server answers itself, before Next sees the request: hot byte paths where a Next
@@ -17,7 +18,7 @@ export type FastPath = {
 };
 
 /** The registry: each area adds its entry here. */
-export const fastPaths: FastPath[] = [mediaFastPath, catalogFastPath, ...cachedPageFastPaths];
+export const fastPaths: FastPath[] = [mediaFastPath, nextStatic, hlsScript, catalogFastPath, ...cachedPageFastPaths];
 
 export function matchFastPath(url: string | undefined, entries: readonly FastPath[] = fastPaths): FastPath | undefined {
   if (!url || entries.length === 0) return undefined;

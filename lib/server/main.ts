@@ -5,6 +5,7 @@ import { childLogger } from "@/lib/log";
 import { ensureInitialAdmin } from "@/lib/users/bootstrap";
 import { fastPaths } from "./fast-paths";
 import { closeGracefully, createWebServer } from "./http-server";
+import { hlsScript, nextStatic } from "./static-files";
 
 /**
  * The web process (started by the launcher): one Node HTTP server on PORT in front of Next.
@@ -35,7 +36,8 @@ process.once("disconnect", () => void shutdown("launcher gone"));
 
 const admin = await ensureInitialAdmin();
 if (admin.created) log.info({ email: admin.email }, `created the administrator ${admin.email} from REEL_ADMIN_EMAIL`);
-await app.prepare();
+// The build's scripts and styles are read and compressed while Next prepares, so the first page finds them ready.
+await Promise.all([app.prepare(), nextStatic.warm(), hlsScript.warm()]);
 server.listen(env.PORT, env.HOST, () => {
   log.info({ port: env.PORT, host: env.HOST, dev, fastPaths: fastPaths.map((f) => f.prefix) }, "web server listening");
   process.send?.({ type: "ready" });

@@ -7,7 +7,11 @@
  *    requestVideoFrameCallback, each run in a fresh browser context (cold cache);
  *  - seek → frame: from setting currentTime (to 50 s, past what is buffered at start-up) to the first frame shown
  *    there; the table says how often the target happened to be buffered already.
- * p50/p95 over BENCH_RUNS runs (default 20) per case, against the 250 ms goal.
+ * p50/p95 over BENCH_RUNS runs (default 20) per case, against the 250 ms goal. With BENCH_PHASES=1 it also prints,
+ * per case, the median time (from navigation start) at which each step on the way to the first frame was done:
+ * the HTML, the page's scripts, hydration, hls.js, the first media responses (Resource Timing and the player's marks).
+ * BENCH_LOOPBACK=1 leaves out the throttled cases. BENCH_TRACE=<folder> writes a Chrome trace of each case's last run
+ * there (open it in the DevTools performance panel).
  *
  * The instance: a fresh database on the server in DATABASE_URL (or an embedded Postgres when unset), a fresh data
  * folder with a generated 1080p ladder, the real launcher (`scripts/start.ts`, no workers) on 127.0.0.1, and an
@@ -24,6 +28,10 @@ const PORT = 3620;
 const PG_PORT = 3621;
 const BASE = `http://127.0.0.1:${PORT}`;
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 20));
+const PHASES = process.env.BENCH_PHASES === "1";
+/** BENCH_LOOPBACK=1 runs the two loopback cases only (quicker while iterating). */
+const LOOPBACK_ONLY = process.env.BENCH_LOOPBACK === "1";
+const TRACE_DIR = process.env.BENCH_TRACE;
 const GOAL_MS = 250;
 const SECONDS = 60;
 /** Past what hls.js buffers ahead (30 s) when the first frame shows, so the seek has to fetch. */
@@ -35,7 +43,7 @@ const ADMIN = { email: "bench-admin@example.test", password: randomBytes(12).toS
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 type Case = { name: string; videoId: string; engine: "hls" | "mp4"; throttled: boolean };
-type Sample = { firstFrameMs: number; seekMs: number; seekWasBuffered: boolean };
+type Sample = { firstFrameMs: number; seekMs: number; seekWasBuffered: boolean; phases: Record<string, number> };
 
 const cleanups: (() => Promise<unknown>)[] = [];
 const step = (message: string) => console.error(`[ttff] ${message}`);
@@ -134,12 +142,42 @@ const SEEK_AND_WAIT = `(target) => new Promise((resolve) => {
   video.currentTime = target;
 })`;
 
+/**
+ * Milestones of the page load, in ms from navigation start, read after the first frame. Resource entries are
+ * grouped by kind; each milestone is when the last (or first) response of its group had fully arrived.
+ * Kept as source text, like SEEK_AND_WAIT.
+ */
+const PHASES_OF_PAGE = `() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  const resources = performance.getEntriesByType("resource");
+  const ends = (test) => resources.filter((r) => test(r.name, r)).map((r) => r.responseEnd);
+  const out = { "html first byte": nav.responseStart, "html done": nav.responseEnd, "dom interactive": nav.domInteractive, "DOMContentLoaded": nav.domContentLoadedEventEnd };
+  // The page's own scripts: requested while the HTML was parsed (later ones are loaded on demand after hydration).
+  const scripts = ends((n, r) => n.includes("/_next/static/") && n.endsWith(".js") && r.startTime < nav.domInteractive);
+  const hls = ends((n) => n.includes("/_reel/hls/"));
+  if (hls.length) out["hls.js script"] = Math.min(...hls);
+  const styles = ends((n) => n.includes("/_next/static/") && n.endsWith(".css"));
+  if (styles.length) out["css done"] = Math.max(...styles);
+  if (scripts.length) out["page scripts done"] = Math.max(...scripts);
+  const master = ends((n) => n.endsWith("master.m3u8"));
+  const playlist = ends((n) => n.endsWith(".m3u8") && !n.endsWith("master.m3u8"));
+  const init = ends((n) => /init[^/]*\.mp4$/.test(n));
+  const segments = ends((n) => n.endsWith(".m4s"));
+  if (master.length) out["master playlist"] = Math.min(...master);
+  if (playlist.length) out["variant playlist"] = Math.min(...playlist);
+  if (init.length) out["init segment"] = Math.min(...init);
+  if (segments.length) out["first segment"] = Math.min(...segments);
+  for (const m of performance.getEntriesByType("mark")) if (m.name.startsWith("reel:") && !(m.name in out)) out[m.name] = m.startTime;
+  return out;
+}`;
+
 let stage = "";
 let lastProblems: string[] = [];
 
-async function measure(context: BrowserContext, item: Case): Promise<Sample> {
+async function measure(context: BrowserContext, item: Case, tracePath: string | null): Promise<Sample> {
   stage = "opening the page";
   const page = await context.newPage();
+  if (tracePath) await context.browser()!.startTracing(page, { path: tracePath, screenshots: true });
   const problems: string[] = [];
   page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
   page.on("pageerror", (e) => problems.push(e.message));
@@ -158,9 +196,11 @@ async function measure(context: BrowserContext, item: Case): Promise<Sample> {
   const engine = await (await page.waitForSelector('[data-testid=player]:not([data-engine="loading"])')).getAttribute("data-engine");
   if (engine !== item.engine) throw new Error(`${item.name}: the player used ${engine}, expected ${item.engine}`);
   stage = "waiting for the frame after the seek";
+  const phases = PHASES ? { ...(await page.evaluate<Record<string, number>>(`(${PHASES_OF_PAGE})()`)), "first frame": firstFrameMs } : {};
+  if (tracePath) await context.browser()!.stopTracing();
   const seek = await page.evaluate<{ ms: number; buffered: boolean }>(`(${SEEK_AND_WAIT})(${SEEK_TO})`);
   await page.close();
-  return { firstFrameMs, seekMs: seek.ms, seekWasBuffered: seek.buffered };
+  return { firstFrameMs, seekMs: seek.ms, seekWasBuffered: seek.buffered, phases };
 }
 
 function percentile(values: number[], p: number): number {
@@ -203,12 +243,12 @@ async function main() {
   cleanups.push(() => browser.close());
   const storageState = await signIn(browser);
 
-  const cases: Case[] = [
+  const cases = ([
     { name: "HLS 1080p ladder, loopback", videoId: hls.id, engine: "hls", throttled: false },
     { name: "faststart MP4, loopback", videoId: mp4.id, engine: "mp4", throttled: false },
     { name: "HLS 1080p ladder, 20 Mbit/s 40 ms", videoId: hls.id, engine: "hls", throttled: true },
     { name: "faststart MP4, 20 Mbit/s 40 ms", videoId: mp4.id, engine: "mp4", throttled: true },
-  ];
+  ] satisfies Case[]).filter((c) => !LOOPBACK_ONLY || !c.throttled);
   const results = new Map<string, Sample[]>();
   const failures = new Map<string, string[]>();
   for (const item of cases) {
@@ -220,7 +260,7 @@ async function main() {
       await context.addInitScript(FIRST_FRAME_HOOK);
       try {
         const sample = await Promise.race([
-          measure(context, item),
+          measure(context, item, TRACE_DIR && run === RUNS ? path.join(TRACE_DIR, `${item.name.replace(/[^a-z0-9]+/gi, "-")}.json`) : null),
           new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`run timed out ${stage}`)), RUN_TIMEOUT_MS)),
         ]);
         if (run > 0) samples.push(sample);
@@ -252,6 +292,18 @@ async function main() {
   for (const row of rows) {
     const ratio = (row.first[0] / GOAL_MS).toFixed(2) + "x";
     console.log(`${row.name.padEnd(36)} ${ms(row.first[0]).padStart(14)} ${ms(row.first[1])} ${ratio.padStart(9)} ${ms(row.seek[0]).padStart(15)} ${ms(row.seek[1])}  ${row.buffered}/${RUNS}, ${row.failed}`);
+  }
+  if (PHASES) {
+    for (const item of cases) {
+      const samples = results.get(item.name)!;
+      const names = [...new Set(samples.flatMap((s) => Object.keys(s.phases)))];
+      const medians = names
+        .map((name) => ({ name, values: samples.map((s) => s.phases[name]).filter((v) => v !== undefined) }))
+        .map(({ name, values }) => ({ name, at: percentile(values, 50), seen: values.length }))
+        .sort((a, b) => a.at - b.at);
+      console.log(`\n${item.name}: median ms from navigation start (runs where the step was seen)`);
+      for (const m of medians) console.log(`  ${m.name.padEnd(28)} ${ms(m.at)}${m.seen < samples.length ? `  (${m.seen}/${samples.length})` : ""}`);
+    }
   }
   const hlsLoop = rows[0].first[0];
   const mp4Loop = rows[1].first[0];
