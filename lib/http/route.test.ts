@@ -1,5 +1,6 @@
 import { encode } from "next-auth/jwt";
 import { redirect } from "next/navigation";
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
@@ -84,6 +85,15 @@ describe("route(): errors", () => {
     const res = await handler(new Request(url, { method: "POST", body: cutOff, duplex: "half" } as RequestInit));
     expect(res.status).toBe(400);
     expect((await res.json()).error.message).toMatch(/ended before it was complete/);
+  });
+
+  it("answers 404 when what the request refers to was deleted meanwhile (a foreign key violation)", async () => {
+    const handler = route({ access: "public" }, async () => {
+      await db.execute(sql`insert into favorites (user_id, video_id) values (gen_random_uuid(), gen_random_uuid())`);
+    });
+    const res = await handler(new Request(url, { method: "POST" }));
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.code).toBe("not_found");
   });
 
   it("answers an unknown error with a plain 500 that reveals nothing", async () => {

@@ -2,6 +2,7 @@ import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { getViewer } from "@/lib/auth/session";
 import { mayUpload, type Viewer } from "@/lib/auth/viewer";
+import { isForeignKeyViolation } from "@/lib/db/errors";
 import { AppError, isAppError } from "@/lib/errors";
 import { childLogger } from "@/lib/log";
 
@@ -102,6 +103,9 @@ export function route<A extends Access, P extends z.ZodType | undefined = undefi
 }
 
 export function errorResponse(error: unknown, request?: Request): Response {
+  // What the request refers to was deleted meanwhile (a beacon from a closing tab about a video or an account
+  // that is gone): the same answer as if it had been deleted before the request came.
+  if (isForeignKeyViolation(error)) return errorResponse(new AppError("not_found", "What this request refers to no longer exists"), request);
   if (isAppError(error)) {
     return Response.json(
       { error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } },

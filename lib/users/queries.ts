@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { invites, users, type NewUser, type User } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { userStatus, type UserStatus } from "./rules";
@@ -128,11 +129,4 @@ export async function consumeInvite(exec: Executor, tokenHash: string): Promise<
     .where(and(eq(invites.tokenHash, tokenHash), isNull(invites.usedAt), gt(invites.expiresAt, sql`now()`)))
     .returning({ userId: invites.userId });
   return row?.userId ?? null;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: string }).code === "23505") return true;
-  }
-  return false;
 }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { db, type Tx } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { videos, type Video } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { enqueue } from "@/lib/queue";
@@ -50,9 +51,4 @@ export async function registerSource(input: RegisterSourceInput, onRegistered?: 
     if (isUniqueViolation(error)) throw new AppError("conflict", "This source is already registered");
     throw error;
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string; cause?: { code?: string } })?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
-  return code === "23505";
 }
