@@ -6,28 +6,16 @@ import path from "node:path";
 import zlib from "node:zlib";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fetchRaw } from "@/lib/media/test-support";
 import { closeGracefully, createWebServer } from "./http-server";
 import { HLS_SCRIPT_DIR, HLS_SCRIPT_FILE, hlsScriptUrl } from "@/lib/playback/hls-script";
 import { createStaticFiles, hlsScript } from "./static-files";
 
 const NEXT_STATIC_PREFIX = "/_next/static/";
 
-type Answer = { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
-
 /** A plain HTTP request: the path sent as written (no URL normalisation), no decompression, no added headers. */
-function request(base: string, pathname: string, headers: Record<string, string> = {}, method = "GET"): Promise<Answer> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ hostname, port, path: pathname, method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+const request = (base: string, pathname: string, headers: Record<string, string> = {}, method = "GET") =>
+  fetchRaw(Number(new URL(base).port), pathname, { method, headers });
 
 const SCRIPT = `globalThis.chunk = ${JSON.stringify("x".repeat(5000))};\n`;
 const STYLE = "body { color: red; }\n".repeat(200);
