@@ -1,5 +1,6 @@
 import { and, desc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
+import { catalogVersion } from "@/lib/db/versions";
 import { apiTokens, loginFailures, users } from "@/lib/db/schema";
 import type { Viewer } from "./viewer";
 
@@ -15,7 +16,7 @@ export async function findUserByEmail(email: string) {
 /** Built once (on first use, not at import: builds import this file without a database). */
 function activeUserStatement() {
   return db
-    .select({ ...getTableColumns(users), catalogVersion: sql<string>`(select version::text from content_versions where key = 'catalog')` })
+    .select({ ...getTableColumns(users), catalogVersion })
     .from(users)
     .where(and(eq(users.id, sql.placeholder("id")), isNull(users.disabledAt)))
     .limit(1)

@@ -1,7 +1,9 @@
 import { redirect } from "next/navigation";
 import { optionalPageViewer } from "@/lib/auth/pages";
-import type { Viewer } from "@/lib/auth/viewer";
+import { mayUpload, type Viewer } from "@/lib/auth/viewer";
 import { getSetting } from "@/lib/settings";
+import { listCatalog, popularTags, type CatalogQuery } from "./queries";
+import { effectiveSort } from "./rules";
 
 /**
  * The viewer of a browsing page (home, catalog, tags). Anonymous visitors get in only while guest
@@ -22,4 +24,24 @@ export function catalogEndpoint(query: { q?: string; tags?: string[]; sort?: str
   if (query.sort) params.set("sort", query.sort);
   params.set("limit", String(limit));
   return `/api/videos?${params}`;
+}
+
+const GRID_PAGE = 24;
+
+/**
+ * What the catalog grid of /videos and /tags/[tag] shows (CatalogView's data): the first page of `query`, how to
+ * load the next ones, and the popular tags to filter by, less `withoutTag` (the tag page's own).
+ */
+export async function catalogGrid(viewer: Viewer | null, query: Omit<CatalogQuery, "cursor" | "limit">, withoutTag?: string) {
+  const [page, tags] = await Promise.all([listCatalog(viewer, { ...query, limit: GRID_PAGE }), popularTags(30)]);
+  return {
+    query,
+    sort: effectiveSort(query.sort, query.q),
+    items: page.items,
+    nextCursor: page.nextCursor,
+    endpoint: catalogEndpoint(query, GRID_PAGE),
+    tags: tags.map((t) => t.tag).filter((t) => t !== withoutTag),
+    signedIn: viewer !== null,
+    mayUpload: mayUpload(viewer),
+  };
 }

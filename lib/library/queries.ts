@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { db, sql as pg } from "@/lib/db/client";
+import { catalogVersion } from "@/lib/db/versions";
 import { canManage } from "@/lib/videos/access";
 import { AppError } from "@/lib/errors";
 import { listedTo, viewableBy } from "./access";
@@ -333,10 +334,8 @@ export async function randomVideoId(viewer: Viewer | null, query: Pick<CatalogQu
  * (favourites, ratings, progress), as one string; two primary-key lookups in one round trip.
  */
 export async function libraryVersion(userId: string | null): Promise<string> {
-  // Run on every cached answer: a fixed text the driver prepares once per connection.
-  const [row] = await pg<{ catalog: string; personal: string | null }[]>`
-    select (select version from content_versions where key = 'catalog')::text as catalog,
-           (select library_version from users where id = ${userId}::uuid)::text as personal`;
+  const [row] = await read<{ catalog: string; personal: string | null }>(sql`
+    select ${catalogVersion} as catalog, (select library_version::text from users where id = ${userId}) as personal`);
   return `${row.catalog}.${row.personal ?? "-"}`;
 }
 
