@@ -28,9 +28,12 @@ test("plays through hls.js, switches quality by hand and seeks", async ({ member
   await watch.goto(ready.id);
   await expect(watch.player).toHaveAttribute("data-engine", "hls");
   expect(await memberPage.evaluate(() => document.querySelector("video")!.src.startsWith("blob:"))).toBe(true);
-  // hls.js was started from the HTML, before hydration; the player took that instance over.
-  expect(await watch.startedEarly()).toBe(true);
   await watch.waitForPlayback();
+  // The HTML played the first segment before hydration, and hls.js went on with that Media Source: past the end of
+  // that segment (2 s), with what it appended itself, the element still plays from it, buffered from 0.
+  await watch.waitForPlayback(2.5);
+  expect(await watch.startedEarly()).toBe(true);
+  expect(await watch.media((v) => v.buffered.start(0))).toBeLessThan(0.1);
 
   expect(await watch.qualityOptions()).toEqual(["480p", "360p", "240p", expect.stringMatching(/^Auto/)]);
   await watch.chooseQuality("240p");
@@ -61,7 +64,7 @@ test("a video opened from the catalog (client-side navigation) plays through hls
   await memberPage.waitForURL(`**/watch/${clip.id}`);
   const watch = new WatchPage(memberPage);
   await expect(watch.player).toHaveAttribute("data-engine", "hls");
-  // No HTML of its own, so no early start: the player loaded hls.js and started it itself.
+  // No HTML of its own, so no early start: the player loaded hls.js and let it start from nothing.
   expect(await watch.startedEarly()).toBe(false);
   await watch.waitForPlayback(0.2);
 });
@@ -121,7 +124,11 @@ test("reload resumes a few seconds before the saved position", async ({ memberPa
   await memberPage.reload();
   await expect(watch.player).toHaveAttribute("data-engine", "hls");
   await expect.poll(() => watch.currentTime(), { timeout: 10_000 }).toBeGreaterThan(position - 4);
-  expect(await watch.currentTime()).toBeLessThan(position);
+  const resumedAt = await watch.currentTime();
+  expect(resumedAt).toBeLessThan(position);
+  // The segment holding the resume point came from the page's HTML; hls.js carried playback on past its end (2 s).
+  expect(await watch.startedEarly()).toBe(true);
+  await expect.poll(() => watch.currentTime(), { timeout: 10_000 }).toBeGreaterThan(resumedAt + 2.5);
 });
 
 test("plays the faststart MP4 while the ladder is processing", async ({ memberPage }) => {

@@ -1,41 +1,71 @@
-import type HlsType from "hls.js";
-import type { HlsConfig } from "hls.js";
+import type { FirstSegment } from "@/lib/playback/types";
 
-/** What the early start leaves on the video element for the engine to take over. */
-export type EarlyVideo = HTMLVideoElement & { reelHls?: HlsType; reelHlsFatal?: string };
-
-export type EarlyStart = { scriptUrl: string; hlsUrl: string; config: Partial<HlsConfig> };
+/** What the early start hands the engine: the Media Source it opened, holding the first segment. */
+export type FirstSegmentBuffer = { mediaSource: MediaSource; sourceBuffer: SourceBuffer };
 
 /**
- * Runs from the HTML, right after the <video> element is parsed: once hls.js has run (the page starts it from its
- * <head>, preload-hints.tsx), has it fetch the playlists and the first segments (already in flight from the page's
- * preloads) and append them, while the app's scripts download and hydrate. The player's engine then takes the
- * instance over (engine.ts) and starts playback, so the first frame waits for hydration only, not for hls.js to
- * load and buffer after it. It does not play: volume, speed and the autoplay fallback stay with the player. Plain
- * ES5, as no build step touches it; if anything is missing (no Media Source Extensions, hls.js failed to load) it
- * does nothing and the engine starts as it would without it.
+ * The video element as the early start leaves it; the promise resolves with null when it could not play. The engine
+ * sets reelTaken, so an early start that runs late leaves the element to it.
+ */
+export type EarlyVideo = HTMLVideoElement & { reelFirstSegment?: Promise<FirstSegmentBuffer | null>; reelTaken?: boolean };
+
+/** A first segment that has not arrived by then is left to hls.js, which has its own retries and time limits. */
+export const EARLY_START_TIMEOUT_MS = 8000;
+
+/**
+ * Runs from the HTML, right after the <video> element is parsed: opens a Media Source on it and appends the inlined
+ * init segment with the first segment (its download started from the page's <head>), so the first frame is decoded
+ * while the app's scripts are still downloading and hydrating. No hls.js yet: its 400 kB would compete with that for
+ * the main thread. The player's engine then loads hls.js and hands it this Media Source (engine.ts), and hls.js goes
+ * on from the end of that segment. Plain ES5, as no build step touches it. When anything is missing or fails (no Media
+ * Source Extensions, codecs, a failed download), the promise resolves with null and the engine starts as if this
+ * had not run.
  */
 const EARLY_START = `function (video, c) {
-  if (!("MediaSource" in window || "ManagedMediaSource" in window)) return;
-  function start() {
-    var Hls = window.Hls;
-    if (!Hls || !Hls.isSupported() || video.reelHls) return;
-    performance.mark("reel:early-start");
-    var hls = new Hls(c.config);
-    hls.on(Hls.Events.ERROR, function (_e, data) {
-      if (data.fatal && !video.reelHlsFatal) video.reelHlsFatal = data.type + ": " + data.details;
-    });
-    video.reelHls = hls;
-    hls.attachMedia(video);
-    hls.loadSource(c.hlsUrl);
-  }
-  if (window.Hls) return start();
-  var script = document.querySelector('script[src="' + c.scriptUrl + '"]');
-  if (script) script.addEventListener("load", start);
+  var MS = window.MediaSource;
+  var mime = 'video/mp4; codecs="' + c.codecs + '"';
+  if (video.reelTaken || !MS || !window.Promise || !window.fetch || !MS.isTypeSupported(mime)) return;
+  var segment = fetch(c.url, { credentials: "same-origin" }).then(function (r) {
+    if (!r.ok) throw new Error("HTTP " + r.status);
+    return r.arrayBuffer();
+  });
+  var ms = new MS();
+  var url = URL.createObjectURL(ms);
+  video.reelFirstSegment = new Promise(function (resolve) {
+    setTimeout(function () { resolve(null); }, c.timeoutMs);
+    ms.addEventListener("sourceopen", function () {
+      var sb;
+      try {
+        sb = ms.addSourceBuffer(mime);
+      } catch (e) {
+        return resolve(null);
+      }
+      segment.then(function (body) {
+        var init = atob(c.init);
+        var bytes = new Uint8Array(init.length + body.byteLength);
+        for (var i = 0; i < init.length; i++) bytes[i] = init.charCodeAt(i);
+        bytes.set(new Uint8Array(body), init.length);
+        sb.addEventListener("updateend", function () {
+          // Timed out and replaced by hls.js meanwhile: this Media Source is closed, the element is not ours.
+          if (video.src !== url) return;
+          // For the performance panel and the tests: which Media Source showed the first frame.
+          performance.mark("reel:first-segment", { detail: video.src });
+          // A resume point is a keyframe, but the segment's first frame may sit a few milliseconds after it: start
+          // inside what is buffered, or the element waits at a gap.
+          var buffered = sb.buffered;
+          if (c.start > 0 && buffered.length) video.currentTime = Math.max(c.start, buffered.start(0));
+          resolve({ mediaSource: ms, sourceBuffer: sb });
+        }, { once: true });
+        sb.addEventListener("error", function () { resolve(null); }, { once: true });
+        sb.appendBuffer(bytes);
+      }).catch(function () { resolve(null); });
+    }, { once: true });
+  });
+  video.src = url;
 }`;
 
 /** The inline script's text; `<` is escaped so no value can close the <script> element. */
-export function earlyStartScript(start: EarlyStart): string {
-  const args = JSON.stringify(start).replace(/</g, "\\u003c");
+export function earlyStartScript(first: FirstSegment, start: number): string {
+  const args = JSON.stringify({ url: first.url, init: first.init, codecs: first.codecs, start, timeoutMs: EARLY_START_TIMEOUT_MS }).replace(/</g, "\\u003c");
   return `(${EARLY_START})(document.currentScript.previousElementSibling,${args})`;
 }

@@ -1,8 +1,9 @@
 import type HlsType from "hls.js";
-import type { ErrorData } from "hls.js";
+import type { ErrorData, MediaAttachingData } from "hls.js";
 import { hlsConfig } from "@/lib/playback/hls-config";
+import { sourceBufferName } from "@/lib/playback/hls-manifest";
 import { chooseStartLevel, DEFAULT_BANDWIDTH_BPS, firstFragmentLevel } from "@/lib/playback/start-level";
-import type { EarlyVideo } from "./early-start";
+import type { EarlyVideo, FirstSegmentBuffer } from "./early-start";
 import { storedBandwidth } from "./preferences";
 import type { EngineMode, PlayerSource } from "./types";
 
@@ -59,18 +60,22 @@ export function loadHls(url: string): Promise<HlsClass> {
  * (see start-level.ts; ABR moves on from there). Without a measurement it uses the same default as the server, so
  * the segment the page preloaded is the one requested.
  */
-export function startLevelFor(video: HTMLVideoElement, source: PlayerSource): { level: number; estimate: number } {
-  const estimate = storedBandwidth() ?? DEFAULT_BANDWIDTH_BPS;
+function startLevelFor(video: HTMLVideoElement, source: PlayerSource, estimate: number): number {
   const heightPx = video.getBoundingClientRect().height * (window.devicePixelRatio || 1);
-  return { level: firstFragmentLevel(source.rungs, chooseStartLevel(source.rungs, heightPx || null, estimate)), estimate };
+  return firstFragmentLevel(source.rungs, chooseStartLevel(source.rungs, heightPx || null, estimate));
 }
 
-export async function attachEngine(video: HTMLVideoElement, source: PlayerSource, events: EngineEvents): Promise<Engine> {
+export async function attachEngine(video: EarlyVideo, source: PlayerSource, events: EngineEvents): Promise<Engine> {
+  // What the page's HTML started (early-start.ts) is this element's once: a client-side navigation to another video
+  // may keep the element.
+  const early = video.reelFirstSegment ?? Promise.resolve(null);
+  delete video.reelFirstSegment;
+  video.reelTaken = true;
   if (source.hlsUrl && source.hlsScriptUrl && hasMse()) {
-    const Hls = await loadHls(source.hlsScriptUrl);
+    const [Hls, first] = await Promise.all([loadHls(source.hlsScriptUrl), early]);
     performance.mark("reel:hls-ready");
     // Checked before native HLS on purpose: Chromium claims native HLS too, but hls.js gives us the ladder.
-    if (Hls.isSupported()) return attachHls(Hls, video, source, events);
+    if (Hls.isSupported()) return attachHls(Hls, video, source, events, first);
   }
   if (source.hlsUrl && video.canPlayType("application/vnd.apple.mpegurl")) {
     return attachSrc(video, source.hlsUrl, "native-hls", source.startAt);
@@ -96,18 +101,21 @@ function levelsOf(levels: readonly { height: number; bitrate: number }[]): Level
   return levels.map((l, index) => ({ index, height: l.height, bitrate: l.bitrate }));
 }
 
-function attachHls(Hls: HlsClass, video: EarlyVideo, source: PlayerSource, events: EngineEvents): Engine {
-  // Started from the HTML before hydration (early-start.ts): take it over, with what it has loaded so far.
-  const early = video.reelHls;
-  let hls: HlsType;
-  if (early) {
-    hls = early;
-  } else {
-    const { level, estimate } = startLevelFor(video, source);
-    hls = new Hls(hlsConfig(level, estimate, source.startAt));
-    // A late early start must leave this element alone.
-    video.reelHls = hls;
-  }
+/**
+ * hls.js takes over the Media Source the early start filled: it keeps the SourceBuffer (and the frame on screen) and
+ * loads from the end of what is buffered. hls.js checks the track against the first fragment it parses, and builds a
+ * fresh Media Source itself if they differ.
+ */
+function transfer(video: HTMLVideoElement, first: FirstSegmentBuffer, codecs: string): MediaAttachingData {
+  const track = { id: "main" as const, container: "video/mp4", codec: codecs, levelCodec: codecs, buffer: first.sourceBuffer, listeners: [] };
+  return { media: video, mediaSource: first.mediaSource, tracks: { [sourceBufferName(codecs)]: track } };
+}
+
+function attachHls(Hls: HlsClass, video: HTMLVideoElement, source: PlayerSource, events: EngineEvents, first: FirstSegmentBuffer | null): Engine {
+  const estimate = storedBandwidth() ?? DEFAULT_BANDWIDTH_BPS;
+  // From the early start's segment, hls.js goes on with the rung it came from; ABR moves on from there.
+  const level = first && source.firstSegment ? source.firstSegment.level : startLevelFor(video, source, estimate);
+  const hls = new Hls(hlsConfig(level, estimate, source.startAt));
   let recoveredMedia = false;
   hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
     performance.mark("reel:manifest-parsed");
@@ -125,15 +133,8 @@ function attachHls(Hls: HlsClass, video: EarlyVideo, source: PlayerSource, event
     }
     events.onFatal(`${data.type}: ${data.details}`);
   });
-  if (early) {
-    // Whatever already happened before the handlers above were there.
-    if (hls.levels.length > 0) events.onLevels(levelsOf(hls.levels));
-    if (hls.currentLevel >= 0) events.onLevelSwitched(hls.currentLevel, hls.levels[hls.currentLevel]?.height ?? 0);
-    if (video.reelHlsFatal) events.onFatal(video.reelHlsFatal);
-  } else {
-    hls.attachMedia(video);
-    hls.loadSource(source.hlsUrl!);
-  }
+  hls.attachMedia(first && source.firstSegment ? transfer(video, first, source.firstSegment.codecs) : video);
+  hls.loadSource(source.hlsUrl!);
   return {
     mode: "hls",
     // currentLevel (not nextLevel) so a hand-picked rung shows at once; -1 hands the choice back to ABR.
@@ -142,9 +143,6 @@ function attachHls(Hls: HlsClass, video: EarlyVideo, source: PlayerSource, event
     },
     isAuto: () => hls.autoLevelEnabled,
     bandwidthEstimate: () => (Number.isFinite(hls.bandwidthEstimate) ? hls.bandwidthEstimate : null),
-    destroy: () => {
-      hls.destroy();
-      if (video.reelHls === hls) delete video.reelHls;
-    },
+    destroy: () => hls.destroy(),
   };
 }

@@ -402,9 +402,7 @@ export function Player({ source }: { source: PlayerSource }) {
         ))}
       </video>
       {/* Must follow the <video>: it finds the element as its previous sibling. Runs from the HTML only, not on a client-side navigation. */}
-      {source.hlsUrl && source.hlsScriptUrl && source.earlyConfig && (
-        <script dangerouslySetInnerHTML={{ __html: earlyStartScript({ scriptUrl: source.hlsScriptUrl, hlsUrl: source.hlsUrl, config: source.earlyConfig }) }} />
-      )}
+      {source.firstSegment && <script dangerouslySetInnerHTML={{ __html: earlyStartScript(source.firstSegment, source.startAt) }} />}
 
       {waiting && started && !error && (
         <div className="pointer-events-none absolute inset-0 flex items-center justify-center" aria-hidden="true">

@@ -1,16 +1,17 @@
 "use client";
 
-import { preinit, preload } from "react-dom";
+import { preload } from "react-dom";
+import type { Preload } from "@/lib/playback/watch";
 
 /**
- * Starts hls.js and preloads the first media requests. Rendered by a client component so server rendering writes
- * these into the HTML's <head> itself (hints from a server component only travel in the RSC payload, read after the
- * HTML). hls.js is an async script: it runs as soon as it has arrived, before the parser reaches the player, which
- * then finds it ready (early-start.ts). crossOrigin "anonymous" matches hls.js' requests, so the browser reuses
- * these responses.
+ * Preloads the first media requests and hls.js. Rendered by a client component so server rendering writes these into
+ * the HTML's <head> itself (hints from a server component only travel in the RSC payload, read after the HTML). The
+ * first segment is fetched at high priority: the early start appends it (early-start.ts). hls.js is only downloaded
+ * here, not run: the engine runs it after hydration, so its compilation does not delay the first frame. crossOrigin
+ * "anonymous" matches the early start's and hls.js' requests, so the browser reuses these responses.
  */
-export function PreloadHints({ hrefs, script }: { hrefs: string[]; script: string | null }) {
-  if (script) preinit(script, { as: "script", fetchPriority: "high" });
-  for (const href of hrefs) preload(href, { as: "fetch", crossOrigin: "anonymous" });
+export function PreloadHints({ preloads, script }: { preloads: Preload[]; script: string | null }) {
+  for (const { href, priority } of preloads) preload(href, { as: "fetch", crossOrigin: "anonymous", fetchPriority: priority });
+  if (script) preload(script, { as: "script", fetchPriority: "low" });
   return null;
 }

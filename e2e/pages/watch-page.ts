@@ -21,9 +21,15 @@ export class WatchPage {
     return this.player.getAttribute("data-engine");
   }
 
-  /** Whether the page's HTML started hls.js before hydration (components/player/early-start.ts). */
+  /**
+   * Whether the page's HTML appended the first segment before hydration (components/player/early-start.ts) and the
+   * element still plays from that same Media Source: hls.js took it over rather than starting again.
+   */
   startedEarly() {
-    return this.page.evaluate(() => performance.getEntriesByName("reel:early-start").length === 1);
+    return this.page.evaluate(() => {
+      const [mark] = performance.getEntriesByName("reel:first-segment") as PerformanceMark[];
+      return !!mark && mark.detail === document.querySelector("video")!.src;
+    });
   }
 
   media<T>(read: (video: HTMLVideoElement) => T): Promise<T> {

@@ -1,9 +1,6 @@
 import type { HlsConfig } from "hls.js";
 
-/**
- * hls.js settings for Reel's ladders, shared by the player's engine and the early start in the watch page's HTML
- * (components/player/early-start.ts), so playback starts the same way whichever of them creates the instance.
- */
+/** hls.js settings for Reel's ladders. */
 export function hlsConfig(startLevel: number, bandwidthEstimate: number, startAt: number): Partial<HlsConfig> {
   return {
     startLevel,

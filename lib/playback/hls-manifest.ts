@@ -54,3 +54,17 @@ export function parseMediaPlaylist(text: string): MediaPlaylist {
 export function segmentAt(playlist: MediaPlaylist, time: number) {
   return playlist.segments.find((s) => time < s.start + s.duration) ?? playlist.segments.at(-1) ?? null;
 }
+
+/** Codec families that are audio; anything else in a CODECS list is taken for video. */
+const AUDIO_CODECS = /^(mp4a|ac-3|ec-3|opus|flac|alac)/i;
+
+/**
+ * The SourceBuffer hls.js keeps a rendition's fMP4 in: one for audio and video together when the CODECS list has
+ * both (Reel's ladders mux them), else the one kind there is.
+ */
+export function sourceBufferName(codecs: string): "audiovideo" | "audio" | "video" {
+  const list = codecs.split(",").map((c) => c.trim()).filter(Boolean);
+  const audio = list.some((c) => AUDIO_CODECS.test(c));
+  const video = list.some((c) => !AUDIO_CODECS.test(c));
+  return audio && video ? "audiovideo" : audio ? "audio" : "video";
+}

@@ -4,7 +4,7 @@ import { qoeBody } from "./qoe";
 import { chooseStartLevel, blendBandwidth, firstFragmentLevel, sortRungs } from "./start-level";
 import { cueAt, parseStoryboard } from "./storyboard";
 import { actionForKey, formatTime } from "./shortcuts";
-import { parseMaster, parseMediaPlaylist, segmentAt } from "./hls-manifest";
+import { parseMaster, parseMediaPlaylist, segmentAt, sourceBufferName } from "./hls-manifest";
 
 describe("resume rule", () => {
   it("resumes a few seconds before the saved position", () => {
@@ -134,5 +134,14 @@ describe("HLS playlists", () => {
     expect(segmentAt(media, 0)?.uri).toBe("seg0.m4s");
     expect(segmentAt(media, 3)?.uri).toBe("seg1.m4s");
     expect(segmentAt(media, 99)?.uri).toBe("seg1.m4s");
+  });
+
+  it("names the SourceBuffer hls.js keeps a rendition in from its CODECS", () => {
+    expect(sourceBufferName("avc1.64001e,mp4a.40.2")).toBe("audiovideo");
+    expect(sourceBufferName("mp4a.40.2, hvc1.1.6.L93.B0")).toBe("audiovideo");
+    expect(sourceBufferName("avc1.64001e")).toBe("video");
+    expect(sourceBufferName("av01.0.08M.08")).toBe("video");
+    expect(sourceBufferName("mp4a.40.2")).toBe("audio");
+    expect(sourceBufferName("opus")).toBe("audio");
   });
 });

@@ -1,7 +1,21 @@
-import type { HlsConfig } from "hls.js";
 import type { Rung } from "./start-level";
 
 export type CaptionTrack = { src: string; lang: string; label: string };
+
+/**
+ * The first segment of the rung playback starts on (the one the server chose from the cookies the player leaves),
+ * appended to Media Source Extensions straight from the page's HTML.
+ */
+export type FirstSegment = {
+  /** hls.js level index of that rung. */
+  level: number;
+  /** Signed URL of the segment holding the start position; the page preloads it. */
+  url: string;
+  /** The rung's init segment, base64: a kilobyte or so, inlined to save a request. */
+  init: string;
+  /** The rung's CODECS from the master playlist. */
+  codecs: string;
+};
 
 /** Everything the watch page hands the player: plain data, URLs already signed for this viewer. */
 export type PlayerSource = {
@@ -11,11 +25,8 @@ export type PlayerSource = {
   hlsUrl: string | null;
   /** hls.js itself (see hls-script.ts), when there is a ladder. */
   hlsScriptUrl: string | null;
-  /**
-   * The hls.js settings the page's HTML starts with, before hydration (components/player/early-start.ts): the start
-   * rung the server chose from the cookies the player leaves, the one whose first segment the page preloads.
-   */
-  earlyConfig: Partial<HlsConfig> | null;
+  /** What the page's HTML plays before hydration and hls.js (components/player/early-start.ts); hls.js goes on from it. */
+  firstSegment: FirstSegment | null;
   /** Signed faststart MP4: what plays while the ladder is processing, and the last fallback. */
   mp4Url: string | null;
   /** The ladder in hls.js level order, so the start level is known before the manifest loads. */

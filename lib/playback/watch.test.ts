@@ -20,6 +20,9 @@ const MASTER = [
 const variant = (n: number) =>
   ["#EXTM3U", `#EXT-X-MAP:URI="init_${n}.mp4"`, ...Array.from({ length: 30 }, (_, i) => `#EXTINF:2.000,\nseg_${String(i).padStart(5, "0")}.m4s`), "#EXT-X-ENDLIST"].join("\n");
 
+/** Stands in for an fMP4 init segment: the page inlines whatever bytes the file has. */
+const initBytes = (n: number) => Buffer.from(`ftyp-moov-of-rung-${n}`);
+
 let owner: Viewer;
 let stranger: Viewer;
 
@@ -41,6 +44,7 @@ async function publishLadder(id: string) {
   for (const n of [0, 1, 2]) {
     await fs.mkdir(path.join(dir, `v${n}`), { recursive: true });
     await fs.writeFile(path.join(dir, `v${n}`, "index.m3u8"), variant(n));
+    await fs.writeFile(path.join(dir, `v${n}`, `init_${n}.mp4`), initBytes(n));
   }
   await fs.writeFile(path.join(dir, "master.m3u8"), MASTER);
 }
@@ -78,7 +82,7 @@ describe("watch page data", () => {
     expect(page.source.posterUrl).toMatch(/thumbs\/poster-1280\.webp$/);
     expect(page.preloads).toEqual([]);
     expect(page.source.hlsScriptUrl).toBeNull();
-    expect(page.source.earlyConfig).toBeNull();
+    expect(page.source.firstSegment).toBeNull();
     expect(page.processing).toMatchObject({ step: "hls" });
   });
 
@@ -90,15 +94,33 @@ describe("watch page data", () => {
     if (page?.kind !== "playable") throw new Error("expected a playable page");
     expect(page.source.rungs.map((r) => r.height)).toEqual([360, 720, 1080]);
     const base = page.source.hlsUrl!.replace(/master\.m3u8$/, "");
-    expect(page.preloads).toEqual([page.source.hlsUrl, `${base}v2/index.m3u8`, `${base}v2/init_2.mp4`, `${base}v2/seg_00000.m4s`]);
+    // The first segment first, then what hls.js needs when it takes over, which must not compete with it.
+    expect(page.preloads).toEqual([
+      { href: `${base}v2/seg_00000.m4s`, priority: "high" },
+      { href: page.source.hlsUrl, priority: "low" },
+      { href: `${base}v2/index.m3u8`, priority: "low" },
+    ]);
     expect(page.source.storyboardUrl).toBe(`${base.replace(/hls\/$/, "")}storyboard/storyboard.vtt`);
-    // The HTML starts hls.js on the rung it preloads (index 0 = 360p), with the measured bandwidth for ABR.
+    // The HTML appends the preloaded segment of the rung it chose (index 0 = 360p), with its init segment inlined.
     expect(page.source.hlsScriptUrl).toMatch(/^\/_reel\/hls\/hls\.light\.min\.js\?v=/);
-    expect(page.source.earlyConfig).toMatchObject({ startLevel: 0, abrEwmaDefaultEstimate: 50_000_000, startPosition: -1 });
+    expect(page.source.firstSegment).toEqual({ level: 0, url: `${base}v2/seg_00000.m4s`, init: initBytes(2).toString("base64"), codecs: "avc1.64001e,mp4a.40.2" });
+  });
 
-    const slow = await loadWatchPage(owner, v.id, { bandwidthBps: 1_000_000, playerHeightPx: 700 });
-    if (slow?.kind !== "playable") throw new Error("expected a playable page");
-    expect(slow.source.earlyConfig).toMatchObject({ startLevel: 0, abrEwmaDefaultEstimate: 1_000_000 });
+  it("leaves the start to hls.js when the first segment cannot be appended from the page", async () => {
+    const v = await makeVideo({ status: "ready", outputs: { hls: [1080, 720, 360] } });
+    await publishLadder(v.id);
+    const dir = path.join(paths.media, v.id, "hls");
+    // No CODECS in the master playlist: the page cannot open a SourceBuffer for it.
+    await fs.writeFile(path.join(dir, "master.m3u8"), MASTER.replace(/,CODECS="[^"]*"/g, ""));
+    const noCodecs = await loadWatchPage(owner, v.id, noHints);
+    if (noCodecs?.kind !== "playable") throw new Error("expected a playable page");
+    expect(noCodecs.source.firstSegment).toBeNull();
+    expect(noCodecs.source.hlsUrl).not.toBeNull();
+    // An init segment too large to inline.
+    await fs.writeFile(path.join(dir, "master.m3u8"), MASTER);
+    await fs.writeFile(path.join(dir, "v2", "init_2.mp4"), Buffer.alloc(64 * 1024));
+    const bigInit = await loadWatchPage(owner, v.id, noHints);
+    expect(bigInit?.kind === "playable" && bigInit.source.firstSegment).toBeNull();
   });
 
   it("resumes a few seconds back and preloads the segment holding that position", async () => {
@@ -108,8 +130,8 @@ describe("watch page data", () => {
     const page = await loadWatchPage(owner, v.id, { bandwidthBps: 50_000_000, playerHeightPx: 700 });
     if (page?.kind !== "playable") throw new Error("expected a playable page");
     expect(page.source.startAt).toBe(28);
-    expect(page.preloads.at(-1)).toMatch(/v2\/seg_00014\.m4s$/);
-    expect(page.source.earlyConfig).toMatchObject({ startPosition: 28 });
+    expect(page.preloads[0].href).toMatch(/v2\/seg_00014\.m4s$/);
+    expect(page.source.firstSegment?.url).toMatch(/v2\/seg_00014\.m4s$/);
     expect(page.source.saveProgress).toBe(true);
     // An explicit ?t= wins over the saved position, and is kept as asked.
     const fromT = await loadWatchPage(owner, v.id, noHints, 0);

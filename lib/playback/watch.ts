@@ -5,16 +5,18 @@ import type { VideoProgress } from "@/lib/db/schema";
 import { paths } from "@/lib/env";
 import { signedPlayback, type SignedPlayback } from "@/lib/media/urls";
 import { canView } from "@/lib/videos/access";
-import { hlsConfig } from "./hls-config";
 import { parseMaster, parseMediaPlaylist, segmentAt } from "./hls-manifest";
 import { hlsScriptUrl } from "./hls-script";
 import { keyframeAtOrBefore, resumePosition } from "./progress";
 import { findVideo, getProgress, listCaptions } from "./queries";
-import { chooseStartLevel, DEFAULT_BANDWIDTH_BPS, firstFragmentLevel, sortRungs } from "./start-level";
+import { chooseStartLevel, firstFragmentLevel, sortRungs } from "./start-level";
 import type { PlayerSource } from "./types";
 
+/** A request the page hints to the browser: the first segment comes first, what hls.js needs later may wait. */
+export type Preload = { href: string; priority: "high" | "low" };
+
 export type WatchPage =
-  | { kind: "playable"; title: string; description: string; source: PlayerSource; preloads: string[]; processing: VideoProgress | null }
+  | { kind: "playable"; title: string; description: string; source: PlayerSource; preloads: Preload[]; processing: VideoProgress | null }
   | { kind: "processing"; title: string; description: string; progress: VideoProgress | null; status: string }
   | { kind: "failed"; title: string; description: string; reason: string }
   | { kind: "missing"; title: string; description: string };
@@ -23,6 +25,8 @@ export type WatchPage =
 export type ClientHints = { bandwidthBps: number | null; playerHeightPx: number | null };
 
 const POSTER_WIDTH = 1280;
+/** An init segment larger than this (it never is, for Reel's ladders) is left to hls.js rather than inlined. */
+const MAX_INLINE_INIT_BYTES = 16 * 1024;
 
 /** The largest poster up to the player's likely width, else the smallest there is. */
 function pickPoster(posters: SignedPlayback["posters"]): string | null {
@@ -35,8 +39,9 @@ async function readText(file: string): Promise<string | null> {
 }
 
 /**
- * The ladder and the first requests of the rung the player will most likely start on, so the page can
- * hint them to the browser: with these in flight, the first frame no longer waits for hydration + hls.js.
+ * The ladder, and the first segment of the rung the player will most likely start on with its init segment: the
+ * page appends them to the video element from its HTML, so the first frame waits neither for hydration nor hls.js.
+ * Paths are relative to the ladder's folder.
  */
 async function hlsPlan(videoId: string, startAt: number, hints: ClientHints) {
   const dir = path.join(/*turbopackIgnore: true*/ paths.media, videoId, "hls");
@@ -46,15 +51,22 @@ async function hlsPlan(videoId: string, startAt: number, hints: ClientHints) {
   if (variants.length === 0) return null;
   const startLevel = firstFragmentLevel(variants, chooseStartLevel(variants, hints.playerHeightPx, hints.bandwidthBps));
   const start = variants[startLevel];
-  const mediaText = await readText(path.join(/*turbopackIgnore: true*/ dir, start.uri));
+  const rungs = variants.map(({ height, width, bandwidth }) => ({ height, width, bandwidth }));
+  const inLadder = (uri: string) => path.posix.normalize(path.posix.join(path.posix.dirname(start.uri), uri));
+  const safe = (p: string) => !p.startsWith("..") && !p.includes("://");
+  const mediaText = safe(start.uri) ? await readText(path.join(/*turbopackIgnore: true*/ dir, start.uri)) : null;
   const media = mediaText ? parseMediaPlaylist(mediaText) : null;
-  const variantDir = path.posix.dirname(start.uri);
-  const inVariant = (uri: string) => path.posix.normalize(path.posix.join(variantDir, uri));
-  const firstSegment = media ? segmentAt(media, startAt) : null;
-  const preloads = [start.uri, media?.initUri ? inVariant(media.initUri) : null, firstSegment ? inVariant(firstSegment.uri) : null].filter(
-    (p): p is string => !!p && !p.startsWith("..") && !p.includes("://"),
-  );
-  return { rungs: variants.map(({ height, width, bandwidth }) => ({ height, width, bandwidth })), preloads, startLevel };
+  const segment = media ? segmentAt(media, startAt) : null;
+  const initPath = media?.initUri ? inLadder(media.initUri) : null;
+  const segmentPath = segment ? inLadder(segment.uri) : null;
+  const init = initPath && segmentPath && safe(initPath) && safe(segmentPath) && start.codecs ? await readInit(path.join(/*turbopackIgnore: true*/ dir, initPath)) : null;
+  const first = init && segmentPath && start.codecs ? { level: startLevel, segmentPath, init, codecs: start.codecs } : null;
+  return { rungs, first, playlists: safe(start.uri) ? [start.uri] : [] };
+}
+
+async function readInit(file: string): Promise<string | null> {
+  const bytes = await fs.readFile(file).catch(() => null);
+  return bytes && bytes.length <= MAX_INLINE_INIT_BYTES ? bytes.toString("base64") : null;
 }
 
 /** Everything /watch/[id] shows, for this viewer; null when the video does not exist or is not theirs to see. */
@@ -82,7 +94,7 @@ export async function loadWatchPage(viewer: Viewer | null, videoId: string, hint
     title: video.title,
     hlsUrl: plan ? signed.hls : null,
     hlsScriptUrl: plan ? hlsScriptUrl() : null,
-    earlyConfig: plan ? hlsConfig(plan.startLevel, hints.bandwidthBps ?? DEFAULT_BANDWIDTH_BPS, startAt) : null,
+    firstSegment: plan?.first && signed.hls ? { level: plan.first.level, url: `${signed.base}hls/${plan.first.segmentPath}`, init: plan.first.init, codecs: plan.first.codecs } : null,
     mp4Url: signed.mp4,
     rungs: plan?.rungs ?? [],
     posterUrl: pickPoster(signed.posters),
@@ -94,7 +106,11 @@ export async function loadWatchPage(viewer: Viewer | null, videoId: string, hint
     saveProgress: viewer !== null,
   };
   // The token sits in the path, so the variant playlist and segments resolve against the master's folder and carry it.
-  const preloads = plan && signed.hls ? [signed.hls, ...plan.preloads.map((p) => `${signed.base}hls/${p}`)] : [];
+  // The playlists are for hls.js, which takes over once the first segment is in: they must not compete with it.
+  const preloads: Preload[] = [
+    ...(source.firstSegment ? [{ href: source.firstSegment.url, priority: "high" as const }] : []),
+    ...(plan && signed.hls ? [signed.hls, ...plan.playlists.map((p) => `${signed.base}hls/${p}`)].map((href) => ({ href, priority: "low" as const })) : []),
+  ];
   const processing = video.status === "ready" ? null : video.progress;
   return { kind: "playable", ...base, source, preloads, processing };
 }
