@@ -1,7 +1,9 @@
 import type { Metadata, Viewport } from "next";
+import { PlayerWarmup } from "@/components/player/player-warmup";
 import { AppHeader } from "@/components/shell/app-header";
 import { currentViewer } from "@/lib/auth/pages";
 import { isAdmin, mayUpload } from "@/lib/auth/viewer";
+import { hlsScriptUrl } from "@/lib/playback/hls-script";
 import { logout } from "./login/actions";
 import "./globals.css";
 
@@ -22,6 +24,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           Skip to content
         </a>
         <AppHeader user={user} signOutAction={logout} />
+        <PlayerWarmup script={hlsScriptUrl()} />
         <main id="main" className="mx-auto w-full max-w-screen-2xl flex-1 px-4 py-6 sm:px-6 sm:py-8 lg:px-8">
           {children}
         </main>

@@ -60,11 +60,13 @@ test("a video opened from the catalog (client-side navigation) plays through hls
   const clip = await createTestVideo({ title, seconds: 6, fps: 24, rungs: LADDER.slice(1) });
   const library = new LibraryPage(memberPage);
   await library.gotoVideos({ q: title });
+  // Once the catalog is idle it has hls.js run already, so the click does not wait for it.
+  await expect.poll(() => memberPage.evaluate(() => "Hls" in window)).toBe(true);
   await library.card(clip.id).getByRole("link").first().click();
   await memberPage.waitForURL(`**/watch/${clip.id}`);
   const watch = new WatchPage(memberPage);
   await expect(watch.player).toHaveAttribute("data-engine", "hls");
-  // No HTML of its own, so no early start: the player loaded hls.js and let it start from nothing.
+  // No HTML of its own, so no early start: hls.js started from nothing.
   expect(await watch.startedEarly()).toBe(false);
   await watch.waitForPlayback(0.2);
 });

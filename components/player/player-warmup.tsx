@@ -1,0 +1,24 @@
+"use client";
+
+import { useEffect } from "react";
+import { loadHls } from "./engine";
+
+/**
+ * Once a page is idle, downloads and runs hls.js, so that a video opened from it (a client-side navigation: no HTML
+ * of its own, so no early start) does not wait for hls.js to arrive and compile before its first frame. Once per tab:
+ * the script is cached as immutable and kept on window.
+ */
+export function PlayerWarmup({ script }: { script: string }) {
+  useEffect(() => {
+    if (!("MediaSource" in window || "ManagedMediaSource" in window)) return;
+    const warm = () => void loadHls(script).catch(() => {});
+    // Safari has no requestIdleCallback.
+    if (!("requestIdleCallback" in window)) {
+      const timer = setTimeout(warm, 1000);
+      return () => clearTimeout(timer);
+    }
+    const handle = window.requestIdleCallback(warm, { timeout: 3000 });
+    return () => window.cancelIdleCallback(handle);
+  }, [script]);
+  return null;
+}
