@@ -59,8 +59,11 @@ async function hlsPlan(videoId: string, startAt: number, hints: ClientHints) {
   const segment = media ? segmentAt(media, startAt) : null;
   const initPath = media?.initUri ? inLadder(media.initUri) : null;
   const segmentPath = segment ? inLadder(segment.uri) : null;
-  const init = initPath && segmentPath && safe(initPath) && safe(segmentPath) && start.codecs ? await readInit(path.join(/*turbopackIgnore: true*/ dir, initPath)) : null;
-  const first = init && segmentPath && start.codecs ? { level: startLevel, segmentPath, init, codecs: start.codecs } : null;
+  const codecs = start.codecs;
+  // Appending from the page needs the codecs (for its SourceBuffer) and an init segment small enough to inline.
+  const appendable = codecs && initPath && segmentPath && safe(initPath) && safe(segmentPath);
+  const init = appendable ? await readInit(path.join(/*turbopackIgnore: true*/ dir, initPath)) : null;
+  const first = appendable && init ? { level: startLevel, segmentPath, init, codecs } : null;
   return { rungs, first, playlists: safe(start.uri) ? [start.uri] : [] };
 }
 
@@ -107,10 +110,9 @@ export async function loadWatchPage(viewer: Viewer | null, videoId: string, hint
   };
   // The token sits in the path, so the variant playlist and segments resolve against the master's folder and carry it.
   // The playlists are for hls.js, which takes over once the first segment is in: they must not compete with it.
-  const preloads: Preload[] = [
-    ...(source.firstSegment ? [{ href: source.firstSegment.url, priority: "high" as const }] : []),
-    ...(plan && signed.hls ? [signed.hls, ...plan.playlists.map((p) => `${signed.base}hls/${p}`)].map((href) => ({ href, priority: "low" as const })) : []),
-  ];
+  const preloads: Preload[] = [];
+  if (source.firstSegment) preloads.push({ href: source.firstSegment.url, priority: "high" });
+  if (plan && signed.hls) for (const href of [signed.hls, ...plan.playlists.map((p) => `${signed.base}hls/${p}`)]) preloads.push({ href, priority: "low" });
   const processing = video.status === "ready" ? null : video.progress;
   return { kind: "playable", ...base, source, preloads, processing };
 }
