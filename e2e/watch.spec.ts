@@ -133,6 +133,15 @@ test("reload resumes a few seconds before the saved position", async ({ memberPa
   await expect.poll(() => watch.currentTime(), { timeout: 10_000 }).toBeGreaterThan(resumedAt + 2.5);
 });
 
+test("without hls.js (not served, blocked) it still plays, natively or from the MP4", async ({ memberPage }) => {
+  await memberPage.route("**/_reel/hls/**", (route) => route.abort());
+  const watch = new WatchPage(memberPage);
+  await watch.goto(ready.id);
+  await expect(watch.player).toHaveAttribute("data-engine", /^(native-hls|mp4)$/);
+  await watch.waitForPlayback(0.5);
+  await expect(watch.player.getByRole("alert")).toHaveCount(0);
+});
+
 test("plays the faststart MP4 while the ladder is processing", async ({ memberPage }) => {
   const watch = new WatchPage(memberPage);
   await watch.goto(processing.id);

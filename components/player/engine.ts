@@ -72,10 +72,11 @@ export async function attachEngine(video: EarlyVideo, source: PlayerSource, even
   delete video.reelFirstSegment;
   video.reelTaken = true;
   if (source.hlsUrl && source.hlsScriptUrl && hasMse()) {
-    const [Hls, first] = await Promise.all([loadHls(source.hlsScriptUrl), early]);
+    // hls.js missing (a deployment that does not serve /_reel/, a blocked script) falls back to the engines below.
+    const [Hls, first] = await Promise.all([loadHls(source.hlsScriptUrl).catch(() => null), early]);
     performance.mark("reel:hls-ready");
     // Checked before native HLS on purpose: Chromium claims native HLS too, but hls.js gives us the ladder.
-    if (Hls.isSupported()) return attachHls(Hls, video, source, events, first);
+    if (Hls?.isSupported()) return attachHls(Hls, video, source, events, first);
   }
   if (source.hlsUrl && video.canPlayType("application/vnd.apple.mpegurl")) {
     return attachSrc(video, source.hlsUrl, "native-hls", source.startAt);
