@@ -10,7 +10,7 @@ export type FirstSegmentBuffer = { mediaSource: MediaSource; sourceBuffer: Sourc
 export type EarlyVideo = HTMLVideoElement & { reelFirstSegment?: Promise<FirstSegmentBuffer | null>; reelTaken?: boolean };
 
 /** A first segment that has not arrived by then is left to hls.js, which has its own retries and time limits. */
-export const EARLY_START_TIMEOUT_MS = 8000;
+const EARLY_START_TIMEOUT_MS = 8000;
 
 /**
  * Runs from the HTML, right after the <video> element is parsed: opens a Media Source on it and appends the inlined
