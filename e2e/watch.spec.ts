@@ -24,6 +24,10 @@ test.beforeAll(async () => {
 });
 
 test("plays through hls.js, switches quality by hand and seeks", async ({ memberPage }) => {
+  // The early start's own <video> takes the server-rendered one's place before hydration: React must take it as is.
+  const errors: string[] = [];
+  memberPage.on("pageerror", (e) => errors.push(e.message));
+  memberPage.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && errors.push(m.text()));
   const watch = new WatchPage(memberPage);
   await watch.goto(ready.id);
   await expect(watch.player).toHaveAttribute("data-engine", "hls");
@@ -34,6 +38,8 @@ test("plays through hls.js, switches quality by hand and seeks", async ({ member
   await watch.waitForPlayback(2.5);
   expect(await watch.startedEarly()).toBe(true);
   expect(await watch.media((v) => v.buffered.start(0))).toBeLessThan(0.1);
+  expect(await memberPage.locator("video").count()).toBe(1);
+  expect(errors).toEqual([]);
 
   expect(await watch.qualityOptions()).toEqual(["480p", "360p", "240p", expect.stringMatching(/^Auto/)]);
   await watch.chooseQuality("240p");

@@ -3,32 +3,33 @@ import type { FirstSegment } from "@/lib/playback/types";
 /** What the early start hands the engine: the Media Source it opened, holding the first segment. */
 export type FirstSegmentBuffer = { mediaSource: MediaSource; sourceBuffer: SourceBuffer };
 
-/**
- * The video element as the early start leaves it; the promise resolves with null when it could not play. The engine
- * sets reelTaken, so an early start that runs late leaves the element to it.
- */
-export type EarlyVideo = HTMLVideoElement & { reelFirstSegment?: Promise<FirstSegmentBuffer | null>; reelTaken?: boolean };
+/** The video element as the early start leaves it; the promise resolves with null when it could not play. */
+export type EarlyVideo = HTMLVideoElement & { reelFirstSegment?: Promise<FirstSegmentBuffer | null> };
 
 /** A first segment that has not arrived by then is left to hls.js, which has its own retries and time limits. */
 const EARLY_START_TIMEOUT_MS = 8000;
 
 /**
- * Runs from the HTML, right after the <video> element is parsed: opens a Media Source on it and appends the inlined
- * init segment with the first segment (its download started from the page's <head>), so the first frame is decoded
- * while the app's scripts are still downloading and hydrating. No hls.js yet: its 400 kB would compete with that for
- * the main thread. The player's engine then loads hls.js and hands it this Media Source (engine.ts), and hls.js goes
- * on from the end of that segment. Plain ES5, as no build step touches it. When anything is missing or fails (no Media
- * Source Extensions, codecs, a failed download), the promise resolves with null and the engine starts as if this
- * had not run.
+ * Runs from the HTML, first thing in <body> (app/@early), before the player's <video> is parsed: the browser yields
+ * to lay out the page after its first chunk, and the app's scripts start running soon after, so every step of the
+ * Media Source (its opening, the append, the decode) waits less here. It creates a <video> element of its own, opens
+ * a Media Source on it and appends the inlined init segment with the first segment (its download started from the
+ * <head>); ADOPT then puts that element in place of the server-rendered one, which hydration takes as its own (it
+ * only compares the tag). No hls.js yet: its 400 kB would compete for the main thread. The player's engine then
+ * loads hls.js and hands it this Media Source (engine.ts), and hls.js goes on from the end of that segment. Plain
+ * ES5, as no build step touches it. When anything is missing or fails (no Media Source Extensions, codecs, a failed
+ * download), the promise resolves with null and the engine starts as if this had not run.
  */
-const EARLY_START = `function (video, c) {
+const EARLY_START = `function (c) {
   var MS = window.MediaSource;
   var mime = 'video/mp4; codecs="' + c.codecs + '"';
-  if (video.reelTaken || !MS || !window.Promise || !window.fetch || !MS.isTypeSupported(mime)) return;
+  if (!MS || !window.Promise || !window.fetch || !MS.isTypeSupported(mime)) return;
   var segment = fetch(c.url, { credentials: "same-origin" }).then(function (r) {
     if (!r.ok) throw new Error("HTTP " + r.status);
     return r.arrayBuffer();
   });
+  var video = document.createElement("video");
+  video.preload = "auto";
   var ms = new MS();
   var url = URL.createObjectURL(ms);
   video.reelFirstSegment = new Promise(function (resolve) {
@@ -62,10 +63,30 @@ const EARLY_START = `function (video, c) {
     }, { once: true });
   });
   video.src = url;
+  window.reelEarlyVideo = video;
 }`;
 
-/** The inline script's text; `<` is escaped so no value can close the <script> element. */
+/**
+ * Runs right after the server-rendered <video>: replaces it with the early start's element, given the same
+ * attributes (but src, which is the Media Source's) and children (caption tracks).
+ */
+const ADOPT = `function (rendered) {
+  var video = window.reelEarlyVideo;
+  if (!video) return;
+  window.reelEarlyVideo = undefined;
+  for (var i = 0; i < rendered.attributes.length; i++) {
+    var a = rendered.attributes[i];
+    if (a.name !== "src") video.setAttribute(a.name, a.value);
+  }
+  while (rendered.firstChild) video.appendChild(rendered.firstChild);
+  rendered.parentNode.replaceChild(video, rendered);
+}`;
+
+/** The early start's inline script; `<` is escaped so no value can close the <script> element. */
 export function earlyStartScript(first: FirstSegment, start: number): string {
   const args = JSON.stringify({ url: first.url, init: first.init, codecs: first.codecs, start, timeoutMs: EARLY_START_TIMEOUT_MS }).replace(/</g, "\\u003c");
-  return `(${EARLY_START})(document.currentScript.previousElementSibling,${args})`;
+  return `(${EARLY_START})(${args})`;
 }
+
+/** The inline script that must follow the player's <video>: it finds the element as its previous sibling. */
+export const ADOPT_EARLY_VIDEO_SCRIPT = `(${ADOPT})(document.currentScript.previousElementSibling)`;

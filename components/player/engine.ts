@@ -70,7 +70,6 @@ export async function attachEngine(video: EarlyVideo, source: PlayerSource, even
   // may keep the element.
   const early = video.reelFirstSegment ?? Promise.resolve(null);
   delete video.reelFirstSegment;
-  video.reelTaken = true;
   if (source.hlsUrl && source.hlsScriptUrl && hasMse()) {
     // hls.js missing (a deployment that does not serve /_reel/, a blocked script) falls back to the engines below.
     const [Hls, first] = await Promise.all([loadHls(source.hlsScriptUrl).catch(() => null), early]);

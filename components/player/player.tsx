@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import { actionForKey, formatTime, type PlayerAction } from "@/lib/playback/shortcuts";
-import { earlyStartScript } from "./early-start";
+import { ADOPT_EARLY_VIDEO_SCRIPT } from "./early-start";
 import { attachEngine, srcWithStart, type Engine, type Level } from "./engine";
 import { Icon } from "./icons";
 import { Menu, type MenuGroup } from "./menu";
@@ -401,8 +401,8 @@ export function Player({ source }: { source: PlayerSource }) {
           <track key={c.src} kind="subtitles" src={c.src} srcLang={c.lang} label={c.label} />
         ))}
       </video>
-      {/* Must follow the <video>: it finds the element as its previous sibling. Runs from the HTML only, not on a client-side navigation. */}
-      {source.firstSegment && <script dangerouslySetInnerHTML={{ __html: earlyStartScript(source.firstSegment, source.startAt) }} />}
+      {/* Puts the early start's element (app/@early) in this one's place. Runs from the HTML only, not on a client-side navigation. */}
+      {source.firstSegment && <script dangerouslySetInnerHTML={{ __html: ADOPT_EARLY_VIDEO_SCRIPT }} />}
 
       {waiting && started && !error && (
         <div className="pointer-events-none absolute inset-0 flex items-center justify-center" aria-hidden="true">

@@ -1,42 +1,13 @@
 import type { Metadata } from "next";
-import { cookies } from "next/headers";
 import { notFound } from "next/navigation";
-import { cache } from "react";
-import { z } from "zod";
 import { Player } from "@/components/player/player";
 import { PreloadHints } from "@/components/player/preload-hints";
 import { ProcessingRefresh } from "@/components/player/processing-refresh";
-import { getViewer } from "@/lib/auth/session";
 import type { VideoProgress } from "@/lib/db/schema";
-import { BANDWIDTH_COOKIE, PLAYER_HEIGHT_COOKIE } from "@/lib/playback/start-level";
-import { loadWatchPage } from "@/lib/playback/watch";
-
-type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
-
-const id = z.uuid();
-const startParam = z.coerce.number().finite().min(0).max(864_000);
-
-function positive(value: string | undefined): number | null {
-  const n = Number(value);
-  return Number.isFinite(n) && n > 0 ? n : null;
-}
-
-/** Shared by generateMetadata and the page, so one request loads the video once. */
-const load = cache(async (videoId: string, t: string | undefined) => {
-  if (!id.safeParse(videoId).success) return null;
-  const [viewer, jar] = await Promise.all([getViewer(), cookies()]);
-  const hints = { bandwidthBps: positive(jar.get(BANDWIDTH_COOKIE)?.value), playerHeightPx: positive(jar.get(PLAYER_HEIGHT_COOKIE)?.value) };
-  const start = t === undefined ? undefined : startParam.safeParse(t).data;
-  return loadWatchPage(viewer, videoId, hints, start);
-});
-
-async function resolve({ params, searchParams }: Props) {
-  const [{ id: videoId }, query] = await Promise.all([params, searchParams]);
-  return load(videoId, typeof query.t === "string" ? query.t : undefined);
-}
+import { loadWatchRoute, type WatchRouteProps as Props } from "./load-page";
 
 export async function generateMetadata(props: Props): Promise<Metadata> {
-  const page = await resolve(props);
+  const page = await loadWatchRoute(props);
   return { title: page?.title ?? "Not found" };
 }
 
@@ -69,7 +40,7 @@ function Notice({ title, tone, children }: { title: string; tone: "info" | "erro
 }
 
 export default async function WatchPage(props: Props) {
-  const page = await resolve(props);
+  const page = await loadWatchRoute(props);
   if (!page) notFound();
 
   return (
