@@ -26,4 +26,13 @@ test.describe("runtime", () => {
     expect(missing.status()).toBe(404);
     expect(await missing.text()).toContain("<html");
   });
+
+  test("every page links the site icon, and it is served", async ({ request }) => {
+    const html = await (await request.get("/")).text();
+    const href = /<link rel="icon" href="([^"]+)"/.exec(html)?.[1];
+    expect(href).toMatch(/^\/icon\.svg/);
+    const icon = await request.get(href!);
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()["content-type"]).toContain("image/svg+xml");
+  });
 });
