@@ -225,7 +225,7 @@ async function settle(cdp: CDPSession): Promise<void> {
   }
 }
 
-async function measure(context: BrowserContext, item: Case, tracePath: string | null, cdp: CDPSession): Promise<Sample> {
+async function measure(context: BrowserContext, item: Case, tracePath: string | null, browserCdp: CDPSession): Promise<Sample> {
   stage = "opening the page";
   const page = await context.newPage();
   if (tracePath) await context.browser()!.startTracing(page, { path: tracePath, screenshots: true });
@@ -240,7 +240,7 @@ async function measure(context: BrowserContext, item: Case, tracePath: string | 
     await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 40, downloadThroughput: 20e6 / 8, uploadThroughput: 20e6 / 8 });
   }
   stage = "waiting for the browser to settle";
-  await settle(cdp);
+  await settle(browserCdp);
   if (item.visit === "catalog") {
     await page.goto(`${BASE}/videos`, { waitUntil: "load", timeout: RUN_TIMEOUT_MS });
     // A viewer looks at the catalog for a moment before clicking: what the page does once idle is done by then.
