@@ -37,6 +37,7 @@ test("plays through hls.js, switches quality by hand and seeks", async ({ member
   // that segment (2 s), with what it appended itself, the element still plays from it, buffered from 0.
   await watch.waitForPlayback(2.5);
   expect(await watch.startedEarly()).toBe(true);
+  expect(await watch.hydration()).toEqual({ reason: "first-frame", held: 1, mountedAfter: true, playingBefore: true });
   expect(await watch.media((v) => v.buffered.start(0))).toBeLessThan(0.1);
   expect(await memberPage.locator("video").count()).toBe(1);
   expect(errors).toEqual([]);
@@ -145,6 +146,8 @@ test("without hls.js (not served, blocked) it still plays, natively or from the 
   await watch.goto(ready.id);
   await expect(watch.player).toHaveAttribute("data-engine", /^(native-hls|mp4)$/);
   await watch.waitForPlayback(0.5);
+  // The early start still showed the first frame: hls.js is the engine's, after hydration.
+  expect(await watch.hydration()).toEqual({ reason: "first-frame", held: 1, mountedAfter: true, playingBefore: true });
   await expect(watch.player.getByRole("alert")).toHaveCount(0);
 });
 
@@ -153,6 +156,7 @@ test("plays the faststart MP4 while the ladder is processing", async ({ memberPa
   await watch.goto(processing.id);
   await expect(watch.player).toHaveAttribute("data-engine", "mp4");
   await watch.waitForPlayback(0.2);
+  expect(await watch.hydration()).toEqual({ reason: "first-frame", held: 1, mountedAfter: true, playingBefore: true });
   expect(await watch.media((v) => new URL(v.currentSrc).pathname)).toMatch(new RegExp(`^/media/[^/]+/${processing.id}/mp4/video\\.mp4$`));
   await expect(memberPage.getByTestId("ladder-processing")).toContainText("Playing the original");
 });

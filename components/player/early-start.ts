@@ -1,10 +1,14 @@
 import type { FirstSegment } from "@/lib/playback/types";
+import { PREFERENCE_KEYS, SPEEDS } from "./preferences";
 
 /** What the early start hands the engine: the Media Source it opened, holding the first segment. */
 export type FirstSegmentBuffer = { mediaSource: MediaSource; sourceBuffer: SourceBuffer };
 
-/** The video element as the early start leaves it; the promise resolves with null when it could not play. */
-export type EarlyVideo = HTMLVideoElement & { reelFirstSegment?: Promise<FirstSegmentBuffer | null> };
+/**
+ * The video element as the page's HTML leaves it: the early start's promise resolves with null when it could not
+ * play; AFTER_VIDEO notes when the first frame was shown (performance.now() time) and whether it had to mute.
+ */
+export type EarlyVideo = HTMLVideoElement & { reelFirstSegment?: Promise<FirstSegmentBuffer | null>; reelFirstFrameAt?: number; reelForcedMute?: boolean };
 
 /** A first segment that has not arrived by then is left to hls.js, which has its own retries and time limits. */
 const EARLY_START_TIMEOUT_MS = 8000;
@@ -14,7 +18,7 @@ const EARLY_START_TIMEOUT_MS = 8000;
  * to lay out the page after its first chunk, and the app's scripts start running soon after, so every step of the
  * Media Source (its opening, the append, the decode) waits less here. It creates a <video> element of its own, opens
  * a Media Source on it and appends the inlined init segment with the first segment (its download started from the
- * <head>); ADOPT then puts that element in place of the server-rendered one, which hydration takes as its own (it
+ * <head>); AFTER_VIDEO then puts that element in place of the server-rendered one, which hydration takes as its own (it
  * only compares the tag). No hls.js yet: its 400 kB would compete for the main thread. The player's engine then
  * loads hls.js and hands it this Media Source (engine.ts), and hls.js goes on from the end of that segment. Plain
  * ES5, as no build step touches it. When anything is missing or fails (no Media Source Extensions, codecs, a failed
@@ -66,27 +70,131 @@ const EARLY_START = `function (c) {
   window.reelEarlyVideo = video;
 }`;
 
+/** The longest the page's scripts wait for the first frame (a background tab shows none, a slow network takes long). */
+const HOLD_MAX_MS = 1000;
+
 /**
- * Runs right after the server-rendered <video>: replaces it with the early start's element, given the same
- * attributes (but src, which is the Media Source's) and children (caption tracks).
+ * Runs before the early start: the app's scripts download as before, but the page's entry (the module that starts
+ * React, which hydrates) waits until the video shows its first frame. Measured in Chromium, running the framework
+ * (one task of about 50 ms) while the first segment is being appended delays the first frame by about as much: each
+ * step of the Media Source waits for the main thread. The player's controls become live right after that frame.
+ *
+ * Next's production build (Turbopack) loads every chunk with a plain script that registers its modules by pushing an
+ * array to `globalThis.TURBOPACK`; the page's entry is the one push that is an object (the inline script
+ * `{otherChunks, runtimeModuleIds}`). That push is held here, whether it comes before the Turbopack runtime (which
+ * then replaces the array with its own `{push}`, seen by the setter) or after it. Anything else goes through.
+ * The entry is released by `window.reelHydrate()`: at the first frame (AFTER_VIDEO), when there is nothing to
+ * show before hydration, on the viewer's first key or pointer press, or after HOLD_MAX_MS. Should a build push its
+ * entry some other way, nothing is held and the page hydrates as it always did.
  */
-const ADOPT = `function (rendered) {
-  var video = window.reelEarlyVideo;
-  if (!video) return;
-  window.reelEarlyVideo = undefined;
-  for (var i = 0; i < rendered.attributes.length; i++) {
-    var a = rendered.attributes[i];
-    if (a.name !== "src") video.setAttribute(a.name, a.value);
+const HOLD = `function (maxMs) {
+  var held = [];
+  var holding = true;
+  function wrap(target) {
+    if (!target || typeof target.push !== "function") return target;
+    var push = target.push;
+    target.push = function (item) {
+      if (holding && item && !Array.isArray(item)) return void held.push(item);
+      return push.apply(this, arguments);
+    };
+    return target;
   }
-  while (rendered.firstChild) video.appendChild(rendered.firstChild);
-  rendered.parentNode.replaceChild(video, rendered);
+  var current = wrap(window.TURBOPACK || []);
+  try {
+    Object.defineProperty(window, "TURBOPACK", {
+      configurable: true,
+      get: function () { return current; },
+      set: function (value) { current = wrap(value); }
+    });
+  } catch (e) {
+    return;
+  }
+  // For the performance panel and the tests: why ("first-frame", "nothing-to-show", "failed", "timeout", "input"),
+  // and how many entries were held (none: hydration had not been waiting).
+  function release(why) {
+    if (!holding) return;
+    holding = false;
+    performance.mark("reel:hydrate", { detail: { why: why, held: held.length } });
+    Object.defineProperty(window, "TURBOPACK", { configurable: true, enumerable: true, writable: true, value: current });
+    for (var i = 0; i < held.length; i++) current.push(held[i]);
+  }
+  window.reelHydrate = release;
+  setTimeout(function () { release("timeout"); }, maxMs);
+  ["keydown", "pointerdown"].forEach(function (type) {
+    addEventListener(type, function () { release("input"); }, { capture: true, once: true });
+  });
 }`;
 
-/** The early start's inline script; `<` is escaped so no value can close the <script> element. */
-export function earlyStartScript(first: FirstSegment, start: number): string {
-  const args = JSON.stringify({ url: first.url, init: first.init, codecs: first.codecs, start, timeoutMs: EARLY_START_TIMEOUT_MS }).replace(/</g, "\\u003c");
-  return `(${EARLY_START})(${args})`;
+/**
+ * Runs right after the player's server-rendered <video>. When the early start made an element of its own, that one
+ * takes this one's place, given the same attributes (but src, which is the Media Source's) and children (caption
+ * tracks). The element that plays then starts as the player would (volume, mute and speed as remembered, muted when
+ * the browser refuses sound without a gesture), without waiting for hydration, which comes at its first frame (HOLD)
+ * or at once when it has nothing to show before hydration (no early start, no src in the HTML) or fails. The player
+ * takes the element's state as it finds it (player.tsx).
+ */
+const AFTER_VIDEO = `function (rendered, p) {
+  var hydrate = window.reelHydrate || function () {};
+  var video = window.reelEarlyVideo;
+  window.reelEarlyVideo = undefined;
+  function stored(key) {
+    try { return localStorage.getItem(key); } catch (e) { return null; }
+  }
+  // The same rules as loadPreferences() in preferences.ts (a unit test holds them together).
+  function play() {
+    var volume = stored(p.keys.volume);
+    volume = volume === null ? NaN : Number(volume);
+    var rate = Number(stored(p.keys.rate));
+    video.volume = volume >= 0 && volume <= 1 ? volume : 1;
+    video.muted = stored(p.keys.muted) === "1";
+    video.defaultPlaybackRate = video.playbackRate = p.speeds.indexOf(rate) >= 0 ? rate : 1;
+    video.play().catch(function (e) {
+      if (e.name !== "NotAllowedError") return;
+      video.reelForcedMute = true;
+      video.muted = true;
+      video.play().catch(function () {});
+    });
+  }
+  if (video) {
+    for (var i = 0; i < rendered.attributes.length; i++) {
+      var a = rendered.attributes[i];
+      if (a.name !== "src") video.setAttribute(a.name, a.value);
+    }
+    while (rendered.firstChild) video.appendChild(rendered.firstChild);
+    rendered.parentNode.replaceChild(video, rendered);
+    video.reelFirstSegment.then(function (first) {
+      if (first) play();
+      else hydrate("failed");
+    });
+  } else if (rendered.getAttribute("src")) {
+    video = rendered;
+    play();
+  } else {
+    return hydrate("nothing-to-show");
+  }
+  video.addEventListener("error", function () { hydrate("failed"); }, { once: true });
+  function shown(now) {
+    video.reelFirstFrameAt = now;
+    hydrate("first-frame");
+  }
+  if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(shown);
+  else video.addEventListener("loadeddata", function () { shown(performance.now()); }, { once: true });
+}`;
+
+const json = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");
+
+/**
+ * The inline script for the top of <body> (app/@early): holds hydration for the first frame and, with a first
+ * segment, starts it. `<` is escaped so no value can close the <script> element.
+ */
+export function earlyStartScript(first: FirstSegment | null, start: number): string {
+  const hold = `(${HOLD})(${HOLD_MAX_MS});`;
+  if (!first) return hold;
+  return `${hold}(${EARLY_START})(${json({ url: first.url, init: first.init, codecs: first.codecs, start, timeoutMs: EARLY_START_TIMEOUT_MS })})`;
 }
 
 /** The inline script that must follow the player's <video>: it finds the element as its previous sibling. */
-export const ADOPT_EARLY_VIDEO_SCRIPT = `(${ADOPT})(document.currentScript.previousElementSibling)`;
+export const AFTER_VIDEO_SCRIPT = `(${AFTER_VIDEO})(document.currentScript.previousElementSibling, ${json({ keys: PREFERENCE_KEYS, speeds: SPEEDS })})`;
+
+/** For the unit test that compares it with loadPreferences(). */
+export const AFTER_VIDEO_SOURCE = AFTER_VIDEO;

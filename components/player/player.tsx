@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import { actionForKey, formatTime, type PlayerAction } from "@/lib/playback/shortcuts";
-import { ADOPT_EARLY_VIDEO_SCRIPT } from "./early-start";
+import { AFTER_VIDEO_SCRIPT, type EarlyVideo } from "./early-start";
 import { attachEngine, srcWithStart, type Engine, type Level } from "./engine";
 import { Icon } from "./icons";
 import { Menu, type MenuGroup } from "./menu";
@@ -94,28 +94,46 @@ export function Player({ source }: { source: PlayerSource }) {
   useLayoutEffect(() => {
     // Marks for the performance panel and bench diagnostics: mount → engine → first frame.
     performance.mark("reel:player-mounted");
-    const video = videoRef.current!;
+    const video = videoRef.current! as EarlyVideo;
     const start = navigationStart();
-    const prefs = loadPreferences();
-    video.volume = prefs.volume;
-    video.muted = prefs.muted;
-    video.defaultPlaybackRate = prefs.rate;
-    // The media element's volumechange/ratechange events carry these into the control state.
-    video.playbackRate = prefs.rate;
+    // From the page's HTML (early-start.ts) the element may be playing already, with these applied and their events
+    // gone by: the control state starts from what the element is. That is this element's once: a client-side
+    // navigation to another video may keep it.
+    const { reelFirstFrameAt: shownAt, reelForcedMute: forced } = video;
+    delete video.reelFirstFrameAt;
+    delete video.reelForcedMute;
+    if (forced) {
+      forcedMute.current = true;
+      setNeedsUnmute(true);
+    } else {
+      const prefs = loadPreferences();
+      video.volume = prefs.volume;
+      video.muted = prefs.muted;
+      video.defaultPlaybackRate = prefs.rate;
+      video.playbackRate = prefs.rate;
+    }
+    setVolume(video.volume);
+    setMuted(video.muted);
+    setRate(video.playbackRate);
+    if (!video.paused) {
+      setPlaying(true);
+      setStarted(true);
+    }
 
     const reporter = new PlaybackReporter(video, { videoId: source.videoId, saveProgress: source.saveProgress, mode: source.hlsUrl ? "hls" : "mp4" });
     reporterRef.current = reporter;
-    const firstFrame = () => {
+    const firstFrame = (shownAt = performance.now()) => {
       performance.mark("reel:first-frame");
-      const ms = performance.now() - start;
+      const ms = shownAt - start;
       containerRef.current?.setAttribute("data-first-frame-ms", String(Math.round(ms)));
       reporter.firstFrame(ms);
     };
-    // requestVideoFrameCallback fires when the frame is on screen; older Safari only has "playing". An MP4 whose
-    // src was in the HTML may already show its first frame before hydration: no callback would come for it.
-    if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) firstFrame();
+    // requestVideoFrameCallback fires when the frame is on screen; older Safari only has "playing". From the page's
+    // HTML the first frame is usually on screen before hydration: AFTER_VIDEO noted when (else readyState tells).
+    if (shownAt !== undefined) firstFrame(shownAt);
+    else if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) firstFrame();
     else if (typeof (video as Partial<HTMLVideoElement>).requestVideoFrameCallback === "function") video.requestVideoFrameCallback(() => firstFrame());
-    else (video as HTMLVideoElement).addEventListener("playing", firstFrame, { once: true });
+    else (video as HTMLVideoElement).addEventListener("playing", () => firstFrame(), { once: true });
 
     let cancelled = false;
     attachEngine(video, source, {
@@ -401,8 +419,8 @@ export function Player({ source }: { source: PlayerSource }) {
           <track key={c.src} kind="subtitles" src={c.src} srcLang={c.lang} label={c.label} />
         ))}
       </video>
-      {/* Puts the early start's element (app/@early) in this one's place. Runs from the HTML only, not on a client-side navigation. */}
-      {source.firstSegment && <script dangerouslySetInnerHTML={{ __html: ADOPT_EARLY_VIDEO_SCRIPT }} />}
+      {/* Puts the early start's element (app/@early) in this one's place and lets the page hydrate at its first frame. Runs from the HTML only, not on a client-side navigation. */}
+      <script dangerouslySetInnerHTML={{ __html: AFTER_VIDEO_SCRIPT }} />
 
       {waiting && started && !error && (
         <div className="pointer-events-none absolute inset-0 flex items-center justify-center" aria-hidden="true">

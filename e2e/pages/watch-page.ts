@@ -13,6 +13,8 @@ export class WatchPage {
   }
 
   async goto(videoId: string) {
+    // Media events do not bubble, but a capturing listener on the document sees them: when playback began.
+    await this.page.addInitScript(() => document.addEventListener("playing", () => performance.mark("test:playing"), { capture: true, once: true }));
     await this.page.goto(`/watch/${videoId}`);
   }
 
@@ -29,6 +31,26 @@ export class WatchPage {
     return this.page.evaluate(() => {
       const [mark] = performance.getEntriesByName("reel:first-segment") as PerformanceMark[];
       return !!mark && mark.detail === document.querySelector("video")!.src;
+    });
+  }
+
+  /**
+   * Why the page's scripts were let run (components/player/early-start.ts, HOLD), how many entries had been held
+   * (the page's one), whether the player mounted only after that (the page hydrates at the video's first frame), and
+   * whether the video was playing before it did.
+   */
+  hydration() {
+    return this.page.evaluate(() => {
+      const [hydrate] = performance.getEntriesByName("reel:hydrate") as PerformanceMark[];
+      const [mounted] = performance.getEntriesByName("reel:player-mounted");
+      const [playing] = performance.getEntriesByName("test:playing");
+      const detail = hydrate?.detail as { why: string; held: number } | undefined;
+      return {
+        reason: detail?.why,
+        held: detail?.held,
+        mountedAfter: !!hydrate && !!mounted && mounted.startTime >= hydrate.startTime,
+        playingBefore: !!playing && !!mounted && playing.startTime < mounted.startTime,
+      };
     });
   }
 

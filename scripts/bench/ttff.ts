@@ -154,6 +154,8 @@ const FIRST_FRAME_HOOK = `
     });
     observer.observe(document, { childList: true, subtree: true });
   });
+  // When the picture starts to move (media events do not bubble; a capturing listener sees them).
+  document.addEventListener("playing", () => performance.mark("reel:playing"), { capture: true, once: true });
 `;
 
 /**

@@ -7,6 +7,6 @@ import { loadWatchRoute, type WatchRouteProps } from "@/app/watch/[id]/load-page
  */
 export default async function EarlyStart(props: WatchRouteProps) {
   const page = await loadWatchRoute(props);
-  if (page?.kind !== "playable" || !page.source.firstSegment) return null;
+  if (page?.kind !== "playable") return null;
   return <script dangerouslySetInnerHTML={{ __html: earlyStartScript(page.source.firstSegment, page.source.startAt) }} />;
 }
