@@ -20,7 +20,10 @@ function afterVideo(values: Record<string, string>, refuseSound = false): Promis
     reelForcedMute: undefined as boolean | undefined,
     getAttribute: (name: string) => (name === "src" ? "/media/t/v/mp4/video.mp4" : null),
     addEventListener() {},
-    requestVideoFrameCallback() {},
+    // The first frame is on screen at once.
+    requestVideoFrameCallback(shown: (now: number) => void) {
+      shown(performance.now());
+    },
     play() {
       this.played++;
       if (refuseSound && !this.muted) return Promise.reject(Object.assign(new Error("refused"), { name: "NotAllowedError" }));

@@ -128,9 +128,9 @@ const HOLD = `function (maxMs) {
 /**
  * Runs right after the player's server-rendered <video>. When the early start made an element of its own, that one
  * takes this one's place, given the same attributes (but src, which is the Media Source's) and children (caption
- * tracks). The element that plays then starts as the player would (volume, mute and speed as remembered, muted when
- * the browser refuses sound without a gesture), without waiting for hydration, which comes at its first frame (HOLD)
- * or at once when it has nothing to show before hydration (no early start, no src in the HTML) or fails. The player
+ * tracks). At its first frame the element that plays starts as the player would (volume, mute and speed as remembered,
+ * muted when the browser refuses sound without a gesture), and the page hydrates (HOLD); at once when it has nothing
+ * to show before hydration (no early start, no src in the HTML), or when it fails. The player
  * takes the element's state as it finds it (player.tsx).
  */
 const AFTER_VIDEO = `function (rendered, p) {
@@ -140,7 +140,8 @@ const AFTER_VIDEO = `function (rendered, p) {
   function stored(key) {
     try { return localStorage.getItem(key); } catch (e) { return null; }
   }
-  // The same rules as loadPreferences() in preferences.ts (a unit test holds them together).
+  // The same rules as loadPreferences() in preferences.ts (a unit test holds them together). Only once the first
+  // frame is on screen: the first use of localStorage in a page waits for the browser (about 15 ms measured).
   function play() {
     var volume = stored(p.keys.volume);
     volume = volume === null ? NaN : Number(volume);
@@ -163,18 +164,17 @@ const AFTER_VIDEO = `function (rendered, p) {
     while (rendered.firstChild) video.appendChild(rendered.firstChild);
     rendered.parentNode.replaceChild(video, rendered);
     video.reelFirstSegment.then(function (first) {
-      if (first) play();
-      else hydrate("failed");
+      if (!first) hydrate("failed");
     });
   } else if (rendered.getAttribute("src")) {
     video = rendered;
-    play();
   } else {
     return hydrate("nothing-to-show");
   }
   video.addEventListener("error", function () { hydrate("failed"); }, { once: true });
   function shown(now) {
     video.reelFirstFrameAt = now;
+    play();
     hydrate("first-frame");
   }
   if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(shown);
