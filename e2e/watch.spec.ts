@@ -151,6 +151,20 @@ test("without hls.js (not served, blocked) it still plays, natively or from the 
   await expect(watch.player.getByRole("alert")).toHaveCount(0);
 });
 
+test("without Media Source Extensions the page hydrates at once and plays natively or from the MP4", async ({ memberPage }) => {
+  await memberPage.addInitScript(() => {
+    delete (window as { MediaSource?: unknown }).MediaSource;
+  });
+  const watch = new WatchPage(memberPage);
+  await watch.goto(ready.id);
+  await expect(watch.player).toHaveAttribute("data-engine", /^(native-hls|mp4)$/);
+  await watch.waitForPlayback(0.5);
+  // No early start and no src in the HTML: nothing to show before hydration, so the hold ended before the app's
+  // entry even came (held: 0).
+  expect(await watch.startedEarly()).toBe(false);
+  expect(await watch.hydration()).toMatchObject({ reason: "nothing-to-show", held: 0, mountedAfter: true });
+});
+
 test("plays the faststart MP4 while the ladder is processing", async ({ memberPage }) => {
   const watch = new WatchPage(memberPage);
   await watch.goto(processing.id);
