@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { AFTER_VIDEO_SOURCE } from "./early-start";
+import { AFTER_VIDEO } from "./early-start";
 import { loadPreferences, PREFERENCE_KEYS, SPEEDS } from "./preferences";
 
 /** localStorage as the browser has it: strings, or null when unset. */
@@ -30,7 +30,7 @@ function afterVideo(values: Record<string, string>, refuseSound = false): Promis
       return Promise.resolve();
     },
   };
-  const run = new Function("window", "localStorage", "performance", `return (${AFTER_VIDEO_SOURCE});`)({}, storage(values), performance);
+  const run = new Function("window", "localStorage", "performance", `return (${AFTER_VIDEO});`)({}, storage(values), performance);
   run(video, { keys: PREFERENCE_KEYS, speeds: SPEEDS });
   return new Promise((resolve) => setTimeout(() => resolve(video), 0));
 }

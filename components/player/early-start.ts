@@ -18,8 +18,8 @@ const EARLY_START_TIMEOUT_MS = 8000;
  * to lay out the page after its first chunk, and the app's scripts start running soon after, so every step of the
  * Media Source (its opening, the append, the decode) waits less here. It creates a <video> element of its own, opens
  * a Media Source on it and appends the inlined init segment with the first segment (its download started from the
- * <head>); AFTER_VIDEO then puts that element in place of the server-rendered one, which hydration takes as its own (it
- * only compares the tag). No hls.js yet: its 400 kB would compete for the main thread. The player's engine then
+ * <head>); AFTER_VIDEO then puts that element in place of the server-rendered one, which hydration takes as its own
+ * (it only compares the tag). No hls.js yet: its 400 kB would compete for the main thread. The player's engine then
  * loads hls.js and hands it this Media Source (engine.ts), and hls.js goes on from the end of that segment. Plain
  * ES5, as no build step touches it. When anything is missing or fails (no Media Source Extensions, codecs, a failed
  * download), the promise resolves with null and the engine starts as if this had not run.
@@ -128,12 +128,13 @@ const HOLD = `function (maxMs) {
 /**
  * Runs right after the player's server-rendered <video>. When the early start made an element of its own, that one
  * takes this one's place, given the same attributes (but src, which is the Media Source's) and children (caption
- * tracks). At its first frame the element that plays starts as the player would (volume, mute and speed as remembered,
- * muted when the browser refuses sound without a gesture), and the page hydrates (HOLD); at once when it has nothing
- * to show before hydration (no early start, no src in the HTML), or when it fails. The player
- * takes the element's state as it finds it (player.tsx).
+ * tracks). At its first frame the element that plays starts as the player would (volume, mute and speed as
+ * remembered, muted when the browser refuses sound without a gesture), and the page hydrates (HOLD); at once when it
+ * has nothing to show before hydration (no early start, no src in the HTML), or when it fails. The player takes the
+ * element's state as it finds it (player.tsx). Exported for the unit test that holds its preference rules to
+ * loadPreferences().
  */
-const AFTER_VIDEO = `function (rendered, p) {
+export const AFTER_VIDEO = `function (rendered, p) {
   var hydrate = window.reelHydrate || function () {};
   var video = window.reelEarlyVideo;
   window.reelEarlyVideo = undefined;
@@ -196,5 +197,3 @@ export function earlyStartScript(first: FirstSegment | null, start: number): str
 /** The inline script that must follow the player's <video>: it finds the element as its previous sibling. */
 export const AFTER_VIDEO_SCRIPT = `(${AFTER_VIDEO})(document.currentScript.previousElementSibling, ${json({ keys: PREFERENCE_KEYS, speeds: SPEEDS })})`;
 
-/** For the unit test that compares it with loadPreferences(). */
-export const AFTER_VIDEO_SOURCE = AFTER_VIDEO;

@@ -122,9 +122,9 @@ export function Player({ source }: { source: PlayerSource }) {
 
     const reporter = new PlaybackReporter(video, { videoId: source.videoId, saveProgress: source.saveProgress, mode: source.hlsUrl ? "hls" : "mp4" });
     reporterRef.current = reporter;
-    const firstFrame = (shownAt = performance.now()) => {
+    const firstFrame = (at = performance.now()) => {
       performance.mark("reel:first-frame");
-      const ms = shownAt - start;
+      const ms = at - start;
       containerRef.current?.setAttribute("data-first-frame-ms", String(Math.round(ms)));
       reporter.firstFrame(ms);
     };
