@@ -12,9 +12,14 @@ export class WatchPage {
     this.seekBar = page.getByTestId("seek-bar");
   }
 
+  private markingPlayback = false;
+
   async goto(videoId: string) {
-    // Media events do not bubble, but a capturing listener on the document sees them: when playback began.
-    await this.page.addInitScript(() => document.addEventListener("playing", () => performance.mark("test:playing"), { capture: true, once: true }));
+    if (!this.markingPlayback) {
+      // Media events do not bubble, but a capturing listener on the document sees them: when playback began.
+      await this.page.addInitScript(() => document.addEventListener("playing", () => performance.mark("test:playing"), { capture: true, once: true }));
+      this.markingPlayback = true;
+    }
     await this.page.goto(`/watch/${videoId}`);
   }
 
