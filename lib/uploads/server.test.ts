@@ -126,3 +126,26 @@ describe("expiry", () => {
     expect(await s.uploads.cleanUpExpired()).toBe(1);
   });
 });
+
+describe("client mistakes", () => {
+  it("answers 409, not 500, to a PATCH of a finished upload, empty or not, and the upload stays finished", async () => {
+    const s = await start();
+    const empty = await s.create({ "upload-length": "0" });
+    expect(empty.status).toBe(201);
+    const videoId = empty.headers.get("reel-video-id");
+    expect(videoId).toMatch(/^[0-9a-f-]{36}$/);
+    const full = await s.create({ "upload-length": "5" });
+    expect((await s.patch(full.headers.get("location")!, 0, Buffer.alloc(5))).status).toBe(204);
+
+    for (const [location, offset] of [[empty.headers.get("location")!, 0], [full.headers.get("location")!, 5]] as const) {
+      for (const body of [Buffer.alloc(0), Buffer.alloc(3)]) {
+        const response = await s.patch(location, offset, body);
+        expect(response.status, `${location} +${body.length}`).toBe(409);
+      }
+      const head = await s.head(location);
+      expect(head.status).toBe(200);
+      expect(head.headers.get("upload-offset")).toBe(String(offset));
+    }
+    expect((await s.head(empty.headers.get("location")!)).headers.get("reel-video-id")).toBe(videoId);
+  });
+});

@@ -155,6 +155,12 @@ export function createUploadServer(options: UploadServerOptions): UploadServer {
     if (request.method === "DELETE" && videoId) {
       return tusText(400, "This upload has finished; delete the video instead\n");
     }
+    // Its bytes have moved to the video: there is nothing left to append to (tus would try, and fail with a 500).
+    if (request.method === "PATCH" && videoId) {
+      const response = tusText(409, "This upload has finished; it takes no more bytes\n");
+      response.headers.set(VIDEO_ID_HEADER, videoId);
+      return response;
+    }
     const response = await tus.handleWeb(request);
     if (request.method === "HEAD" && response.status === 200) {
       const complete = response.headers.get("Upload-Offset") === response.headers.get("Upload-Length");
