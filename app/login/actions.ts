@@ -5,13 +5,19 @@ import { redirect } from "next/navigation";
 import { signOut } from "@/lib/auth/config";
 import { signInWithPassword } from "@/lib/auth/login";
 import { safeReturnPath } from "@/lib/http/redirects";
-import { formValues, type FormState } from "@/lib/http/form";
+import { formError, formValues, type FormState } from "@/lib/http/form";
 
 export type LoginState = (NonNullable<FormState> & { retryAfterSeconds?: number; email?: string }) | null;
 
 /** Public by nature: the rate limit and Auth.js's credential check are its guards. */
 export async function login(_prev: LoginState, formData: FormData): Promise<LoginState> {
-  const { email = "", password = "", callbackUrl } = formValues(formData);
+  let values: Record<string, string>;
+  try {
+    values = formValues(formData);
+  } catch (error) {
+    return formError(error);
+  }
+  const { email = "", password = "", callbackUrl } = values;
   const result = await signInWithPassword(email, password, await headers());
   if (!result.ok) return { ok: false, error: result.error, retryAfterSeconds: result.retryAfterSeconds, email };
   redirect(safeReturnPath(callbackUrl));

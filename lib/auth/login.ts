@@ -1,4 +1,5 @@
 import { AppError } from "@/lib/errors";
+import { singleFields } from "@/lib/http/form";
 import { signIn } from "./config";
 import { guardLogin, requestIp, tooManyAttemptsMessage } from "./login-limit";
 
@@ -11,13 +12,14 @@ const CREDENTIALS_CALLBACK = "/api/auth/callback/credentials";
 /**
  * The rate limit around Auth.js's credentials endpoint (what scripts and plain HTML forms post to).
  * A refused attempt is a 429 with Retry-After; any other answer is Auth.js's own, and counts as a
- * failure unless it sets a session cookie.
+ * failure unless it sets a session cookie. The body is read once, here: the limit counts the account
+ * that Auth.js then signs in, since Auth.js gets the body rebuilt from that same reading.
  */
 export async function limitCredentialsCallback(request: Request, handle: (request: Request) => Promise<Response>): Promise<Response> {
   if (request.method !== "POST" || new URL(request.url).pathname !== CREDENTIALS_CALLBACK) return handle(request);
-  const email = await submittedEmail(request.clone());
-  const guarded = await guardLogin({ ip: requestIp(request.headers), email }, async () => {
-    const response = await handle(request);
+  const credentials = await readCredentials(request);
+  const guarded = await guardLogin({ ip: requestIp(request.headers), email: credentials.fields.email }, async () => {
+    const response = await handle(credentials.request);
     return { failed: !setsSession(response), result: response };
   });
   if (guarded.limited) {
@@ -59,12 +61,31 @@ function setsSession(response: Response) {
   return response.headers.getSetCookie().some((c) => /^(__Secure-)?authjs\.session-token(\.\d+)?=[^;]/.test(c));
 }
 
-async function submittedEmail(request: Request): Promise<unknown> {
-  try {
-    const type = request.headers.get("content-type") ?? "";
-    if (type.includes("application/json")) return ((await request.json()) as { email?: unknown } | null)?.email;
-    return new URLSearchParams(await request.text()).get("email");
-  } catch {
-    return undefined;
+/**
+ * The credentials form as Auth.js reads it (url-encoded, or JSON), and the request rebuilt from what was read.
+ * A url-encoded field sent twice is refused (400); a JSON key sent twice keeps its last value, for the limit and
+ * for Auth.js alike, since Auth.js only ever sees the object re-serialised. Other bodies pass unread (Auth.js
+ * reads none of them, so the sign-in fails).
+ */
+async function readCredentials(request: Request): Promise<{ fields: Record<string, unknown>; request: Request }> {
+  const type = request.headers.get("content-type") ?? "";
+  let fields: Record<string, unknown>;
+  let body: string;
+  if (type.includes("application/json")) {
+    const parsed: unknown = await request.json().catch(() => {
+      throw new AppError("bad_request", "The request body is not valid JSON");
+    });
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new AppError("bad_request", "Expected a JSON object");
+    fields = parsed as Record<string, unknown>;
+    body = JSON.stringify(fields);
+  } else if (type.includes("application/x-www-form-urlencoded")) {
+    const form = singleFields(new URLSearchParams(await request.text()));
+    fields = Object.fromEntries(form);
+    body = new URLSearchParams([...form]).toString();
+  } else {
+    return { fields: {}, request };
   }
+  const headers = new Headers(request.headers);
+  headers.delete("content-length");
+  return { fields, request: new Request(request.url, { method: request.method, headers, body, signal: request.signal }) };
 }

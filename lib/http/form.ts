@@ -1,6 +1,6 @@
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
-import { isAppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import { childLogger } from "@/lib/log";
 import { parse } from "./route";
 
@@ -12,10 +12,27 @@ const log = childLogger("action");
  */
 export type FormState<T = undefined> = { ok: true; message?: string; data?: T } | { ok: false; error: string; fields?: Record<string, string> } | null;
 
-/** The form's text fields as a plain object (files are left out); checkboxes come through as "on". */
+/**
+ * A form's fields by name, each sent once. A repeated field is refused (400): otherwise the code that checks
+ * a value (a rate limit, a permission) and the code that uses it could each read a different copy.
+ */
+export function singleFields<V>(entries: Iterable<[string, V]>): Map<string, V> {
+  const fields = new Map<string, V>();
+  for (const [key, value] of entries) {
+    if (fields.has(key)) throw new AppError("bad_request", `The field "${key}" was sent more than once`, { fields: [{ field: key, message: "Sent more than once" }] });
+    fields.set(key, value);
+  }
+  return fields;
+}
+
+/**
+ * The form's text fields as a plain object (files are left out, but may not repeat either); checkboxes come
+ * through as "on". Next's own `$ACTION…` fields are not the form's.
+ */
 export function formValues(formData: FormData): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of formData) if (typeof value === "string" && !key.startsWith("$ACTION")) out[key] = value;
+  const own = [...formData].filter(([key]) => !key.startsWith("$ACTION"));
+  for (const [key, value] of singleFields(own)) if (typeof value === "string") out[key] = value;
   return out;
 }
 

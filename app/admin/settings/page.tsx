@@ -6,6 +6,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { requirePageAdmin } from "@/lib/auth/pages";
 import { requireAdmin } from "@/lib/auth/session";
+import { formValues } from "@/lib/http/form";
 import { getSetting, setSetting } from "@/lib/settings";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -13,7 +14,7 @@ export const metadata: Metadata = { title: "Settings" };
 async function updateGuestAccess(formData: FormData) {
   "use server";
   await requireAdmin();
-  await setSetting("guestAccess", formData.get("guestAccess") === "on");
+  await setSetting("guestAccess", formValues(formData).guestAccess === "on");
   revalidatePath("/admin/settings");
 }
 

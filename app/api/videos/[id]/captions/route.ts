@@ -21,9 +21,9 @@ export const POST = route({ access: "user", params: z.object({ id: z.uuid() }) }
   if (!video) throw new AppError("not_found", "No such video");
   if (!canManage(viewer, video)) throw new AppError("forbidden", "Only the video's owner or an administrator can add captions");
   const form = await readCaptionForm(request);
+  const values = formValues(form);
   const file = form.get("file");
   if (!(file instanceof File)) throw new AppError("bad_request", "Invalid body: file: attach a .vtt or .srt file", { fields: [{ field: "file", message: "required" }] });
-  const values = formValues(form);
   const { lang, label } = parseForm(fields, { lang: values.lang || undefined, label: values.label || undefined });
   const caption = await attachCaption({
     videoId: video.id,

@@ -1,0 +1,79 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
+import { closeDb } from "@/lib/db/client";
+import { createTestUser, TEST_PASSWORD } from "@/test/factories";
+import { GET, POST } from "./route";
+
+/** Auth.js's real endpoints, through the route (rate limit, then Auth.js), the way a script signs in. */
+
+afterAll(async () => {
+  await closeDb();
+});
+
+const context = { params: Promise.resolve({}) };
+const uniqueIp = () => `10.${[...randomBytes(3)].join(".")}`;
+
+async function csrf(ip: string) {
+  const response = await GET(new Request("http://127.0.0.1/api/auth/csrf", { headers: { [CLIENT_IP_HEADER]: ip } }), context);
+  const { csrfToken } = (await response.json()) as { csrfToken: string };
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  return { csrfToken, cookie };
+}
+
+async function signIn(ip: string, body: (csrfToken: string) => { type: string; text: string }) {
+  const { csrfToken, cookie } = await csrf(ip);
+  const { type, text } = body(csrfToken);
+  const request = new Request("http://127.0.0.1/api/auth/callback/credentials", {
+    method: "POST",
+    headers: { [CLIENT_IP_HEADER]: ip, cookie, "content-type": type, origin: "http://127.0.0.1" },
+    body: text,
+  });
+  return POST(request, context);
+}
+
+const form = (entries: [string, string][]) => (csrfToken: string) => ({
+  type: "application/x-www-form-urlencoded",
+  text: new URLSearchParams([...entries, ["csrfToken", csrfToken], ["callbackUrl", "/"]]).toString(),
+});
+const signsIn = (response: Response) => response.headers.getSetCookie().some((c) => /^authjs\.session-token=[^;]/.test(c));
+
+describe("POST /api/auth/callback/credentials", () => {
+  it("signs in with the right password", async () => {
+    const user = await createTestUser();
+    const response = await signIn(uniqueIp(), form([["email", user.email], ["password", TEST_PASSWORD]]));
+    expect(response.status).toBe(302);
+    expect(signsIn(response)).toBe(true);
+  });
+
+  it("keeps a locked account locked whatever decoy the request carries", async () => {
+    const victim = await createTestUser();
+    const attacker = uniqueIp();
+    for (let i = 0; i < 10; i++) {
+      const failed = await signIn(attacker, form([["email", victim.email], ["password", `guess ${i}`]]));
+      expect(failed.status).toBe(302);
+      expect(signsIn(failed)).toBe(false);
+    }
+    // The right password now, from a fresh address, with an unlocked decoy account named first.
+    const decoy = `decoy-${randomBytes(4).toString("hex")}@reel.test`;
+    const twice = await signIn(uniqueIp(), form([["email", decoy], ["email", victim.email], ["password", TEST_PASSWORD]]));
+    expect(signsIn(twice)).toBe(false);
+    expect(twice.status).toBe(400);
+    expect(await twice.json()).toMatchObject({ error: { code: "bad_request", message: 'The field "email" was sent more than once' } });
+
+    // JSON keeps the last of a repeated key: the limit counts the very account Auth.js signs in.
+    const json = await signIn(uniqueIp(), (csrfToken) => ({
+      type: "application/json",
+      text: `{"email":${JSON.stringify(decoy)},"email":${JSON.stringify(victim.email)},"password":${JSON.stringify(TEST_PASSWORD)},"csrfToken":"${csrfToken}"}`,
+    }));
+    expect(signsIn(json)).toBe(false);
+    expect(json.status).toBe(429);
+
+    const plain = await signIn(uniqueIp(), form([["email", victim.email], ["password", TEST_PASSWORD]]));
+    expect(plain.status).toBe(429);
+    expect(plain.headers.get("retry-after")).toMatch(/^\d+$/);
+  });
+});
