@@ -19,6 +19,7 @@ export function primaryNav(user: ShellUser | null): NavItem[] {
 export const accountNav: NavItem[] = [
   { href: "/settings/password", label: "Password" },
   { href: "/settings/tokens", label: "API tokens" },
+  { href: "/settings/sessions", label: "Sessions" },
 ];
 
 export function isActive(pathname: string, href: string) {

@@ -8,6 +8,17 @@ import { findUserByEmail, markLoggedIn } from "./queries";
 
 const log = childLogger("auth");
 
+declare module "next-auth" {
+  interface User {
+    sessionVersion?: number;
+  }
+}
+declare module "next-auth/jwt" {
+  interface JWT {
+    sessionVersion?: number;
+  }
+}
+
 const credentialsSchema = z.object({ email: z.string().trim().max(320), password: z.string().min(1).max(1024) });
 
 /** One error for every failed sign-in (unknown email, wrong password, disabled or invited-only account). */
@@ -51,13 +62,17 @@ export const { handlers, signIn, signOut } = NextAuth({
         const ok = user?.passwordHash && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDecoy(password);
         if (!ok || !user) throw new InvalidLogin();
         await markLoggedIn(user.id);
-        return { id: user.id, email: user.email, name: user.name };
+        return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
       },
     }),
   ],
   callbacks: {
     jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
+      if (user?.id) {
+        token.sub = user.id;
+        // The account's session version at sign-in: the cookie is honoured while it is current (./session.ts).
+        token.sessionVersion = user.sessionVersion;
+      }
       return token;
     },
   },

@@ -1,5 +1,5 @@
 import { and, desc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
-import { db } from "@/lib/db/client";
+import { db, type Db, type Tx } from "@/lib/db/client";
 import { catalogVersion } from "@/lib/db/versions";
 import { apiTokens, loginFailures, users } from "@/lib/db/schema";
 import type { Viewer } from "./viewer";
@@ -46,6 +46,14 @@ export async function findPasswordHash(userId: string): Promise<string | null> {
 
 export async function markLoggedIn(userId: string) {
   await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, userId));
+}
+
+/** Ends every session of the account issued so far: their cookies carry an older version from now on. */
+export async function endSessions(exec: Db | Tx, userId: string) {
+  await exec
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(eq(users.id, userId));
 }
 
 // ---- API tokens ----------------------------------------------------------------------------------
@@ -101,6 +109,14 @@ export async function revokeApiToken(userId: string, tokenId: string): Promise<b
     .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
     .returning({ id: apiTokens.id });
   return rows.length > 0;
+}
+
+/** Revokes all of the user's live tokens (an account an admin disabled: re-enabling it does not revive them). */
+export async function revokeAllApiTokens(exec: Db | Tx, userId: string) {
+  await exec
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
 }
 
 // ---- Failed sign-ins -----------------------------------------------------------------------------

@@ -1,33 +1,45 @@
+import { randomBytes } from "node:crypto";
 import { encode } from "next-auth/jwt";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { closeDb, db } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { createTestUser } from "@/test/factories";
-import { requireAdmin, requireUploader, requireViewer, sessionUserId } from "./session";
+import { changePassword, signOutEverywhere, updateUser } from "@/lib/users/accounts";
+import { asViewer, createTestUser, TEST_PASSWORD } from "@/test/factories";
+import { createApiToken } from "./api-tokens";
+import { endSessions } from "./queries";
+import { getViewer, readSession, requireAdmin, requireUploader, requireViewer } from "./session";
 
-async function jwt(sub: string, salt: string) {
-  return encode({ token: { sub }, secret: env.AUTH_SECRET!, salt });
+async function jwt(sub: string, salt: string, sessionVersion?: number) {
+  return encode({ token: { sub, sessionVersion }, secret: env.AUTH_SECRET!, salt });
 }
 
 const withCookie = (cookie: string) => new Request("http://reel.test/", { headers: { cookie } });
+const sessionOf = async (id: string, version?: number) => withCookie(`authjs.session-token=${await jwt(id, "authjs.session-token", version)}`);
+const withToken = (token: string) => new Request("http://reel.test/", { headers: { authorization: `Bearer ${token}` } });
+
+afterAll(async () => {
+  await closeDb();
+});
 
 describe("session cookie", () => {
   it("reads the plain, the __Secure- and the chunked forms of Auth.js's cookie", async () => {
     const id = "0b7c3f5e-3d55-4f07-9d0a-6c1d2b3e4f50";
     const plain = await jwt(id, "authjs.session-token");
     const secure = await jwt(id, "__Secure-authjs.session-token");
-    expect(await sessionUserId(`other=1; authjs.session-token=${plain}`)).toBe(id);
-    expect(await sessionUserId(`__Secure-authjs.session-token=${secure}`)).toBe(id);
+    expect(await readSession(`other=1; authjs.session-token=${plain}`)).toEqual({ userId: id, version: 0 });
+    expect(await readSession(`__Secure-authjs.session-token=${secure}`)).toEqual({ userId: id, version: 0 });
     const half = Math.floor(plain.length / 2);
-    expect(await sessionUserId(`authjs.session-token.0=${plain.slice(0, half)}; authjs.session-token.1=${plain.slice(half)}`)).toBe(id);
+    expect(await readSession(`authjs.session-token.0=${plain.slice(0, half)}; authjs.session-token.1=${plain.slice(half)}`)).toEqual({ userId: id, version: 0 });
+    expect(await readSession(`authjs.session-token=${await jwt(id, "authjs.session-token", 7)}`)).toEqual({ userId: id, version: 7 });
   });
 
   it("rejects a token sealed for the other cookie name, a bad secret, or garbage", async () => {
     const id = "0b7c3f5e-3d55-4f07-9d0a-6c1d2b3e4f50";
-    expect(await sessionUserId(`authjs.session-token=${await jwt(id, "__Secure-authjs.session-token")}`)).toBeNull();
+    expect(await readSession(`authjs.session-token=${await jwt(id, "__Secure-authjs.session-token")}`)).toBeNull();
     const foreign = await encode({ token: { sub: id }, secret: "another secret of forty characters......", salt: "authjs.session-token" });
-    expect(await sessionUserId(`authjs.session-token=${foreign}`)).toBeNull();
-    expect(await sessionUserId("authjs.session-token=not-a-jwt")).toBeNull();
-    expect(await sessionUserId(null)).toBeNull();
+    expect(await readSession(`authjs.session-token=${foreign}`)).toBeNull();
+    expect(await readSession("authjs.session-token=not-a-jwt")).toBeNull();
+    expect(await readSession(null)).toBeNull();
   });
 });
 
@@ -48,5 +60,52 @@ describe("require*", () => {
 
     const gone = await createTestUser({ disabled: true });
     await expect(requireViewer(await as(gone.id))).rejects.toMatchObject({ code: "unauthorized" });
+  });
+});
+
+describe("ending sessions", () => {
+  it("kills every cookie issued before, on any server at once, and only those", async () => {
+    const user = await createTestUser();
+    const other = await createTestUser();
+    // Cookies from before session versions existed carry none: version 0, what every account starts at.
+    const before = await sessionOf(user.id);
+    const bystander = await sessionOf(other.id);
+    expect((await getViewer(before))?.id).toBe(user.id);
+
+    await signOutEverywhere(asViewer(user));
+    expect(await getViewer(before)).toBeNull();
+    expect((await getViewer(bystander))?.id).toBe(other.id);
+    expect((await getViewer(await sessionOf(user.id, 1)))?.id).toBe(user.id);
+    await endSessions(db, user.id);
+    expect(await getViewer(await sessionOf(user.id, 1))).toBeNull();
+  });
+
+  it("a password change ends the account's sessions but leaves its API tokens", async () => {
+    const user = await createTestUser();
+    const { token } = await createApiToken(user.id, "script");
+    const cookie = await sessionOf(user.id);
+    const headers = new Headers({ "x-reel-client-ip": `10.${[...randomBytes(3)].join(".")}` });
+
+    await expect(changePassword(asViewer(user), { currentPassword: "wrong", password: "a new password 123" }, headers)).rejects.toMatchObject({ code: "bad_request" });
+    expect((await getViewer(cookie))?.id).toBe(user.id);
+    await changePassword(asViewer(user), { currentPassword: TEST_PASSWORD, password: "a new password 123" }, headers);
+    expect(await getViewer(cookie)).toBeNull();
+    expect((await getViewer(withToken(token)))?.id).toBe(user.id);
+  });
+
+  it("disabling an account ends its sessions and revokes its API tokens: enabling it again revives neither", async () => {
+    const admin = asViewer(await createTestUser({ role: "admin" }));
+    const user = await createTestUser();
+    const { token } = await createApiToken(user.id, "script");
+    const cookie = await sessionOf(user.id);
+    expect((await getViewer(withToken(token)))?.id).toBe(user.id);
+
+    await updateUser(admin, user.id, { disabled: true });
+    expect(await getViewer(cookie)).toBeNull();
+    expect(await getViewer(withToken(token))).toBeNull();
+    await updateUser(admin, user.id, { disabled: false });
+    expect(await getViewer(cookie)).toBeNull();
+    expect(await getViewer(withToken(token))).toBeNull();
+    expect((await getViewer(await sessionOf(user.id, 1)))?.id).toBe(user.id);
   });
 });

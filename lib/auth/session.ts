@@ -13,7 +13,7 @@ const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"
 /**
  * Resolves the caller from an `Authorization: Bearer` API token or the session cookie (pages and
  * server actions pass nothing: the current request's headers are read). The user row is read on every
- * call, so a disabled or deleted account, or a changed role, takes effect at once.
+ * call, so a disabled or deleted account, a changed role, or sessions ended elsewhere take effect at once.
  */
 export async function getViewer(request?: Request | Headers): Promise<Viewer | null> {
   const headers = request instanceof Headers ? request : request ? request.headers : await requestHeaders();
@@ -26,23 +26,30 @@ export async function getViewer(request?: Request | Headers): Promise<Viewer | n
   // A Bearer header that is not one of our tokens is a wrong credential, not an anonymous request.
   // (Other schemes pass: a proxy's Basic auth in front of Reel must not sign people out.)
   if (authorization && /^bearer\b/i.test(authorization)) return null;
-  const id = await sessionUserId(headers.get("cookie"));
-  if (!id) return null;
-  const user = await findActiveUserById(id);
-  if (!user) return null;
+  const session = await readSession(headers.get("cookie"));
+  if (!session) return null;
+  const user = await findActiveUserById(session.userId);
+  // A cookie issued before the account's sessions were ended (sign out everywhere, new password, disabled) is dead.
+  if (!user || user.sessionVersion !== session.version) return null;
   const { email, name, role, canUpload } = user;
   return { id: user.id, email, name, role, canUpload, via: "session", libraryVersion: `${user.catalogVersion}.${user.libraryVersion}` };
 }
 
+/** What a session cookie says: whose it is, and the account's session version when it was issued. */
+export type SessionClaims = { userId: string; version: number };
+
 /**
  * Decoded session cookies: decrypting one (key derivation + JWE) was a quarter of the CPU of a cached
- * list request. A cookie's content never changes, so its subject holds until its own expiry; the user
- * row is still read on every request, so disabling an account acts at once.
+ * list request. A cookie's content never changes, so its claims hold until its own expiry; the user
+ * row is still read on every request, so disabling an account or ending its sessions acts at once.
  */
-const decodedSessions = new LRUCache<string, { sub: string | null; expiresAt: number }>({ max: 10_000 });
+const decodedSessions = new LRUCache<string, { claims: SessionClaims | null; expiresAt: number }>({ max: 10_000 });
 
-/** Decodes the session JWT straight from the cookie header (the same decoding Auth.js does), without a request scope. */
-export async function sessionUserId(cookieHeader: string | null): Promise<string | null> {
+/**
+ * Decodes the session JWT straight from the cookie header (the same decoding Auth.js does), without a request
+ * scope. Cookies from before session versions existed count as version 0, the version every account started at.
+ */
+export async function readSession(cookieHeader: string | null): Promise<SessionClaims | null> {
   if (!cookieHeader || !env.AUTH_SECRET) return null;
   const cookies = parseCookies(cookieHeader);
   for (const name of SESSION_COOKIES) {
@@ -50,12 +57,13 @@ export async function sessionUserId(cookieHeader: string | null): Promise<string
     if (!value) continue;
     const key = `${name}=${value}`;
     const known = decodedSessions.get(key);
-    if (known && known.expiresAt > Date.now()) return known.sub;
+    if (known && known.expiresAt > Date.now()) return known.claims;
     try {
       const payload = await decode({ token: value, secret: env.AUTH_SECRET, salt: name });
-      const sub = typeof payload?.sub === "string" ? payload.sub : null;
-      if (typeof payload?.exp === "number") decodedSessions.set(key, { sub, expiresAt: payload.exp * 1000 });
-      return sub;
+      const version = payload?.sessionVersion ?? 0;
+      const claims = typeof payload?.sub === "string" && Number.isInteger(version) ? { userId: payload.sub, version } : null;
+      if (typeof payload?.exp === "number") decodedSessions.set(key, { claims, expiresAt: payload.exp * 1000 });
+      return claims;
     } catch {
       return null;
     }

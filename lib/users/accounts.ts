@@ -1,6 +1,7 @@
 import { db } from "@/lib/db/client";
 import { withCurrentPassword } from "@/lib/auth/current-password";
 import { hashPassword } from "@/lib/auth/passwords";
+import { endSessions, revokeAllApiTokens } from "@/lib/auth/queries";
 import { hashToken, INVITE_PREFIX, newSecret } from "@/lib/auth/tokens";
 import type { Viewer } from "@/lib/auth/viewer";
 import { AppError } from "@/lib/errors";
@@ -95,6 +96,11 @@ export async function updateUser(actor: Viewer, id: string, change: UserChange):
     const target = await findUserById(tx, id);
     if (!target) throw notFound();
     checkChange(actor.id, target, change, await countOtherActiveAdmins(tx, id));
+    // Disabling ends the account's sessions and revokes its API tokens, so enabling it later revives neither.
+    if (change.disabled && !target.disabledAt) {
+      await endSessions(tx, id);
+      await revokeAllApiTokens(tx, id);
+    }
     const updated = await updateUserRow(tx, id, {
       ...(change.name !== undefined && { name: change.name }),
       ...(change.role !== undefined && { role: change.role }),
@@ -136,15 +142,25 @@ export async function acceptInvite(token: string, password: string): Promise<{ e
 
 /**
  * Replaces the viewer's own password once the current one is confirmed (lib/auth/login.ts: under the sign-in
- * limit). A wrong current password is a field error.
+ * limit) and ends every session of the account, this one included (the caller signs this device in again).
+ * A wrong current password is a field error.
  */
 export async function changePassword(viewer: Viewer, input: { currentPassword: string; password: string }, headers: Headers): Promise<void> {
   const changed = await withCurrentPassword(viewer, input.currentPassword, headers, async () => {
-    await updateUserRow(db, viewer.id, { passwordHash: await hashPassword(input.password) });
+    const passwordHash = await hashPassword(input.password);
+    await db.transaction(async (tx) => {
+      await updateUserRow(tx, viewer.id, { passwordHash });
+      await endSessions(tx, viewer.id);
+    });
   });
   if (!changed) {
     throw new AppError("bad_request", "Your current password is not right", { fields: [{ field: "currentPassword", message: "This is not your current password" }] });
   }
+}
+
+/** "Sign out of all devices": every session of the viewer ends, this one included. API tokens stay (they are revoked one by one). */
+export async function signOutEverywhere(viewer: Viewer): Promise<void> {
+  await endSessions(db, viewer.id);
 }
 
 /** The link people open to accept an invite. */

@@ -1,4 +1,4 @@
-import { bigint, boolean, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 
 export const userRole = pgEnum("user_role", ["admin", "member"]);
@@ -22,6 +22,12 @@ export const users = pgTable(
      * cached library pages and lists of this user are valid only for the version they were made at.
      */
     libraryVersion: bigint({ mode: "number" }).notNull().default(0),
+    /**
+     * Session cookies (JWTs, checked by every web server without shared state) carry the version they were
+     * issued at and are honoured only while it is current: bumping it signs the account out everywhere
+     * (on request, on a password change, when an admin disables it).
+     */
+    sessionVersion: integer().notNull().default(0),
   },
   (t) => [uniqueIndex("users_email_lower_idx").on(sql`lower(${t.email})`)],
 );

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
-import { closeDb } from "@/lib/db/client";
+import { endSessions } from "@/lib/auth/queries";
+import { getViewer } from "@/lib/auth/session";
+import { closeDb, db } from "@/lib/db/client";
 import { createTestUser, TEST_PASSWORD } from "@/test/factories";
 import { GET, POST } from "./route";
 
@@ -39,14 +41,25 @@ const form = (entries: [string, string][]) => (csrfToken: string) => ({
   type: "application/x-www-form-urlencoded",
   text: new URLSearchParams([...entries, ["csrfToken", csrfToken], ["callbackUrl", "/"]]).toString(),
 });
-const signsIn = (response: Response) => response.headers.getSetCookie().some((c) => /^authjs\.session-token=[^;]/.test(c));
+const sessionCookie = /^authjs\.session-token=[^;]/;
+const signsIn = (response: Response) => response.headers.getSetCookie().some((c) => sessionCookie.test(c));
 
 describe("POST /api/auth/callback/credentials", () => {
-  it("signs in with the right password", async () => {
+  it("signs in with the right password, for as long as the account's sessions are not ended", async () => {
     const user = await createTestUser();
-    const response = await signIn(uniqueIp(), form([["email", user.email], ["password", TEST_PASSWORD]]));
-    expect(response.status).toBe(302);
-    expect(signsIn(response)).toBe(true);
+    const signInNow = async () => {
+      const response = await signIn(uniqueIp(), form([["email", user.email], ["password", TEST_PASSWORD]]));
+      expect(response.status).toBe(302);
+      const cookie = response.headers.getSetCookie().find((c) => sessionCookie.test(c));
+      expect(cookie).toBeDefined();
+      return new Headers({ cookie: cookie!.split(";")[0] });
+    };
+    const first = await signInNow();
+    expect((await getViewer(first))?.id).toBe(user.id);
+    await endSessions(db, user.id);
+    expect(await getViewer(first)).toBeNull();
+    // A sign-in afterwards carries the new version.
+    expect((await getViewer(await signInNow()))?.id).toBe(user.id);
   });
 
   it("keeps a locked account locked whatever decoy the request carries", async () => {
