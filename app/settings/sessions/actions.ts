@@ -6,7 +6,7 @@ import { formError, type FormState } from "@/lib/http/form";
 import { signOutEverywhere } from "@/lib/users/accounts";
 
 /** Ends every session of the viewer's account, then this one's cookie too: back to the sign-in page. */
-export async function signOutEverywhereAction(_prev: FormState): Promise<FormState> {
+export async function signOutEverywhereAction(): Promise<FormState> {
   try {
     await signOutEverywhere(await requireViewer());
   } catch (error) {
