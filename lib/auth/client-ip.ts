@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import ipaddr from "ipaddr.js";
 import { env } from "@/lib/env";
+import { forwarded } from "@/lib/http/forwarded";
 
 /**
  * Next's route handlers and server actions never see the socket, so Reel's web server copies the
@@ -16,18 +17,11 @@ export function stampClientIp(request: IncomingMessage) {
 /**
  * The caller's address as a rate-limit key, or null when it cannot be known.
  * With `trustedProxies` > 0 the address is the X-Forwarded-For entry that the outermost trusted proxy
- * appended (counting from the right, since every hop appends); otherwise the socket address stamped above.
+ * appended (lib/http/forwarded.ts); otherwise the socket address stamped above.
  * IPv6 addresses are reduced to their /64, the block one host usually holds.
  */
 export function clientIp(headers: Headers, trustedProxies: number = env.REEL_TRUST_PROXY): string | null {
-  if (trustedProxies > 0) {
-    const hops = (headers.get("x-forwarded-for") ?? "")
-      .split(",")
-      .map((h) => h.trim())
-      .filter(Boolean);
-    if (hops.length === 0) return null;
-    return normalizeIp(hops[Math.max(0, hops.length - trustedProxies)]);
-  }
+  if (trustedProxies > 0) return normalizeIp(forwarded(headers, "for", trustedProxies) ?? "");
   return normalizeIp(headers.get(CLIENT_IP_HEADER) ?? "");
 }
 

@@ -16,9 +16,15 @@ describe("safeReturnPath", () => {
 });
 
 describe("publicOrigin", () => {
-  it("uses the host the client asked for, first hop only, http unless https was forwarded", () => {
-    expect(publicOrigin(new Headers({ host: "reel.example:8080" }))).toBe("http://reel.example:8080");
-    expect(publicOrigin(new Headers({ host: "internal:3000", "x-forwarded-host": "reel.example, proxy", "x-forwarded-proto": "https,http" }))).toBe("https://reel.example");
-    expect(publicOrigin(new Headers({ host: "reel.example", "x-forwarded-proto": "gopher" }))).toBe("http://reel.example");
+  it("uses the host the client asked for, http unless a trusted proxy forwarded https", () => {
+    expect(publicOrigin(new Headers({ host: "reel.example:8080" }), 0)).toBe("http://reel.example:8080");
+    const proxied = new Headers({ host: "internal:3000", "x-forwarded-host": "reel.example, proxy", "x-forwarded-proto": "https,http" });
+    expect(publicOrigin(proxied, 2)).toBe("https://reel.example");
+    expect(publicOrigin(proxied, 1)).toBe("http://proxy");
+    expect(publicOrigin(new Headers({ host: "reel.example", "x-forwarded-proto": "gopher" }), 1)).toBe("http://reel.example");
+  });
+
+  it("ignores forwarded host and scheme without a trusted proxy: anyone can write them", () => {
+    expect(publicOrigin(new Headers({ host: "reel.example", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https" }), 0)).toBe("http://reel.example");
   });
 });

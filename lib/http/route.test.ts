@@ -177,6 +177,8 @@ describe("route(): access", () => {
     expect((await post({ "sec-fetch-site": "cross-site" })).status).toBe(403);
     expect((await post({ "sec-fetch-site": "same-site" })).status).toBe(403);
     expect((await post({ origin: "https://evil.example" })).status).toBe(403);
+    // Without a trusted proxy (REEL_TRUST_PROXY=0 here) a forwarded host is the client's own claim.
+    expect((await post({ origin: "https://evil.example", "x-forwarded-host": "evil.example" })).status).toBe(403);
     expect((await post({ "sec-fetch-site": "same-origin", origin: "http://reel.test" })).status).toBe(200);
     expect((await post({ origin: "http://reel.test" })).status).toBe(200);
     expect((await post({})).status).toBe(200);

@@ -5,6 +5,7 @@ import { mayUpload, type Viewer } from "@/lib/auth/viewer";
 import { isForeignKeyViolation } from "@/lib/db/errors";
 import { AppError, isAppError } from "@/lib/errors";
 import { childLogger } from "@/lib/log";
+import { requestHost } from "./forwarded";
 
 const log = childLogger("http");
 
@@ -62,7 +63,7 @@ export function checkSameOrigin(request: Request, viewer: Viewer | null) {
   }
   const origin = request.headers.get("origin");
   if (!origin) return;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  const host = requestHost(request.headers);
   let originHost: string | null = null;
   try {
     originHost = new URL(origin).host;
