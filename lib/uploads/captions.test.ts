@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { closeDb, db } from "@/lib/db/client";
-import { captions } from "@/lib/db/schema";
+import { captions, videos } from "@/lib/db/schema";
 import { paths } from "@/lib/env";
 import { stopProducerBoss } from "@/lib/queue/boss";
 import { registerSource } from "@/lib/videos/ingest";
@@ -78,7 +78,11 @@ describe("POST /api/videos/:id/captions", () => {
     const admin = await createTokenUser({ role: "admin" });
     const video = await registerSource({ ownerId: owner.user.id, title: "v", sourceKind: "upload", sourcePath: "/tmp/none2.mp4" });
 
-    expect((await post(video.id, stranger.authorization, srtForm())).status).toBe(403);
+    // A video the stranger cannot see answers as if it did not exist, like every other video route.
+    expect((await post(video.id, stranger.authorization, srtForm())).status).toBe(404);
+    const shown = await registerSource({ ownerId: owner.user.id, title: "p", sourceKind: "upload", sourcePath: "/tmp/none2p.mp4" });
+    await db.update(videos).set({ visibility: "public" }).where(eq(videos.id, shown.id));
+    expect((await post(shown.id, stranger.authorization, srtForm())).status).toBe(403);
     expect((await post(video.id, "Bearer reel_bogus", srtForm())).status).toBe(401);
     expect((await post("00000000-0000-4000-8000-000000000000", admin.authorization, srtForm())).status).toBe(404);
     expect((await post(video.id, admin.authorization, srtForm())).status).toBe(201);
@@ -90,6 +94,10 @@ describe("POST /api/videos/:id/captions", () => {
     const big = new FormData();
     big.set("file", new File([Buffer.alloc(MAX_CAPTION_BYTES + 200 * 1024, 65)], "huge.vtt"));
     expect((await post(video.id, owner.authorization, big)).status).toBe(413);
+
+    const twice = srtForm();
+    twice.append("file", new File([SRT], "other.srt"));
+    expect((await post(video.id, owner.authorization, twice)).status).toBe(400);
 
     const wrong = new FormData();
     wrong.set("file", new File(["not captions"], "notes.txt"));
@@ -108,6 +116,8 @@ describe("POST /api/videos/:id/captions", () => {
         params: Promise.resolve({ id: videoId, captionId }),
       });
 
+    expect((await remove(video.id, drop.id, stranger.authorization)).status).toBe(404);
+    await db.update(videos).set({ visibility: "public" }).where(eq(videos.id, video.id));
     expect((await remove(video.id, drop.id, stranger.authorization)).status).toBe(403);
     // A track is addressed through its own video only.
     expect((await remove(other.id, drop.id, owner.authorization)).status).toBe(404);

@@ -3,8 +3,7 @@ import { AppError } from "@/lib/errors";
 import { formValues, parseForm } from "@/lib/http/form";
 import { route } from "@/lib/http/route";
 import { attachCaption, readCaptionForm } from "@/lib/uploads/captions";
-import { findVideoOwner } from "@/lib/uploads/queries";
-import { canManage } from "@/lib/videos/access";
+import { requireManageable } from "@/lib/videos/lifecycle";
 
 const fields = z.object({
   lang: z
@@ -17,9 +16,8 @@ const fields = z.object({
 
 /** Attach a caption file (.vtt, or .srt converted to WebVTT) to a video: its owner or an admin. */
 export const POST = route({ access: "user", params: z.object({ id: z.uuid() }) }, async ({ request, viewer, params }) => {
-  const video = await findVideoOwner(params.id);
-  if (!video) throw new AppError("not_found", "No such video");
-  if (!canManage(viewer, video)) throw new AppError("forbidden", "Only the video's owner or an administrator can add captions");
+  // 404 for a video the caller cannot see, 403 for one they see but do not manage: as every video route answers.
+  const video = await requireManageable(viewer, params.id);
   const form = await readCaptionForm(request);
   const values = formValues(form);
   const file = form.get("file");
