@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Viewer } from "@/lib/auth/viewer";
+import { canView } from "./access";
 import { captionsOf } from "./captions";
 import { requireViewable } from "./lifecycle";
 import { findVideo } from "./queries";
@@ -13,8 +14,11 @@ export async function getVideoView(viewer: Viewer | null, id: string): Promise<V
   return videoView(video, viewer, await captionsOf(id));
 }
 
-/** The current view, or null once the video is gone (deleted) — for the event stream. */
+/**
+ * The current view for the event stream, authorised again: null once the video is gone for this viewer
+ * (deleted, or no longer theirs to see: the same "no such video" a 404 gives).
+ */
 export async function currentVideoView(viewer: Viewer | null, id: string): Promise<VideoView | null> {
   const video = await findVideo(id);
-  return video ? videoView(video, viewer, await captionsOf(id)) : null;
+  return video && (await canView(viewer, video)) ? videoView(video, viewer, await captionsOf(id)) : null;
 }

@@ -14,8 +14,11 @@ const MAX_STREAM_MS = 10 * 60_000;
  * Server-sent events for one video: `event: video` with the same JSON as GET /api/videos/:id
  * whenever its row changes (progress ~1/s while encoding, every status change), and
  * `event: deleted` when it is gone. The first event is sent at once.
+ * Access is checked again before every push, with the caller looked up afresh (`currentViewer`): once the
+ * video is no longer theirs to see it is `deleted` for them, and once their session or account ends (or the
+ * token is revoked) the stream closes without another word. The poll bounds how long either takes to notice.
  */
-export async function videoEventStream(viewer: Viewer | null, id: string, signal: AbortSignal): Promise<Response> {
+export async function videoEventStream(viewer: Viewer | null, id: string, signal: AbortSignal, currentViewer: () => Promise<Viewer | null>): Promise<Response> {
   await requireViewable(viewer, id);
   const encoder = new TextEncoder();
   let cleanup = () => {};
@@ -41,8 +44,12 @@ export async function videoEventStream(viewer: Viewer | null, id: string, signal
       const push = async () => {
         timer = null;
         if (closed) return;
-        const view = await currentVideoView(viewer, id).catch(() => undefined);
-        if (view === undefined) return;
+        // A failed look-up (the database restarting) skips this push; the next change or poll tries again.
+        const now = await currentViewer().catch(() => undefined);
+        if (now === undefined) return;
+        if (viewer && now?.id !== viewer.id) return close();
+        const view = await currentVideoView(now, id).catch(() => undefined);
+        if (view === undefined || closed) return;
         if (view === null) {
           write("event: deleted\ndata: {}\n\n");
           return close();

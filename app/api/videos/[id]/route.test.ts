@@ -3,14 +3,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
+import { encode } from "next-auth/jwt";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { closeDb, db } from "@/lib/db/client";
-import { videos, type NewVideo } from "@/lib/db/schema";
-import { paths } from "@/lib/env";
+import { users, videos, type NewVideo } from "@/lib/db/schema";
+import { env, paths } from "@/lib/env";
 import { enqueue } from "@/lib/queue";
 import { stopProducerBoss } from "@/lib/queue/boss";
+import { signOutEverywhere, updateUser } from "@/lib/users/accounts";
 import { saveProgress } from "@/lib/videos/pipeline";
-import { createTestUser } from "@/test/factories";
+import { asViewer, createTestUser } from "@/test/factories";
 import { POST as cancel } from "./cancel/route";
 import { GET as events } from "./events/route";
 import { POST as retry } from "./retry/route";
@@ -20,6 +22,7 @@ type Handler = (request: Request, context: { params: Promise<Record<string, stri
 
 const tokens: Record<string, string> = {};
 let ownerId: string;
+let adminId: string;
 
 async function makeUser(name: string, role: "admin" | "member") {
   const user = await createTestUser({ name, role });
@@ -30,7 +33,7 @@ async function makeUser(name: string, role: "admin" | "member") {
 beforeAll(async () => {
   ownerId = (await makeUser("owner", "member")).id;
   await makeUser("other", "member");
-  await makeUser("admin", "admin");
+  adminId = (await makeUser("admin", "admin")).id;
 });
 
 afterAll(async () => {
@@ -45,6 +48,8 @@ async function makeVideo(values: Partial<NewVideo> = {}) {
     .returning();
   return video;
 }
+
+const eventsRequest = (id: string, headers: Record<string, string>) => new Request(`http://127.0.0.1/api/videos/${id}/events`, { headers });
 
 function call(handler: Handler, id: string, as: string | null, init: RequestInit = {}) {
   const headers = new Headers(init.headers);
@@ -141,34 +146,70 @@ describe("cancel, retry and delete", () => {
   });
 });
 
+/** Reads server-sent events one at a time; throws "stream ended" when the server closes the stream. */
+function eventsOf(response: Response) {
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  const next = async (): Promise<{ event: string; data: Record<string, unknown> }> => {
+    for (;;) {
+      const end = buffer.indexOf("\n\n");
+      if (end >= 0) {
+        const chunk = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(chunk)?.[1];
+        const data = /^data: (.*)$/m.exec(chunk)?.[1];
+        if (event && data) return { event, data: JSON.parse(data) };
+        continue;
+      }
+      const { value, done } = await reader.read();
+      if (done) throw new Error("stream ended");
+      buffer += value;
+    }
+  };
+  return { next, cancel: () => reader.cancel() };
+}
+
 describe("GET /api/videos/:id/events", () => {
   it("streams the video on every change and says when it is deleted", async () => {
     const video = await makeVideo({ status: "processing" });
     const response = await call(events, video.id, "owner");
     expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    const nextEvent = async (): Promise<{ event: string; data: Record<string, unknown> }> => {
-      for (;;) {
-        const end = buffer.indexOf("\n\n");
-        if (end >= 0) {
-          const chunk = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(chunk)?.[1];
-          const data = /^data: (.*)$/m.exec(chunk)?.[1];
-          if (event && data) return { event, data: JSON.parse(data) };
-          continue;
-        }
-        const { value, done } = await reader.read();
-        if (done) throw new Error("stream ended");
-        buffer += value;
-      }
-    };
-    expect(await nextEvent()).toMatchObject({ event: "video", data: { id: video.id, status: "processing", progress: null } });
+    const stream = eventsOf(response);
+    expect(await stream.next()).toMatchObject({ event: "video", data: { id: video.id, status: "processing", progress: null } });
     await saveProgress(video.id, { step: "hls-ladder", percent: 12.5, speed: 2 });
-    expect(await nextEvent()).toMatchObject({ event: "video", data: { progress: { step: "hls-ladder", percent: 12.5, speed: 2 } } });
+    expect(await stream.next()).toMatchObject({ event: "video", data: { progress: { step: "hls-ladder", percent: 12.5, speed: 2 } } });
     expect((await call(DELETE, video.id, "owner", { method: "DELETE" })).status).toBe(204);
-    expect((await nextEvent()).event).toBe("deleted");
-    await reader.cancel();
+    expect((await stream.next()).event).toBe("deleted");
+    await expect(stream.next()).rejects.toThrow("stream ended");
+  });
+
+  it("tells a viewer the video is gone once it turns private, and sends nothing of it after", async () => {
+    const video = await makeVideo({ status: "processing", visibility: "public" });
+    const stream = eventsOf(await call(events, video.id, "other"));
+    expect(await stream.next()).toMatchObject({ event: "video", data: { id: video.id, title: "Clip" } });
+    const hidden = await call(PATCH, video.id, "owner", { method: "PATCH", body: JSON.stringify({ title: "Secret plans", visibility: "private" }) });
+    expect(hidden.status).toBe(200);
+    expect(await stream.next()).toEqual({ event: "deleted", data: {} });
+    await expect(stream.next()).rejects.toThrow("stream ended");
+  });
+
+  it("closes when the viewer's account is disabled or their sessions end, before the next push", async () => {
+    const video = await makeVideo({ status: "processing", visibility: "public" });
+    const admin = asViewer((await db.select().from(users).where(eq(users.id, adminId)))[0]);
+
+    const scripted = await createTestUser();
+    const token = (await createApiToken(scripted.id, "test")).token;
+    const byToken = eventsOf(await events(eventsRequest(video.id, { authorization: `Bearer ${token}` }), { params: Promise.resolve({ id: video.id }) }));
+    const browser = await createTestUser();
+    const cookie = `authjs.session-token=${await encode({ token: { sub: browser.id }, secret: env.AUTH_SECRET!, salt: "authjs.session-token" })}`;
+    const bySession = eventsOf(await events(eventsRequest(video.id, { cookie }), { params: Promise.resolve({ id: video.id }) }));
+    expect((await byToken.next()).event).toBe("video");
+    expect((await bySession.next()).event).toBe("video");
+
+    await updateUser(admin, scripted.id, { disabled: true });
+    await signOutEverywhere(asViewer(browser));
+    await saveProgress(video.id, { step: "hls-ladder", percent: 50, speed: 1 });
+    await expect(byToken.next()).rejects.toThrow("stream ended");
+    await expect(bySession.next()).rejects.toThrow("stream ended");
   });
 });
