@@ -1,8 +1,10 @@
-import { apiSignIn, clearLoginFailures, createAccount, deleteAccount, expect, test, uniqueEmail, uniqueIp } from "./fixtures";
+import type { Browser, Page } from "@playwright/test";
+import { apiSignIn, clearLoginFailures, createAccount, deleteAccount, expect, test, uniqueEmail, uniqueIp, type Account } from "./fixtures";
 import { baseURL } from "./env";
 import { AdminUsersPage } from "./pages/admin-users-page";
 import { LoginPage } from "./pages/login-page";
 import { PasswordPage } from "./pages/password-page";
+import { SessionsPage } from "./pages/sessions-page";
 import { ShellPage } from "./pages/shell-page";
 import { TokensPage } from "./pages/tokens-page";
 
@@ -119,6 +121,70 @@ test.describe("own password", () => {
       await expect(login.error).toHaveText("Wrong email or password.");
       await login.signIn(account.email, fresh);
       await expect(page).toHaveURL(`${baseURL}/`);
+    } finally {
+      await clearLoginFailures({ ips: ["127.0.0.1"], emails: [account.email] });
+      await deleteAccount(account.id);
+    }
+  });
+});
+
+test.describe("sessions on several devices", () => {
+  /** One browser context per device, each signed in on its own. */
+  async function devices(browser: Browser, account: Account, count: number) {
+    return Promise.all(
+      Array.from({ length: count }, async () => {
+        const context = await browser.newContext();
+        expect((await apiSignIn(context.request, account.email, account.password)).status()).toBe(302);
+        return context.newPage();
+      }),
+    );
+  }
+
+  /** Where a device lands when it asks for a signed-in page: that page, or the sign-in page. */
+  async function signedIn(page: Page) {
+    await page.goto("/settings/tokens");
+    await expect(page.getByRole("heading", { name: /^(API tokens|Sign in to Reel)$/ })).toBeVisible();
+    return !new URL(page.url()).pathname.startsWith("/login");
+  }
+
+  test("signing out of all devices on one signs the others out on their next page", async ({ browser }) => {
+    const account = await createAccount();
+    try {
+      const [laptop, phone] = await devices(browser, account, 2);
+      expect(await signedIn(laptop)).toBe(true);
+      expect(await signedIn(phone)).toBe(true);
+
+      const sessions = new SessionsPage(laptop);
+      await sessions.goto();
+      await sessions.signOutEverywhere();
+      expect(await signedIn(phone)).toBe(false);
+      expect(await signedIn(laptop)).toBe(false);
+      await laptop.context().close();
+      await phone.context().close();
+    } finally {
+      await deleteAccount(account.id);
+    }
+  });
+
+  test("a password change signs the other devices out, not the one it was made on", async ({ browser }) => {
+    const account = await createAccount();
+    const fresh = "a fresh password 8910";
+    try {
+      const [laptop, phone] = await devices(browser, account, 2);
+      expect(await signedIn(phone)).toBe(true);
+
+      await laptop.goto("/settings/password");
+      const settings = new PasswordPage(laptop);
+      await settings.expectLoaded();
+      await settings.change(account.password, fresh);
+      await expect(laptop.getByText("Your password was changed")).toBeVisible();
+
+      expect(await signedIn(phone)).toBe(false);
+      expect(await signedIn(laptop)).toBe(true);
+      await new LoginPage(phone).signIn(account.email, fresh);
+      await expect(phone).toHaveURL(/\/settings\/tokens$/);
+      await laptop.context().close();
+      await phone.context().close();
     } finally {
       await clearLoginFailures({ ips: ["127.0.0.1"], emails: [account.email] });
       await deleteAccount(account.id);
@@ -285,7 +351,7 @@ test.describe("API tokens", () => {
     await viaSecond.dispose();
   });
 
-  test("a disabled user's token is refused, and works again once re-enabled", async ({ adminPage, playwright }) => {
+  test("disabling a user ends their sessions and revokes their tokens: enabling them again revives neither", async ({ adminPage, playwright }) => {
     const user = await createAccount();
     try {
       const session = await playwright.request.newContext({ baseURL });
@@ -299,7 +365,11 @@ test.describe("API tokens", () => {
       expect((await session.get("/api/tokens")).status()).toBe(401);
 
       expect((await adminPage.request.patch(`/api/users/${user.id}`, { data: { disabled: false } })).status()).toBe(200);
-      expect((await api.get("/api/tokens")).status()).toBe(200);
+      expect((await api.get("/api/tokens")).status()).toBe(401);
+      expect((await session.get("/api/tokens")).status()).toBe(401);
+      // Signing in again works, and starts with no live token.
+      expect((await apiSignIn(session, user.email, user.password)).status()).toBe(302);
+      expect(await (await session.get("/api/tokens")).json()).toEqual({ tokens: [] });
       await api.dispose();
       await session.dispose();
     } finally {

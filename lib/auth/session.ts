@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { decode } from "next-auth/jwt";
-import { headers as requestHeaders } from "next/headers";
+import { cookies as requestCookies, headers as requestHeaders } from "next/headers";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { findActiveUserById, authenticateApiToken } from "./queries";
@@ -26,13 +26,25 @@ export async function getViewer(request?: Request | Headers): Promise<Viewer | n
   // A Bearer header that is not one of our tokens is a wrong credential, not an anonymous request.
   // (Other schemes pass: a proxy's Basic auth in front of Reel must not sign people out.)
   if (authorization && /^bearer\b/i.test(authorization)) return null;
-  const session = await readSession(headers.get("cookie"));
+  const session = await readSession(request ? headers.get("cookie") : await currentCookieHeader());
   if (!session) return null;
   const user = await findActiveUserById(session.userId);
   // A cookie issued before the account's sessions were ended (sign out everywhere, new password, disabled) is dead.
   if (!user || user.sessionVersion !== session.version) return null;
   const { email, name, role, canUpload } = user;
   return { id: user.id, email, name, role, canUpload, via: "session", libraryVersion: `${user.catalogVersion}.${user.libraryVersion}` };
+}
+
+/**
+ * The cookies of the page or server action being served, as they stand now: a session cookie a server action
+ * just issued (a password change signs this device in again) counts for the page it renders next in the same
+ * response, which the raw Cookie header would not show.
+ */
+async function currentCookieHeader(): Promise<string> {
+  return (await requestCookies())
+    .getAll()
+    .map((c) => `${c.name}=${c.value}`)
+    .join("; ");
 }
 
 /** What a session cookie says: whose it is, and the account's session version when it was issued. */
