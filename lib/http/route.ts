@@ -136,14 +136,17 @@ function searchParamsObject(params: URLSearchParams): Record<string, string | st
   return out;
 }
 
-async function readJson(request: Request, maxBytes: number): Promise<unknown> {
-  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge(maxBytes);
-  // Read with a running count: a chunked body has no length to check up front.
+/**
+ * The request body, read with a running count (a chunked body has no length to check up front): over `maxBytes`
+ * it stops reading and throws `tooLarge()`. A body that breaks off is the client's doing (a closing tab cuts its
+ * keepalive beacons, an upload is cancelled): a 400, not a 500 in the log.
+ */
+export async function readBody(request: Request, maxBytes: number, tooLarge: () => AppError): Promise<Buffer<ArrayBuffer>> {
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge();
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (request.body) {
     const reader = request.body.getReader();
-    // A body that breaks off is the client's doing (a closing tab cuts its keepalive beacons): a 400, not a 500 in the log.
     const read = () =>
       reader.read().catch(() => {
         throw new AppError("bad_request", "The request body ended before it was complete");
@@ -152,12 +155,16 @@ async function readJson(request: Request, maxBytes: number): Promise<unknown> {
       size += next.value.byteLength;
       if (size > maxBytes) {
         await reader.cancel();
-        throw tooLarge(maxBytes);
+        throw tooLarge();
       }
       chunks.push(next.value);
     }
   }
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+async function readJson(request: Request, maxBytes: number): Promise<unknown> {
+  const text = (await readBody(request, maxBytes, () => tooLarge(maxBytes))).toString("utf8");
   if (!text.trim()) return {};
   try {
     return JSON.parse(text);

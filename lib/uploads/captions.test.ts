@@ -99,6 +99,23 @@ describe("POST /api/videos/:id/captions", () => {
     twice.append("file", new File([SRT], "other.srt"));
     expect((await post(video.id, owner.authorization, twice)).status).toBe(400);
 
+    // A body that breaks off (the client gave up) is the client's doing: a 400, not a 500.
+    const cut = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.vtt\"\r\n\r\nWEBVTT"));
+        controller.error(new Error("aborted"));
+      },
+    });
+    const broken = new Request(`http://reel.test/api/videos/${video.id}/captions`, {
+      method: "POST",
+      headers: { authorization: owner.authorization, "content-type": "multipart/form-data; boundary=x" },
+      body: cut,
+      duplex: "half",
+    } as RequestInit);
+    const brokenResponse = await captionRoute.POST(broken, { params: Promise.resolve({ id: video.id }) });
+    expect(brokenResponse.status).toBe(400);
+    expect(((await brokenResponse.json()) as { error: { message: string } }).error.message).toMatch(/ended before it was complete/);
+
     const wrong = new FormData();
     wrong.set("file", new File(["not captions"], "notes.txt"));
     expect((await post(video.id, owner.authorization, wrong)).status).toBe(415);

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Caption } from "@/lib/db/schema";
 import { paths } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { readBody } from "@/lib/http/route";
 import { layout, storage } from "@/lib/storage";
 import { extensionOf } from "./names";
 import { insertCaption } from "./queries";
@@ -77,24 +78,9 @@ export function toWebVtt(fileName: string, bytes: Uint8Array): string {
 
 /** The multipart form of a caption upload, read with a hard limit (a caption is never large). */
 export async function readCaptionForm(request: Request): Promise<FormData> {
-  const limit = MAX_CAPTION_BYTES + 64 * 1024;
-  const declared = Number(request.headers.get("content-length"));
-  if (declared > limit) throw new AppError("payload_too_large", "Caption files may be at most 2 MB");
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = request.body?.getReader();
-  for (;;) {
-    const next = await reader?.read();
-    if (!next || next.done) break;
-    total += next.value.byteLength;
-    if (total > limit) {
-      await reader?.cancel();
-      throw new AppError("payload_too_large", "Caption files may be at most 2 MB");
-    }
-    chunks.push(next.value);
-  }
+  const body = await readBody(request, MAX_CAPTION_BYTES + 64 * 1024, () => new AppError("payload_too_large", "Caption files may be at most 2 MB"));
   try {
-    return await new Response(Buffer.concat(chunks), { headers: { "content-type": request.headers.get("content-type") ?? "" } }).formData();
+    return await new Response(body, { headers: { "content-type": request.headers.get("content-type") ?? "" } }).formData();
   } catch {
     throw new AppError("bad_request", "Send the caption as multipart/form-data with a `file` field");
   }
