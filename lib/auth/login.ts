@@ -1,5 +1,6 @@
 import { AppError } from "@/lib/errors";
 import { singleFields } from "@/lib/http/form";
+import { readBody } from "@/lib/http/route";
 import { signIn } from "./config";
 import { guardLogin, requestIp, tooManyAttemptsMessage } from "./login-limit";
 
@@ -7,7 +8,8 @@ import { guardLogin, requestIp, tooManyAttemptsMessage } from "./login-limit";
 export const INVALID_LOGIN_MESSAGE = "Wrong email or password.";
 
 const CREDENTIALS_CALLBACK = "/api/auth/callback/credentials";
-
+/** An email, a password (at most 1 KiB: ./config.ts), a CSRF token and a return path fit many times over. */
+const MAX_CREDENTIALS_BYTES = 16 * 1024;
 
 /**
  * The rate limit around Auth.js's credentials endpoint (what scripts and plain HTML forms post to).
@@ -62,28 +64,32 @@ function setsSession(response: Response) {
 }
 
 /**
- * The credentials form as Auth.js reads it (url-encoded, or JSON), and the request rebuilt from what was read.
- * A url-encoded field sent twice is refused (400); a JSON key sent twice keeps its last value, for the limit and
+ * The credentials form as Auth.js reads it (url-encoded, or JSON; at most MAX_CREDENTIALS_BYTES), and the
+ * request rebuilt from what was read. A url-encoded field sent twice is refused (400); a JSON key sent twice keeps its last value, for the limit and
  * for Auth.js alike, since Auth.js only ever sees the object re-serialised. Other bodies pass unread (Auth.js
  * reads none of them, so the sign-in fails).
  */
 async function readCredentials(request: Request): Promise<{ fields: Record<string, unknown>; request: Request }> {
   const type = request.headers.get("content-type") ?? "";
+  const json = type.includes("application/json");
+  if (!json && !type.includes("application/x-www-form-urlencoded")) return { fields: {}, request };
+  const text = (await readBody(request, MAX_CREDENTIALS_BYTES, () => new AppError("payload_too_large", "The sign-in form is too large"))).toString("utf8");
   let fields: Record<string, unknown>;
   let body: string;
-  if (type.includes("application/json")) {
-    const parsed: unknown = await request.json().catch(() => {
+  if (json) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
       throw new AppError("bad_request", "The request body is not valid JSON");
-    });
+    }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new AppError("bad_request", "Expected a JSON object");
     fields = parsed as Record<string, unknown>;
     body = JSON.stringify(fields);
-  } else if (type.includes("application/x-www-form-urlencoded")) {
-    const form = singleFields(new URLSearchParams(await request.text()));
+  } else {
+    const form = singleFields(new URLSearchParams(text));
     fields = Object.fromEntries(form);
     body = new URLSearchParams([...form]).toString();
-  } else {
-    return { fields: {}, request };
   }
   const headers = new Headers(request.headers);
   headers.delete("content-length");

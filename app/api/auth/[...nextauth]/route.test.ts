@@ -89,4 +89,11 @@ describe("POST /api/auth/callback/credentials", () => {
     expect(plain.status).toBe(429);
     expect(plain.headers.get("retry-after")).toMatch(/^\d+$/);
   });
+
+  it("reads a bounded body: an oversized form is a 413 before anything is parsed", async () => {
+    const user = await createTestUser();
+    const huge = await signIn(uniqueIp(), form([["email", user.email], ["password", TEST_PASSWORD], ["padding", "x".repeat(64 * 1024)]]));
+    expect(huge.status).toBe(413);
+    expect(signsIn(huge)).toBe(false);
+  });
 });
