@@ -17,6 +17,8 @@ import { COMPRESS_MAX_BYTES, kindOf, type MediaKind } from "./mime";
  *   request can make us send to about the file size.
  * - Preconditions in the order of §13.2.2: If-Match, If-Unmodified-Since (→ 412), If-None-Match
  *   (wins over If-Modified-Since), If-Modified-Since (→ 304), then If-Range (a mismatch → 200 full).
+ *   A date counts only as an HTTP-date (§5.6.7): any other value of If-(Un)Modified-Since is
+ *   ignored, and an If-Range that is neither our strong tag nor our date never matches.
  * - Compressible text (playlists, VTT, JSON) is compressed (br, else gzip) when Accept-Encoding
  *   allows and no Range is asked for; a Range request gets the identity bytes. Each encoding has
  *   its own strong ETag, and such files always carry `Vary: Accept-Encoding`.
