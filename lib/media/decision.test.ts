@@ -114,6 +114,15 @@ describe("decide", () => {
     expect(decide("GET", { "if-match": ` "a" ,${meta.etag}` }, meta).status).toBe(200);
   });
 
+  it("announces the exact multipart length even past 2^53", () => {
+    const huge = describeFile({ size: Number.MAX_SAFE_INTEGER, mtimeMs: 0, path: "source/upload.mkv" });
+    const d = decide("GET", { range: "bytes=-9007199254740991,-399188606398257" }, huge);
+    expect(d.body.kind).toBe("multipart");
+    if (d.body.kind !== "multipart") return;
+    const exact = d.body.parts.reduce((sum, p) => sum + BigInt(p.head.length) + BigInt(p.end) - BigInt(p.start) + 1n, BigInt(d.body.tail.length));
+    expect(d.headers["content-length"]).toBe(String(exact));
+  });
+
   it("never compresses media, and not text larger than the limit", () => {
     expect(decide("GET", { "accept-encoding": "br" }, meta).body.kind).toBe("range");
     const big = describeFile({ size: 9 * 1024 * 1024, mtimeMs: 0, path: "hls/v0/index.m3u8" });

@@ -184,16 +184,18 @@ function partial(ranges: number[], meta: FileMeta, headers: Readonly<Record<stri
     };
   }
   const parts: Part[] = [];
-  let length = 0;
+  // In BigInt: the parts may add up past 2^53 (two large overlapping ranges of a huge file), where
+  // a Number sum would round and announce the wrong length.
+  let length = 0n;
   for (let i = 0; i < ranges.length; i += 2) {
     const start = ranges[i];
     const end = ranges[i + 1];
     const partHead = `\r\n--${BOUNDARY}\r\ncontent-type: ${meta.type}\r\ncontent-range: bytes ${start}-${end}/${meta.size}\r\n\r\n`;
     parts.push({ start, end, head: partHead });
-    length += partHead.length + end - start + 1;
+    length += BigInt(partHead.length) + BigInt(end - start + 1);
   }
   const tail = `\r\n--${BOUNDARY}--\r\n`;
-  length += tail.length;
+  length += BigInt(tail.length);
   return {
     status: 206,
     headers: {
