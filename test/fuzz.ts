@@ -38,16 +38,26 @@ export function fuzz<Ts>(target: string, property: fc.IRawProperty<Ts>): void {
     `${target} (${FUZZ_RUNS} cases, seed ${FUZZ_SEED})`,
     async () => {
       const started = performance.now();
-      const details = await fc.check(property, { numRuns: FUZZ_RUNS, seed: FUZZ_SEED });
-      const result: FuzzResult = {
-        file: path.relative(process.cwd(), expect.getState().testPath ?? ""),
-        target,
-        runs: details.numRuns,
-        seed: FUZZ_SEED,
-        ok: !details.failed,
-        ms: Math.round(performance.now() - started),
+      const report = (runs: number, ok: boolean) => {
+        const result: FuzzResult = {
+          file: path.relative(process.cwd(), expect.getState().testPath ?? ""),
+          target,
+          runs,
+          seed: FUZZ_SEED,
+          ok,
+          ms: Math.round(performance.now() - started),
+        };
+        if (REPORT) fs.appendFileSync(REPORT, `${JSON.stringify(result)}\n`);
       };
-      if (REPORT) fs.appendFileSync(REPORT, `${JSON.stringify(result)}\n`);
+      let details: fc.RunDetails<Ts>;
+      try {
+        details = await fc.check(property, { numRuns: FUZZ_RUNS, seed: FUZZ_SEED });
+      } catch (error) {
+        // A generator that throws is a failure of the target too.
+        report(0, false);
+        throw error;
+      }
+      report(details.numRuns, !details.failed);
       if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? `${target} failed (seed ${FUZZ_SEED})`);
     },
     timeout,

@@ -151,6 +151,7 @@ const dotted = (v: bigint) => [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 25
 /** Text forms of one IPv6 value: full, RFC 5952 compressed, any zero run compressed, upper case, dotted tail. */
 const v6TextArb = (value: bigint) => {
   const groups = [112n, 96n, 80n, 64n, 48n, 32n, 16n, 0n].map((s) => Number((value >> s) & 0xffffn));
+  /** Every run of zero groups [a, b) that "::" may stand for. */
   const runs: Array<[number, number]> = [];
   for (let i = 0; i < 8; i++) {
     if (groups[i] !== 0) continue;
@@ -159,18 +160,18 @@ const v6TextArb = (value: bigint) => {
     for (let a = i; a < j; a++) for (let b = a + 1; b <= j; b++) runs.push([a, b]);
     i = j;
   }
-  const compress = (hex: string[], [a, b]: [number, number]) => `${hex.slice(0, a).join(":")}::${hex.slice(b).join(":")}`;
   const hex = groups.map((g) => g.toString(16));
-  return fc.oneof(
-    fc.constant(hex.join(":")),
-    fc.constant(groups.map((g) => g.toString(16).padStart(4, "0")).join(":")),
-    runs.length > 0 ? fc.constantFrom(...runs).map((run) => compress(hex, run)) : fc.constant(hex.join(":")),
-    fc.constant(hex.join(":").toUpperCase()),
-    fc.constant(`${hex.slice(0, 6).join(":")}:${dotted(value & 0xffffffffn)}`),
-    runs.length > 0
-      ? fc.constantFrom(...runs.filter(([, b]) => b <= 6)).map((run) => compress([...hex.slice(0, 6)], run) + (run[1] === 6 ? "" : ":") + dotted(value & 0xffffffffn))
-      : fc.constant(`${hex.slice(0, 6).join(":")}:${dotted(value & 0xffffffffn)}`),
-  );
+  const tail = dotted(value & 0xffffffffn);
+  const forms = [
+    hex.join(":"),
+    hex.join(":").toUpperCase(),
+    groups.map((g) => g.toString(16).padStart(4, "0")).join(":"),
+    `${hex.slice(0, 6).join(":")}:${tail}`,
+    // "::" for one zero run, with hex groups throughout or a dotted-quad tail.
+    ...runs.map(([a, b]) => `${hex.slice(0, a).join(":")}::${hex.slice(b).join(":")}`),
+    ...runs.filter(([, b]) => b <= 6).map(([a, b]) => `${hex.slice(0, a).join(":")}::${hex.slice(b, 6).join(":")}${b === 6 ? "" : ":"}${tail}`),
+  ];
+  return fc.constantFrom(...forms);
 };
 
 const addressArb = fc.oneof(
