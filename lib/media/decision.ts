@@ -17,6 +17,8 @@ import { COMPRESS_MAX_BYTES, kindOf, type MediaKind } from "./mime";
  *   request can make us send to about the file size.
  * - Preconditions in the order of §13.2.2: If-Match, If-Unmodified-Since (→ 412), If-None-Match
  *   (wins over If-Modified-Since), If-Modified-Since (→ 304), then If-Range (a mismatch → 200 full).
+ *   A date counts only as an HTTP-date (§5.6.7): any other value of If-(Un)Modified-Since is
+ *   ignored, and an If-Range that is neither our strong tag nor our date never matches.
  * - Compressible text (playlists, VTT, JSON) is compressed (br, else gzip) when Accept-Encoding
  *   allows and no Range is asked for; a Range request gets the identity bytes. Each encoding has
  *   its own strong ETag, and such files always carry `Vary: Accept-Encoding`.
@@ -136,13 +138,13 @@ export function decide(method: string, req: MediaRequestHeaders, meta: FileMeta)
   const etag = headers.etag;
 
   if (req["if-match"]) {
-    if (!matchesStrong(req["if-match"], etag)) return failed(headers, head);
+    if (!listMatches(req["if-match"], etag, false)) return failed(headers, head);
   } else if (req["if-unmodified-since"]) {
     const since = httpDateSeconds(req["if-unmodified-since"]);
     if (since !== null && meta.mtimeSec > since) return failed(headers, head);
   }
   if (req["if-none-match"]) {
-    if (matchesWeak(req["if-none-match"], etag)) return notModified(headers, head);
+    if (listMatches(req["if-none-match"], etag, true)) return notModified(headers, head);
   } else if (req["if-modified-since"]) {
     const since = req["if-modified-since"] === meta.lastModified ? meta.mtimeSec : httpDateSeconds(req["if-modified-since"]);
     if (since !== null && meta.mtimeSec <= since) return notModified(headers, head);
@@ -182,16 +184,18 @@ function partial(ranges: number[], meta: FileMeta, headers: Readonly<Record<stri
     };
   }
   const parts: Part[] = [];
-  let length = 0;
+  // In BigInt: the parts may add up past 2^53 (two large overlapping ranges of a huge file), where
+  // a Number sum would round and announce the wrong length.
+  let length = 0n;
   for (let i = 0; i < ranges.length; i += 2) {
     const start = ranges[i];
     const end = ranges[i + 1];
     const partHead = `\r\n--${BOUNDARY}\r\ncontent-type: ${meta.type}\r\ncontent-range: bytes ${start}-${end}/${meta.size}\r\n\r\n`;
     parts.push({ start, end, head: partHead });
-    length += partHead.length + end - start + 1;
+    length += BigInt(partHead.length) + BigInt(end - start + 1);
   }
   const tail = `\r\n--${BOUNDARY}--\r\n`;
-  length += tail.length;
+  length += BigInt(tail.length);
   return {
     status: 206,
     headers: {
@@ -244,7 +248,7 @@ export function parseRange(header: string, size: number): number[] | "ignore" | 
   const specs = header
     .slice(eq + 1)
     .split(",")
-    .map((s) => s.trim())
+    .map(trimOws)
     .filter(Boolean);
   if (specs.length === 0) return "ignore";
 
@@ -252,9 +256,11 @@ export function parseRange(header: string, size: number): number[] | "ignore" | 
   for (const spec of specs) {
     const int = INT_RANGE.exec(spec);
     if (int) {
+      // Compared as digit strings: past 2^53, Number() rounds and two different positions can look equal.
+      if (int[2] !== "" && digitsLess(int[2], int[1])) return "ignore";
+      // Rounding is monotonic and size < 2^53, so the comparisons with size stay exact.
       const start = Number(int[1]);
       const end = int[2] === "" ? Infinity : Number(int[2]);
-      if (end < start) return "ignore";
       wanted.push(start < size ? [start, Math.min(end, size - 1)] : null);
       continue;
     }
@@ -268,6 +274,18 @@ export function parseRange(header: string, size: number): number[] | "ignore" | 
   if (satisfiable.length === 0) return "unsatisfiable";
   if (overlapping(satisfiable) > MAX_OVERLAPPING) return "unsatisfiable";
   return satisfiable.flat();
+}
+
+/** Whether the decimal `a` is less than the decimal `b`, at any length. */
+function digitsLess(a: string, b: string): boolean {
+  const x = a.replace(/^0+/, "");
+  const y = b.replace(/^0+/, "");
+  return x.length !== y.length ? x.length < y.length : x < y;
+}
+
+/** OWS (RFC 9110 §5.6.3) is spaces and tabs only; String.trim() would also eat other Unicode spaces. */
+function trimOws(value: string): string {
+  return value.replace(/^[ \t]+|[ \t]+$/g, "");
 }
 
 /** How many ranges share at least one byte with another range. */
@@ -291,27 +309,67 @@ function overlapping(ranges: Array<[number, number]>): number {
 }
 
 function ifRangeMatches(value: string, meta: FileMeta): boolean {
-  const v = value.trim();
+  const v = trimOws(value);
   // §13.1.5: an entity tag is compared strongly (a weak tag never matches); a date must equal
   // Last-Modified exactly.
   if (v.startsWith('"') || v.startsWith("W/")) return v === meta.etag;
   return httpDateSeconds(v) === meta.mtimeSec;
 }
 
-function matchesStrong(list: string, etag: string): boolean {
-  if (list.trim() === "*") return true;
-  return list.split(",").some((t) => t.trim() === etag);
+/** One member of `#entity-tag` (§8.8.3), with its list separator; empty members are allowed. */
+const LIST_TAG = /[ \t,]*(?:(W\/)?("[\x21\x23-\x7e\x80-\xff]*")[ \t]*(?:,|$)|$)/y;
+
+/**
+ * If-Match (strong comparison) and If-None-Match (weak): "*" or a list of entity tags. A list that
+ * does not parse matches nothing: a quoted tag is compared whole, never found inside other text.
+ */
+function listMatches(list: string, etag: string, weak: boolean): boolean {
+  if (trimOws(list) === "*") return true;
+  let found = false;
+  LIST_TAG.lastIndex = 0;
+  while (LIST_TAG.lastIndex < list.length) {
+    const m = LIST_TAG.exec(list);
+    if (!m) return false;
+    if (m[2] === etag && (weak || !m[1])) found = true;
+  }
+  return found;
 }
 
-function matchesWeak(list: string, etag: string): boolean {
-  if (list.trim() === "*") return true;
-  // Weak comparison ignores W/; our tags contain no commas or quotes, so a substring hit is exact.
-  return list.includes(etag);
-}
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTH = `(${MONTHS.join("|")})`;
+const TIME = "(\\d\\d):(\\d\\d):(\\d\\d)";
+const IMF_FIXDATE = new RegExp(`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\\d\\d) ${MONTH} (\\d{4}) ${TIME} GMT$`);
+const RFC850_DATE = new RegExp(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\\d\\d)-${MONTH}-(\\d\\d) ${TIME} GMT$`);
+const ASCTIME_DATE = new RegExp(`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ${MONTH} ([ \\d]\\d) ${TIME} (\\d{4})$`);
 
+/**
+ * An HTTP-date (§5.6.7: IMF-fixdate, or the obsolete rfc850 and asctime forms a recipient must
+ * accept) in Unix seconds; null for anything else, which the caller then ignores as §13.1.3 and
+ * §13.1.4 require. Date.parse is not used: it reads "0" or "2024" as dates.
+ */
 function httpDateSeconds(value: string): number | null {
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
+  let day: string, month: string, year: number, time: string[];
+  let m: RegExpExecArray | null;
+  if ((m = IMF_FIXDATE.exec(value))) {
+    [day, month, year, time] = [m[1], m[2], Number(m[3]), m.slice(4)];
+  } else if ((m = ASCTIME_DATE.exec(value))) {
+    [day, month, year, time] = [m[2], m[1], Number(m[6]), m.slice(3, 6)];
+  } else if ((m = RFC850_DATE.exec(value))) {
+    // A two-digit year more than 50 years ahead is the latest past year with those digits.
+    const now = new Date().getUTCFullYear();
+    year = now - (now % 100) + Number(m[3]);
+    if (year > now + 50) year -= 100;
+    [day, month, time] = [m[1], m[2], m.slice(4)];
+  } else {
+    return null;
+  }
+  const [d, mon, h, min, s] = [Number(day), MONTHS.indexOf(month), Number(time[0]), Number(time[1]), Number(time[2])];
+  const date = new Date(0);
+  date.setUTCFullYear(year, mon, d); // not Date.UTC, which reads years 0-99 as 1900-1999
+  date.setUTCHours(h, min, s);
+  // Out-of-range fields (30 Feb, 24:00:00) roll over instead of failing: refuse them.
+  const exact = date.getUTCDate() === d && date.getUTCMonth() === mon && date.getUTCHours() === h && date.getUTCMinutes() === min && date.getUTCSeconds() === s;
+  return exact ? date.getTime() / 1000 : null;
 }
 
 const negotiated = new Map<string, Encoding | null>();
