@@ -43,7 +43,7 @@ describe("runFfmpeg", () => {
     const playlist = path.join(mediaDir(), "crafted.m3u8");
     for (const uri of ["http://127.0.0.1:9/secret.ts", "https://169.254.169.254/latest.ts"]) {
       fs.writeFileSync(playlist, `#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\n${uri}\n#EXT-X-ENDLIST\n`);
-      const error = await runFfmpeg({ args: [...inputFile(playlist), "-f", "null", "-"], timeLimitSeconds: 10 }).catch((e) => e);
+      const error = await runFfmpeg({ args: [...inputFile(playlist, "hls"), "-f", "null", "-"], timeLimitSeconds: 10 }).catch((e) => e);
       expect(error).toBeInstanceOf(FfmpegError);
       expect(error.stderr).toMatch(/Protocol .https?. not on whitelist .file,pipe./);
     }
@@ -51,15 +51,15 @@ describe("runFfmpeg", () => {
 
   it("fails a run whose output could not be finished, though ffmpeg exits 0", async () => {
     const source = path.join(mediaDir(), "trailer-source.mp4");
-    await runFfmpeg({ args: ["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10:duration=1", "-c:v", "libx264", "-preset", "ultrafast", source], timeLimitSeconds: 30 });
-    const args = [...inputFile(source), "-c", "copy", "-moov_size", "100", "-f", "mp4", path.join(mediaDir(), "trailer-out.mp4")];
-    await expect(runFfmpeg({ args, timeLimitSeconds: 30 })).rejects.toThrow(/reserved_moov_size is too small/);
+    await runFfmpeg({ args: ["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10:duration=1", "-c:v", "libx264", "-preset", "ultrafast", source], timeLimitSeconds: 30, workDir: mediaDir() });
+    const args = [...inputFile(source, "mov"), "-c", "copy", "-moov_size", "100", "-f", "mp4", path.join(mediaDir(), "trailer-out.mp4")];
+    await expect(runFfmpeg({ args, timeLimitSeconds: 30, workDir: mediaDir() })).rejects.toThrow(/reserved_moov_size is too small/);
   });
 
   it("kills ffmpeg when cancelled", async () => {
     const out = path.join(mediaDir(), "cancelled-run.mp4");
     const controller = new AbortController();
-    const run = runFfmpeg({ args: longEncode(out), timeLimitSeconds: 60, signal: controller.signal });
+    const run = runFfmpeg({ args: longEncode(out), timeLimitSeconds: 60, workDir: mediaDir(), signal: controller.signal });
     await new Promise((r) => setTimeout(r, 300));
     expect(ffmpegRunningWith(out)).toBe(true);
     controller.abort();
@@ -70,7 +70,7 @@ describe("runFfmpeg", () => {
   it("kills ffmpeg at its time limit", async () => {
     const out = path.join(mediaDir(), "slow-run.mp4");
     const started = Date.now();
-    await expect(runFfmpeg({ args: longEncode(out), timeLimitSeconds: 0.5 })).rejects.toBeInstanceOf(FfmpegTimeoutError);
+    await expect(runFfmpeg({ args: longEncode(out), timeLimitSeconds: 0.5, workDir: mediaDir() })).rejects.toBeInstanceOf(FfmpegTimeoutError);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(ffmpegRunningWith(out)).toBe(false);
   });
