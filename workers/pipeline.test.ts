@@ -8,7 +8,7 @@ import { closeDb, db } from "@/lib/db/client";
 import type { Video } from "@/lib/db/schema";
 import { paths } from "@/lib/env";
 import { isFaststart, scanTopLevelBoxes } from "@/lib/ffmpeg/mp4-boxes";
-import { NOT_ACCEPTED } from "@/lib/ffmpeg/probe";
+import { NOT_ACCEPTED } from "@/lib/ffmpeg/run";
 import { createBoss, stopProducerBoss } from "@/lib/queue/boss";
 import { parseMediaPlaylist } from "@/lib/transcode/playlists";
 import { captionsOf } from "@/lib/videos/captions";

@@ -11,8 +11,8 @@ import { fifoCanary } from "@/test/canary";
 import { craftedInputs } from "@/test/crafted-inputs";
 import { makeSource, mediaDir } from "@/test/media";
 import { FfmpegError } from "./errors";
-import { NOT_ACCEPTED, probeMedia, ProbeError } from "./probe";
-import { assertRestrictedInputs, inputFile, runFfmpeg, sourceDemuxer } from "./run";
+import { probeMedia, ProbeError } from "./probe";
+import { assertRestrictedInputs, inputFile, NOT_ACCEPTED, runFfmpeg, sourceDemuxer } from "./run";
 
 async function reasonFor(file: string): Promise<string> {
   const error = await probeMedia(file).catch((e: unknown) => e);

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import { ffprobeBinary } from "./binaries";
 import { FfmpegError, withoutPaths } from "./errors";
 import { scanTopLevelBoxes } from "./mp4-boxes";
-import { inputFile, PROTOCOL_WHITELIST, runFfmpeg, SOURCE_DEMUXERS, sourceDemuxer } from "./run";
+import { inputFile, NOT_ACCEPTED, PROTOCOL_WHITELIST, runFfmpeg, SOURCE_DEMUXERS, sourceDemuxer } from "./run";
 import { spawnTied } from "./spawn";
 
 /** A source the pipeline refuses, with a reason written for the person who uploaded it. */
@@ -205,9 +205,6 @@ export function reasonFromProbeError(stderr: string): string {
   const last = withoutPaths(stderr.trim().split("\n").pop() ?? "").replace(/^…:\s*/, "");
   return `The file cannot be read as media${last ? ` (${last})` : ""}`;
 }
-
-/** Playlists, manifests, lists, image sequences and every other format outside the allow-list. */
-export const NOT_ACCEPTED = "The file is not a video format Reel accepts";
 
 /** Decodes one frame close to the end: a file whose data stops early (an interrupted copy) fails here. */
 async function assertDecodableToEnd(absolutePath: string, info: MediaInfo) {

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { mediaDir } from "@/test/media";
-import { FfmpegCancelledError, FfmpegError, FfmpegTimeoutError } from "./errors";
+import { FfmpegCancelledError, FfmpegError, FfmpegTimeoutError, withoutPaths } from "./errors";
 import { ProgressParser } from "./progress";
 import { assertRestrictedInputs, inputFile, runFfmpeg } from "./run";
 
@@ -32,9 +32,20 @@ describe("progress parsing", () => {
   });
 });
 
+describe("failure messages", () => {
+  it("name no path: ffmpeg's words become a video's failure reason", () => {
+    expect(withoutPaths("file:/srv/reel/media/a b/source/x.mkv: Invalid data found when processing input")).toBe("…: Invalid data found when processing input");
+    expect(withoutPaths("[hls @ 0x55] Opening '/srv/reel/media/other/source/x.ts' for reading | Error opening input file /tmp/x.mp4.")).toBe(
+      "[hls @ 0x55] Opening '…' for reading | Error opening input file …",
+    );
+    expect(withoutPaths("[Parsed_fps_0 @ 0x1] fps=1/5 | reserved_moov_size is too small")).toBe("[Parsed_fps_0 @ 0x1] fps=1/5 | reserved_moov_size is too small");
+  });
+});
+
 describe("runFfmpeg", () => {
   it("refuses an input opened without the protocol whitelist", async () => {
     expect(() => assertRestrictedInputs(["-i", "/tmp/x.mp4", "out.mp4"])).toThrow(/protocol_whitelist/);
+    expect(() => assertRestrictedInputs(["-i", "file:/tmp/x.mp4", "out.mp4"])).toThrow(/protocol_whitelist/);
     expect(() => assertRestrictedInputs(["-protocol_whitelist", "file,http", "-i", "/tmp/x.mp4"])).toThrow(/protocol_whitelist/);
     await expect(runFfmpeg({ args: ["-i", "/etc/hostname", "-f", "null", "-"], timeLimitSeconds: 5 })).rejects.toThrow(/protocol_whitelist/);
   });

@@ -24,13 +24,16 @@ export const SOURCE_DEMUXERS: readonly string[] = ["mov", "matroska", "avi", "as
 export const OWN_HLS_DEMUXER = "hls";
 const FORMAT_WHITELISTS: Record<string, string> = { [OWN_HLS_DEMUXER]: `${OWN_HLS_DEMUXER},mov` };
 
+/** The reason given for playlists, manifests, lists, image sequences and every other format outside the allow-list. */
+export const NOT_ACCEPTED = "The file is not a video format Reel accepts";
+
 /**
  * The demuxer the probe found for a source (`format_name` such as "mov,mp4,m4a,3gp,3g2,mj2"),
  * to be forced on every later run; a format outside the allow-list is refused.
  */
 export function sourceDemuxer(container: string): string {
   const demuxer = container.split(",")[0];
-  if (!SOURCE_DEMUXERS.includes(demuxer)) throw new Error("The file is not a video format Reel accepts");
+  if (!SOURCE_DEMUXERS.includes(demuxer)) throw new Error(NOT_ACCEPTED);
   return demuxer;
 }
 

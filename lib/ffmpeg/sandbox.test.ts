@@ -71,7 +71,7 @@ describe("the ffmpeg sandbox, without the allow-list", () => {
     expect(error).toBeInstanceOf(FfmpegError);
   });
 
-  it("shows ffmpeg the system, its input and its work folder only, with an empty environment", async () => {
+  it("shows ffmpeg the system, its input and its work folder only, with an empty environment, at its priority", async () => {
     const work = fs.mkdtempSync(path.join(root, "work-"));
     const input = makeSource({ name: "sandbox-view.mkv", seconds: 1 });
     const marker = path.join(work, "view.mp4");
@@ -80,10 +80,13 @@ describe("the ffmpeg sandbox, without the allow-list", () => {
       args: ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=600", ...inputFile(input, "matroska"), "-map", "0:v", "-c:v", "libx264", "-preset", "ultrafast", "-f", "mp4", marker],
       timeLimitSeconds: 120,
       workDir: work,
+      nice: 7,
       signal: controller.signal,
     }).catch((e: unknown) => e);
     const pid = await pidOf("ffmpeg", marker);
     try {
+      // Started at a lower priority, not lowered after the fact (field 19 of stat: nice).
+      expect(fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ")[16]).toBe("7");
       const seen = (p: string) => fs.existsSync(path.join(`/proc/${pid}/root`, p));
       expect(seen(work)).toBe(true);
       expect(seen(input)).toBe(true);

@@ -34,7 +34,9 @@ const SYSTEM_ETC = ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", 
  * bound too when it lives outside the system folders (FFMPEG_PATH pointing at a static build).
  */
 export function sandboxArgs(binary: string, { read, write }: SandboxPaths): string[] {
-  const args = ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin"];
+  // ffmpeg is the namespace's pid 1 (it starts no processes), so that its CPU time is counted as
+  // the worker's children's, as without the sandbox: bwrap's own init process would not pass it on.
+  const args = ["--unshare-all", "--as-pid-1", "--die-with-parent", "--new-session", "--clearenv", "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin"];
   for (const dir of SYSTEM_DIRS) {
     const link = readLink(dir);
     if (link !== null) args.push("--symlink", link, dir);
