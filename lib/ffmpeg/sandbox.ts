@@ -57,8 +57,8 @@ export function sandboxArgs(binary: string, { read, write }: SandboxPaths): stri
     if (!path.isAbsolute(p)) throw new Error(`sandbox paths must be absolute, got ${p}`);
     args.push(flag, p, p);
   }
-  // The sandbox's own root is a tmpfs: read-only, so a write outside the work folder fails
-  // instead of vanishing with the sandbox.
+  // The sandbox's own root is a tmpfs: read-only, so a write outside the work folder (and the
+  // private /tmp) fails instead of vanishing with the sandbox.
   args.push("--remount-ro", "/", "--");
   return args;
 }
