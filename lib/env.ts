@@ -70,6 +70,8 @@ const schema = z.object({
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),
   REEL_HWACCEL: z.enum(["auto", "none", "nvenc", "vaapi", "qsv"]).default("auto"),
+  /** ffmpeg and ffprobe run inside bubblewrap (lib/ffmpeg/sandbox.ts); off only where bwrap cannot run, with a warning. */
+  REEL_FFMPEG_SANDBOX: bool.default(true),
   REEL_LADDER_CONCURRENCY: z.coerce
     .number()
     .int()

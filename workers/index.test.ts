@@ -54,4 +54,23 @@ describe("worker process", () => {
     expect(await worker.exited).toBe(0);
     expect(await db.select().from(workerHeartbeats)).toEqual([]);
   });
+
+  it("takes no jobs when ffmpeg cannot start in its sandbox, and says how to install it", async () => {
+    const worker = await startWorker({ PATH: "/nonexistent", FFMPEG_PATH: "/usr/bin/ffmpeg", FFPROBE_PATH: "/usr/bin/ffprobe" });
+    const [row] = await db.select().from(workerHeartbeats);
+    expect(row.ffmpegVersion).toBeNull();
+    expect(row.capabilities.problems).toEqual([expect.stringMatching(/^ffmpeg cannot start in its sandbox/), expect.stringContaining("apt-get install bubblewrap")]);
+    expect(worker.output()).toContain("ffmpeg is not usable, videos will not be processed: ffmpeg cannot start in its sandbox");
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
+  });
+
+  it("runs ffmpeg without its sandbox only when told to, with a warning", async () => {
+    const worker = await startWorker({ REEL_FFMPEG_SANDBOX: "off" });
+    const [row] = await db.select().from(workerHeartbeats);
+    expect(row).toMatchObject({ capabilities: { problems: [], sandbox: false } });
+    expect(worker.output()).toContain("REEL_FFMPEG_SANDBOX=off: ffmpeg runs without its sandbox");
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
+  });
 });

@@ -45,6 +45,9 @@ if (ffmpeg.ok) {
 } else {
   log.error({ problems: ffmpeg.problems }, `ffmpeg is not usable, videos will not be processed: ${ffmpeg.problems.join(" ")}`);
 }
+if (!env.REEL_FFMPEG_SANDBOX) {
+  log.warn("REEL_FFMPEG_SANDBOX=off: ffmpeg runs without its sandbox, so a crafted file could make it read other files on this machine");
+}
 // Which H.264 encoder this machine's ladders use (REEL_HWACCEL), found by a one-frame test encode.
 const encoder = ffmpeg.ok ? await chosenEncoder(env.REEL_HWACCEL) : null;
 if (encoder) log.info({ tried: encoder.tried }, `encoding with ${encoder.encoder.codec}`);

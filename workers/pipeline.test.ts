@@ -8,6 +8,7 @@ import { closeDb, db } from "@/lib/db/client";
 import type { Video } from "@/lib/db/schema";
 import { paths } from "@/lib/env";
 import { isFaststart, scanTopLevelBoxes } from "@/lib/ffmpeg/mp4-boxes";
+import { NOT_ACCEPTED } from "@/lib/ffmpeg/run";
 import { createBoss, stopProducerBoss } from "@/lib/queue/boss";
 import { parseMediaPlaylist } from "@/lib/transcode/playlists";
 import { captionsOf } from "@/lib/videos/captions";
@@ -195,6 +196,28 @@ describe("the pipeline in one worker", () => {
 
     const good = await upload(makeSource({ name: "after-bad.mp4", fps: 15, seconds: 2 }));
     expect((await waitFor(good.id, settled)).status).toBe("ready");
+  });
+
+  it("fails an upload that is a playlist naming another video's source: same path-free reason, nothing published", async () => {
+    // Another member's private video, where the data folder keeps it.
+    const victimId = randomUUID();
+    const victim = path.join(paths.media, victimId, "source", "private.ts");
+    fs.mkdirSync(path.dirname(victim), { recursive: true });
+    fs.copyFileSync(makeSource({ name: "private.ts", fps: 15, seconds: 2 }), victim);
+    const playlist = (name: string, target: string) => {
+      const file = path.join(mediaDir(), name);
+      fs.writeFileSync(file, `#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:2.0,\n${target}\n#EXT-X-ENDLIST\n`);
+      return file;
+    };
+    const crafted = [playlist("steal.mkv", victim), playlist("probe-for-a-path.avi", path.join(paths.media, randomUUID(), "source", "guess.mp4"))];
+
+    const results = await Promise.all((await Promise.all(crafted.map((f) => upload(f)))).map((v) => waitFor(v.id, settled)));
+    for (const v of results) {
+      expect(v).toMatchObject({ status: "failed", failureReason: NOT_ACCEPTED });
+      expect(outputsOf(v.outputs)).toEqual({});
+      expect(fs.readdirSync(path.join(paths.media, v.id))).toEqual(["source"]);
+    }
+    expect(fs.readdirSync(path.join(paths.media, victimId))).toEqual(["source"]);
   });
 
   it("cancels a running ladder: ffmpeg killed, work files removed, nothing published", async () => {

@@ -1,7 +1,7 @@
 import type { LadderPlan } from "@/lib/transcode/ladder";
 import { type VideoEncoder } from "./encoders";
 import type { MediaInfo } from "./probe";
-import { inputFile, outputFile } from "./run";
+import { inputFile, outputFile, OWN_HLS_DEMUXER, sourceDemuxer } from "./run";
 
 /**
  * Argument builders for every ffmpeg run Reel makes. Each returns an argument ARRAY: option
@@ -33,7 +33,7 @@ function streamMaps(info: MediaInfo): string[] {
  */
 export function faststartRemuxArgs(input: string, output: string, info: MediaInfo, reserveMoovBytes?: number): string[] {
   const placement = reserveMoovBytes ? ["-moov_size", String(reserveMoovBytes)] : ["-movflags", "+faststart"];
-  return [...inputFile(input), ...streamMaps(info), "-c", "copy", "-tag:v", "avc1", "-map_metadata", "-1", ...placement, "-f", "mp4", outputFile(output)];
+  return [...inputFile(input, sourceDemuxer(info.container)), ...streamMaps(info), "-c", "copy", "-tag:v", "avc1", "-map_metadata", "-1", ...placement, "-f", "mp4", outputFile(output)];
 }
 
 /** Keyframe options for a fixed 2 s GOP (frame count for CFR, forced by time for VFR). */
@@ -52,7 +52,7 @@ export function faststartTranscodeArgs(input: string, output: string, info: Medi
   const fps = plan.reduceFps ? `fps=${plan.fps},` : "";
   return [
     ...encoder.globalArgs,
-    ...inputFile(input),
+    ...inputFile(input, sourceDemuxer(info.container)),
     ...streamMaps(info),
     "-vf",
     `${fps}scale=w=${rung.width}:h=${rung.height},${encoder.outputFilter}`,
@@ -90,7 +90,7 @@ export function hlsLadderArgs(input: string, outDir: string, info: MediaInfo, pl
   const branches = plan.rungs.map((r, i) => `[s${i}]scale=w=${r.width}:h=${r.height}:flags=bicubic,${encoder.outputFilter}[v${i}]`);
   const graph = [`[0:${info.video.index}]${pre}split=${n}${labels}`, ...branches].join(";");
 
-  const args = [...encoder.globalArgs, ...inputFile(input), "-filter_complex", graph];
+  const args = [...encoder.globalArgs, ...inputFile(input, sourceDemuxer(info.container)), "-filter_complex", graph];
   plan.rungs.forEach((_, i) => args.push("-map", `[v${i}]`));
   if (plan.hasAudio && info.audio) plan.rungs.forEach(() => args.push("-map", `0:${info.audio!.index}`));
 
@@ -117,10 +117,10 @@ export function hlsLadderArgs(input: string, outDir: string, info: MediaInfo, pl
   return args;
 }
 
-/** One frame at `atSeconds`, scaled to `width` (keeping the aspect), as PNG. */
+/** One frame at `atSeconds` of Reel's own MP4, scaled to `width` (keeping the aspect), as PNG. */
 export function frameArgs(input: string, atSeconds: number, output: string, width?: number): string[] {
   return [
-    ...inputFile(input, ["-ss", atSeconds.toFixed(3)]),
+    ...inputFile(input, "mov", ["-ss", atSeconds.toFixed(3)]),
     "-map",
     "0:v:0",
     "-frames:v",
@@ -135,12 +135,13 @@ export function frameArgs(input: string, atSeconds: number, output: string, widt
 }
 
 /**
- * Storyboard sprites: one thumbnail every `interval` seconds, `columns`×`rows` per sheet, as
- * PNG files `<outPattern>` (an image2 pattern such as `/tmp/x/sprite-%d.png`).
+ * Storyboard sprites from one of Reel's own HLS renditions (`input`: its playlist): one thumbnail
+ * every `interval` seconds, `columns`×`rows` per sheet, as PNG files `<outPattern>` (an image2
+ * pattern such as `/tmp/x/sprite-%d.png`).
  */
 export function storyboardArgs(input: string, outPattern: string, o: { interval: number; width: number; height: number; columns: number; rows: number }): string[] {
   return [
-    ...inputFile(input),
+    ...inputFile(input, OWN_HLS_DEMUXER),
     "-map",
     "0:v:0",
     "-vf",
@@ -158,8 +159,8 @@ export function storyboardArgs(input: string, outPattern: string, o: { interval:
 }
 
 /** Each text subtitle stream to its own WebVTT file, in one run. */
-export function subtitlesArgs(input: string, streams: { index: number; output: string }[]): string[] {
-  const args = [...inputFile(input)];
+export function subtitlesArgs(input: string, info: MediaInfo, streams: { index: number; output: string }[]): string[] {
+  const args = [...inputFile(input, sourceDemuxer(info.container))];
   for (const s of streams) args.push("-map", `0:${s.index}`, "-c:s", "webvtt", "-f", "webvtt", outputFile(s.output));
   return args;
 }

@@ -46,7 +46,7 @@ describe("hardware encoder detection", () => {
     const result = await withCpuFallback(hardwareEncoder("vaapi"), async (encoder) => {
       attempts.push(encoder.kind);
       fs.rmSync(out, { recursive: true, force: true });
-      return runFfmpeg({ args: hlsLadderArgs(source, out, info, plan, encoder), timeLimitSeconds: 60 });
+      return runFfmpeg({ args: hlsLadderArgs(source, out, info, plan, encoder), timeLimitSeconds: 60, workDir: mediaDir() });
     });
     if (fs.existsSync("/dev/dri")) return; // a real VAAPI device may have succeeded
     expect(attempts).toEqual(["vaapi", "cpu"]);

@@ -29,3 +29,13 @@ export class FfmpegTimeoutError extends FfmpegError {
 export function isCancelled(error: unknown): boolean {
   return error instanceof FfmpegCancelledError || (error instanceof Error && error.name === "AbortError");
 }
+
+/**
+ * ffmpeg's words with every file path taken out: what it says may become a video's failure
+ * reason, which must not show where Reel keeps files, nor whether some other path exists.
+ */
+export function withoutPaths(text: string): string {
+  return text
+    .replace(/(['"])(?:file:)?\/[^'"]*\1/g, "$1…$1")
+    .replace(/(?<=^|[\s(\[=])(?:file:)?\/[^\n]*?(?=: |\s\||$)/gm, "…");
+}

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { INSTALL_HINT, resolveFfmpeg, selfTestFfmpeg } from "./locate";
+import { SANDBOX_INSTALL_HINT } from "./sandbox";
 
 const hasFfmpeg = !spawnSync("ffmpeg", ["-version"], { stdio: "ignore" }).error;
 
@@ -32,7 +33,20 @@ describe("ffmpeg self-test", () => {
   it.runIf(hasFfmpeg)("accepts the system ffmpeg with libx264, aac and the hls muxer", async () => {
     const result = await selfTestFfmpeg(resolveFfmpeg({}));
     const expected = /^ffmpeg version (\S+)/.exec(spawnSync("ffmpeg", ["-version"], { encoding: "utf8" }).stdout)![1];
-    expect(result).toMatchObject({ ok: true, version: expected, problems: [], capabilities: { libx264: true, aac: true, hls: true, ffprobe: true } });
+    expect(result).toMatchObject({ ok: true, version: expected, problems: [], capabilities: { libx264: true, aac: true, hls: true, ffprobe: true, sandbox: true } });
     expect(result.ffmpeg.source).toBe("path");
+  });
+
+  it.runIf(hasFfmpeg)("fails when ffmpeg cannot start in its sandbox, and says how to install bubblewrap", async () => {
+    // No bwrap to be found: the state of a machine without the bubblewrap package.
+    const saved = process.env.PATH;
+    process.env.PATH = "/nonexistent";
+    const result = await selfTestFfmpeg(resolveFfmpeg({ ffmpegPath: "/usr/bin/ffmpeg", ffprobePath: "/usr/bin/ffprobe" })).finally(() => {
+      process.env.PATH = saved;
+    });
+    expect(result.ok).toBe(false);
+    expect(result.capabilities).toMatchObject({ libx264: true, sandbox: false });
+    expect(result.problems).toEqual([expect.stringMatching(/^ffmpeg cannot start in its sandbox \(bwrap .+\)\.$/), SANDBOX_INSTALL_HINT]);
+    expect(SANDBOX_INSTALL_HINT).toContain("apt-get install bubblewrap");
   });
 });

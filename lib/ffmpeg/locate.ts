@@ -2,6 +2,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { env } from "@/lib/env";
+import { SANDBOX_INSTALL_HINT } from "./sandbox";
+import { tiedCommand } from "./spawn";
 
 /**
  * Where ffmpeg and ffprobe come from: FFMPEG_PATH / FFPROBE_PATH when set (used as given, never
@@ -20,7 +22,8 @@ export type FfmpegSelfTest = {
   version: string | null;
   ffmpeg: ResolvedTool;
   ffprobe: ResolvedTool;
-  capabilities: { libx264: boolean; aac: boolean; hls: boolean; ffprobe: boolean };
+  /** `sandbox`: ffmpeg runs inside bubblewrap (false when REEL_FFMPEG_SANDBOX=off or bwrap cannot run). */
+  capabilities: { libx264: boolean; aac: boolean; hls: boolean; ffprobe: boolean; sandbox: boolean };
   /** What is wrong, in words a person can act on; empty when ok. */
   problems: string[];
 };
@@ -66,14 +69,18 @@ function npmBinary(name: "ffmpeg" | "ffprobe"): string | null {
   }
 }
 
-/** Runs the checks the worker needs before it takes jobs: version, libx264, aac, the hls muxer, ffprobe. */
+/**
+ * Runs the checks the worker needs before it takes jobs: version, libx264, aac, the hls muxer,
+ * ffprobe, and (unless REEL_FFMPEG_SANDBOX=off) ffmpeg starting inside its sandbox.
+ */
 export async function selfTestFfmpeg(resolved: ResolvedFfmpeg = resolveFfmpeg()): Promise<FfmpegSelfTest> {
   const { ffmpeg, ffprobe } = resolved;
-  const [versionOut, encodersOut, muxersOut, probeOut] = await Promise.all([
+  const [versionOut, encodersOut, muxersOut, probeOut, sandboxOut] = await Promise.all([
     capture(ffmpeg.command, ["-hide_banner", "-version"]),
     capture(ffmpeg.command, ["-hide_banner", "-encoders"]),
     capture(ffmpeg.command, ["-hide_banner", "-muxers"]),
     capture(ffprobe.command, ["-hide_banner", "-version"]),
+    env.REEL_FFMPEG_SANDBOX ? capture(...tiedCommand(ffmpeg.command, ["-hide_banner", "-version"], { paths: { read: [], write: [] } })) : null,
   ]);
   const problems: string[] = [];
   const version = versionOut.ok ? (/^ffmpeg version (\S+)/m.exec(versionOut.stdout)?.[1] ?? null) : null;
@@ -82,6 +89,7 @@ export async function selfTestFfmpeg(resolved: ResolvedFfmpeg = resolveFfmpeg())
     aac: encodersOut.ok && /^\s*A\S*\s+aac\s/m.test(encodersOut.stdout),
     hls: muxersOut.ok && /^\s*D?E\s+hls\s/m.test(muxersOut.stdout),
     ffprobe: probeOut.ok && /^ffprobe version /m.test(probeOut.stdout),
+    sandbox: sandboxOut?.ok === true && /^ffmpeg version /m.test(sandboxOut.stdout),
   };
 
   if (!versionOut.ok) {
@@ -95,6 +103,9 @@ export async function selfTestFfmpeg(resolved: ResolvedFfmpeg = resolveFfmpeg())
   if (!probeOut.ok) problems.push(`ffprobe ${describe(ffprobe, "FFPROBE_PATH")} ${probeOut.error}.`);
   else if (!capabilities.ffprobe) problems.push(`${ffprobe.command} ran but does not look like ffprobe.`);
   if (problems.length) problems.push(INSTALL_HINT);
+  else if (sandboxOut && !capabilities.sandbox) {
+    problems.push(`ffmpeg cannot start in its sandbox (bwrap ${sandboxOut.ok ? "ran but ffmpeg did not answer" : sandboxOut.error}).`, SANDBOX_INSTALL_HINT);
+  }
 
   return { ok: problems.length === 0, version, ffmpeg, ffprobe, capabilities, problems };
 }

@@ -1,8 +1,8 @@
 import fs from "node:fs/promises";
 import { ffprobeBinary } from "./binaries";
-import { FfmpegError } from "./errors";
+import { FfmpegError, withoutPaths } from "./errors";
 import { scanTopLevelBoxes } from "./mp4-boxes";
-import { inputFile, PROTOCOL_WHITELIST, runFfmpeg } from "./run";
+import { inputFile, NOT_ACCEPTED, PROTOCOL_WHITELIST, runFfmpeg, SOURCE_DEMUXERS, sourceDemuxer } from "./run";
 import { spawnTied } from "./spawn";
 
 /** A source the pipeline refuses, with a reason written for the person who uploaded it. */
@@ -179,10 +179,15 @@ export function interpretProbe(raw: FfprobeJson, size: number): MediaInfo {
   };
 }
 
-/** ffprobe -of json, with a time limit; its failures become human reasons. */
+/**
+ * ffprobe -of json, with a time limit; its failures become human reasons. The format whitelist
+ * lets it recognise only the containers Reel accepts: a playlist, manifest or list (which would
+ * open the files it names) is refused before it is read, whatever it references.
+ */
 async function runFfprobe(absolutePath: string): Promise<FfprobeJson> {
-  const args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-protocol_whitelist", PROTOCOL_WHITELIST, `file:${absolutePath}`];
-  const { code, stdout, stderr, timedOut } = await spawnCollect(ffprobeBinary(), args, PROBE_TIME_LIMIT_SECONDS);
+  const args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams"];
+  args.push("-protocol_whitelist", PROTOCOL_WHITELIST, "-format_whitelist", SOURCE_DEMUXERS.join(","), `file:${absolutePath}`);
+  const { code, stdout, stderr, timedOut } = await spawnCollect(ffprobeBinary(), args, PROBE_TIME_LIMIT_SECONDS, absolutePath);
   if (timedOut) throw new ProbeError("Reading the file took too long: it is probably damaged");
   if (code !== 0) throw new ProbeError(reasonFromProbeError(stderr));
   try {
@@ -192,10 +197,12 @@ async function runFfprobe(absolutePath: string): Promise<FfprobeJson> {
   }
 }
 
+/** A reason for the uploader: it names no path, so it tells nothing about other files on the server. */
 export function reasonFromProbeError(stderr: string): string {
+  if (/not on whitelist/i.test(stderr)) return NOT_ACCEPTED;
   if (/Invalid data found when processing input/i.test(stderr)) return "The file is not a video format Reel can read (unrecognised or corrupt data)";
   if (/could not find codec parameters|no streams/i.test(stderr)) return "The file contains no readable media streams";
-  const last = stderr.trim().split("\n").pop()?.replace(/^file:\S+:\s*/, "");
+  const last = withoutPaths(stderr.trim().split("\n").pop() ?? "").replace(/^…:\s*/, "");
   return `The file cannot be read as media${last ? ` (${last})` : ""}`;
 }
 
@@ -206,7 +213,7 @@ async function assertDecodableToEnd(absolutePath: string, info: MediaInfo) {
   let stderr = "";
   try {
     ({ stderr } = await runFfmpeg({
-      args: [...inputFile(absolutePath, ["-ss", at.toFixed(3)]), "-map", `0:${info.video.index}`, "-frames:v", "1", "-f", "null", "-"],
+      args: [...inputFile(absolutePath, sourceDemuxer(info.container), ["-ss", at.toFixed(3)]), "-map", `0:${info.video.index}`, "-frames:v", "1", "-f", "null", "-"],
       timeLimitSeconds: PROBE_TIME_LIMIT_SECONDS,
       onProgress: (p) => {
         frames = Math.max(frames, p.frame ?? 0);
@@ -219,9 +226,9 @@ async function assertDecodableToEnd(absolutePath: string, info: MediaInfo) {
   if (frames < 1 || /ended prematurely|partial file/i.test(stderr)) throw new ProbeError("The file is truncated: it stops before its stated duration");
 }
 
-function spawnCollect(binary: string, args: string[], limitSeconds: number) {
+function spawnCollect(binary: string, args: string[], limitSeconds: number, input: string) {
   return new Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }>((resolve, reject) => {
-    const child = spawnTied(binary, args);
+    const child = spawnTied(binary, args, { paths: { read: [input], write: [] } });
     let stdout = "";
     let stderr = "";
     let timedOut = false;

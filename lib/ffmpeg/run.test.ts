@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { mediaDir } from "@/test/media";
-import { FfmpegCancelledError, FfmpegError, FfmpegTimeoutError } from "./errors";
+import { FfmpegCancelledError, FfmpegError, FfmpegTimeoutError, withoutPaths } from "./errors";
 import { ProgressParser } from "./progress";
 import { assertRestrictedInputs, inputFile, runFfmpeg } from "./run";
 
@@ -32,9 +32,20 @@ describe("progress parsing", () => {
   });
 });
 
+describe("failure messages", () => {
+  it("name no path: ffmpeg's words become a video's failure reason", () => {
+    expect(withoutPaths("file:/srv/reel/media/a b/source/x.mkv: Invalid data found when processing input")).toBe("…: Invalid data found when processing input");
+    expect(withoutPaths("[hls @ 0x55] Opening '/srv/reel/media/other/source/x.ts' for reading | Error opening input file /tmp/x.mp4.")).toBe(
+      "[hls @ 0x55] Opening '…' for reading | Error opening input file …",
+    );
+    expect(withoutPaths("[Parsed_fps_0 @ 0x1] fps=1/5 | reserved_moov_size is too small")).toBe("[Parsed_fps_0 @ 0x1] fps=1/5 | reserved_moov_size is too small");
+  });
+});
+
 describe("runFfmpeg", () => {
   it("refuses an input opened without the protocol whitelist", async () => {
     expect(() => assertRestrictedInputs(["-i", "/tmp/x.mp4", "out.mp4"])).toThrow(/protocol_whitelist/);
+    expect(() => assertRestrictedInputs(["-i", "file:/tmp/x.mp4", "out.mp4"])).toThrow(/protocol_whitelist/);
     expect(() => assertRestrictedInputs(["-protocol_whitelist", "file,http", "-i", "/tmp/x.mp4"])).toThrow(/protocol_whitelist/);
     await expect(runFfmpeg({ args: ["-i", "/etc/hostname", "-f", "null", "-"], timeLimitSeconds: 5 })).rejects.toThrow(/protocol_whitelist/);
   });
@@ -43,7 +54,7 @@ describe("runFfmpeg", () => {
     const playlist = path.join(mediaDir(), "crafted.m3u8");
     for (const uri of ["http://127.0.0.1:9/secret.ts", "https://169.254.169.254/latest.ts"]) {
       fs.writeFileSync(playlist, `#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\n${uri}\n#EXT-X-ENDLIST\n`);
-      const error = await runFfmpeg({ args: [...inputFile(playlist), "-f", "null", "-"], timeLimitSeconds: 10 }).catch((e) => e);
+      const error = await runFfmpeg({ args: [...inputFile(playlist, "hls"), "-f", "null", "-"], timeLimitSeconds: 10 }).catch((e) => e);
       expect(error).toBeInstanceOf(FfmpegError);
       expect(error.stderr).toMatch(/Protocol .https?. not on whitelist .file,pipe./);
     }
@@ -51,15 +62,15 @@ describe("runFfmpeg", () => {
 
   it("fails a run whose output could not be finished, though ffmpeg exits 0", async () => {
     const source = path.join(mediaDir(), "trailer-source.mp4");
-    await runFfmpeg({ args: ["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10:duration=1", "-c:v", "libx264", "-preset", "ultrafast", source], timeLimitSeconds: 30 });
-    const args = [...inputFile(source), "-c", "copy", "-moov_size", "100", "-f", "mp4", path.join(mediaDir(), "trailer-out.mp4")];
-    await expect(runFfmpeg({ args, timeLimitSeconds: 30 })).rejects.toThrow(/reserved_moov_size is too small/);
+    await runFfmpeg({ args: ["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10:duration=1", "-c:v", "libx264", "-preset", "ultrafast", source], timeLimitSeconds: 30, workDir: mediaDir() });
+    const args = [...inputFile(source, "mov"), "-c", "copy", "-moov_size", "100", "-f", "mp4", path.join(mediaDir(), "trailer-out.mp4")];
+    await expect(runFfmpeg({ args, timeLimitSeconds: 30, workDir: mediaDir() })).rejects.toThrow(/reserved_moov_size is too small/);
   });
 
   it("kills ffmpeg when cancelled", async () => {
     const out = path.join(mediaDir(), "cancelled-run.mp4");
     const controller = new AbortController();
-    const run = runFfmpeg({ args: longEncode(out), timeLimitSeconds: 60, signal: controller.signal });
+    const run = runFfmpeg({ args: longEncode(out), timeLimitSeconds: 60, workDir: mediaDir(), signal: controller.signal });
     await new Promise((r) => setTimeout(r, 300));
     expect(ffmpegRunningWith(out)).toBe(true);
     controller.abort();
@@ -70,7 +81,7 @@ describe("runFfmpeg", () => {
   it("kills ffmpeg at its time limit", async () => {
     const out = path.join(mediaDir(), "slow-run.mp4");
     const started = Date.now();
-    await expect(runFfmpeg({ args: longEncode(out), timeLimitSeconds: 0.5 })).rejects.toBeInstanceOf(FfmpegTimeoutError);
+    await expect(runFfmpeg({ args: longEncode(out), timeLimitSeconds: 0.5, workDir: mediaDir() })).rejects.toBeInstanceOf(FfmpegTimeoutError);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(ffmpegRunningWith(out)).toBe(false);
   });

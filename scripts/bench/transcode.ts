@@ -160,6 +160,7 @@ async function ladderBench() {
             await runFfmpeg({
               args: hlsLadderArgs(source, dir, info, plan, CPU_ENCODER),
               timeLimitSeconds: 3600,
+              workDir: work,
               durationSeconds: info.duration,
               onProgress: (p) => (lastProgress = `${p.percent ?? "?"}% at ${p.speed ?? "?"}x`),
             });

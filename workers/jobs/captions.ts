@@ -33,9 +33,11 @@ export const captionsJob: JobDefinition<"captions"> = {
       await runFfmpeg({
         args: subtitlesArgs(
           ctx.video.sourcePath!,
+          info,
           streams.map((s, i) => ({ index: s.index, output: extracted[i].tmp })),
         ),
         timeLimitSeconds: timeLimitFor(info.duration, { perMediaSecond: 0.5, baseSeconds: 120 }),
+        workDir: work,
         signal: ctx.signal,
       });
       for (const c of extracted) {

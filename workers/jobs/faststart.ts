@@ -38,6 +38,7 @@ export const faststartJob: JobDefinition<"faststart"> = {
           runFfmpeg({
             args: faststartRemuxArgs(source, output, info, reserve),
             timeLimitSeconds: timeLimitFor(info.duration, { perMediaSecond: 0.5, baseSeconds: 120 }),
+            workDir: work,
             durationSeconds: info.duration,
             signal: ctx.signal,
             onProgress: (p) => ctx.progress(p),
@@ -61,6 +62,7 @@ export const faststartJob: JobDefinition<"faststart"> = {
         runFfmpeg({
           args: faststartTranscodeArgs(source, output, info, plan, enc),
           timeLimitSeconds: timeLimitFor(info.duration, { perMediaSecond: 10, baseSeconds: 300 }),
+          workDir: work,
           durationSeconds: info.duration,
           signal: ctx.signal,
           nice: 5,

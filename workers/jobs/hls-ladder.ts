@@ -40,6 +40,7 @@ export const hlsLadderJob: JobDefinition<"hls-ladder"> = {
           args: hlsLadderArgs(ctx.video.sourcePath!, outDir, info, plan, enc),
           // A 2 h 4K film may take many hours on 2 cores; a stuck run must still end.
           timeLimitSeconds: timeLimitFor(info.duration, { perMediaSecond: 20, baseSeconds: 600 }),
+          workDir: work,
           durationSeconds: info.duration,
           signal: ctx.signal,
           nice: 10,

@@ -31,13 +31,13 @@ export const posterJob: JobDefinition<"poster"> = {
     let best = { at: times[0], score: -Infinity };
     for (const [i, at] of times.entries()) {
       const file = path.join(work, `candidate-${i}.png`);
-      await runFfmpeg({ args: frameArgs(input, at, file, 320), timeLimitSeconds: FRAME_TIME_LIMIT_SECONDS, signal: ctx.signal });
+      await runFfmpeg({ args: frameArgs(input, at, file, 320), timeLimitSeconds: FRAME_TIME_LIMIT_SECONDS, workDir: work, signal: ctx.signal });
       const score = await frameScore(file).catch(() => -Infinity);
       if (score > best.score) best = { at, score };
     }
 
     const full = path.join(work, "frame.png");
-    await runFfmpeg({ args: frameArgs(input, best.at, full), timeLimitSeconds: FRAME_TIME_LIMIT_SECONDS, signal: ctx.signal });
+    await runFfmpeg({ args: frameArgs(input, best.at, full), timeLimitSeconds: FRAME_TIME_LIMIT_SECONDS, workDir: work, signal: ctx.signal });
     const outDir = path.join(work, layout.thumbs);
     await fs.mkdir(outDir);
     const { width: frameWidth = info.video.displayWidth } = await sharp(full).metadata();

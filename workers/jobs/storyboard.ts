@@ -31,6 +31,7 @@ export const storyboardJob: JobDefinition<"storyboard"> = {
     await runFfmpeg({
       args: storyboardArgs(input, path.join(work, "sprite-%d.png"), plan),
       timeLimitSeconds: timeLimitFor(info.duration, { perMediaSecond: 1, baseSeconds: 120 }),
+      workDir: work,
       durationSeconds: info.duration,
       signal: ctx.signal,
       nice: 10,
