@@ -162,6 +162,8 @@ async function expectHydrated(page: Page) {
 
 test.describe("pages under the policy", () => {
   test("every page loads and hydrates without a violation, from a hard load and a client-side navigation", async ({ adminPage, page }) => {
+    // Nineteen page loads on two shared cores.
+    test.setTimeout(120_000);
     const tag = `csp${crypto.randomUUID().slice(0, 8)}`;
     const videoId = await createVideo(null, { title: "Page check", tags: [tag] });
     for (const path of ["/", "/videos", "/videos", `/tags/${tag}`, `/watch/${videoId}`, "/settings", "/settings/tokens", "/settings/password", "/admin", "/admin/users", "/admin/jobs", "/admin/settings", "/admin/media-folders", "/upload", "/favorites", "/history", "/no-such-page"]) {
