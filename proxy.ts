@@ -16,6 +16,7 @@ const PRIVATE = /^\/(admin|settings|upload|favorites|history)(\/|$)/;
  *   the page, as only they know the guest-access setting.
  */
 export function proxy(request: NextRequest) {
+  // No socket here, and Next's server speaks plain HTTP: HTTPS can only be a trusted proxy's word.
   const headers = {
     ...responseHeaders({ https: isHttps({ encrypted: false, forwardedProto: request.headers.get("x-forwarded-proto"), trustedProxies: env.REEL_TRUST_PROXY }) }),
     ...documentHeaders({ nonce: newNonce(), dev: env.NODE_ENV === "development" }),
