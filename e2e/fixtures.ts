@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { test as base, expect, request as playwrightRequest, type APIRequestContext, type APIResponse, type Page } from "@playwright/test";
+import { test as base, expect, request as playwrightRequest, type APIRequestContext, type APIResponse, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { sql } from "drizzle-orm";
 import { hashPassword } from "../lib/auth/passwords";
 import { closeDb, db } from "../lib/db/client";
@@ -85,10 +85,55 @@ async function signedIn(account: Account): Promise<SignedIn> {
   }
 }
 
+const watchedContexts = new WeakSet<BrowserContext>();
+
+/**
+ * Records every Content-Security-Policy violation in the context's pages: the document's securitypolicyviolation
+ * events (from a listener in place before any of the page's scripts) and Chromium's "Refused to …" console messages.
+ */
+async function watchCsp(context: BrowserContext, seen: string[]) {
+  if (watchedContexts.has(context)) return;
+  watchedContexts.add(context);
+  await context.exposeBinding("reelCspViolation", ({ page }, text: string) => void seen.push(`${page?.url()}: ${text}`));
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      const report = (window as unknown as { reelCspViolation(text: string): Promise<void> }).reelCspViolation;
+      void report(`${e.effectiveDirective} refused ${e.blockedURI || "an inline item"} at ${e.sourceFile}:${e.lineNumber} ${e.sample}`);
+    });
+  });
+  const listen = (page: Page) => page.on("console", (message) => void (/Refused to/.test(message.text()) && seen.push(`${page.url()}: ${message.text()}`)));
+  context.pages().forEach(listen);
+  context.on("page", listen);
+}
+
 type WorkerFixtures = { database: void; admin: SignedIn; member: SignedIn; uploader: SignedIn };
-type TestFixtures = { adminPage: Page; memberPage: Page; uploaderPage: Page };
+type TestFixtures = { adminPage: Page; memberPage: Page; uploaderPage: Page; cspViolations: string[] };
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
+  /**
+   * Every test's pages run under Reel's Content-Security-Policy, and any violation fails the test: each browser
+   * context a test opens (fixtures or its own browser.newContext) is watched. A test that provokes a violation on
+   * purpose takes it out of this list.
+   */
+  cspViolations: [
+    async ({ browser }, provide) => {
+      const seen: string[] = [];
+      const newContext = browser.newContext;
+      browser.newContext = async function (this: Browser, ...args: Parameters<Browser["newContext"]>) {
+        const context = await newContext.apply(this, args);
+        await watchCsp(context, seen);
+        return context;
+      };
+      await provide(seen);
+      browser.newContext = newContext;
+      expect(seen, "Content-Security-Policy violations").toEqual([]);
+    },
+    { auto: true },
+  ],
+  context: async ({ context, cspViolations }, provide) => {
+    await watchCsp(context, cspViolations);
+    await provide(context);
+  },
   // Closes this worker's database pool last (auto fixtures are set up first and torn down last).
   database: [
     async ({}, provide) => {

@@ -54,7 +54,8 @@ function ControlButton({ label, onClick, children, pressed, menu }: { label: str
   );
 }
 
-export function Player({ source }: { source: PlayerSource }) {
+/** nonce: the page's CSP nonce (lib/http/page-nonce.ts), for the inline script after the <video>. */
+export function Player({ source, nonce }: { source: PlayerSource; nonce?: string }) {
   const containerRef = useRef<HTMLDivElement>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
   const engineRef = useRef<Engine | null>(null);
@@ -420,7 +421,7 @@ export function Player({ source }: { source: PlayerSource }) {
         ))}
       </video>
       {/* Puts the early start's element (app/@early) in this one's place and lets the page hydrate at its first frame. Runs from the HTML only, not on a client-side navigation. */}
-      <script dangerouslySetInnerHTML={{ __html: AFTER_VIDEO_SCRIPT }} />
+      <script nonce={nonce} dangerouslySetInnerHTML={{ __html: AFTER_VIDEO_SCRIPT }} />
 
       {waiting && started && !error && (
         <div className="pointer-events-none absolute inset-0 flex items-center justify-center" aria-hidden="true">

@@ -1,5 +1,5 @@
 import { Input } from "@/components/ui/field";
-import { MIN_PASSWORD_LENGTH } from "@/lib/users/rules";
+import { MIN_PASSWORD_LENGTH } from "@/lib/users/limits";
 
 /** Choosing a password (first run, invite, change): the password with its rule, and its confirmation. */
 export function NewPasswordFields({ errors, label = "Password" }: { errors?: { password?: string; confirmPassword?: string }; label?: string }) {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
@@ -18,6 +19,7 @@ const { createVideo, createViewer, setProgress } = await import("@/test/library-
 const { catalogFastPath, cachedPageFastPaths } = await import("./fast-path");
 const { libraryVersion, listCatalog } = await import("./queries");
 const { clearResponseCache } = await import("./response-cache");
+const { contentSecurityPolicy, newNonce, scriptNonce } = await import("@/lib/http/security-headers");
 
 /**
  * The cache of rendered lists over real HTTP, with a stand-in for Next that renders the viewer's catalog
@@ -26,6 +28,7 @@ const { clearResponseCache } = await import("./response-cache");
  */
 
 let base: string;
+const BOOT_SCRIPT = 'self.__next_f.push([1,"\\u003cp\\u003e"])';
 let server: ReturnType<typeof createWebServer>;
 let renders = 0;
 const other = createDb(process.env.DATABASE_URL!, { max: 2 });
@@ -55,7 +58,14 @@ beforeAll(async () => {
       const page = await listCatalog(viewer, { limit: 50 });
       const html = `<ul>${page.items.map((v) => `<li>${v.title}${v.me.favorite ? " ♥" : ""}</li>`).join("")}</ul>`;
       if (req.url?.includes("cookie")) res.setHeader("set-cookie", "x=1");
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(`<p>${viewer.name} (${viewer.role})</p>${html}`);
+      // As proxy.ts and Next do: a fresh nonce in the policy and on the page's inline scripts.
+      let scripts = "";
+      if (req.url?.includes("csp")) {
+        const nonce = newNonce();
+        res.setHeader("content-security-policy", contentSecurityPolicy({ nonce, dev: false }));
+        scripts = `<script nonce="${nonce}">${req.url.includes("crlf") ? "a()\r\nb()" : BOOT_SCRIPT}</script><script src="/_next/static/x.js" nonce="${nonce}"></script>`;
+      }
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(`<p>${viewer.name} (${viewer.role})</p>${html}${scripts}`);
     },
     log: logger,
   });
@@ -194,6 +204,34 @@ describe("cached pages", () => {
     const before = renders;
     await fetch(`${base}/videos`, { method: "HEAD", headers: { cookie: cookies.get(alice.id)! } });
     expect(renders).toBe(before + 1);
+  });
+});
+
+describe("cached pages under a Content-Security-Policy", () => {
+  it("are served again with their inline scripts allowed by hash, never with the nonce of the render they came from", async () => {
+    const first = await get("/videos?csp", alice);
+    expect(first.cache).toBe("miss");
+    const nonce = scriptNonce(first.headers.get("content-security-policy"));
+    expect(first.text).toContain(`<script nonce="${nonce}">`);
+    const rendered = renders;
+    const second = await get("/videos?csp", alice);
+    expect(second.cache).toBe("hit");
+    expect(renders).toBe(rendered);
+    expect(second.text).toBe(first.text);
+    const policy = second.headers.get("content-security-policy")!;
+    const hash = `'sha256-${createHash("sha256").update(BOOT_SCRIPT).digest("base64")}'`;
+    expect(policy).toContain(`script-src 'self' ${hash};`);
+    expect(policy).not.toContain("nonce");
+    expect(policy.replace(` ${hash}`, "")).toBe(first.headers.get("content-security-policy")!.replace(` 'nonce-${nonce}'`, ""));
+  });
+
+  it("are not kept when their scripts cannot be hashed as the browser would", async () => {
+    const before = renders;
+    const first = await get("/videos?csp&crlf", alice);
+    const second = await get("/videos?csp&crlf", alice);
+    expect([first.cache, second.cache]).toEqual(["miss", "miss"]);
+    expect(renders - before).toBe(2);
+    expect(scriptNonce(second.headers.get("content-security-policy"))).not.toBe(scriptNonce(first.headers.get("content-security-policy")));
   });
 });
 

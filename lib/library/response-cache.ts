@@ -5,6 +5,7 @@ import { LRUCache } from "lru-cache";
 import { getViewer } from "@/lib/auth/session";
 import type { Viewer } from "@/lib/auth/viewer";
 import { env } from "@/lib/env";
+import { inlineScriptHashes, withScriptHashes } from "@/lib/http/security-headers";
 import { libraryVersion } from "./queries";
 
 /**
@@ -19,8 +20,11 @@ import { libraryVersion } from "./queries";
 const MAX_AGE_MS = 60_000;
 /** Larger answers are not kept (a catalog page is ~120 KB). */
 const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
-/** Hop-by-hop and per-response headers that are not replayed from a stored answer. */
-const UNSTORED_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"]);
+/**
+ * Hop-by-hop and per-response headers that are not replayed from a stored answer (the web server sets HSTS for each
+ * request, as it came over HTTPS or not).
+ */
+const UNSTORED_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "strict-transport-security"]);
 
 const gzip = promisify(zlib.gzip);
 
@@ -85,11 +89,26 @@ export async function store(key: string, version: string, status: number, header
   if (Object.keys(headers).some((name) => name.toLowerCase() === "set-cookie")) return;
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) if (!UNSTORED_HEADERS.has(name.toLowerCase())) kept[name] = value;
+  if (!keepablePolicy(kept, body)) return;
   const entry: Entry = { version, headers: kept, body };
   entries.set(key, entry);
   const gzipped = await gzip(body);
   // Set again (not mutated) so the cache counts the compressed copy's size; unless a newer entry replaced it.
   if (entries.peek(key) === entry) entries.set(key, { ...entry, gzipped });
+}
+
+/**
+ * A page's Content-Security-Policy allows its inline scripts by the nonce of the render (proxy.ts), which must not be
+ * sent twice: the stored copy allows the same scripts by their hashes instead, so a hit costs no rewriting. A page
+ * whose scripts cannot be hashed safely is not kept. Changes `headers` in place; false when the answer is not kept.
+ */
+function keepablePolicy(headers: Record<string, string>, body: Buffer): boolean {
+  const name = Object.keys(headers).find((n) => n.toLowerCase() === "content-security-policy");
+  if (!name) return true;
+  const hashes = inlineScriptHashes(body.toString("utf8"));
+  if (!hashes) return false;
+  headers[name] = withScriptHashes(headers[name], hashes);
+  return true;
 }
 
 /**

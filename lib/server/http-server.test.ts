@@ -3,8 +3,11 @@ import net, { type AddressInfo } from "node:net";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
+import { mediaFastPath } from "@/lib/media/node-adapter";
+import { HLS_SCRIPT_FILE, HLS_SCRIPT_PREFIX } from "@/lib/playback/hls-script";
 import type { FastPath } from "./fast-paths";
 import { closeGracefully, createWebServer, type RequestHandler } from "./http-server";
+import { hlsScript } from "./static-files";
 
 const log = pino({ level: "silent" });
 let server: http.Server | undefined;
@@ -14,8 +17,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(fastPaths: FastPath[], fallback: RequestHandler) {
-  server = createWebServer({ fastPaths, fallback, log });
+async function serve(fastPaths: FastPath[], fallback: RequestHandler, trustedProxies = 0) {
+  server = createWebServer({ fastPaths, fallback, log, trustedProxies });
   await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
@@ -54,6 +57,33 @@ describe("web server", () => {
     });
     const response = await fetch(`${base}/`, { headers: { [CLIENT_IP_HEADER]: "203.0.113.7" } });
     expect(await response.text()).toBe("127.0.0.1");
+  });
+
+  it("forbids content sniffing on every answer: fast paths (bytes, errors), Next's, and its own 500s", async () => {
+    const base = await serve(
+      [mediaFastPath, hlsScript, { prefix: "/broken/", handle: () => Promise.reject(new Error("boom")) }],
+      (_req, res) => void res.writeHead(200, { "content-type": "application/json", "x-content-type-options": "nosniff" }).end("{}"),
+    );
+    const answers = await Promise.all(
+      [`${HLS_SCRIPT_PREFIX}${HLS_SCRIPT_FILE}`, `${HLS_SCRIPT_PREFIX}other.js`, "/media/not-a-token/v/mp4/a.mp4", "/broken/x", "/api/anything"].map(async (path) => {
+        const response = await fetch(base + path, { headers: { "x-forwarded-proto": "https" } });
+        await response.arrayBuffer();
+        return { path, status: response.status, nosniff: response.headers.get("x-content-type-options"), hsts: response.headers.get("strict-transport-security") };
+      }),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 404, 404, 500, 200]);
+    // Once each, even where the handler sets it too; no HSTS: with no trusted proxy the client's header is not believed.
+    for (const a of answers) expect(a, a.path).toMatchObject({ nosniff: "nosniff", hsts: null });
+  });
+
+  it("sends HSTS when a trusted proxy says the request came over HTTPS, and only then", async () => {
+    const base = await serve([hlsScript], echo("next"), 1);
+    const hsts = async (path: string, proto?: string) =>
+      (await fetch(base + path, { headers: proto ? { "x-forwarded-proto": proto } : {} })).headers.get("strict-transport-security");
+    expect(await hsts("/", "https")).toBe("max-age=31536000");
+    expect(await hsts(`${HLS_SCRIPT_PREFIX}${HLS_SCRIPT_FILE}`, "https")).toBe("max-age=31536000");
+    expect(await hsts("/", "http")).toBeNull();
+    expect(await hsts("/")).toBeNull();
   });
 
   it("answers 500 when a fast path throws before responding, and keeps serving", async () => {

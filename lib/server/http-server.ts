@@ -1,18 +1,25 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
 import type { Logger } from "pino";
 import { stampClientIp } from "@/lib/auth/client-ip";
+import { env } from "@/lib/env";
+import { isHttps, responseHeaders } from "@/lib/http/security-headers";
 import { matchFastPath, type FastPath } from "./fast-paths";
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 /**
  * Reel's one HTTP server: fast paths first, everything else to `fallback` (Next's request handler).
+ * `trustedProxies` (REEL_TRUST_PROXY) decides whether X-Forwarded-Proto may say the request came over HTTPS.
  */
-export function createWebServer(options: { fastPaths: readonly FastPath[]; fallback: RequestHandler; log: Logger }) {
-  const { fastPaths, fallback, log } = options;
+export function createWebServer(options: { fastPaths: readonly FastPath[]; fallback: RequestHandler; log: Logger; trustedProxies?: number }) {
+  const { fastPaths, fallback, log, trustedProxies = env.REEL_TRUST_PROXY } = options;
   const server = http.createServer(async (req, res) => {
     // Route handlers never see the socket: pass its address on, overwriting any client-sent value.
     stampClientIp(req);
+    // Every answer, fast path or Next, error or not (pages add their document headers in proxy.ts).
+    const https = isHttps({ encrypted: Boolean((req.socket as TLSSocket).encrypted), forwardedProto: header(req, "x-forwarded-proto"), trustedProxies });
+    for (const [name, value] of Object.entries(responseHeaders({ https }))) res.setHeader(name, value);
     const fast = matchFastPath(req.url, fastPaths);
     try {
       await (fast ? fast.handle(req, res, fallback) : fallback(req, res));
@@ -36,6 +43,11 @@ export function createWebServer(options: { fastPaths: readonly FastPath[]; fallb
   // Uploads and long downloads stream for minutes; slow clients are bounded by headersTimeout instead.
   server.requestTimeout = 0;
   return server;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
 }
 
 /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts what is left. */

@@ -1,11 +1,10 @@
 import { z } from "zod";
 import type { User } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
+import { MIN_PASSWORD_LENGTH } from "./limits";
 
 export const ROLES = ["admin", "member"] as const;
 export type Role = (typeof ROLES)[number];
-
-export const MIN_PASSWORD_LENGTH = 10;
 
 /** Invite links stay valid this long. */
 export const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;

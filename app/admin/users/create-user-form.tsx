@@ -5,7 +5,7 @@ import { Alert } from "@/components/ui/alert";
 import { Checkbox, Input, Select } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { cx } from "@/components/ui/cx";
-import { MIN_PASSWORD_LENGTH } from "@/lib/users/rules";
+import { MIN_PASSWORD_LENGTH } from "@/lib/users/limits";
 import { createUserAction } from "./actions";
 import { InviteLink } from "./invite-link";
 

@@ -4,6 +4,7 @@ import { Player } from "@/components/player/player";
 import { PreloadHints } from "@/components/player/preload-hints";
 import { ProcessingRefresh } from "@/components/player/processing-refresh";
 import type { VideoProgress } from "@/lib/db/schema";
+import { pageNonce } from "@/lib/http/page-nonce";
 import { loadWatchRoute, type WatchRouteProps as Props } from "./load-page";
 
 export async function generateMetadata(props: Props): Promise<Metadata> {
@@ -42,6 +43,7 @@ function Notice({ title, tone, children }: { title: string; tone: "info" | "erro
 export default async function WatchPage(props: Props) {
   const page = await loadWatchRoute(props);
   if (!page) notFound();
+  const nonce = await pageNonce();
 
   return (
     <div className="mx-auto w-full max-w-6xl">
@@ -49,7 +51,7 @@ export default async function WatchPage(props: Props) {
       {page.kind === "playable" && <PreloadHints preloads={page.preloads} script={page.source.hlsScriptUrl} />}
       {/* Edge to edge on phones: the shell pads its <main> by px-4 py-6 below the sm breakpoint. */}
       <div className="-mx-4 -mt-6 sm:mx-0 sm:mt-0">
-        {page.kind === "playable" && <Player source={page.source} />}
+        {page.kind === "playable" && <Player source={page.source} nonce={nonce} />}
         {page.kind === "processing" && (
           <Notice title="This video is being processed" tone="info">
             <ProgressNote progress={page.progress} prefix="It will play here as soon as it is ready" />
