@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
-import { documentHeaders, isHttps, newNonce, responseHeaders } from "@/lib/http/security-headers";
+import { requestProtocol } from "@/lib/http/forwarded";
+import { documentHeaders, newNonce, responseHeaders } from "@/lib/http/security-headers";
 
 /** Pages only people who are signed in ever see. */
 const PRIVATE = /^\/(admin|settings|upload|favorites|history)(\/|$)/;
@@ -18,7 +19,7 @@ const PRIVATE = /^\/(admin|settings|upload|favorites|history)(\/|$)/;
 export function proxy(request: NextRequest) {
   // No socket here, and Next's server speaks plain HTTP: HTTPS can only be a trusted proxy's word.
   const headers = {
-    ...responseHeaders({ https: isHttps({ encrypted: false, forwardedProto: request.headers.get("x-forwarded-proto"), trustedProxies: env.REEL_TRUST_PROXY }) }),
+    ...responseHeaders({ https: requestProtocol(request.headers) === "https" }),
     ...documentHeaders({ nonce: newNonce(), dev: env.NODE_ENV === "development" }),
   };
   const response = PRIVATE.test(request.nextUrl.pathname) && !hasSessionCookie(request) ? toLogin(request) : forward(request, headers["content-security-policy"]);

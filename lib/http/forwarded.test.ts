@@ -20,4 +20,11 @@ describe("forwarded headers", () => {
     expect(requestHost(h({ host: "internal:3000", "x-forwarded-host": "reel.example" }), 3)).toBe("reel.example");
     expect(requestHost(h({ host: "internal:3000" }), 1)).toBe("internal:3000");
   });
+
+  it("say https whatever its case, and only from the outermost trusted proxy's entry", () => {
+    expect(requestProtocol(h({ "x-forwarded-proto": "HTTPS" }), 1)).toBe("https");
+    expect(requestProtocol(h({ "x-forwarded-proto": "https, http" }), 1)).toBe("http");
+    expect(requestProtocol(h({ "x-forwarded-proto": "https" }), 3)).toBe("https");
+    expect(requestProtocol(h({}), 1)).toBe("http");
+  });
 });

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, documentHeaders, inlineScriptHashes, isHttps, newNonce, responseHeaders, scriptNonce, withScriptHashes } from "./security-headers";
+import { contentSecurityPolicy, documentHeaders, inlineScriptHashes, newNonce, responseHeaders, scriptNonce, withScriptHashes } from "./security-headers";
 
 /** The directives of a policy as a map of source lists. */
 function directives(policy: string): Map<string, string[]> {
@@ -60,20 +60,6 @@ describe("per-response headers", () => {
   it("always forbid sniffing, and add HSTS only over HTTPS", () => {
     expect(responseHeaders({ https: false })).toEqual({ "x-content-type-options": "nosniff" });
     expect(responseHeaders({ https: true })).toEqual({ "x-content-type-options": "nosniff", "strict-transport-security": "max-age=31536000" });
-  });
-
-  it("believe X-Forwarded-Proto only from trusted proxies, and the outermost trusted one's value", () => {
-    expect(isHttps({ encrypted: true, forwardedProto: null, trustedProxies: 0 })).toBe(true);
-    expect(isHttps({ encrypted: false, forwardedProto: "https", trustedProxies: 0 })).toBe(false);
-    expect(isHttps({ encrypted: false, forwardedProto: "https", trustedProxies: 1 })).toBe(true);
-    expect(isHttps({ encrypted: false, forwardedProto: "HTTPS", trustedProxies: 1 })).toBe(true);
-    expect(isHttps({ encrypted: false, forwardedProto: "http", trustedProxies: 1 })).toBe(false);
-    expect(isHttps({ encrypted: false, forwardedProto: null, trustedProxies: 1 })).toBe(false);
-    // A client-sent "https" in front of what the one trusted proxy appended counts for nothing.
-    expect(isHttps({ encrypted: false, forwardedProto: "https, http", trustedProxies: 1 })).toBe(false);
-    expect(isHttps({ encrypted: false, forwardedProto: "https, http", trustedProxies: 2 })).toBe(true);
-    // Fewer values than proxies: the first is the outermost.
-    expect(isHttps({ encrypted: false, forwardedProto: "https", trustedProxies: 3 })).toBe(true);
   });
 });
 

@@ -114,21 +114,6 @@ export function responseHeaders({ https }: { https: boolean }): Record<string, s
   return { "x-content-type-options": "nosniff", ...(https ? { "strict-transport-security": HSTS } : {}) };
 }
 
-/**
- * Whether the browser reached Reel over HTTPS: a TLS socket, or a trusted proxy's X-Forwarded-Proto. The header is
- * believed only with `trustedProxies` > 0 (REEL_TRUST_PROXY), and then, as for X-Forwarded-For, the value the
- * outermost trusted proxy set (each hop that appends does so on the right).
- */
-export function isHttps({ encrypted, forwardedProto, trustedProxies }: { encrypted: boolean; forwardedProto: string | null | undefined; trustedProxies: number }): boolean {
-  if (encrypted) return true;
-  if (trustedProxies <= 0 || !forwardedProto) return false;
-  const hops = forwardedProto
-    .split(",")
-    .map((h) => h.trim())
-    .filter(Boolean);
-  return hops[Math.max(0, hops.length - trustedProxies)]?.toLowerCase() === "https";
-}
-
 /** The nonce of a policy's script-src (as Next reads it from the request to put on its scripts), if any. */
 export function scriptNonce(policy: string | null | undefined): string | undefined {
   const scriptSrc = policy?.split(";").find((d) => d.trim().startsWith("script-src "));

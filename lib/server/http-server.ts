@@ -3,7 +3,8 @@ import type { TLSSocket } from "node:tls";
 import type { Logger } from "pino";
 import { stampClientIp } from "@/lib/auth/client-ip";
 import { env } from "@/lib/env";
-import { isHttps, responseHeaders } from "@/lib/http/security-headers";
+import { requestProtocol } from "@/lib/http/forwarded";
+import { responseHeaders } from "@/lib/http/security-headers";
 import { matchFastPath, type FastPath } from "./fast-paths";
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -18,7 +19,7 @@ export function createWebServer(options: { fastPaths: readonly FastPath[]; fallb
     // Route handlers never see the socket: pass its address on, overwriting any client-sent value.
     stampClientIp(req);
     // Every answer, fast path or Next, error or not (pages add their document headers in proxy.ts).
-    const https = isHttps({ encrypted: Boolean((req.socket as TLSSocket).encrypted), forwardedProto: header(req, "x-forwarded-proto"), trustedProxies });
+    const https = Boolean((req.socket as TLSSocket).encrypted) || requestProtocol({ get: (name) => header(req, name) ?? null }, trustedProxies) === "https";
     for (const [name, value] of Object.entries(responseHeaders({ https }))) res.setHeader(name, value);
     const fast = matchFastPath(req.url, fastPaths);
     try {
