@@ -7,7 +7,7 @@ export type WebProcess = { child: ChildProcess; url: string; exited: Promise<num
  * Starts Reel's web process (./web-process-main.ts) on `port` with the test's environment plus
  * `env`, and resolves once it listens. Its log goes to the test's stderr when LOG_LEVEL asks for it.
  */
-export function startWebProcess(port: number, env: NodeJS.ProcessEnv = {}): Promise<WebProcess> {
+export function startWebProcess(port: number, env: Record<string, string> = {}): Promise<WebProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", path.resolve("test/web-process-main.ts")], {
     env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
