@@ -72,7 +72,7 @@ async function handle(job: JobDefinition, pgJob: JobWithMetadata<{ videoId: stri
   const log = baseLog.child({ job: job.name, jobId: pgJob.id, videoId, attempt: pgJob.retryCount + 1 });
   const video = await beginStep(videoId, job.name);
   if (!video) {
-    log.info("video no longer being processed: skipping");
+    log.info("video no longer being processed, or this step already done: skipping");
     return;
   }
 
