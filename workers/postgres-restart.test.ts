@@ -90,7 +90,8 @@ afterAll(async () => {
   }
 });
 
-type Sample = { at: number; ok: boolean; what: string };
+/** One request: when it was sent and when its answer (or error) came. */
+type Sample = { sent: number; at: number; ok: boolean; what: string };
 
 /** Requests one after another (health, then the catalog list), recording each outcome, until stopped. */
 function requestLoop(base: string, authorization: string) {
@@ -101,6 +102,7 @@ function requestLoop(base: string, authorization: string) {
       const url = i % 2 ? `${base}/api/videos?limit=5` : `${base}/api/health`;
       let what: string;
       let ok = false;
+      const sent = Date.now();
       try {
         const res = await fetch(url, { headers: { authorization }, signal: AbortSignal.timeout(15_000) });
         await res.arrayBuffer();
@@ -109,7 +111,7 @@ function requestLoop(base: string, authorization: string) {
       } catch (error) {
         what = (error as Error).name;
       }
-      samples.push({ at: Date.now(), ok, what });
+      samples.push({ sent, at: Date.now(), ok, what });
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
@@ -258,6 +260,8 @@ describe("Postgres restarted under load", () => {
     const firstFailure = failures[0].at;
     const lastFailure = failures.at(-1)!.at;
     const recovered = during.find((s) => s.at > lastFailure && s.ok)!.at;
+    const firstSentAfter = during.find((s) => s.sent >= restartedAt)!;
+    const slowest = Math.max(...during.map((s) => s.at - s.sent));
     expect(loop.samples.filter((s) => s.at < stoppedAt).every((s) => s.ok)).toBe(true);
     expect(during.filter((s) => s.at > recovered).every((s) => s.ok)).toBe(true);
 
@@ -273,8 +277,9 @@ describe("Postgres restarted under load", () => {
     const retried = jobs.filter((j) => j.retry_count > 0).map((j) => `${j.name}×${j.retry_count}`);
     console.info(
       `Postgres restarted under load: ${atStop.active} jobs running and ${atStop.queued} queued at the stop; Postgres away ${restartedAt - stoppedAt} ms; ` +
-        `requests failing from ${firstFailure - stoppedAt} ms after the stop until ${recovered - restartedAt} ms after Postgres was back ` +
-        `(${failures.length} of ${during.length} after the stop failed: ${failures.map((f) => f.what).join(", ")}); ` +
+        `${failures.length} of ${during.length} requests after the stop failed (${failures.map((f) => f.what).join(", ")}), answered from ${firstFailure - stoppedAt} ms ` +
+        `after the stop to ${lastFailure - stoppedAt} ms; slowest answer ${slowest} ms; first success ${recovered - restartedAt} ms after Postgres was back ` +
+        `(the first request sent after it: ${firstSentAfter.what} in ${firstSentAfter.at - firstSentAfter.sent} ms); ` +
         `${ids.length} videos ready; ${jobs.length} jobs, each completed once (retried: ${retried.join(", ") || "none"}); ` +
         `${startedAfter} jobs started after the restart; web pid ${web.child.pid} and worker pid ${worker.child.pid} unchanged`,
     );
