@@ -19,6 +19,7 @@ function mountSmallDisk() {
     execFileSync("mount", ["-t", "tmpfs", "-o", `size=${MOUNT_SIZE_MB}m,mode=0755`, "tmpfs", dataDir], { stdio: "pipe" });
   } catch (error) {
     const detail = (error as { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message;
+    fs.rmSync(dataDir, { recursive: true, force: true });
     throw new Error(
       `The disk-full test needs a small filesystem: \`mount -t tmpfs -o size=${MOUNT_SIZE_MB}m tmpfs ${dataDir}\` failed ` +
         `(running as uid ${process.getuid?.()}): ${detail}. Run the tests as root (CI does).`,
