@@ -278,8 +278,8 @@ describe("Postgres restarted under load", () => {
     console.info(
       `Postgres restarted under load: ${atStop.active} jobs running and ${atStop.queued} queued at the stop; Postgres away ${restartedAt - stoppedAt} ms; ` +
         `${failures.length} of ${during.length} requests after the stop failed (${failures.map((f) => f.what).join(", ")}), answered from ${firstFailure - stoppedAt} ms ` +
-        `after the stop to ${lastFailure - stoppedAt} ms; slowest answer ${slowest} ms; first success ${recovered - restartedAt} ms after Postgres was back ` +
-        `(the first request sent after it: ${firstSentAfter.what} in ${firstSentAfter.at - firstSentAfter.sent} ms); ` +
+        `after the stop to ${lastFailure - stoppedAt} ms; slowest answer ${slowest} ms; the first request sent after Postgres was back: ` +
+        `${firstSentAfter.what} in ${firstSentAfter.at - firstSentAfter.sent} ms; all answers 200 from ${recovered - restartedAt} ms after it was back; ` +
         `${ids.length} videos ready; ${jobs.length} jobs, each completed once (retried: ${retried.join(", ") || "none"}); ` +
         `${startedAfter} jobs started after the restart; web pid ${web.child.pid} and worker pid ${worker.child.pid} unchanged`,
     );

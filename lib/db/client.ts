@@ -34,8 +34,8 @@ export function createDb(url: string, options: { max?: number; connectTimeout?: 
     idle_timeout: 30,
     connect_timeout: options.connectTimeout ?? 10,
     // Seconds before a closed connection connects again. postgres.js's default grows with every failed attempt
-    // of the whole pool, up to 20 s, so after a Postgres restart the process kept failing for seconds after
-    // Postgres was back; retrying at most every second costs a down server nothing.
+    // of the whole pool, up to 20 s, so after a longer Postgres outage a process could go on failing for that
+    // long once Postgres was back; retrying at most every second costs a down server nothing.
     backoff: reconnectDelaySeconds,
     onnotice: () => {},
     // Search typo tolerance (lib/library): the default 0.6 misses ordinary one-letter typos in titles.
