@@ -211,8 +211,8 @@ describe("Postgres restarted under load", () => {
 
   it("web requests recover without a restart, the worker reconnects, and every job takes effect exactly once", async () => {
     const clips = [
-      makeSource({ name: "long-a.mp4", width: 426, height: 240, fps: 15, seconds: 20 }),
-      makeSource({ name: "long-b.mp4", width: 426, height: 240, fps: 15, seconds: 20 }),
+      makeSource({ name: "long-a.mp4", width: 426, height: 240, fps: 15, seconds: 10 }),
+      makeSource({ name: "long-b.mp4", width: 426, height: 240, fps: 15, seconds: 10 }),
       makeSource({ name: "short-c.mkv", width: 320, height: 240, fps: 15, seconds: 4, subtitles: true }),
       makeSource({ name: "short-d.mp4", width: 320, height: 240, fps: 15, seconds: 4 }),
     ];
@@ -279,7 +279,7 @@ describe("Postgres restarted under load", () => {
       `Postgres restarted under load: ${atStop.active} jobs running and ${atStop.queued} queued at the stop; Postgres away ${restartedAt - stoppedAt} ms; ` +
         `${failures.length} of ${during.length} requests after the stop failed (${failures.map((f) => f.what).join(", ")}), answered from ${firstFailure - stoppedAt} ms ` +
         `after the stop to ${lastFailure - stoppedAt} ms; slowest answer ${slowest} ms; the first request sent after Postgres was back: ` +
-        `${firstSentAfter.what} in ${firstSentAfter.at - firstSentAfter.sent} ms; all answers 200 from ${recovered - restartedAt} ms after it was back; ` +
+        `${firstSentAfter.what} in ${firstSentAfter.at - firstSentAfter.sent} ms; every answer 200 again from ${recovered - stoppedAt} ms after the stop; ` +
         `${ids.length} videos ready; ${jobs.length} jobs, each completed once (retried: ${retried.join(", ") || "none"}); ` +
         `${startedAfter} jobs started after the restart; web pid ${web.child.pid} and worker pid ${worker.child.pid} unchanged`,
     );
