@@ -14,16 +14,16 @@ export async function createTokenUser(options: Parameters<typeof createTestUser>
 type RouteModule = Partial<Record<string, (request: Request, context: { params: Promise<Record<string, string | string[] | undefined>> }) => Promise<Response>>>;
 
 /**
- * Serves route-handler modules over real HTTP on loopback (the same Web Request/Response they get
- * from Next), so tests drive them with real clients. `routes` maps a path prefix to a module.
+ * A Node request handler that hands each request to the route-handler module whose path prefix
+ * matches (the longest), with the same Web Request/Response they get from Next; `seen` records
+ * every request. `routes` maps a path prefix to a module.
  */
-export async function serveRoutes(routes: Record<string, RouteModule>, port = 0) {
+export function routeDispatcher(routes: Record<string, RouteModule>) {
   const seen: { method: string; url: string; headers: http.IncomingHttpHeaders }[] = [];
-  const server = http.createServer(async (req, res) => {
+  const prefixes = Object.keys(routes).sort((a, b) => b.length - a.length);
+  async function dispatch(req: http.IncomingMessage, res: http.ServerResponse) {
     seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
-    const prefix = Object.keys(routes)
-      .sort((a, b) => b.length - a.length)
-      .find((p) => req.url?.startsWith(p));
+    const prefix = prefixes.find((p) => req.url?.startsWith(p));
     const handler = prefix ? routes[prefix][req.method ?? "GET"] : undefined;
     if (!handler) return void res.writeHead(404).end();
     const headers = new Headers();
@@ -43,7 +43,14 @@ export async function serveRoutes(routes: Record<string, RouteModule>, port = 0)
     } catch (error) {
       res.writeHead(500).end(String(error));
     }
-  });
+  }
+  return { dispatch, seen };
+}
+
+/** Serves route-handler modules over real HTTP on loopback, so tests drive them with real clients. */
+export async function serveRoutes(routes: Record<string, RouteModule>, port = 0) {
+  const { dispatch, seen } = routeDispatcher(routes);
+  const server = http.createServer((req, res) => void dispatch(req, res));
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const actual = (server.address() as AddressInfo).port;
   return {

@@ -1,11 +1,13 @@
 import type { PgBoss, JobWithMetadata } from "pg-boss";
 import type { Logger } from "pino";
+import { paths } from "@/lib/env";
 import { isCancelled } from "@/lib/ffmpeg/errors";
 import type { FfmpegProgress } from "@/lib/ffmpeg/progress";
 import { childLogger } from "@/lib/log";
 import { parseJobData, type JobName } from "@/lib/queue";
 import { ensureQueues } from "@/lib/queue/boss";
 import { storage } from "@/lib/storage";
+import { isDiskFull } from "@/lib/storage/disk";
 import { beginStep, completeStep, failVideo, saveProgress } from "@/lib/videos/pipeline";
 import { findVideo } from "@/lib/videos/queries";
 import { ESSENTIAL_STEPS } from "@/lib/videos/rules";
@@ -61,7 +63,7 @@ export async function startPipelineWorkers(boss: PgBoss, { log = childLogger("wo
  * Runs one job attempt. Outcomes:
  * - success → the job's own code published outputs and advanced the video;
  * - video cancelled/deleted (or not active any more) → stop quietly, remove the work folder;
- * - permanent error (probe gate) or last attempt → essential step: the video fails with the
+ * - permanent error (probe gate), a full disk, or last attempt → essential step: the video fails with the
  *   reason; optional step: the video goes on with a warning;
  * - other error → rethrown, pg-boss retries it after its backoff.
  */
@@ -70,7 +72,7 @@ async function handle(job: JobDefinition, pgJob: JobWithMetadata<{ videoId: stri
   const log = baseLog.child({ job: job.name, jobId: pgJob.id, videoId, attempt: pgJob.retryCount + 1 });
   const video = await beginStep(videoId, job.name);
   if (!video) {
-    log.info("video no longer being processed: skipping");
+    log.info("video no longer being processed, or this step already done: skipping");
     return;
   }
 
@@ -93,14 +95,21 @@ async function handle(job: JobDefinition, pgJob: JobWithMetadata<{ videoId: stri
       log.info("cancelled");
       return;
     }
-    const permanent = error instanceof PermanentJobError;
+    // Measured while the failed work still sits on the disk. A retry seconds later would fill the
+    // disk again (starving uploads and other jobs) and fail the same way: the step fails at once,
+    // and the video is retried once space is freed.
+    const diskFull = await isDiskFull(error, paths.tmp);
+    const permanent = error instanceof PermanentJobError || diskFull;
     const lastAttempt = pgJob.retryCount >= pgJob.retryLimit;
     if (!permanent && !lastAttempt) {
       log.warn({ err: error }, "job failed: it will be retried");
       throw error;
     }
-    const reason = permanent ? error.reason : `${stepLabel(job.name)} failed: ${errorMessage(error)}`;
-    log.warn({ err: error, permanent }, "job failed for good");
+    const reason =
+      error instanceof PermanentJobError
+        ? error.reason
+        : `${stepLabel(job.name)} failed: ${diskFull ? "disk full on the server. Free some space, then retry." : errorMessage(error)}`;
+    log.warn({ err: error, permanent, diskFull }, "job failed for good");
     await giveUp(job.name, videoId, reason);
   } finally {
     pgJob.signal.removeEventListener("abort", onClaimLost);

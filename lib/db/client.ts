@@ -14,6 +14,11 @@ function connect() {
   return createDb(env.DATABASE_URL);
 }
 
+/** Delay before the `attempt`-th reconnection in a row: 50 ms doubling, at most 1 s. */
+export function reconnectDelaySeconds(attempt: number): number {
+  return Math.min(0.05 * 2 ** attempt, 1);
+}
+
 /** A separate pool on any URL: for the launcher (before its children exist) and for tests. End it with `sql.end()`. */
 export function createDb(url: string, options: { max?: number; connectTimeout?: number } = {}) {
   // max_pipeline is read by postgres.js (src/index.js parseOptions) but missing from its type definitions.
@@ -28,6 +33,10 @@ export function createDb(url: string, options: { max?: number; connectTimeout?: 
     max: options.max ?? 10,
     idle_timeout: 30,
     connect_timeout: options.connectTimeout ?? 10,
+    // Seconds before a closed connection connects again. postgres.js's default grows with every failed attempt
+    // of the whole pool, up to 20 s, so after a longer Postgres outage a process could go on failing for that
+    // long once Postgres was back; retrying at most every second costs a down server nothing.
+    backoff: reconnectDelaySeconds,
     onnotice: () => {},
     // Search typo tolerance (lib/library): the default 0.6 misses ordinary one-letter typos in titles.
     connection: { "pg_trgm.word_similarity_threshold": 0.5 },

@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { scanTopLevelBoxes } from "@/lib/ffmpeg/mp4-boxes";
 import type { LadderPlan } from "./ladder";
 import { codecsByUri, masterPlaylist, measureBandwidth, parseMediaPlaylist, replaceMapUri, type MasterVariant } from "./playlists";
 
@@ -26,8 +27,8 @@ export async function finalizeHlsOutput(outDir: string, plan: LadderPlan): Promi
       await fs.rename(path.join(dir, playlist.mapUri), path.join(dir, "init.mp4"));
       await fs.writeFile(playlistPath, replaceMapUri(await fs.readFile(playlistPath, "utf8"), "init.mp4"));
     }
-    const initBytes = (await fs.stat(path.join(dir, "init.mp4"))).size;
-    const segments = await Promise.all(playlist.segments.map(async (s) => ({ duration: s.duration, bytes: (await fs.stat(path.join(dir, s.uri))).size })));
+    const initBytes = await completeFileSize(dir, "init.mp4", "moov", rung.name);
+    const segments = await Promise.all(playlist.segments.map(async (s) => ({ duration: s.duration, bytes: await completeFileSize(dir, s.uri, "mdat", rung.name) })));
     const { bandwidth, averageBandwidth } = measureBandwidth(segments, initBytes);
     const codec = codecs.get(uri) ?? (plan.hasAudio ? "avc1.640028,mp4a.40.2" : "avc1.640028");
     variants.push({ uri, bandwidth, averageBandwidth, width: rung.width, height: rung.height, codecs: codec, frameRate: plan.fps });
@@ -35,4 +36,16 @@ export async function finalizeHlsOutput(outDir: string, plan: LadderPlan): Promi
   }
   await fs.writeFile(path.join(outDir, "master.m3u8"), masterPlaylist(variants));
   return renditions;
+}
+
+/**
+ * The size of an init file (with its moov) or a segment (with its mdat) whose MP4 boxes fill it
+ * exactly. ffmpeg's HLS muxer lists a segment in the playlist even when writing it failed (a full
+ * disk: exit 0, no message), so a missing, empty or cut file must fail the ladder, not be published.
+ */
+async function completeFileSize(dir: string, name: string, mustHold: "moov" | "mdat", rung: string): Promise<number> {
+  const scan = await scanTopLevelBoxes(path.join(dir, name)).catch(() => null);
+  if (!scan || scan.truncated || !scan.boxes.some((b) => b.type === mustHold)) throw new Error(`rung ${rung}: ${name} is missing or incomplete`);
+  const last = scan.boxes.at(-1)!;
+  return last.offset + last.size;
 }

@@ -1,13 +1,7 @@
-import fs from "node:fs/promises";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { freeBytes } from "@/lib/storage/disk";
 import { formatBytes } from "./format";
-
-/** Bytes an unprivileged process may still write on the filesystem holding `dir`. */
-export async function freeBytes(dir: string): Promise<number> {
-  const stats = await fs.statfs(dir);
-  return stats.bavail * stats.bsize;
-}
 
 /**
  * Refuses (507) when writing `incoming` more bytes into `dir` would leave less than the reserve

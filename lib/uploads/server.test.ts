@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Viewer } from "@/lib/auth/viewer";
 import { closeDb } from "@/lib/db/client";
 import { stopProducerBoss } from "@/lib/queue/boss";
-import { freeBytes } from "./disk";
+import { freeBytes } from "@/lib/storage/disk";
 import { createUploadServer, type UploadServerOptions } from "./server";
 import { asViewer, createTestUser } from "@/test/factories";
 import { serveRoutes } from "@/test/serve-routes";

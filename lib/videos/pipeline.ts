@@ -12,11 +12,18 @@ import { advances, isActive, isReady, NEXT_STEPS, STATUS_ON_COMPLETE, STATUS_ON_
  * the job then stops and publishes nothing more.
  */
 
-/** A step begins: status moves forward if the step says so (probe → probing, hls-ladder → processing). */
+/**
+ * A step begins: status moves forward if the step says so (probe → probing, hls-ladder → processing).
+ * Null when there is nothing to do: the video is no longer processed, or this step already completed
+ * in the current run. The queue delivers a job at least once: when its completion is lost (Postgres
+ * restarted, the worker killed after completeStep), the job comes again, and running it again would
+ * publish twice and queue the next steps twice.
+ */
 export async function beginStep(videoId: string, step: JobName): Promise<Video | null> {
   return db.transaction(async (tx) => {
     const video = await lockVideo(tx, videoId);
     if (!video || !isActive(video.status)) return null;
+    if (outputsOf(video.outputs).completed?.includes(step)) return null;
     const status = STATUS_ON_START[step];
     const changes: Partial<NewVideo> = { progress: { step, percent: 0 } };
     if (status && advances(video.status, status)) changes.status = status;
