@@ -197,6 +197,24 @@ describe("the pipeline in one worker", () => {
     expect((await waitFor(good.id, settled)).status).toBe("ready");
   });
 
+  it("gives a clip with a fraction of a second of picture its poster and storyboard, without retries", async () => {
+    // 0.2 s of picture over 3 s of sound: every poster candidate time is past the last frame, and
+    // the storyboard's one-per-second sampling rounds it to nothing unless told otherwise.
+    const clip = path.join(mediaDir(), "blink.mp4");
+    (await import("node:child_process")).execFileSync("ffmpeg", [
+      ...["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15:duration=0.2", "-f", "lavfi", "-i", "sine=duration=3"],
+      ...["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", clip],
+    ]);
+    const done = await waitFor((await upload(clip)).id, settled);
+    expect(done.status).toBe("ready");
+    const outputs = outputsOf(done.outputs);
+    expect(outputs.warnings).toBeUndefined();
+    expect(outputs.poster).toEqual([320]);
+    expect(outputs.storyboard).toBe(true);
+    const retried = await db.execute(sql`select name from pgboss.job where data->>'videoId' = ${done.id} and retry_count > 0`);
+    expect([...retried]).toEqual([]);
+  });
+
   it("cancels a running ladder: ffmpeg killed, work files removed, nothing published", async () => {
     const video = await upload(makeSource({ name: "to-cancel.mp4", width: 426, height: 240, fps: 15, seconds: 30 }));
     await waitFor(video.id, (v) => v.progress?.step === "hls-ladder" && v.progress.percent > 0);

@@ -6,7 +6,7 @@ import { runFfmpeg } from "@/lib/ffmpeg/run";
 import { layout, storage } from "@/lib/storage";
 import { completeStep } from "@/lib/videos/pipeline";
 import { mediaInfoOf } from "./media-info";
-import type { JobDefinition } from "./types";
+import { PermanentJobError, type JobDefinition } from "./types";
 
 /** Poster widths; those wider than the video are skipped (the smallest is always made). */
 export const POSTER_WIDTHS = [320, 640, 1280, 1920];
@@ -28,7 +28,9 @@ export const posterJob: JobDefinition<"poster"> = {
     const work = await ctx.workDir();
 
     const times = info.duration < 2 ? [info.duration / 2] : CANDIDATE_POINTS.map((p) => p * info.duration);
-    let best = { at: times[0], score: -Infinity };
+    // ffmpeg writes nothing (and exits 0) where there is no picture, e.g. past the end of a video
+    // track shorter than the sound, or of a damaged one: the first frame is then the poster.
+    let best = { at: 0, score: -Infinity };
     for (const [i, at] of times.entries()) {
       const file = path.join(work, `candidate-${i}.png`);
       await runFfmpeg({ args: frameArgs(input, at, file, 320), timeLimitSeconds: FRAME_TIME_LIMIT_SECONDS, signal: ctx.signal });
@@ -38,6 +40,7 @@ export const posterJob: JobDefinition<"poster"> = {
 
     const full = path.join(work, "frame.png");
     await runFfmpeg({ args: frameArgs(input, best.at, full), timeLimitSeconds: FRAME_TIME_LIMIT_SECONDS, signal: ctx.signal });
+    if (!(await exists(full))) throw new PermanentJobError("No picture of the video could be decoded for its poster");
     const outDir = path.join(work, layout.thumbs);
     await fs.mkdir(outDir);
     const { width: frameWidth = info.video.displayWidth } = await sharp(full).metadata();
@@ -52,6 +55,13 @@ export const posterJob: JobDefinition<"poster"> = {
     await completeStep(videoId, "poster", { outputs: { poster: widths, details: { poster: { atSeconds: Math.round(best.at * 100) / 100 } } } });
   },
 };
+
+function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
 
 /**
  * Higher is more representative: detail (entropy) counts; a dark, washed-out or flat frame
