@@ -17,7 +17,8 @@ import { outputsOf } from "@/lib/videos/outputs";
 import { findVideo } from "@/lib/videos/queries";
 import { createTestUser } from "@/test/factories";
 import { ffprobeJson, makeSource, mediaDir } from "@/test/media";
-import { startPipelineWorkers } from "./pipeline";
+import { inputFile, runFfmpeg } from "@/lib/ffmpeg/run";
+import { failureDetail, startPipelineWorkers } from "./pipeline";
 
 let ownerId: string;
 
@@ -233,6 +234,23 @@ describe("the pipeline in one worker", () => {
     expect(fs.existsSync(path.join(paths.media, video.id, "hls"))).toBe(false);
     const open = await db.execute(sql`select state from pgboss.job where data->>'videoId' = ${video.id} and state < 'completed'`);
     expect([...open]).toEqual([]);
+  });
+});
+
+describe("the reason a step that gives up leaves", () => {
+  const reasonFor = (run: Promise<unknown>) => run.then(() => "no error", failureDetail);
+
+  it("says what kind of failure it was, never ffmpeg's words, paths or file names", async () => {
+    const secret = path.join(paths.media, "someone-elses", "holiday.mp4");
+    const failed = runFfmpeg({ args: [...inputFile(secret), "-f", "null", "-"], timeLimitSeconds: 60 });
+    await expect(failed).rejects.toThrow("holiday.mp4");
+    expect(await reasonFor(failed)).toBe("ffmpeg could not process the file (it is probably damaged)");
+
+    const endless = runFfmpeg({ args: ["-f", "lavfi", "-i", "testsrc2", "-f", "null", "-"], timeLimitSeconds: 0.5 });
+    expect(await reasonFor(endless)).toBe("it took longer than its time limit (the file is probably damaged)");
+
+    const other = Promise.reject(new Error(`Input file is missing: ${path.join(paths.tmp, "poster", "frame.png")}`));
+    expect(await reasonFor(other)).toBe("an internal error (the details are in the worker's log)");
   });
 });
 
