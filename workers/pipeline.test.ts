@@ -216,6 +216,23 @@ describe("the pipeline in one worker", () => {
     expect([...retried]).toEqual([]);
   });
 
+  it("fails a video whose only keyframe is damaged at once, instead of making it ready without a picture", async () => {
+    // One flipped bit in the length of the keyframe's first NAL unit: the box structure is intact
+    // (the probe accepts it) but neither a copy nor a decode yields a single frame.
+    const file = path.join(mediaDir(), "lost-keyframe.mp4");
+    const bytes = fs.readFileSync(makeSource({ name: "one-keyframe.mp4", fps: 15, seconds: 3 }));
+    const stco = bytes.indexOf("stco", 0, "latin1");
+    const firstVideoChunk = bytes.readUInt32BE(stco + 12);
+    bytes[firstVideoChunk + 2] ^= 0x0c;
+    fs.writeFileSync(file, bytes);
+
+    const done = await waitFor((await upload(file)).id, settled);
+    expect(done).toMatchObject({ status: "failed", failureReason: "The video stream has no picture that can be decoded (the file is probably damaged)" });
+    expect(fs.readdirSync(path.join(paths.media, done.id))).toEqual(["source"]);
+    const retried = await db.execute(sql`select name from pgboss.job where data->>'videoId' = ${done.id} and retry_count > 0`);
+    expect([...retried]).toEqual([]);
+  });
+
   it("cancels a running ladder: ffmpeg killed, work files removed, nothing published", async () => {
     const video = await upload(makeSource({ name: "to-cancel.mp4", width: 426, height: 240, fps: 15, seconds: 30 }));
     await waitFor(video.id, (v) => v.progress?.step === "hls-ladder" && v.progress.percent > 0);
