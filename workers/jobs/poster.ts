@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
 import { frameArgs } from "@/lib/ffmpeg/commands";
+import { FfmpegError, FfmpegTimeoutError } from "@/lib/ffmpeg/errors";
 import { runFfmpeg } from "@/lib/ffmpeg/run";
 import { layout, storage } from "@/lib/storage";
 import { completeStep } from "@/lib/videos/pipeline";
@@ -28,19 +29,17 @@ export const posterJob: JobDefinition<"poster"> = {
     const work = await ctx.workDir();
 
     const times = info.duration < 2 ? [info.duration / 2] : CANDIDATE_POINTS.map((p) => p * info.duration);
-    // ffmpeg writes nothing (and exits 0) where there is no picture, e.g. past the end of a video
-    // track shorter than the sound, or of a damaged one: the first frame is then the poster.
+    // Where there is no usable picture (past the end of a video track shorter than the sound, or in
+    // a damaged one) a time gives no frame: the first frame is then the poster.
     let best = { at: 0, score: -Infinity };
     for (const [i, at] of times.entries()) {
       const file = path.join(work, `candidate-${i}.png`);
-      await runFfmpeg({ args: frameArgs(input, at, file, 320), timeLimitSeconds: FRAME_TIME_LIMIT_SECONDS, signal: ctx.signal });
-      const score = await frameScore(file).catch(() => -Infinity);
+      const score = (await grabFrame(input, at, file, ctx.signal, 320)) ? await frameScore(file).catch(() => -Infinity) : -Infinity;
       if (score > best.score) best = { at, score };
     }
 
     const full = path.join(work, "frame.png");
-    await runFfmpeg({ args: frameArgs(input, best.at, full), timeLimitSeconds: FRAME_TIME_LIMIT_SECONDS, signal: ctx.signal });
-    if (!(await exists(full))) throw new PermanentJobError("No picture of the video could be decoded for its poster");
+    if (!(await grabFrame(input, best.at, full, ctx.signal))) throw new PermanentJobError("No picture of the video could be decoded for its poster");
     const outDir = path.join(work, layout.thumbs);
     await fs.mkdir(outDir);
     const { width: frameWidth = info.video.displayWidth } = await sharp(full).metadata();
@@ -56,7 +55,18 @@ export const posterJob: JobDefinition<"poster"> = {
   },
 };
 
-function exists(file: string): Promise<boolean> {
+/**
+ * One frame into `file`, or false when there is none to be had: ffmpeg writes nothing (and exits 0)
+ * past the last picture, and fails on a picture it cannot decode. A run over its time limit, or
+ * cancelled, still throws.
+ */
+async function grabFrame(input: string, at: number, file: string, signal: AbortSignal, width?: number): Promise<boolean> {
+  try {
+    await runFfmpeg({ args: frameArgs(input, at, file, width), timeLimitSeconds: FRAME_TIME_LIMIT_SECONDS, signal });
+  } catch (error) {
+    if (!(error instanceof FfmpegError) || error instanceof FfmpegTimeoutError) throw error;
+    return false;
+  }
   return fs.access(file).then(
     () => true,
     () => false,
