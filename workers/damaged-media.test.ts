@@ -146,7 +146,8 @@ describe("damaged media through the real pipeline", () => {
     const retried = [...(await db.execute<{ name: string; video: string }>(sql`select name, data->>'videoId' as video from pgboss.job where retry_count > 0`))].map(
       (j) => `${j.name} of ${labels.get(j.video) ?? j.video}`,
     );
-    const kinds = new Map(cases.map((c) => [c.kind, c.detail]));
+    const kinds = new Map<string, Set<string>>();
+    for (const c of cases) kinds.set(c.kind, (kinds.get(c.kind) ?? new Set()).add(c.detail));
     printSummary(outcomes, control, retried, kinds);
     expect(workerExit, `the worker exited: ${worker.log().slice(-2000)}`).toBeNull();
     // Every failure here is the file's: a retry only delays the answer (and used to, by minutes).
@@ -185,7 +186,7 @@ describe("damaged media through the real pipeline", () => {
   }, (COUNT * 8 + 300) * 1000);
 });
 
-function printSummary(outcomes: Outcome[], control: Outcome, retried: string[], kinds: Map<string, string>) {
+function printSummary(outcomes: Outcome[], control: Outcome, retried: string[], kinds: Map<string, Set<string>>) {
   const count = (status: string) => outcomes.filter((o) => o.status === status).length;
   const reasons = new Map<string, number>();
   for (const o of outcomes) if (o.status === "failed") reasons.set(o.reason ?? "(none)", (reasons.get(o.reason ?? "(none)") ?? 0) + 1);
@@ -194,7 +195,7 @@ function printSummary(outcomes: Outcome[], control: Outcome, retried: string[], 
   const slowest = outcomes.reduce((a, b) => (b.seconds > a.seconds ? b : a), outcomes[0]);
   const lines = [
     `damaged media (seed ${SEED}): ${outcomes.length} files, ${count("ready")} ready, ${count("failed")} failed, ${outcomes.length - count("ready") - count("failed")} other`,
-    `kinds of damage: ${[...kinds].map(([kind, detail]) => `${kind} (${detail})`).join("; ")}`,
+    `kinds of damage: ${[...kinds].map(([kind, details]) => `${kind} (${[...details].join(" / ")})`).join("; ")}`,
     "failure reasons:",
     ...[...reasons].sort((a, b) => b[1] - a[1]).map(([reason, n]) => `  ${String(n).padStart(3)}  ${reason}`),
     "ready despite the damage:",
