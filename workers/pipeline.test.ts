@@ -7,8 +7,9 @@ import { sql } from "drizzle-orm";
 import { closeDb, db } from "@/lib/db/client";
 import type { Video } from "@/lib/db/schema";
 import { paths } from "@/lib/env";
+import { FfmpegError } from "@/lib/ffmpeg/errors";
 import { isFaststart, scanTopLevelBoxes } from "@/lib/ffmpeg/mp4-boxes";
-import { NOT_ACCEPTED } from "@/lib/ffmpeg/run";
+import { inputFile, NOT_ACCEPTED, runFfmpeg } from "@/lib/ffmpeg/run";
 import { createBoss, stopProducerBoss } from "@/lib/queue/boss";
 import { parseMediaPlaylist } from "@/lib/transcode/playlists";
 import { captionsOf } from "@/lib/videos/captions";
@@ -18,7 +19,7 @@ import { outputsOf } from "@/lib/videos/outputs";
 import { findVideo } from "@/lib/videos/queries";
 import { createTestUser } from "@/test/factories";
 import { ffprobeJson, makeSource, mediaDir } from "@/test/media";
-import { startPipelineWorkers } from "./pipeline";
+import { failureDetail, startPipelineWorkers } from "./pipeline";
 
 let ownerId: string;
 
@@ -220,6 +221,41 @@ describe("the pipeline in one worker", () => {
     expect(fs.readdirSync(path.join(paths.media, victimId))).toEqual(["source"]);
   });
 
+  it("gives a clip with a fraction of a second of picture its poster and storyboard, without retries", async () => {
+    // 0.2 s of picture over 3 s of sound: every poster candidate time is past the last frame, and
+    // the storyboard's one-per-second sampling rounds it to nothing unless told otherwise.
+    const clip = path.join(mediaDir(), "blink.mp4");
+    (await import("node:child_process")).execFileSync("ffmpeg", [
+      ...["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15:duration=0.2", "-f", "lavfi", "-i", "sine=duration=3"],
+      ...["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", clip],
+    ]);
+    const done = await waitFor((await upload(clip)).id, settled);
+    expect(done.status).toBe("ready");
+    const outputs = outputsOf(done.outputs);
+    expect(outputs.warnings).toBeUndefined();
+    expect(outputs.poster).toEqual([320]);
+    expect(outputs.storyboard).toBe(true);
+    const retried = await db.execute(sql`select name from pgboss.job where data->>'videoId' = ${done.id} and retry_count > 0`);
+    expect([...retried]).toEqual([]);
+  });
+
+  it("fails a video whose only keyframe is damaged at once, instead of making it ready without a picture", async () => {
+    // One flipped bit in the length of the keyframe's first NAL unit: the box structure is intact
+    // (the probe accepts it) but neither a copy nor a decode yields a single frame.
+    const file = path.join(mediaDir(), "lost-keyframe.mp4");
+    const bytes = fs.readFileSync(makeSource({ name: "one-keyframe.mp4", fps: 15, seconds: 3 }));
+    const stco = bytes.indexOf("stco", 0, "latin1");
+    const firstVideoChunk = bytes.readUInt32BE(stco + 12);
+    bytes[firstVideoChunk + 2] ^= 0x0c;
+    fs.writeFileSync(file, bytes);
+
+    const done = await waitFor((await upload(file)).id, settled);
+    expect(done).toMatchObject({ status: "failed", failureReason: "The video stream has no picture that can be decoded (the file is probably damaged)" });
+    expect(fs.readdirSync(path.join(paths.media, done.id))).toEqual(["source"]);
+    const retried = await db.execute(sql`select name from pgboss.job where data->>'videoId' = ${done.id} and retry_count > 0`);
+    expect([...retried]).toEqual([]);
+  });
+
   it("cancels a running ladder: ffmpeg killed, work files removed, nothing published", async () => {
     const video = await upload(makeSource({ name: "to-cancel.mp4", width: 426, height: 240, fps: 15, seconds: 30 }));
     await waitFor(video.id, (v) => v.progress?.step === "hls-ladder" && v.progress.percent > 0);
@@ -238,6 +274,23 @@ describe("the pipeline in one worker", () => {
     expect(fs.existsSync(path.join(paths.media, video.id, "hls"))).toBe(false);
     const open = await db.execute(sql`select state from pgboss.job where data->>'videoId' = ${video.id} and state < 'completed'`);
     expect([...open]).toEqual([]);
+  });
+});
+
+describe("the reason a step that gives up leaves", () => {
+  const reasonFor = (run: Promise<unknown>) => run.then(() => "no error", failureDetail);
+
+  it("says what kind of failure it was, never ffmpeg's words, paths or file names", async () => {
+    const secret = path.join(paths.media, "someone-elses", "holiday.mp4");
+    const failed = runFfmpeg({ args: [...inputFile(secret, "mov"), "-f", "null", "-"], timeLimitSeconds: 60 });
+    await expect(failed).rejects.toBeInstanceOf(FfmpegError);
+    expect(await reasonFor(failed)).toBe("ffmpeg could not process the file (it is probably damaged)");
+
+    const endless = runFfmpeg({ args: ["-f", "lavfi", "-i", "testsrc2", "-f", "null", "-"], timeLimitSeconds: 0.5 });
+    expect(await reasonFor(endless)).toBe("it took longer than its time limit (the file is probably damaged)");
+
+    const other = Promise.reject(new Error(`Input file is missing: ${path.join(paths.tmp, "poster", "frame.png")}`));
+    expect(await reasonFor(other)).toBe("an internal error (the details are in the worker's log)");
   });
 });
 

@@ -1,7 +1,7 @@
 import type { PgBoss, JobWithMetadata } from "pg-boss";
 import type { Logger } from "pino";
 import { paths } from "@/lib/env";
-import { isCancelled } from "@/lib/ffmpeg/errors";
+import { FfmpegError, FfmpegTimeoutError, isCancelled } from "@/lib/ffmpeg/errors";
 import type { FfmpegProgress } from "@/lib/ffmpeg/progress";
 import { childLogger } from "@/lib/log";
 import { parseJobData, type JobName } from "@/lib/queue";
@@ -108,7 +108,7 @@ async function handle(job: JobDefinition, pgJob: JobWithMetadata<{ videoId: stri
     const reason =
       error instanceof PermanentJobError
         ? error.reason
-        : `${stepLabel(job.name)} failed: ${diskFull ? "disk full on the server. Free some space, then retry." : errorMessage(error)}`;
+        : `${stepLabel(job.name)} failed: ${diskFull ? "disk full on the server. Free some space, then retry." : failureDetail(error)}`;
     log.warn({ err: error, permanent, diskFull }, "job failed for good");
     await giveUp(job.name, videoId, reason);
   } finally {
@@ -172,8 +172,14 @@ function stepLabel(step: JobName): string {
   return LABELS[step] ?? step;
 }
 
-function errorMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.length > 300 ? `${message.slice(0, 300)}…` : message;
+/**
+ * What the uploader is told when a step gives up. ffmpeg's own words and other errors carry work
+ * paths and internals (they stay in the worker log, with the error): the reason says only what
+ * kind of failure it was.
+ */
+export function failureDetail(error: unknown): string {
+  if (error instanceof FfmpegTimeoutError) return "it took longer than its time limit (the file is probably damaged)";
+  if (error instanceof FfmpegError) return "ffmpeg could not process the file (it is probably damaged)";
+  return "an internal error (the details are in the worker's log)";
 }
 

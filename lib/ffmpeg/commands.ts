@@ -145,7 +145,9 @@ export function storyboardArgs(input: string, outPattern: string, o: { interval:
     "-map",
     "0:v:0",
     "-vf",
-    `fps=1/${o.interval},scale=w=${o.width}:h=${o.height},tile=${o.columns}x${o.rows}`,
+    // By default the fps filter rounds the end of a video shorter than half an interval down to no
+    // frame at all; eof_action=pass still gives its one thumbnail (longer videos get the same count).
+    `fps=1/${o.interval}:eof_action=pass,scale=w=${o.width}:h=${o.height},tile=${o.columns}x${o.rows}`,
     "-fps_mode",
     "passthrough",
     "-f",

@@ -81,6 +81,15 @@ describe("probe gate", () => {
     expect(await reasonFor(file)).toMatch(/claims a duration of 1,111 h/);
   });
 
+  it("takes the streams' length when a damaged header claims far more (but under the limit)", async () => {
+    const file = path.join(mediaDir(), "long-claim.mp4");
+    fs.copyFileSync(good, file);
+    claimMp4Duration(file, 3000);
+    const info = await probeMedia(file);
+    expect(Number(info.raw.format?.duration)).toBeCloseTo(3000, 0);
+    expect(info.duration).toBeCloseTo(3, 0);
+  });
+
   it("refuses a missing file", async () => {
     expect(await reasonFor(path.join(mediaDir(), "nope.mp4"))).toMatch(/missing/i);
   });

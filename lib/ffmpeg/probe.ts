@@ -121,11 +121,12 @@ export function interpretProbe(raw: FfprobeJson, size: number): MediaInfo {
   const height = videoStream.height ?? 0;
   if (width < 2 || height < 2) throw new ProbeError("The video stream has no picture size");
 
-  const duration = firstPositive(raw.format?.duration, videoStream.duration);
-  if (duration === undefined) throw new ProbeError("The video's duration cannot be determined (the file is probably damaged)");
-  if (duration > MAX_DURATION_SECONDS) {
-    throw new ProbeError(`The file claims a duration of ${formatHours(duration)}, more than the ${MAX_DURATION_SECONDS / 3600} h limit: its header is probably damaged`);
+  const claimed = firstPositive(raw.format?.duration, videoStream.duration);
+  if (claimed === undefined) throw new ProbeError("The video's duration cannot be determined (the file is probably damaged)");
+  if (claimed > MAX_DURATION_SECONDS) {
+    throw new ProbeError(`The file claims a duration of ${formatHours(claimed)}, more than the ${MAX_DURATION_SECONDS / 3600} h limit: its header is probably damaged`);
   }
+  const duration = durationOfStreams(claimed, streams);
 
   const rotation = rotationOf(videoStream);
   const sar = ratio(videoStream.sample_aspect_ratio);
@@ -247,6 +248,17 @@ function spawnCollect(binary: string, args: string[], limitSeconds: number, inpu
       resolve({ code, stdout, stderr, timedOut });
     });
   });
+}
+
+/**
+ * A damaged container header (an MP4's mvhd) can claim far more than its streams hold: then the
+ * streams' own length is the truth, else every later step (time limits, poster times, storyboard,
+ * the player) would work on a length that is not there.
+ */
+function durationOfStreams(claimed: number, streams: FfprobeStream[]): number {
+  const lengths = streams.filter((s) => s.codec_type === "video" || s.codec_type === "audio").map((s) => Number(s.duration));
+  const longest = Math.max(0, ...lengths.filter((d) => Number.isFinite(d) && d > 0));
+  return longest > 0 && claimed > longest * 1.1 + 1 ? longest : claimed;
 }
 
 function rotationOf(stream: FfprobeStream): number {

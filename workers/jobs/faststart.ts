@@ -9,6 +9,7 @@ import { runFfmpeg, timeLimitFor } from "@/lib/ffmpeg/run";
 import { layout, storage } from "@/lib/storage";
 import { completeStep } from "@/lib/videos/pipeline";
 import type { VideoOutputs } from "@/lib/videos/outputs";
+import { requireFrames } from "./frame-count";
 import { ladderFor, mediaInfoOf } from "./media-info";
 import type { JobDefinition } from "./types";
 
@@ -34,15 +35,18 @@ export const faststartJob: JobDefinition<"faststart"> = {
       if (ctx.video.sourceKind !== "folder" && (await isReadyToServe(source, info)) && (await tryLink(source, output))) {
         made = { method: "link" };
       } else {
-        const remux = (reserve?: number) =>
-          runFfmpeg({
+        const remux = async (reserve?: number) => {
+          const frames = requireFrames(ctx.progress);
+          await runFfmpeg({
             args: faststartRemuxArgs(source, output, info, reserve),
             timeLimitSeconds: timeLimitFor(info.duration, { perMediaSecond: 0.5, baseSeconds: 120 }),
             workDir: work,
             durationSeconds: info.duration,
             signal: ctx.signal,
-            onProgress: (p) => ctx.progress(p),
+            onProgress: frames.onProgress,
           });
+          frames.check();
+        };
         // The copy's index is about the size of the source's: reserve that (plus a margin) up front.
         const moov = (await scanTopLevelBoxes(source))?.boxes.find((b) => b.type === "moov");
         const reserve = moov ? Math.ceil(moov.size * 1.1) + 64 * 1024 : undefined;
@@ -58,6 +62,7 @@ export const faststartJob: JobDefinition<"faststart"> = {
     } else {
       const plan = ladderFor(info);
       const { encoder } = await chosenEncoder(env.REEL_HWACCEL);
+      const frames = requireFrames(ctx.progress);
       const result = await withCpuFallback(encoder, (enc) =>
         runFfmpeg({
           args: faststartTranscodeArgs(source, output, info, plan, enc),
@@ -66,9 +71,10 @@ export const faststartJob: JobDefinition<"faststart"> = {
           durationSeconds: info.duration,
           signal: ctx.signal,
           nice: 5,
-          onProgress: (p) => ctx.progress(p),
+          onProgress: frames.onProgress,
         }),
       );
+      frames.check();
       made = { method: "transcode", encoder: result.encoder };
     }
     await storage.publish(videoId, "mp4", dir);

@@ -7,6 +7,7 @@ import { runFfmpeg, timeLimitFor } from "@/lib/ffmpeg/run";
 import { layout, storage } from "@/lib/storage";
 import { finalizeHlsOutput } from "@/lib/transcode/hls-output";
 import { completeStep } from "@/lib/videos/pipeline";
+import { requireFrames } from "./frame-count";
 import { ladderFor, mediaInfoOf } from "./media-info";
 import type { JobDefinition } from "./types";
 
@@ -32,6 +33,7 @@ export const hlsLadderJob: JobDefinition<"hls-ladder"> = {
     const work = await ctx.workDir();
     const outDir = path.join(work, layout.hls);
     const { encoder } = await chosenEncoder(env.REEL_HWACCEL);
+    const frames = requireFrames(ctx.progress);
 
     const result = await withCpuFallback(
       encoder,
@@ -44,10 +46,11 @@ export const hlsLadderJob: JobDefinition<"hls-ladder"> = {
           durationSeconds: info.duration,
           signal: ctx.signal,
           nice: 10,
-          onProgress: (p) => ctx.progress(p),
+          onProgress: frames.onProgress,
         }),
       () => fs.rm(outDir, { recursive: true, force: true }),
     );
+    frames.check();
     const renditions = await finalizeHlsOutput(outDir, plan);
     await storage.publish(videoId, "hls", outDir);
     await completeStep(videoId, "hls-ladder", {

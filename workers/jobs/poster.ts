@@ -2,11 +2,12 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
 import { frameArgs } from "@/lib/ffmpeg/commands";
+import { FfmpegError, FfmpegTimeoutError } from "@/lib/ffmpeg/errors";
 import { runFfmpeg } from "@/lib/ffmpeg/run";
 import { layout, storage } from "@/lib/storage";
 import { completeStep } from "@/lib/videos/pipeline";
 import { mediaInfoOf } from "./media-info";
-import type { JobDefinition } from "./types";
+import { PermanentJobError, type JobDefinition } from "./types";
 
 /** Poster widths; those wider than the video are skipped (the smallest is always made). */
 export const POSTER_WIDTHS = [320, 640, 1280, 1920];
@@ -28,16 +29,17 @@ export const posterJob: JobDefinition<"poster"> = {
     const work = await ctx.workDir();
 
     const times = info.duration < 2 ? [info.duration / 2] : CANDIDATE_POINTS.map((p) => p * info.duration);
-    let best = { at: times[0], score: -Infinity };
+    // Where there is no usable picture (past the end of a video track shorter than the sound, or in
+    // a damaged one) a time gives no frame: the first frame is then the poster.
+    let best = { at: 0, score: -Infinity };
     for (const [i, at] of times.entries()) {
       const file = path.join(work, `candidate-${i}.png`);
-      await runFfmpeg({ args: frameArgs(input, at, file, 320), timeLimitSeconds: FRAME_TIME_LIMIT_SECONDS, workDir: work, signal: ctx.signal });
-      const score = await frameScore(file).catch(() => -Infinity);
+      const score = (await grabFrame(input, at, file, work, ctx.signal, 320)) ? await frameScore(file).catch(() => -Infinity) : -Infinity;
       if (score > best.score) best = { at, score };
     }
 
     const full = path.join(work, "frame.png");
-    await runFfmpeg({ args: frameArgs(input, best.at, full), timeLimitSeconds: FRAME_TIME_LIMIT_SECONDS, workDir: work, signal: ctx.signal });
+    if (!(await grabFrame(input, best.at, full, work, ctx.signal))) throw new PermanentJobError("No picture of the video could be decoded for its poster");
     const outDir = path.join(work, layout.thumbs);
     await fs.mkdir(outDir);
     const { width: frameWidth = info.video.displayWidth } = await sharp(full).metadata();
@@ -52,6 +54,24 @@ export const posterJob: JobDefinition<"poster"> = {
     await completeStep(videoId, "poster", { outputs: { poster: widths, details: { poster: { atSeconds: Math.round(best.at * 100) / 100 } } } });
   },
 };
+
+/**
+ * One frame into `file`, or false when there is none to be had: ffmpeg writes nothing (and exits 0)
+ * past the last picture, and fails on a picture it cannot decode. A run over its time limit, or
+ * cancelled, still throws.
+ */
+async function grabFrame(input: string, at: number, file: string, workDir: string, signal: AbortSignal, width?: number): Promise<boolean> {
+  try {
+    await runFfmpeg({ args: frameArgs(input, at, file, width), timeLimitSeconds: FRAME_TIME_LIMIT_SECONDS, workDir, signal });
+  } catch (error) {
+    if (!(error instanceof FfmpegError) || error instanceof FfmpegTimeoutError) throw error;
+    return false;
+  }
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
 
 /**
  * Higher is more representative: detail (entropy) counts; a dark, washed-out or flat frame

@@ -8,7 +8,7 @@ import { planStoryboard, storyboardVtt } from "@/lib/transcode/storyboard";
 import { completeStep } from "@/lib/videos/pipeline";
 import { outputsOf } from "@/lib/videos/outputs";
 import { mediaInfoOf } from "./media-info";
-import type { JobDefinition } from "./types";
+import { PermanentJobError, type JobDefinition } from "./types";
 
 /**
  * Scrub previews: sprite sheets of small thumbnails plus a WebVTT index. Decoded from the lowest
@@ -38,7 +38,8 @@ export const storyboardJob: JobDefinition<"storyboard"> = {
       onProgress: (p) => ctx.progress(p),
     });
     const pngs = (await fs.readdir(work)).filter((n) => /^sprite-\d+\.png$/.test(n));
-    if (pngs.length === 0) throw new Error("ffmpeg wrote no storyboard sprite");
+    // Nothing to decode (a damaged video track): no retry will change that.
+    if (pngs.length === 0) throw new PermanentJobError("No picture of the video could be decoded for its storyboard");
     for (const png of pngs) {
       const n = Number(/\d+/.exec(png)![0]);
       await sharp(path.join(work, png)).webp({ quality: 70 }).toFile(path.join(outDir, path.basename(layout.sprite(n))));
