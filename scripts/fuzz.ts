@@ -2,7 +2,7 @@
  * npm run fuzz [-- <vitest filter>]
  *
  * Every fuzz target (`*.fuzz.test.ts`, see test/fuzz.ts) with 100,000 cases each, from the fixed
- * seed, through `npm test -- --unit` (so on the same Postgres set-up as the suite). REEL_FUZZ_RUNS
+ * seed, and 100 damaged media files through the real pipeline (REEL_DAMAGED_MEDIA_COUNT), through `npm test -- --unit` (so on the same Postgres set-up as the suite). REEL_FUZZ_RUNS
  * and REEL_FUZZ_SEED override the count and the seed. Prints one line per target (cases, seed,
  * outcome, time) and ends with a summary line; exits non-zero if any target failed or none ran.
  */
@@ -13,6 +13,8 @@ import path from "node:path";
 import type { FuzzResult } from "@/test/fuzz";
 
 const DEFAULT_RUNS = "100000";
+/** Damaged files sent through the real pipeline (workers/damaged-media.fuzz.test.ts); 20 under `npm test`. */
+const DAMAGED_MEDIA_FILES = "100";
 
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), "reel-fuzz-"));
 const report = path.join(dir, "results.jsonl");
@@ -21,7 +23,7 @@ const started = performance.now();
 const code = await new Promise<number | null>((resolve, reject) => {
   const child = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "test.ts"), "--unit", ...(process.argv.length > 2 ? process.argv.slice(2) : [".fuzz.test.ts"])], {
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, REEL_FUZZ_RUNS: runs, REEL_FUZZ_REPORT: report },
+    env: { ...process.env, REEL_FUZZ_RUNS: runs, REEL_DAMAGED_MEDIA_COUNT: process.env.REEL_DAMAGED_MEDIA_COUNT || DAMAGED_MEDIA_FILES, REEL_FUZZ_REPORT: report },
   });
   child.once("error", reject);
   child.once("exit", (exitCode) => resolve(exitCode));

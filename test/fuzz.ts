@@ -28,6 +28,22 @@ function positiveInt(name: string, fallback: number): number {
 }
 
 /**
+ * Adds one target's outcome to the report `npm run fuzz` prints, for targets that are not fast-check
+ * properties (damaged media through the pipeline); call it from inside the running test.
+ */
+export function recordFuzzResult({ target, runs, seed, ok, started }: { target: string; runs: number; seed: number; ok: boolean; started: number }) {
+  const result: FuzzResult = {
+    file: path.relative(process.cwd(), expect.getState().testPath ?? ""),
+    target,
+    runs,
+    seed,
+    ok,
+    ms: Math.round(performance.now() - started),
+  };
+  if (REPORT) fs.appendFileSync(REPORT, `${JSON.stringify(result)}\n`);
+}
+
+/**
  * One fuzz target as a test: runs the property FUZZ_RUNS times from FUZZ_SEED and fails with
  * fast-check's report (seed, path, shrunk counterexample).
  */
@@ -38,17 +54,7 @@ export function fuzz<Ts>(target: string, property: fc.IRawProperty<Ts>): void {
     `${target} (${FUZZ_RUNS} cases, seed ${FUZZ_SEED})`,
     async () => {
       const started = performance.now();
-      const report = (runs: number, ok: boolean) => {
-        const result: FuzzResult = {
-          file: path.relative(process.cwd(), expect.getState().testPath ?? ""),
-          target,
-          runs,
-          seed: FUZZ_SEED,
-          ok,
-          ms: Math.round(performance.now() - started),
-        };
-        if (REPORT) fs.appendFileSync(REPORT, `${JSON.stringify(result)}\n`);
-      };
+      const report = (runs: number, ok: boolean) => recordFuzzResult({ target, runs, seed: FUZZ_SEED, ok, started });
       let details: fc.RunDetails<Ts>;
       try {
         details = await fc.check(property, { numRuns: FUZZ_RUNS, seed: FUZZ_SEED });

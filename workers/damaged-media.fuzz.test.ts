@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Container, damagedCases } from "@/test/damaged-media";
 import { freshDatabase } from "@/test/fresh-database";
+import { recordFuzzResult } from "@/test/fuzz";
 
 /**
  * Issue 12, "prove the limits": damaged media through the real pipeline. Seeded damaged copies of
@@ -13,8 +14,8 @@ import { freshDatabase } from "@/test/fresh-database";
  * job may be left behind; and a healthy video sent after them must still end `ready`.
  *
  * REEL_DAMAGED_MEDIA_COUNT and REEL_DAMAGED_MEDIA_SEED (default 12) choose the files. `npm test` runs
- * 20 (every container, most kinds of damage, about a minute on a busy 2-core machine); the fuzz run
- * sets 100 (about four minutes).
+ * 20 (every container, most kinds of damage, about a minute on a busy 2-core machine); `npm run fuzz`
+ * sets 100 (about four minutes) and lists the outcome with the other fuzz targets.
  */
 const COUNT = Number(process.env.REEL_DAMAGED_MEDIA_COUNT ?? 20);
 const SEED = Number(process.env.REEL_DAMAGED_MEDIA_SEED ?? 12);
@@ -124,67 +125,79 @@ describe("damaged media through the real pipeline", () => {
   });
 
   it(`${COUNT} damaged files end ready or failed with a human reason in time, the worker survives, the queue keeps moving`, async () => {
-    const sources = Object.fromEntries(
-      (Object.keys(SOURCES) as Container[]).map((c) => [c, fs.readFileSync(makeSource({ ...SOURCES[c], seconds: SOURCE_SECONDS, fps: 15 }))]),
-    ) as Record<Container, Buffer>;
-    const cases = damagedCases(sources, COUNT, SEED);
-
-    const outcomes: Outcome[] = [];
-    const queue = [...cases];
-    await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
-        for (let c = queue.shift(); c; c = queue.shift()) {
-          outcomes.push(await processOne(ownerId, c.n, `${c.container} ${c.kind}`, `damaged-${c.n}.${c.container}`, c.bytes));
-        }
-      }),
-    );
-    // The queue keeps moving: a healthy video sent after all of them is processed as usual.
-    const control = await processOne(ownerId, COUNT, "control", "control.mp4", fs.readFileSync(makeSource({ name: "control.mp4", seconds: SOURCE_SECONDS, fps: 15 })));
-
-    outcomes.sort((a, b) => a.n - b.n);
-    const labels = new Map([...outcomes, control].map((o) => [o.videoId, `#${o.n} ${o.label}`]));
-    const retried = [...(await db.execute<{ name: string; video: string }>(sql`select name, data->>'videoId' as video from pgboss.job where retry_count > 0`))].map(
-      (j) => `${j.name} of ${labels.get(j.video) ?? j.video}`,
-    );
-    const kinds = new Map<string, Set<string>>();
-    for (const c of cases) kinds.set(c.kind, (kinds.get(c.kind) ?? new Set()).add(c.detail));
-    printSummary(outcomes, control, retried, kinds);
-    expect(workerExit, `the worker exited: ${worker.log().slice(-2000)}`).toBeNull();
-    // Every failure here is the file's: a retry only delays the answer (and used to, by minutes).
-    expect(retried).toEqual([]);
-
-    expect(control).toMatchObject({ status: "ready", reason: null });
-    expect(outcomes.filter((o) => o.status !== "ready" && o.status !== "failed")).toEqual([]);
-    expect(outcomes.filter((o) => o.status === "failed" && inhumanity(o.reason)).map((o) => ({ ...o, why: inhumanity(o.reason) }))).toEqual([]);
-    expect(outcomes.filter((o) => o.seconds > ALLOWANCE_SECONDS)).toEqual([]);
-    expect(control.seconds).toBeLessThanOrEqual(ALLOWANCE_SECONDS);
-
-    for (const o of outcomes) {
-      const video = (await findVideo(o.videoId))!;
-      const outputs = outputsOf(video.outputs);
-      if (o.status === "ready") {
-        // Ready means playable: the MP4 and at least one HLS rung are published.
-        expect(outputs.mp4, o.label).toBe(true);
-        expect(outputs.hls?.length, o.label).toBeGreaterThan(0);
-        expect(fs.existsSync(path.join(paths.media, o.videoId, "hls/master.m3u8")), o.label).toBe(true);
-        expect(videoFrames(path.join(paths.media, o.videoId, "mp4/video.mp4")), `${o.label}: frames in the MP4`).toBeGreaterThan(0);
-        for (const [step, warning] of Object.entries(outputs.warnings ?? {})) expect(inhumanity(warning), `${o.label}: ${step}: ${warning}`).toBeNull();
-      } else {
-        // Failed means nothing half-published: only the MP4 of a video that failed after it was made.
-        const published = fs.readdirSync(path.join(paths.media, o.videoId)).filter((n) => n !== "source");
-        expect(published, o.label).toEqual(outputs.mp4 ? ["mp4"] : []);
-      }
+    const started = performance.now();
+    try {
+      await processAndCheck(ownerId, worker);
+    } catch (error) {
+      recordFuzzResult({ target: "damaged media through the pipeline", runs: COUNT, seed: SEED, ok: false, started });
+      throw error;
     }
-    // No work folder is left behind, whatever the outcome.
-    const work = fs.existsSync(paths.tmp) ? fs.readdirSync(paths.tmp, { recursive: true }).map(String) : [];
-    expect(work.filter((name) => outcomes.some((o) => name.includes(o.videoId)))).toEqual([]);
-    // No job is left waiting, running or retrying once every video has settled.
-    const open = await db.execute<{ name: string; state: string; video: string }>(
-      sql`select name, state::text, data->>'videoId' as video from pgboss.job where state < 'completed' and name <> 'pipeline-dead-letter'`,
-    );
-    expect([...open]).toEqual([]);
+    recordFuzzResult({ target: "damaged media through the pipeline", runs: COUNT, seed: SEED, ok: true, started });
   }, (COUNT * 8 + 300) * 1000);
 });
+
+/** Sends the damaged files and a healthy control through the worker, then checks every outcome. */
+async function processAndCheck(ownerId: string, worker: Worker) {
+  const sources = Object.fromEntries(
+    (Object.keys(SOURCES) as Container[]).map((c) => [c, fs.readFileSync(makeSource({ ...SOURCES[c], seconds: SOURCE_SECONDS, fps: 15 }))]),
+  ) as Record<Container, Buffer>;
+  const cases = damagedCases(sources, COUNT, SEED);
+
+  const outcomes: Outcome[] = [];
+  const queue = [...cases];
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      for (let c = queue.shift(); c; c = queue.shift()) {
+        outcomes.push(await processOne(ownerId, c.n, `${c.container} ${c.kind}`, `damaged-${c.n}.${c.container}`, c.bytes));
+      }
+    }),
+  );
+  // The queue keeps moving: a healthy video sent after all of them is processed as usual.
+  const control = await processOne(ownerId, COUNT, "control", "control.mp4", fs.readFileSync(makeSource({ name: "control.mp4", seconds: SOURCE_SECONDS, fps: 15 })));
+
+  outcomes.sort((a, b) => a.n - b.n);
+  const labels = new Map([...outcomes, control].map((o) => [o.videoId, `#${o.n} ${o.label}`]));
+  const retried = [...(await db.execute<{ name: string; video: string }>(sql`select name, data->>'videoId' as video from pgboss.job where retry_count > 0`))].map(
+    (j) => `${j.name} of ${labels.get(j.video) ?? j.video}`,
+  );
+  const kinds = new Map<string, Set<string>>();
+  for (const c of cases) kinds.set(c.kind, (kinds.get(c.kind) ?? new Set()).add(c.detail));
+  printSummary(outcomes, control, retried, kinds);
+  expect(workerExit, `the worker exited: ${worker.log().slice(-2000)}`).toBeNull();
+  // Every failure here is the file's: a retry only delays the answer (and used to, by minutes).
+  expect(retried).toEqual([]);
+
+  expect(control).toMatchObject({ status: "ready", reason: null });
+  expect(outcomes.filter((o) => o.status !== "ready" && o.status !== "failed")).toEqual([]);
+  expect(outcomes.filter((o) => o.status === "failed" && inhumanity(o.reason)).map((o) => ({ ...o, why: inhumanity(o.reason) }))).toEqual([]);
+  expect(outcomes.filter((o) => o.seconds > ALLOWANCE_SECONDS)).toEqual([]);
+  expect(control.seconds).toBeLessThanOrEqual(ALLOWANCE_SECONDS);
+
+  for (const o of outcomes) {
+    const video = (await findVideo(o.videoId))!;
+    const outputs = outputsOf(video.outputs);
+    if (o.status === "ready") {
+      // Ready means playable: the MP4 and at least one HLS rung are published.
+      expect(outputs.mp4, o.label).toBe(true);
+      expect(outputs.hls?.length, o.label).toBeGreaterThan(0);
+      expect(fs.existsSync(path.join(paths.media, o.videoId, "hls/master.m3u8")), o.label).toBe(true);
+      expect(videoFrames(path.join(paths.media, o.videoId, "mp4/video.mp4")), `${o.label}: frames in the MP4`).toBeGreaterThan(0);
+      for (const [step, warning] of Object.entries(outputs.warnings ?? {})) expect(inhumanity(warning), `${o.label}: ${step}: ${warning}`).toBeNull();
+    } else {
+      // Failed means nothing half-published: only the MP4 of a video that failed after it was made.
+      const published = fs.readdirSync(path.join(paths.media, o.videoId)).filter((n) => n !== "source");
+      expect(published, o.label).toEqual(outputs.mp4 ? ["mp4"] : []);
+    }
+  }
+  // No work folder is left behind, whatever the outcome.
+  const work = fs.existsSync(paths.tmp) ? fs.readdirSync(paths.tmp, { recursive: true }).map(String) : [];
+  expect(work.filter((name) => outcomes.some((o) => name.includes(o.videoId)))).toEqual([]);
+  // No job is left waiting, running or retrying once every video has settled.
+  const open = await db.execute<{ name: string; state: string; video: string }>(
+    sql`select name, state::text, data->>'videoId' as video from pgboss.job where state < 'completed' and name <> 'pipeline-dead-letter'`,
+  );
+  expect([...open]).toEqual([]);
+}
 
 function printSummary(outcomes: Outcome[], control: Outcome, retried: string[], kinds: Map<string, Set<string>>) {
   const count = (status: string) => outcomes.filter((o) => o.status === status).length;
