@@ -1,41 +1,36 @@
 import fs from "node:fs";
-import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
-import type { Decision, Encoding, Part } from "./decision";
+import type { Body, Decision, Encoding } from "./decision";
 import { releaseFile, type MediaFile } from "./resolve";
 
 /**
  * Bodies both adapters send, all read from the resolved file's shared descriptor with positional
- * reads, each releasing the file once its last read has completed: a single buffer for short
- * ranges, a stream for long ones, compressed text (cached), multipart/byteranges. And the
- * X-Accel-Redirect answer for REEL_ACCEL=nginx.
+ * reads, each releasing the file once its last read has completed: ranges and multipart/byteranges
+ * in bounded chunks, compressed text (cached). And the X-Accel-Redirect answer for REEL_ACCEL=nginx.
  */
 
 /**
- * Ranges up to this size (seeks, most range requests) are read with one call into one buffer and
- * sent with one write: about a third less CPU than a stream of 64 KiB chunks. Larger ones stream
- * in chunks of this size, with backpressure.
+ * Streamed bodies go out in chunks of at most this size, whatever the range: one chunk is read,
+ * written, and only once the socket has taken it is the next one read. So a response holds at
+ * most one chunk in memory however long its range and however slow its reader, and 1,000 viewers
+ * cost at most 1,000 chunks (a single read per 1 MiB range used to hold 1 MiB each: ~970 MB RSS).
  */
-export const SINGLE_READ_MAX = 1024 * 1024;
-const STREAM_CHUNK = 512 * 1024;
+export const CHUNK = 32 * 1024;
 
 /**
- * Reusable SINGLE_READ_MAX buffers for long single reads. Fresh large buffers cost page faults,
- * kernel zeroing and garbage collection on every request; a reused one costs none of that. A
- * buffer goes back only once the response that carried it has finished writing.
+ * Chunk buffers are reused: fresh ones cost page faults, zeroing and garbage collection on every
+ * read, and freed ones leave the heap fragmented. A buffer goes back only once the socket has
+ * taken its bytes; the free list is capped so a burst does not stay resident.
  */
-const POOLED_MIN = 64 * 1024;
-const POOL_LIMIT = 32;
+const POOL_LIMIT = 1024;
 const pool: Buffer[] = [];
 
-/** A buffer from the pool for `length` bytes, or null when it is too short to be worth it. */
-export function takePooled(length: number): Buffer | null {
-  if (length < POOLED_MIN || length > SINGLE_READ_MAX) return null;
-  return pool.pop() ?? Buffer.allocUnsafeSlow(SINGLE_READ_MAX);
+function takeChunk(): Buffer {
+  return pool.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
 }
 
-export function givePooled(buffer: Buffer): void {
+function giveChunk(buffer: Buffer): void {
   if (pool.length < POOL_LIMIT) pool.push(buffer);
 }
 
@@ -54,70 +49,76 @@ export function readRange(fd: number, start: number, length: number, into?: Buff
   });
 }
 
-/** Bytes start..end (inclusive) as a stream; releases the file when done or destroyed. */
-export class RangeStream extends Readable {
-  private position: number;
-  private reading = false;
-  private pendingDestroy: (() => void) | null = null;
+/**
+ * Chunk reads started per event-loop turn. A read's completion is followed at once by its write, so
+ * this bounds the copying done in one turn. Without it, with a thousand streams every turn wrote a
+ * chunk to each connection that was ready (tens of milliseconds), while libuv accepts only one new
+ * connection per turn: a crowd arriving at once waited seconds to be accepted, and pages served by
+ * the same process waited too. Past this many, a read waits for a later turn (a setImmediate),
+ * holding no buffer meanwhile: first the first reads of responses (a seek, a new viewer: their time
+ * to first byte), then the others, each in arrival order.
+ */
+const READS_PER_TURN = 16;
+let readsThisTurn = 0;
+const firstReads: Array<() => void> = [];
+const laterReads: Array<() => void> = [];
+let turnScheduled = false;
 
-  constructor(
-    private readonly file: MediaFile,
-    start: number,
-    private readonly end: number,
-  ) {
-    super({ highWaterMark: STREAM_CHUNK });
-    this.position = start;
+/** null: read now; otherwise a promise that resolves when this read's turn has come. */
+function readTurn(first: boolean): Promise<void> | null {
+  scheduleTurn();
+  if (readsThisTurn < READS_PER_TURN && firstReads.length === 0 && (first || laterReads.length === 0)) {
+    readsThisTurn++;
+    return null;
   }
-
-  override _read(): void {
-    const length = Math.min(STREAM_CHUNK, this.end + 1 - this.position);
-    if (length <= 0) {
-      this.push(null);
-      return;
-    }
-    this.reading = true;
-    readRange(this.file.fd, this.position, length).then(
-      (chunk) => {
-        this.reading = false;
-        if (this.pendingDestroy) return this.pendingDestroy();
-        this.position += length;
-        this.push(chunk);
-      },
-      (error: Error) => {
-        this.reading = false;
-        if (this.pendingDestroy) return this.pendingDestroy();
-        this.destroy(error);
-      },
-    );
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    // The descriptor is shared: release it only once no read is in flight on it.
-    const done = () => {
-      this.pendingDestroy = null;
-      releaseFile(this.file);
-      callback(error);
-    };
-    if (this.reading) this.pendingDestroy = done;
-    else done();
-  }
+  return new Promise((resolve) => (first ? firstReads : laterReads).push(resolve));
 }
 
-/** A multipart/byteranges body: each part's header, then its bytes, then the closing boundary. */
-export function multipartStream(file: MediaFile, parts: Part[], tail: string): Readable {
-  async function* chunks(): AsyncGenerator<Buffer> {
+function scheduleTurn(): void {
+  if (turnScheduled) return;
+  turnScheduled = true;
+  setImmediate(nextTurn);
+}
+
+function nextTurn(): void {
+  turnScheduled = false;
+  const batch = firstReads.splice(0, READS_PER_TURN);
+  batch.push(...laterReads.splice(0, READS_PER_TURN - batch.length));
+  readsThisTurn = batch.length;
+  for (const go of batch) go();
+  if (readsThisTurn > 0) scheduleTurn();
+}
+
+export type StreamedBody = Extract<Body, { kind: "range" } | { kind: "multipart" }>;
+
+/**
+ * The bytes of a range or multipart body, one chunk (≤ CHUNK) per step, read only when the consumer
+ * asks for it: nothing is read ahead. With `reuse`, chunks are pool buffers and each goes back to the
+ * pool when the next one is asked for, so the consumer must be done with a chunk (its bytes taken
+ * by the socket) before it asks again; a consumer that stops early keeps its last chunk. The file is
+ * released when the generator finishes or is returned, after its last read.
+ */
+export async function* bodyChunks(file: MediaFile, body: StreamedBody, reuse: boolean): AsyncGenerator<Buffer, void, undefined> {
+  const parts: Array<{ head: string | null; start: number; end: number }> = body.kind === "range" ? [{ head: null, ...body }] : body.parts;
+  let first = true;
+  try {
     for (const part of parts) {
-      yield Buffer.from(part.head, "latin1");
-      for (let at = part.start; at <= part.end; at += STREAM_CHUNK) {
-        yield await readRange(file.fd, at, Math.min(STREAM_CHUNK, part.end + 1 - at));
+      if (part.head !== null) yield Buffer.from(part.head, "latin1");
+      for (let at = part.start; at <= part.end; at += CHUNK) {
+        const length = Math.min(CHUNK, part.end + 1 - at);
+        const wait = readTurn(first);
+        first = false;
+        if (wait) await wait;
+        const buffer = reuse ? takeChunk() : undefined;
+        const chunk = await readRange(file.fd, at, length, buffer);
+        yield chunk;
+        if (buffer) giveChunk(buffer);
       }
     }
-    yield Buffer.from(tail, "latin1");
+    if (body.kind === "multipart") yield Buffer.from(body.tail, "latin1");
+  } finally {
+    releaseFile(file);
   }
-  const stream = Readable.from(chunks(), { objectMode: false });
-  // 'close' comes after the generator has finished, so after its last read.
-  stream.once("close", () => releaseFile(file));
-  return stream;
 }
 
 const brotli = promisify(zlib.brotliCompress);

@@ -1,15 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { pipeline } from "node:stream/promises";
 import { childLogger } from "@/lib/log";
-import { accelHeaders, givePooled, multipartStream, RangeStream, readRange, SINGLE_READ_MAX, takePooled, unstreamedBody } from "./bodies";
+import { accelHeaders, bodyChunks, unstreamedBody } from "./bodies";
 import { decide, type Decision } from "./decision";
 import { accelPrefixOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaFile, type MediaHandlerOptions } from "./resolve";
 
 /**
  * The self-hosted byte path: `/media/<token>/<videoId>/<rel>` answered by Node directly, before
- * Next sees the request (registered in lib/server/fast-paths.ts). Streams go through
- * stream.pipeline (backpressure, cleanup on abort); every answer carries an exact Content-Length,
- * so connections stay keep-alive.
+ * Next sees the request (registered in lib/server/fast-paths.ts). Bodies go out in bounded chunks,
+ * each read once the socket has taken the previous one (bodies.ts); every answer carries an exact
+ * Content-Length, so connections stay keep-alive.
  */
 
 export type NodeMediaHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -56,29 +55,42 @@ async function send(res: ServerResponse, decision: Decision, file: MediaFile): P
     res.end(bytes);
     return;
   }
-  if (body.kind === "range" && body.end - body.start < SINGLE_READ_MAX) {
-    const length = body.end - body.start + 1;
-    const pooled = takePooled(length);
-    let bytes: Buffer;
-    try {
-      bytes = await readRange(file.fd, body.start, length, pooled ?? undefined);
-    } finally {
-      releaseFile(file);
-    }
-    // Reused only after the socket has taken every byte; a response cut short keeps its buffer.
-    if (pooled) res.once("finish", () => givePooled(pooled));
-    res.writeHead(decision.status, decision.headers);
-    res.end(bytes);
-    return;
-  }
   try {
     res.writeHead(decision.status, decision.headers);
   } catch (error) {
     releaseFile(file);
     throw error;
   }
-  // The stream releases the file once its last read is done.
-  await pipeline(body.kind === "range" ? new RangeStream(file, body.start, body.end) : multipartStream(file, body.parts, body.tail), res);
+  const chunks = bodyChunks(file, body, true);
+  try {
+    // Each chunk is read only once the socket has taken the previous one: the response's memory is
+    // one chunk whatever the range and however slowly the client reads.
+    for (let chunk = await chunks.next(); !chunk.done; chunk = await chunks.next()) {
+      if (!(await taken(res, chunk.value))) return; // the client went away; its chunk stays with the socket
+    }
+    res.end();
+  } finally {
+    // Releases the file when the body stopped early (a no-op once it has finished).
+    await chunks.return();
+  }
+}
+
+/**
+ * Writes a chunk; true once the socket has taken it, false if the client went away first. An answer
+ * queued behind another on a pipelined connection hears of that only through its request: Node then
+ * neither closes the response nor calls its write callbacks.
+ */
+function taken(res: ServerResponse, chunk: Buffer): Promise<boolean> {
+  return new Promise((resolve) => {
+    const gone = () => resolve(false);
+    res.once("close", gone);
+    res.req.once("close", gone);
+    res.write(chunk, (error) => {
+      res.off("close", gone);
+      res.req.off("close", gone);
+      resolve(!error);
+    });
+  });
 }
 
 /** A short plain-text error that is never cached. */

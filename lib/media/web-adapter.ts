@@ -1,5 +1,4 @@
-import { Readable } from "node:stream";
-import { accelHeaders, multipartStream, RangeStream, readRange, SINGLE_READ_MAX, unstreamedBody } from "./bodies";
+import { accelHeaders, bodyChunks, unstreamedBody } from "./bodies";
 import { decide, type MediaRequestHeaders } from "./decision";
 import { accelPrefixOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaHandlerOptions } from "./resolve";
 
@@ -49,17 +48,27 @@ export function createWebMediaHandler(options: MediaHandlerOptions = {}): WebMed
       const bytes = await unstreamedBody(decision, file);
       return new Response(bytes ? asBody(bytes) : null, init);
     }
-    if (body.kind === "range" && body.end - body.start < SINGLE_READ_MAX) {
-      let bytes: Buffer;
-      try {
-        bytes = await readRange(file.fd, body.start, body.end - body.start + 1);
-      } finally {
-        releaseFile(file);
-      }
-      return new Response(asBody(bytes), init);
-    }
-    const stream = body.kind === "range" ? new RangeStream(file, body.start, body.end) : multipartStream(file, body.parts, body.tail);
-    return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, init);
+    // Pulled one chunk at a time: Next holds no more than it is sending. Fresh buffers, since
+    // nothing tells this side when Next has written a chunk out.
+    const chunks = bodyChunks(file, body, false);
+    let started = false;
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          started = true;
+          const chunk = await chunks.next();
+          if (chunk.done) controller.close();
+          else controller.enqueue(chunk.value);
+        },
+        async cancel() {
+          // A generator that never started has no finally to run: release the file here.
+          if (started) await chunks.return();
+          else releaseFile(file);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return new Response(stream, init);
   };
 }
 
