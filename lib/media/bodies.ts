@@ -12,30 +12,31 @@ import { releaseFile, type MediaFile } from "./resolve";
 
 /**
  * Streamed bodies go out in chunks of at most this size, whatever the range: one chunk is read,
- * written, and only once the socket has taken it is the next one read. So a response holds at
- * most one chunk in memory however long its range and however slow its reader, and 1,000 viewers
- * cost at most 1,000 chunks (a single read per 1 MiB range used to hold 1 MiB each: ~970 MB RSS).
+ * written, and only once the socket has taken it is the next one read into the same buffer. So a
+ * response holds one chunk however long its range and however slow its reader, and 1,000 viewers
+ * cost 1,000 chunks (a single read per 1 MiB range used to hold 1 MiB each: ~970 MB RSS).
  */
 export const CHUNK = 32 * 1024;
 
 /**
  * Chunk buffers are reused: fresh ones cost page faults, zeroing and garbage collection on every
- * read, and freed ones leave the heap fragmented. A buffer goes back only once the socket has
- * taken its bytes; the free list is capped so a burst does not stay resident.
+ * read, and freed ones leave the heap fragmented. A response takes one for all its chunks and gives
+ * it back once the socket has taken its last bytes (one cut short keeps it: the socket may still
+ * point at it); the free list is capped so a burst does not stay resident.
  */
 const POOL_LIMIT = 1024;
 const pool: Buffer[] = [];
 
-function takeChunk(): Buffer {
+export function takeChunk(): Buffer {
   return pool.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
 }
 
-function giveChunk(buffer: Buffer): void {
+export function giveChunk(buffer: Buffer): void {
   if (pool.length < POOL_LIMIT) pool.push(buffer);
 }
 
-export function readRange(fd: number, start: number, length: number, into?: Buffer): Promise<Buffer> {
-  const buffer = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
+function readRange(fd: number, start: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
   return new Promise((resolve, reject) => {
     const step = (offset: number) =>
       fs.read(fd, buffer, offset, length - offset, start + offset, (err, n) => {
@@ -64,14 +65,15 @@ const firstReads: Array<() => void> = [];
 const laterReads: Array<() => void> = [];
 let turnScheduled = false;
 
-/** null: read now; otherwise a promise that resolves when this read's turn has come. */
-function readTurn(first: boolean): Promise<void> | null {
+/** Runs `go` now if this turn has room, else in a later turn. */
+function inTurn(first: boolean, go: () => void): void {
   scheduleTurn();
   if (readsThisTurn < READS_PER_TURN && firstReads.length === 0 && (first || laterReads.length === 0)) {
     readsThisTurn++;
-    return null;
+    go();
+  } else {
+    (first ? firstReads : laterReads).push(go);
   }
-  return new Promise((resolve) => (first ? firstReads : laterReads).push(resolve));
 }
 
 function scheduleTurn(): void {
@@ -92,33 +94,84 @@ function nextTurn(): void {
 export type StreamedBody = Extract<Body, { kind: "range" } | { kind: "multipart" }>;
 
 /**
- * The bytes of a range or multipart body, one chunk (≤ CHUNK) per step, read only when the consumer
- * asks for it: nothing is read ahead. With `reuse`, chunks are pool buffers and each goes back to the
- * pool when the next one is asked for, so the consumer must be done with a chunk (its bytes taken
- * by the socket) before it asks again; a consumer that stops early keeps its last chunk. The file is
- * released when the generator finishes or is returned, after its last read.
+ * The bytes of a range or multipart body, one chunk (≤ CHUNK) per `next`, read only when asked for:
+ * nothing is read ahead. Callbacks bound once per body rather than promises and closures per chunk:
+ * with a thousand streams, whatever a chunk allocates is garbage by the thousand, and the heap grows
+ * with it. The file is released by `close`, which the consumer calls once, when no `next` is pending.
  */
-export async function* bodyChunks(file: MediaFile, body: StreamedBody, reuse: boolean): AsyncGenerator<Buffer, void, undefined> {
-  const parts: Array<{ head: string | null; start: number; end: number }> = body.kind === "range" ? [{ head: null, ...body }] : body.parts;
-  let first = true;
-  try {
-    for (const part of parts) {
-      if (part.head !== null) yield Buffer.from(part.head, "latin1");
-      for (let at = part.start; at <= part.end; at += CHUNK) {
-        const length = Math.min(CHUNK, part.end + 1 - at);
-        const wait = readTurn(first);
-        first = false;
-        if (wait) await wait;
-        const buffer = reuse ? takeChunk() : undefined;
-        const chunk = await readRange(file.fd, at, length, buffer);
-        yield chunk;
-        if (buffer) giveChunk(buffer);
-      }
+export class BodyReader {
+  private readonly pieces: Array<Buffer | { start: number; end: number }> = [];
+  private index = 0;
+  private at = -1;
+  private first = true;
+  private closed = false;
+  // The read in progress.
+  private buffer: Buffer | null = null;
+  private start = 0;
+  private filled = 0;
+  private callback: ((error: Error | null, chunk: Buffer | null) => void) | null = null;
+
+  constructor(
+    private readonly file: MediaFile,
+    body: StreamedBody,
+  ) {
+    if (body.kind === "range") {
+      this.pieces.push(body);
+    } else {
+      for (const part of body.parts) this.pieces.push(Buffer.from(part.head, "latin1"), part);
+      this.pieces.push(Buffer.from(body.tail, "latin1"));
     }
-    if (body.kind === "multipart") yield Buffer.from(body.tail, "latin1");
-  } finally {
-    releaseFile(file);
   }
+
+  /**
+   * The next chunk: read into `into` (a CHUNK-sized buffer the consumer owns; a fresh one if null),
+   * or a multipart header; null once the body is complete.
+   */
+  next(into: Buffer | null, callback: (error: Error | null, chunk: Buffer | null) => void): void {
+    const piece = this.pieces[this.index];
+    if (!piece) return callback(null, null);
+    if (Buffer.isBuffer(piece)) {
+      this.index++;
+      return callback(null, piece);
+    }
+    if (this.at < 0) this.at = piece.start;
+    const length = Math.min(CHUNK, piece.end + 1 - this.at);
+    this.start = this.at;
+    if (this.at + length > piece.end) {
+      this.index++;
+      this.at = -1;
+    } else {
+      this.at += length;
+    }
+    this.buffer = !into ? Buffer.allocUnsafe(length) : length === into.length ? into : into.subarray(0, length);
+    this.filled = 0;
+    this.callback = callback;
+    const first = this.first;
+    this.first = false;
+    inTurn(first, this.read);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    releaseFile(this.file);
+  }
+
+  private readonly read = (): void => {
+    const buffer = this.buffer!;
+    fs.read(this.file.fd, buffer, this.filled, buffer.length - this.filled, this.start + this.filled, this.onRead);
+  };
+
+  private readonly onRead = (error: Error | null, n: number): void => {
+    const callback = this.callback!;
+    if (error) return callback(error, null);
+    // The file shrank since it was stat'ed: never send uninitialised memory.
+    if (n === 0) return callback(Object.assign(new Error("file is shorter than its stat"), { code: "ESHORT" }), null);
+    this.filled += n;
+    if (this.filled < this.buffer!.length) return this.read();
+    this.callback = null;
+    callback(null, this.buffer);
+  };
 }
 
 const brotli = promisify(zlib.brotliCompress);

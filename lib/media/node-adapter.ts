@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { childLogger } from "@/lib/log";
-import { accelHeaders, bodyChunks, unstreamedBody } from "./bodies";
+import { accelHeaders, BodyReader, giveChunk, takeChunk, unstreamedBody } from "./bodies";
 import { decide, type Decision } from "./decision";
 import { accelPrefixOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaFile, type MediaHandlerOptions } from "./resolve";
 
@@ -61,36 +62,79 @@ async function send(res: ServerResponse, decision: Decision, file: MediaFile): P
     releaseFile(file);
     throw error;
   }
-  const chunks = bodyChunks(file, body, true);
-  try {
-    // Each chunk is read only once the socket has taken the previous one: the response's memory is
-    // one chunk whatever the range and however slowly the client reads.
-    for (let chunk = await chunks.next(); !chunk.done; chunk = await chunks.next()) {
-      if (!(await taken(res, chunk.value))) return; // the client went away; its chunk stays with the socket
-    }
-    res.end();
-  } finally {
-    // Releases the file when the body stopped early (a no-op once it has finished).
-    await chunks.return();
-  }
+  await pump(res, new BodyReader(file, body));
 }
 
 /**
- * Writes a chunk; true once the socket has taken it, false if the client went away first. An answer
- * queued behind another on a pipelined connection hears of that only through its request: Node then
- * neither closes the response nor calls its write callbacks.
+ * Sends the body chunk by chunk through one pooled buffer: the next chunk is read only once the
+ * socket has taken the previous one. Resolves when the body is sent or the client has gone; the
+ * file is released then, once no read is in flight.
  */
-function taken(res: ServerResponse, chunk: Buffer): Promise<boolean> {
-  return new Promise((resolve) => {
-    const gone = () => resolve(false);
-    res.once("close", gone);
-    res.req.once("close", gone);
-    res.write(chunk, (error) => {
-      res.off("close", gone);
-      res.req.off("close", gone);
-      resolve(!error);
-    });
+function pump(res: ServerResponse, reader: BodyReader): Promise<void> {
+  const socket = res.req.socket;
+  return new Promise((resolve, reject) => {
+    const buffer = takeChunk();
+    let reading = false;
+    let finished = false;
+    const finish = (error: Error | null, sent: boolean) => {
+      if (finished) return;
+      finished = true;
+      onSocketClose(socket, gone, false);
+      reader.close();
+      // A response cut short keeps its buffer: the socket may still point at it.
+      if (sent) giveChunk(buffer);
+      if (error) reject(error);
+      else resolve();
+    };
+    const gone = () => {
+      if (!reading) finish(null, false);
+    };
+    const afterWrite = (error?: Error | null) => {
+      if (error || socket.destroyed) return finish(null, false);
+      step();
+    };
+    const afterRead = (error: Error | null, chunk: Buffer | null) => {
+      reading = false;
+      if (error) return finish(error, false);
+      if (socket.destroyed) return finish(null, false);
+      if (chunk === null) {
+        res.end();
+        return finish(null, true);
+      }
+      res.write(chunk, afterWrite);
+    };
+    const step = () => {
+      reading = true;
+      reader.next(buffer, afterRead);
+    };
+    onSocketClose(socket, gone, true);
+    step();
   });
+}
+
+/**
+ * Who to tell when a connection closes. A response queued behind another on a pipelined connection
+ * hears of the client leaving from nothing else: Node then neither closes it nor calls its write
+ * callbacks. One listener per socket, however many answers are queued on it.
+ */
+const closeWatchers = new WeakMap<Socket, Set<() => void>>();
+
+function onSocketClose(socket: Socket, callback: () => void, add: boolean): void {
+  let watchers = closeWatchers.get(socket);
+  if (!add) {
+    watchers?.delete(callback);
+    return;
+  }
+  if (!watchers) {
+    const set = new Set<() => void>();
+    closeWatchers.set(socket, set);
+    socket.once("close", () => {
+      closeWatchers.delete(socket);
+      for (const watcher of set) watcher();
+    });
+    watchers = set;
+  }
+  watchers.add(callback);
 }
 
 /** A short plain-text error that is never cached. */

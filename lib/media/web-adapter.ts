@@ -1,4 +1,4 @@
-import { accelHeaders, bodyChunks, unstreamedBody } from "./bodies";
+import { accelHeaders, BodyReader, unstreamedBody } from "./bodies";
 import { decide, type MediaRequestHeaders } from "./decision";
 import { accelPrefixOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaHandlerOptions } from "./resolve";
 
@@ -50,20 +50,28 @@ export function createWebMediaHandler(options: MediaHandlerOptions = {}): WebMed
     }
     // Pulled one chunk at a time: Next holds no more than it is sending. Fresh buffers, since
     // nothing tells this side when Next has written a chunk out.
-    const chunks = bodyChunks(file, body, false);
-    let started = false;
+    const reader = new BodyReader(file, body);
+    let reading = false;
+    let cancelled = false;
     const stream = new ReadableStream<Uint8Array>(
       {
-        async pull(controller) {
-          started = true;
-          const chunk = await chunks.next();
-          if (chunk.done) controller.close();
-          else controller.enqueue(chunk.value);
-        },
-        async cancel() {
-          // A generator that never started has no finally to run: release the file here.
-          if (started) await chunks.return();
-          else releaseFile(file);
+        pull: (controller) =>
+          new Promise<void>((resolve, reject) => {
+            reading = true;
+            reader.next(null, (error, chunk) => {
+              reading = false;
+              if (error || chunk === null || cancelled) reader.close();
+              if (cancelled) return resolve();
+              if (error) return reject(error);
+              if (chunk === null) controller.close();
+              else controller.enqueue(chunk);
+              resolve();
+            });
+          }),
+        // The file is released once no read is in flight on its shared descriptor.
+        cancel: () => {
+          cancelled = true;
+          if (!reading) reader.close();
         },
       },
       { highWaterMark: 0 },

@@ -7,8 +7,9 @@
  *    on the same file at the same concurrency: nginx (Debian's, one worker, sendfile). For each it prints req/s, MB/s,
  *    the ratio Reel ÷ nginx (goal ≥ 0.8), errors (non-2xx, socket errors, timeouts after 10 s), p50/p99 latency of
  *    whole 1 MiB responses (wrk), p50/p99 time to first byte (TTFB: 8 probe clients alongside wrk, each opening a new
- *    connection per request, as an arriving viewer does, so accepting is part of it), and the peak RSS of the serving
- *    process sampled every 200 ms (goal for Reel's web process: ≤ 400 MB).
+ *    connection per request, as an arriving viewer does, so accepting is part of it), the peak RSS of the serving
+ *    process sampled every 200 ms (goal for Reel's web process: ≤ 400 MB), and its CPU time per request, which
+ *    depends far less than req/s on what else the machine runs.
  * 2. Catalog pages: BENCH_CATALOG_CONCURRENCY (default 200) requests at once for the catalog page, as a guest and
  *    signed in, with the page cache cold (a URL not asked for before) and then warm (the same URL again): goal 0 errors.
  *
@@ -45,7 +46,7 @@ const step = (message: string) => console.error(`[bench:load] ${message}`);
 type Target = { name: string; port: number; path: string; pids: () => Promise<number[]> };
 type Wrk = { requests: number; rps: number; mbps: number; p50: number; p99: number; errors: number; detail: string };
 type Probe = { p50: number; p99: number; count: number; errors: number };
-type StreamResult = Wrk & { ttfb: Probe; rssBeforeMb: number; rssPeakMb: number };
+type StreamResult = Wrk & { ttfb: Probe; rssBeforeMb: number; rssPeakMb: number; cpuPerRequestUs: number };
 type PageResult = { name: string; count: number; errors: number; statuses: string; p50: number; p99: number; seconds: number };
 
 async function main() {
@@ -133,16 +134,18 @@ async function main() {
   );
   console.log(`load average (1/5/15 min) before ${loadBefore.map((l) => l.toFixed(1)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(1)).join(" ")}`);
   console.log(
-    `  ${"server".padEnd(24)}${"req/s".padStart(8)}${"MB/s".padStart(8)}${"errors".padStart(8)}${"latency p50/p99 ms".padStart(22)}${"TTFB p50/p99 ms".padStart(20)}${"RSS before→peak MB".padStart(22)}`,
+    `  ${"server".padEnd(24)}${"req/s".padStart(8)}${"MB/s".padStart(8)}${"errors".padStart(8)}${"latency p50/p99 ms".padStart(22)}${"TTFB p50/p99 ms".padStart(20)}${"RSS before→peak MB".padStart(22)}${"CPU µs/req".padStart(12)}`,
   );
   for (const [name, s] of Object.entries(streams)) {
     console.log(
-      `  ${name.padEnd(24)}${s.rps.toFixed(0).padStart(8)}${s.mbps.toFixed(0).padStart(8)}${String(s.errors + s.ttfb.errors).padStart(8)}${`${s.p50.toFixed(0)} / ${s.p99.toFixed(0)}`.padStart(22)}${`${s.ttfb.p50.toFixed(1)} / ${s.ttfb.p99.toFixed(1)}`.padStart(20)}${`${s.rssBeforeMb.toFixed(0)} → ${s.rssPeakMb.toFixed(0)}`.padStart(22)}`,
+      `  ${name.padEnd(24)}${s.rps.toFixed(0).padStart(8)}${s.mbps.toFixed(0).padStart(8)}${String(s.errors + s.ttfb.errors).padStart(8)}${`${s.p50.toFixed(0)} / ${s.p99.toFixed(0)}`.padStart(22)}${`${s.ttfb.p50.toFixed(1)} / ${s.ttfb.p99.toFixed(1)}`.padStart(20)}${`${s.rssBeforeMb.toFixed(0)} → ${s.rssPeakMb.toFixed(0)}`.padStart(22)}${s.cpuPerRequestUs.toFixed(0).padStart(12)}`,
     );
     if (s.detail || s.ttfb.errors) console.log(`    ${name}: ${s.detail}${s.ttfb.errors ? ` probe errors ${s.ttfb.errors}` : ""}`);
   }
   const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
   console.log(`  Reel ÷ nginx, req/s: ${Number.isNaN(ratio) ? "n/a" : `${ratio.toFixed(2)}x`} (goal ≥ ${RATIO_GOAL}x: ${verdict(ratio >= RATIO_GOAL)})`);
+  // Server CPU per request hardly depends on what else the machine runs; req/s does.
+  console.log(`  server CPU per request, nginx ÷ Reel: ${(n.cpuPerRequestUs / r.cpuPerRequestUs).toFixed(2)}x (1 = as cheap as nginx)`);
   console.log(`  Reel errors: ${r.errors + r.ttfb.errors} (goal 0: ${verdict(r.errors + r.ttfb.errors === 0)})`);
   console.log(`  Reel web process peak RSS: ${r.rssPeakMb.toFixed(0)} MB (goal ≤ ${RSS_GOAL_MB} MB: ${verdict(r.rssPeakMb <= RSS_GOAL_MB)})`);
   console.log("");
@@ -332,11 +335,24 @@ async function measureStreams(target: Target, lua: string): Promise<StreamResult
   const pids = await target.pids();
   const rssBeforeMb = (await rssKb(pids)) / 1024;
   const stopSampling = sampleRss(pids);
+  const cpuBefore = await cpuMicroseconds(pids);
   const stopProbes = probeTtfb(target);
   const wrk = await runWrk(target, lua, CONNECTIONS, SECONDS);
+  const cpuPerRequestUs = ((await cpuMicroseconds(pids)) - cpuBefore) / wrk.requests;
   const ttfb = await stopProbes();
   const rssPeakMb = (await stopSampling()) / 1024;
-  return { ...wrk, ttfb, rssBeforeMb, rssPeakMb };
+  return { ...wrk, ttfb, rssBeforeMb, rssPeakMb, cpuPerRequestUs };
+}
+
+/** CPU time (user + system, µs) used so far by `pids`, from /proc. */
+async function cpuMicroseconds(pids: number[]): Promise<number> {
+  let ticks = 0;
+  for (const pid of pids) {
+    const stat = await fsp.readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  }
+  return (ticks * 1e6) / 100; // USER_HZ is 100 on Linux
 }
 
 /**
