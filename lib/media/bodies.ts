@@ -22,7 +22,7 @@ export const CHUNK = 32 * 1024;
  * Chunk buffers are reused: fresh ones cost page faults, zeroing and garbage collection on every
  * read, and freed ones leave the heap fragmented. A response takes one for all its chunks and gives
  * it back once the socket has taken its last bytes (one cut short keeps it: the socket may still
- * point at it); the free list is capped so a burst does not stay resident.
+ * point at it); the free list is capped (32 MiB) so a larger burst does not stay resident.
  */
 const POOL_LIMIT = 1024;
 const pool: Buffer[] = [];
@@ -35,14 +35,18 @@ export function giveChunk(buffer: Buffer): void {
   if (pool.length < POOL_LIMIT) pool.push(buffer);
 }
 
+/** The file shrank since it was stat'ed: never send uninitialised memory. */
+function shortRead(): Error {
+  return Object.assign(new Error("file is shorter than its stat"), { code: "ESHORT" });
+}
+
 function readRange(fd: number, start: number, length: number): Promise<Buffer> {
   const buffer = Buffer.allocUnsafe(length);
   return new Promise((resolve, reject) => {
     const step = (offset: number) =>
       fs.read(fd, buffer, offset, length - offset, start + offset, (err, n) => {
         if (err) return reject(err);
-        // The file shrank since it was stat'ed: never send uninitialised memory.
-        if (n === 0) return reject(Object.assign(new Error("file is shorter than its stat"), { code: "ESHORT" }));
+        if (n === 0) return reject(shortRead());
         if (offset + n < length) step(offset + n);
         else resolve(buffer);
       });
@@ -55,9 +59,9 @@ function readRange(fd: number, start: number, length: number): Promise<Buffer> {
  * this bounds the copying done in one turn. Without it, with a thousand streams every turn wrote a
  * chunk to each connection that was ready (tens of milliseconds), while libuv accepts only one new
  * connection per turn: a crowd arriving at once waited seconds to be accepted, and pages served by
- * the same process waited too. Past this many, a read waits for a later turn (a setImmediate),
- * holding no buffer meanwhile: first the first reads of responses (a seek, a new viewer: their time
- * to first byte), then the others, each in arrival order.
+ * the same process waited too. Past this many, a read waits for a later turn (a setImmediate):
+ * first the first reads of responses (a seek, a new viewer: their time to first byte), then the
+ * others, each in arrival order.
  */
 const READS_PER_TURN = 16;
 let readsThisTurn = 0;
@@ -84,8 +88,10 @@ function scheduleTurn(): void {
 
 function nextTurn(): void {
   turnScheduled = false;
-  const batch = firstReads.splice(0, READS_PER_TURN);
+  // Half a turn at most for first reads, so a flood of new requests cannot stall the ones under way.
+  const batch = firstReads.splice(0, READS_PER_TURN / 2);
   batch.push(...laterReads.splice(0, READS_PER_TURN - batch.length));
+  batch.push(...firstReads.splice(0, READS_PER_TURN - batch.length));
   readsThisTurn = batch.length;
   for (const go of batch) go();
   if (readsThisTurn > 0) scheduleTurn();
@@ -165,8 +171,7 @@ export class BodyReader {
   private readonly onRead = (error: Error | null, n: number): void => {
     const callback = this.callback!;
     if (error) return callback(error, null);
-    // The file shrank since it was stat'ed: never send uninitialised memory.
-    if (n === 0) return callback(Object.assign(new Error("file is shorter than its stat"), { code: "ESHORT" }), null);
+    if (n === 0) return callback(shortRead(), null);
     this.filled += n;
     if (this.filled < this.buffer!.length) return this.read();
     this.callback = null;

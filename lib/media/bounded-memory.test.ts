@@ -25,7 +25,7 @@ const gc = runInNewContext("gc") as () => void;
 
 const CLIENTS = 48;
 const FILE_SIZE = 24 * 1024 * 1024;
-/** Per stuck response: the chunk the socket has not taken yet, and one being read. */
+/** Per stuck response: its one chunk buffer, twice over for headroom (before, about a megabyte each). */
 const PER_RESPONSE = 2 * CHUNK;
 /** The pool of reusable chunks and whatever else the process allocates meanwhile. */
 const SLACK = 4 * 1024 * 1024;
