@@ -46,7 +46,7 @@ const step = (message: string) => console.error(`[bench:load] ${message}`);
 type Target = { name: string; port: number; path: string; pids: () => Promise<number[]> };
 type Wrk = { requests: number; rps: number; mbps: number; p50: number; p99: number; errors: number; detail: string };
 type Probe = { p50: number; p99: number; count: number; errors: number };
-type StreamResult = Wrk & { ttfb: Probe; rssBeforeMb: number; rssPeakMb: number; cpuPerRequestUs: number };
+type StreamResult = Wrk & { ttfb: Probe; rssBeforeMb: number; rssPeakMb: number; cpuPerRequestUs: number; loadAverage: number };
 type PageResult = { name: string; count: number; errors: number; statuses: string; p50: number; p99: number; seconds: number };
 
 async function main() {
@@ -134,11 +134,11 @@ async function main() {
   );
   console.log(`load average (1/5/15 min) before ${loadBefore.map((l) => l.toFixed(1)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(1)).join(" ")}`);
   console.log(
-    `  ${"server".padEnd(24)}${"req/s".padStart(8)}${"MB/s".padStart(8)}${"errors".padStart(8)}${"latency p50/p99 ms".padStart(22)}${"TTFB p50/p99 ms".padStart(20)}${"RSS before→peak MB".padStart(22)}${"CPU µs/req".padStart(12)}`,
+    `  ${"server".padEnd(24)}${"req/s".padStart(8)}${"MB/s".padStart(8)}${"errors".padStart(8)}${"latency p50/p99 ms".padStart(22)}${"TTFB p50/p99 ms".padStart(20)}${"RSS before→peak MB".padStart(22)}${"CPU µs/req".padStart(12)}${"load".padStart(7)}`,
   );
   for (const [name, s] of Object.entries(streams)) {
     console.log(
-      `  ${name.padEnd(24)}${s.rps.toFixed(0).padStart(8)}${s.mbps.toFixed(0).padStart(8)}${String(s.errors + s.ttfb.errors).padStart(8)}${`${s.p50.toFixed(0)} / ${s.p99.toFixed(0)}`.padStart(22)}${`${s.ttfb.p50.toFixed(1)} / ${s.ttfb.p99.toFixed(1)}`.padStart(20)}${`${s.rssBeforeMb.toFixed(0)} → ${s.rssPeakMb.toFixed(0)}`.padStart(22)}${s.cpuPerRequestUs.toFixed(0).padStart(12)}`,
+      `  ${name.padEnd(24)}${s.rps.toFixed(0).padStart(8)}${s.mbps.toFixed(0).padStart(8)}${String(s.errors + s.ttfb.errors).padStart(8)}${`${s.p50.toFixed(0)} / ${s.p99.toFixed(0)}`.padStart(22)}${`${s.ttfb.p50.toFixed(1)} / ${s.ttfb.p99.toFixed(1)}`.padStart(20)}${`${s.rssBeforeMb.toFixed(0)} → ${s.rssPeakMb.toFixed(0)}`.padStart(22)}${s.cpuPerRequestUs.toFixed(0).padStart(12)}${s.loadAverage.toFixed(1).padStart(7)}`,
     );
     if (s.detail || s.ttfb.errors) console.log(`    ${name}: ${s.detail}${s.ttfb.errors ? ` probe errors ${s.ttfb.errors}` : ""}`);
   }
@@ -333,6 +333,7 @@ function runWrk(target: Target, lua: string, connections: number, seconds: numbe
 
 async function measureStreams(target: Target, lua: string): Promise<StreamResult> {
   const pids = await target.pids();
+  const loadAverage = os.loadavg()[0];
   const rssBeforeMb = (await rssKb(pids)) / 1024;
   const stopSampling = sampleRss(pids);
   const cpuBefore = await cpuMicroseconds(pids);
@@ -341,7 +342,7 @@ async function measureStreams(target: Target, lua: string): Promise<StreamResult
   const cpuPerRequestUs = ((await cpuMicroseconds(pids)) - cpuBefore) / wrk.requests;
   const ttfb = await stopProbes();
   const rssPeakMb = (await stopSampling()) / 1024;
-  return { ...wrk, ttfb, rssBeforeMb, rssPeakMb, cpuPerRequestUs };
+  return { ...wrk, ttfb, rssBeforeMb, rssPeakMb, cpuPerRequestUs, loadAverage };
 }
 
 /** CPU time (user + system, µs) used so far by `pids`, from /proc. */
