@@ -1,52 +1,52 @@
 import fs from "node:fs";
-import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
-import type { Decision, Encoding, Part } from "./decision";
+import type { Body, Decision, Encoding } from "./decision";
 import { releaseFile, type MediaFile } from "./resolve";
 
 /**
  * Bodies both adapters send, all read from the resolved file's shared descriptor with positional
- * reads, each releasing the file once its last read has completed: a single buffer for short
- * ranges, a stream for long ones, compressed text (cached), multipart/byteranges. And the
- * X-Accel-Redirect answer for REEL_ACCEL=nginx.
+ * reads, each releasing the file once its last read has completed: ranges and multipart/byteranges
+ * in bounded chunks, compressed text (cached). And the X-Accel-Redirect answer for REEL_ACCEL=nginx.
  */
 
 /**
- * Ranges up to this size (seeks, most range requests) are read with one call into one buffer and
- * sent with one write: about a third less CPU than a stream of 64 KiB chunks. Larger ones stream
- * in chunks of this size, with backpressure.
+ * Streamed bodies go out in chunks of at most this size, whatever the range: one chunk is read,
+ * written, and only once the socket has taken it is the next one read into the same buffer. So a
+ * response holds one chunk however long its range and however slow its reader, and 1,000 viewers
+ * cost 1,000 chunks (a single read per 1 MiB range used to hold 1 MiB each: ~970 MB RSS).
  */
-export const SINGLE_READ_MAX = 1024 * 1024;
-const STREAM_CHUNK = 512 * 1024;
+export const CHUNK = 32 * 1024;
 
 /**
- * Reusable SINGLE_READ_MAX buffers for long single reads. Fresh large buffers cost page faults,
- * kernel zeroing and garbage collection on every request; a reused one costs none of that. A
- * buffer goes back only once the response that carried it has finished writing.
+ * Chunk buffers are reused: fresh ones cost page faults, zeroing and garbage collection on every
+ * read, and freed ones leave the heap fragmented. A response takes one for all its chunks and gives
+ * it back once the socket has taken its last bytes (one cut short keeps it: the socket may still
+ * point at it); the free list is capped (32 MiB) so a larger burst does not stay resident.
  */
-const POOLED_MIN = 64 * 1024;
-const POOL_LIMIT = 32;
+const POOL_LIMIT = 1024;
 const pool: Buffer[] = [];
 
-/** A buffer from the pool for `length` bytes, or null when it is too short to be worth it. */
-export function takePooled(length: number): Buffer | null {
-  if (length < POOLED_MIN || length > SINGLE_READ_MAX) return null;
-  return pool.pop() ?? Buffer.allocUnsafeSlow(SINGLE_READ_MAX);
+export function takeChunk(): Buffer {
+  return pool.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
 }
 
-export function givePooled(buffer: Buffer): void {
+export function giveChunk(buffer: Buffer): void {
   if (pool.length < POOL_LIMIT) pool.push(buffer);
 }
 
-export function readRange(fd: number, start: number, length: number, into?: Buffer): Promise<Buffer> {
-  const buffer = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
+/** The file shrank since it was stat'ed: never send uninitialised memory. */
+function shortRead(): Error {
+  return Object.assign(new Error("file is shorter than its stat"), { code: "ESHORT" });
+}
+
+function readRange(fd: number, start: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
   return new Promise((resolve, reject) => {
     const step = (offset: number) =>
       fs.read(fd, buffer, offset, length - offset, start + offset, (err, n) => {
         if (err) return reject(err);
-        // The file shrank since it was stat'ed: never send uninitialised memory.
-        if (n === 0) return reject(Object.assign(new Error("file is shorter than its stat"), { code: "ESHORT" }));
+        if (n === 0) return reject(shortRead());
         if (offset + n < length) step(offset + n);
         else resolve(buffer);
       });
@@ -54,70 +54,129 @@ export function readRange(fd: number, start: number, length: number, into?: Buff
   });
 }
 
-/** Bytes start..end (inclusive) as a stream; releases the file when done or destroyed. */
-export class RangeStream extends Readable {
-  private position: number;
-  private reading = false;
-  private pendingDestroy: (() => void) | null = null;
+/**
+ * Chunk reads started per event-loop turn. A read's completion is followed at once by its write, so
+ * this bounds the copying done in one turn. Without it, with a thousand streams every turn wrote a
+ * chunk to each connection that was ready (tens of milliseconds), while libuv accepts only one new
+ * connection per turn: a crowd arriving at once waited seconds to be accepted, and pages served by
+ * the same process waited too. Past this many, a read waits for a later turn (a setImmediate):
+ * first the first reads of responses (a seek, a new viewer: their time to first byte), then the
+ * others, each in arrival order.
+ */
+const READS_PER_TURN = 16;
+let readsThisTurn = 0;
+const firstReads: Array<() => void> = [];
+const laterReads: Array<() => void> = [];
+let turnScheduled = false;
 
-  constructor(
-    private readonly file: MediaFile,
-    start: number,
-    private readonly end: number,
-  ) {
-    super({ highWaterMark: STREAM_CHUNK });
-    this.position = start;
-  }
-
-  override _read(): void {
-    const length = Math.min(STREAM_CHUNK, this.end + 1 - this.position);
-    if (length <= 0) {
-      this.push(null);
-      return;
-    }
-    this.reading = true;
-    readRange(this.file.fd, this.position, length).then(
-      (chunk) => {
-        this.reading = false;
-        if (this.pendingDestroy) return this.pendingDestroy();
-        this.position += length;
-        this.push(chunk);
-      },
-      (error: Error) => {
-        this.reading = false;
-        if (this.pendingDestroy) return this.pendingDestroy();
-        this.destroy(error);
-      },
-    );
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    // The descriptor is shared: release it only once no read is in flight on it.
-    const done = () => {
-      this.pendingDestroy = null;
-      releaseFile(this.file);
-      callback(error);
-    };
-    if (this.reading) this.pendingDestroy = done;
-    else done();
+/** Runs `go` now if this turn has room, else in a later turn. */
+function inTurn(first: boolean, go: () => void): void {
+  scheduleTurn();
+  if (readsThisTurn < READS_PER_TURN && firstReads.length === 0 && (first || laterReads.length === 0)) {
+    readsThisTurn++;
+    go();
+  } else {
+    (first ? firstReads : laterReads).push(go);
   }
 }
 
-/** A multipart/byteranges body: each part's header, then its bytes, then the closing boundary. */
-export function multipartStream(file: MediaFile, parts: Part[], tail: string): Readable {
-  async function* chunks(): AsyncGenerator<Buffer> {
-    for (const part of parts) {
-      yield Buffer.from(part.head, "latin1");
-      for (let at = part.start; at <= part.end; at += STREAM_CHUNK) {
-        yield await readRange(file.fd, at, Math.min(STREAM_CHUNK, part.end + 1 - at));
-      }
+function scheduleTurn(): void {
+  if (turnScheduled) return;
+  turnScheduled = true;
+  setImmediate(nextTurn);
+}
+
+function nextTurn(): void {
+  turnScheduled = false;
+  // Half a turn at most for first reads, so a flood of new requests cannot stall the ones under way.
+  const batch = firstReads.splice(0, READS_PER_TURN / 2);
+  batch.push(...laterReads.splice(0, READS_PER_TURN - batch.length));
+  batch.push(...firstReads.splice(0, READS_PER_TURN - batch.length));
+  readsThisTurn = batch.length;
+  for (const go of batch) go();
+  if (readsThisTurn > 0) scheduleTurn();
+}
+
+export type StreamedBody = Extract<Body, { kind: "range" } | { kind: "multipart" }>;
+
+/**
+ * The bytes of a range or multipart body, one chunk (≤ CHUNK) per `next`, read only when asked for:
+ * nothing is read ahead. Callbacks bound once per body rather than promises and closures per chunk:
+ * with a thousand streams, whatever a chunk allocates is garbage by the thousand, and the heap grows
+ * with it. The file is released by `close`, which the consumer calls once, when no `next` is pending.
+ */
+export class BodyReader {
+  private readonly pieces: Array<Buffer | { start: number; end: number }> = [];
+  private index = 0;
+  private at = -1;
+  private first = true;
+  private closed = false;
+  // The read in progress.
+  private buffer: Buffer | null = null;
+  private start = 0;
+  private filled = 0;
+  private callback: ((error: Error | null, chunk: Buffer | null) => void) | null = null;
+
+  constructor(
+    private readonly file: MediaFile,
+    body: StreamedBody,
+  ) {
+    if (body.kind === "range") {
+      this.pieces.push(body);
+    } else {
+      for (const part of body.parts) this.pieces.push(Buffer.from(part.head, "latin1"), part);
+      this.pieces.push(Buffer.from(body.tail, "latin1"));
     }
-    yield Buffer.from(tail, "latin1");
   }
-  const stream = Readable.from(chunks(), { objectMode: false });
-  // 'close' comes after the generator has finished, so after its last read.
-  stream.once("close", () => releaseFile(file));
-  return stream;
+
+  /**
+   * The next chunk: read into `into` (a CHUNK-sized buffer the consumer owns; a fresh one if null),
+   * or a multipart header; null once the body is complete.
+   */
+  next(into: Buffer | null, callback: (error: Error | null, chunk: Buffer | null) => void): void {
+    const piece = this.pieces[this.index];
+    if (!piece) return callback(null, null);
+    if (Buffer.isBuffer(piece)) {
+      this.index++;
+      return callback(null, piece);
+    }
+    if (this.at < 0) this.at = piece.start;
+    const length = Math.min(CHUNK, piece.end + 1 - this.at);
+    this.start = this.at;
+    if (this.at + length > piece.end) {
+      this.index++;
+      this.at = -1;
+    } else {
+      this.at += length;
+    }
+    this.buffer = !into ? Buffer.allocUnsafe(length) : length === into.length ? into : into.subarray(0, length);
+    this.filled = 0;
+    this.callback = callback;
+    const first = this.first;
+    this.first = false;
+    inTurn(first, this.read);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    releaseFile(this.file);
+  }
+
+  private readonly read = (): void => {
+    const buffer = this.buffer!;
+    fs.read(this.file.fd, buffer, this.filled, buffer.length - this.filled, this.start + this.filled, this.onRead);
+  };
+
+  private readonly onRead = (error: Error | null, n: number): void => {
+    const callback = this.callback!;
+    if (error) return callback(error, null);
+    if (n === 0) return callback(shortRead(), null);
+    this.filled += n;
+    if (this.filled < this.buffer!.length) return this.read();
+    this.callback = null;
+    callback(null, this.buffer);
+  };
 }
 
 const brotli = promisify(zlib.brotliCompress);

@@ -1,15 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { pipeline } from "node:stream/promises";
+import type { Socket } from "node:net";
 import { childLogger } from "@/lib/log";
-import { accelHeaders, givePooled, multipartStream, RangeStream, readRange, SINGLE_READ_MAX, takePooled, unstreamedBody } from "./bodies";
+import { accelHeaders, BodyReader, giveChunk, takeChunk, unstreamedBody } from "./bodies";
 import { decide, type Decision } from "./decision";
 import { accelPrefixOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaFile, type MediaHandlerOptions } from "./resolve";
 
 /**
  * The self-hosted byte path: `/media/<token>/<videoId>/<rel>` answered by Node directly, before
- * Next sees the request (registered in lib/server/fast-paths.ts). Streams go through
- * stream.pipeline (backpressure, cleanup on abort); every answer carries an exact Content-Length,
- * so connections stay keep-alive.
+ * Next sees the request (registered in lib/server/fast-paths.ts). Bodies go out in bounded chunks,
+ * each read once the socket has taken the previous one (bodies.ts); every answer carries an exact
+ * Content-Length, so connections stay keep-alive.
  */
 
 export type NodeMediaHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -56,29 +56,85 @@ async function send(res: ServerResponse, decision: Decision, file: MediaFile): P
     res.end(bytes);
     return;
   }
-  if (body.kind === "range" && body.end - body.start < SINGLE_READ_MAX) {
-    const length = body.end - body.start + 1;
-    const pooled = takePooled(length);
-    let bytes: Buffer;
-    try {
-      bytes = await readRange(file.fd, body.start, length, pooled ?? undefined);
-    } finally {
-      releaseFile(file);
-    }
-    // Reused only after the socket has taken every byte; a response cut short keeps its buffer.
-    if (pooled) res.once("finish", () => givePooled(pooled));
-    res.writeHead(decision.status, decision.headers);
-    res.end(bytes);
-    return;
-  }
   try {
     res.writeHead(decision.status, decision.headers);
   } catch (error) {
     releaseFile(file);
     throw error;
   }
-  // The stream releases the file once its last read is done.
-  await pipeline(body.kind === "range" ? new RangeStream(file, body.start, body.end) : multipartStream(file, body.parts, body.tail), res);
+  await pump(res, new BodyReader(file, body));
+}
+
+/**
+ * Sends the body chunk by chunk through one pooled buffer: the next chunk is read only once the
+ * socket has taken the previous one. Resolves when the body is sent or the client has gone; the
+ * file is released then, once no read is in flight.
+ */
+function pump(res: ServerResponse, reader: BodyReader): Promise<void> {
+  const socket = res.req.socket;
+  return new Promise((resolve, reject) => {
+    const buffer = takeChunk();
+    let reading = false;
+    let finished = false;
+    const finish = (error: Error | null, sent: boolean) => {
+      if (finished) return;
+      finished = true;
+      onSocketClose(socket, gone, false);
+      reader.close();
+      // A response cut short keeps its buffer: the socket may still point at it.
+      if (sent) giveChunk(buffer);
+      if (error) reject(error);
+      else resolve();
+    };
+    const gone = () => {
+      if (!reading) finish(null, false);
+    };
+    const afterWrite = (error?: Error | null) => {
+      if (error || socket.destroyed) return finish(null, false);
+      step();
+    };
+    const afterRead = (error: Error | null, chunk: Buffer | null) => {
+      reading = false;
+      if (error) return finish(error, false);
+      if (socket.destroyed) return finish(null, false);
+      if (chunk === null) {
+        res.end();
+        return finish(null, true);
+      }
+      res.write(chunk, afterWrite);
+    };
+    const step = () => {
+      reading = true;
+      reader.next(buffer, afterRead);
+    };
+    onSocketClose(socket, gone, true);
+    step();
+  });
+}
+
+/**
+ * Who to tell when a connection closes. A response queued behind another on a pipelined connection
+ * hears of the client leaving from nothing else: Node then neither closes it nor calls its write
+ * callbacks. One listener per socket, however many answers are queued on it.
+ */
+const closeWatchers = new WeakMap<Socket, Set<() => void>>();
+
+function onSocketClose(socket: Socket, callback: () => void, add: boolean): void {
+  let watchers = closeWatchers.get(socket);
+  if (!add) {
+    watchers?.delete(callback);
+    return;
+  }
+  if (!watchers) {
+    const set = new Set<() => void>();
+    closeWatchers.set(socket, set);
+    socket.once("close", () => {
+      closeWatchers.delete(socket);
+      for (const watcher of set) watcher();
+    });
+    watchers = set;
+  }
+  watchers.add(callback);
 }
 
 /** A short plain-text error that is never cached. */

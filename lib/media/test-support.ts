@@ -106,9 +106,10 @@ export type NginxProcess = { port: number; pid: number; stop(): Promise<void> };
 
 /**
  * Runs nginx in the foreground (`daemon off`) with its pid, logs and temp folders in `dir`,
- * serving `httpBlock` inside `http { }`. Resolves once it accepts connections.
+ * serving `httpBlock` inside `http { }`. Resolves once it accepts connections. `workerConnections`
+ * (default 1024) must exceed the clients a load test holds open at once.
  */
-export async function startNginx(binary: string, dir: string, port: number, httpBlock: string): Promise<NginxProcess> {
+export async function startNginx(binary: string, dir: string, port: number, httpBlock: string, workerConnections = 1024): Promise<NginxProcess> {
   const conf = path.join(dir, "nginx.conf");
   const temp = (name: string) => `${name}_temp_path ${path.join(dir, name)};`;
   await fs.writeFile(
@@ -117,7 +118,7 @@ export async function startNginx(binary: string, dir: string, port: number, http
 worker_processes 1;
 pid ${path.join(dir, "nginx.pid")};
 error_log ${path.join(dir, "error.log")} warn;
-events { worker_connections 1024; }
+events { worker_connections ${workerConnections}; }
 http {
   access_log off;
   ${["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map(temp).join("\n  ")}

@@ -1,5 +1,4 @@
-import { Readable } from "node:stream";
-import { accelHeaders, multipartStream, RangeStream, readRange, SINGLE_READ_MAX, unstreamedBody } from "./bodies";
+import { accelHeaders, BodyReader, unstreamedBody } from "./bodies";
 import { decide, type MediaRequestHeaders } from "./decision";
 import { accelPrefixOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaHandlerOptions } from "./resolve";
 
@@ -49,17 +48,35 @@ export function createWebMediaHandler(options: MediaHandlerOptions = {}): WebMed
       const bytes = await unstreamedBody(decision, file);
       return new Response(bytes ? asBody(bytes) : null, init);
     }
-    if (body.kind === "range" && body.end - body.start < SINGLE_READ_MAX) {
-      let bytes: Buffer;
-      try {
-        bytes = await readRange(file.fd, body.start, body.end - body.start + 1);
-      } finally {
-        releaseFile(file);
-      }
-      return new Response(asBody(bytes), init);
-    }
-    const stream = body.kind === "range" ? new RangeStream(file, body.start, body.end) : multipartStream(file, body.parts, body.tail);
-    return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, init);
+    // Pulled one chunk at a time: Next holds no more than it is sending. Fresh buffers, since
+    // nothing tells this side when Next has written a chunk out.
+    const reader = new BodyReader(file, body);
+    let reading = false;
+    let cancelled = false;
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        pull: (controller) =>
+          new Promise<void>((resolve, reject) => {
+            reading = true;
+            reader.next(null, (error, chunk) => {
+              reading = false;
+              if (error || chunk === null || cancelled) reader.close();
+              if (cancelled) return resolve();
+              if (error) return reject(error);
+              if (chunk === null) controller.close();
+              else controller.enqueue(chunk);
+              resolve();
+            });
+          }),
+        // The file is released once no read is in flight on its shared descriptor.
+        cancel: () => {
+          cancelled = true;
+          if (!reading) reader.close();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return new Response(stream, init);
   };
 }
 

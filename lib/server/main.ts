@@ -38,7 +38,9 @@ const admin = await ensureInitialAdmin();
 if (admin.created) log.info({ email: admin.email }, `created the administrator ${admin.email} from REEL_ADMIN_EMAIL`);
 // The build's scripts and styles are read and compressed while Next prepares, so the first page finds them ready.
 await Promise.all([app.prepare(), nextStatic.warm(), hlsScript.warm()]);
-server.listen(env.PORT, env.HOST, () => {
+// Node's default accept queue (511) overflows when a crowd arrives at once (1,000 viewers of a premiere): the
+// kernel then drops connections, whose clients retry after 1 s, 3 s, 7 s. The kernel caps it at net.core.somaxconn.
+server.listen({ port: env.PORT, host: env.HOST, backlog: 4096 }, () => {
   log.info({ port: env.PORT, host: env.HOST, dev, fastPaths: fastPaths.map((f) => f.prefix) }, "web server listening");
   process.send?.({ type: "ready" });
 });
