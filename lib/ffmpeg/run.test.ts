@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { mediaDir } from "@/test/media";
 import { FfmpegCancelledError, FfmpegError, FfmpegTimeoutError, withoutPaths } from "./errors";
 import { ProgressParser } from "./progress";
-import { assertRestrictedInputs, inputFile, runFfmpeg } from "./run";
+import { assertOutputsInside, assertRestrictedInputs, inputFile, runFfmpeg } from "./run";
 
 const longEncode = (out: string) => ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=120", "-c:v", "libx264", "-preset", "ultrafast", "-f", "mp4", out];
 
@@ -48,6 +48,18 @@ describe("runFfmpeg", () => {
     expect(() => assertRestrictedInputs(["-i", "file:/tmp/x.mp4", "out.mp4"])).toThrow(/protocol_whitelist/);
     expect(() => assertRestrictedInputs(["-protocol_whitelist", "file,http", "-i", "/tmp/x.mp4"])).toThrow(/protocol_whitelist/);
     await expect(runFfmpeg({ args: ["-i", "/etc/hostname", "-f", "null", "-"], timeLimitSeconds: 5 })).rejects.toThrow(/protocol_whitelist/);
+  });
+
+  it("refuses an output outside the run's work folder, which the sandbox would silently lose", async () => {
+    const work = "/data/tmp/job";
+    expect(() => assertOutputsInside(["-i", "file:/data/in.mp4", "-f", "mp4", "file:/data/tmp/job/out.mp4"], ["/data/in.mp4"], work)).not.toThrow();
+    expect(() => assertOutputsInside(["-hls_segment_filename", "/data/tmp/job/v%v/seg.m4s", "/data/tmp/job/v%v/index.m3u8"], [], work)).not.toThrow();
+    expect(() => assertOutputsInside(["-f", "mp4", "file:/tmp/elsewhere.mp4"], [], work)).toThrow(/not inside the run's workDir/);
+    expect(() => assertOutputsInside(["-f", "mp4", "file:/data/tmp/job-2/out.mp4"], [], work)).toThrow(/not inside/);
+    expect(() => assertOutputsInside(["-f", "mp4", "file:/data/tmp/job/../out.mp4"], [], work)).toThrow(/not inside/);
+    expect(() => assertOutputsInside(["-f", "mp4", "file:/data/tmp/job/out.mp4"], [], undefined)).toThrow(/none given/);
+    expect(() => assertOutputsInside(["-f", "null", "-"], [], undefined)).not.toThrow();
+    expect(() => assertOutputsInside(["-vaapi_device", "/dev/dri/renderD128", "-f", "null", "-"], [], undefined)).not.toThrow();
   });
 
   it("stops a crafted playlist from reaching the network or other protocols", async () => {

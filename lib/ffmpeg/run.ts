@@ -89,6 +89,7 @@ const STDERR_TAIL = 8192;
  */
 export async function runFfmpeg(options: RunOptions): Promise<RunResult> {
   const read = assertRestrictedInputs(options.args);
+  assertOutputsInside(options.args, read, options.workDir);
   const paths: SandboxPaths = { read, write: options.workDir ? [options.workDir] : [] };
   const started = Date.now();
   return new Promise<RunResult>((resolve, reject) => {
@@ -144,6 +145,21 @@ export async function runFfmpeg(options: RunOptions): Promise<RunResult> {
  * generates and never takes from a user, excepted. Returns the paths the inputs read: the files,
  * and for Reel's own HLS the rendition's folder (its segments sit beside the playlist).
  */
+/**
+ * Refuses a run that names a file outside its work folder other than its inputs: in the sandbox only
+ * the work folder is writable, and an output anywhere else would be lost without an error (a path
+ * under /tmp lands in the sandbox's private /tmp).
+ */
+export function assertOutputsInside(args: string[], inputs: string[], workDir: string | undefined) {
+  const within = workDir && path.resolve(workDir) + path.sep;
+  for (const arg of args) {
+    const file = arg.startsWith("file:/") ? arg.slice("file:".length) : arg.startsWith("/") ? arg : null;
+    // Devices (a VAAPI render node) are bound by the sandbox itself.
+    if (file === null || file.startsWith("/dev/") || inputs.some((input) => file === input || file.startsWith(input + path.sep))) continue;
+    if (!within || !path.resolve(file).startsWith(within)) throw new Error(`ffmpeg output ${file} is not inside the run's workDir (${workDir ?? "none given"})`);
+  }
+}
+
 export function assertRestrictedInputs(args: string[]): string[] {
   const read: string[] = [];
   let protocols: string | null = null;

@@ -23,7 +23,7 @@ beforeAll(async () => {
   plan = planLadder({ displayWidth: info.video.displayWidth, displayHeight: info.video.displayHeight, fps: info.video.fps, vfr: info.video.vfr, hasAudio: info.audio !== undefined });
   made = path.join(mediaDir(), "hls-output-ladder");
   fs.mkdirSync(made, { recursive: true });
-  await runFfmpeg({ args: hlsLadderArgs(source, made, info, plan, CPU_ENCODER), timeLimitSeconds: 300 });
+  await runFfmpeg({ args: hlsLadderArgs(source, made, info, plan, CPU_ENCODER), workDir: made, timeLimitSeconds: 300 });
 });
 
 /** A copy of the ladder, with one segment of its only rung damaged by `damage`. */
