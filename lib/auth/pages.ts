@@ -2,7 +2,7 @@ import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { isSetUp } from "@/lib/users/accounts";
 import { getViewer } from "./session";
-import { mayUpload, type Viewer } from "./viewer";
+import type { Viewer } from "./viewer";
 
 /**
  * Authorisation for pages (server components). Layouts do not protect route handlers or server
@@ -30,12 +30,5 @@ export async function requirePageViewer(returnTo?: string): Promise<Viewer> {
 export async function requirePageAdmin(returnTo?: string): Promise<Viewer> {
   const viewer = await requirePageViewer(returnTo);
   if (viewer.role !== "admin") forbidden();
-  return viewer;
-}
-
-/** People who may upload (admins, and members an admin allowed): others get the 403 page. */
-export async function requirePageUploader(returnTo?: string): Promise<Viewer> {
-  const viewer = await requirePageViewer(returnTo);
-  if (!mayUpload(viewer)) forbidden();
   return viewer;
 }

@@ -16,7 +16,6 @@ import { PermanentJobError, type JobDefinition } from "./types";
  */
 export const storyboardJob: JobDefinition<"storyboard"> = {
   name: "storyboard",
-  essential: false,
   policy: { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 4 * 3600, heartbeatSeconds: 10, concurrency: 1 },
   async run({ videoId }, ctx) {
     const info = mediaInfoOf(ctx.video);
