@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { z } from "zod";
-import { requireAdmin } from "@/lib/auth/session";
+import { requireAccess } from "@/lib/auth/session";
 import { formError, formValues, parseForm, type FormState } from "@/lib/http/form";
 import { publicOrigin } from "@/lib/http/origin";
 import { createUser, deleteUser, inviteUrl, reissueInvite, updateUser } from "@/lib/users/accounts";
@@ -13,7 +13,7 @@ export type InviteResult = { email: string; inviteUrl: string | null };
 
 export async function createUserAction(_prev: FormState<InviteResult>, formData: FormData): Promise<FormState<InviteResult>> {
   try {
-    const admin = await requireAdmin();
+    const admin = await requireAccess("admin");
     const v = formValues(formData);
     const input = parseForm(createUserSchema, {
       name: v.name,
@@ -50,7 +50,7 @@ const changes: Record<Exclude<(typeof intents)[number], "invite" | "delete">, Us
 /** One action for a user row's buttons; the button pressed says what to do. */
 export async function manageUserAction(_prev: FormState<InviteResult>, formData: FormData): Promise<FormState<InviteResult>> {
   try {
-    const admin = await requireAdmin();
+    const admin = await requireAccess("admin");
     const { id, intent } = parseForm(manageSchema, formValues(formData));
     let result: FormState<InviteResult> = { ok: true };
     if (intent === "delete") {

@@ -2,7 +2,7 @@
 
 import { headers } from "next/headers";
 import { startSession } from "@/lib/auth/login";
-import { requireViewer } from "@/lib/auth/session";
+import { requireAccess } from "@/lib/auth/session";
 import { formError, formValues, parseForm, type FormState } from "@/lib/http/form";
 import { changePassword } from "@/lib/users/accounts";
 import { changePasswordSchema } from "@/lib/users/rules";
@@ -13,7 +13,7 @@ import { changePasswordSchema } from "@/lib/users/rules";
  */
 export async function changePasswordAction(_prev: FormState, formData: FormData): Promise<FormState> {
   try {
-    const viewer = await requireViewer();
+    const viewer = await requireAccess("user");
     const input = parseForm(changePasswordSchema, formValues(formData));
     await changePassword(viewer, input, await headers());
     await startSession(viewer.email, input.password);
