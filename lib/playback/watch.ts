@@ -5,10 +5,11 @@ import type { VideoProgress } from "@/lib/db/schema";
 import { paths } from "@/lib/env";
 import { signedPlayback, type SignedPlayback } from "@/lib/media/urls";
 import { canView } from "@/lib/videos/access";
+import { findVideo } from "@/lib/videos/queries";
 import { parseMaster, parseMediaPlaylist, segmentAt } from "./hls-manifest";
 import { hlsScriptUrl } from "./hls-script";
 import { keyframeAtOrBefore, resumePosition } from "./progress";
-import { findVideo, getProgress, listCaptions } from "./queries";
+import { getProgress, listCaptions } from "./queries";
 import { chooseStartLevel, firstFragmentLevel, sortRungs } from "./start-level";
 import type { PlayerSource } from "./types";
 

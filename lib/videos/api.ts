@@ -1,8 +1,7 @@
 import { z } from "zod";
 import type { Viewer } from "@/lib/auth/viewer";
-import { canView } from "./access";
+import { canView, requireViewable } from "./access";
 import { captionsOf } from "./captions";
-import { requireViewable } from "./lifecycle";
 import { findVideo } from "./queries";
 import { videoView, type VideoView } from "./view";
 
