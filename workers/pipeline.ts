@@ -8,7 +8,7 @@ import { parseJobData, type JobName } from "@/lib/queue";
 import { ensureQueues, POLLING_SECONDS } from "@/lib/queue/boss";
 import { storage } from "@/lib/storage";
 import { isDiskFull } from "@/lib/storage/disk";
-import { beginStep, completeStep, failVideo, saveProgress } from "@/lib/videos/pipeline";
+import { beginStep, completeStep, failVideo, saveProcessingProgress } from "@/lib/videos/pipeline";
 import { findVideo } from "@/lib/videos/queries";
 import { ESSENTIAL_STEPS } from "@/lib/videos/rules";
 import { listenForCancellation, trackVideoJob, VideoCancelled } from "./cancellation";
@@ -149,7 +149,7 @@ function progressReporter(videoId: string, step: JobName, controller: AbortContr
       ...(p.etaSeconds !== undefined && { etaSeconds: p.etaSeconds }),
     };
     pending = pending
-      .then(() => saveProgress(videoId, value))
+      .then(() => saveProcessingProgress(videoId, value))
       .then((active) => {
         if (!active && !controller.signal.aborted) controller.abort(new VideoCancelled(videoId));
       })

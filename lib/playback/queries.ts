@@ -21,7 +21,7 @@ export async function getProgress(userId: string, videoId: string): Promise<(Sav
   return row ?? null;
 }
 
-export async function saveProgress(userId: string, videoId: string, progress: SavedProgress) {
+export async function saveWatchProgress(userId: string, videoId: string, progress: SavedProgress) {
   const [row] = await db
     .insert(watchProgress)
     .values({ userId, videoId, ...progress })

@@ -3,7 +3,7 @@ import { AppError } from "@/lib/errors";
 import { requireViewable } from "@/lib/videos/access";
 import { progressToStore, resumePosition, type ProgressBody } from "./progress";
 import { QOE_MIN_INTERVAL_MS, type QoeBody } from "./qoe";
-import { getProgress, mergeQoeReport, saveProgress } from "./queries";
+import { getProgress, mergeQoeReport, saveWatchProgress } from "./queries";
 
 export async function readProgress(viewer: Viewer, videoId: string) {
   const video = await requireViewable(viewer, videoId);
@@ -19,7 +19,7 @@ export async function readProgress(viewer: Viewer, videoId: string) {
 
 export async function recordProgress(viewer: Viewer, videoId: string, body: ProgressBody) {
   const video = await requireViewable(viewer, videoId);
-  const saved = await saveProgress(viewer.id, video.id, progressToStore(body, video.duration));
+  const saved = await saveWatchProgress(viewer.id, video.id, progressToStore(body, video.duration));
   return { ...saved, resumeAt: resumePosition(saved, video.duration) };
 }
 

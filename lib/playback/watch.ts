@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Viewer } from "@/lib/auth/viewer";
-import type { VideoProgress } from "@/lib/db/schema";
+import type { ProcessingProgress } from "@/lib/db/schema";
 import { paths } from "@/lib/env";
 import { signedPlayback, type SignedPlayback } from "@/lib/media/urls";
 import { canView } from "@/lib/videos/access";
@@ -17,8 +17,8 @@ import type { PlayerSource } from "./types";
 export type Preload = { href: string; priority: "high" | "low" };
 
 export type WatchPage =
-  | { kind: "playable"; title: string; description: string; source: PlayerSource; preloads: Preload[]; processing: VideoProgress | null }
-  | { kind: "processing"; title: string; description: string; progress: VideoProgress | null; status: string }
+  | { kind: "playable"; title: string; description: string; source: PlayerSource; preloads: Preload[]; processing: ProcessingProgress | null }
+  | { kind: "processing"; title: string; description: string; progress: ProcessingProgress | null; status: string }
   | { kind: "failed"; title: string; description: string; reason: string }
   | { kind: "missing"; title: string; description: string };
 
