@@ -26,10 +26,9 @@ export async function optionalPageViewer(): Promise<Viewer | null> {
  */
 async function requirePage(access: "user" | "admin", returnTo?: string): Promise<Viewer> {
   const viewer = await optionalPageViewer();
-  const refused = refusal(viewer, access);
-  if (refused?.code === "unauthorized") redirect(returnTo ? `/login?callbackUrl=${encodeURIComponent(returnTo)}` : "/login");
-  if (refused) forbidden();
-  return viewer!;
+  if (!viewer) redirect(returnTo ? `/login?callbackUrl=${encodeURIComponent(returnTo)}` : "/login");
+  if (refusal(viewer, access)) forbidden();
+  return viewer;
 }
 
 export const requirePageViewer = (returnTo?: string) => requirePage("user", returnTo);
