@@ -4,8 +4,7 @@ import type { Viewer } from "@/lib/auth/viewer";
 import type { ProcessingProgress } from "@/lib/db/schema";
 import { paths } from "@/lib/env";
 import { signedPlayback, type SignedPlayback } from "@/lib/media/urls";
-import { canView } from "@/lib/videos/access";
-import { findVideo } from "@/lib/videos/queries";
+import { findViewable } from "@/lib/videos/access";
 import { parseMaster, parseMediaPlaylist, segmentAt } from "./hls-manifest";
 import { hlsScriptUrl } from "./hls-script";
 import { keyframeAtOrBefore, resumePosition } from "./progress";
@@ -76,11 +75,11 @@ async function readInit(file: string): Promise<string | null> {
 /** Everything /watch/[id] shows, for this viewer; null when the video does not exist or is not theirs to see. */
 export async function loadWatchPage(viewer: Viewer | null, videoId: string, hints: ClientHints, requestedStart?: number): Promise<WatchPage | null> {
   const [video, saved, captionRows] = await Promise.all([
-    findVideo(videoId),
+    findViewable(viewer, videoId),
     viewer ? getProgress(viewer.id, videoId) : null,
     listCaptions(videoId),
   ]);
-  if (!video || !(await canView(viewer, video))) return null;
+  if (!video) return null;
   const base = { title: video.title, description: video.description };
   if (video.status === "failed") return { kind: "failed", ...base, reason: video.failureReason ?? "Processing failed." };
 

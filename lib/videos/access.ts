@@ -34,10 +34,16 @@ export async function canView(viewer: Viewer | null, video: AccessFields): Promi
   return canViewWith(viewer, video, needsSetting ? await getSetting("guestAccess") : false);
 }
 
+/** The video if it exists and the viewer may see it; null either way otherwise. */
+export async function findViewable(viewer: Viewer | null, id: string): Promise<Video | null> {
+  const video = await findVideo(id);
+  return video && (await canView(viewer, video)) ? video : null;
+}
+
 /** The video if the viewer may see it; 404 otherwise, so a private video's existence is not revealed. */
 export async function requireViewable(viewer: Viewer | null, id: string): Promise<Video> {
-  const video = await findVideo(id);
-  if (!video || !(await canView(viewer, video))) throw new AppError("not_found", "No such video");
+  const video = await findViewable(viewer, id);
+  if (!video) throw new AppError("not_found", "No such video");
   return video;
 }
 
