@@ -4,8 +4,9 @@ import { responseHeaders } from "./lib/http/security-headers";
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // `npm test` type-checks the whole project (tests included); a start-up build must not fail on a test file's types.
-  typescript: { ignoreBuildErrors: true },
+  // A type error stops the build. The build checks what runs (tests and their tooling are left out, so a test
+  // file's types never stop a start-up build); `npm test` checks the whole project, tests included.
+  typescript: { tsconfigPath: "tsconfig.build.json" },
   // forbidden() → app/forbidden.tsx with a real 403 for members who open admin pages.
   experimental: { authInterrupts: true, inlineCss: true },
   // Under `next start` alone, answers that skip proxy.ts (API, media, static files) get the per-response headers here;

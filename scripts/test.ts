@@ -1,8 +1,8 @@
 /**
  * `npm test`: the whole suite against a real Postgres.
  *   1. a Postgres server: DATABASE_URL's when set, else an embedded one in a fresh temporary folder;
- *   2. tsc --noEmit (the build skips type-checking), then vitest (test/global-setup.ts makes a
- *      fresh database on that server);
+ *   2. tsc --noEmit over the whole project, tests included (the build checks only what runs), then vitest
+ *      (test/global-setup.ts makes a fresh database on that server);
  *   3. the production build, if it is missing or stale;
  *   4. a full Reel (launcher, web, worker) on a free port, with a fresh database and data folder;
  *   5. Playwright against it, with REEL_E2E_BASE_URL, DATABASE_URL, REEL_DATA_DIR, AUTH_SECRET and
@@ -93,7 +93,7 @@ async function databaseServer(): Promise<string> {
   return pg.serverUrl;
 }
 
-/** The build does not type-check (see next.config.ts), so the suite does: one check, counted as one test. */
+/** The build type-checks what runs (next.config.ts); the suite checks everything, tests included: one check, counted as one test. */
 async function typecheck(): Promise<Counts> {
   log.info("type-checking (tsc --noEmit)");
   const code = await run(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", "."], process.env);

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
-import { closeDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { chosenEncoder } from "@/lib/ffmpeg/encoders";
 import { selfTestFfmpeg } from "@/lib/ffmpeg/locate";
 import { childLogger } from "@/lib/log";
 import { createBoss } from "@/lib/queue/boss";
 import { removeHeartbeat, upsertHeartbeat } from "@/lib/system/heartbeats";
+import { onShutdown } from "@/lib/system/shutdown";
 import { startMediaFolderSync } from "@/lib/media-folders/watcher";
 import { startImportUrlWorker } from "./jobs/import-url";
 import { startPipelineWorkers } from "./pipeline";
@@ -21,23 +21,12 @@ const HEARTBEAT_MS = 5_000;
 const log = childLogger("worker");
 const id = `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
 
-let stopping = false;
 /** Run in reverse order on shutdown, before the heartbeat row is removed. */
 const stopHandlers: (() => Promise<void>)[] = [];
-
-async function shutdown(reason: string) {
-  if (stopping) return;
-  stopping = true;
-  log.info({ reason }, "worker stopping");
+const shutdown = onShutdown(log, "worker", async () => {
   for (const stop of stopHandlers.reverse()) await stop().catch((err) => log.error({ err }, "error while stopping"));
   await removeHeartbeat(id).catch((err) => log.warn({ err }, "could not remove the heartbeat row"));
-  await closeDb();
-  process.exit(0);
-}
-process.once("SIGTERM", () => void shutdown("SIGTERM"));
-process.once("SIGINT", () => void shutdown("SIGINT"));
-// The launcher went away (even by kill -9): stop rather than run unsupervised.
-process.once("disconnect", () => void shutdown("launcher gone"));
+});
 
 const ffmpeg = await selfTestFfmpeg();
 if (ffmpeg.ok) {
@@ -71,7 +60,7 @@ const heartbeat = setInterval(() => {
 stopHandlers.push(async () => clearInterval(heartbeat));
 
 // Without a usable ffmpeg every job would fail: leave them queued for a worker that has one.
-if (ffmpeg.ok && !stopping) {
+if (ffmpeg.ok && !shutdown.stopping) {
   const boss = createBoss("worker");
   await boss.start();
   stopHandlers.push(await startPipelineWorkers(boss, { log }));
@@ -79,12 +68,12 @@ if (ffmpeg.ok && !stopping) {
 }
 
 // Media folders: scanned and watched by exactly one worker (the holder of an advisory lock).
-if (env.REEL_MEDIA_DIRS.length > 0 && !stopping) {
+if (env.REEL_MEDIA_DIRS.length > 0 && !shutdown.stopping) {
   const folders = startMediaFolderSync({ dirs: env.REEL_MEDIA_DIRS });
   stopHandlers.push(() => folders.stop());
 }
 
-if (!stopping) {
+if (!shutdown.stopping) {
   log.info({ id }, "worker ready");
   process.send?.({ type: "ready" });
 }

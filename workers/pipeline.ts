@@ -5,10 +5,10 @@ import { FfmpegError, FfmpegTimeoutError, isCancelled } from "@/lib/ffmpeg/error
 import type { FfmpegProgress } from "@/lib/ffmpeg/progress";
 import { childLogger } from "@/lib/log";
 import { parseJobData, type JobName } from "@/lib/queue";
-import { ensureQueues } from "@/lib/queue/boss";
+import { ensureQueues, POLLING_SECONDS } from "@/lib/queue/boss";
 import { storage } from "@/lib/storage";
 import { isDiskFull } from "@/lib/storage/disk";
-import { beginStep, completeStep, failVideo, saveProgress } from "@/lib/videos/pipeline";
+import { beginStep, completeStep, failVideo, saveProcessingProgress } from "@/lib/videos/pipeline";
 import { findVideo } from "@/lib/videos/queries";
 import { ESSENTIAL_STEPS } from "@/lib/videos/rules";
 import { listenForCancellation, trackVideoJob, VideoCancelled } from "./cancellation";
@@ -17,8 +17,6 @@ import { PermanentJobError, type JobDefinition } from "./jobs/types";
 
 const DEAD_LETTER: JobName = "pipeline-dead-letter";
 const PROGRESS_INTERVAL_MS = 1000;
-/** How often idle workers poll as a backstop to NOTIFY (also how soon a retried job is picked up). */
-const POLLING_SECONDS = 2;
 
 /**
  * Registers every pipeline job on a started pg-boss instance: applies each job file's
@@ -151,7 +149,7 @@ function progressReporter(videoId: string, step: JobName, controller: AbortContr
       ...(p.etaSeconds !== undefined && { etaSeconds: p.etaSeconds }),
     };
     pending = pending
-      .then(() => saveProgress(videoId, value))
+      .then(() => saveProcessingProgress(videoId, value))
       .then((active) => {
         if (!active && !controller.signal.aborted) controller.abort(new VideoCancelled(videoId));
       })

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import type { LibraryVideo } from "@/lib/library/queries";
-import { formatDuration } from "@/lib/library/format";
+import { formatTime } from "@/lib/playback/shortcuts";
 import { Alert } from "@/components/ui/alert";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -99,7 +99,7 @@ export function HistoryList({ initial, nextCursor, limit }: { initial: LibraryVi
                       </time>
                     )}
                     {p && (p.finished ? " · watched" : p.timeLeft ? ` · ${p.timeLeft}` : "")}
-                    {v.duration ? ` · ${formatDuration(v.duration)}` : ""}
+                    {v.duration ? ` · ${formatTime(v.duration)}` : ""}
                   </p>
                 </div>
                 <Button variant="ghost" size="icon" onClick={() => remove(v.id)} aria-label={`Remove ${v.title} from history`} data-testid="history-remove">

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { LibraryVideo } from "@/lib/library/queries";
-import { compactCount, formatDuration } from "@/lib/library/format";
+import { compactCount } from "@/lib/library/format";
+import { formatTime } from "@/lib/playback/shortcuts";
 import { CardActions } from "./card-actions";
 import { Highlighted } from "./highlighted";
 import { Poster } from "./poster";
@@ -30,7 +31,7 @@ export function VideoCard({
   const progress = video.me.progress;
   const showProgress = progress && !progress.finished && progress.fraction !== null;
   const status = STATUS_LABEL[video.status];
-  const duration = formatDuration(video.duration);
+  const duration = video.duration === null ? null : formatTime(video.duration);
   return (
     <article className="group relative flex min-w-0 flex-col gap-1.5" data-testid="video-card" data-video-id={video.id}>
       <Link

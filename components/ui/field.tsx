@@ -49,27 +49,6 @@ export function Input({ label, hint, error, id, name, className, ...props }: Fie
   );
 }
 
-export function Textarea({ label, hint, error, id, name, className, rows = 4, ...props }: FieldProps & Omit<ComponentProps<"textarea">, "id" | "name">) {
-  const areaId = id ?? `field-${name}`;
-  return (
-    <div className={cx("grid gap-1.5", className)}>
-      <label htmlFor={areaId} className="text-sm font-medium">
-        {label}
-      </label>
-      <textarea
-        id={areaId}
-        name={name}
-        rows={rows}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(areaId, hint, error)}
-        className={cx(control, "py-2.5", error ? "border-danger" : "border-line")}
-        {...props}
-      />
-      <Messages id={areaId} hint={hint} error={error} />
-    </div>
-  );
-}
-
 export function Select({ label, hint, error, id, name, className, children, ...props }: FieldProps & Omit<ComponentProps<"select">, "id" | "name">) {
   const selectId = id ?? `field-${name}`;
   return (

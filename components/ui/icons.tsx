@@ -15,12 +15,6 @@ export const CloseIcon = (p: SVGProps<SVGSVGElement>) => (
     <path d="M6 6l12 12M18 6L6 18" />
   </Icon>
 );
-export const FilmIcon = (p: SVGProps<SVGSVGElement>) => (
-  <Icon {...p}>
-    <rect x="3" y="4" width="18" height="16" rx="2" />
-    <path d="M7 4v16M17 4v16M3 9h4M3 15h4M17 9h4M17 15h4" />
-  </Icon>
-);
 export const UploadIcon = (p: SVGProps<SVGSVGElement>) => (
   <Icon {...p}>
     <path d="M12 16V4M7 9l5-5 5 5M5 20h14" />
@@ -35,12 +29,6 @@ export const KeyIcon = (p: SVGProps<SVGSVGElement>) => (
   <Icon {...p}>
     <circle cx="8" cy="15" r="4" />
     <path d="M10.8 12.2L20 3M16 7l3 3M14 9l2 2" />
-  </Icon>
-);
-export const UsersIcon = (p: SVGProps<SVGSVGElement>) => (
-  <Icon {...p}>
-    <circle cx="9" cy="8" r="3.5" />
-    <path d="M2.5 20c.8-3.5 3.4-5.5 6.5-5.5s5.7 2 6.5 5.5M16 4.5a3.5 3.5 0 010 7M18 14.5c2 .6 3.2 2.5 3.5 5.5" />
   </Icon>
 );
 export const SignOutIcon = (p: SVGProps<SVGSVGElement>) => (

@@ -1,7 +1,7 @@
 "use client";
 
 import { Button } from "@/components/ui/button";
-import { formatBytes, formatDuration } from "@/lib/uploads/format";
+import { formatBytes, formatEta } from "@/lib/uploads/format";
 import type { UploadEntry } from "./use-uploads";
 import { VideoStatus } from "./video-status";
 
@@ -49,7 +49,7 @@ export function UploadItem({ entry, actions }: { entry: UploadEntry; actions: Ac
           <div className="mt-1 flex flex-wrap items-center justify-between gap-2 text-xs text-muted">
             <span data-testid="upload-percent">
               {percent}%{entry.phase === "uploading" && entry.speed ? ` · ${formatBytes(entry.speed)}/s` : ""}
-              {entry.phase === "uploading" && entry.etaSeconds !== null ? ` · ${formatDuration(entry.etaSeconds)} left` : ""}
+              {entry.phase === "uploading" && entry.etaSeconds !== null ? ` · ${formatEta(entry.etaSeconds)} left` : ""}
               {entry.phase === "paused" ? " · paused" : ""}
               {entry.resumedFrom !== null && entry.phase !== "done" ? " · resumed" : ""}
             </span>

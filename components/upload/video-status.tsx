@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import { formatDuration } from "@/lib/uploads/format";
+import { formatEta } from "@/lib/uploads/format";
 import { CaptionUpload } from "./caption-upload";
 
 type VideoSummary = {
@@ -58,7 +58,7 @@ export function VideoStatus({ videoId }: { videoId: string }) {
       <p className={video?.status === "failed" ? "text-danger" : "text-muted"}>
         {video ? LABELS[video.status] : "Waiting for the server…"}
         {video?.status === "processing" && percent !== undefined ? ` · ${Math.round(percent)}%` : ""}
-        {video?.status === "processing" && video.progress?.etaSeconds ? ` · ${formatDuration(video.progress.etaSeconds)} left` : ""}
+        {video?.status === "processing" && video.progress?.etaSeconds ? ` · ${formatEta(video.progress.etaSeconds)} left` : ""}
         {lost ? " (reconnecting…)" : ""}
       </p>
       {video?.status === "failed" && video.failureReason ? (

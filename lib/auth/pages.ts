@@ -1,12 +1,13 @@
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { isSetUp } from "@/lib/users/accounts";
+import { refusal } from "./access";
 import { getViewer } from "./session";
-import { mayUpload, type Viewer } from "./viewer";
+import type { Viewer } from "./viewer";
 
 /**
  * Authorisation for pages (server components). Layouts do not protect route handlers or server
- * actions, so those check for themselves (route(), requireViewer/requireAdmin).
+ * actions, so those check for themselves (route(), requireAccess).
  */
 
 /** The signed-in viewer, read once per request however many components ask. */
@@ -19,23 +20,17 @@ export async function optionalPageViewer(): Promise<Viewer | null> {
   return viewer;
 }
 
-/** The signed-in viewer, or a redirect to /login (coming back to `returnTo` afterwards). */
-export async function requirePageViewer(returnTo?: string): Promise<Viewer> {
+/**
+ * The viewer when it has `access` (the table in lib/auth/access.ts): nobody signed in → /login (coming back to
+ * `returnTo` afterwards); a role that falls short → the 403 page (app/forbidden.tsx).
+ */
+async function requirePage(access: "user" | "admin", returnTo?: string): Promise<Viewer> {
   const viewer = await optionalPageViewer();
-  if (viewer) return viewer;
-  redirect(returnTo ? `/login?callbackUrl=${encodeURIComponent(returnTo)}` : "/login");
-}
-
-/** Administrators only: others get the 403 page (app/forbidden.tsx). */
-export async function requirePageAdmin(returnTo?: string): Promise<Viewer> {
-  const viewer = await requirePageViewer(returnTo);
-  if (viewer.role !== "admin") forbidden();
+  if (!viewer) redirect(returnTo ? `/login?callbackUrl=${encodeURIComponent(returnTo)}` : "/login");
+  if (refusal(viewer, access)) forbidden();
   return viewer;
 }
 
-/** People who may upload (admins, and members an admin allowed): others get the 403 page. */
-export async function requirePageUploader(returnTo?: string): Promise<Viewer> {
-  const viewer = await requirePageViewer(returnTo);
-  if (!mayUpload(viewer)) forbidden();
-  return viewer;
-}
+export const requirePageViewer = (returnTo?: string) => requirePage("user", returnTo);
+
+export const requirePageAdmin = (returnTo?: string) => requirePage("admin", returnTo);

@@ -7,7 +7,7 @@ import { changePassword, signOutEverywhere, updateUser } from "@/lib/users/accou
 import { asViewer, createTestUser, TEST_PASSWORD } from "@/test/factories";
 import { createApiToken } from "./api-tokens";
 import { endSessions } from "./queries";
-import { getViewer, readSession, requireAdmin, requireUploader, requireViewer } from "./session";
+import { getViewer, readSession, requireAccess } from "./session";
 
 async function jwt(sub: string, salt: string, sessionVersion?: number) {
   return encode({ token: { sub, sessionVersion }, secret: env.AUTH_SECRET!, salt });
@@ -43,23 +43,23 @@ describe("session cookie", () => {
   });
 });
 
-describe("require*", () => {
+describe("requireAccess", () => {
   it("asks for a viewer, then for the role or right", async () => {
     const member = await createTestUser();
     const uploader = await createTestUser({ canUpload: true });
     const admin = await createTestUser({ role: "admin" });
     const as = async (id: string) => withCookie(`authjs.session-token=${await jwt(id, "authjs.session-token")}`);
 
-    await expect(requireViewer(withCookie(""))).rejects.toMatchObject({ code: "unauthorized" });
-    expect((await requireViewer(await as(member.id))).id).toBe(member.id);
-    await expect(requireUploader(await as(member.id))).rejects.toMatchObject({ code: "forbidden" });
-    expect((await requireUploader(await as(uploader.id))).id).toBe(uploader.id);
-    expect((await requireUploader(await as(admin.id))).id).toBe(admin.id);
-    await expect(requireAdmin(await as(uploader.id))).rejects.toMatchObject({ code: "forbidden" });
-    expect((await requireAdmin(await as(admin.id))).role).toBe("admin");
+    await expect(requireAccess("user", withCookie(""))).rejects.toMatchObject({ code: "unauthorized" });
+    expect((await requireAccess("user", await as(member.id))).id).toBe(member.id);
+    await expect(requireAccess("uploader", await as(member.id))).rejects.toMatchObject({ code: "forbidden" });
+    expect((await requireAccess("uploader", await as(uploader.id))).id).toBe(uploader.id);
+    expect((await requireAccess("uploader", await as(admin.id))).id).toBe(admin.id);
+    await expect(requireAccess("admin", await as(uploader.id))).rejects.toMatchObject({ code: "forbidden" });
+    expect((await requireAccess("admin", await as(admin.id))).role).toBe("admin");
 
     const gone = await createTestUser({ disabled: true });
-    await expect(requireViewer(await as(gone.id))).rejects.toMatchObject({ code: "unauthorized" });
+    await expect(requireAccess("user", await as(gone.id))).rejects.toMatchObject({ code: "unauthorized" });
   });
 });
 

@@ -2,10 +2,10 @@ import { LRUCache } from "lru-cache";
 import { decode } from "next-auth/jwt";
 import { cookies as requestCookies, headers as requestHeaders } from "next/headers";
 import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
 import { findActiveUserById, authenticateApiToken } from "./queries";
 import { bearerToken, hashToken } from "./tokens";
-import { mayUpload, type Viewer } from "./viewer";
+import { authorize } from "./access";
+import type { Viewer } from "./viewer";
 
 /** Auth.js's session cookie: the `__Secure-` variant over HTTPS, chunked as `.0`, `.1`… when large. */
 const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
@@ -102,20 +102,7 @@ function cookieValue(cookies: Map<string, string>, name: string): string | null 
   return chunks.length > 0 ? chunks.join("") : null;
 }
 
-export async function requireViewer(request?: Request): Promise<Viewer> {
-  const viewer = await getViewer(request);
-  if (!viewer) throw new AppError("unauthorized", "Sign in to continue");
-  return viewer;
-}
-
-export async function requireAdmin(request?: Request): Promise<Viewer> {
-  const viewer = await requireViewer(request);
-  if (viewer.role !== "admin") throw new AppError("forbidden", "Administrators only");
-  return viewer;
-}
-
-export async function requireUploader(request?: Request): Promise<Viewer> {
-  const viewer = await requireViewer(request);
-  if (!mayUpload(viewer)) throw new AppError("forbidden", "You are not allowed to upload");
-  return viewer;
+/** The caller when it has `access` (lib/auth/access.ts); else the refusal (401/403) is thrown. */
+export async function requireAccess(access: "user" | "uploader" | "admin", request?: Request): Promise<Viewer> {
+  return authorize(await getViewer(request), access);
 }

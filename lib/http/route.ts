@@ -1,7 +1,8 @@
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
+import { authorize, type Access, type ViewerFor } from "@/lib/auth/access";
 import { getViewer } from "@/lib/auth/session";
-import { mayUpload, type Viewer } from "@/lib/auth/viewer";
+import type { Viewer } from "@/lib/auth/viewer";
 import { isForeignKeyViolation } from "@/lib/db/errors";
 import { AppError, isAppError } from "@/lib/errors";
 import { childLogger } from "@/lib/log";
@@ -9,14 +10,6 @@ import { requestHost } from "./forwarded";
 
 const log = childLogger("http");
 
-/**
- * anyone: the caller is not even looked up (health checks must answer while the database is down) ·
- * public: anyone (viewer may be null) · user: signed in or API token · uploader: may upload ·
- * admin: administrators only. Checked here, inside the handler, whatever proxy.ts did.
- */
-export type Access = "anyone" | "public" | "user" | "uploader" | "admin";
-
-type ViewerFor<A extends Access> = A extends "anyone" ? null : A extends "public" ? Viewer | null : Viewer;
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
 type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
@@ -30,6 +23,7 @@ export type Handler<A extends Access, P, Q, B> = (input: {
 }) => Promise<Response | object | null | undefined> | Response | object | null | undefined;
 
 export type RouteOptions<A extends Access, P, Q, B> = {
+  /** Who may call (see lib/auth/access.ts): checked here, inside the handler, whatever proxy.ts did. */
   access: A;
   params?: P;
   query?: Q;
@@ -40,14 +34,6 @@ export type RouteOptions<A extends Access, P, Q, B> = {
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-
-export function authorize(viewer: Viewer | null, access: Access): Viewer | null {
-  if (access === "anyone" || access === "public") return viewer;
-  if (!viewer) throw new AppError("unauthorized", "Sign in to continue");
-  if (access === "admin" && viewer.role !== "admin") throw new AppError("forbidden", "Administrators only");
-  if (access === "uploader" && !mayUpload(viewer)) throw new AppError("forbidden", "You are not allowed to upload");
-  return viewer;
-}
 
 /**
  * A browser sends the session cookie with requests that other sites trigger; a state-changing request
@@ -87,7 +73,7 @@ export function route<A extends Access, P extends z.ZodType | undefined = undefi
     try {
       const found = options.access === "anyone" ? null : await getViewer(request);
       checkSameOrigin(request, found);
-      const viewer = authorize(found, options.access) as ViewerFor<A>;
+      const viewer = authorize(found, options.access);
       const params = options.params ? parse(options.params, (await context?.params) ?? {}, "path") : undefined;
       const query = options.query ? parse(options.query, searchParamsObject(new URL(request.url).searchParams), "query") : undefined;
       const body = options.body ? parse(options.body, await readJson(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY), "body") : undefined;

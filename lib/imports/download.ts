@@ -12,7 +12,7 @@ import { adoptSourceFile } from "@/lib/uploads/adopt";
 import { assertRoomFor } from "@/lib/uploads/disk";
 import { formatBytes } from "@/lib/uploads/format";
 import { extensionOf, titleFromFileName } from "@/lib/uploads/names";
-import { completeImport, findImport, isActiveImport, saveProgress, updateImport } from "./queries";
+import { completeImport, findImport, isActiveImport, saveReceivedBytes, updateImport } from "./queries";
 
 const log = childLogger("imports");
 
@@ -211,7 +211,7 @@ async function writeBody(
       }
       if (Date.now() - lastSave >= interval) {
         lastSave = Date.now();
-        saveProgress(importId, received).then(
+        saveReceivedBytes(importId, received).then(
           (downloading) => downloading || meter.destroy(new ImportEnded()),
           (err: unknown) => log.warn({ err }, "saving import progress failed"),
         );
@@ -228,7 +228,7 @@ async function writeBody(
     },
   });
   await pipeline(res.body, meter, createWriteStream(part, { flags: have > 0 ? "a" : "w" }), { signal: options.signal });
-  if (!(await saveProgress(importId, received))) throw new ImportEnded();
+  if (!(await saveReceivedBytes(importId, received))) throw new ImportEnded();
   return received;
 }
 

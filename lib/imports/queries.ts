@@ -54,7 +54,7 @@ export async function completeImport(tx: Tx, id: string, patch: Pick<UrlImport, 
 }
 
 /** Progress writes never move a finished import back; false when the import is no longer downloading. */
-export async function saveProgress(id: string, receivedBytes: number): Promise<boolean> {
+export async function saveReceivedBytes(id: string, receivedBytes: number): Promise<boolean> {
   const saved = await db
     .update(urlImports)
     .set({ receivedBytes, updatedAt: sql`now()` })

@@ -1,8 +1,8 @@
-import { sql as drizzleSql } from "drizzle-orm";
-import { fromDrizzle, type PgBoss } from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import { z } from "zod";
 import type { Tx } from "@/lib/db/client";
 import { producerBoss } from "@/lib/queue/boss";
+import { sendJob } from "@/lib/queue/enqueue";
 
 /**
  * The download queue of URL imports. It sits beside the video pipeline's queues (lib/queue/jobs.ts)
@@ -30,6 +30,5 @@ export function ensureImportQueue(boss: PgBoss): Promise<void> {
 export async function enqueueImport(importId: string, tx: Tx): Promise<void> {
   const boss = await producerBoss();
   await ensureImportQueue(boss);
-  const id = await boss.send(IMPORT_QUEUE, importJobData.parse({ importId }), { db: fromDrizzle(tx, drizzleSql) });
-  if (!id) throw new Error("the queue refused the import job");
+  await sendJob(boss, IMPORT_QUEUE, importJobData.parse({ importId }), { tx });
 }

@@ -1,18 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastPath } from "@/lib/server/fast-paths";
+import { toWebHeaders } from "@/lib/http/node-headers";
 import { childLogger } from "@/lib/log";
 import { listVideos } from "./http";
 import { cacheEnabled, cacheScope, captureResponse, sendCached, store, type CacheScope } from "./response-cache";
 
 const log = childLogger("library");
-
-function webHeaders(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-  }
-  return headers;
-}
 
 function keep(key: string, scope: CacheScope, status: number, headers: Record<string, string>, body: Buffer) {
   store(key, scope.version, status, headers, body).catch((error: unknown) => log.warn({ err: error }, "could not keep a rendered list"));
@@ -38,7 +31,7 @@ export const catalogFastPath: FastPath = {
     const key = `api ${scope?.key} ${req.url}`;
     if (scope && sendCached(req, res, key, scope.version)) return;
     // Only the path and query matter to the handler; the host is not trusted for anything.
-    const response = await listVideos(new Request(new URL(req.url ?? "/", "http://reel.internal"), { headers: webHeaders(req) }));
+    const response = await listVideos(new Request(new URL(req.url ?? "/", "http://reel.internal"), { headers: toWebHeaders(req.headers) }));
     const body = Buffer.from(await response.arrayBuffer());
     const out: Record<string, string> = Object.fromEntries(response.headers);
     out["cache-control"] = "private, no-store";

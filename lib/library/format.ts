@@ -32,15 +32,6 @@ export function progressFraction(positionSeconds: number, durationSeconds: numbe
   return Math.min(1, Math.max(0, positionSeconds / durationSeconds));
 }
 
-export function formatDuration(seconds: number | null): string | null {
-  if (seconds === null || !Number.isFinite(seconds)) return null;
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, "0");
-  return h ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
-}
-
 /** A poster as the browser loads it: signed URLs of the published widths. */
 export type PosterImage = { src: string; srcSet: string };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, progressFraction, timeLeftLabel } from "./format";
+import { progressFraction, timeLeftLabel } from "./format";
 import { highlight, snippet } from "./highlight";
 import { catalogQuerySchema, decodeCursor, effectiveSort, encodeCursor, prefixTsquery, searchTokens } from "./rules";
 
@@ -71,7 +71,5 @@ describe("progress labels", () => {
     expect(timeLeftLabel(10, null)).toBeNull();
     expect(progressFraction(720, 1440)).toBe(0.5);
     expect(progressFraction(2000, 1440)).toBe(1);
-    expect(formatDuration(3725)).toBe("1:02:05");
-    expect(formatDuration(65)).toBe("1:05");
   });
 });

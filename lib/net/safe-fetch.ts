@@ -4,6 +4,7 @@ import https from "node:https";
 import type { LookupFunction } from "node:net";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { toWebHeaders } from "@/lib/http/node-headers";
 import { checkAddress, ipLiteral, isLoopback } from "./address";
 
 /**
@@ -152,15 +153,6 @@ function request(url: URL, addresses: ResolvedAddress[], options: SafeFetchOptio
   });
 }
 
-function toHeaders(res: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(res.headers)) {
-    if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
-  }
-  return headers;
-}
-
 /** Headers that must not follow a redirect to another origin. */
 const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
 
@@ -192,7 +184,7 @@ export async function safeFetch(input: string | URL, options: SafeFetchOptions =
     return {
       url: url.href,
       status: res.statusCode ?? 0,
-      headers: toHeaders(res),
+      headers: toWebHeaders(res.headers),
       body: res,
       address: res.socket?.remoteAddress ?? addresses[0].address,
       redirects,

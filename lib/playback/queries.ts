@@ -1,13 +1,8 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
-import { captions, qoeReports, videos, watchProgress } from "@/lib/db/schema";
+import { captions, qoeReports, watchProgress } from "@/lib/db/schema";
 import type { SavedProgress } from "./progress";
 import { QOE_MAX_REPORTS_PER_SESSION, QOE_MIN_INTERVAL_MS, type QoeBody } from "./qoe";
-
-export async function findVideo(videoId: string) {
-  const [video] = await db.select().from(videos).where(eq(videos.id, videoId)).limit(1);
-  return video ?? null;
-}
 
 export async function listCaptions(videoId: string) {
   return db
@@ -26,7 +21,7 @@ export async function getProgress(userId: string, videoId: string): Promise<(Sav
   return row ?? null;
 }
 
-export async function saveProgress(userId: string, videoId: string, progress: SavedProgress) {
+export async function saveWatchProgress(userId: string, videoId: string, progress: SavedProgress) {
   const [row] = await db
     .insert(watchProgress)
     .values({ userId, videoId, ...progress })

@@ -115,10 +115,13 @@ describe("keyboard map", () => {
     expect(actionForKey({ key: "l", ctrlKey: true })).toBeNull();
     expect(actionForKey({ key: "x" })).toBeNull();
   });
-  it("formats times", () => {
+  it("formats a position or a duration, floored to whole seconds, the one way for cards and the player", () => {
     expect(formatTime(65)).toBe("1:05");
     expect(formatTime(3725)).toBe("1:02:05");
+    expect(formatTime(59.6)).toBe("0:59");
+    expect(formatTime(3599.9)).toBe("59:59");
     expect(formatTime(Number.NaN)).toBe("0:00");
+    expect(formatTime(-3)).toBe("0:00");
   });
 });
 

@@ -38,6 +38,10 @@ export function actionForKey(event: { key: string; ctrlKey?: boolean; metaKey?: 
   }
 }
 
+/**
+ * "1:05", "1:02:05": a position or a duration, in the player and on video cards alike. Whole seconds are floored
+ * as the player's clock counts them, so a 59.6 s video reads "0:59" on its card and at its end in the player.
+ */
 export function formatTime(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) seconds = 0;
   const s = Math.floor(seconds % 60);

@@ -1,14 +1,14 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Viewer } from "@/lib/auth/viewer";
-import type { VideoProgress } from "@/lib/db/schema";
+import type { ProcessingProgress } from "@/lib/db/schema";
 import { paths } from "@/lib/env";
 import { signedPlayback, type SignedPlayback } from "@/lib/media/urls";
-import { canView } from "@/lib/videos/access";
+import { findViewable } from "@/lib/videos/access";
 import { parseMaster, parseMediaPlaylist, segmentAt } from "./hls-manifest";
 import { hlsScriptUrl } from "./hls-script";
 import { keyframeAtOrBefore, resumePosition } from "./progress";
-import { findVideo, getProgress, listCaptions } from "./queries";
+import { getProgress, listCaptions } from "./queries";
 import { chooseStartLevel, firstFragmentLevel, sortRungs } from "./start-level";
 import type { PlayerSource } from "./types";
 
@@ -16,8 +16,8 @@ import type { PlayerSource } from "./types";
 export type Preload = { href: string; priority: "high" | "low" };
 
 export type WatchPage =
-  | { kind: "playable"; title: string; description: string; source: PlayerSource; preloads: Preload[]; processing: VideoProgress | null }
-  | { kind: "processing"; title: string; description: string; progress: VideoProgress | null; status: string }
+  | { kind: "playable"; title: string; description: string; source: PlayerSource; preloads: Preload[]; processing: ProcessingProgress | null }
+  | { kind: "processing"; title: string; description: string; progress: ProcessingProgress | null; status: string }
   | { kind: "failed"; title: string; description: string; reason: string }
   | { kind: "missing"; title: string; description: string };
 
@@ -75,11 +75,11 @@ async function readInit(file: string): Promise<string | null> {
 /** Everything /watch/[id] shows, for this viewer; null when the video does not exist or is not theirs to see. */
 export async function loadWatchPage(viewer: Viewer | null, videoId: string, hints: ClientHints, requestedStart?: number): Promise<WatchPage | null> {
   const [video, saved, captionRows] = await Promise.all([
-    findVideo(videoId),
+    findViewable(viewer, videoId),
     viewer ? getProgress(viewer.id, videoId) : null,
     listCaptions(videoId),
   ]);
-  if (!video || !(await canView(viewer, video))) return null;
+  if (!video) return null;
   const base = { title: video.title, description: video.description };
   if (video.status === "failed") return { kind: "failed", ...base, reason: video.failureReason ?? "Processing failed." };
 

@@ -12,6 +12,9 @@ const log = childLogger("queue");
  */
 export const SUPERVISE_INTERVAL_SECONDS = 5;
 
+/** How often idle workers poll every queue as a backstop to NOTIFY (also how soon a retried job is picked up). */
+export const POLLING_SECONDS = 2;
+
 type Role = "producer" | "worker";
 
 const globalForBoss = globalThis as unknown as { reelBoss?: Promise<PgBoss> };

@@ -1,5 +1,5 @@
 import { sql as drizzleSql } from "drizzle-orm";
-import { fromDrizzle } from "pg-boss";
+import { fromDrizzle, type PgBoss } from "pg-boss";
 import type { Tx } from "@/lib/db/client";
 import { producerBoss } from "./boss";
 import { type JobData, type JobName, parseJobData } from "./jobs";
@@ -11,14 +11,20 @@ export type EnqueueOptions = {
   startAfterSeconds?: number;
 };
 
-/** Validates the payload and queues the job; returns the pg-boss job id. */
+/** Validates the payload and queues the pipeline job; returns the pg-boss job id. */
 export async function enqueue<N extends JobName>(name: N, data: JobData<N>, options: EnqueueOptions = {}): Promise<string> {
-  const payload = parseJobData(name, data);
-  const boss = await producerBoss();
-  const id = await boss.send(name, payload, {
+  return sendJob(await producerBoss(), name, parseJobData(name, data), options);
+}
+
+/**
+ * The one way Reel sends a job, to the pipeline's queues (enqueue) and to the import queue (lib/imports/queue.ts),
+ * each caller having validated its payload; returns the pg-boss job id.
+ */
+export async function sendJob(boss: PgBoss, queue: string, payload: object, options: EnqueueOptions = {}): Promise<string> {
+  const id = await boss.send(queue, payload, {
     ...(options.tx ? { db: fromDrizzle(options.tx, drizzleSql) } : {}),
     ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
   });
-  if (!id) throw new Error(`the queue refused job ${name}`);
+  if (!id) throw new Error(`the queue refused job ${queue}`);
   return id;
 }

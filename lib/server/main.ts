@@ -1,7 +1,7 @@
 import next from "next";
-import { closeDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { childLogger } from "@/lib/log";
+import { onShutdown } from "@/lib/system/shutdown";
 import { ensureInitialAdmin } from "@/lib/users/bootstrap";
 import { fastPaths } from "./fast-paths";
 import { closeGracefully, createWebServer } from "./http-server";
@@ -19,20 +19,10 @@ const server = createWebServer({ fastPaths, fallback: (req, res) => handle(req, 
 const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: env.PORT, httpServer: server });
 const handle = app.getRequestHandler();
 
-let stopping = false;
-async function shutdown(reason: string) {
-  if (stopping) return;
-  stopping = true;
-  log.info({ reason }, "web server stopping");
+onShutdown(log, "web server", async () => {
   await closeGracefully(server, 10_000);
   await app.close().catch(() => undefined);
-  await closeDb();
-  process.exit(0);
-}
-process.once("SIGTERM", () => void shutdown("SIGTERM"));
-process.once("SIGINT", () => void shutdown("SIGINT"));
-// The launcher went away (even by kill -9): do not linger holding the port.
-process.once("disconnect", () => void shutdown("launcher gone"));
+});
 
 const admin = await ensureInitialAdmin();
 if (admin.created) log.info({ email: admin.email }, `created the administrator ${admin.email} from REEL_ADMIN_EMAIL`);

@@ -11,7 +11,8 @@ export function formatBytes(n: number): string {
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
-export function formatDuration(seconds: number): string {
+/** "45 s", "3 min 20 s", "1 h 5 min": how long an upload or a transcode has left. */
+export function formatEta(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return "–";
   const s = Math.round(seconds);
   if (s < 60) return `${s} s`;

@@ -8,9 +8,6 @@ export const VIDEO_EXTENSIONS: readonly string[] = [
   "mp4", "m4v", "mov", "mkv", "webm", "avi", "wmv", "flv", "mpg", "mpeg", "m2ts", "mts", "ts", "3gp", "3g2", "ogv", "vob", "mxf", "divx", "asf",
 ];
 
-/** Caption files a user may attach. */
-export const CAPTION_EXTENSIONS: readonly string[] = ["vtt", "srt"];
-
 export function extensionOf(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
   const dot = base.lastIndexOf(".");

@@ -25,7 +25,7 @@ import { checkChange, checkDeletion, createUserSchema, INVITE_TTL_MS, type Creat
 
 /**
  * Account use cases: each one validates, applies the rules in ./rules.ts, and writes in one transaction.
- * The caller has already checked that `actor` is an administrator (route() / requireAdmin).
+ * The caller has already checked that `actor` is an administrator (route() / requireAccess).
  */
 
 export type Invite = { token: string; expiresAt: Date };

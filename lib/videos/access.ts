@@ -1,7 +1,9 @@
 import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
 import { settings, videos, type Video } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
 import { getSetting } from "@/lib/settings";
+import { findVideo } from "./queries";
 
 /**
  * Who may watch a video:
@@ -30,6 +32,19 @@ export function canViewWith(viewer: Viewer | null, video: AccessFields, guestAcc
 export async function canView(viewer: Viewer | null, video: AccessFields): Promise<boolean> {
   const needsSetting = viewer === null && video.visibility === "public";
   return canViewWith(viewer, video, needsSetting ? await getSetting("guestAccess") : false);
+}
+
+/** The video if it exists and the viewer may see it; null either way otherwise. */
+export async function findViewable(viewer: Viewer | null, id: string): Promise<Video | null> {
+  const video = await findVideo(id);
+  return video && (await canView(viewer, video)) ? video : null;
+}
+
+/** The video if the viewer may see it; 404 otherwise, so a private video's existence is not revealed. */
+export async function requireViewable(viewer: Viewer | null, id: string): Promise<Video> {
+  const video = await findViewable(viewer, id);
+  if (!video) throw new AppError("not_found", "No such video");
+  return video;
 }
 
 export function canManage(viewer: Viewer | null, video: Pick<Video, "ownerId">): boolean {

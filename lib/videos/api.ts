@@ -1,9 +1,7 @@
 import { z } from "zod";
 import type { Viewer } from "@/lib/auth/viewer";
-import { canView } from "./access";
+import { findViewable, requireViewable } from "./access";
 import { captionsOf } from "./captions";
-import { requireViewable } from "./lifecycle";
-import { findVideo } from "./queries";
 import { videoView, type VideoView } from "./view";
 
 export const videoParams = z.object({ id: z.uuid() });
@@ -19,6 +17,6 @@ export async function getVideoView(viewer: Viewer | null, id: string): Promise<V
  * (deleted, or no longer theirs to see: the same "no such video" a 404 gives).
  */
 export async function currentVideoView(viewer: Viewer | null, id: string): Promise<VideoView | null> {
-  const video = await findVideo(id);
-  return video && (await canView(viewer, video)) ? videoView(video, viewer, await captionsOf(id)) : null;
+  const video = await findViewable(viewer, id);
+  return video && videoView(video, viewer, await captionsOf(id));
 }

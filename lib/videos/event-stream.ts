@@ -1,7 +1,7 @@
 import type { Viewer } from "@/lib/auth/viewer";
 import { currentVideoView } from "./api";
 import { subscribeToVideo } from "./events";
-import { requireViewable } from "./lifecycle";
+import { requireViewable } from "./access";
 
 const COALESCE_MS = 250;
 /** Safety net for a NOTIFY lost while the listener reconnects. */

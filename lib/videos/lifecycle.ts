@@ -8,16 +8,9 @@ import { excludeFolderSource } from "@/lib/media-folders/queries";
 import { enqueue } from "@/lib/queue";
 import { cancelVideoJobs, deleteVideoJobs } from "@/lib/queue/admin";
 import { storage } from "@/lib/storage";
-import { canManage, canView } from "./access";
-import { findVideo, lockVideo, notifyCancel, notifyVideoChanged, updateVideo } from "./queries";
+import { canManage, requireViewable } from "./access";
+import { lockVideo, notifyCancel, notifyVideoChanged, updateVideo } from "./queries";
 import { CANCELLED_REASON, isActive } from "./rules";
-
-/** The video if the viewer may see it; 404 otherwise (a private video's existence is not revealed). */
-export async function requireViewable(viewer: Viewer | null, id: string): Promise<Video> {
-  const video = await findVideo(id);
-  if (!video || !(await canView(viewer, video))) throw new AppError("not_found", "No such video");
-  return video;
-}
 
 /** The video if the viewer may manage it (owner or admin). */
 export async function requireManageable(viewer: Viewer | null, id: string): Promise<Video> {

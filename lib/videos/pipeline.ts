@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { db, type Tx } from "@/lib/db/client";
-import { videos, type NewVideo, type Video, type VideoProgress } from "@/lib/db/schema";
+import { videos, type NewVideo, type Video, type ProcessingProgress } from "@/lib/db/schema";
 import { enqueue, type JobName } from "@/lib/queue";
 import { lockVideo, notifyVideoChanged, updateVideo } from "./queries";
 import { outputsOf, type VideoOutputs } from "./outputs";
@@ -83,7 +83,7 @@ export async function failVideo(videoId: string, reason: string): Promise<boolea
  * Saves live progress (the caller throttles to ~1/s). Returns false when the video is no longer
  * being processed: a polled cancellation flag for the job, besides the NOTIFY.
  */
-export async function saveProgress(videoId: string, progress: VideoProgress): Promise<boolean> {
+export async function saveProcessingProgress(videoId: string, progress: ProcessingProgress): Promise<boolean> {
   const rows = await db
     .update(videos)
     .set({ progress })

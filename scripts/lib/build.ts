@@ -20,6 +20,7 @@ const INPUTS = [
   "next.config.ts",
   "postcss.config.mjs",
   "tsconfig.json",
+  "tsconfig.build.json",
   "package.json",
   "package-lock.json",
 ];

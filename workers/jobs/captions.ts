@@ -17,7 +17,6 @@ import type { JobDefinition } from "./types";
  */
 export const captionsJob: JobDefinition<"captions"> = {
   name: "captions",
-  essential: false,
   policy: { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 900, heartbeatSeconds: 10, concurrency: 2 },
   async run({ videoId }, ctx) {
     const info = mediaInfoOf(ctx.video);

@@ -20,7 +20,6 @@ import type { JobDefinition } from "./types";
  */
 export const faststartJob: JobDefinition<"faststart"> = {
   name: "faststart",
-  essential: true,
   policy: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 12 * 3600, heartbeatSeconds: 10, concurrency: 2 },
   async run({ videoId }, ctx) {
     const info = mediaInfoOf(ctx.video);

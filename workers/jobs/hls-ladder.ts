@@ -18,7 +18,6 @@ import type { JobDefinition } from "./types";
  */
 export const hlsLadderJob: JobDefinition<"hls-ladder"> = {
   name: "hls-ladder",
-  essential: true,
   policy: {
     retryLimit: 3,
     retryDelay: 2,

@@ -4,6 +4,7 @@ import { env } from "@/lib/env";
 import { runImport } from "@/lib/imports/download";
 import { childLogger } from "@/lib/log";
 import { ensureImportQueue, IMPORT_QUEUE, importJobData } from "@/lib/imports/queue";
+import { POLLING_SECONDS } from "@/lib/queue/boss";
 
 /**
  * Downloads of URL imports. Not a video job: the video row only appears once the file is complete
@@ -21,8 +22,6 @@ export const IMPORT_URL_POLICY = {
   /** Downloads wait on the network, not the CPU; a few at once per worker. */
   concurrency: 2,
 } as const;
-
-const POLLING_SECONDS = 2;
 
 /** Registers the import-url handler on a started pg-boss; returns a function that stops taking jobs. */
 export async function startImportUrlWorker(boss: PgBoss, { log = childLogger("worker") }: { log?: Logger } = {}) {

@@ -21,7 +21,6 @@ const FRAME_TIME_LIMIT_SECONDS = 60;
  */
 export const posterJob: JobDefinition<"poster"> = {
   name: "poster",
-  essential: false,
   policy: { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 900, heartbeatSeconds: 10, concurrency: 2 },
   async run({ videoId }, ctx) {
     const info = mediaInfoOf(ctx.video);

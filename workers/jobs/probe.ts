@@ -10,7 +10,6 @@ import { PermanentJobError, type JobDefinition } from "./types";
  */
 export const probeJob: JobDefinition<"probe"> = {
   name: "probe",
-  essential: true,
   policy: { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, heartbeatSeconds: 10, concurrency: 4 },
   async run({ videoId }, { video }) {
     if (!video.sourcePath) throw new PermanentJobError("The video has no source file");

@@ -34,8 +34,6 @@ export type JobContext = {
 export type JobDefinition<N extends JobName = JobName> = {
   name: N;
   policy: JobPolicy;
-  /** An essential step failing fails the video; an optional one leaves a warning and the video still becomes ready. */
-  essential: boolean;
   run: (data: JobData<N>, ctx: JobContext) => Promise<void>;
 };
 

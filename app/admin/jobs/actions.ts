@@ -2,22 +2,15 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { requireAdmin } from "@/lib/auth/session";
-import { formError, formValues, parseForm, type FormState } from "@/lib/http/form";
+import { formAction } from "@/lib/http/form";
 import { cancelProcessing, retryProcessing } from "@/lib/videos/lifecycle";
 
 const input = z.object({ id: z.uuid(), intent: z.enum(["cancel", "retry"]) });
 
 /** The Cancel and Retry buttons of the jobs page (administrators only, checked here). */
-export async function videoJobAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  try {
-    await requireAdmin();
-    const { id, intent } = parseForm(input, formValues(formData));
-    if (intent === "cancel") await cancelProcessing(id);
-    else await retryProcessing(id);
-    revalidatePath("/admin/jobs");
-    return { ok: true, message: intent === "cancel" ? "Cancelled." : "Queued again." };
-  } catch (error) {
-    return formError(error);
-  }
-}
+export const videoJobAction = formAction("admin", input, async ({ id, intent }) => {
+  if (intent === "cancel") await cancelProcessing(id);
+  else await retryProcessing(id);
+  revalidatePath("/admin/jobs");
+  return { ok: true, message: intent === "cancel" ? "Cancelled." : "Queued again." };
+});

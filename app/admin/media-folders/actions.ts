@@ -1,16 +1,11 @@
 "use server";
 
-import { requireAdmin } from "@/lib/auth/session";
-import { formError, type FormState } from "@/lib/http/form";
+import { z } from "zod";
+import { formAction } from "@/lib/http/form";
 import { notifyRescan } from "@/lib/media-folders/queries";
 
 /** Administrators only (checked here): the watching worker scans every folder again. */
-export async function rescanAction(): Promise<FormState> {
-  try {
-    await requireAdmin();
-    await notifyRescan();
-    return { ok: true, message: "Rescan requested: new and changed files show up as they are found." };
-  } catch (error) {
-    return formError(error);
-  }
-}
+export const rescanAction = formAction("admin", z.object({}), async () => {
+  await notifyRescan();
+  return { ok: true, message: "Rescan requested: new and changed files show up as they are found." };
+});

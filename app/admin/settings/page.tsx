@@ -5,7 +5,7 @@ import { Checkbox } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { requirePageAdmin } from "@/lib/auth/pages";
-import { requireAdmin } from "@/lib/auth/session";
+import { requireAccess } from "@/lib/auth/session";
 import { formValues } from "@/lib/http/form";
 import { getSetting, setSetting } from "@/lib/settings";
 
@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: "Settings" };
 
 async function updateGuestAccess(formData: FormData) {
   "use server";
-  await requireAdmin();
+  await requireAccess("admin");
   await setSetting("guestAccess", formValues(formData).guestAccess === "on");
   revalidatePath("/admin/settings");
 }

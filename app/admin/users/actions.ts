@@ -3,37 +3,29 @@
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { z } from "zod";
-import { requireAdmin } from "@/lib/auth/session";
-import { formError, formValues, parseForm, type FormState } from "@/lib/http/form";
+import { formAction, type FormState } from "@/lib/http/form";
 import { publicOrigin } from "@/lib/http/origin";
 import { createUser, deleteUser, inviteUrl, reissueInvite, updateUser } from "@/lib/users/accounts";
 import { createUserSchema, type UserChange } from "@/lib/users/rules";
 
 export type InviteResult = { email: string; inviteUrl: string | null };
 
-export async function createUserAction(_prev: FormState<InviteResult>, formData: FormData): Promise<FormState<InviteResult>> {
-  try {
-    const admin = await requireAdmin();
-    const v = formValues(formData);
-    const input = parseForm(createUserSchema, {
-      name: v.name,
-      email: v.email,
-      role: v.role,
-      canUpload: v.canUpload === "on",
-      password: v.mode === "password" ? v.password : undefined,
-    });
-    const { user, invite } = await createUser(admin, input);
-    revalidatePath("/admin/users");
-    const link = invite && inviteUrl(publicOrigin(await headers()), invite.token);
-    return {
-      ok: true,
-      message: link ? `${user.email} was added. Send them this invite link; it works once, for 7 days.` : `${user.email} can sign in now.`,
-      data: { email: user.email, inviteUrl: link },
-    };
-  } catch (error) {
-    return formError(error);
-  }
-}
+/** The form's fields as createUserSchema takes them: the mode radio says whether a password was given. */
+const createUserForm = z.preprocess((raw) => {
+  const v = raw as Record<string, string>;
+  return { name: v.name, email: v.email, role: v.role, canUpload: v.canUpload === "on", password: v.mode === "password" ? v.password : undefined };
+}, createUserSchema);
+
+export const createUserAction = formAction<typeof createUserForm, InviteResult>("admin", createUserForm, async (input, admin) => {
+  const { user, invite } = await createUser(admin, input);
+  revalidatePath("/admin/users");
+  const link = invite && inviteUrl(publicOrigin(await headers()), invite.token);
+  return {
+    ok: true,
+    message: link ? `${user.email} was added. Send them this invite link; it works once, for 7 days.` : `${user.email} can sign in now.`,
+    data: { email: user.email, inviteUrl: link },
+  };
+});
 
 const intents = ["make-admin", "make-member", "allow-upload", "deny-upload", "disable", "enable", "invite", "delete"] as const;
 const manageSchema = z.object({ id: z.uuid(), intent: z.enum(intents) });
@@ -48,22 +40,16 @@ const changes: Record<Exclude<(typeof intents)[number], "invite" | "delete">, Us
 };
 
 /** One action for a user row's buttons; the button pressed says what to do. */
-export async function manageUserAction(_prev: FormState<InviteResult>, formData: FormData): Promise<FormState<InviteResult>> {
-  try {
-    const admin = await requireAdmin();
-    const { id, intent } = parseForm(manageSchema, formValues(formData));
-    let result: FormState<InviteResult> = { ok: true };
-    if (intent === "delete") {
-      await deleteUser(admin, id);
-    } else if (intent === "invite") {
-      const invite = await reissueInvite(admin, id);
-      result = { ok: true, message: "New invite link (earlier links no longer work):", data: { email: "", inviteUrl: inviteUrl(publicOrigin(await headers()), invite.token) } };
-    } else {
-      await updateUser(admin, id, changes[intent]);
-    }
-    revalidatePath("/admin/users");
-    return result;
-  } catch (error) {
-    return formError(error);
+export const manageUserAction = formAction<typeof manageSchema, InviteResult>("admin", manageSchema, async ({ id, intent }, admin) => {
+  let result: FormState<InviteResult> = { ok: true };
+  if (intent === "delete") {
+    await deleteUser(admin, id);
+  } else if (intent === "invite") {
+    const invite = await reissueInvite(admin, id);
+    result = { ok: true, message: "New invite link (earlier links no longer work):", data: { email: "", inviteUrl: inviteUrl(publicOrigin(await headers()), invite.token) } };
+  } else {
+    await updateUser(admin, id, changes[intent]);
   }
-}
+  revalidatePath("/admin/users");
+  return result;
+});

@@ -1,17 +1,13 @@
 "use server";
 
+import { z } from "zod";
 import { signOut } from "@/lib/auth/config";
-import { requireViewer } from "@/lib/auth/session";
-import { formError, type FormState } from "@/lib/http/form";
+import { formAction } from "@/lib/http/form";
 import { signOutEverywhere } from "@/lib/users/accounts";
 
 /** Ends every session of the viewer's account, then this one's cookie too: back to the sign-in page. */
-export async function signOutEverywhereAction(): Promise<FormState> {
-  try {
-    await signOutEverywhere(await requireViewer());
-  } catch (error) {
-    return formError(error);
-  }
+export const signOutEverywhereAction = formAction("user", z.object({}), async (_input, viewer) => {
+  await signOutEverywhere(viewer);
   await signOut({ redirectTo: "/login" });
   return null;
-}
+});

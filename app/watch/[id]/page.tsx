@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { Player } from "@/components/player/player";
 import { PreloadHints } from "@/components/player/preload-hints";
 import { ProcessingRefresh } from "@/components/player/processing-refresh";
-import type { VideoProgress } from "@/lib/db/schema";
+import type { ProcessingProgress } from "@/lib/db/schema";
 import { pageNonce } from "@/lib/http/page-nonce";
 import { loadWatchRoute, type WatchRouteProps as Props } from "./load-page";
 
@@ -12,7 +12,7 @@ export async function generateMetadata(props: Props): Promise<Metadata> {
   return { title: page?.title ?? "Not found" };
 }
 
-function ProgressNote({ progress, prefix }: { progress: VideoProgress | null; prefix: string }) {
+function ProgressNote({ progress, prefix }: { progress: ProcessingProgress | null; prefix: string }) {
   const percent = progress ? Math.round(progress.percent) : null;
   return (
     <div className="space-y-2">

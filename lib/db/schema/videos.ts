@@ -27,7 +27,8 @@ export const videoStatus = pgEnum("video_status", [
 ]);
 export const videoSourceKind = pgEnum("video_source_kind", ["upload", "folder", "url"]);
 
-export type VideoProgress = {
+/** How far the running processing step is, shown on the watch and upload pages while a video is processed. */
+export type ProcessingProgress = {
   /** The step running now: faststart, hls, storyboard... */
   step: string;
   percent: number;
@@ -47,7 +48,7 @@ export const videos = pgTable(
     visibility: videoVisibility().notNull().default("private"),
     tags: text().array().notNull().default(sql`'{}'::text[]`),
     status: videoStatus().notNull().default("uploaded"),
-    progress: jsonb().$type<VideoProgress>(),
+    progress: jsonb().$type<ProcessingProgress>(),
     failureReason: text(),
 
     sourceKind: videoSourceKind().notNull(),

@@ -11,7 +11,7 @@ import { env, paths } from "@/lib/env";
 import { enqueue } from "@/lib/queue";
 import { stopProducerBoss } from "@/lib/queue/boss";
 import { signOutEverywhere, updateUser } from "@/lib/users/accounts";
-import { saveProgress } from "@/lib/videos/pipeline";
+import { saveProcessingProgress } from "@/lib/videos/pipeline";
 import { asViewer, createTestUser } from "@/test/factories";
 import { POST as cancel } from "./cancel/route";
 import { GET as events } from "./events/route";
@@ -176,7 +176,7 @@ describe("GET /api/videos/:id/events", () => {
     expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
     const stream = eventsOf(response);
     expect(await stream.next()).toMatchObject({ event: "video", data: { id: video.id, status: "processing", progress: null } });
-    await saveProgress(video.id, { step: "hls-ladder", percent: 12.5, speed: 2 });
+    await saveProcessingProgress(video.id, { step: "hls-ladder", percent: 12.5, speed: 2 });
     expect(await stream.next()).toMatchObject({ event: "video", data: { progress: { step: "hls-ladder", percent: 12.5, speed: 2 } } });
     expect((await call(DELETE, video.id, "owner", { method: "DELETE" })).status).toBe(204);
     expect((await stream.next()).event).toBe("deleted");
@@ -208,7 +208,7 @@ describe("GET /api/videos/:id/events", () => {
 
     await updateUser(admin, scripted.id, { disabled: true });
     await signOutEverywhere(asViewer(browser));
-    await saveProgress(video.id, { step: "hls-ladder", percent: 50, speed: 1 });
+    await saveProcessingProgress(video.id, { step: "hls-ladder", percent: 50, speed: 1 });
     await expect(byToken.next()).rejects.toThrow("stream ended");
     await expect(bySession.next()).rejects.toThrow("stream ended");
   });
