@@ -133,7 +133,7 @@ async function main() {
 async function databaseServer(): Promise<{ url: string; stop: () => Promise<void> }> {
   const configured = process.env.BENCH_DATABASE_SERVER ?? process.env.DATABASE_URL;
   if (configured) return { url: configured, stop: async () => {} };
-  const { startEmbeddedPostgres } = await import("../../lib/db/embedded");
+  const { startEmbeddedPostgres } = await import("../lib/embedded-postgres");
   const { pino } = await import("pino");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "reel-bench-pg-"));
   fs.chmodSync(dir, 0o755);
