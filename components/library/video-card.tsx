@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { LibraryVideo } from "@/lib/library/queries";
+import type { LibraryVideo } from "@/lib/library/queries/video-rows";
 import { compactCount, formatDuration } from "@/lib/library/format";
 import { CardActions } from "./card-actions";
 import { Highlighted } from "./highlighted";
