@@ -4,12 +4,11 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
 import { videos, type NewVideo, type Video } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { excludeFolderSource } from "@/lib/media-folders/queries";
 import { enqueue } from "@/lib/queue";
 import { cancelVideoJobs, deleteVideoJobs } from "@/lib/queue/admin";
 import { storage } from "@/lib/storage";
 import { canManage, canView } from "./access";
-import { findVideo, lockVideo, notifyCancel, notifyVideoChanged, updateVideo } from "./queries";
+import { excludeFolderSource, findVideo, lockVideo, notifyCancel, notifyVideoChanged, updateVideo } from "./queries";
 import { CANCELLED_REASON, isActive } from "./rules";
 
 /** The video if the viewer may see it; 404 otherwise (a private video's existence is not revealed). */
