@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { mediaFolderExclusions, users, videos, type MediaFolderExclusion, type Video } from "@/lib/db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { db, type Tx } from "@/lib/db/client";
 import { mediaFolderExclusions, videos, type NewVideo, type Video } from "@/lib/db/schema";
