@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll } from "vitest";
 import type { Viewer } from "@/lib/auth/viewer";
+import { closeDb } from "@/lib/db/client";
 import { listCatalog, type CatalogQuery } from "@/lib/library/queries/catalog";
 import type { LibraryVideo } from "@/lib/library/queries/video-rows";
+import { createViewer } from "./library-data";
 
 /**
  * Every library test works inside its own tag (other test files share the database), so lists are
@@ -23,3 +26,14 @@ export async function catalogPages(viewer: Viewer | null, query: CatalogQuery): 
 }
 
 export const ids = (videos: LibraryVideo[]) => videos.map((v) => v.id);
+
+/** Two members for a test file, created before its tests; the database connection closes after them. */
+export function twoMembers(): { alice: Viewer; bob: Viewer } {
+  const members = {} as { alice: Viewer; bob: Viewer };
+  beforeAll(async () => {
+    members.alice = await createViewer("member");
+    members.bob = await createViewer("member");
+  });
+  afterAll(() => closeDb());
+  return members;
+}

@@ -1,37 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Viewer } from "@/lib/auth/viewer";
-import { closeDb } from "@/lib/db/client";
+import { describe, expect, it } from "vitest";
 import { createVideo, createViewer, setProgress } from "@/test/library-data";
-import { ids } from "@/test/library-pages";
+import { ids, twoMembers } from "@/test/library-pages";
 import { continueWatching } from "./home";
 import { clearHistory, listHistory, removeFromHistory } from "./lists";
 
-let alice: Viewer;
-let bob: Viewer;
-
-beforeAll(async () => {
-  alice = await createViewer("member");
-  bob = await createViewer("member");
-});
-
-afterAll(async () => {
-  await closeDb();
-});
+const members = twoMembers();
 
 describe("continue watching and history", () => {
   it("shows unfinished, recent videos, most recent first, with progress and time left", async () => {
     const erin = await createViewer();
-    const half = await createVideo(bob, { title: "Half", duration: 1440 });
-    const older = await createVideo(bob, { title: "Older", duration: 600 });
-    const finished = await createVideo(bob, { title: "Finished" });
-    const stale = await createVideo(bob, { title: "Stale" });
-    const nowPrivate = await createVideo(bob, { title: "Made private later", visibility: "private" });
+    const half = await createVideo(members.bob, { title: "Half", duration: 1440 });
+    const older = await createVideo(members.bob, { title: "Older", duration: 600 });
+    const finished = await createVideo(members.bob, { title: "Finished" });
+    const stale = await createVideo(members.bob, { title: "Stale" });
+    const nowPrivate = await createVideo(members.bob, { title: "Made private later", visibility: "private" });
     await setProgress(erin, older, 60, { updatedAt: new Date(Date.now() - 3600_000) });
     await setProgress(erin, half, 720, { duration: 1440 });
     await setProgress(erin, finished, 600, { finished: true, updatedAt: new Date(Date.now() - 600_000) });
     await setProgress(erin, stale, 60, { updatedAt: new Date(Date.now() - 91 * 86_400_000) });
     await setProgress(erin, nowPrivate, 60);
-    await setProgress(alice, half, 100);
+    await setProgress(members.alice, half, 100);
 
     const rows = await continueWatching(erin);
     expect(ids(rows)).toEqual([half, older]);
@@ -50,6 +38,6 @@ describe("continue watching and history", () => {
     expect(await clearHistory(erin)).toBe(4);
     expect((await listHistory(erin)).items).toEqual([]);
     // Someone else's history is untouched.
-    expect(ids((await listHistory(alice)).items)).toContain(half);
+    expect(ids((await listHistory(members.alice)).items)).toContain(half);
   });
 });
