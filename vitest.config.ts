@@ -2,7 +2,14 @@ import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  resolve: {
+    alias: {
+      "@": path.resolve(import.meta.dirname),
+      // Tests are plain Node, like the worker: the marker resolves to its empty server build (tsconfig.json maps
+      // it the same way for tsx and Playwright; Next's bundler keeps its own per-layer alias, which fails a client import).
+      "server-only": path.resolve(import.meta.dirname, "node_modules/next/dist/compiled/server-only/empty.js"),
+    },
+  },
   test: {
     include: ["lib/**/*.test.ts", "workers/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.ts", "scripts/**/*.test.ts"],
     globalSetup: ["./test/global-setup.ts"],

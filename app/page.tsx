@@ -3,7 +3,8 @@ import { VideoGrid } from "@/components/library/video-grid";
 import { VideoRow } from "@/components/library/video-row";
 import { mayUpload } from "@/lib/auth/viewer";
 import { catalogEndpoint, libraryViewer } from "@/lib/library/pages";
-import { continueWatching, listCatalog, popularTags, tagRows } from "@/lib/library/queries";
+import { continueWatching, popularTags, tagRows } from "@/lib/library/queries/home";
+import { listCatalog } from "@/lib/library/queries/catalog";
 
 const PAGE = 24;
 const TAG_ROWS = 6;

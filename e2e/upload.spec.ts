@@ -40,13 +40,12 @@ test.describe("upload page", () => {
   test("uploads several files at once, with pause and resume", async ({ uploaderPage }) => {
     const upload = new UploadPage(uploaderPage);
     await upload.goto();
-    // Hold the first data request so there is time to pause it.
-    let held = false;
+    // Data requests wait until the first upload shows paused, so the pause lands mid-transfer whichever file's
+    // request goes out first; then they all go through.
+    let release!: () => void;
+    const paused = new Promise<void>((resolve) => (release = resolve));
     await uploaderPage.route("**/api/uploads/*", async (route) => {
-      if (route.request().method() === "PATCH" && !held) {
-        held = true;
-        await new Promise((r) => setTimeout(r, 3000));
-      }
+      if (route.request().method() === "PATCH") await paused;
       await route.continue().catch(() => undefined);
     });
     const first = clip();
@@ -55,6 +54,7 @@ test.describe("upload page", () => {
     await expect(upload.item(first.name).getByRole("button", { name: "Pause" })).toBeVisible();
     await upload.item(first.name).getByRole("button", { name: "Pause" }).click();
     await expect(upload.item(first.name)).toHaveAttribute("data-phase", "paused");
+    release();
     await upload.expectDone(second.name);
     await upload.item(first.name).getByRole("button", { name: "Resume" }).click();
     await upload.expectDone(first.name);

@@ -18,11 +18,11 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded";
 import { createDatabase, dropDatabase } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
 import { resolveAppSecrets } from "@/lib/secrets";
 import { buildStatus, runBuild } from "./lib/build";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "./lib/embedded-postgres";
 import { createOutput } from "./lib/output";
 import { freePort } from "./lib/ports";
 

@@ -4,7 +4,7 @@ import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageViewer } from "@/lib/auth/pages";
-import { listFavorites } from "@/lib/library/queries";
+import { listFavorites } from "@/lib/library/queries/lists";
 
 export const metadata: Metadata = { title: "Favorites" };
 

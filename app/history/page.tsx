@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { HistoryList } from "@/components/library/history-list";
 import { requirePageViewer } from "@/lib/auth/pages";
-import { listHistory } from "@/lib/library/queries";
+import { listHistory } from "@/lib/library/queries/lists";
 
 export const metadata: Metadata = { title: "History" };
 

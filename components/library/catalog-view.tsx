@@ -2,7 +2,7 @@ import { Alert } from "@/components/ui/alert";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { SORTS, type CatalogSort } from "@/lib/library/format";
-import type { LibraryVideo } from "@/lib/library/queries";
+import type { LibraryVideo } from "@/lib/library/queries/video-rows";
 import { NoVideos } from "./no-videos";
 import { SearchBox } from "./search-box";
 import { SortSelect } from "./sort-select";

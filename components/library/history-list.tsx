@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
-import type { LibraryVideo } from "@/lib/library/queries";
+import type { LibraryVideo } from "@/lib/library/queries/video-rows";
 import { formatTime } from "@/lib/playback/shortcuts";
 import { Alert } from "@/components/ui/alert";
 import { Button, ButtonLink } from "@/components/ui/button";

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { LibraryVideo } from "@/lib/library/queries";
+import type { LibraryVideo } from "@/lib/library/queries/video-rows";
 import { compactCount } from "@/lib/library/format";
 import { formatTime } from "@/lib/playback/shortcuts";
 import { CardActions } from "./card-actions";

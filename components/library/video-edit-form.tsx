@@ -5,7 +5,7 @@ import { useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/field";
-import type { EditableVideo } from "@/lib/library/queries";
+import type { EditableVideo } from "@/lib/library/queries/editable";
 
 const VISIBILITY = [
   ["public", "Public", "Everyone signed in (and guests, while guest access is on)"],

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import type { LibraryVideo } from "@/lib/library/queries";
+import type { LibraryVideo } from "@/lib/library/queries/video-rows";
 import { VideoCard } from "./video-card";
 
 /**

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { LibraryVideo } from "@/lib/library/queries";
+import type { LibraryVideo } from "@/lib/library/queries/video-rows";
 import { VideoCard } from "./video-card";
 
 /** A titled, horizontally scrolling row of cards (home page). */

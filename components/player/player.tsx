@@ -1,15 +1,15 @@
 "use client";
 
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
-import { actionForKey, formatTime, type PlayerAction } from "@/lib/playback/shortcuts";
+import { useCallback, useEffect, useLayoutEffect, useRef, useSyncExternalStore } from "react";
+import { actionForKey, type PlayerAction } from "@/lib/playback/shortcuts";
+import { PlayerControls, type PlayerCommands } from "./controls";
 import { AFTER_VIDEO_SCRIPT, type EarlyVideo } from "./early-start";
-import { attachEngine, srcWithStart, type Engine, type Level } from "./engine";
+import { attachEngine, srcWithStart, type Engine } from "./engine";
 import { Icon } from "./icons";
-import { Menu, type MenuGroup } from "./menu";
-import { loadPreferences, rememberBandwidth, rememberPlayerHeight, saveRate, saveVolume, SPEEDS } from "./preferences";
+import { loadPreferences, rememberBandwidth, rememberPlayerHeight, saveRate, saveVolume } from "./preferences";
 import { PlaybackReporter } from "./reporter";
-import { SeekBar } from "./seek-bar";
-import type { EngineMode, PlayerSource } from "./types";
+import type { PlayerSource } from "./types";
+import { controlsShown, usePlayerState } from "./use-player-state";
 
 type Fullscreenable = HTMLVideoElement & { webkitEnterFullscreen?: () => void };
 type LockableOrientation = ScreenOrientation & { lock?: (o: string) => Promise<void> };
@@ -37,23 +37,6 @@ function editableTarget(target: EventTarget | null): boolean {
   return !!el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
 }
 
-function ControlButton({ label, onClick, children, pressed, menu }: { label: string; onClick(): void; children: React.ReactNode; pressed?: boolean; menu?: boolean }) {
-  return (
-    <button
-      type="button"
-      aria-label={label}
-      title={label}
-      aria-pressed={pressed}
-      aria-haspopup={menu ? "menu" : undefined}
-      data-menu-button={menu ? "" : undefined}
-      onClick={onClick}
-      className="flex h-11 w-11 shrink-0 items-center justify-center rounded-full text-white/90 hover:bg-white/10 hover:text-white focus-visible:ring-2 focus-visible:ring-white focus-visible:outline-none"
-    >
-      {children}
-    </button>
-  );
-}
-
 /** nonce: the page's CSP nonce (lib/http/page-nonce.ts), for the inline script after the <video>. */
 export function Player({ source, nonce }: { source: PlayerSource; nonce?: string }) {
   const containerRef = useRef<HTMLDivElement>(null);
@@ -64,26 +47,8 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
   const lastCaption = useRef(0);
   const hideTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
-  const [mode, setMode] = useState<EngineMode | null>(null);
-  const [playing, setPlaying] = useState(false);
-  const [started, setStarted] = useState(false);
-  const [waiting, setWaiting] = useState(false);
-  const [currentTime, setCurrentTime] = useState(source.startAt);
-  const [duration, setDuration] = useState(source.duration ?? 0);
-  const [buffered, setBuffered] = useState<[number, number][]>([]);
-  const [volume, setVolume] = useState(1);
-  const [muted, setMuted] = useState(false);
-  const [rate, setRate] = useState(1);
-  const [levels, setLevels] = useState<Level[]>([]);
-  const [level, setLevelState] = useState(-1);
-  const [playingHeight, setPlayingHeight] = useState(0);
-  const [caption, setCaption] = useState(-1);
-  const [fullscreen, setFullscreen] = useState(false);
-  const [pip, setPip] = useState(false);
-  const [menu, setMenu] = useState<"settings" | "captions" | null>(null);
-  const [controlsVisible, setControlsVisible] = useState(true);
-  const [error, setError] = useState<string | null>(null);
-  const [needsUnmute, setNeedsUnmute] = useState(false);
+  const [state, dispatch] = usePlayerState(source);
+  const { mode, playing, started, waiting, caption, error, needsUnmute, fullscreen } = state;
   const pipSupported = useSyncExternalStore(
     noSubscription,
     () => document.pictureInPictureEnabled === true,
@@ -103,23 +68,15 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
     const { reelFirstFrameAt: shownAt, reelForcedMute: forced } = video;
     delete video.reelFirstFrameAt;
     delete video.reelForcedMute;
-    if (forced) {
-      forcedMute.current = true;
-      setNeedsUnmute(true);
-    } else {
+    if (forced) forcedMute.current = true;
+    else {
       const prefs = loadPreferences();
       video.volume = prefs.volume;
       video.muted = prefs.muted;
       video.defaultPlaybackRate = prefs.rate;
       video.playbackRate = prefs.rate;
     }
-    setVolume(video.volume);
-    setMuted(video.muted);
-    setRate(video.playbackRate);
-    if (!video.paused) {
-      setPlaying(true);
-      setStarted(true);
-    }
+    dispatch({ type: "mounted", volume: video.volume, muted: video.muted, rate: video.playbackRate, playing: !video.paused, forcedMute: !!forced });
 
     const reporter = new PlaybackReporter(video, { videoId: source.videoId, saveProgress: source.saveProgress, mode: source.hlsUrl ? "hls" : "mp4" });
     reporterRef.current = reporter;
@@ -138,34 +95,34 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
 
     let cancelled = false;
     attachEngine(video, source, {
-      onLevels: setLevels,
+      onLevels: (levels) => dispatch({ type: "levels", levels }),
       onLevelSwitched: (_index, height) => {
-        setPlayingHeight(height);
+        dispatch({ type: "level-switched", height });
         reporter.levelSwitched(height);
       },
       onFatal: (message) => {
         reporter.fatal(message);
-        setError("Playback failed. Reload the page to try again.");
+        dispatch({ type: "failed", message: "Playback failed. Reload the page to try again." });
       },
     })
       .then((engine) => {
         if (cancelled) return engine.destroy();
         engineRef.current = engine;
         reporter.mode = engine.mode;
-        setMode(engine.mode);
+        dispatch({ type: "attached", mode: engine.mode });
         rememberPlayerHeight(video.getBoundingClientRect().height * (window.devicePixelRatio || 1));
         return video.play().catch((e: DOMException) => {
           if (e.name !== "NotAllowedError") return;
           // Autoplay with sound refused (no user gesture yet): start muted and offer to unmute.
           forcedMute.current = true;
           video.muted = true;
-          setNeedsUnmute(true);
+          dispatch({ type: "forced-mute" });
           return video.play().catch(() => {});
         });
       })
       .catch((e: Error) => {
         reporter.fatal(e.message);
-        setError(e.message);
+        dispatch({ type: "failed", message: e.message });
       });
 
     return () => {
@@ -193,20 +150,20 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
   useEffect(() => {
     const onFullscreen = () => {
       const active = document.fullscreenElement === containerRef.current;
-      setFullscreen(active);
+      dispatch({ type: "fullscreen", fullscreen: active });
       if (!active) (window.screen.orientation as LockableOrientation | undefined)?.unlock?.();
     };
     document.addEventListener("fullscreenchange", onFullscreen);
     return () => document.removeEventListener("fullscreenchange", onFullscreen);
-  }, []);
+  }, [dispatch]);
 
   const showControls = useCallback(() => {
-    setControlsVisible(true);
+    dispatch({ type: "controls", visible: true });
     if (hideTimer.current) clearTimeout(hideTimer.current);
     hideTimer.current = setTimeout(() => {
-      if (!videoRef.current?.paused) setControlsVisible(false);
+      if (!videoRef.current?.paused) dispatch({ type: "controls", visible: false });
     }, 2500);
-  }, []);
+  }, [dispatch]);
 
   const toggleFullscreen = useCallback(async () => {
     const container = containerRef.current!;
@@ -242,28 +199,28 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
     const video = videoRef.current!;
     const end = Number.isFinite(video.duration) ? video.duration : (source.duration ?? 0);
     video.currentTime = Math.min(Math.max(time, 0), Math.max(end - 0.1, 0));
-    setCurrentTime(video.currentTime);
-  }, [source.duration]);
+    dispatch({ type: "time", currentTime: video.currentTime });
+  }, [dispatch, source.duration]);
 
   const changeVolume = useCallback((next: number, nextMuted?: boolean) => {
     const video = videoRef.current!;
     video.volume = Math.min(Math.max(next, 0), 1);
     video.muted = nextMuted ?? (video.volume === 0 ? true : false);
     forcedMute.current = false;
-    setNeedsUnmute(false);
-  }, []);
+    dispatch({ type: "unmuted" });
+  }, [dispatch]);
 
   const selectCaption = useCallback((index: number) => {
     const tracks = videoRef.current!.textTracks;
     for (let i = 0; i < tracks.length; i++) tracks[i].mode = i === index ? "showing" : "disabled";
     if (index >= 0) lastCaption.current = index;
-    setCaption(index);
-  }, []);
+    dispatch({ type: "caption", caption: index });
+  }, [dispatch]);
 
   const selectLevel = useCallback((index: number) => {
     engineRef.current?.setLevel(index);
-    setLevelState(index);
-  }, []);
+    dispatch({ type: "level-selected", level: index });
+  }, [dispatch]);
 
   const togglePip = useCallback(async () => {
     const video = videoRef.current!;
@@ -316,85 +273,59 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
 
   const mediaEvents = {
     onPlay: () => {
-      setPlaying(true);
-      setStarted(true);
+      dispatch({ type: "played" });
       showControls();
     },
-    onPause: () => {
-      setPlaying(false);
-      setControlsVisible(true);
-    },
-    onWaiting: () => setWaiting(true),
-    onPlaying: () => setWaiting(false),
-    onCanPlay: () => setWaiting(false),
-    onTimeUpdate: (e: React.SyntheticEvent<HTMLVideoElement>) => setCurrentTime(e.currentTarget.currentTime),
+    onPause: () => dispatch({ type: "paused" }),
+    onWaiting: () => dispatch({ type: "waiting", waiting: true }),
+    onPlaying: () => dispatch({ type: "waiting", waiting: false }),
+    onCanPlay: () => dispatch({ type: "waiting", waiting: false }),
+    onTimeUpdate: (e: React.SyntheticEvent<HTMLVideoElement>) => dispatch({ type: "time", currentTime: e.currentTarget.currentTime }),
     onDurationChange: (e: React.SyntheticEvent<HTMLVideoElement>) => {
-      if (Number.isFinite(e.currentTarget.duration)) setDuration(e.currentTarget.duration);
+      if (Number.isFinite(e.currentTarget.duration)) dispatch({ type: "duration", duration: e.currentTarget.duration });
     },
-    onProgress: (e: React.SyntheticEvent<HTMLVideoElement>) => setBuffered(bufferedRanges(e.currentTarget)),
+    onProgress: (e: React.SyntheticEvent<HTMLVideoElement>) => dispatch({ type: "buffered", ranges: bufferedRanges(e.currentTarget) }),
     onVolumeChange: (e: React.SyntheticEvent<HTMLVideoElement>) => {
       const video = e.currentTarget;
-      setVolume(video.volume);
-      setMuted(video.muted);
+      dispatch({ type: "volume", volume: video.volume, muted: video.muted });
       if (!forcedMute.current) saveVolume(video.volume, video.muted);
     },
-    onRateChange: (e: React.SyntheticEvent<HTMLVideoElement>) => setRate(e.currentTarget.playbackRate),
+    onRateChange: (e: React.SyntheticEvent<HTMLVideoElement>) => dispatch({ type: "rate", rate: e.currentTarget.playbackRate }),
     // hls.js handles (and recovers from) media errors itself; for the other engines an element error is the end.
     onError: (e: React.SyntheticEvent<HTMLVideoElement>) => {
       const failure = e.currentTarget.error;
       if (!failure || !mode || mode === "hls") return;
       reporterRef.current?.fatal(`media error ${failure.code}: ${failure.message}`);
-      setError("This video cannot be played. Reload the page to try again.");
+      dispatch({ type: "failed", message: "This video cannot be played. Reload the page to try again." });
     },
-    onEnterPictureInPicture: () => setPip(true),
-    onLeavePictureInPicture: () => setPip(false),
+    onEnterPictureInPicture: () => dispatch({ type: "pip", pip: true }),
+    onLeavePictureInPicture: () => dispatch({ type: "pip", pip: false }),
   };
 
-  const autoLabel = level === -1 && playingHeight ? `Auto (${playingHeight}p)` : "Auto";
-  const settingsGroups: MenuGroup[] = [
-    ...(mode === "hls" && levels.length > 1
-      ? [
-          {
-            label: "Quality",
-            options: [
-              ...[...levels].reverse().map((l) => ({ key: String(l.index), label: `${l.height}p`, checked: level === l.index, onSelect: () => selectLevel(l.index) })),
-              { key: "auto", label: autoLabel, checked: level === -1, onSelect: () => selectLevel(-1) },
-            ],
-          },
-        ]
-      : []),
-    {
-      label: "Speed",
-      options: SPEEDS.map((s) => ({
-        key: String(s),
-        label: s === 1 ? "Normal" : `${s}×`,
-        checked: rate === s,
-        onSelect: () => {
-          const video = videoRef.current!;
-          video.playbackRate = s;
-          video.defaultPlaybackRate = s;
-          saveRate(s);
-        },
-      })),
+  const commands: PlayerCommands = {
+    togglePlay,
+    seek,
+    changeVolume,
+    setRate: (rate) => {
+      const video = videoRef.current!;
+      video.playbackRate = rate;
+      video.defaultPlaybackRate = rate;
+      saveRate(rate);
     },
-  ];
-  const captionGroups: MenuGroup[] = [
-    {
-      label: "Captions",
-      options: [
-        { key: "off", label: "Off", checked: caption === -1, onSelect: () => selectCaption(-1) },
-        ...source.captions.map((c, i) => ({ key: c.src, label: c.label, checked: caption === i, onSelect: () => selectCaption(i) })),
-      ],
-    },
-  ];
-  const visible = controlsVisible || !playing || menu !== null;
+    selectLevel,
+    selectCaption,
+    togglePip: () => void togglePip(),
+    toggleFullscreen: () => void toggleFullscreen(),
+    openMenu: (menu) => dispatch({ type: "menu", menu }),
+  };
+  const visible = controlsShown(state);
 
   return (
     <div
       ref={containerRef}
       data-testid="player"
       data-engine={mode ?? "loading"}
-      data-playing-height={playingHeight || undefined}
+      data-playing-height={state.playingHeight || undefined}
       className={`group/player relative mx-auto w-full overflow-hidden bg-black select-none sm:rounded-lg ${fullscreen ? "h-full" : "max-h-[calc(100dvh-8rem)]"} ${visible ? "" : "cursor-none"}`}
       style={fullscreen ? undefined : { aspectRatio: String(source.aspect) }}
       onPointerMove={showControls}
@@ -456,51 +387,7 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
         </div>
       )}
 
-      <div
-        className={`absolute inset-x-0 bottom-0 bg-gradient-to-t from-black/85 via-black/50 to-transparent px-2 pt-6 pb-1 sm:pt-10 transition-opacity duration-200 sm:px-3 ${visible ? "opacity-100" : "pointer-events-none opacity-0"}`}
-      >
-        <SeekBar currentTime={currentTime} duration={duration} buffered={buffered} storyboardUrl={source.storyboardUrl} onSeek={seek} />
-        <div className="relative flex items-center gap-0.5 sm:gap-1">
-          <ControlButton label={playing ? "Pause (k)" : "Play (k)"} onClick={togglePlay}>
-            <Icon name={playing ? "pause" : "play"} />
-          </ControlButton>
-          <ControlButton label={muted ? "Unmute (m)" : "Mute (m)"} onClick={() => changeVolume(volume || 1, !muted)} pressed={muted}>
-            <Icon name={muted || volume === 0 ? "muted" : "volume"} />
-          </ControlButton>
-          <input
-            type="range"
-            min={0}
-            max={1}
-            step={0.05}
-            value={muted ? 0 : volume}
-            onChange={(e) => changeVolume(Number(e.target.value))}
-            aria-label="Volume"
-            className="hidden h-11 w-20 accent-white [@media(pointer:fine)]:block"
-          />
-          <span className="px-1 text-xs whitespace-nowrap text-white/90 tabular-nums sm:text-sm" data-testid="time">
-            {formatTime(currentTime)} <span className="text-white/50">/ {formatTime(duration)}</span>
-          </span>
-          <div className="flex-1" />
-          {source.captions.length > 0 && (
-            <ControlButton label="Captions (c)" onClick={() => setMenu(menu === "captions" ? null : "captions")} pressed={caption >= 0} menu>
-              <Icon name="captions" />
-            </ControlButton>
-          )}
-          <ControlButton label="Settings" onClick={() => setMenu(menu === "settings" ? null : "settings")} menu>
-            <Icon name="settings" />
-          </ControlButton>
-          {pipSupported && (
-            <ControlButton label="Picture in picture" onClick={() => void togglePip()} pressed={pip}>
-              <Icon name="pip" />
-            </ControlButton>
-          )}
-          <ControlButton label={fullscreen ? "Exit full screen (f)" : "Full screen (f)"} onClick={() => void toggleFullscreen()}>
-            <Icon name={fullscreen ? "exitFullscreen" : "fullscreen"} />
-          </ControlButton>
-          {menu === "settings" && <Menu label="Settings" groups={settingsGroups} onClose={() => setMenu(null)} />}
-          {menu === "captions" && <Menu label="Captions" groups={captionGroups} onClose={() => setMenu(null)} />}
-        </div>
-      </div>
+      <PlayerControls state={state} source={source} pipSupported={pipSupported} commands={commands} />
     </div>
   );
 }

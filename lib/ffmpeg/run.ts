@@ -1,3 +1,4 @@
+import "server-only";
 import path from "node:path";
 import { ffmpegBinary } from "./binaries";
 import { FfmpegCancelledError, FfmpegError, FfmpegTimeoutError, withoutPaths } from "./errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { db, type Tx } from "@/lib/db/client";
 import { urlImports, type NewUrlImport, type UrlImport } from "@/lib/db/schema";

@@ -1,6 +1,6 @@
 import { route } from "@/lib/http/route";
 import { ensureMayBrowse } from "./access";
-import { listCatalog } from "./queries";
+import { listCatalog } from "./queries/catalog";
 import { catalogQuerySchema } from "./rules";
 
 /**

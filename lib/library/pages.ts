@@ -2,7 +2,8 @@ import { redirect } from "next/navigation";
 import { optionalPageViewer } from "@/lib/auth/pages";
 import { mayUpload, type Viewer } from "@/lib/auth/viewer";
 import { getSetting } from "@/lib/settings";
-import { listCatalog, popularTags, type CatalogQuery } from "./queries";
+import { listCatalog, type CatalogQuery } from "./queries/catalog";
+import { popularTags } from "./queries/home";
 import { effectiveSort } from "./rules";
 
 /**

@@ -17,7 +17,7 @@ const { getViewer } = await import("@/lib/auth/session");
 const { closeGracefully, createWebServer } = await import("@/lib/server/http-server");
 const { createVideo, createViewer, setProgress } = await import("@/test/library-data");
 const { catalogFastPath, cachedPageFastPaths } = await import("./fast-path");
-const { libraryVersion, listCatalog } = await import("./queries");
+const { libraryVersion, listCatalog } = await import("./queries/catalog");
 const { clearResponseCache } = await import("./response-cache");
 const { contentSecurityPolicy, newNonce, scriptNonce } = await import("@/lib/http/security-headers");
 

@@ -1,5 +1,6 @@
+import "server-only";
 import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
-import { db, type Tx } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
 import { mediaFolderExclusions, users, videos, type MediaFolderExclusion, type Video } from "@/lib/db/schema";
 
 export async function findFolderVideo(sourcePath: string): Promise<Video | null> {
@@ -28,16 +29,6 @@ export async function firstAdminId(): Promise<string | null> {
     .orderBy(asc(users.createdAt))
     .limit(1);
   return row?.id ?? null;
-}
-
-/** Remembers a deleted folder video's file so that the watcher does not bring it back (in the deleting transaction). */
-export async function excludeFolderSource(tx: Tx, video: Pick<Video, "sourceKind" | "sourcePath" | "size" | "sourceMtime">): Promise<void> {
-  if (video.sourceKind !== "folder" || !video.sourcePath) return;
-  const values = { sourcePath: video.sourcePath, size: video.size, sourceMtime: video.sourceMtime };
-  await tx
-    .insert(mediaFolderExclusions)
-    .values(values)
-    .onConflictDoUpdate({ target: mediaFolderExclusions.sourcePath, set: { ...values, excludedAt: sql`now()` } });
 }
 
 export async function findExclusion(sourcePath: string): Promise<MediaFolderExclusion | null> {

@@ -74,9 +74,8 @@ describe("media folders", () => {
 
     // Only one process watches: a second one waits for the lock.
     const second = start("media-folders-test");
-    await new Promise((r) => setTimeout(r, 700));
+    expect(await second.nextLockAttempt()).toBe(false);
     expect(first.isLeader()).toBe(true);
-    expect(second.isLeader()).toBe(false);
 
     // A file being copied is not imported until its size stops changing.
     const copying = path.join(dir, "copying.mp4");
@@ -103,8 +102,8 @@ describe("media folders", () => {
 
     // The watcher goes away: the other process takes over and rescans without duplicating anything.
     await first.stop();
-    await until("takeover", async () => second.isLeader(), Boolean, 5000);
-    await new Promise((r) => setTimeout(r, 800));
+    await second.scanned();
+    expect(second.isLeader()).toBe(true);
     await second.settled();
     const all = await db.select().from(videos).where(sql`starts_with(${videos.sourcePath}, ${dir + path.sep})`);
     expect(all).toHaveLength(3);
@@ -137,7 +136,7 @@ describe("media folders", () => {
     const again = startMediaFolderSync({ dirs: [own], stabilityMs: 200, retryMs: 300, lockName: "media-folders-deleted" });
     running.push(again);
     fs.writeFileSync(path.join(own, "other.txt"), "x");
-    await new Promise((r) => setTimeout(r, 1000));
+    await again.scanned();
     await again.settled();
     expect(await findFolderVideo(file)).toBeNull();
 
@@ -180,7 +179,7 @@ describe("media folders", () => {
     fs.rmSync(gone, { recursive: true });
     const again = startMediaFolderSync({ dirs: [gone], stabilityMs: 200, retryMs: 300, lockName: "media-folders-unmounted" });
     running.push(again);
-    await new Promise((r) => setTimeout(r, 1000));
+    await again.scanned();
     await again.settled();
     const [after] = await db.select().from(videos).where(eq(videos.id, video.id));
     expect(after.status).toBe("uploaded");

@@ -23,6 +23,10 @@ export type MediaFolderOptions = {
 
 export type MediaFolderSync = {
   isLeader(): boolean;
+  /** Resolves after this process's next try for the lock (or check that it still holds it), with whether it leads. */
+  nextLockAttempt(): Promise<boolean>;
+  /** Resolves once this process leads and has applied its initial scan of the folders (again after a rescan or takeover). */
+  scanned(): Promise<void>;
   /** Resolves when every event seen so far has been applied to the database. */
   settled(): Promise<void>;
   stop(): Promise<void>;
@@ -45,6 +49,8 @@ export function startMediaFolderSync(options: MediaFolderOptions): MediaFolderSy
   let timer: NodeJS.Timeout | undefined;
   /** Events are applied one after another, so a quick add + change cannot race in the database. */
   let chain: Promise<unknown> = Promise.resolve();
+  const lockAttempts: ((leader: boolean) => void)[] = [];
+  let initialScan = deferred();
 
   const enqueue = (what: string, file: string, work: () => Promise<unknown>) => {
     chain = chain.then(work).catch((err) => log.error({ err, file }, `media folder ${what} failed`));
@@ -77,14 +83,17 @@ export function startMediaFolderSync(options: MediaFolderOptions): MediaFolderSy
     watcher.on("change", (file) => enqueue("change", file, () => syncFile(file)));
     watcher.on("unlink", (file) => enqueue("unlink", file, () => fileRemoved(file, rootOf(file))));
     watcher.on("error", (err) => log.warn({ err }, "media folder watcher error"));
+    const scan = initialScan;
     watcher.on("ready", () => {
       for (const dir of dirs) enqueue("scan", dir, () => markVanished(dir));
+      enqueue("scan", dirs.join(", "), async () => scan.resolve());
     });
   }
 
   async function stopWatching() {
     const current = watcher;
     watcher = undefined;
+    if (current) initialScan = deferred();
     await current?.close();
   }
 
@@ -130,6 +139,7 @@ export function startMediaFolderSync(options: MediaFolderOptions): MediaFolderSy
       connection = undefined;
       leader = false;
     }
+    for (const resolve of lockAttempts.splice(0)) resolve(leader);
     if (!stopped) timer = setTimeout(() => void tick(), retryMs);
   }
 
@@ -137,6 +147,8 @@ export function startMediaFolderSync(options: MediaFolderOptions): MediaFolderSy
 
   return {
     isLeader: () => leader,
+    nextLockAttempt: () => new Promise((resolve) => lockAttempts.push(resolve)),
+    scanned: () => initialScan.promise,
     settled: async () => {
       let seen: Promise<unknown>;
       do {
@@ -153,4 +165,10 @@ export function startMediaFolderSync(options: MediaFolderOptions): MediaFolderSy
       await releaseLock();
     },
   };
+}
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { captions, qoeReports, watchProgress } from "@/lib/db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import { PgBoss, type ConstructorOptions } from "pg-boss";
 import { env } from "@/lib/env";
 import { childLogger } from "@/lib/log";

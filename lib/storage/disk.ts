@@ -1,3 +1,4 @@
+import "server-only";
 import fs from "node:fs/promises";
 
 /** Bytes an unprivileged process may still write on the filesystem holding `dir`. */

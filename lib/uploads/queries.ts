@@ -1,3 +1,4 @@
+import "server-only";
 import { db } from "@/lib/db/client";
 import { captions, type Caption, type NewCaption } from "@/lib/db/schema";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";

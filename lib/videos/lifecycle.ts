@@ -4,12 +4,11 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
 import { videos, type NewVideo, type Video } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { excludeFolderSource } from "@/lib/media-folders/queries";
 import { enqueue } from "@/lib/queue";
 import { cancelVideoJobs, deleteVideoJobs } from "@/lib/queue/admin";
 import { storage } from "@/lib/storage";
 import { canManage, requireViewable } from "./access";
-import { lockVideo, notifyCancel, notifyVideoChanged, updateVideo } from "./queries";
+import { excludeFolderSource, lockVideo, notifyCancel, notifyVideoChanged, updateVideo } from "./queries";
 import { CANCELLED_REASON, isActive } from "./rules";
 
 /** The video if the viewer may manage it (owner or admin). */

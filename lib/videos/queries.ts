@@ -1,6 +1,7 @@
+import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { db, type Tx } from "@/lib/db/client";
-import { videos, type NewVideo, type Video } from "@/lib/db/schema";
+import { mediaFolderExclusions, videos, type NewVideo, type Video } from "@/lib/db/schema";
 import { channels } from "@/lib/queue/channels";
 
 export async function findVideo(id: string): Promise<Video | null> {
@@ -31,4 +32,17 @@ export async function notifyVideoChanged(runner: Tx | typeof db, id: string) {
 
 export async function notifyCancel(runner: Tx | typeof db, id: string) {
   await runner.execute(sql`select pg_notify(${channels.cancel}, ${id})`);
+}
+
+/**
+ * Remembers a deleted folder video's file so that the media-folder watcher does not bring it back (in the
+ * deleting transaction). Written here, read by lib/media-folders: the videos domain does not depend on it.
+ */
+export async function excludeFolderSource(tx: Tx, video: Pick<Video, "sourceKind" | "sourcePath" | "size" | "sourceMtime">): Promise<void> {
+  if (video.sourceKind !== "folder" || !video.sourcePath) return;
+  const values = { sourcePath: video.sourcePath, size: video.size, sourceMtime: video.sourceMtime };
+  await tx
+    .insert(mediaFolderExclusions)
+    .values(values)
+    .onConflictDoUpdate({ target: mediaFolderExclusions.sourcePath, set: { ...values, excludedAt: sql`now()` } });
 }

@@ -133,7 +133,7 @@ async function main() {
 async function databaseServer(): Promise<{ url: string; stop: () => Promise<void> }> {
   const configured = process.env.BENCH_DATABASE_SERVER ?? process.env.DATABASE_URL;
   if (configured) return { url: configured, stop: async () => {} };
-  const { startEmbeddedPostgres } = await import("../../lib/db/embedded");
+  const { startEmbeddedPostgres } = await import("../lib/embedded-postgres");
   const { pino } = await import("pino");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "reel-bench-pg-"));
   fs.chmodSync(dir, 0o755);
@@ -214,7 +214,7 @@ async function seed(): Promise<Viewer> {
 async function explain(viewer: Viewer) {
   const { db } = await import("../../lib/db/client");
   const { sql } = await import("drizzle-orm");
-  const { catalogStatement } = await import("../../lib/library/queries");
+  const { catalogStatement } = await import("../../lib/library/queries/catalog");
   const cases: [string, Parameters<typeof catalogStatement>[1]][] = [
     ["newest", { sort: "newest" }],
     ["oldest", { sort: "oldest" }],
@@ -242,7 +242,7 @@ async function explain(viewer: Viewer) {
 
 /** The queries alone, at the same concurrency: the share of the page time that is the database's. */
 async function queryReference(viewer: Viewer) {
-  const { listCatalog } = await import("../../lib/library/queries");
+  const { listCatalog } = await import("../../lib/library/queries/catalog");
   const measure = async (make: (i: number) => Promise<unknown>): Promise<Stats> => {
     const latencies: number[] = [];
     const until = performance.now() + 4000;

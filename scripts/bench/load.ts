@@ -181,7 +181,7 @@ async function createDatabase(pgPort: number): Promise<void> {
   }
   const password = randomBytes(18).toString("hex");
   process.env.DATABASE_URL = `postgres://postgres:${password}@127.0.0.1:${pgPort}/reel`;
-  const [{ startEmbeddedPostgres }, { childLogger }] = await Promise.all([import("@/lib/db/embedded"), import("@/lib/log")]);
+  const [{ startEmbeddedPostgres }, { childLogger }] = await Promise.all([import("@/scripts/lib/embedded-postgres"), import("@/lib/log")]);
   const pg = await startEmbeddedPostgres({ dataDir: path.join(process.env.REEL_DATA_DIR!, "pg"), port: pgPort, password, log: childLogger("bench-pg") });
   if (pg.url !== process.env.DATABASE_URL) throw new Error(`embedded Postgres answered on ${pg.url}, expected ${process.env.DATABASE_URL}`);
   cleanups.push(async () => {

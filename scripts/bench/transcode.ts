@@ -96,7 +96,7 @@ async function database(): Promise<string> {
     cleanups.push(() => dropDatabase(server, name));
     return url;
   }
-  const { startEmbeddedPostgres } = await import("../../lib/db/embedded");
+  const { startEmbeddedPostgres } = await import("../lib/embedded-postgres");
   const { default: pino } = await import("pino");
   const pg = await startEmbeddedPostgres({ dataDir: path.join(work, "pg"), port: EMBEDDED_PORT, password: randomBytes(16).toString("hex"), database: name, log: pino({ level: "warn" }) });
   cleanups.push(() => pg.stop());

@@ -78,7 +78,7 @@ async function createDatabase(): Promise<string> {
   // lib/env parses the environment once, on the import below: the URL the server will have must be set first.
   const password = randomBytes(18).toString("hex");
   process.env.DATABASE_URL = `postgres://postgres:${password}@127.0.0.1:${PG_PORT}/reel`;
-  const [{ startEmbeddedPostgres }, { childLogger }] = await Promise.all([import("@/lib/db/embedded"), import("@/lib/log")]);
+  const [{ startEmbeddedPostgres }, { childLogger }] = await Promise.all([import("@/scripts/lib/embedded-postgres"), import("@/lib/log")]);
   const pg = await startEmbeddedPostgres({ dataDir: path.join(process.env.REEL_DATA_DIR!, "pg"), port: PG_PORT, password, log: childLogger("bench-pg") });
   if (pg.url !== process.env.DATABASE_URL) throw new Error(`embedded Postgres answered on ${pg.url}, expected ${process.env.DATABASE_URL}`);
   cleanups.push(() => pg.stop());

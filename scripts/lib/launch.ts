@@ -1,10 +1,10 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded";
 import { runMigrations } from "@/lib/db/migrate";
 import { env, paths } from "@/lib/env";
 import { readOrCreateSecret, resolveAppSecrets } from "@/lib/secrets";
 import { buildStatus, runBuild } from "./build";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres";
 import { createOutput } from "./output";
 import { Supervised } from "./supervisor";
 

@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { listFavorites } from "@/lib/library/queries";
+import { listFavorites } from "@/lib/library/queries/lists";
 import { pageQuerySchema } from "@/lib/library/rules";
 
 /** The caller's favourites, most recently added first. */

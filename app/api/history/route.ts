@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { clearHistory, listHistory } from "@/lib/library/queries";
+import { clearHistory, listHistory } from "@/lib/library/queries/lists";
 import { pageQuerySchema } from "@/lib/library/rules";
 
 export const GET = route({ access: "user", query: pageQuerySchema }, ({ viewer, query }) => listHistory(viewer, query.cursor, query.limit));

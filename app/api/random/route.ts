@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { route } from "@/lib/http/route";
 import { ensureMayBrowse, mayBrowse } from "@/lib/library/access";
-import { randomVideoId } from "@/lib/library/queries";
+import { randomVideoId } from "@/lib/library/queries/catalog";
 import { catalogQuerySchema } from "@/lib/library/rules";
 
 const query = catalogQuerySchema.pick({ q: true, tags: true }).extend({

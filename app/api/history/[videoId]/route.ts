@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { route } from "@/lib/http/route";
-import { removeFromHistory } from "@/lib/library/queries";
+import { removeFromHistory } from "@/lib/library/queries/lists";
 
 export const DELETE = route({ access: "user", params: z.object({ videoId: z.guid() }) }, async ({ viewer, params }) => ({
   removed: await removeFromHistory(viewer, params.videoId),

@@ -4,7 +4,7 @@ import { CaptionTracks } from "@/components/library/caption-tracks";
 import { VideoEditForm } from "@/components/library/video-edit-form";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageViewer } from "@/lib/auth/pages";
-import { getEditableVideo } from "@/lib/library/queries";
+import { getEditableVideo } from "@/lib/library/queries/editable";
 import { videoIdSchema } from "@/lib/library/rules";
 import { captionsOf } from "@/lib/videos/captions";
 

@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { addFavorite, removeFavorite } from "@/lib/library/queries";
+import { addFavorite, removeFavorite } from "@/lib/library/queries/interactions";
 import { videoIdSchema } from "@/lib/library/rules";
 
 export const PUT = route({ access: "user", params: videoIdSchema }, async ({ viewer, params }) => {

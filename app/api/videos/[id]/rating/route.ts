@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { rateVideo } from "@/lib/library/queries";
+import { rateVideo } from "@/lib/library/queries/interactions";
 import { ratingBodySchema, videoIdSchema } from "@/lib/library/rules";
 
 /** `{ value: 1..5 }` → the viewer's rating and the video's new average and count. */

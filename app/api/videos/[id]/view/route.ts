@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { recordView } from "@/lib/library/queries";
+import { recordView } from "@/lib/library/queries/interactions";
 import { videoIdSchema, viewBodySchema } from "@/lib/library/rules";
 
 /** Called by the player after 5 s of real playback; counted at most once per user and video per 30 minutes. */

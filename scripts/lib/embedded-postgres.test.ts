@@ -8,7 +8,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { env } from "@/lib/env";
 import { freePort } from "@/scripts/lib/ports";
-import { processState, startEmbeddedPostgres, unreachableFolder } from "./embedded";
+import { processState, startEmbeddedPostgres, unreachableFolder } from "./embedded-postgres";
 
 const log = pino({ level: "silent" });
 const password = randomBytes(16).toString("hex");
@@ -94,7 +94,7 @@ describe("embedded Postgres", () => {
     await fs.writeFile(
       script,
       `import { createRequire } from "node:module";
-       import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve("lib/db/embedded.ts"))};
+       import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve("scripts/lib/embedded-postgres.ts"))};
        const pino = createRequire(${JSON.stringify(path.resolve("package.json"))})("pino");
        const pg = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: ${firstPort}, password: ${JSON.stringify(password)}, log: pino({ level: "silent" }), ephemeral: true });
        console.log(JSON.stringify({ pid: pg.pid, url: pg.url }));
