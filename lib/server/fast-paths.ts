@@ -5,7 +5,7 @@ import { hlsScript, nextStatic } from "./static-files";
 
 /**
  * Paths the Node server answers itself, before Next sees the request: hot byte paths where a Next
- * route handler costs too much (stack-notes: ~600 vs ~1900 req/s, and no Content-Length on 206s).
+ * route handler costs too much (1 MiB ranges on loopback at 50 connections: plain Node ~1900 req/s, a Next route handler ~600; Next also drops Content-Length from 206s).
  * A handler owns the whole response, including authorisation and errors, unless it hands the request on to Next.
  */
 export type FastPath = {
