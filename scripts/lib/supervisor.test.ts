@@ -43,6 +43,16 @@ describe("Supervised", () => {
     await child.stop();
   });
 
+  it("starts Node with the child's own options (the web process' V8 flags)", async () => {
+    const file = await script("flags.mjs", `console.log("flags " + process.execArgv.join(" ")); ${READY}`);
+    const lines: string[] = [];
+    const child = new Supervised({ name: "web", script: file, nodeOptions: ["--max-semi-space-size=2"], env: process.env, output: (l) => lines.push(l), fatalBeforeReady: true }, log);
+    child.start();
+    await child.ready;
+    await child.stop();
+    expect(lines.find((l) => l.startsWith("flags "))).toContain("--max-semi-space-size=2");
+  });
+
   it("fails start-up when a fatal child dies before it is ready", async () => {
     const file = await script("broken.mjs", `console.log("cannot listen"); process.exit(1);`);
     const lines: string[] = [];

@@ -6,6 +6,8 @@ export type ChildSpec = {
   name: string;
   /** TypeScript entry, run as `node --import tsx <script>`: one process, so signals and IPC reach it directly. */
   script: string;
+  /** Options for Node itself (V8 flags), before the script. */
+  nodeOptions?: readonly string[];
   env: NodeJS.ProcessEnv;
   /** Receives each output line (stdout and stderr); undefined = inherit the launcher's terminal. */
   output?: (line: string) => void;
@@ -46,7 +48,7 @@ export class Supervised {
     const { spec } = this;
     this.startedAt = Date.now();
     const piped = spec.output !== undefined;
-    const child = spawn(process.execPath, ["--import", "tsx", spec.script], {
+    const child = spawn(process.execPath, [...(spec.nodeOptions ?? []), "--import", "tsx", spec.script], {
       env: spec.env,
       stdio: ["ignore", piped ? "pipe" : "inherit", piped ? "pipe" : "inherit", "ipc"],
       // Own process group: a terminal's Ctrl-C reaches only the launcher, which stops children in order.
