@@ -37,11 +37,10 @@ const { freeBytes } = await import("@/lib/storage/disk");
 const { registerSource } = await import("@/lib/videos/ingest");
 const { retryProcessing } = await import("@/lib/videos/lifecycle");
 const { outputsOf } = await import("@/lib/videos/outputs");
-const { findVideo } = await import("@/lib/videos/queries");
 const { createTestUser } = await import("@/test/factories");
 const { makeSource } = await import("@/test/media");
+const { settled, waitForVideo } = await import("@/test/videos");
 const { startPipelineWorkers } = await import("./pipeline");
-type Video = NonNullable<Awaited<ReturnType<typeof findVideo>>>;
 
 let stopWorkers: ((graceMs?: number) => Promise<void>) | undefined;
 
@@ -62,16 +61,6 @@ afterAll(async () => {
   }
 });
 
-async function waitFor(id: string, done: (v: Video) => boolean, timeoutMs = 60_000): Promise<Video> {
-  const started = Date.now();
-  for (;;) {
-    const video = await findVideo(id);
-    if (video && done(video)) return video;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out; video is ${video?.status} ${JSON.stringify(video?.progress)} ${video?.failureReason ?? ""}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-const settled = (v: Video) => v.status === "ready" || v.status === "failed";
 
 /** Every file under `dir`, relative to it. */
 function filesUnder(dir: string): string[] {
@@ -94,7 +83,7 @@ describe("the disk filling up during a ladder", () => {
     const freeBefore = await freeBytes(dataDir);
 
     const video = await registerSource({ id, ownerId, title: "Fills the disk", sourceKind: "upload", sourcePath, size: fs.statSync(sourcePath).size });
-    const failed = await waitFor(video.id, settled);
+    const failed = await waitForVideo(video.id, settled);
     expect(failed.status).toBe("failed");
     expect(failed.failureReason).toMatch(/^Encoding the adaptive ladder failed: disk full/);
     // Nothing half-published: no hls folder in media/, and the row names no ladder.
@@ -109,7 +98,7 @@ describe("the disk filling up during a ladder", () => {
     fs.rmSync(filler);
     const freeAfterCleanup = await freeBytes(dataDir);
     await retryProcessing(id);
-    const ready = await waitFor(id, settled);
+    const ready = await waitForVideo(id, settled);
     expect(ready).toMatchObject({ status: "ready", failureReason: null });
     expect(outputsOf(ready.outputs).hls).toEqual([240]);
     expect(fs.existsSync(path.join(paths.media, id, "hls", "master.m3u8"))).toBe(true);

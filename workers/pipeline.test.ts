@@ -19,6 +19,7 @@ import { outputsOf } from "@/lib/videos/outputs";
 import { findVideo } from "@/lib/videos/queries";
 import { createTestUser } from "@/test/factories";
 import { ffprobeJson, makeSource, mediaDir } from "@/test/media";
+import { settled, waitForVideo } from "@/test/videos";
 import { failureDetail, startPipelineWorkers } from "./pipeline";
 
 let ownerId: string;
@@ -42,16 +43,6 @@ async function upload(file: string, title = path.basename(file)): Promise<Video>
   return registerSource({ id, ownerId, title, sourceKind: "upload", sourcePath: target, size: fs.statSync(target).size });
 }
 
-async function waitFor(id: string, done: (v: Video) => boolean, timeoutMs = 60_000): Promise<Video> {
-  const started = Date.now();
-  for (;;) {
-    const video = await findVideo(id);
-    if (video && done(video)) return video;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out; video is ${video?.status} ${JSON.stringify(video?.progress)} ${video?.failureReason ?? ""}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-const settled = (v: Video) => v.status === "ready" || v.status === "failed";
 
 function ffmpegRunningFor(marker: string): boolean {
   return fs
@@ -95,7 +86,7 @@ describe("the pipeline in one worker", () => {
     const source = makeSource({ name: "ladder.mkv", width: 640, height: 360, fps: 15, seconds: 8, subtitles: true });
     const video = await upload(source);
     expect(video.status).toBe("uploaded");
-    const done = await waitFor(video.id, settled);
+    const done = await waitForVideo(video.id, settled);
     expect(done.failureReason).toBeNull();
     expect(done.status).toBe("ready");
     expect(done).toMatchObject({ width: 640, height: 360, videoCodec: "h264", audioCodec: "aac", rotation: 0 });
@@ -154,7 +145,7 @@ describe("the pipeline in one worker", () => {
     (await import("node:child_process")).execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-i", plain, "-c", "copy", "-movflags", "+faststart", fast]);
     const other = makeSource({ name: "mpeg4.mkv", fps: 15, seconds: 2, codecArgs: ["-c:v", "mpeg4", "-c:a", "libmp3lame"] });
     const [remuxed, linked, transcoded] = await Promise.all([upload(plain), upload(fast), upload(other)]);
-    const [r, a, b] = await Promise.all([waitFor(remuxed.id, settled), waitFor(linked.id, settled), waitFor(transcoded.id, settled)]);
+    const [r, a, b] = await Promise.all([waitForVideo(remuxed.id, settled), waitForVideo(linked.id, settled), waitForVideo(transcoded.id, settled)]);
     expect([r.status, a.status, b.status]).toEqual(["ready", "ready", "ready"]);
 
     expect(isFaststart((await scanTopLevelBoxes(plain))!.boxes)).toBe(false);
@@ -184,7 +175,7 @@ describe("the pipeline in one worker", () => {
     fs.writeFileSync(truncated, fs.readFileSync(makeSource({ name: "to-cut.mp4", seconds: 3 })).subarray(0, 30_000));
 
     const bad = await Promise.all([text, empty, audio, truncated].map((f) => upload(f)));
-    const results = await Promise.all(bad.map((v) => waitFor(v.id, settled)));
+    const results = await Promise.all(bad.map((v) => waitForVideo(v.id, settled)));
     expect(results.map((v) => v.status)).toEqual(["failed", "failed", "failed", "failed"]);
     expect(results[0].failureReason).toMatch(/not a video format/);
     expect(results[1].failureReason).toMatch(/empty/);
@@ -196,7 +187,7 @@ describe("the pipeline in one worker", () => {
     }
 
     const good = await upload(makeSource({ name: "after-bad.mp4", fps: 15, seconds: 2 }));
-    expect((await waitFor(good.id, settled)).status).toBe("ready");
+    expect((await waitForVideo(good.id, settled)).status).toBe("ready");
   });
 
   it("fails an upload that is a playlist naming another video's source: same path-free reason, nothing published", async () => {
@@ -212,7 +203,7 @@ describe("the pipeline in one worker", () => {
     };
     const crafted = [playlist("steal.mkv", victim), playlist("probe-for-a-path.avi", path.join(paths.media, randomUUID(), "source", "guess.mp4"))];
 
-    const results = await Promise.all((await Promise.all(crafted.map((f) => upload(f)))).map((v) => waitFor(v.id, settled)));
+    const results = await Promise.all((await Promise.all(crafted.map((f) => upload(f)))).map((v) => waitForVideo(v.id, settled)));
     for (const v of results) {
       expect(v).toMatchObject({ status: "failed", failureReason: NOT_ACCEPTED });
       expect(outputsOf(v.outputs)).toEqual({});
@@ -229,7 +220,7 @@ describe("the pipeline in one worker", () => {
       ...["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15:duration=0.2", "-f", "lavfi", "-i", "sine=duration=3"],
       ...["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", clip],
     ]);
-    const done = await waitFor((await upload(clip)).id, settled);
+    const done = await waitForVideo((await upload(clip)).id, settled);
     expect(done.status).toBe("ready");
     const outputs = outputsOf(done.outputs);
     expect(outputs.warnings).toBeUndefined();
@@ -249,7 +240,7 @@ describe("the pipeline in one worker", () => {
     bytes[firstVideoChunk + 2] ^= 0x0c;
     fs.writeFileSync(file, bytes);
 
-    const done = await waitFor((await upload(file)).id, settled);
+    const done = await waitForVideo((await upload(file)).id, settled);
     expect(done).toMatchObject({ status: "failed", failureReason: "The video stream has no picture that can be decoded (the file is probably damaged)" });
     expect(fs.readdirSync(path.join(paths.media, done.id))).toEqual(["source"]);
     const retried = await db.execute(sql`select name from pgboss.job where data->>'videoId' = ${done.id} and retry_count > 0`);
@@ -258,7 +249,7 @@ describe("the pipeline in one worker", () => {
 
   it("cancels a running ladder: ffmpeg killed, work files removed, nothing published", async () => {
     const video = await upload(makeSource({ name: "to-cancel.mp4", width: 426, height: 240, fps: 15, seconds: 30 }));
-    await waitFor(video.id, (v) => v.progress?.step === "hls-ladder" && v.progress.percent > 0);
+    await waitForVideo(video.id, (v) => v.progress?.step === "hls-ladder" && v.progress.percent > 0);
     expect(ffmpegRunningFor(video.id)).toBe(true);
     const cancelled = await cancelProcessing(video.id);
     expect(cancelled).toMatchObject({ status: "failed", failureReason: "cancelled" });
@@ -316,7 +307,7 @@ describe("a worker SIGKILLed mid-ladder", () => {
     const first = await startWorker();
     // Long enough that the ladder is still running when the (1/s) progress write shows it under way, even on an idle machine.
     const video = await upload(makeSource({ name: "to-kill.mp4", width: 426, height: 240, fps: 30, seconds: 120 }));
-    await waitFor(video.id, (v) => v.progress?.step === "hls-ladder" && v.progress.percent >= 10);
+    await waitForVideo(video.id, (v) => v.progress?.step === "hls-ladder" && v.progress.percent >= 10);
     first.kill("SIGKILL");
     const killedAt = Date.now();
 
@@ -325,7 +316,7 @@ describe("a worker SIGKILLed mid-ladder", () => {
     expect(ffmpegRunningFor(video.id)).toBe(false);
 
     await startWorker();
-    const done = await waitFor(video.id, settled, 90_000);
+    const done = await waitForVideo(video.id, settled, 90_000);
     const recoveredIn = (Date.now() - killedAt) / 1000;
     expect(done.status).toBe("ready");
     expect(outputsOf(done.outputs).hls).toEqual([240]);
@@ -339,13 +330,13 @@ describe("a worker SIGKILLed mid-ladder", () => {
   it("on its last attempt, fails the video with a reason through the dead-letter queue", async () => {
     const first = await startWorker();
     const video = await upload(makeSource({ name: "to-kill-last.mp4", width: 426, height: 240, fps: 30, seconds: 120 }));
-    await waitFor(video.id, (v) => v.progress?.step === "hls-ladder" && v.progress.percent >= 10);
+    await waitForVideo(video.id, (v) => v.progress?.step === "hls-ladder" && v.progress.percent >= 10);
     // As if this were already the last retry.
     await db.execute(sql`update pgboss.job set retry_count = retry_limit where name = 'hls-ladder' and data->>'videoId' = ${video.id} and state = 'active'`);
     first.kill("SIGKILL");
 
     await startWorker();
-    const done = await waitFor(video.id, settled, 90_000);
+    const done = await waitForVideo(video.id, settled, 90_000);
     expect(done.status).toBe("failed");
     expect(done.failureReason).toMatch(/did not finish/);
     const [dead] = [...(await db.execute<{ state: string }>(sql`select state from pgboss.job where name = 'pipeline-dead-letter' and data->>'videoId' = ${video.id}`))];

@@ -19,13 +19,14 @@
  * are required (apt-get install -y wrk nginx-light). Everything is stopped and deleted at the end, on error, on Ctrl-C,
  * or after a hard time limit.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import fsp from "node:fs/promises";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { startReelInstance } from "./reel-instance";
 
 const MIB = 1024 * 1024;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -80,7 +81,7 @@ async function main() {
   await fsp.writeFile(file, bytes);
 
   const base = `http://127.0.0.1:${port}`;
-  const launcher = await startReel(port, path.join(dataDir, "reel.log"), base);
+  const launcher = await startReelInstance({ env: { ...process.env, NODE_ENV: "production" }, port, admin: ADMIN, logFile: path.join(dataDir, "reel.log"), cleanups, step });
   const webPid = await webProcess(launcher.pid!);
   const { mediaUrl } = await import("@/lib/media/urls");
   const reel: Target = { name: "Reel (Node fast path)", port, path: mediaUrl(videoId, "mp4/video.mp4", { ttlSeconds: 6 * 3600 }), pids: async () => [webPid] };
@@ -189,43 +190,6 @@ async function createDatabase(pgPort: number): Promise<void> {
     await closeDb();
     await pg.stop();
   });
-}
-
-/** The real launcher, no workers; its output goes to a file, shown if start-up fails. */
-async function startReel(port: number, logFile: string, base: string): Promise<ChildProcess> {
-  const log = await fsp.open(logFile, "w");
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      REEL_WORKERS: "0",
-      REEL_ADMIN_EMAIL: ADMIN.email,
-      REEL_ADMIN_PASSWORD: ADMIN.password,
-    },
-    stdio: ["ignore", log.fd, log.fd],
-    detached: true,
-  });
-  await log.close();
-  const failed = async (message: string) => new Error(`${message}\n${(await fsp.readFile(logFile, "utf8")).slice(-4000)}`);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  cleanups.push(async () => {
-    if (child.exitCode !== null) return;
-    process.kill(-child.pid!, "SIGTERM");
-    const timer = setTimeout(() => child.exitCode === null && process.kill(-child.pid!, "SIGKILL"), 20_000);
-    await exited;
-    clearTimeout(timer);
-  });
-  step("starting Reel (the launcher builds the app first when the build is missing or stale)");
-  const until = Date.now() + 10 * 60_000;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw await failed(`Reel exited during start-up (code ${child.exitCode})`);
-    const ok = await fetch(`${base}/api/health`).then((r) => r.status < 500, () => false);
-    if (ok) return child;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw await failed("Reel did not become ready in time");
 }
 
 /** The web process among the launcher's children (the one running lib/server/main.ts). */

@@ -19,12 +19,12 @@
  * folder with a generated 1080p ladder, the real launcher (`scripts/start.ts`, no workers) on 127.0.0.1, and an
  * administrator signed in through the credentials endpoint. Everything is stopped and deleted at the end.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type CDPSession } from "@playwright/test";
+import { startReelInstance } from "./reel-instance";
 
 const PORT = 3620;
 const PG_PORT = 3621;
@@ -83,36 +83,6 @@ async function createDatabase(): Promise<string> {
   if (pg.url !== process.env.DATABASE_URL) throw new Error(`embedded Postgres answered on ${pg.url}, expected ${process.env.DATABASE_URL}`);
   cleanups.push(() => pg.stop());
   return pg.url;
-}
-
-/** The server's output goes to a file (closing a page aborts its keepalive reports, which the server logs); shown if start-up fails. */
-async function startReel(env: NodeJS.ProcessEnv, logFile: string): Promise<ChildProcess> {
-  const log = await fs.open(logFile, "w");
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    env: { ...env, PORT: String(PORT), HOST: "127.0.0.1", REEL_WORKERS: "0", LOG_LEVEL: "warn", REEL_ADMIN_EMAIL: ADMIN.email, REEL_ADMIN_PASSWORD: ADMIN.password },
-    stdio: ["ignore", log.fd, log.fd],
-    detached: true,
-  });
-  await log.close();
-  const failed = async (message: string) => new Error(`${message}\n${(await fs.readFile(logFile, "utf8")).slice(-4000)}`);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  cleanups.push(async () => {
-    if (child.exitCode !== null) return;
-    process.kill(-child.pid!, "SIGTERM");
-    const timer = setTimeout(() => child.exitCode === null && process.kill(-child.pid!, "SIGKILL"), 20_000);
-    await exited;
-    clearTimeout(timer);
-  });
-  // The launcher builds the app first when the build is missing or stale.
-  step("waiting for Reel (it builds the app first when the build is missing or stale)");
-  const until = Date.now() + 10 * 60_000;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw await failed(`Reel exited during start-up (code ${child.exitCode})`);
-    const ok = await fetch(`${BASE}/api/health`).then((r) => r.status < 500, () => false);
-    if (ok) return child;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw await failed("Reel did not become ready in time");
 }
 
 /** Signs the administrator in through Auth.js' credentials endpoint, as the login form does. */
@@ -296,7 +266,7 @@ async function main() {
   await closeDb();
 
   step(`starting Reel on ${BASE} (database ${serverUrl ? "on DATABASE_URL's server" : "embedded"})`);
-  await startReel({ ...process.env, DATABASE_URL: databaseUrl, REEL_DATA_DIR: dataDir, ...secrets }, path.join(dataDir, "reel.log"));
+  await startReelInstance({ env: { ...process.env, DATABASE_URL: databaseUrl, REEL_DATA_DIR: dataDir, LOG_LEVEL: "warn", ...secrets }, port: PORT, admin: ADMIN, logFile: path.join(dataDir, "reel.log"), cleanups, step });
   const browser = await chromium.launch({
     executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium",
     // A viewer who clicked a video has interacted with the site, so playback with sound is allowed.
