@@ -94,7 +94,7 @@ const schema = z.object({
   REEL_ACCEL: z.enum(["none", "nginx"]).default("none"),
   /** Internal location nginx maps to the media root when REEL_ACCEL=nginx. */
   REEL_ACCEL_PREFIX: z.string().startsWith("/").default("/_reel_media/"),
-  /** Memory for rendered catalog pages and lists (lib/library/response-cache.ts); 0 turns the cache off. */
+  /** Memory for rendered catalog pages and lists (lib/server/response-cache.ts); 0 turns the cache off. */
   REEL_RESPONSE_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
 });
 

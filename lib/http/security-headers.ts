@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 /**
  * The one place that decides Reel's security headers. Pure (no environment, no framework), so the three places that
  * send them share it: Reel's Node server (every response, lib/server/http-server.ts), the proxy (`proxy.ts`, pages
- * rendered by Next, also under `next start` alone) and the response cache (stored pages, lib/library/response-cache.ts).
+ * rendered by Next, also under `next start` alone) and the response cache (stored pages, lib/server/response-cache.ts).
  * next.config.ts sends the per-response headers for answers that pass neither the Node server nor the proxy.
  *
  * Scripts: only Reel's own files ('self', served with nosniff so no other same-origin bytes run as a script) and

@@ -6,7 +6,7 @@ import { catalogQuerySchema } from "./rules";
 /**
  * GET /api/videos — the catalog: sort, tag filter (all of), search, cursor pagination; only what the
  * caller may see. One handler, mounted twice: as the Next route (app/api/videos/route.ts) and as a fast
- * path of Reel's own server (./fast-path.ts), which answers it without Next's per-request overhead.
+ * path of Reel's own server (lib/server/catalog-fast-paths.ts), which answers it without Next's per-request overhead.
  */
 export const listVideos = route({ access: "public", query: catalogQuerySchema }, async ({ viewer, query }) => {
   await ensureMayBrowse(viewer);

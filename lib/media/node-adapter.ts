@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { sendError } from "@/lib/http/send-error";
 import { childLogger } from "@/lib/log";
 import { accelHeaders, BodyReader, giveChunk, takeChunk, unstreamedBody } from "./bodies";
 import { decide, type Decision } from "./decision";
@@ -7,7 +8,7 @@ import { accelPrefixOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type Med
 
 /**
  * The self-hosted byte path: `/media/<token>/<videoId>/<rel>` answered by Node directly, before
- * Next sees the request (registered in lib/server/fast-paths.ts). Bodies go out in bounded chunks,
+ * Next sees the request (registered in lib/server/main.ts). Bodies go out in bounded chunks,
  * each read once the socket has taken the previous one (bodies.ts); every answer carries an exact
  * Content-Length, so connections stay keep-alive.
  */
@@ -137,20 +138,8 @@ function onSocketClose(socket: Socket, callback: () => void, add: boolean): void
   watchers.add(callback);
 }
 
-/** A short plain-text error that is never cached. */
-export function sendError(res: ServerResponse, status: number, reason: string, extra?: Record<string, string>): void {
-  const body = `${reason}\n`;
-  res.writeHead(status, {
-    "content-type": "text/plain; charset=utf-8",
-    "content-length": String(Buffer.byteLength(body)),
-    "cache-control": "no-store",
-    ...extra,
-  });
-  res.end(body);
-}
-
 /** The `/media/` handler configured from the environment. */
 export const serveMedia: NodeMediaHandler = createMediaHandler();
 
-/** The entry for lib/server/fast-paths.ts. */
+/** The entry for the Node server's fast paths (lib/server/main.ts). */
 export const mediaFastPath = { prefix: MEDIA_PREFIX, handle: serveMedia };

@@ -5,9 +5,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
 import { mediaFastPath } from "@/lib/media/node-adapter";
 import { HLS_SCRIPT_FILE, HLS_SCRIPT_PREFIX } from "@/lib/playback/hls-script";
-import type { FastPath } from "./fast-paths";
+import type { FastPath } from "./fast-path";
 import { closeGracefully, createWebServer, type RequestHandler } from "./http-server";
-import { hlsScript } from "./static-files";
+import { hlsScriptFiles } from "./static-files";
+
+const hlsScript = hlsScriptFiles();
 
 const log = pino({ level: "silent" });
 let server: http.Server | undefined;

@@ -5,7 +5,7 @@ import { stampClientIp } from "@/lib/auth/client-ip";
 import { env } from "@/lib/env";
 import { requestProtocol } from "@/lib/http/forwarded";
 import { responseHeaders } from "@/lib/http/security-headers";
-import { matchFastPath, type FastPath } from "./fast-paths";
+import { matchFastPath, type FastPath } from "./fast-path";
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 

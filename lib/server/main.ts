@@ -3,9 +3,11 @@ import { env } from "@/lib/env";
 import { childLogger } from "@/lib/log";
 import { onShutdown } from "@/lib/system/shutdown";
 import { ensureInitialAdmin } from "@/lib/users/bootstrap";
-import { fastPaths } from "./fast-paths";
+import { mediaFastPath } from "@/lib/media/node-adapter";
+import { cachedPageFastPaths, catalogFastPath } from "./catalog-fast-paths";
+import type { FastPath } from "./fast-path";
 import { closeGracefully, createWebServer } from "./http-server";
-import { hlsScript, nextStatic } from "./static-files";
+import { hlsScriptFiles, nextStaticFiles } from "./static-files";
 
 /**
  * The web process (started by the launcher): one Node HTTP server on PORT in front of Next.
@@ -14,6 +16,10 @@ import { hlsScript, nextStatic } from "./static-files";
 
 const log = childLogger("web");
 const dev = env.NODE_ENV === "development";
+const nextStatic = nextStaticFiles();
+const hlsScript = hlsScriptFiles();
+/** Paths this server answers before Next (./fast-path.ts): each area's entry is added here. */
+const fastPaths: FastPath[] = [mediaFastPath, nextStatic, hlsScript, catalogFastPath, ...cachedPageFastPaths];
 // Requests reach `handle` only after listen(), which waits for prepare().
 const server = createWebServer({ fastPaths, fallback: (req, res) => handle(req, res), log });
 const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: env.PORT, httpServer: server });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fetchRaw } from "@/lib/media/test-support";
 import { closeGracefully, createWebServer } from "./http-server";
 import { HLS_SCRIPT_DIR, HLS_SCRIPT_FILE, hlsScriptUrl } from "@/lib/playback/hls-script";
-import { createStaticFiles, hlsScript } from "./static-files";
+import { createStaticFiles, hlsScriptFiles } from "./static-files";
 
 const NEXT_STATIC_PREFIX = "/_next/static/";
 
@@ -157,7 +157,7 @@ describe("static files", () => {
   });
 
   it("serves the installed hls.js under the versioned URL the watch page names, and nothing else of the package", async () => {
-    const vendor = createWebServer({ fastPaths: [hlsScript], fallback: (_req, res) => void res.writeHead(599).end(), log: pino({ level: "silent" }) });
+    const vendor = createWebServer({ fastPaths: [hlsScriptFiles()], fallback: (_req, res) => void res.writeHead(599).end(), log: pino({ level: "silent" }) });
     await new Promise<void>((resolve) => vendor.listen(0, "127.0.0.1", resolve));
     try {
       const at = `http://127.0.0.1:${(vendor.address() as AddressInfo).port}`;

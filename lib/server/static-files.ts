@@ -2,13 +2,13 @@ import fs from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { env } from "@/lib/env";
+import { sendError } from "@/lib/http/send-error";
 import { compressText } from "@/lib/media/bodies";
 import { decide, describeFile, type Decision, type Encoding, type FileMeta } from "@/lib/media/decision";
 import { IMMUTABLE, type MediaKind } from "@/lib/media/mime";
-import { sendError } from "@/lib/media/node-adapter";
 import { decodeSegment, hasSafeCharacters, isInside } from "@/lib/media/paths";
 import { HLS_SCRIPT_DIR, HLS_SCRIPT_FILE, HLS_SCRIPT_PREFIX } from "@/lib/playback/hls-script";
-import type { FastPath } from "./fast-paths";
+import type { FastPath } from "./fast-path";
 
 /**
  * Static files answered by the Node server before Next: the build's own scripts and styles (`/_next/static/…`), and
@@ -173,11 +173,15 @@ export function createStaticFiles(options: StaticFilesOptions): StaticFiles {
  * The production build's scripts, styles and fonts. `next dev` compiles and serves these itself, so in development
  * every request is handed on to Next.
  */
-export const nextStatic = createStaticFiles({
-  prefix: "/_next/static/",
-  root: path.join(/*turbopackIgnore: true*/ process.cwd(), ".next", "static"),
-  enabled: env.NODE_ENV !== "development",
-});
+export function nextStaticFiles(): StaticFiles {
+  return createStaticFiles({
+    prefix: "/_next/static/",
+    root: path.join(/*turbopackIgnore: true*/ process.cwd(), ".next", "static"),
+    enabled: env.NODE_ENV !== "development",
+  });
+}
 
 /** hls.js for the watch page (see lib/playback/hls-script.ts). */
-export const hlsScript = createStaticFiles({ prefix: HLS_SCRIPT_PREFIX, root: HLS_SCRIPT_DIR, only: [HLS_SCRIPT_FILE] });
+export function hlsScriptFiles(): StaticFiles {
+  return createStaticFiles({ prefix: HLS_SCRIPT_PREFIX, root: HLS_SCRIPT_DIR, only: [HLS_SCRIPT_FILE] });
+}

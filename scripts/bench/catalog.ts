@@ -10,7 +10,7 @@
  *    build; builds first when the build is missing or stale, like `npm start`) on 127.0.0.1:3700,
  *    signed in with a session cookie, and loads the catalog page (HTML) and the search API with wrk
  *    at 32 connections for 10 s each: 5 catalog pages and 10 searches in turn, so after the warm-up
- *    they come from the response cache (lib/library/response-cache.ts), as repeated visits do.
+ *    they come from the response cache (lib/server/response-cache.ts), as repeated visits do.
  * 4. The same with the response cache off (REEL_RESPONSE_CACHE_MB=0): what every first visit, every
  *    new search and every visit after a change costs — the query and, for pages, Next's render.
  * Prints p50/p95/throughput next to the goals, then stops the server and drops the database.

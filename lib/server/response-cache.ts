@@ -6,7 +6,7 @@ import { getViewer } from "@/lib/auth/session";
 import type { Viewer } from "@/lib/auth/viewer";
 import { env } from "@/lib/env";
 import { inlineScriptHashes, withScriptHashes } from "@/lib/http/security-headers";
-import { libraryVersion } from "./queries/catalog";
+import { libraryVersion } from "@/lib/library/queries/catalog";
 
 /**
  * Rendered catalog pages and lists, kept per viewer and served by Reel's Node server without running the

@@ -14,10 +14,10 @@ const { favorites, settings, users, videos } = await import("@/lib/db/schema");
 const { env } = await import("@/lib/env");
 const { logger } = await import("@/lib/log");
 const { getViewer } = await import("@/lib/auth/session");
-const { closeGracefully, createWebServer } = await import("@/lib/server/http-server");
+const { closeGracefully, createWebServer } = await import("./http-server");
 const { createVideo, createViewer, setProgress } = await import("@/test/library-data");
-const { catalogFastPath, cachedPageFastPaths } = await import("./fast-path");
-const { libraryVersion, listCatalog } = await import("./queries/catalog");
+const { catalogFastPath, cachedPageFastPaths } = await import("./catalog-fast-paths");
+const { libraryVersion, listCatalog } = await import("@/lib/library/queries/catalog");
 const { clearResponseCache } = await import("./response-cache");
 const { contentSecurityPolicy, newNonce, scriptNonce } = await import("@/lib/http/security-headers");
 

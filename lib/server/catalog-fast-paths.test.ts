@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { closeDb } from "@/lib/db/client";
 import { logger } from "@/lib/log";
-import { closeGracefully, createWebServer } from "@/lib/server/http-server";
 import { createVideo, createViewer } from "@/test/library-data";
-import { catalogFastPath } from "./fast-path";
+import { catalogFastPath } from "./catalog-fast-paths";
+import { closeGracefully, createWebServer } from "./http-server";
 
 /** GET /api/videos through Reel's own HTTP server, on loopback, before any Next handler. */
 

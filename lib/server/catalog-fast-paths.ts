@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { FastPath } from "@/lib/server/fast-paths";
 import { toWebHeaders } from "@/lib/http/node-headers";
+import { listVideos } from "@/lib/library/http";
 import { childLogger } from "@/lib/log";
-import { listVideos } from "./http";
+import type { FastPath } from "./fast-path";
 import { cacheEnabled, cacheScope, captureResponse, sendCached, store, type CacheScope } from "./response-cache";
 
 const log = childLogger("library");
