@@ -13,6 +13,7 @@ const { createDb } = await import("@/lib/db/client");
 const { favorites, settings, users, videos } = await import("@/lib/db/schema");
 const { env } = await import("@/lib/env");
 const { logger } = await import("@/lib/log");
+const { createApiToken } = await import("@/lib/auth/api-tokens");
 const { getViewer } = await import("@/lib/auth/session");
 const { closeGracefully, createWebServer } = await import("./http-server");
 const { createVideo, createViewer, setProgress } = await import("@/test/library-data");
@@ -248,6 +249,18 @@ describe("cached list API", () => {
     expect(second.text).toBe(first.text);
     await other.db.update(videos).set({ title: "Glacier timelapse" }).where(eq(videos.id, id));
     expect(JSON.parse((await get(path, alice)).text).items).toEqual([]);
+  });
+
+  it("follows the own version of an API token's owner, whom no session cookie names", async () => {
+    const id = await createVideo(null, { title: "Token lighthouse" });
+    const auth = { authorization: `Bearer ${(await createApiToken(alice.id, "cache")).token}` };
+    const path = "/api/videos?q=lighthouse&limit=5";
+    expect((await get(path, null, auth)).cache).toBeNull();
+    expect((await get(path, null, auth)).cache).toBe("hit");
+    await other.db.insert(favorites).values({ userId: alice.id, videoId: id });
+    const after = await get(path, null, auth);
+    expect(after.cache).toBeNull();
+    expect(JSON.parse(after.text).items[0].me.favorite).toBe(true);
   });
 
   it("does not keep errors", async () => {
