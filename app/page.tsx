@@ -2,15 +2,19 @@ import { NoVideos } from "@/components/library/no-videos";
 import { VideoGrid } from "@/components/library/video-grid";
 import { VideoRow } from "@/components/library/video-row";
 import { mayUpload } from "@/lib/auth/viewer";
+import { CACHED_PAGES } from "@/lib/library/cached-pages";
 import { catalogEndpoint, libraryViewer } from "@/lib/library/pages";
 import { continueWatching, popularTags, tagRows } from "@/lib/library/queries/home";
 import { listCatalog } from "@/lib/library/queries/catalog";
+
+// Reel's Node server keeps this page rendered per viewer (CACHED_PAGES.home, lib/library/cached-pages.ts): what it
+// shows must move the catalog's or the viewer's version when it changes, and it must not set cookies.
 
 const PAGE = 24;
 const TAG_ROWS = 6;
 
 export default async function Home() {
-  const viewer = await libraryViewer("/");
+  const viewer = await libraryViewer(CACHED_PAGES.home.path);
   const signedIn = viewer !== null;
   const topTags = (await popularTags(TAG_ROWS)).map((t) => t.tag);
   const [resume, page, rows] = await Promise.all([

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { toWebHeaders } from "@/lib/http/node-headers";
+import { CACHED_PAGES } from "@/lib/library/cached-pages";
 import { listVideos } from "@/lib/library/http";
 import { childLogger } from "@/lib/log";
 import type { FastPath } from "./fast-path";
@@ -68,4 +69,4 @@ function cachedPage(prefix: string, exact: boolean): FastPath {
   };
 }
 
-export const cachedPageFastPaths: FastPath[] = [cachedPage("/", true), cachedPage("/videos", true), cachedPage("/tags/", false)];
+export const cachedPageFastPaths: FastPath[] = Object.values(CACHED_PAGES).map((page) => cachedPage(page.path, !page.folder));
