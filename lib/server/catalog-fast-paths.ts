@@ -4,12 +4,12 @@ import { CACHED_PAGES } from "@/lib/library/cached-pages";
 import { listVideos } from "@/lib/library/http";
 import { childLogger } from "@/lib/log";
 import type { FastPath } from "./fast-path";
-import { cacheEnabled, cacheScope, captureResponse, sendCached, store, type CacheScope } from "./response-cache";
+import { acceptsGzip, cacheEnabled, cacheScope, captureResponse, sendCached, sendFresh, store, type CacheScope } from "./response-cache";
 
 const log = childLogger("library");
 
-function keep(key: string, scope: CacheScope, status: number, headers: Record<string, string>, body: Buffer) {
-  store(key, scope.version, status, headers, body).catch((error: unknown) => log.warn({ err: error }, "could not keep a rendered list"));
+function keep(key: string, scope: CacheScope, status: number, headers: Record<string, string>, body: Buffer, gzipped?: Buffer) {
+  store(key, scope.version, status, headers, body, gzipped).catch((error: unknown) => log.warn({ err: error }, "could not keep a rendered list"));
 }
 
 /**
@@ -36,8 +36,8 @@ export const catalogFastPath: FastPath = {
     const body = Buffer.from(await response.arrayBuffer());
     const out: Record<string, string> = Object.fromEntries(response.headers);
     out["cache-control"] = "private, no-store";
-    res.writeHead(response.status, { ...out, "content-length": body.length }).end(req.method === "HEAD" ? undefined : body);
-    if (scope) keep(key, scope, response.status, out, body);
+    const gzipped = await sendFresh(req, res, response.status, out, body);
+    if (scope) keep(key, scope, response.status, out, body, gzipped);
   },
 };
 
@@ -50,7 +50,8 @@ function isRouterRequest(req: IncomingMessage): boolean {
 /**
  * The browsing pages (home, catalog, tag pages) as full HTML documents: rendered by Next on a miss and
  * kept per viewer, so a repeated visit skips React rendering (~15 ms of CPU per page) as well as the
- * queries. Next renders an identity body for the copy; hits are sent gzipped to browsers that accept it.
+ * queries. Next renders an identity body for the copy; misses and hits alike are sent gzipped to browsers that
+ * accept it.
  */
 function cachedPage(prefix: string, exact: boolean): FastPath {
   return {
@@ -61,8 +62,9 @@ function cachedPage(prefix: string, exact: boolean): FastPath {
       const scope = await cacheScope(req.headers);
       const key = `page ${scope.key} ${req.url}`;
       if (sendCached(req, res, key, scope.version)) return;
+      const gzip = acceptsGzip(req);
       delete req.headers["accept-encoding"];
-      captureResponse(res, (status, headers, body) => keep(key, scope, status, headers, body));
+      captureResponse(res, gzip, (status, headers, body, gzipped) => keep(key, scope, status, headers, body, gzipped));
       res.setHeader("x-reel-cache", "miss");
       return next(req, res);
     },

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { gunzipSync } from "node:zlib";
+import zlib, { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { freshDatabase } from "@/test/fresh-database";
 
@@ -32,6 +32,8 @@ let base: string;
 const BOOT_SCRIPT = 'self.__next_f.push([1,"\\u003cp\\u003e"])';
 let server: ReturnType<typeof createWebServer>;
 let renders = 0;
+let releaseStream!: () => void;
+const streamReleased = new Promise<void>((resolve) => (releaseStream = resolve));
 const other = createDb(process.env.DATABASE_URL!, { max: 2 });
 type Viewer = Awaited<ReturnType<typeof createViewer>>;
 let alice: Viewer;
@@ -53,6 +55,15 @@ beforeAll(async () => {
     // Stands in for Next: a signed-in page lists the viewer's catalog; anonymous callers are sent to sign in.
     fallback: async (req, res) => {
       renders++;
+      if (req.url?.includes("stream")) {
+        // As Next streams a page: head and first part, a flush, and the rest once it is ready.
+        res.setHeader("content-type", "text/html; charset=utf-8");
+        res.flushHeaders();
+        res.write("<p>first</p>");
+        (res as typeof res & { flush?: () => void }).flush?.();
+        await streamReleased;
+        return void res.end("<p>second</p>");
+      }
       const headers = new Headers(Object.entries(req.headers).map(([k, v]): [string, string] => [k, String(v)]));
       const viewer = await getViewer(headers);
       if (!viewer) return void res.writeHead(307, { location: "/login" }).end();
@@ -81,6 +92,23 @@ afterAll(async () => {
 });
 
 beforeEach(() => clearResponseCache());
+
+/** A GET as `viewer` through node:http, not fetch (which would undo the gzip itself), waiting for the answer to be kept. */
+async function getRaw(path: string, viewer: Viewer, acceptEncoding = "gzip, br") {
+  const got = await new Promise<{ cache?: string; encoding?: string; vary?: string; body: Buffer }>((resolve, reject) =>
+    http
+      .get(`${base}${path}`, { headers: { cookie: cookies.get(viewer.id)!, "accept-encoding": acceptEncoding } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({ cache: res.headers["x-reel-cache"] as string | undefined, encoding: res.headers["content-encoding"], vary: res.headers.vary, body: Buffer.concat(chunks) }),
+        );
+      })
+      .on("error", reject),
+  );
+  await new Promise((r) => setTimeout(r, 20));
+  return got;
+}
 
 /** A GET as `viewer`, waiting for the answer to be kept (it is stored after it is sent). */
 async function get(path: string, viewer: Viewer | null, headers: Record<string, string> = {}) {
@@ -127,26 +155,49 @@ describe("cached pages", () => {
     expect(second.cache).toBe("hit");
     expect(second.text).toBe(first.text);
     expect(second.headers.get("content-type")).toBe("text/html; charset=utf-8");
-    // node:http, not fetch, which would undo the gzip itself.
-    const getRaw = () =>
-      new Promise<{ encoding?: string; body: Buffer }>((resolve, reject) =>
-        http
-          .get(`${base}/videos`, { headers: { cookie: cookies.get(alice.id)!, "accept-encoding": "gzip, br" } }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on("data", (c: Buffer) => chunks.push(c)).on("end", () => resolve({ encoding: res.headers["content-encoding"], body: Buffer.concat(chunks) }));
-          })
-          .on("error", reject),
-      );
-    // The compressed copy is made off the main thread, just after the entry is kept: identity until then.
-    let raw = await getRaw();
-    for (let i = 0; i < 50 && !raw.encoding; i++) {
-      expect(raw.body.toString()).toBe(first.text);
-      await new Promise((r) => setTimeout(r, 20));
-      raw = await getRaw();
-    }
+    // The miss went out gzipped (fetch takes gzip), and that copy was kept with the page.
+    const raw = await getRaw("/videos", alice);
+    expect(raw.cache).toBe("hit");
     expect(raw.encoding).toBe("gzip");
     expect(gunzipSync(raw.body).toString()).toBe(first.text);
     expect(renders).toBe(rendered);
+  });
+
+  it("sends a miss gzipped to clients that take it, and as it was written to those that do not", async () => {
+    const zipped = await getRaw("/videos?fresh", alice);
+    expect([zipped.cache, zipped.encoding]).toEqual(["miss", "gzip"]);
+    expect(zipped.vary?.toLowerCase()).toContain("accept-encoding");
+    const page = gunzipSync(zipped.body).toString();
+    expect(page).toContain("Harbor at dawn");
+    const plain = await getRaw("/videos?fresher", alice, "identity");
+    expect([plain.cache, plain.encoding]).toEqual(["miss", undefined]);
+    expect(plain.body.toString()).toBe(page);
+    // Kept without a compressed copy (the client did not take one): made for the next client that does.
+    await new Promise((r) => setTimeout(r, 50));
+    const hit = await getRaw("/videos?fresher", alice);
+    expect([hit.cache, hit.encoding]).toEqual(["hit", "gzip"]);
+    expect(gunzipSync(hit.body).toString()).toBe(page);
+  });
+
+  it("streams a gzipped miss part by part where the page flushes", async () => {
+    const gunzip = zlib.createGunzip();
+    const parts: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      http
+        .get(`${base}/videos?stream`, { headers: { cookie: cookies.get(alice.id)!, "accept-encoding": "gzip" } }, (res) => {
+          expect(res.headers["content-encoding"]).toBe("gzip");
+          res.pipe(gunzip);
+          // The page's second part is written only once the first has reached the browser.
+          gunzip.on("data", (chunk: Buffer) => {
+            parts.push(chunk.toString());
+            if (parts.length === 1) releaseStream();
+          });
+          gunzip.on("end", resolve);
+        })
+        .on("error", reject);
+    });
+    expect(parts.join("")).toBe("<p>first</p><p>second</p>");
+    expect((await get("/videos?stream", alice)).text).toBe("<p>first</p><p>second</p>");
   });
 
   it("shows a change written by another process at once, and ignores changes lists do not show", async () => {
@@ -249,6 +300,12 @@ describe("cached list API", () => {
     expect(second.text).toBe(first.text);
     await other.db.update(videos).set({ title: "Glacier timelapse" }).where(eq(videos.id, id));
     expect(JSON.parse((await get(path, alice)).text).items).toEqual([]);
+  });
+
+  it("sends a list made now gzipped to clients that take it", async () => {
+    const raw = await getRaw("/api/videos?q=harbor&limit=5", alice);
+    expect([raw.cache, raw.encoding]).toEqual([undefined, "gzip"]);
+    expect(JSON.parse(gunzipSync(raw.body).toString()).items[0].title).toBe("Harbor at dawn");
   });
 
   it("follows the own version of an API token's owner, whom no session cookie names", async () => {

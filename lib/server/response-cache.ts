@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { LRUCache } from "lru-cache";
@@ -67,11 +67,16 @@ export function cacheEnabled(): boolean {
   return entries !== null;
 }
 
+/** Whether the client takes gzip: every answer of the cache, hit or miss, goes out gzipped to those that do. */
+export function acceptsGzip(req: IncomingMessage): boolean {
+  return /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
+}
+
 /** Sends the stored answer for `key` if it was made at `version`; false when there is none. */
 export function sendCached(req: IncomingMessage, res: ServerResponse, key: string, version: string): boolean {
   const entry = entries?.get(key);
   if (!entry || entry.version !== version) return false;
-  const gzipped = entry.gzipped && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "") ? entry.gzipped : null;
+  const gzipped = entry.gzipped && acceptsGzip(req) ? entry.gzipped : null;
   const body = gzipped ?? entry.body;
   res.writeHead(200, {
     ...entry.headers,
@@ -86,19 +91,38 @@ export function sendCached(req: IncomingMessage, res: ServerResponse, key: strin
 /**
  * Keeps a 200 answer for `key` at `version` (the version read BEFORE the answer was made: a change that
  * lands in between bumps the version past it, so the entry is never served stale). Answers that set
- * cookies are someone's session and never kept.
+ * cookies are someone's session and never kept. `gzipped` is the body as it was sent, when it was sent gzipped.
  */
-export async function store(key: string, version: string, status: number, headers: Record<string, string>, body: Buffer) {
+export async function store(key: string, version: string, status: number, headers: Record<string, string>, body: Buffer, gzipped?: Buffer) {
   if (!entries || status !== 200 || body.length > MAX_ENTRY_BYTES) return;
   if (Object.keys(headers).some((name) => name.toLowerCase() === "set-cookie")) return;
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) if (!UNSTORED_HEADERS.has(name.toLowerCase())) kept[name] = value;
   if (!keepablePolicy(kept, body)) return;
-  const entry: Entry = { version, headers: kept, body };
+  const entry: Entry = { version, headers: kept, body, gzipped };
   entries.set(key, entry);
-  const gzipped = await gzip(body);
+  if (gzipped) return;
+  const made = await gzip(body);
   // Set again (not mutated) so the cache counts the compressed copy's size; unless a newer entry replaced it.
-  if (entries.peek(key) === entry) entries.set(key, { ...entry, gzipped });
+  if (entries.peek(key) === entry) entries.set(key, { ...entry, gzipped: made });
+}
+
+/**
+ * Sends an answer made now (not by Next), gzipped to clients that take it, as a hit would be; resolves to the gzipped
+ * body when one was sent.
+ */
+export async function sendFresh(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer) {
+  const gzipped = acceptsGzip(req) && body.length > 0 ? await gzip(body) : undefined;
+  const sent = gzipped ?? body;
+  res.writeHead(status, { ...headers, ...(gzipped ? { "content-encoding": "gzip", vary: withVary(headers.vary) } : {}), "content-length": sent.length });
+  res.end(req.method === "HEAD" ? undefined : sent);
+  return gzipped;
+}
+
+/** A Vary header that also names Accept-Encoding (a gzipped body differs by it). */
+function withVary(vary: string | number | string[] | undefined): string {
+  const names = vary === undefined ? [] : String(vary).split(",").map((name) => name.trim()).filter(Boolean);
+  return names.some((name) => name.toLowerCase() === "accept-encoding" || name === "*") ? names.join(", ") : [...names, "Accept-Encoding"].join(", ");
 }
 
 /**
@@ -116,37 +140,79 @@ function keepablePolicy(headers: Record<string, string>, body: Buffer): boolean 
 }
 
 /**
- * Lets `res` be written as usual (by Next) while keeping a copy of the body; `done` gets the status,
- * headers and body once the answer is complete, or nothing if it was cut off or too large to keep.
+ * Lets `res` be written as usual (by Next, which the caller asks for an identity body) while keeping a copy of the
+ * body; when `gzipped` is asked for, the body goes on to the client gzipped as it streams, flushed where Next flushes
+ * (as its own compression would), so a miss is not sent larger than a hit. `done` gets the status, headers and
+ * identity body once the answer is complete, with the gzipped body when one was sent, or nothing if it was cut off,
+ * too large to keep, or compressed by whoever wrote it.
  */
-export function captureResponse(res: ServerResponse, done: (status: number, headers: Record<string, string>, body: Buffer) => void) {
+export function captureResponse(
+  res: ServerResponse,
+  gzipped: boolean,
+  done: (status: number, headers: Record<string, string>, body: Buffer, gzipped?: Buffer) => void,
+) {
   const chunks: Buffer[] = [];
+  const zipped: Buffer[] = [];
   let size = 0;
+  let zip: zlib.Gzip | null = null;
+  let foreign = false;
   const keep = (chunk: unknown, encoding: unknown) => {
     if (chunk === undefined || chunk === null || typeof chunk === "function" || size > MAX_ENTRY_BYTES) return;
     const buffer = typeof chunk === "string" ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8") : Buffer.from(chunk as Uint8Array);
     size += buffer.length;
     chunks.push(buffer);
   };
-  const write = res.write;
-  const end = res.end;
+  const { writeHead, write, end } = res;
+  // Every way the head goes out passes here: Node's implicit head (first write, end, flushHeaders) calls writeHead.
+  res.writeHead = function (this: ServerResponse, status: number, ...rest: unknown[]) {
+    const reason = typeof rest[0] === "string" ? rest[0] : undefined;
+    const headers = (reason === undefined ? rest[0] : rest[1]) as OutgoingHttpHeaders | undefined;
+    if (Array.isArray(headers)) return writeHead.apply(this, [status, ...rest] as Parameters<ServerResponse["writeHead"]>);
+    for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined) this.setHeader(name, value);
+    foreign = this.hasHeader("content-encoding");
+    if (gzipped && !foreign && status !== 204 && status !== 304) {
+      const stream = zlib.createGzip();
+      stream.on("data", (chunk: Buffer) => {
+        zipped.push(chunk);
+        write.apply(this, [chunk] as unknown as Parameters<ServerResponse["write"]>);
+      });
+      this.removeHeader("content-length");
+      this.setHeader("content-encoding", "gzip");
+      this.setHeader("vary", withVary(this.getHeader("vary")));
+      zip = stream;
+    }
+    return writeHead.apply(this, (reason === undefined ? [status] : [status, reason]) as Parameters<ServerResponse["writeHead"]>);
+  } as ServerResponse["writeHead"];
   res.write = function (this: ServerResponse, ...args: Parameters<ServerResponse["write"]>) {
     keep(args[0], args[1]);
-    return write.apply(this, args);
+    if (!this.headersSent) this.writeHead(this.statusCode);
+    if (!zip) return write.apply(this, args);
+    const callback = args.find((arg) => typeof arg === "function") as ((error?: Error | null) => void) | undefined;
+    zip.write(args[0], callback);
+    return true;
   } as ServerResponse["write"];
-  res.end = function (this: ServerResponse, ...args: Parameters<ServerResponse["end"]>) {
-    keep(args[0], args[1]);
-    return end.apply(this, args);
+  // Next flushes after each chunk it streams (as for its own compression): the browser gets each part as it is made.
+  Object.assign(res, { flush: () => zip?.flush(zlib.constants.Z_SYNC_FLUSH) });
+  res.end = function (this: ServerResponse, ...args: unknown[]) {
+    const chunk = typeof args[0] === "function" ? undefined : args[0];
+    const encoding = typeof args[1] === "string" ? args[1] : undefined;
+    const callback = args.find((arg) => typeof arg === "function") as (() => void) | undefined;
+    keep(chunk, encoding);
+    if (!this.headersSent) this.writeHead(this.statusCode);
+    const stream = zip;
+    if (!stream) return end.apply(this, args as Parameters<ServerResponse["end"]>);
+    stream.once("end", () => end.apply(this, [callback] as unknown as Parameters<ServerResponse["end"]>));
+    if (chunk === undefined || chunk === null) stream.end();
+    else stream.end(chunk as Buffer, encoding as BufferEncoding);
+    return this;
   } as ServerResponse["end"];
   res.once("finish", () => {
-    if (size > MAX_ENTRY_BYTES) return;
+    if (size > MAX_ENTRY_BYTES || foreign) return;
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(res.getHeaders())) {
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : String(value);
     }
-    // Compressed by whoever wrote it: not kept (the caller asks for identity bodies).
-    if (headers["content-encoding"]) return;
-    done(res.statusCode, headers, Buffer.concat(chunks));
+    done(res.statusCode, headers, Buffer.concat(chunks), zip ? Buffer.concat(zipped) : undefined);
   });
 }
 
