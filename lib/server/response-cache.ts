@@ -176,6 +176,9 @@ export function captureResponse(
         zipped.push(chunk);
         write.apply(this, [chunk] as unknown as Parameters<ServerResponse["write"]>);
       });
+      stream.on("error", (error) => this.destroy(error));
+      // A client that goes away mid-page: the compressor's memory goes with it.
+      this.once("close", () => stream.destroy());
       this.removeHeader("content-length");
       this.setHeader("content-encoding", "gzip");
       this.setHeader("vary", withVary(this.getHeader("vary")));
