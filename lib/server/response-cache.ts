@@ -28,7 +28,7 @@ const UNSTORED_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-
 
 const gzip = promisify(zlib.gzip);
 
-/** `gzipped` follows a moment after the entry is kept (compressed off the main thread). */
+/** `gzipped` is the body as it was sent gzipped, or follows a moment after the entry is kept (compressed off the main thread). */
 type Entry = { version: string; headers: Record<string, string>; body: Buffer; gzipped?: Buffer };
 
 const entries =
