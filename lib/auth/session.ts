@@ -32,7 +32,7 @@ export async function getViewer(request?: Request | Headers): Promise<Viewer | n
   // A cookie issued before the account's sessions were ended (sign out everywhere, new password, disabled) is dead.
   if (!user || user.sessionVersion !== session.version) return null;
   const { email, name, role, canUpload } = user;
-  return { id: user.id, email, name, role, canUpload, via: "session" };
+  return { id: user.id, email, name, role, canUpload, via: "session", libraryVersion: `${user.catalogVersion}.${user.libraryVersion}` };
 }
 
 /**

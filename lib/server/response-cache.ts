@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerR
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { LRUCache } from "lru-cache";
-import { getViewer, readSession } from "@/lib/auth/session";
+import { getViewer } from "@/lib/auth/session";
 import type { Viewer } from "@/lib/auth/viewer";
 import { env } from "@/lib/env";
 import { inlineScriptHashes, withScriptHashes } from "@/lib/http/security-headers";
@@ -13,7 +13,7 @@ import { libraryVersion } from "@/lib/library/queries/catalog";
  * query or React again. An entry is served only while the versions it was made at are current: triggers
  * in Postgres bump the catalog's version with every change a list shows and the viewer's own with every
  * favourite, rating and progress change (drizzle/0003), in the writing transaction, whichever process
- * wrote. So a request costs the session check and a version lookup beside it, and never sees a list older than
+ * wrote. So a request costs the session check and one indexed lookup, and never sees a list older than
  * the data. Entries also expire after MAX_AGE_MS: pages carry relative times and signed poster URLs.
  */
 
@@ -53,12 +53,8 @@ export async function cacheScope(headers: IncomingHttpHeaders): Promise<CacheSco
   const credentials = new Headers();
   if (headers.cookie) credentials.set("cookie", headers.cookie);
   if (headers.authorization) credentials.set("authorization", headers.authorization);
-  // The versions are read alongside the viewer for the account the session cookie names (the claim is checked by
-  // getViewer; decoding is cached, so this costs no database work). An API token's owner is known only once the
-  // token is looked up, and a dead cookie's account is not the viewer: their versions are read after.
-  const claimed = (await readSession(headers.cookie ?? null))?.userId ?? null;
-  const [viewer, claimedVersion] = await Promise.all([getViewer(credentials), libraryVersion(claimed)]);
-  const version = (viewer?.id ?? null) === claimed ? claimedVersion : await libraryVersion(viewer?.id ?? null);
+  const viewer = await getViewer(credentials);
+  const version = viewer?.libraryVersion ?? (await libraryVersion(viewer?.id ?? null));
   const key = viewer ? JSON.stringify([viewer.id, viewer.role, viewer.canUpload, viewer.name, viewer.email]) : "guest";
   return { viewer, key, version };
 }
