@@ -17,9 +17,12 @@ export type NodeMediaHandler = (req: IncomingMessage, res: ServerResponse) => Pr
 
 const log = childLogger("media");
 
+const SEND_TIMEOUT_MS = 60_000;
+
 export function createMediaHandler(options: MediaHandlerOptions = {}): NodeMediaHandler {
   const resolver = createMediaResolver(options);
   const accelPrefix = accelPrefixOf(options);
+  const sendTimeoutMs = options.sendTimeoutMs ?? SEND_TIMEOUT_MS;
 
   return async function serveMedia(req, res) {
     const url = req.url ?? "";
@@ -38,7 +41,7 @@ export function createMediaHandler(options: MediaHandlerOptions = {}): NodeMedia
     }
 
     try {
-      await send(res, decide(req.method ?? "GET", req.headers, file.meta), file);
+      await send(res, decide(req.method ?? "GET", req.headers, file.meta), file, sendTimeoutMs);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // A client that goes away mid-body is normal for media (seeks, closed tabs).
@@ -49,7 +52,7 @@ export function createMediaHandler(options: MediaHandlerOptions = {}): NodeMedia
   };
 }
 
-async function send(res: ServerResponse, decision: Decision, file: MediaFile): Promise<void> {
+async function send(res: ServerResponse, decision: Decision, file: MediaFile, sendTimeoutMs: number): Promise<void> {
   const body = decision.body;
   if (decision.head || body.kind === "empty" || body.kind === "encoded") {
     const bytes = await unstreamedBody(decision, file);
@@ -63,7 +66,7 @@ async function send(res: ServerResponse, decision: Decision, file: MediaFile): P
     releaseFile(file);
     throw error;
   }
-  await pump(res, new BodyReader(file, body));
+  await pump(res, new BodyReader(file, body), sendTimeoutMs);
 }
 
 /**
@@ -71,15 +74,18 @@ async function send(res: ServerResponse, decision: Decision, file: MediaFile): P
  * socket has taken the previous one. Resolves when the body is sent or the client has gone; the
  * file is released then, once no read is in flight.
  */
-function pump(res: ServerResponse, reader: BodyReader): Promise<void> {
+function pump(res: ServerResponse, reader: BodyReader, sendTimeoutMs: number): Promise<void> {
   const socket = res.req.socket;
   return new Promise((resolve, reject) => {
     const buffer = takeChunk();
     let reading = false;
     let finished = false;
+    // Re-armed by each chunk the socket takes (refresh() allocates nothing); destroying the socket ends the body below.
+    const stalled = setTimeout(() => socket.destroy(), sendTimeoutMs);
     const finish = (error: Error | null, sent: boolean) => {
       if (finished) return;
       finished = true;
+      clearTimeout(stalled);
       onSocketClose(socket, gone, false);
       reader.close();
       // A response cut short keeps its buffer: the socket may still point at it.
@@ -92,6 +98,7 @@ function pump(res: ServerResponse, reader: BodyReader): Promise<void> {
     };
     const afterWrite = (error?: Error | null) => {
       if (error || socket.destroyed) return finish(null, false);
+      stalled.refresh();
       step();
     };
     const afterRead = (error: Error | null, chunk: Buffer | null) => {

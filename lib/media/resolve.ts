@@ -56,6 +56,12 @@ export type ResolverOptions = {
 export type MediaHandlerOptions = ResolverOptions & {
   /** REEL_ACCEL=nginx: answer with X-Accel-Redirect to this internal prefix instead of bytes. */
   accelPrefix?: string | null;
+  /**
+   * A response whose client has taken none of its last chunk for this long is cut off (nginx's send_timeout, also
+   * 60 s): otherwise a client that stops reading holds its socket, its chunk and the file's descriptor for ever.
+   * A player that paused reading comes back with a Range request, as it would after nginx closed it.
+   */
+  sendTimeoutMs?: number;
 };
 
 export function accelPrefixOf(options: MediaHandlerOptions): string | null {
