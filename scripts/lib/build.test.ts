@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildStatus, sourceFingerprint } from "./build";
+import { buildStatus, serverEntry, sourceFingerprint } from "./build";
 
 let root: string;
 beforeAll(async () => {
@@ -41,6 +41,10 @@ describe("build check", () => {
     expect((await buildStatus(root)).reason).toBe("the build was not made by npm start");
 
     await fs.writeFile(path.join(root, ".next", "reel-build.json"), JSON.stringify({ buildId: "b1", fingerprint: await sourceFingerprint(root) }));
+    expect(await buildStatus(root)).toEqual({ needed: true, reason: "the server processes are not compiled" });
+    await fs.mkdir(path.join(root, ".next", "reel"));
+    await fs.writeFile(serverEntry(root, "web", { dev: false }), "");
+    await fs.writeFile(serverEntry(root, "worker", { dev: false }), "");
     expect(await buildStatus(root)).toEqual({ needed: false, reason: "build is current" });
 
     await fs.appendFile(path.join(root, "app", "page.tsx"), "\n// edited");

@@ -1,9 +1,8 @@
 import fs from "node:fs/promises";
-import path from "node:path";
 import { runMigrations } from "@/lib/db/migrate";
 import { env, paths } from "@/lib/env";
 import { readOrCreateSecret, resolveAppSecrets } from "@/lib/secrets";
-import { buildStatus, runBuild } from "./build";
+import { buildStatus, runBuild, serverEntry } from "./build";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres";
 import { createOutput } from "./output";
 import { Supervised } from "./supervisor";
@@ -13,6 +12,7 @@ import { Supervised } from "./supervisor";
  *   launcher ─┬─ embedded Postgres (unless DATABASE_URL is set)
  *             ├─ web: lib/server/main.ts (Next behind Reel's HTTP server)
  *             └─ REEL_WORKERS × workers/index.ts
+ * (compiled by the build into .next/reel/; run from source through tsx with --dev).
  * Children are stopped first and Postgres last, on Ctrl-C, SIGTERM or SIGHUP.
  */
 /**
@@ -98,14 +98,14 @@ export async function launch({ dev }: { dev: boolean }) {
       ...secrets,
     };
     const web = new Supervised(
-      { name: "web", script: path.join(root, "lib/server/main.ts"), nodeOptions: WEB_NODE_OPTIONS, env: childEnv, output: childOutput, fatalBeforeReady: true },
+      { name: "web", script: serverEntry(root, "web", { dev }), nodeOptions: WEB_NODE_OPTIONS, env: childEnv, output: childOutput, fatalBeforeReady: true },
       log,
     );
     children.push(web);
     for (let i = 1; i <= env.REEL_WORKERS; i++) {
       children.push(
         new Supervised(
-          { name: `worker-${i}`, script: path.join(root, "workers/index.ts"), env: childEnv, output: childOutput, fatalBeforeReady: false },
+          { name: `worker-${i}`, script: serverEntry(root, "worker", { dev }), env: childEnv, output: childOutput, fatalBeforeReady: false },
           log,
         ),
       );

@@ -4,7 +4,10 @@ import type { Logger } from "pino";
 
 export type ChildSpec = {
   name: string;
-  /** TypeScript entry, run as `node --import tsx <script>`: one process, so signals and IPC reach it directly. */
+  /**
+   * The entry: a compiled module run by node, or a TypeScript source run as `node --import tsx <script>`.
+   * Either way one process, so signals and IPC reach it directly.
+   */
   script: string;
   /** Options for Node itself (V8 flags), before the script. */
   nodeOptions?: readonly string[];
@@ -48,7 +51,8 @@ export class Supervised {
     const { spec } = this;
     this.startedAt = Date.now();
     const piped = spec.output !== undefined;
-    const child = spawn(process.execPath, [...(spec.nodeOptions ?? []), "--import", "tsx", spec.script], {
+    const loader = spec.script.endsWith(".ts") ? ["--import", "tsx"] : [];
+    const child = spawn(process.execPath, [...(spec.nodeOptions ?? []), ...loader, spec.script], {
       env: spec.env,
       stdio: ["ignore", piped ? "pipe" : "inherit", piped ? "pipe" : "inherit", "ipc"],
       // Own process group: a terminal's Ctrl-C reaches only the launcher, which stops children in order.
