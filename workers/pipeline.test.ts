@@ -139,14 +139,17 @@ describe("the pipeline in one worker", () => {
     for (const job of ["faststart", "hls-ladder", "poster", "storyboard", "captions"]) expect(workFolders(job, video.id)).toEqual([]);
   });
 
-  it("remuxes an MP4 whose index is at the end, links one that is already faststart, transcodes what a browser cannot play", async () => {
+  it("remuxes an MP4 whose index is at the end or a transport stream, links one that is already faststart, transcodes what a browser cannot play", async () => {
     const plain = makeSource({ name: "plain.mp4", fps: 15, seconds: 2 });
     const fast = path.join(mediaDir(), "fast.mp4");
     (await import("node:child_process")).execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-i", plain, "-c", "copy", "-movflags", "+faststart", fast]);
     const other = makeSource({ name: "mpeg4.mkv", fps: 15, seconds: 2, codecArgs: ["-c:v", "mpeg4", "-c:a", "libmp3lame"] });
-    const [remuxed, linked, transcoded] = await Promise.all([upload(plain), upload(fast), upload(other)]);
-    const [r, a, b] = await Promise.all([waitForVideo(remuxed.id, settled), waitForVideo(linked.id, settled), waitForVideo(transcoded.id, settled)]);
-    expect([r.status, a.status, b.status]).toEqual(["ready", "ready", "ready"]);
+    // A transport stream (no index, timestamps that do not start at 0), as recorders and broadcast captures write them.
+    const broadcast = makeSource({ name: "broadcast.ts", fps: 15, seconds: 4, codecArgs: ["-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "aac"] });
+    const [remuxed, linked, transcoded, stream] = await Promise.all([upload(plain), upload(fast), upload(other), upload(broadcast)]);
+    const [r, a, b, t] = await Promise.all([remuxed, linked, transcoded, stream].map((v) => waitForVideo(v.id, settled)));
+    expect([r.status, a.status, b.status, t.status]).toEqual(["ready", "ready", "ready", "ready"]);
+    expect(ffprobeJson(path.join(paths.media, t.id, "mp4/video.mp4")).streams.map((s) => s.codec_name)).toEqual(["h264", "aac"]);
 
     expect(isFaststart((await scanTopLevelBoxes(plain))!.boxes)).toBe(false);
     expect(outputsOf(r.outputs).details?.mp4?.method).toBe("remux");

@@ -69,6 +69,14 @@ describe("probe gate", () => {
     expect(await reasonFor(file)).toMatch(/truncated/i);
   });
 
+  it.each(["probe-good.ts", "probe-good.mpg"])("accepts an MPEG stream without an index (%s), seeking far enough back to find a frame", async (name) => {
+    // Keyframes every 2 s, as broadcast and camera streams have them: a seek half a second before the end finds none.
+    const file = makeSource({ name, seconds: 6, codecArgs: ["-c:v", "libx264", "-preset", "ultrafast", "-g", "50", "-pix_fmt", "yuv420p", "-c:a", "mp2"] });
+    const info = await probeMedia(file);
+    expect(info.duration).toBeCloseTo(6, 0);
+    expect(info.video.codec).toBe("h264");
+  });
+
   it("refuses an audio-only file", async () => {
     const file = makeSource({ name: "audio-only.m4a", video: false, seconds: 2 });
     expect(await reasonFor(file)).toMatch(/no video stream.*audio only/i);

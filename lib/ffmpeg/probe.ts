@@ -208,9 +208,18 @@ export function reasonFromProbeError(stderr: string): string {
   return `The file cannot be read as media${last ? ` (${last})` : ""}`;
 }
 
+/**
+ * MPEG transport and program streams have no index: a seek lands on the first keyframe after a position guessed from
+ * the bitrate, so half a second before the end usually finds none. Ten seconds back covers keyframe intervals of
+ * broadcast and camera streams.
+ */
+const UNINDEXED_DEMUXERS = new Set(["mpegts", "mpeg"]);
+const UNINDEXED_TAIL_SECONDS = 10;
+
 /** Decodes one frame close to the end: a file whose data stops early (an interrupted copy) fails here. */
 async function assertDecodableToEnd(absolutePath: string, info: MediaInfo) {
-  const at = Math.max(0, info.duration - Math.min(0.5, info.duration / 2));
+  const tail = UNINDEXED_DEMUXERS.has(sourceDemuxer(info.container)) ? UNINDEXED_TAIL_SECONDS : 0.5;
+  const at = Math.max(0, info.duration - Math.min(tail, info.duration / 2));
   let frames = 0;
   let stderr = "";
   try {
