@@ -17,8 +17,8 @@
  *    site in use writes (20 views/s and 2 ratings/s by other members, a finished upload every 10 s:
  *    a processing video turned ready), through Reel's own functions.
  * Prints p50/p95/throughput next to the goals, and the web process's CPU time per request (user +
- * system, from /proc, divided by the requests answered: for the cache off, the cost of a cold render),
- * then stops the server and drops the database.
+ * system, from /proc, divided by the requests answered), and with the cache off the CPU time of a cold
+ * render (pages fetched one at a time), then stops the server and drops the database.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -104,11 +104,12 @@ async function main() {
       await warmUp(base, cookie);
       const writer = writing ? await startWriter(viewer) : null;
       const pid = web.pid!;
+      const cold = cacheMb === 0 ? await renderOneByOne(base, cookie, pid) : undefined;
       const result = { page: await runWrk(base, cookie, PAGES, "page", pid), search: await runWrk(base, cookie, searches, "search", pid) };
       const writes = await writer?.stop();
       await stopServer(web);
       web = null;
-      return { ...result, writes };
+      return { ...result, writes, cold };
     };
     const cached = await measure(64);
     const uncached = await measure(0);
@@ -132,6 +133,10 @@ async function main() {
     console.log(row("searches, cache on, while writing (mixed)", mixed.search, GOALS.search));
     console.log(row("reference: catalog query alone", reference.catalog));
     console.log(row("reference: search query alone", reference.search));
+    const cold = uncached.cold!;
+    console.log(
+      `cold render, one page at a time (cache off): ${cold.cpuMs.toFixed(1)} ms of web-process CPU per page, ${cold.p50.toFixed(0)} ms p50 (${cold.pages} pages)`,
+    );
     const w = mixed.writes!;
     console.log(
       `mixed writes: ${(w.views / w.seconds).toFixed(1)} views/s, ${(w.ratings / w.seconds).toFixed(1)} ratings/s, ${w.uploads} uploads made ready in ${w.seconds.toFixed(0)} s${w.failed ? `, ${w.failed} failed` : ""}`,
@@ -328,6 +333,26 @@ async function startWriter(reader: Viewer) {
       return { ...counts, seconds: (performance.now() - started) / 1000 };
     },
   };
+}
+
+/**
+ * The CPU a render costs, without wrk's timeouts muddling the count: the catalog pages fetched one at a time, three
+ * rounds, and the web process's CPU time divided by the pages.
+ */
+async function renderOneByOne(base: string, cookie: string, pid: number) {
+  const times: number[] = [];
+  const cpuBefore = groupCpuMs(pid);
+  for (let round = 0; round < 3; round++) {
+    for (const page of PAGES) {
+      const t = performance.now();
+      const res = await fetch(base + page, { headers: { cookie } });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`GET ${page} answered ${res.status}`);
+      times.push(performance.now() - t);
+    }
+  }
+  times.sort((a, b) => a - b);
+  return { cpuMs: (groupCpuMs(pid) - cpuBefore) / times.length, p50: times[Math.floor(times.length / 2)], pages: times.length };
 }
 
 /** User + system CPU time (ms) of every process in the web server's process group (its own: it is started detached). */
