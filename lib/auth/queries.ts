@@ -1,6 +1,5 @@
-import { and, desc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/lib/db/client";
-import { catalogVersion } from "@/lib/db/versions";
 import { apiTokens, loginFailures, users } from "@/lib/db/schema";
 import type { Viewer } from "./viewer";
 
@@ -16,7 +15,7 @@ export async function findUserByEmail(email: string) {
 /** Built once (on first use, not at import: builds import this file without a database). */
 function activeUserStatement() {
   return db
-    .select({ ...getTableColumns(users), catalogVersion })
+    .select()
     .from(users)
     .where(and(eq(users.id, sql.placeholder("id")), isNull(users.disabledAt)))
     .limit(1)
@@ -24,10 +23,7 @@ function activeUserStatement() {
 }
 let activeUser: ReturnType<typeof activeUserStatement> | undefined;
 
-/**
- * Every authenticated request runs this, so it is a prepared statement rather than a query built per call; it
- * also reads the catalog's version, which cached lists compare (lib/auth/viewer.ts, libraryVersion).
- */
+/** Every authenticated request runs this, so it is a prepared statement rather than a query built per call. */
 export async function findActiveUserById(id: string) {
   activeUser ??= activeUserStatement();
   const [user] = await activeUser.execute({ id });

@@ -5,6 +5,7 @@ import { env } from "@/lib/env";
 import { findActiveUserById, authenticateApiToken } from "./queries";
 import { bearerToken, hashToken } from "./tokens";
 import { authorize } from "./access";
+import type { User } from "@/lib/db/schema";
 import type { Viewer } from "./viewer";
 
 /** Auth.js's session cookie: the `__Secure-` variant over HTTPS, chunked as `.0`, `.1`… when large. */
@@ -17,22 +18,46 @@ const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"
  */
 export async function getViewer(request?: Request | Headers): Promise<Viewer | null> {
   const headers = request instanceof Headers ? request : request ? request.headers : await requestHeaders();
-  const authorization = headers.get("authorization");
+  const credential = await readCredential(headers.get("authorization"), () => (request ? headers.get("cookie") : currentCookieHeader()));
+  if (!credential) return null;
+  if ("token" in credential) return tokenViewer(credential.token);
+  return sessionViewer(await findActiveUserById(credential.session.userId), credential.session);
+}
+
+/** What a request presents: one of our API tokens (not yet checked), a session cookie's claims, or nothing usable. */
+export type Credential = { token: string } | { session: SessionClaims } | null;
+
+/**
+ * The credential of a request from its Authorization header and (read only when no token is given) its cookies.
+ * A Bearer header that is not one of our tokens is a wrong credential, and counts as none: the caller is anonymous.
+ * (Other schemes pass: a proxy's Basic auth in front of Reel must not sign people out.)
+ */
+export async function readCredential(authorization: string | null, cookieHeader: () => string | null | Promise<string | null>): Promise<Credential> {
   const token = bearerToken(authorization);
-  if (token) {
-    const user = await authenticateApiToken(hashToken(token));
-    return user ? { ...user, via: "token" } : null;
-  }
-  // A Bearer header that is not one of our tokens is a wrong credential, not an anonymous request.
-  // (Other schemes pass: a proxy's Basic auth in front of Reel must not sign people out.)
+  if (token) return { token };
   if (authorization && /^bearer\b/i.test(authorization)) return null;
-  const session = await readSession(request ? headers.get("cookie") : await currentCookieHeader());
-  if (!session) return null;
-  const user = await findActiveUserById(session.userId);
-  // A cookie issued before the account's sessions were ended (sign out everywhere, new password, disabled) is dead.
-  if (!user || user.sessionVersion !== session.version) return null;
-  const { email, name, role, canUpload } = user;
-  return { id: user.id, email, name, role, canUpload, via: "session", libraryVersion: `${user.catalogVersion}.${user.libraryVersion}` };
+  const session = await readSession(await cookieHeader());
+  return session ? { session } : null;
+}
+
+/** The owner of an API token when the token is live and the account enabled. */
+export async function tokenViewer(token: string): Promise<Viewer | null> {
+  const user = await authenticateApiToken(hashToken(token));
+  return user ? { ...user, via: "token" } : null;
+}
+
+/** What the session rule reads of the user a session cookie names. */
+export type SessionUser = Pick<User, "id" | "email" | "name" | "role" | "canUpload" | "disabledAt" | "sessionVersion">;
+
+/**
+ * The session rule, over the user row however it was read (this module's query, or one that reads more with it in
+ * the same round trip): a missing or disabled account has no session, and a cookie issued before the account's
+ * sessions were ended (sign out everywhere, new password, disabled) is dead.
+ */
+export function sessionViewer(user: SessionUser | null, session: SessionClaims): Viewer | null {
+  if (!user || user.disabledAt !== null || user.sessionVersion !== session.version) return null;
+  const { id, email, name, role, canUpload } = user;
+  return { id, email, name, role, canUpload, via: "session" };
 }
 
 /**

@@ -1,14 +1,7 @@
 import type { User } from "@/lib/db/schema";
 
 /** Who is asking: the signed-in user (session cookie) or the owner of an API token. */
-export type Viewer = Pick<User, "id" | "email" | "name" | "role" | "canUpload"> & {
-  via: "session" | "token";
-  /**
-   * The versions of the catalog and of this user's own library data, read with the user row (one round trip
-   * for both, since every cached list request needs both): what lib/server/response-cache.ts compares.
-   */
-  libraryVersion?: string;
-};
+export type Viewer = Pick<User, "id" | "email" | "name" | "role" | "canUpload"> & { via: "session" | "token" };
 
 export function isAdmin(viewer: Viewer | null): boolean {
   return viewer?.role === "admin";

@@ -1,7 +1,10 @@
 import { sql } from "drizzle-orm";
 
 /**
- * The catalog's version counter (drizzle/0003_content_versions.sql) as a scalar subquery, for statements that read
- * it together with what they are about: caches of rendered lists compare it on every request.
+ * The catalog's version counters (drizzle/0003_content_versions.sql, drizzle/0007_catalog_counters.sql) as scalar
+ * subqueries, for statements that read them together with what they are about: caches of rendered lists compare
+ * them on every request. `catalogVersion` moves with what decides which videos a list holds and how it shows them,
+ * `catalogCountersVersion` with their view and rating counts.
  */
 export const catalogVersion = sql<string>`(select version::text from content_versions where key = 'catalog')`;
+export const catalogCountersVersion = sql<string>`(select version::text from content_versions where key = 'catalog_counters')`;

@@ -4,12 +4,12 @@ import { CACHED_PAGES } from "@/lib/library/cached-pages";
 import { listVideos } from "@/lib/library/http";
 import { childLogger } from "@/lib/log";
 import type { FastPath } from "./fast-path";
-import { acceptsGzip, cacheEnabled, cacheScope, captureResponse, sendCached, sendFresh, store, type CacheScope } from "./response-cache";
+import { acceptsGzip, cacheEnabled, cacheScope, captureResponse, making, sendCachedOrWait, sendFresh, store, type CacheScope } from "./response-cache";
 
 const log = childLogger("library");
 
 function keep(key: string, scope: CacheScope, status: number, headers: Record<string, string>, body: Buffer, gzipped?: Buffer) {
-  store(key, scope.version, status, headers, body, gzipped).catch((error: unknown) => log.warn({ err: error }, "could not keep a rendered list"));
+  store(key, scope, status, headers, body, gzipped).catch((error: unknown) => log.warn({ err: error }, "could not keep a rendered list"));
 }
 
 /**
@@ -30,14 +30,19 @@ export const catalogFastPath: FastPath = {
     }
     const scope = cacheEnabled() ? await cacheScope(req.headers) : null;
     const key = `api ${scope?.key} ${req.url}`;
-    if (scope && sendCached(req, res, key, scope.version)) return;
-    // Only the path and query matter to the handler; the host is not trusted for anything.
-    const response = await listVideos(new Request(new URL(req.url ?? "/", "http://reel.internal"), { headers: toWebHeaders(req.headers) }));
-    const body = Buffer.from(await response.arrayBuffer());
-    const out: Record<string, string> = Object.fromEntries(response.headers);
-    out["cache-control"] = "private, no-store";
-    const gzipped = await sendFresh(req, res, response.status, out, body);
-    if (scope) keep(key, scope, response.status, out, body, gzipped);
+    if (scope && (await sendCachedOrWait(req, res, key, scope))) return;
+    const made = scope && making(key, scope, res);
+    try {
+      // Only the path and query matter to the handler; the host is not trusted for anything.
+      const response = await listVideos(new Request(new URL(req.url ?? "/", "http://reel.internal"), { headers: toWebHeaders(req.headers) }));
+      const body = Buffer.from(await response.arrayBuffer());
+      const out: Record<string, string> = Object.fromEntries(response.headers);
+      out["cache-control"] = "private, no-store";
+      const gzipped = await sendFresh(req, res, response.status, out, body);
+      if (scope) keep(key, scope, response.status, out, body, gzipped);
+    } finally {
+      made?.();
+    }
   },
 };
 
@@ -61,10 +66,14 @@ function cachedPage(prefix: string, exact: boolean): FastPath {
       if (!cacheEnabled() || req.method !== "GET" || isRouterRequest(req)) return next(req, res);
       const scope = await cacheScope(req.headers);
       const key = `page ${scope.key} ${req.url}`;
-      if (sendCached(req, res, key, scope.version)) return;
+      if (await sendCachedOrWait(req, res, key, scope)) return;
+      const made = making(key, scope, res);
       const gzip = acceptsGzip(req);
       delete req.headers["accept-encoding"];
-      captureResponse(res, gzip, (status, headers, body, gzipped) => keep(key, scope, status, headers, body, gzipped));
+      captureResponse(res, gzip, (status, headers, body, gzipped) => {
+        keep(key, scope, status, headers, body, gzipped);
+        made();
+      });
       res.setHeader("x-reel-cache", "miss");
       return next(req, res);
     },

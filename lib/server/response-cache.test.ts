@@ -18,8 +18,9 @@ const { getViewer } = await import("@/lib/auth/session");
 const { closeGracefully, createWebServer } = await import("./http-server");
 const { createVideo, createViewer, setProgress } = await import("@/test/library-data");
 const { catalogFastPath, cachedPageFastPaths } = await import("./catalog-fast-paths");
-const { libraryVersion, listCatalog } = await import("@/lib/library/queries/catalog");
-const { clearResponseCache } = await import("./response-cache");
+const { listCatalog } = await import("@/lib/library/queries/catalog");
+const { cacheVersions } = await import("./response-cache-queries");
+const { clearResponseCache, COUNTERS_STALE_MS, making, sendCachedOrWait, servable, store } = await import("./response-cache");
 const { contentSecurityPolicy, newNonce, scriptNonce } = await import("@/lib/http/security-headers");
 
 /**
@@ -118,29 +119,105 @@ async function get(path: string, viewer: Viewer | null, headers: Record<string, 
   return { status: res.status, cache: res.headers.get("x-reel-cache"), headers: res.headers, text: body.toString(), body };
 }
 
+const version = async (userId: string) => (await cacheVersions(userId)).version;
+
 describe("version counters (triggers)", () => {
   it("move the catalog on what lists show, not on transcoding progress", async () => {
     const id = await createVideo(alice, { title: "Counter test" });
-    const before = await libraryVersion(alice.id);
+    const before = await version(alice.id);
     await other.db.update(videos).set({ progress: { step: "ladder", percent: 40 } as never }).where(eq(videos.id, id));
-    expect(await libraryVersion(alice.id)).toBe(before);
+    expect(await version(alice.id)).toBe(before);
     await other.db.update(videos).set({ title: "Counter test, renamed" }).where(eq(videos.id, id));
-    const afterTitle = await libraryVersion(alice.id);
+    const afterTitle = await version(alice.id);
     expect(afterTitle).not.toBe(before);
     await other.db.insert(settings).values({ key: "guestAccess", value: true }).onConflictDoUpdate({ target: settings.key, set: { value: true } });
-    expect(await libraryVersion(alice.id)).not.toBe(afterTitle);
+    expect(await version(alice.id)).not.toBe(afterTitle);
     await other.db.delete(settings).where(eq(settings.key, "guestAccess"));
+  });
+
+  it("move the counters' version, not the catalog's, on view and rating counts", async () => {
+    const id = await createVideo(alice, { title: "Counted" });
+    const before = await cacheVersions(alice.id);
+    await other.db.update(videos).set({ viewCount: 7 }).where(eq(videos.id, id));
+    const viewed = await cacheVersions(alice.id);
+    expect(viewed.version).toBe(before.version);
+    expect(viewed.counters).not.toBe(before.counters);
+    await other.db.update(videos).set({ ratingSum: 5, ratingCount: 1 }).where(eq(videos.id, id));
+    const rated = await cacheVersions(alice.id);
+    expect(rated.version).toBe(before.version);
+    expect(rated.counters).not.toBe(viewed.counters);
   });
 
   it("move a user's own version on their favourites and progress only", async () => {
     const id = await createVideo(alice, { title: "Personal counter" });
-    const [a, b] = [await libraryVersion(alice.id), await libraryVersion(bob.id)];
+    const [a, b] = [await version(alice.id), await version(bob.id)];
     await other.db.insert(favorites).values({ userId: alice.id, videoId: id });
-    expect(await libraryVersion(alice.id)).not.toBe(a);
-    expect(await libraryVersion(bob.id)).toBe(b);
-    const a2 = await libraryVersion(alice.id);
+    expect(await version(alice.id)).not.toBe(a);
+    expect(await version(bob.id)).toBe(b);
+    const a2 = await version(alice.id);
     await setProgress(alice, id, 30);
-    expect(await libraryVersion(alice.id)).not.toBe(a2);
+    expect(await version(alice.id)).not.toBe(a2);
+  });
+});
+
+describe("stale counters", () => {
+  const made = { version: "4.2", counters: "100", at: 1_000_000 };
+
+  it("lets a kept answer lag the view and rating counts for COUNTERS_STALE_MS, never the catalog or the viewer", () => {
+    expect(servable(made, { ...made, counters: "130", at: made.at + COUNTERS_STALE_MS - 1 })).toBe(true);
+    expect(servable(made, { ...made, counters: "130", at: made.at + COUNTERS_STALE_MS })).toBe(false);
+    expect(servable(made, { ...made, at: made.at + COUNTERS_STALE_MS * 5 })).toBe(true);
+    expect(servable(made, { ...made, version: "5.2", at: made.at })).toBe(false);
+    expect(servable(made, { ...made, version: "4.3", at: made.at })).toBe(false);
+  });
+
+  it("keep a page through views and ratings, and not through an edit", async () => {
+    const id = await createVideo(null, { title: "Busy river" });
+    expect((await get("/videos?counted", alice)).text).toContain("Busy river");
+    await other.db.update(videos).set({ viewCount: 1234, ratingSum: 9, ratingCount: 2 }).where(eq(videos.id, id));
+    expect((await get("/videos?counted", alice)).cache).toBe("hit");
+    await other.db.update(videos).set({ title: "Busy river, edited" }).where(eq(videos.id, id));
+    const edited = await get("/videos?counted", alice);
+    expect(edited.cache).toBe("miss");
+    expect(edited.text).toContain("Busy river, edited");
+  });
+});
+
+describe("concurrent misses", () => {
+  it("make an answer once: a request arriving while it is made waits for it", async () => {
+    const scope = { version: "1.1", counters: "1", at: Date.now() };
+    let makes = 0;
+    let entered = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let bothIn!: () => void;
+    const arrived = new Promise<void>((resolve) => (bothIn = resolve));
+    const once = http.createServer(async (req, res) => {
+      if (++entered === 2) bothIn();
+      if (await sendCachedOrWait(req, res, "flight", scope)) return;
+      const made = making("flight", scope, res);
+      makes++;
+      // The first one holds its answer until the second request has arrived and found it being made.
+      if (entered < 2) await arrived;
+      await gate;
+      await store("flight", scope, 200, { "content-type": "text/plain" }, Buffer.from("made once"));
+      res.writeHead(200, { "content-type": "text/plain" }).end("made once");
+      made();
+    });
+    await new Promise<void>((resolve) => once.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(once.address() as AddressInfo).port}/`;
+    try {
+      const answers = Promise.all([fetch(url), fetch(url)].map((p) => p.then(async (r) => [r.headers.get("x-reel-cache"), await r.text()])));
+      await arrived;
+      release();
+      const got = await answers;
+      expect(got.map(([, text]) => text)).toEqual(["made once", "made once"]);
+      expect(got.filter(([cache]) => cache === "hit")).toHaveLength(1);
+      expect(makes).toBe(1);
+    } finally {
+      once.closeAllConnections();
+      await new Promise((resolve) => once.close(resolve));
+    }
   });
 });
 

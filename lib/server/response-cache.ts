@@ -2,22 +2,27 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerR
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { LRUCache } from "lru-cache";
-import { getViewer } from "@/lib/auth/session";
+import { readCredential, sessionViewer, tokenViewer } from "@/lib/auth/session";
 import type { Viewer } from "@/lib/auth/viewer";
 import { env } from "@/lib/env";
 import { inlineScriptHashes, withScriptHashes } from "@/lib/http/security-headers";
-import { libraryVersion } from "@/lib/library/queries/catalog";
+import { cacheVersions, sessionUserWithVersions, type CacheVersions } from "./response-cache-queries";
 
 /**
  * Rendered catalog pages and lists, kept per viewer and served by Reel's Node server without running the
- * query or React again. An entry is served only while the versions it was made at are current: triggers
- * in Postgres bump the catalog's version with every change a list shows and the viewer's own with every
- * favourite, rating and progress change (drizzle/0003), in the writing transaction, whichever process
- * wrote. So a request costs the session check and one indexed lookup, and never sees a list older than
- * the data. Entries also expire after MAX_AGE_MS: pages carry relative times and signed poster URLs.
+ * query or React again. Triggers in Postgres bump version counters in the writing transaction, whichever
+ * process wrote (drizzle/0003, drizzle/0007): the catalog's with every change to which videos a list holds
+ * and how it shows them (added, removed, edited, made private or ready, guest access), the viewer's own with
+ * every favourite, rating and progress change, and the counters' version with every view and rating count.
+ * An entry is served only while the first two are as it was made at, so a list never lacks a change of
+ * those; its counts may lag by up to COUNTERS_STALE_MS, so that on a site where people are watching, every
+ * view does not throw away every page. A request costs the session check and one indexed lookup. Entries
+ * also expire after MAX_AGE_MS: pages carry relative times and signed poster URLs.
  */
 
 const MAX_AGE_MS = 60_000;
+/** How long a kept list may go on showing view and rating counts (and the order by them) older than the database's. */
+export const COUNTERS_STALE_MS = 10_000;
 /** Larger answers are not kept (a catalog page is ~120 KB). */
 const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
 /**
@@ -29,7 +34,9 @@ const UNSTORED_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-
 const gzip = promisify(zlib.gzip);
 
 /** `gzipped` is the body as it was sent gzipped, or follows a moment after the entry is kept (compressed off the main thread). */
-type Entry = { version: string; headers: Record<string, string>; body: Buffer; gzipped?: Buffer };
+type Entry = Made & { headers: Record<string, string>; body: Buffer; gzipped?: Buffer };
+/** The versions an answer was made at, and when they were read (before it was made). */
+type Made = CacheVersions & { at: number };
 
 const entries =
   env.REEL_RESPONSE_CACHE_MB > 0
@@ -40,23 +47,38 @@ const entries =
       })
     : null;
 
-/** Who is asking, and under which key and version their answers are kept. */
-export type CacheScope = { viewer: Viewer | null; key: string; version: string };
+/** Who is asking, and under which key and versions their answers are kept. */
+export type CacheScope = Made & { viewer: Viewer | null; key: string };
 
 /**
- * The viewer of a request and the versions their lists depend on. The key holds everything about the
- * viewer that a page shows or decides by (id, role, upload right, name, e-mail), so a changed account
- * never meets an answer made for its old self.
+ * The viewer of a request and the versions their lists depend on: for a session cookie, the user row and the versions
+ * in one statement (./response-cache-queries.ts), judged by auth's session rule. The key holds everything about the
+ * viewer that a page shows or decides by (id, role, upload right, name, e-mail), so a changed account never meets an
+ * answer made for its old self.
  */
 export async function cacheScope(headers: IncomingHttpHeaders): Promise<CacheScope> {
-  // Only these two decide who is asking; a full Headers copy of the request costs more than the lookup.
-  const credentials = new Headers();
-  if (headers.cookie) credentials.set("cookie", headers.cookie);
-  if (headers.authorization) credentials.set("authorization", headers.authorization);
-  const viewer = await getViewer(credentials);
-  const version = viewer?.libraryVersion ?? (await libraryVersion(viewer?.id ?? null));
+  const at = Date.now();
+  const credential = await readCredential(headers.authorization ?? null, () => headers.cookie ?? null);
+  let viewer: Viewer | null = null;
+  let versions: CacheVersions | undefined;
+  if (credential && "session" in credential) {
+    const found = await sessionUserWithVersions(credential.session.userId);
+    viewer = found && sessionViewer(found.user, credential.session);
+    versions = viewer ? found?.versions : found?.guest;
+  } else if (credential) {
+    viewer = await tokenViewer(credential.token);
+  }
+  versions ??= await cacheVersions(viewer?.id ?? null);
   const key = viewer ? JSON.stringify([viewer.id, viewer.role, viewer.canUpload, viewer.name, viewer.email]) : "guest";
-  return { viewer, key, version };
+  return { viewer, key, ...versions, at };
+}
+
+/**
+ * Whether an answer made at `made` may be served to a request at `now`: the catalog's and the viewer's versions
+ * as they are, the counts as they are or read less than COUNTERS_STALE_MS before.
+ */
+export function servable(made: Made, now: Made): boolean {
+  return made.version === now.version && (made.counters === now.counters || now.at - made.at < COUNTERS_STALE_MS);
 }
 
 export function cacheEnabled(): boolean {
@@ -68,10 +90,10 @@ export function acceptsGzip(req: IncomingMessage): boolean {
   return /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
 }
 
-/** Sends the stored answer for `key` if it was made at `version`; false when there is none. */
-export function sendCached(req: IncomingMessage, res: ServerResponse, key: string, version: string): boolean {
+/** Sends the stored answer for `key` if `scope` may be served it (servable); false when there is none. */
+export function sendCached(req: IncomingMessage, res: ServerResponse, key: string, scope: Made): boolean {
   const entry = entries?.get(key);
-  if (!entry || entry.version !== version) return false;
+  if (!entry || !servable(entry, scope)) return false;
   const gzipped = entry.gzipped && acceptsGzip(req) ? entry.gzipped : null;
   const body = gzipped ?? entry.body;
   res.writeHead(200, {
@@ -85,22 +107,54 @@ export function sendCached(req: IncomingMessage, res: ServerResponse, key: strin
 }
 
 /**
- * Keeps a 200 answer for `key` at `version` (the version read BEFORE the answer was made: a change that
- * lands in between bumps the version past it, so the entry is never served stale). Answers that set
+ * Keeps a 200 answer for `key` made at `made` (the versions read BEFORE the answer was made: a change that
+ * lands in between bumps them past it, so the entry is never served stale). Answers that set
  * cookies are someone's session and never kept. `gzipped` is the body as it was sent, when it was sent gzipped.
  */
-export async function store(key: string, version: string, status: number, headers: Record<string, string>, body: Buffer, gzipped?: Buffer) {
+export async function store(key: string, made: Made, status: number, headers: Record<string, string>, body: Buffer, gzipped?: Buffer) {
   if (!entries || status !== 200 || body.length > MAX_ENTRY_BYTES) return;
   if (Object.keys(headers).some((name) => name.toLowerCase() === "set-cookie")) return;
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) if (!UNSTORED_HEADERS.has(name.toLowerCase())) kept[name] = value;
   if (!keepablePolicy(kept, body)) return;
-  const entry: Entry = { version, headers: kept, body, gzipped };
+  const entry: Entry = { version: made.version, counters: made.counters, at: made.at, headers: kept, body, gzipped };
   entries.set(key, entry);
   if (gzipped) return;
-  const made = await gzip(body);
+  const compressed = await gzip(body);
   // Set again (not mutated) so the cache counts the compressed copy's size; unless a newer entry replaced it.
-  if (entries.peek(key) === entry) entries.set(key, { ...entry, gzipped: made });
+  if (entries.peek(key) === entry) entries.set(key, { ...entry, gzipped: compressed });
+}
+
+/** Answers being made now, by key: a miss of the same key meanwhile waits for it instead of making it again. */
+const flights = new Map<string, { version: string; done: Promise<void> }>();
+
+/**
+ * Sends the stored answer for `key` as sendCached does; when there is none but one is being made for the same key
+ * and versions, waits for it first (a crowd arriving after a change costs one render, not one each). False when
+ * the caller must make the answer itself: it then calls `making`.
+ */
+export async function sendCachedOrWait(req: IncomingMessage, res: ServerResponse, key: string, scope: Made): Promise<boolean> {
+  if (sendCached(req, res, key, scope)) return true;
+  const flight = flights.get(key);
+  if (!flight || flight.version !== scope.version) return false;
+  await flight.done;
+  return sendCached(req, res, key, scope);
+}
+
+/**
+ * Marks the answer for `key` as being made for `scope` until it is kept or given up: call the returned function
+ * once it is stored (or will not be); the end of `res` ends it too (a client gone, an error).
+ */
+export function making(key: string, scope: Made, res: ServerResponse): () => void {
+  let finish!: () => void;
+  const flight = { version: scope.version, done: new Promise<void>((resolve) => (finish = resolve)) };
+  flights.set(key, flight);
+  const end = () => {
+    if (flights.get(key) === flight) flights.delete(key);
+    finish();
+  };
+  res.once("close", end);
+  return end;
 }
 
 /**
@@ -218,4 +272,5 @@ export function captureResponse(
 /** Forget everything (tests). */
 export function clearResponseCache() {
   entries?.clear();
+  flights.clear();
 }

@@ -13,7 +13,12 @@
  *    they come from the response cache (lib/server/response-cache.ts), as repeated visits do.
  * 4. The same with the response cache off (REEL_RESPONSE_CACHE_MB=0): what every first visit, every
  *    new search and every visit after a change costs — the query and, for pages, Next's render.
- * Prints p50/p95/throughput next to the goals, then stops the server and drops the database.
+ * 5. Mixed: the cache on, the same readers while this process writes from its own connections what a
+ *    site in use writes (20 views/s and 2 ratings/s by other members, a finished upload every 10 s:
+ *    a processing video turned ready), through Reel's own functions.
+ * Prints p50/p95/throughput next to the goals, and the web process's CPU time per request (user +
+ * system, from /proc, divided by the requests answered), and with the cache off the CPU time of a cold
+ * render (pages fetched one at a time), then stops the server and drops the database.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -47,7 +52,10 @@ const WORDS = [
 const SEARCHES = ["moun", "river sun", "ocean", "sunsett", "elephnt", "golden bridge", "pasta", "galaxy rocket", "timelap", "whale"];
 const PAGES = ["/videos", "/videos?sort=views", "/videos?tags=music", "/videos?sort=rating", "/videos?sort=title"];
 
-type Stats = { p50: number; p95: number; rps: number; requests: number; errors: number };
+const WRITES = { viewsPerSecond: 20, ratingsPerSecond: 2, uploadEverySeconds: 10 };
+
+/** `cpuMs`: the web process's CPU time per request, when it was measured. */
+type Stats = { p50: number; p95: number; rps: number; requests: number; errors: number; cpuMs?: number };
 
 const log = (...a: unknown[]) => console.log("[bench:catalog]", ...a);
 
@@ -91,32 +99,48 @@ async function main() {
     await ensureBuild();
     const base = `http://127.0.0.1:${PORT}`;
     const searches = SEARCHES.map((q) => `/api/videos?q=${encodeURIComponent(q)}&limit=24`);
-    const measure = async (cacheMb: number) => {
+    const measure = async (cacheMb: number, writing = false) => {
       web = await startServer({ ...process.env, NODE_ENV: "production", PORT: String(PORT), HOST: "127.0.0.1", REEL_RESPONSE_CACHE_MB: String(cacheMb) } as NodeJS.ProcessEnv);
       await warmUp(base, cookie);
-      const result = { page: runWrk(base, cookie, PAGES, "page"), search: runWrk(base, cookie, searches, "search") };
+      const writer = writing ? await startWriter(viewer) : null;
+      const pid = web.pid!;
+      const cold = cacheMb === 0 ? await renderOneByOne(base, cookie, pid) : undefined;
+      const result = { page: await runWrk(base, cookie, PAGES, "page", pid), search: await runWrk(base, cookie, searches, "search", pid) };
+      const writes = await writer?.stop();
       await stopServer(web);
       web = null;
-      return result;
+      return { ...result, writes, cold };
     };
     const cached = await measure(64);
     const uncached = await measure(0);
+    const mixed = await measure(64, true);
+    await closeDb();
 
     const row = (name: string, s: Stats, goal?: number) =>
-      `${name.padEnd(42)} ${s.p50.toFixed(1).padStart(7)} ${s.p95.toFixed(1).padStart(7)} ${s.rps.toFixed(0).padStart(8)}  ${
+      `${name.padEnd(42)} ${s.p50.toFixed(1).padStart(7)} ${s.p95.toFixed(1).padStart(7)} ${s.rps.toFixed(0).padStart(8)} ${(s.cpuMs === undefined ? "" : s.cpuMs.toFixed(2)).padStart(9)}  ${
         goal === undefined ? "" : `p95 ≤ ${goal} ms: ${s.p95 <= goal ? "MET" : "MISSED"} (${(s.p95 / goal).toFixed(2)}× goal)`
       }${s.errors ? `  errors: ${s.errors}` : ""}`;
     console.log("");
     console.log(`10,000 videos · 50 tags · 100,000 progress rows · 100,000 views · ${CONNECTIONS} connections · ${SECONDS} s each · ${os.availableParallelism()} cores`);
     // Other work on the machine takes its share of the cores: the load average tells how much.
     console.log(`load average at the start ${loadAtStart.map((l) => l.toFixed(1)).join(" ")}, at the end ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
-    console.log(`${"".padEnd(42)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"req/s".padStart(8)}`);
+    console.log(`${"".padEnd(42)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"req/s".padStart(8)} ${"CPU ms/req".padStart(9)}`);
     console.log(row("catalog pages /videos (HTML), cache warm", cached.page, GOALS.page));
     console.log(row("search API /api/videos?q=, cache warm", cached.search, GOALS.search));
     console.log(row("same pages, response cache off", uncached.page));
     console.log(row("same searches, response cache off", uncached.search));
+    console.log(row("pages, cache on, while writing (mixed)", mixed.page, GOALS.page));
+    console.log(row("searches, cache on, while writing (mixed)", mixed.search, GOALS.search));
     console.log(row("reference: catalog query alone", reference.catalog));
     console.log(row("reference: search query alone", reference.search));
+    const cold = uncached.cold!;
+    console.log(
+      `cold render, one page at a time (cache off): ${cold.cpuMs.toFixed(1)} ms of web-process CPU per page, ${cold.p50.toFixed(0)} ms p50 (${cold.pages} pages)`,
+    );
+    const w = mixed.writes!;
+    console.log(
+      `mixed writes: ${(w.views / w.seconds).toFixed(1)} views/s, ${(w.ratings / w.seconds).toFixed(1)} ratings/s, ${w.uploads} uploads made ready in ${w.seconds.toFixed(0)} s${w.failed ? `, ${w.failed} failed` : ""}`,
+    );
     console.log(
       `cache on / off throughput: page ${(cached.page.rps / uncached.page.rps).toFixed(1)}×, search ${(cached.search.rps / uncached.search.rps).toFixed(1)}×`,
     );
@@ -267,6 +291,89 @@ async function queryReference(viewer: Viewer) {
   return { catalog, search };
 }
 
+/**
+ * What a site in use writes while people browse, through Reel's own functions on this process's connections: views
+ * and ratings of public videos by other members, and every `uploadEverySeconds` a processing video made ready (the
+ * row update that finishes a pipeline). Each kind runs on its own timer; a write that fails is counted.
+ */
+async function startWriter(reader: Viewer) {
+  const { db } = await import("../../lib/db/client");
+  const { sql } = await import("drizzle-orm");
+  const { rateVideo, recordView } = await import("../../lib/library/queries/interactions");
+  const { lockVideo, updateVideo } = await import("../../lib/videos/queries");
+  const members = await db.execute<{ id: string; email: string; name: string }>(
+    sql`select id, email, name from users where role = 'member' and id <> ${reader.id}`,
+  );
+  const viewers: Viewer[] = members.map((m) => ({ ...m, role: "member", canUpload: false, via: "session" }));
+  const visible = (await db.execute<{ id: string }>(sql`select id from videos where visibility = 'public' and status = 'ready'`)).map((r) => r.id);
+  const pending = (await db.execute<{ id: string }>(sql`select id from videos where status = 'processing' order by created_at desc`)).map((r) => r.id);
+  const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)];
+  const counts = { views: 0, ratings: 0, uploads: 0, failed: 0 };
+  const writes: Promise<unknown>[] = [];
+  const every = (ms: number, write: () => Promise<unknown>, counted: keyof typeof counts) =>
+    setInterval(() => {
+      writes.push(write().then(() => counts[counted]++, () => counts.failed++));
+    }, ms);
+  const started = performance.now();
+  const timers = [
+    every(1000 / WRITES.viewsPerSecond, () => recordView(pick(viewers), pick(visible), 30), "views"),
+    every(1000 / WRITES.ratingsPerSecond, () => rateVideo(pick(viewers), pick(visible), 1 + Math.floor(Math.random() * 5)), "ratings"),
+    every(WRITES.uploadEverySeconds * 1000, async () => {
+      const id = pending.pop();
+      if (!id) throw new Error("no processing video left to finish");
+      await db.transaction(async (tx) => {
+        if (await lockVideo(tx, id)) await updateVideo(tx, id, { status: "ready", readyAt: new Date(), progress: null });
+      });
+    }, "uploads"),
+  ];
+  return {
+    async stop() {
+      for (const timer of timers) clearInterval(timer);
+      await Promise.all(writes);
+      return { ...counts, seconds: (performance.now() - started) / 1000 };
+    },
+  };
+}
+
+/**
+ * The CPU a render costs, without wrk's timeouts muddling the count: the catalog pages fetched one at a time, three
+ * rounds, and the web process's CPU time divided by the pages.
+ */
+async function renderOneByOne(base: string, cookie: string, pid: number) {
+  const times: number[] = [];
+  const cpuBefore = groupCpuMs(pid);
+  for (let round = 0; round < 3; round++) {
+    for (const page of PAGES) {
+      const t = performance.now();
+      const res = await fetch(base + page, { headers: { cookie } });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`GET ${page} answered ${res.status}`);
+      times.push(performance.now() - t);
+    }
+  }
+  times.sort((a, b) => a - b);
+  return { cpuMs: (groupCpuMs(pid) - cpuBefore) / times.length, p50: times[Math.floor(times.length / 2)], pages: times.length };
+}
+
+/** User + system CPU time (ms) of every process in the web server's process group (its own: it is started detached). */
+function groupCpuMs(pgid: number): number {
+  const tick = 1000 / Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim() || 100);
+  let total = 0;
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+    } catch {
+      continue; // gone since the listing
+    }
+    // Fields after the command (which may hold spaces), from field 3 on: pgrp is field 5, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) === pgid) total += (Number(fields[11]) + Number(fields[12])) * tick;
+  }
+  return total;
+}
+
 async function sessionCookie(userId: string, secret: string) {
   const { encode } = await import("next-auth/jwt");
   const name = "authjs.session-token";
@@ -322,7 +429,8 @@ async function warmUp(base: string, cookie: string) {
   spawnSync("wrk", ["-t1", `-c${CONNECTIONS}`, "-d3s", "-H", `Cookie: ${cookie}`, `${base}/videos`]);
 }
 
-function runWrk(base: string, cookie: string, paths: string[], name: string, seconds = SECONDS): Stats {
+/** Loads `paths` in turn; wrk runs beside this process's event loop, so the mixed case's writes go on meanwhile. */
+async function runWrk(base: string, cookie: string, paths: string[], name: string, pid: number, seconds = SECONDS): Promise<Stats> {
   const script = path.join(os.tmpdir(), `reel-bench-${name}-${process.pid}.lua`);
   fs.writeFileSync(
     script,
@@ -340,13 +448,17 @@ end
 `,
   );
   try {
-    const result = spawnSync("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--timeout", "5s", "-H", `Cookie: ${cookie}`, "-s", script, base], {
-      encoding: "utf8",
-    });
-    const m = /RESULT (\S+) (\S+) (\d+) (\d+) (\d+)/.exec(result.stdout);
-    if (!m) throw new Error(`wrk failed: ${result.stdout}${result.stderr}`);
+    const cpuBefore = groupCpuMs(pid);
+    const child = spawn("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--timeout", "5s", "-H", `Cookie: ${cookie}`, "-s", script, base]);
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    await new Promise((resolve) => child.once("close", resolve));
+    const cpu = groupCpuMs(pid) - cpuBefore;
+    const m = /RESULT (\S+) (\S+) (\d+) (\d+) (\d+)/.exec(out);
+    if (!m) throw new Error(`wrk failed: ${out}`);
     const [p50, p95, requests, durationUs, errors] = m.slice(1).map(Number);
-    return { p50, p95, requests, rps: requests / (durationUs / 1e6), errors };
+    return { p50, p95, requests, rps: requests / (durationUs / 1e6), errors, cpuMs: cpu / requests };
   } finally {
     fs.rmSync(script, { force: true });
   }

@@ -1,7 +1,6 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
-import { catalogVersion } from "@/lib/db/versions";
 import { listedTo } from "../access";
 import type { CatalogSort } from "../format";
 import { highlight, snippet, wordMatcher } from "../highlight";
@@ -172,14 +171,4 @@ export async function randomVideoId(viewer: Viewer | null, query: Pick<CatalogQu
           limit 1`,
   );
   return rows[0]?.id ?? null;
-}
-
-/**
- * What a cached list of this viewer depends on (drizzle/0003): the catalog's version and the viewer's own
- * (favourites, ratings, progress), as one string; two primary-key lookups in one round trip.
- */
-export async function libraryVersion(userId: string | null): Promise<string> {
-  const [row] = await read<{ catalog: string; personal: string | null }>(sql`
-    select ${catalogVersion} as catalog, (select library_version::text from users where id = ${userId}) as personal`);
-  return `${row.catalog}.${row.personal ?? "-"}`;
 }
