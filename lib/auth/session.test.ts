@@ -7,7 +7,7 @@ import { changePassword, signOutEverywhere, updateUser } from "@/lib/users/accou
 import { asViewer, createTestUser, TEST_PASSWORD } from "@/test/factories";
 import { createApiToken } from "./api-tokens";
 import { endSessions } from "./queries";
-import { getViewer, readSession, requireAccess } from "./session";
+import { getViewer, readCredential, readSession, requireAccess, sessionViewer } from "./session";
 
 async function jwt(sub: string, salt: string, sessionVersion?: number) {
   return encode({ token: { sub, sessionVersion }, secret: env.AUTH_SECRET!, salt });
@@ -40,6 +40,26 @@ describe("session cookie", () => {
     expect(await readSession(`authjs.session-token=${foreign}`)).toBeNull();
     expect(await readSession("authjs.session-token=not-a-jwt")).toBeNull();
     expect(await readSession(null)).toBeNull();
+  });
+});
+
+describe("the session rule and the credential", () => {
+  const user = { id: "0b7c3f5e-3d55-4f07-9d0a-6c1d2b3e4f50", email: "a@reel.test", name: "A", role: "member" as const, canUpload: false, disabledAt: null, sessionVersion: 2 };
+
+  it("holds for the account's current session version only, and never for a disabled or missing account", () => {
+    const claims = { userId: user.id, version: 2 };
+    expect(sessionViewer(user, claims)).toEqual({ id: user.id, email: "a@reel.test", name: "A", role: "member", canUpload: false, via: "session" });
+    expect(sessionViewer(user, { ...claims, version: 1 })).toBeNull();
+    expect(sessionViewer({ ...user, disabledAt: new Date() }, claims)).toBeNull();
+    expect(sessionViewer(null, claims)).toBeNull();
+  });
+
+  it("takes a Bearer token before the cookie, treats a foreign Bearer as none, and lets other schemes through", async () => {
+    const cookie = `authjs.session-token=${await jwt(user.id, "authjs.session-token", 2)}`;
+    expect(await readCredential("Bearer reel_abc", () => cookie)).toEqual({ token: "reel_abc" });
+    expect(await readCredential("Bearer someone-elses", () => cookie)).toBeNull();
+    expect(await readCredential("Basic dXNlcjpwYXNz", () => cookie)).toEqual({ session: { userId: user.id, version: 2 } });
+    expect(await readCredential(null, () => null)).toBeNull();
   });
 });
 
