@@ -7,6 +7,7 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { env } from "@/lib/env";
 import { inlineScriptHashes, withScriptHashes } from "@/lib/http/security-headers";
 import { libraryVersion } from "@/lib/library/queries/catalog";
+import { processCounters } from "@/lib/monitoring/counters";
 
 /**
  * Rendered catalog pages and lists, kept per viewer and served by Reel's Node server without running the
@@ -71,7 +72,9 @@ export function acceptsGzip(req: IncomingMessage): boolean {
 /** Sends the stored answer for `key` if it was made at `version`; false when there is none. */
 export function sendCached(req: IncomingMessage, res: ServerResponse, key: string, version: string): boolean {
   const entry = entries?.get(key);
-  if (!entry || entry.version !== version) return false;
+  const hit = entry !== undefined && entry.version === version;
+  if (entries) processCounters.countCache(hit);
+  if (!hit) return false;
   const gzipped = entry.gzipped && acceptsGzip(req) ? entry.gzipped : null;
   const body = gzipped ?? entry.body;
   res.writeHead(200, {
