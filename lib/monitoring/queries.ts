@@ -67,10 +67,10 @@ export type RouteTiming = { route: string; count: number; errors: number; totalM
 
 /** Request timings per route over the last `minutes`, all web processes together, histograms merged. */
 export async function routeTimings(minutes: number, db: Db = defaultDb): Promise<RouteTiming[]> {
-  const rows = await db.execute<{ route: string; count: string; errors: string; total_ms: number; buckets: string[] }>(sql`
+  const rows = await db.execute<{ route: string; count: string; errors: string; total_ms: number; buckets: number[] }>(sql`
     with recent as (select * from request_stats where minute >= date_trunc('minute', now()) - make_interval(mins => ${minutes - 1})),
     merged as (
-      select route, array_agg(total order by i) as buckets
+      select route, array_agg(total::float8 order by i) as buckets
       from (select route, i, sum(b) as total from recent, unnest(buckets) with ordinality as u(b, i) group by route, i) per_bucket
       group by route
     )
