@@ -37,9 +37,10 @@ export function createWebServer(options: {
       await (fast ? fast.handle(req, res, fallback) : fallback(req, res));
       counters.record(slotOf(fast, req), res.statusCode, performance.now() - started);
     } catch (error) {
-      counters.record(slotOf(fast, req), 500, performance.now() - started);
       // A client that goes away mid-request (closed tab, aborted fetch) is routine, not a server error.
-      if (req.destroyed && (error as Error)?.message === "aborted") {
+      const gone = req.destroyed && (error as Error)?.message === "aborted";
+      counters.record(slotOf(fast, req), gone ? res.statusCode : 500, performance.now() - started);
+      if (gone) {
         log.debug({ url: req.url }, "client went away");
         return;
       }
