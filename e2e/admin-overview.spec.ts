@@ -27,7 +27,7 @@ test.describe("admin overview", () => {
       const overview = new OverviewPage(page);
       await overview.goto();
       await expect(overview.panel("routes")).toBeVisible();
-      expect(await overview.overflowsSideways(), `${viewport.width}x${viewport.height}`).toBe(false);
+      expect(await overview.overflowsSideways(viewport.width), `${viewport.width}x${viewport.height}`).toBe(false);
       await page.screenshot({ path: testInfo.outputPath(`admin-overview-${viewport.width}x${viewport.height}.png`), fullPage: true });
       await context.close();
     }

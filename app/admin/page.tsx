@@ -5,6 +5,7 @@ import { LiveRefresh } from "@/components/admin/live-refresh";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardTitle } from "@/components/ui/card";
+import { cx } from "@/components/ui/cx";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageAdmin } from "@/lib/auth/pages";
 import { adminOverview, type AdminOverview } from "@/lib/monitoring/overview";
@@ -19,7 +20,9 @@ const STATUS_ORDER = ["ready", "playable", "processing", "probing", "uploaded", 
 const time = new Intl.DateTimeFormat("en", { timeStyle: "medium" });
 
 const percent = (value: number | null) => (value === null ? "–" : `${(value * 100).toFixed(1)}%`);
-const ms = (value: number | null, count: number) => (count === 0 ? "–" : value === null ? "> 30 s" : `≤ ${value} ms`);
+const duration = (ms: number) => (ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`);
+const ms = (value: number | null, count: number) => (count === 0 ? "–" : value === null ? "> 30 s" : `≤ ${duration(value)}`);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 function Figure({ label, value, detail, testId }: { label: string; value: ReactNode; detail?: ReactNode; testId?: string }) {
   return (
@@ -33,7 +36,8 @@ function Figure({ label, value, detail, testId }: { label: string; value: ReactN
 
 function Panel({ title, id, children, className }: { title: string; id: string; children: ReactNode; className?: string }) {
   return (
-    <Card aria-labelledby={`${id}-heading`} data-testid={`panel-${id}`} className={className}>
+    // min-w-0: a grid item otherwise grows to its widest table, and a phone's page with it.
+    <Card aria-labelledby={`${id}-heading`} data-testid={`panel-${id}`} className={cx("min-w-0", className)}>
       <CardTitle id={`${id}-heading`} className="mb-3 text-base">
         {title}
       </CardTitle>
@@ -101,8 +105,8 @@ function ServerPanel({ overview }: { overview: AdminOverview }) {
     <Panel title="Database and caches" id="server">
       <dl className="grid grid-cols-2 gap-3">
         <Figure label="Database size" value={formatBytes(overview.databaseBytes)} testId="database-size" />
-        <Figure label="Response cache hits" value={percent(cache.responseCache.hitRate)} detail={`${cache.responseCache.lookups} lookups`} testId="cache-hit-rate" />
-        <Figure label="Media answered 304" value={percent(cache.media.notModifiedRate)} detail={`${cache.media.answers} media answers`} testId="media-304-rate" />
+        <Figure label="Response cache hits" value={percent(cache.responseCache.hitRate)} detail={plural(cache.responseCache.lookups, "lookup")} testId="cache-hit-rate" />
+        <Figure label="Media answered 304" value={percent(cache.media.notModifiedRate)} detail={plural(cache.media.answers, "media answer")} testId="media-304-rate" />
       </dl>
     </Panel>
   );

@@ -24,8 +24,11 @@ export class OverviewPage {
     return this.page.getByTestId("route-row").filter({ hasText: route });
   }
 
-  /** Whether the page is wider than the window (a phone would have to scroll the whole page sideways). */
-  overflowsSideways() {
-    return this.page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  /**
+   * Whether the page is laid out wider than `width` CSS pixels (a phone would zoom out or scroll the whole page
+   * sideways; a mobile browser widens its layout viewport to fit, so window.innerWidth cannot tell).
+   */
+  overflowsSideways(width: number) {
+    return this.page.evaluate((w) => document.documentElement.scrollWidth > w, width);
   }
 }
