@@ -13,7 +13,8 @@ export default async function AdminLayout({ children }: { children: React.ReactN
         <p className="text-sm font-medium text-accent-text">Administration</p>
         <AdminNav />
       </div>
-      <div>{children}</div>
+      {/* min-w-0: a grid item otherwise grows to its widest content (a wide table), pushing a phone's page sideways. */}
+      <div className="min-w-0">{children}</div>
     </div>
   );
 }

@@ -20,8 +20,9 @@ export class OverviewPage {
     return this.page.getByRole("heading", { name: "Overview", exact: true }).locator("xpath=..").locator("time").getAttribute("datetime");
   }
 
+  /** The row of exactly this route (`GET /admin`, not `GET /admin/users`). */
   routeRow(route: string) {
-    return this.page.getByTestId("route-row").filter({ hasText: route });
+    return this.page.getByTestId("route-row").filter({ has: this.page.getByRole("cell", { name: route, exact: true }) });
   }
 
   /**
