@@ -8,13 +8,13 @@ import { requirePageAdmin } from "@/lib/auth/pages";
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   await requirePageAdmin("/admin");
   return (
-    <div className="grid gap-6">
+    // One column that may shrink below its content: otherwise the admin nav's tabs or a wide table widen a phone's page.
+    <div className="grid grid-cols-[minmax(0,1fr)] gap-6">
       <div>
         <p className="text-sm font-medium text-accent-text">Administration</p>
         <AdminNav />
       </div>
-      {/* min-w-0: a grid item otherwise grows to its widest content (a wide table), pushing a phone's page sideways. */}
-      <div className="min-w-0">{children}</div>
+      <div>{children}</div>
     </div>
   );
 }
