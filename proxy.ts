@@ -45,8 +45,8 @@ function forward(request: NextRequest, policy: string) {
   return NextResponse.next({ request: { headers } });
 }
 
-// Every page, and nothing else: API routes, /media, uploads, Next's and Reel's static files and the app icon never
+// Every page, and nothing else: API routes, /metrics, /media, uploads, Next's and Reel's static files and the app icon never
 // pass through here (a proxy also buffers request bodies, which would break large uploads).
 export const config = {
-  matcher: ["/((?!api(?:/|$)|media/|_next/|_reel/|icon\\.svg$|favicon\\.ico$).*)"],
+  matcher: ["/((?!api(?:/|$)|media/|_next/|_reel/|metrics$|icon\\.svg$|favicon\\.ico$).*)"],
 };

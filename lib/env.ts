@@ -96,6 +96,8 @@ const schema = z.object({
   REEL_ACCEL_PREFIX: z.string().startsWith("/").default("/_reel_media/"),
   /** Memory for rendered catalog pages and lists (lib/server/response-cache.ts); 0 turns the cache off. */
   REEL_RESPONSE_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
+  /** A bearer token Prometheus may scrape `/metrics` with (administrators' API tokens work too). */
+  REEL_METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -9,7 +9,7 @@ import { removeHeartbeat, upsertHeartbeat } from "@/lib/system/heartbeats";
 import { onShutdown } from "@/lib/system/shutdown";
 import { startMediaFolderSync } from "@/lib/media-folders/watcher";
 import { startImportUrlWorker } from "./jobs/import-url";
-import { startPipelineWorkers } from "./pipeline";
+import { runningJobs, startPipelineWorkers } from "./pipeline";
 
 /**
  * A worker process: checks ffmpeg, announces itself with a heartbeat row every few seconds (the
@@ -55,7 +55,7 @@ const row = {
 };
 await upsertHeartbeat(row);
 const heartbeat = setInterval(() => {
-  upsertHeartbeat(row).catch((err) => log.warn({ err }, "heartbeat failed"));
+  upsertHeartbeat({ ...row, currentJobs: runningJobs() }).catch((err) => log.warn({ err }, "heartbeat failed"));
 }, HEARTBEAT_MS);
 stopHandlers.push(async () => clearInterval(heartbeat));
 

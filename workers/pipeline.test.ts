@@ -20,7 +20,7 @@ import { findVideo } from "@/lib/videos/queries";
 import { createTestUser } from "@/test/factories";
 import { ffprobeJson, makeSource, mediaDir } from "@/test/media";
 import { settled, waitForVideo } from "@/test/videos";
-import { failureDetail, startPipelineWorkers } from "./pipeline";
+import { failureDetail, runningJobs, startPipelineWorkers } from "./pipeline";
 
 let ownerId: string;
 
@@ -254,6 +254,8 @@ describe("the pipeline in one worker", () => {
     const video = await upload(makeSource({ name: "to-cancel.mp4", width: 426, height: 240, fps: 15, seconds: 30 }));
     await waitForVideo(video.id, (v) => v.progress?.step === "hls-ladder" && v.progress.percent > 0);
     expect(ffmpegRunningFor(video.id)).toBe(true);
+    // What the worker's heartbeat publishes for the admin overview.
+    expect(runningJobs()).toContainEqual(expect.objectContaining({ name: "hls-ladder", videoId: video.id }));
     const cancelled = await cancelProcessing(video.id);
     expect(cancelled).toMatchObject({ status: "failed", failureReason: "cancelled" });
 
@@ -261,6 +263,7 @@ describe("the pipeline in one worker", () => {
     while ((ffmpegRunningFor(video.id) || workFolders("hls-ladder", video.id).length) && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 50));
     expect(ffmpegRunningFor(video.id)).toBe(false);
     expect(workFolders("hls-ladder", video.id)).toEqual([]);
+    expect(runningJobs().filter((job) => job.videoId === video.id)).toEqual([]);
     await new Promise((r) => setTimeout(r, 500));
     const after = await findVideo(video.id);
     expect(after).toMatchObject({ status: "failed", failureReason: "cancelled" });

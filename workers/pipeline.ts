@@ -1,5 +1,6 @@
 import type { PgBoss, JobWithMetadata } from "pg-boss";
 import type { Logger } from "pino";
+import type { RunningJob } from "@/lib/db/schema";
 import { paths } from "@/lib/env";
 import { FfmpegError, FfmpegTimeoutError, isCancelled } from "@/lib/ffmpeg/errors";
 import type { FfmpegProgress } from "@/lib/ffmpeg/progress";
@@ -16,6 +17,13 @@ import { pipelineJobs } from "./jobs";
 import { PermanentJobError, type JobDefinition } from "./jobs/types";
 
 const DEAD_LETTER: JobName = "pipeline-dead-letter";
+
+/** The jobs this process runs now, by pg-boss id: each heartbeat publishes them for the admin overview. */
+const running = new Map<string, RunningJob>();
+
+export function runningJobs(): RunningJob[] {
+  return [...running.values()];
+}
 const PROGRESS_INTERVAL_MS = 1000;
 
 /**
@@ -80,6 +88,7 @@ async function handle(job: JobDefinition, pgJob: JobWithMetadata<{ videoId: stri
   const untrack = trackVideoJob(videoId, controller);
   const progress = progressReporter(videoId, job.name, controller);
   const started = Date.now();
+  running.set(pgJob.id, { id: pgJob.id, name: job.name, videoId, startedAt: new Date(started).toISOString() });
   try {
     await job.run(pgJob.data, {
       video,
@@ -111,6 +120,7 @@ async function handle(job: JobDefinition, pgJob: JobWithMetadata<{ videoId: stri
     await giveUp(job.name, videoId, reason);
   } finally {
     pgJob.signal.removeEventListener("abort", onClaimLost);
+    running.delete(pgJob.id);
     untrack();
     await storage.removeWork(job.name, videoId).catch((err) => log.warn({ err }, "could not remove the work folder"));
     // Deleted while this job ran: whatever it may have published after the delete removed the folder goes too.

@@ -8,7 +8,8 @@ import { requirePageAdmin } from "@/lib/auth/pages";
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   await requirePageAdmin("/admin");
   return (
-    <div className="grid gap-6">
+    // One column that may shrink below its content: otherwise the admin nav's tabs or a wide table widen a phone's page.
+    <div className="grid grid-cols-[minmax(0,1fr)] gap-6">
       <div>
         <p className="text-sm font-medium text-accent-text">Administration</p>
         <AdminNav />

@@ -6,7 +6,9 @@ import { cx } from "@/components/ui/cx";
 import { isActive, type NavItem } from "./nav";
 
 /** Sections of the admin area; each admin page adds its entry here. */
-export const adminNav: NavItem[] = [
+export const adminNav: (NavItem & { exact?: boolean })[] = [
+  // Exact: every other admin page is under /admin too.
+  { href: "/admin", label: "Overview", exact: true },
   { href: "/admin/users", label: "Users" },
   { href: "/admin/jobs", label: "Jobs" },
   { href: "/admin/media-folders", label: "Media folders" },
@@ -19,7 +21,7 @@ export function AdminNav() {
     <nav aria-label="Admin" className="-mx-4 overflow-x-auto border-b border-line px-4 sm:mx-0 sm:px-0">
       <ul className="flex gap-1">
         {adminNav.map((item) => {
-          const active = isActive(pathname, item.href);
+          const active = item.exact ? pathname === item.href : isActive(pathname, item.href);
           return (
             <li key={item.href}>
               <Link

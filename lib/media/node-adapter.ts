@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { sendError } from "@/lib/http/send-error";
 import { childLogger } from "@/lib/log";
+import { processCounters as counters } from "@/lib/monitoring/counters";
 import { accelHeaders, BodyReader, giveChunk, takeChunk, unstreamedBody } from "./bodies";
 import { decide, type Decision } from "./decision";
 import { accelPrefixOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaFile, type MediaHandlerOptions } from "./resolve";
@@ -29,25 +30,39 @@ export function createMediaHandler(options: MediaHandlerOptions = {}): NodeMedia
     const query = url.indexOf("?");
     let found = resolver.resolve(url.slice(MEDIA_PREFIX.length, query < 0 ? undefined : query));
     if (found instanceof Promise) found = await found;
-    if (!found.ok) return sendError(res, found.status, found.reason);
+    if (!found.ok) {
+      counters.countMedia(found.status);
+      return sendError(res, found.status, found.reason);
+    }
     const file = found.file;
 
     if (accelPrefix) {
       releaseFile(file);
-      if (req.method !== "GET" && req.method !== "HEAD") return sendError(res, 405, "method not allowed", { allow: "GET, HEAD" });
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        counters.countMedia(405);
+        return sendError(res, 405, "method not allowed", { allow: "GET, HEAD" });
+      }
+      counters.countMedia(200);
       res.writeHead(200, accelHeaders(file, accelPrefix));
       res.end();
       return;
     }
 
+    counters.mediaInFlight++;
     try {
-      await send(res, decide(req.method ?? "GET", req.headers, file.meta), file, sendTimeoutMs);
+      const decision = decide(req.method ?? "GET", req.headers, file.meta);
+      counters.countMedia(decision.status);
+      await send(res, decision, file, sendTimeoutMs);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // A client that goes away mid-body is normal for media (seeks, closed tabs).
       if (code !== "ERR_STREAM_PREMATURE_CLOSE") log.warn({ err: error, path: file.rel }, "media response failed");
-      if (!res.headersSent) sendError(res, 500, "internal error");
-      else res.destroy();
+      if (!res.headersSent) {
+        counters.countMedia(500);
+        sendError(res, 500, "internal error");
+      } else res.destroy();
+    } finally {
+      counters.mediaInFlight--;
     }
   };
 }

@@ -1,3 +1,4 @@
+import { processCounters as counters } from "@/lib/monitoring/counters";
 import { accelHeaders, BodyReader, unstreamedBody } from "./bodies";
 import { decide, type MediaRequestHeaders } from "./decision";
 import { accelPrefixOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaHandlerOptions } from "./resolve";
@@ -29,18 +30,26 @@ export function createWebMediaHandler(options: MediaHandlerOptions = {}): WebMed
     const query = url.indexOf("?", start);
     let found = resolver.resolve(url.slice(start + MEDIA_PREFIX.length, query < 0 ? undefined : query));
     if (found instanceof Promise) found = await found;
-    if (!found.ok) return errorResponse(found.status, found.reason);
+    if (!found.ok) {
+      counters.countMedia(found.status);
+      return errorResponse(found.status, found.reason);
+    }
     const file = found.file;
 
     if (accelPrefix) {
       releaseFile(file);
-      if (request.method !== "GET" && request.method !== "HEAD") return errorResponse(405, "method not allowed", { allow: "GET, HEAD" });
+      if (request.method !== "GET" && request.method !== "HEAD") {
+        counters.countMedia(405);
+        return errorResponse(405, "method not allowed", { allow: "GET, HEAD" });
+      }
+      counters.countMedia(200);
       return new Response(null, { status: 200, headers: accelHeaders(file, accelPrefix) });
     }
 
     const headers: MediaRequestHeaders = {};
     for (const name of READ_HEADERS) headers[name] = request.headers.get(name);
     const decision = decide(request.method, headers, file.meta);
+    counters.countMedia(decision.status);
     const body = decision.body;
     const init = { status: decision.status, headers: decision.headers };
 

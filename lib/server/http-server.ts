@@ -5,6 +5,8 @@ import { stampClientIp } from "@/lib/auth/client-ip";
 import { env } from "@/lib/env";
 import { requestProtocol } from "@/lib/http/forwarded";
 import { responseHeaders } from "@/lib/http/security-headers";
+import { processCounters, type RequestCounters } from "@/lib/monitoring/counters";
+import { routeLabel } from "@/lib/monitoring/rules";
 import { matchFastPath, type FastPath } from "./fast-path";
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -13,9 +15,18 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
  * Reel's one HTTP server: fast paths first, everything else to `fallback` (Next's request handler).
  * `trustedProxies` (REEL_TRUST_PROXY) decides whether X-Forwarded-Proto may say the request came over HTTPS.
  */
-export function createWebServer(options: { fastPaths: readonly FastPath[]; fallback: RequestHandler; log: Logger; trustedProxies?: number }) {
-  const { fastPaths, fallback, log, trustedProxies = env.REEL_TRUST_PROXY } = options;
+export function createWebServer(options: {
+  fastPaths: readonly FastPath[];
+  fallback: RequestHandler;
+  log: Logger;
+  trustedProxies?: number;
+  /** Where request times are counted (lib/monitoring); the process's own by default. */
+  counters?: RequestCounters;
+}) {
+  const { fastPaths, fallback, log, trustedProxies = env.REEL_TRUST_PROXY, counters = processCounters } = options;
+  const slotOf = routeSlots(fastPaths, counters);
   const server = http.createServer(async (req, res) => {
+    const started = performance.now();
     // Route handlers never see the socket: pass its address on, overwriting any client-sent value.
     stampClientIp(req);
     // Every answer, fast path or Next, error or not (pages add their document headers in proxy.ts).
@@ -24,9 +35,12 @@ export function createWebServer(options: { fastPaths: readonly FastPath[]; fallb
     const fast = matchFastPath(req.url, fastPaths);
     try {
       await (fast ? fast.handle(req, res, fallback) : fallback(req, res));
+      counters.record(slotOf(fast, req), res.statusCode, performance.now() - started);
     } catch (error) {
       // A client that goes away mid-request (closed tab, aborted fetch) is routine, not a server error.
-      if (req.destroyed && (error as Error)?.message === "aborted") {
+      const gone = req.destroyed && (error as Error)?.message === "aborted";
+      counters.record(slotOf(fast, req), gone ? res.statusCode : 500, performance.now() - started);
+      if (gone) {
         log.debug({ url: req.url }, "client went away");
         return;
       }
@@ -44,6 +58,24 @@ export function createWebServer(options: { fastPaths: readonly FastPath[]; fallb
   // Uploads and long downloads stream for minutes; slow clients are bounded by headersTimeout instead.
   server.requestTimeout = 0;
   return server;
+}
+
+/**
+ * The counters' slot for a request. A fast path's slots per method are made once, so the media path names its
+ * requests without building a string; other requests are named from their URL (lib/monitoring/rules.ts).
+ */
+function routeSlots(fastPaths: readonly FastPath[], counters: RequestCounters) {
+  const bySlot = new Map(
+    fastPaths.map((fast) => {
+      const path = `${fast.prefix}${fast.exact ? "" : "*"}`;
+      return [fast, [counters.slot(`GET ${path}`), counters.slot(`HEAD ${path}`), counters.slot(`OTHER ${path}`)]] as const;
+    }),
+  );
+  return (fast: FastPath | undefined, req: IncomingMessage): number => {
+    const slots = fast && bySlot.get(fast);
+    if (!slots) return counters.slot(routeLabel(req.method, req.url));
+    return slots[req.method === "GET" ? 0 : req.method === "HEAD" ? 1 : 2];
+  };
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -6,6 +6,7 @@ import { readCredential, sessionViewer, tokenViewer } from "@/lib/auth/session";
 import type { Viewer } from "@/lib/auth/viewer";
 import { env } from "@/lib/env";
 import { inlineScriptHashes, withScriptHashes } from "@/lib/http/security-headers";
+import { processCounters } from "@/lib/monitoring/counters";
 import { cacheVersions, sessionUserWithVersions, type CacheVersions } from "./response-cache-queries";
 
 /**
@@ -93,7 +94,9 @@ export function acceptsGzip(req: IncomingMessage): boolean {
 /** Sends the stored answer for `key` if `scope` may be served it (servable); false when there is none. */
 export function sendCached(req: IncomingMessage, res: ServerResponse, key: string, scope: Made): boolean {
   const entry = entries?.get(key);
-  if (!entry || !servable(entry, scope)) return false;
+  const hit = entry !== undefined && servable(entry, scope);
+  if (entries) processCounters.countCache(hit);
+  if (!hit) return false;
   const gzipped = entry.gzipped && acceptsGzip(req) ? entry.gzipped : null;
   const body = gzipped ?? entry.body;
   res.writeHead(200, {

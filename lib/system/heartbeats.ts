@@ -11,7 +11,7 @@ export async function upsertHeartbeat(row: NewWorkerHeartbeat, db: Db = defaultD
     .values({ ...row, heartbeatAt: sql`now()` })
     .onConflictDoUpdate({
       target: workerHeartbeats.id,
-      set: { heartbeatAt: sql`now()`, ffmpegVersion: row.ffmpegVersion ?? null, capabilities: row.capabilities ?? {} },
+      set: { heartbeatAt: sql`now()`, ffmpegVersion: row.ffmpegVersion ?? null, capabilities: row.capabilities ?? {}, currentJobs: row.currentJobs ?? [] },
     });
 }
 

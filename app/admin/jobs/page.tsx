@@ -6,7 +6,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requirePageAdmin } from "@/lib/auth/pages";
 import { jobsOverview, type JobWithVideo } from "@/lib/videos/jobs-overview";
 import { VideoJobButton } from "./job-buttons";
-import { LiveRefresh } from "./live-refresh";
+import { LiveRefresh } from "@/components/admin/live-refresh";
 
 export const metadata: Metadata = { title: "Jobs" };
 export const dynamic = "force-dynamic";

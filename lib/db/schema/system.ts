@@ -9,6 +9,8 @@ export const settings = pgTable("settings", {
 export type Setting = typeof settings.$inferSelect;
 export type NewSetting = typeof settings.$inferInsert;
 
+export type RunningJob = { id: string; name: string; videoId: string; startedAt: string };
+
 /** One row per running worker process; the health endpoint reads the heartbeats. */
 export const workerHeartbeats = pgTable("worker_heartbeats", {
   id: text().primaryKey(),
@@ -17,6 +19,8 @@ export const workerHeartbeats = pgTable("worker_heartbeats", {
   ffmpegVersion: text(),
   /** What the self-test found: encoders, hardware acceleration, problems. */
   capabilities: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+  /** The jobs it runs now, as of its last heartbeat. */
+  currentJobs: jsonb().$type<RunningJob[]>().notNull().default([]),
   startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   heartbeatAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });

@@ -1,0 +1,35 @@
+import { expect, type Page } from "@playwright/test";
+
+/** The admin overview (/admin). */
+export class OverviewPage {
+  static readonly panels = ["storage", "videos", "queue", "server", "workers", "web", "routes", "errors"] as const;
+
+  constructor(readonly page: Page) {}
+
+  async goto() {
+    await this.page.goto("/admin");
+    await expect(this.page.getByRole("heading", { name: "Overview", exact: true })).toBeVisible();
+  }
+
+  panel(name: (typeof OverviewPage.panels)[number]) {
+    return this.page.getByTestId(`panel-${name}`);
+  }
+
+  /** When the figures shown were read (changes with each refresh). */
+  generatedAt() {
+    return this.page.getByRole("heading", { name: "Overview", exact: true }).locator("xpath=..").locator("time").getAttribute("datetime");
+  }
+
+  /** The row of exactly this route (`GET /admin`, not `GET /admin/users`). */
+  routeRow(route: string) {
+    return this.page.getByTestId("route-row").filter({ has: this.page.getByRole("cell", { name: route, exact: true }) });
+  }
+
+  /**
+   * Whether the page is laid out wider than `width` CSS pixels (a phone would zoom out or scroll the whole page
+   * sideways; a mobile browser widens its layout viewport to fit, so window.innerWidth cannot tell).
+   */
+  overflowsSideways(width: number) {
+    return this.page.evaluate((w) => document.documentElement.scrollWidth > w, width);
+  }
+}
