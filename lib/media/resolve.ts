@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { env, paths } from "@/lib/env";
+import { bucketStorage, type S3MediaStorage } from "@/lib/storage";
 import { describeFile, type FileMeta } from "./decision";
 import { isProblem, parseMediaPath, realRoots, resolveMediaFile, type RealRoots } from "./paths";
 import { mediaKeyring, verifyToken, type Keyring } from "./signing";
@@ -56,7 +57,13 @@ export type ResolverOptions = {
 export type MediaHandlerOptions = ResolverOptions & {
   /** REEL_ACCEL=nginx: answer with X-Accel-Redirect to this internal prefix instead of bytes. */
   accelPrefix?: string | null;
+  /** Media in a bucket (lib/media/bucket.ts) instead of on disk; defaults to the configured storage. */
+  bucket?: S3MediaStorage | null;
 };
+
+export function bucketOf(options: MediaHandlerOptions): S3MediaStorage | null {
+  return options.bucket !== undefined ? options.bucket : bucketStorage();
+}
 
 export function accelPrefixOf(options: MediaHandlerOptions): string | null {
   if (options.accelPrefix !== undefined) return options.accelPrefix;
