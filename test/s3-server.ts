@@ -7,7 +7,7 @@ import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
  * multipart uploads, ranged GETs and presigned URLs all go over real HTTP. When it cannot start,
  * this throws: S3 tests fail loudly, they are never skipped.
  */
-export type S3TestServer = { endpoint: string; bucket: string; stop: () => Promise<void> };
+export type S3TestServer = { endpoint: string; bucket: string; pid: number; stop: () => Promise<void> };
 
 export const S3_TEST_CREDENTIALS = { accessKeyId: "reel-test", secretAccessKey: "reel-test-secret" };
 
@@ -56,6 +56,7 @@ export async function startS3Server({ bucket = "reel-test" } = {}): Promise<S3Te
   return {
     endpoint,
     bucket,
+    pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
