@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { afterAll, describe, expect, it } from "vitest";
 import { env, paths } from "@/lib/env";
 import { createS3Storage } from "./s3";
@@ -78,6 +80,24 @@ describe("media in an S3 bucket", () => {
     const signedAt = Date.parse(query.get("X-Amz-Date")!.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, "$1-$2-$3T$4:$5:$6Z")) / 1000;
     expect(signedAt + Number(query.get("X-Amz-Expires"))).toBe(expiresAt);
     expect(signedAt).toBeLessThanOrEqual(now / 1000);
+  });
+
+  it("signs exactly as the AWS SDK's own presigner does, odd characters in names included", async () => {
+    const id = randomUUID();
+    const now = Date.now();
+    const expiresAt = Math.floor(now / 1000) + 7200;
+    const signedAt = Math.floor(now / 3_600_000) * 3600;
+    for (const rel of ["hls/v240/seg00001.m4s", "source/Film (1) d'été!*.mkv"]) {
+      const ours = new URL(await storage.presign(id, rel, expiresAt, now));
+      const sdk = new URL(
+        await getSignedUrl(storage.client, new GetObjectCommand({ Bucket: storage.bucket, Key: storage.key(id, rel) }), {
+          expiresIn: expiresAt - signedAt,
+          signingDate: new Date(signedAt * 1000),
+        }),
+      );
+      expect(ours.origin + ours.pathname).toBe(sdk.origin + sdk.pathname);
+      expect(Object.fromEntries(ours.searchParams)).toEqual(Object.fromEntries(sdk.searchParams));
+    }
   });
 
   it("gives presigned URLs the CDN's origin when one is set, keeping the signature", async () => {

@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -14,6 +15,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { SignatureV4 } from "@smithy/signature-v4";
 import type { Env } from "@/lib/env";
 import { kindOf } from "@/lib/media/mime";
 import { checkId, localStorage } from "./local";
@@ -70,6 +72,34 @@ async function eachLimited<T>(items: T[], parallel: number, task: (item: T) => P
 function publishOrder(files: string[]): string[] {
   const rank = (f: string) => (f.endsWith(".m3u8") ? 1000 - f.split("/").length : 0);
   return [...files].sort((a, b) => rank(a) - rank(b));
+}
+
+/** SHA-256 for the signer, from Node's crypto. */
+class NodeSha256 {
+  private readonly hash: Hash | Hmac;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.hash = secret ? createHmac("sha256", bytesOf(secret)) : createHash("sha256");
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.hash.update(bytesOf(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+  reset(): void {}
+}
+
+function bytesOf(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
+  if (typeof data === "string") return data;
+  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+}
+
+/** RFC 3986 escaping of a key's segments, as S3 signs them (slashes kept). */
+function escapeKey(key: string): string {
+  return key
+    .split("/")
+    .map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join("/");
 }
 
 export type S3MediaStorage = MediaStorage & {
@@ -130,6 +160,29 @@ export function createS3Storage(settings: S3Settings): S3MediaStorage {
       leavePartsOnError: false,
     }).done();
   }
+
+  /**
+   * A playlist names hundreds of segments: each is presigned with the signer alone (about a tenth of
+   * the cost of the SDK's getSignedUrl, whose whole middleware stack runs per URL). Where objects live
+   * (endpoint, path or virtual-host style) is learnt once from one URL the SDK presigns.
+   */
+  const signer = new SignatureV4({
+    service: "s3",
+    region: settings.REEL_S3_REGION,
+    credentials: client.config.credentials,
+    sha256: NodeSha256,
+    uriEscapePath: false,
+    applyChecksum: false,
+  });
+  let objectBase: Promise<{ protocol: string; hostname: string; port?: number; host: string; path: string }> | undefined;
+  const probeKey = `${prefix}probe`;
+  const base = () =>
+    (objectBase ??= getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: probeKey })).then((url) => {
+      const u = new URL(url);
+      const escaped = escapeKey(probeKey);
+      if (!u.pathname.endsWith(escaped)) throw new Error(`unexpected presigned URL shape: ${u.pathname}`);
+      return { protocol: u.protocol, hostname: u.hostname, ...(u.port && { port: Number(u.port) }), host: u.host, path: u.pathname.slice(0, -escaped.length) };
+    }));
 
   async function download(objectKey: string, file: string): Promise<void> {
     const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: objectKey }));
@@ -213,10 +266,24 @@ export function createS3Storage(settings: S3Settings): S3MediaStorage {
       // browsers and a CDN reuse what they fetched after a reload.
       const signedAt = Math.floor(now / 3_600_000) * 3600;
       const expiresIn = Math.min(MAX_PRESIGN_SECONDS, Math.max(1, expiresAt - signedAt));
-      const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key(videoId, relative) }), {
-        expiresIn,
-        signingDate: new Date(signedAt * 1000),
-      });
+      const where = await base();
+      const request = await signer.presign(
+        {
+          method: "GET",
+          protocol: where.protocol,
+          hostname: where.hostname,
+          port: where.port,
+          path: where.path + escapeKey(key(videoId, relative)),
+          // As the SDK's presigner asks (the payload of a GET is not signed), so URLs are the same as its own.
+          headers: { host: where.host, "X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD" },
+          query: { "x-id": "GetObject" },
+        },
+        { expiresIn, signingDate: new Date(signedAt * 1000) },
+      );
+      const query = Object.entries(request.query ?? {})
+        .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
+        .join("&");
+      const url = `${where.protocol}//${where.host}${request.path}?${query}`;
       if (!settings.REEL_MEDIA_BASE_URL) return url;
       const signed = new URL(url);
       const cdn = new URL(settings.REEL_MEDIA_BASE_URL);
