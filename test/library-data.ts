@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
 import { videos, watchProgress, type NewVideo } from "@/lib/db/schema";
-import { layout, storage } from "@/lib/storage";
+import { layout, localStorage as storage } from "@/lib/storage";
 import { asViewer, createTestUser } from "./factories";
 
 /** Rows for library tests (vitest and Playwright seeding): real inserts, no media files needed. */

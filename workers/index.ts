@@ -9,6 +9,7 @@ import { removeHeartbeat, upsertHeartbeat } from "@/lib/system/heartbeats";
 import { onShutdown } from "@/lib/system/shutdown";
 import { startMediaFolderSync } from "@/lib/media-folders/watcher";
 import { startImportUrlWorker } from "./jobs/import-url";
+import { startStorageCleanup } from "./jobs/storage-cleanup";
 import { runningJobs, startPipelineWorkers } from "./pipeline";
 
 /**
@@ -65,6 +66,7 @@ if (ffmpeg.ok && !shutdown.stopping) {
   await boss.start();
   stopHandlers.push(await startPipelineWorkers(boss, { log }));
   stopHandlers.push(await startImportUrlWorker(boss, { log }));
+  stopHandlers.push(await startStorageCleanup(boss, { log }));
 }
 
 // Media folders: scanned and watched by exactly one worker (the holder of an advisory lock).

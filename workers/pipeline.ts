@@ -8,6 +8,7 @@ import { childLogger } from "@/lib/log";
 import { parseJobData, type JobName } from "@/lib/queue";
 import { ensureQueues, POLLING_SECONDS } from "@/lib/queue/boss";
 import { storage } from "@/lib/storage";
+import { sourceRelative } from "@/lib/storage/layout";
 import { isDiskFull } from "@/lib/storage/disk";
 import { beginStep, completeStep, failVideo, saveProcessingProgress } from "@/lib/videos/pipeline";
 import { findVideo } from "@/lib/videos/queries";
@@ -89,12 +90,18 @@ async function handle(job: JobDefinition, pgJob: JobWithMetadata<{ videoId: stri
   const progress = progressReporter(videoId, job.name, controller);
   const started = Date.now();
   running.set(pgJob.id, { id: pgJob.id, name: job.name, videoId, startedAt: new Date(started).toISOString() });
+  let work: Promise<string> | undefined;
+  const workDir = () => (work ??= storage.workDir(job.name, videoId, `${pgJob.id}-${pgJob.retryCount}`));
+  const input = async (relative: string) => storage.fetch(videoId, relative, await workDir());
   try {
     await job.run(pgJob.data, {
       video,
       signal: controller.signal,
       progress,
-      workDir: () => storage.workDir(job.name, videoId, `${pgJob.id}-${pgJob.retryCount}`),
+      workDir,
+      input,
+      // Media-folder originals are read where they are; on disk an upload's path is its place in the media folder.
+      source: async () => (video.sourceKind === "folder" || storage.kind === "local" ? video.sourcePath! : input(sourceRelative(video.sourcePath!))),
     });
     log.info({ ms: Date.now() - started }, "job done");
   } catch (error) {

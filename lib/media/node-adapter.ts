@@ -5,7 +5,8 @@ import { childLogger } from "@/lib/log";
 import { processCounters as counters } from "@/lib/monitoring/counters";
 import { accelHeaders, BodyReader, giveChunk, takeChunk, unstreamedBody } from "./bodies";
 import { decide, type Decision } from "./decision";
-import { accelPrefixOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaFile, type MediaHandlerOptions } from "./resolve";
+import { createBucketMediaHandler } from "./bucket";
+import { accelPrefixOf, bucketOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaFile, type MediaHandlerOptions } from "./resolve";
 
 /**
  * The self-hosted byte path: `/media/<token>/<videoId>/<rel>` answered by Node directly, before
@@ -21,6 +22,21 @@ const log = childLogger("media");
 const SEND_TIMEOUT_MS = 60_000;
 
 export function createMediaHandler(options: MediaHandlerOptions = {}): NodeMediaHandler {
+  const bucket = bucketOf(options);
+  if (bucket) {
+    const fromBucket = createBucketMediaHandler(bucket, options);
+    return async function serveFromBucket(req, res) {
+      const url = req.url ?? "";
+      const query = url.indexOf("?");
+      const answer = await fromBucket(url.slice(MEDIA_PREFIX.length, query < 0 ? undefined : query), req.method ?? "GET").catch((err: unknown) => {
+        log.warn({ err, url }, "media from the bucket failed");
+        return null;
+      });
+      if (!answer) return sendError(res, 502, "the media store did not answer");
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
+    };
+  }
   const resolver = createMediaResolver(options);
   const accelPrefix = accelPrefixOf(options);
   const sendTimeoutMs = options.sendTimeoutMs ?? SEND_TIMEOUT_MS;

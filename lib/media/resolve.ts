@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { env, paths } from "@/lib/env";
+import { bucketStorage, type S3MediaStorage } from "@/lib/storage";
 import { describeFile, type FileMeta } from "./decision";
 import { isProblem, parseMediaPath, realRoots, resolveMediaFile, type RealRoots } from "./paths";
 import { mediaKeyring, verifyToken, type Keyring } from "./signing";
@@ -62,7 +63,13 @@ export type MediaHandlerOptions = ResolverOptions & {
    * A player that paused reading comes back with a Range request, as it would after nginx closed it.
    */
   sendTimeoutMs?: number;
+  /** Media in a bucket (lib/media/bucket.ts) instead of on disk; defaults to the configured storage. */
+  bucket?: S3MediaStorage | null;
 };
+
+export function bucketOf(options: MediaHandlerOptions): S3MediaStorage | null {
+  return options.bucket !== undefined ? options.bucket : bucketStorage();
+}
 
 export function accelPrefixOf(options: MediaHandlerOptions): string | null {
   if (options.accelPrefix !== undefined) return options.accelPrefix;

@@ -65,6 +65,11 @@ export function signToken(videoId: string, expiresAt: number, keyring: Keyring =
   return `${kid}.${expires}.${signature(key, videoId, expires, kid)}`;
 }
 
+/** The expiry (unix seconds) a well-formed token carries; check it with verifyToken first. */
+export function tokenExpiresAt(token: string): number {
+  return Number(TOKEN.exec(token)?.[2] ?? 0);
+}
+
 export type TokenCheck = "ok" | "malformed" | "unknown-key" | "expired" | "bad-signature";
 
 /** `nowSeconds` is injectable for tests; the byte path passes the current time. */

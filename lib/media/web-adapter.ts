@@ -1,7 +1,8 @@
 import { processCounters as counters } from "@/lib/monitoring/counters";
 import { accelHeaders, BodyReader, unstreamedBody } from "./bodies";
 import { decide, type MediaRequestHeaders } from "./decision";
-import { accelPrefixOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaHandlerOptions } from "./resolve";
+import { createBucketMediaHandler } from "./bucket";
+import { accelPrefixOf, bucketOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaHandlerOptions } from "./resolve";
 
 /**
  * The same byte path as a web-standard handler (Request → Response), for deployments where only
@@ -19,6 +20,19 @@ export type WebMediaHandler = (request: Request) => Promise<Response>;
 const READ_HEADERS = ["range", "if-match", "if-none-match", "if-modified-since", "if-unmodified-since", "if-range"] as const;
 
 export function createWebMediaHandler(options: MediaHandlerOptions = {}): WebMediaHandler {
+  const bucket = bucketOf(options);
+  if (bucket) {
+    const fromBucket = createBucketMediaHandler(bucket, options);
+    return async function serveFromBucket(request) {
+      const url = request.url;
+      const start = url.indexOf(MEDIA_PREFIX, url.indexOf("//") + 2);
+      if (start < 0) return errorResponse(404, "not found");
+      const query = url.indexOf("?", start);
+      const answer = await fromBucket(url.slice(start + MEDIA_PREFIX.length, query < 0 ? undefined : query), request.method).catch(() => null);
+      if (!answer) return errorResponse(502, "the media store did not answer");
+      return new Response(answer.body ? asBody(answer.body) : null, { status: answer.status, headers: answer.headers });
+    };
+  }
   const resolver = createMediaResolver(options);
   const accelPrefix = accelPrefixOf(options);
 

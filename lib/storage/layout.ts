@@ -33,5 +33,10 @@ export const layout = {
   caption: (id: string) => `captions/${id}.vtt`,
 } as const;
 
+/** Where an uploaded or downloaded source lives inside its video folder, from the path recorded on its row. */
+export function sourceRelative(sourcePath: string): string {
+  return `${layout.source}/${sourcePath.slice(sourcePath.lastIndexOf("/") + 1)}`;
+}
+
 /** The top-level folders a job may publish (each replaced as a whole). */
 export type PublishedFolder = "mp4" | "hls" | "thumbs" | "storyboard" | "captions";

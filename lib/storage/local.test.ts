@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { paths } from "@/lib/env";
-import { layout, storage } from "./index";
+import { layout, localStorage as storage } from "./index";
 
 describe("local media storage", () => {
   it("refuses paths that leave the video's folder, and ids that are not UUIDs", () => {

@@ -4,10 +4,11 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { paths } from "@/lib/env";
 import { layout, type PublishedFolder } from "./layout";
+import type { MediaStorage, StoredObject } from "./types";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function checkId(videoId: string): string {
+export function checkId(videoId: string): string {
   if (!UUID.test(videoId)) throw new Error(`not a video id: ${videoId}`);
   return videoId.toLowerCase();
 }
@@ -18,6 +19,8 @@ function checkId(videoId: string): string {
  * complete, so readers never see half a ladder.
  */
 export const localStorage = {
+  kind: "local" as const,
+
   /** `media/<videoId>` */
   videoDir(videoId: string): string {
     return path.join(/*turbopackIgnore: true*/ paths.media, checkId(videoId));
@@ -36,6 +39,36 @@ export const localStorage = {
       () => true,
       () => false,
     );
+  },
+
+  /** On disk, inputs are read where they are. */
+  async fetch(videoId: string, relative: string): Promise<string> {
+    return this.file(videoId, relative);
+  },
+
+  async read(videoId: string, relative: string): Promise<Buffer | null> {
+    return fs.readFile(this.file(videoId, relative)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "ENOENT") return null;
+      throw err;
+    });
+  },
+
+  async removeFile(videoId: string, relative: string): Promise<void> {
+    await fs.rm(this.file(videoId, relative), { force: true });
+  },
+
+  async *list(videoId?: string): AsyncIterable<StoredObject> {
+    const ids = videoId ? [checkId(videoId)] : (await fs.readdir(paths.media).catch(() => [] as string[])).filter((n) => UUID.test(n));
+    for (const id of ids) {
+      const root = this.videoDir(id);
+      const entries = await fs.readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+      for (const e of entries) {
+        if (!e.isFile()) continue;
+        const full = path.join(e.parentPath, e.name);
+        const stat = await fs.stat(full);
+        yield { videoId: id, relative: path.relative(root, full).split(path.sep).join("/"), size: stat.size, modified: stat.mtime };
+      }
+    }
   },
 
   /**
@@ -123,4 +156,4 @@ export const localStorage = {
   },
 };
 
-export type MediaStorage = typeof localStorage;
+localStorage satisfies MediaStorage;

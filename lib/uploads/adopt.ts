@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Video } from "@/lib/db/schema";
-import { layout, storage } from "@/lib/storage";
+import { layout, localStorage, storage } from "@/lib/storage";
 import { registerSource, type RegisteredHook } from "@/lib/videos/ingest";
 import { safeFileName } from "./names";
 
@@ -36,11 +36,18 @@ export type AdoptInput = {
  */
 export async function adoptSourceFile(input: AdoptInput, onRegistered?: RegisteredHook): Promise<Video> {
   const id = randomUUID();
-  const target = storage.file(id, `${layout.source}/${safeFileName(input.originalName)}`);
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  await moveFile(input.file, target);
+  const relative = `${layout.source}/${safeFileName(input.originalName)}`;
+  // The row names the file by its place in the media folder; with a bucket, workers take the name from it.
+  const target = localStorage.file(id, relative);
+  if (storage.kind === "local") {
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await moveFile(input.file, target);
+  } else {
+    await storage.publishFile(id, relative, await linkedCopy(input.file));
+  }
+  let video: Video;
   try {
-    return await registerSource({
+    video = await registerSource({
       id,
       ownerId: input.ownerId,
       title: input.title,
@@ -50,8 +57,17 @@ export async function adoptSourceFile(input: AdoptInput, onRegistered?: Register
       size: input.size,
     }, onRegistered);
   } catch (error) {
-    await moveFile(target, input.file);
+    if (storage.kind === "local") await moveFile(target, input.file);
     await storage.removeVideo(id);
     throw error;
   }
+  if (storage.kind !== "local") await fs.rm(input.file, { force: true });
+  return video;
+}
+
+/** A second name for `file` (a copy across filesystems) for `publishFile` to consume, so the file stays until the row exists. */
+async function linkedCopy(file: string): Promise<string> {
+  const copy = `${file}.${randomUUID()}.publish`;
+  await fs.link(file, copy).catch(() => fs.copyFile(file, copy));
+  return copy;
 }

@@ -103,7 +103,7 @@ export async function attachCaption(input: { videoId: string; fileName: string; 
   try {
     return await insertCaption({ id, videoId: input.videoId, lang: input.lang, label: input.label, origin: "upload", file: path.basename(relative) });
   } catch (error) {
-    await fs.rm(storage.file(input.videoId, relative), { force: true });
+    await storage.removeFile(input.videoId, relative);
     throw error;
   }
 }

@@ -1,4 +1,3 @@
-import fs from "node:fs/promises";
 import { and, eq } from "drizzle-orm";
 import { db, type Tx } from "@/lib/db/client";
 import { captions, type Caption, type NewCaption } from "@/lib/db/schema";
@@ -28,6 +27,6 @@ export async function removeCaption(videoId: string, captionId: string): Promise
     .where(and(eq(captions.id, captionId), eq(captions.videoId, videoId)))
     .returning();
   if (!removed) return false;
-  await fs.rm(storage.file(videoId, `${layout.captions}/${removed.file}`), { force: true });
+  await storage.removeFile(videoId, `${layout.captions}/${removed.file}`);
   return true;
 }

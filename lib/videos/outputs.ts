@@ -29,6 +29,37 @@ export type VideoOutputs = {
   warnings?: Record<string, string>;
 };
 
+/**
+ * Whether a stored file of a video is one its row names (`relative` inside the video folder, as
+ * in lib/storage/layout.ts). Anything else was left by a job that never got to write the row
+ * (a crashed worker, a video deleted mid-job) and may be removed.
+ */
+export function isNamedByRow(relative: string, outputs: VideoOutputs, captionFiles: ReadonlySet<string>): boolean {
+  const [folder, ...rest] = relative.split("/");
+  const inside = rest.join("/");
+  switch (folder) {
+    case "source":
+      return true;
+    case "mp4":
+      return !!outputs.mp4 && inside === "video.mp4";
+    case "hls": {
+      if (inside === "master.m3u8") return !!outputs.hls?.length;
+      const rung = /^v(\d+)\//.exec(inside);
+      return !!rung && (outputs.hls ?? []).includes(Number(rung[1]));
+    }
+    case "thumbs": {
+      const width = /^poster-(\d+)\.webp$/.exec(inside);
+      return !!width && (outputs.poster ?? []).includes(Number(width[1]));
+    }
+    case "storyboard":
+      return !!outputs.storyboard;
+    case "captions":
+      return captionFiles.has(inside);
+    default:
+      return false;
+  }
+}
+
 export function outputsOf(value: unknown): VideoOutputs {
   return value && typeof value === "object" ? (value as VideoOutputs) : {};
 }

@@ -1,12 +1,25 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { db, type Tx } from "@/lib/db/client";
-import { mediaFolderExclusions, videos, type NewVideo, type Video } from "@/lib/db/schema";
+import { captions, mediaFolderExclusions, videos, type NewVideo, type Video } from "@/lib/db/schema";
 import { channels } from "@/lib/queue/channels";
 
 export async function findVideo(id: string): Promise<Video | null> {
   const [row] = await db.select().from(videos).where(eq(videos.id, id));
   return row ?? null;
+}
+
+/** For each of these videos that still exists: its published outputs and the files of its captions. */
+export async function storedOutputsOf(ids: string[]): Promise<Map<string, { outputs: unknown; captionFiles: Set<string> }>> {
+  const found = new Map<string, { outputs: unknown; captionFiles: Set<string> }>();
+  if (ids.length === 0) return found;
+  for (const row of await db.select({ id: videos.id, outputs: videos.outputs }).from(videos).where(inArray(videos.id, ids))) {
+    found.set(row.id, { outputs: row.outputs, captionFiles: new Set() });
+  }
+  for (const c of await db.select({ videoId: captions.videoId, file: captions.file }).from(captions).where(inArray(captions.videoId, ids))) {
+    found.get(c.videoId)?.captionFiles.add(c.file);
+  }
+  return found;
 }
 
 /** The row locked for the rest of the transaction, so concurrent steps update it one at a time. */

@@ -6,6 +6,10 @@
  *   a plain Node http + fs.createReadStream server; also Reel with REEL_ACCEL=nginx.
  *   Goal: Reel ≥ 0.8× nginx.
  * - small requests (an HLS playlist, 1-byte ranges): Reel vs plain Node. Goal: ≥ 0.5× plain Node.
+ * - media in a bucket (an S3 API server, moto_server, on loopback): 1 MiB ranges of a 32 MB object
+ *   through presigned URLs vs plain unsigned GETs of the same object (the cost of presigning on the
+ *   store's side; goal ≤ 5 % fewer req/s), and Reel's CPU per playlist request when it signs every
+ *   segment URI of the playlist (REEL_STORAGE=s3) vs reading it from disk. `--no-s3` leaves this out.
  * Each server runs in its own process (nginx with one worker), the load generator (wrk, or
  * autocannon when wrk is missing) in another; everything stops and the temp folder is removed at
  * the end, on error, or after a hard time limit.
@@ -22,7 +26,8 @@ const MIB = 1024 * 1024;
 const FILE_SIZE = 200 * MIB;
 const RANGE = MIB;
 
-type Kind = "reel" | "reel-accel" | "plain";
+type Kind = "reel" | "reel-accel" | "reel-s3" | "plain";
+const S3_OBJECT_SIZE = 32 * MIB;
 
 if (process.argv[2] === "--serve") {
   await serve(process.argv[3] as Kind, Number(process.argv[4]), process.argv[5]);
@@ -103,9 +108,11 @@ async function main(): Promise<void> {
   await fsp.chmod(dir, 0o755);
   const children: ChildProcess[] = [];
   let nginx: { stop(): Promise<void> } | undefined;
+  let s3: { stop(): Promise<void> } | undefined;
   const cleanup = async () => {
     for (const child of children) child.kill("SIGTERM");
     await nginx?.stop();
+    await s3?.stop();
     await fsp.rm(dir, { recursive: true, force: true });
   };
   const hardStop = setTimeout(
@@ -113,7 +120,7 @@ async function main(): Promise<void> {
       console.error("bench:media exceeded its time limit; stopping");
       void cleanup().finally(() => process.exit(1));
     },
-    (duration * 12 + 120) * 1000,
+    (duration * 16 + 180) * 1000,
   );
   process.once("SIGINT", () => void cleanup().finally(() => process.exit(130)));
 
@@ -141,16 +148,22 @@ async function main(): Promise<void> {
 
     const keys = `b1:${randomBytes(32).toString("hex")}`;
     const keyring = parseKeyring(keys);
-    const ports = { reel: await freePort(3300, 3349), accelReel: 0, plain: 0, nginxStatic: 0, nginxAccel: 0 };
+    const ports = { reel: await freePort(3300, 3349), accelReel: 0, plain: 0, nginxStatic: 0, nginxAccel: 0, reelS3: 0 };
     ports.plain = await freePort(ports.reel + 1, 3349);
     ports.accelReel = await freePort(ports.plain + 1, 3349);
     ports.nginxStatic = await freePort(ports.accelReel + 1, 3349);
     ports.nginxAccel = await freePort(ports.nginxStatic + 1, 3349);
 
+    const withS3 = !args.includes("--no-s3");
+    const s3Server = withS3 ? await (await import("@/test/s3-server")).startS3Server({ bucket: "reel-bench" }) : null;
+    s3 = s3Server ?? undefined;
+    const s3Env = s3Server ? { REEL_STORAGE: "s3", ...(await import("@/test/s3-server")).s3TestEnv(s3Server, "bench/") } : {};
+
     const start = async (kind: Kind, port: number) => {
       const child = spawn(process.execPath, ["--import", "tsx", import.meta.filename, "--serve", kind, String(port), media], {
         env: {
           ...process.env,
+          ...(kind === "reel-s3" ? s3Env : { REEL_STORAGE: "local" }),
           NODE_ENV: "production",
           LOG_LEVEL: "silent",
           REEL_DATA_DIR: dir,
@@ -203,6 +216,34 @@ async function main(): Promise<void> {
     const fileBytes = await fsp.readFile(path.join(video, "mp4/video.mp4"));
     for (const t of rangeTargets) await checkRange(t, fileBytes);
 
+    // The bucket: the first 32 MB of the file as the MP4, the same playlist; a Reel server that reads them from there.
+    const s3Targets: Target[] = [];
+    let reelS3Target: Target | undefined;
+    if (s3Server) {
+      process.stdout.write("Putting the media in the bucket… ");
+      const { createS3Storage } = await import("@/lib/storage/s3");
+      const bucket = createS3Storage({ ...(await import("@/lib/env")).env, ...(await import("@/lib/env")).parseEnv(s3Env) });
+      const staged = path.join(dir, "staged");
+      await fsp.mkdir(path.join(staged, "mp4"), { recursive: true });
+      await fsp.mkdir(path.join(staged, "hls/v0"), { recursive: true });
+      await fsp.writeFile(path.join(staged, "mp4/video.mp4"), fileBytes.subarray(0, S3_OBJECT_SIZE));
+      await fsp.writeFile(path.join(staged, "hls/v0/index.m3u8"), playlist);
+      await bucket.publish(videoId, "mp4", path.join(staged, "mp4"));
+      await bucket.publish(videoId, "hls", path.join(staged, "hls"));
+      const presigned = new URL(await bucket.presign(videoId, "mp4/video.mp4", Math.floor(Date.now() / 1000) + 3600));
+      const s3Port = Number(new URL(s3Server.endpoint).port);
+      const s3Cpu = async () => processTreeCpu(s3Server.pid);
+      s3Targets.push(
+        { name: "S3 presigned URL (moto_server)", port: s3Port, path: presigned.pathname + presigned.search, cpu: s3Cpu },
+        { name: "S3 plain GET (moto_server)", port: s3Port, path: presigned.pathname, cpu: s3Cpu },
+      );
+      bucket.client.destroy();
+      ports.reelS3 = await freePort(ports.nginxAccel + 1, 3349);
+      reelS3Target = { name: "playlist · Reel, S3 storage (signs 301 URIs)", port: ports.reelS3, path: signed("hls/v0/index.m3u8"), headers: browser, cpu: await start("reel-s3", ports.reelS3) };
+      for (const t of s3Targets) await checkRange(t, fileBytes.subarray(0, S3_OBJECT_SIZE));
+      console.log("done");
+    }
+
     const loadBefore = os.loadavg()[0];
     const gen = wrk ? `wrk ${wrkVersion(wrk)} (1 thread)` : "autocannon (in process)";
     console.log(`\nLoad generator: ${gen}; ${connections} connections, ${duration} s per run, after a 2 s warm-up.`);
@@ -229,6 +270,20 @@ async function main(): Promise<void> {
       printRow(name, small[name]);
     }
 
+    if (reelS3Target) {
+      small[reelS3Target.name] = await measure(wrk, reelS3Target, { kind: "fixed" }, duration, connections, dir);
+      printRow(reelS3Target.name, small[reelS3Target.name]);
+    }
+    const s3Ranges: Record<string, Result> = {};
+    if (s3Targets.length) {
+      console.log(`\nMedia in a bucket: 1 MiB random ranges of a ${S3_OBJECT_SIZE / MIB} MB object`);
+      printHeader();
+      for (const t of s3Targets) {
+        s3Ranges[t.name] = await measure(wrk, t, { kind: "ranges", size: S3_OBJECT_SIZE, length: RANGE }, duration, connections, dir);
+        printRow(t.name, s3Ranges[t.name]);
+      }
+    }
+
     // A run in which no request completed (an overloaded machine, a too slow load generator) has no ratio.
     const ratio = (a: Result | undefined, b: Result | undefined) => (a?.requests && b?.requests ? a.rps / b.rps : NaN);
     const verdict = (value: number, goal: number) => (Number.isNaN(value) ? "n/a" : `${value.toFixed(2)}x  (goal ≥ ${goal}x: ${value >= goal ? "met" : "NOT met"})`);
@@ -247,12 +302,20 @@ async function main(): Promise<void> {
     console.log(`  vs plain Node, 1 MiB ranges              ${efficiency(ranges["plain Node http + createReadStream"], ranges["Reel (Node adapter)"])}`);
     console.log(`  vs plain Node, playlist                  ${efficiency(small["playlist · plain Node"], small["playlist · Reel"])}`);
     console.log(`  vs plain Node, 1-byte ranges             ${efficiency(small["1-byte ranges · plain Node"], small["1-byte ranges · Reel"])}`);
+    if (reelS3Target) {
+      const presignedShare = ratio(s3Ranges["S3 presigned URL (moto_server)"], s3Ranges["S3 plain GET (moto_server)"]);
+      console.log("\nMedia in a bucket");
+      console.log(`  presigned / plain GET, 1 MiB ranges      ${Number.isNaN(presignedShare) ? "n/a" : `${presignedShare.toFixed(2)}x  (goal ≥ 0.95x: ${presignedShare >= 0.95 ? "met" : "NOT met"})`}`);
+      const s3Playlist = small[reelS3Target.name];
+      console.log(`  Reel CPU per playlist request, S3        ${s3Playlist?.requests ? `${(s3Playlist.cpuPerRequest / 1000).toFixed(3)} ms` : "n/a"}`);
+      console.log(`  Reel CPU per playlist request, disk      ${small["playlist · Reel"]?.requests ? `${(small["playlist · Reel"].cpuPerRequest / 1000).toFixed(3)} ms` : "n/a"}`);
+    }
     console.log(`\nLoad average (1 min) before → after: ${loadBefore.toFixed(2)} → ${os.loadavg()[0].toFixed(2)} on ${os.availableParallelism()} CPUs`);
 
     await fsp.mkdir("bench-results", { recursive: true });
     await fsp.writeFile(
       "bench-results/media.json",
-      JSON.stringify({ at: new Date().toISOString(), generator: gen, duration, connections, ranges, small }, null, 2),
+      JSON.stringify({ at: new Date().toISOString(), generator: gen, duration, connections, ranges, small, s3Ranges }, null, 2),
     );
   } finally {
     clearTimeout(hardStop);
@@ -262,7 +325,7 @@ async function main(): Promise<void> {
 
 /** Sanity check before timing: the bytes of a range equal the file's. */
 async function checkRange(target: Target, file: Buffer): Promise<void> {
-  const start = 123_456_789;
+  const start = Math.min(123_456_789, file.length - RANGE);
   const body = await new Promise<Buffer>((resolve, reject) => {
     http
       .get({ host: "127.0.0.1", port: target.port, path: target.path, headers: { range: `bytes=${start}-${start + RANGE - 1}` } }, (res) => {

@@ -31,7 +31,7 @@ export const captionsJob: JobDefinition<"captions"> = {
       }
       await runFfmpeg({
         args: subtitlesArgs(
-          ctx.video.sourcePath!,
+          await ctx.source(),
           info,
           streams.map((s, i) => ({ index: s.index, output: extracted[i].tmp })),
         ),
@@ -57,7 +57,7 @@ export const captionsJob: JobDefinition<"captions"> = {
       },
     });
     // Files of the captions this run replaced (a re-processed source).
-    for (const old of replaced) await fs.rm(storage.file(videoId, `${layout.captions}/${old.file}`), { force: true });
+    for (const old of replaced) await storage.removeFile(videoId, `${layout.captions}/${old.file}`);
   },
 };
 

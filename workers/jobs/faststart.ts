@@ -23,8 +23,8 @@ export const faststartJob: JobDefinition<"faststart"> = {
   policy: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 12 * 3600, heartbeatSeconds: 10, concurrency: 2 },
   async run({ videoId }, ctx) {
     const info = mediaInfoOf(ctx.video);
-    const source = ctx.video.sourcePath!;
     const work = await ctx.workDir();
+    const source = await ctx.source();
     const dir = path.join(work, "mp4");
     await fs.mkdir(dir);
     const output = path.join(dir, path.basename(layout.mp4));

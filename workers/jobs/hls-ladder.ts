@@ -33,12 +33,13 @@ export const hlsLadderJob: JobDefinition<"hls-ladder"> = {
     const outDir = path.join(work, layout.hls);
     const { encoder } = await chosenEncoder(env.REEL_HWACCEL);
     const frames = requireFrames(ctx.progress);
+    const source = await ctx.source();
 
     const result = await withCpuFallback(
       encoder,
       (enc) =>
         runFfmpeg({
-          args: hlsLadderArgs(ctx.video.sourcePath!, outDir, info, plan, enc),
+          args: hlsLadderArgs(source, outDir, info, plan, enc),
           // A 2 h 4K film may take many hours on 2 cores; a stuck run must still end.
           timeLimitSeconds: timeLimitFor(info.duration, { perMediaSecond: 20, baseSeconds: 600 }),
           workDir: work,

@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Video } from "@/lib/db/schema";
 import { probeMedia } from "@/lib/ffmpeg/probe";
-import { layout, storage } from "@/lib/storage";
+import { layout, localStorage as storage } from "@/lib/storage";
 import { makeSource, mediaDir } from "@/test/media";
 import { posterJob } from "./poster";
 import { PermanentJobError } from "./types";
@@ -16,7 +16,7 @@ async function runPoster(mp4: string) {
   fs.mkdirSync(path.dirname(published), { recursive: true });
   fs.copyFileSync(mp4, published);
   const video = { id, sourcePath: published, probe: await probeMedia(published) } as Video;
-  return posterJob.run({ videoId: id }, { video, signal: new AbortController().signal, progress: () => {}, workDir: () => storage.workDir("poster", id, "test") });
+  return posterJob.run({ videoId: id }, { video, signal: new AbortController().signal, progress: () => {}, workDir: () => storage.workDir("poster", id, "test"), source: async () => published, input: async (rel) => storage.file(id, rel) });
 }
 
 describe("poster step", () => {

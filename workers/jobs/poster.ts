@@ -24,8 +24,8 @@ export const posterJob: JobDefinition<"poster"> = {
   policy: { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 900, heartbeatSeconds: 10, concurrency: 2 },
   async run({ videoId }, ctx) {
     const info = mediaInfoOf(ctx.video);
-    const input = storage.file(videoId, layout.mp4);
     const work = await ctx.workDir();
+    const input = await ctx.input(layout.mp4);
 
     const times = info.duration < 2 ? [info.duration / 2] : CANDIDATE_POINTS.map((p) => p * info.duration);
     // Where there is no usable picture (past the end of a video track shorter than the sound, or in

@@ -1,5 +1,5 @@
 import { probeMedia, ProbeError } from "@/lib/ffmpeg/probe";
-import { storage } from "@/lib/storage";
+import { localStorage, storage } from "@/lib/storage";
 import { completeStep } from "@/lib/videos/pipeline";
 import { PermanentJobError, type JobDefinition } from "./types";
 
@@ -11,16 +11,17 @@ import { PermanentJobError, type JobDefinition } from "./types";
 export const probeJob: JobDefinition<"probe"> = {
   name: "probe",
   policy: { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, heartbeatSeconds: 10, concurrency: 4 },
-  async run({ videoId }, { video }) {
+  async run({ videoId }, { video, source: sourceFile }) {
     if (!video.sourcePath) throw new PermanentJobError("The video has no source file");
     let info;
     try {
-      info = await probeMedia(video.sourcePath);
+      info = await probeMedia(await sourceFile());
     } catch (error) {
       if (error instanceof ProbeError) throw new PermanentJobError(error.reason);
       throw error;
     }
-    const source = video.sourceKind === "folder" ? await storage.linkSource(videoId, video.sourcePath) : undefined;
+    // A media-folder original is served through a link beside the outputs; a bucket cannot hold one.
+    const source = video.sourceKind === "folder" && storage.kind === "local" ? await localStorage.linkSource(videoId, video.sourcePath) : undefined;
     await completeStep(videoId, "probe", {
       ...(source && { outputs: { source } }),
       columns: {

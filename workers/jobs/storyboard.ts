@@ -21,10 +21,12 @@ export const storyboardJob: JobDefinition<"storyboard"> = {
     const info = mediaInfoOf(ctx.video);
     const lowest = outputsOf(ctx.video.outputs).details?.hls?.renditions[0];
     if (!lowest) throw new Error("the HLS ladder is not published yet");
-    const input = storage.file(videoId, layout.hlsVariant(lowest.name));
     const plan = planStoryboard(info.duration, lowest.width, lowest.height);
 
     const work = await ctx.workDir();
+    // The rung's whole folder: its playlist names the init and media segments beside it.
+    const variant = layout.hlsVariant(lowest.name);
+    const input = path.join(await ctx.input(path.posix.dirname(variant)), path.posix.basename(variant));
     const outDir = path.join(work, layout.storyboard);
     await fs.mkdir(outDir);
     await runFfmpeg({

@@ -27,8 +27,12 @@ export type JobContext = {
   signal: AbortSignal;
   /** Live progress of an ffmpeg run (throttled, persisted on the video row, pushed to pages). */
   progress: (progress: FfmpegProgress) => void;
-  /** A fresh work folder `tmp/<job>/<videoId>-<attempt>`, removed after the job whatever happens. */
+  /** A fresh work folder `tmp/<job>/<videoId>-<attempt>` (the same one on every call), removed after the job whatever happens. */
   workDir: () => Promise<string>;
+  /** A local path to read the video's source: in place on disk, or downloaded into the work folder from a bucket. */
+  source: () => Promise<string>;
+  /** A local path to read a published file or folder of the video (e.g. `mp4/video.mp4`, `hls/v360`). */
+  input: (relative: string) => Promise<string>;
 };
 
 export type JobDefinition<N extends JobName = JobName> = {
