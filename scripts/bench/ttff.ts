@@ -56,8 +56,8 @@ const CONTROLS_AFTER_FRAME_MS = 300;
 const SECONDS = 60;
 /** Past what hls.js buffers ahead (30 s) when the first frame shows, so the seek has to fetch. */
 const SEEK_TO = 50;
-/** The whole bench stops by itself after this, whatever happens. */
-const DEADLINE_MS = 15 * 60_000;
+/** The whole bench stops by itself after this, whatever happens (encoding the media alone takes minutes on a busy machine). */
+const DEADLINE_MS = 45 * 60_000;
 const RUN_TIMEOUT_MS = 20_000;
 const CATALOG_PAUSE_MS = 1000;
 /**
@@ -180,8 +180,7 @@ const FIRST_FRAME_HOOK = `
   window.__reelFrom = 0;
   document.addEventListener("click", (e) => { window.__reelFrom = e.timeStamp; }, { capture: true, once: true });
   window.__reelFirstFrame = new Promise((resolve) => {
-    // Every <video> that enters the page is watched: the early start puts its own element in place of the
-    // server-rendered one, so the first one seen is not always the one that plays.
+    // Every <video> that enters the page is watched: on a client-side navigation the one that plays comes later.
     const watched = new Set();
     const observer = new MutationObserver(() => {
       const video = document.querySelector("video");
