@@ -1,8 +1,12 @@
 import type { NextConfig } from "next";
+import { buildEarlyStartScript } from "./components/player/early/build";
 import { responseHeaders } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
+  // The watch page's early start (components/player/early/), compiled here and inlined into the build: the page's
+  // HTML runs it before any of the app's scripts.
+  env: { REEL_EARLY_START: buildEarlyStartScript() },
   poweredByHeader: false,
   // A type error stops the build. The build checks what runs (tests and their tooling are left out, so a test
   // file's types never stop a start-up build); `npm test` checks the whole project, tests included.

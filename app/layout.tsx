@@ -14,14 +14,12 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { themeColor: "#0e1015", width: "device-width", initialScale: 1, colorScheme: "dark" };
 
-/** early: the watch page's early start (app/@early), which must come before anything else in <body>. */
-export default async function RootLayout({ children, early }: { children: React.ReactNode; early: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const viewer = await currentViewer();
   const user = viewer && { name: viewer.name, email: viewer.email, isAdmin: isAdmin(viewer), mayUpload: mayUpload(viewer) };
   return (
     <html lang="en" className="dark">
       <body className="flex min-h-dvh flex-col">
-        {early}
         <a href="#main" className="sr-only z-50 rounded-lg bg-panel px-4 py-3 focus:not-sr-only focus:fixed focus:top-2 focus:left-2">
           Skip to content
         </a>

@@ -3,7 +3,7 @@ import type { ErrorData, MediaAttachingData } from "hls.js";
 import { hlsConfig } from "@/lib/playback/hls-config";
 import { sourceBufferName } from "@/lib/playback/hls-manifest";
 import { chooseStartLevel, DEFAULT_BANDWIDTH_BPS, firstFragmentLevel } from "@/lib/playback/start-level";
-import type { EarlyVideo, FirstSegmentBuffer } from "./early-start";
+import type { FirstSegmentBuffer } from "./early/contract";
 import { storedBandwidth } from "./preferences";
 import type { EngineMode, PlayerSource } from "./types";
 
@@ -65,11 +65,8 @@ function startLevelFor(video: HTMLVideoElement, source: PlayerSource, estimate: 
   return firstFragmentLevel(source.rungs, chooseStartLevel(source.rungs, heightPx || null, estimate));
 }
 
-export async function attachEngine(video: EarlyVideo, source: PlayerSource, events: EngineEvents): Promise<Engine> {
-  // What the page's HTML started (early-start.ts) is this element's once: a client-side navigation to another video
-  // may keep the element.
-  const early = video.reelFirstSegment ?? Promise.resolve(null);
-  delete video.reelFirstSegment;
+/** early: the first segment the page's HTML appended to this element (components/player/early/), if any. */
+export async function attachEngine(video: HTMLVideoElement, source: PlayerSource, events: EngineEvents, early: Promise<FirstSegmentBuffer | null>): Promise<Engine> {
   if (source.hlsUrl && source.hlsScriptUrl && hasMse()) {
     // hls.js missing (a deployment that does not serve /_reel/, a blocked script) falls back to the engines below.
     const [Hls, first] = await Promise.all([loadHls(source.hlsScriptUrl).catch(() => null), early]);

@@ -1,10 +1,10 @@
 "use client";
 
-import { useCallback, useEffect, useLayoutEffect, useRef, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import { actionForKey, type PlayerAction } from "@/lib/playback/shortcuts";
 import { PlayerControls, type PlayerCommands } from "./controls";
-import { AFTER_VIDEO_SCRIPT, type EarlyVideo } from "./early-start";
-import { attachEngine, srcWithStart, type Engine } from "./engine";
+import { playerVideoHtml } from "./early/markup";
+import { attachEngine, type Engine } from "./engine";
 import { Icon } from "./icons";
 import { loadPreferences, rememberBandwidth, rememberPlayerHeight, saveRate, saveVolume } from "./preferences";
 import { PlaybackReporter } from "./reporter";
@@ -22,6 +22,12 @@ function navigationStart(): number {
 
 const noSubscription = () => () => {};
 
+const VIDEO_CLASS = "absolute inset-0 h-full w-full object-contain";
+
+/** The element's events the player follows (it listens to the page's <video> rather than rendering it). */
+const MEDIA_EVENTS = ["play", "pause", "waiting", "playing", "canplay", "timeupdate", "durationchange", "progress", "volumechange", "ratechange", "error", "enterpictureinpicture", "leavepictureinpicture", "click", "dblclick"] as const;
+type MediaHandlers = Record<(typeof MEDIA_EVENTS)[number], (video: HTMLVideoElement, event: Event) => void>;
+
 function bufferedRanges(video: HTMLVideoElement): [number, number][] {
   const out: [number, number][] = [];
   for (let i = 0; i < video.buffered.length; i++) out.push([video.buffered.start(i), video.buffered.end(i)]);
@@ -37,10 +43,12 @@ function editableTarget(target: EventTarget | null): boolean {
   return !!el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
 }
 
-/** nonce: the page's CSP nonce (lib/http/page-nonce.ts), for the inline script after the <video>. */
+/** nonce: the page's CSP nonce (lib/http/page-nonce.ts), for the early start's inline script after the <video>. */
 export function Player({ source, nonce }: { source: PlayerSource; nonce?: string }) {
   const containerRef = useRef<HTMLDivElement>(null);
-  const videoRef = useRef<HTMLVideoElement>(null);
+  const slotRef = useRef<HTMLDivElement>(null);
+  const videoRef = useRef<HTMLVideoElement | null>(null);
+  const handlers = useRef<MediaHandlers | null>(null);
   const engineRef = useRef<Engine | null>(null);
   const reporterRef = useRef<PlaybackReporter | null>(null);
   const forcedMute = useRef(false);
@@ -55,19 +63,36 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
     () => false,
   );
 
+  // The <video> and the early start's script are HTML in a container React never hydrates nor updates: the element
+  // is the page's from its first byte (components/player/early/), and the player adopts it. Made once per video: a
+  // later render with freshly signed URLs reaches the engine, never the element, so it does not reset playback.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const videoHtml = useMemo(() => playerVideoHtml(source, VIDEO_CLASS, nonce), [source.videoId, nonce]);
+
+  useLayoutEffect(() => {
+    const video = slotRef.current!.querySelector("video")!;
+    videoRef.current = video;
+    const listener = (event: Event) => handlers.current?.[event.type as (typeof MEDIA_EVENTS)[number]](video, event);
+    for (const type of MEDIA_EVENTS) video.addEventListener(type, listener);
+    return () => {
+      for (const type of MEDIA_EVENTS) video.removeEventListener(type, listener);
+    };
+  }, [videoHtml]);
+
   // Attach the engine at once: nothing (storyboard, captions, progress) is awaited before the first frame, and a
   // layout effect runs right after hydration commits instead of after the next paint.
   useLayoutEffect(() => {
     // Marks for the performance panel and bench diagnostics: mount → engine → first frame.
     performance.mark("reel:player-mounted");
-    const video = videoRef.current! as EarlyVideo;
+    const video = videoRef.current!;
     const start = navigationStart();
-    // From the page's HTML (early-start.ts) the element may be playing already, with these applied and their events
-    // gone by: the control state starts from what the element is. That is this element's once: a client-side
-    // navigation to another video may keep it.
-    const { reelFirstFrameAt: shownAt, reelForcedMute: forced } = video;
-    delete video.reelFirstFrameAt;
-    delete video.reelForcedMute;
+    // From the page's HTML the element may be playing already, with these applied and their events gone by: the
+    // control state starts from what the element is. What the early start left is this element's only.
+    const early = window.reelEarlyStart?.video === video ? window.reelEarlyStart : undefined;
+    window.reelEarlyStart = undefined;
+    if (early) early.adopted = true;
+    const shownAt = early?.firstFrameAt ?? undefined;
+    const forced = early?.forcedMute;
     if (forced) forcedMute.current = true;
     else {
       const prefs = loadPreferences();
@@ -87,7 +112,7 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
       reporter.firstFrame(ms);
     };
     // requestVideoFrameCallback fires when the frame is on screen; older Safari only has "playing". From the page's
-    // HTML the first frame is usually on screen before hydration: AFTER_VIDEO noted when (else readyState tells).
+    // HTML the first frame is usually on screen before hydration: the early start noted when (else readyState tells).
     if (shownAt !== undefined) firstFrame(shownAt);
     else if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) firstFrame();
     else if (typeof (video as Partial<HTMLVideoElement>).requestVideoFrameCallback === "function") video.requestVideoFrameCallback(() => firstFrame());
@@ -104,7 +129,7 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
         reporter.fatal(message);
         dispatch({ type: "failed", message: "Playback failed. Reload the page to try again." });
       },
-    })
+    }, early?.firstSegment ?? Promise.resolve(null))
       .then((engine) => {
         if (cancelled) return engine.destroy();
         engineRef.current = engine;
@@ -271,36 +296,45 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
     return () => document.removeEventListener("keydown", onKey);
   }, [runAction, showControls]);
 
-  const mediaEvents = {
-    onPlay: () => {
+  const visible = controlsShown(state);
+  // Native listeners (the element is not React's), read through a ref so they always see this render's state.
+  const mediaEvents: MediaHandlers = {
+    play: () => {
       dispatch({ type: "played" });
       showControls();
     },
-    onPause: () => dispatch({ type: "paused" }),
-    onWaiting: () => dispatch({ type: "waiting", waiting: true }),
-    onPlaying: () => dispatch({ type: "waiting", waiting: false }),
-    onCanPlay: () => dispatch({ type: "waiting", waiting: false }),
-    onTimeUpdate: (e: React.SyntheticEvent<HTMLVideoElement>) => dispatch({ type: "time", currentTime: e.currentTarget.currentTime }),
-    onDurationChange: (e: React.SyntheticEvent<HTMLVideoElement>) => {
-      if (Number.isFinite(e.currentTarget.duration)) dispatch({ type: "duration", duration: e.currentTarget.duration });
+    pause: () => dispatch({ type: "paused" }),
+    waiting: () => dispatch({ type: "waiting", waiting: true }),
+    playing: () => dispatch({ type: "waiting", waiting: false }),
+    canplay: () => dispatch({ type: "waiting", waiting: false }),
+    timeupdate: (video) => dispatch({ type: "time", currentTime: video.currentTime }),
+    durationchange: (video) => {
+      if (Number.isFinite(video.duration)) dispatch({ type: "duration", duration: video.duration });
     },
-    onProgress: (e: React.SyntheticEvent<HTMLVideoElement>) => dispatch({ type: "buffered", ranges: bufferedRanges(e.currentTarget) }),
-    onVolumeChange: (e: React.SyntheticEvent<HTMLVideoElement>) => {
-      const video = e.currentTarget;
+    progress: (video) => dispatch({ type: "buffered", ranges: bufferedRanges(video) }),
+    volumechange: (video) => {
       dispatch({ type: "volume", volume: video.volume, muted: video.muted });
       if (!forcedMute.current) saveVolume(video.volume, video.muted);
     },
-    onRateChange: (e: React.SyntheticEvent<HTMLVideoElement>) => dispatch({ type: "rate", rate: e.currentTarget.playbackRate }),
+    ratechange: (video) => dispatch({ type: "rate", rate: video.playbackRate }),
     // hls.js handles (and recovers from) media errors itself; for the other engines an element error is the end.
-    onError: (e: React.SyntheticEvent<HTMLVideoElement>) => {
-      const failure = e.currentTarget.error;
+    error: (video) => {
+      const failure = video.error;
       if (!failure || !mode || mode === "hls") return;
       reporterRef.current?.fatal(`media error ${failure.code}: ${failure.message}`);
       dispatch({ type: "failed", message: "This video cannot be played. Reload the page to try again." });
     },
-    onEnterPictureInPicture: () => dispatch({ type: "pip", pip: true }),
-    onLeavePictureInPicture: () => dispatch({ type: "pip", pip: false }),
+    enterpictureinpicture: () => dispatch({ type: "pip", pip: true }),
+    leavepictureinpicture: () => dispatch({ type: "pip", pip: false }),
+    click: (_video, event) => {
+      if ((event as PointerEvent).pointerType === "touch" && !visible) return showControls();
+      togglePlay();
+    },
+    dblclick: () => void toggleFullscreen(),
   };
+  useLayoutEffect(() => {
+    handlers.current = mediaEvents;
+  });
 
   const commands: PlayerCommands = {
     togglePlay,
@@ -318,7 +352,6 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
     toggleFullscreen: () => void toggleFullscreen(),
     openMenu: (menu) => dispatch({ type: "menu", menu }),
   };
-  const visible = controlsShown(state);
 
   return (
     <div
@@ -331,28 +364,7 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
       onPointerMove={showControls}
       onFocusCapture={showControls}
     >
-      <video
-        ref={videoRef}
-        className="absolute inset-0 h-full w-full object-contain"
-        poster={source.posterUrl ?? undefined}
-        // Only an MP4-only title gets its src in the HTML, so the browser fetches it before hydration.
-        src={source.hlsUrl ? undefined : srcWithStart(source.mp4Url, source.startAt)}
-        preload="auto"
-        playsInline
-        aria-label={source.title}
-        onClick={(e) => {
-          if ((e.nativeEvent as PointerEvent).pointerType === "touch" && !visible) return showControls();
-          togglePlay();
-        }}
-        onDoubleClick={() => void toggleFullscreen()}
-        {...mediaEvents}
-      >
-        {source.captions.map((c) => (
-          <track key={c.src} kind="subtitles" src={c.src} srcLang={c.lang} label={c.label} />
-        ))}
-      </video>
-      {/* Puts the early start's element (app/@early) in this one's place and lets the page hydrate at its first frame. Runs from the HTML only, not on a client-side navigation. */}
-      <script nonce={nonce} dangerouslySetInnerHTML={{ __html: AFTER_VIDEO_SCRIPT }} />
+      <div ref={slotRef} className="contents" suppressHydrationWarning dangerouslySetInnerHTML={{ __html: videoHtml }} />
 
       {waiting && started && !error && (
         <div className="pointer-events-none absolute inset-0 flex items-center justify-center" aria-hidden="true">

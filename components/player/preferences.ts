@@ -1,6 +1,6 @@
 import { BANDWIDTH_COOKIE, PLAYER_HEIGHT_COOKIE, blendBandwidth } from "@/lib/playback/start-level";
 
-/** Per-device settings in localStorage (the page's HTML reads them too: early-start.ts). Reads never throw: storage may be disabled or full. */
+/** Per-device settings in localStorage (the early start reads them too: components/player/early/start.ts). Reads never throw: storage may be disabled or full. */
 export const PREFERENCE_KEYS = { volume: "reel.player.volume", muted: "reel.player.muted", rate: "reel.player.rate", bandwidth: "reel.player.bandwidth" };
 
 function read(key: string): string | null {

@@ -29,8 +29,8 @@ export class WatchPage {
   }
 
   /**
-   * Whether the page's HTML appended the first segment before hydration (components/player/early-start.ts) and the
-   * element still plays from that same Media Source: hls.js took it over rather than starting again.
+   * Whether the page's HTML appended the first segment before the app's scripts ran (components/player/early/) and
+   * the element still plays from that same Media Source: hls.js took it over rather than starting again.
    */
   startedEarly() {
     return this.page.evaluate(() => {
@@ -39,24 +39,9 @@ export class WatchPage {
     });
   }
 
-  /**
-   * Why the page's scripts were let run (components/player/early-start.ts, HOLD), how many entries had been held
-   * (the page's one), whether the player mounted only after that (the page hydrates at the video's first frame), and
-   * whether the video was playing before it did.
-   */
-  hydration() {
-    return this.page.evaluate(() => {
-      const [hydrate] = performance.getEntriesByName("reel:hydrate") as PerformanceMark[];
-      const [mounted] = performance.getEntriesByName("reel:player-mounted");
-      const [playing] = performance.getEntriesByName("test:playing");
-      const detail = hydrate?.detail as { why: string; held: number } | undefined;
-      return {
-        reason: detail?.why,
-        held: detail?.held,
-        mountedAfter: !!hydrate && !!mounted && mounted.startTime >= hydrate.startTime,
-        playingBefore: !!playing && !!mounted && playing.startTime < mounted.startTime,
-      };
-    });
+  /** Whether the page's HTML appended a first segment at all (whatever the engine did after). */
+  appendedEarly() {
+    return this.page.evaluate(() => performance.getEntriesByName("reel:first-segment").length === 1);
   }
 
   media<T>(read: (video: HTMLVideoElement) => T): Promise<T> {

@@ -4,8 +4,8 @@ import path from "node:path";
 /**
  * hls.js as the browser loads it: the package's own minified light build (no EME, alternate audio or in-manifest
  * subtitles: Reel uses none of them), a plain script served by the Node server (lib/server/static-files.ts) rather
- * than a bundle chunk. As a plain script the watch page can start it from its HTML, before the app's scripts have
- * run (components/player/early-start.ts), and the player's engine loads the same file when it comes first.
+ * than a bundle chunk. As a plain script the watch page preloads it from its <head> (preload-hints.tsx), and the
+ * player's engine runs that same file.
  */
 export const HLS_SCRIPT_PREFIX = "/_reel/hls/";
 export const HLS_SCRIPT_FILE = "hls.light.min.js";

@@ -25,7 +25,7 @@ export type PlayerSource = {
   hlsUrl: string | null;
   /** hls.js itself (see hls-script.ts), when there is a ladder. */
   hlsScriptUrl: string | null;
-  /** What the page's HTML plays before hydration and hls.js (components/player/early-start.ts); hls.js goes on from it. */
+  /** What the page's HTML plays before hydration and hls.js (components/player/early/); hls.js goes on from it. */
   firstSegment: FirstSegment | null;
   /** Signed faststart MP4: what plays while the ladder is processing, and the last fallback. */
   mp4Url: string | null;

@@ -15,7 +15,7 @@ function positive(value: string | undefined): number | null {
   return Number.isFinite(n) && n > 0 ? n : null;
 }
 
-/** Per request: the page, its metadata and the early-start slot (app/@early) load the video once. */
+/** Per request: the page and its metadata load the video once. */
 const load = cache(async (videoId: string, t: string | undefined) => {
   if (!id.safeParse(videoId).success) return null;
   const [viewer, jar] = await Promise.all([getViewer(), cookies()]);

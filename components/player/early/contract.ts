@@ -1,0 +1,43 @@
+/**
+ * The contract between the watch page's HTML and the player: what the page passes to the early start (start.ts),
+ * and the one object the early start leaves for the player, which adopts the element it started.
+ */
+
+/** The first segment of the rung playback most likely starts on, as the page passes it (see lib/playback/watch.ts). */
+export type EarlySegment = { url: string; init: string; codecs: string };
+
+/** The early start's settings, written into its <script> element by markup.ts. */
+export type EarlyStartConfig = {
+  /** Appended from the page, without hls.js; null when the title has none (an MP4 plays from its src in the HTML). */
+  first: EarlySegment | null;
+  /** Where playback starts, in seconds. */
+  start: number;
+  /** A first segment that has not arrived by then is left to hls.js, which has its own retries and time limits. */
+  timeoutMs: number;
+};
+
+/** What the early start hands the engine: the Media Source it opened, holding the first segment. */
+export type FirstSegmentBuffer = { mediaSource: MediaSource; sourceBuffer: SourceBuffer };
+
+/** What the early start did with the page's <video>, for the player that adopts the element. */
+export type EarlyStart = {
+  video: HTMLVideoElement;
+  /** The appended first segment; null when there was none or it could not be appended (the engine starts afresh). */
+  firstSegment: Promise<FirstSegmentBuffer | null>;
+  /** When the first frame was on screen (performance.now() time), once it was. */
+  firstFrameAt: number | null;
+  /** Whether the browser refused sound without a gesture, so the video plays muted. */
+  forcedMute: boolean;
+  /** Set by the player when it takes the element over: from then on it starts playback itself. */
+  adopted: boolean;
+};
+
+declare global {
+  interface Window {
+    /** Left by the early start for the player; the player takes it (and clears it) when it mounts. */
+    reelEarlyStart?: EarlyStart;
+  }
+}
+
+/** The attribute of the early start's <script> element that carries its EarlyStartConfig, as JSON. */
+export const CONFIG_ATTRIBUTE = "data-config";

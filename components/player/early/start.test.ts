@@ -1,0 +1,193 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "@playwright/test";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateMedia } from "@/e2e/watch-media";
+import { parseMaster } from "@/lib/playback/hls-manifest";
+import type { PlayerSource } from "@/lib/playback/types";
+import { PREFERENCE_KEYS } from "../preferences";
+import { buildEarlyStartScript, EARLY_START_ENTRY } from "./build";
+import type { EarlyStart } from "./contract";
+
+/**
+ * The early start as the browser runs it: the script next.config.ts inlines, in the player's markup (markup.ts),
+ * in Chromium with real Media Source Extensions, on a small ladder and MP4 generated with ffmpeg.
+ */
+const ORIGIN = "http://reel.test";
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+let dir: string;
+let script: string;
+let playerVideoHtml: typeof import("./markup").playerVideoHtml;
+let codecs: string;
+let init: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  script = buildEarlyStartScript();
+  // markup.ts reads the compiled script when first imported, as the build inlines it.
+  process.env.REEL_EARLY_START = script;
+  ({ playerVideoHtml } = await import("./markup"));
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), "reel-early-start-"));
+  const executablePath = process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium";
+  [, browser] = await Promise.all([
+    generateMedia(dir, { seconds: 4, fps: 24, rungs: [{ height: 144, kbps: 150 }], mp4Height: 144 }),
+    chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"] }),
+  ]);
+  const [variant] = parseMaster(await fs.readFile(path.join(dir, "hls/master.m3u8"), "utf8"));
+  codecs = variant.codecs!;
+  init = (await fs.readFile(path.join(dir, "hls/v0/init.mp4"))).toString("base64");
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (dir) await fs.rm(dir, { recursive: true, force: true });
+});
+
+function source(overrides: Partial<PlayerSource>): PlayerSource {
+  return {
+    videoId: "00000000-0000-4000-8000-000000000000",
+    title: `A "quoted" <title> & more`,
+    hlsUrl: `${ORIGIN}/media/hls/master.m3u8`,
+    hlsScriptUrl: null,
+    firstSegment: { level: 0, url: `${ORIGIN}/media/hls/v0/seg_00000.m4s`, init, codecs },
+    mp4Url: `${ORIGIN}/media/mp4/video.mp4`,
+    rungs: [],
+    posterUrl: null,
+    storyboardUrl: null,
+    captions: [{ src: `${ORIGIN}/media/captions/en.vtt`, lang: "en", label: "English" }],
+    duration: 4,
+    aspect: 16 / 9,
+    startAt: 0,
+    saveProgress: false,
+    ...overrides,
+  };
+}
+
+/**
+ * Opens a page holding the player's markup for `src`, served from the generated media; `after` is HTML that follows
+ * it (as the player's own code would come later). Resolves once the page has loaded.
+ */
+async function open(from: Browser, src: PlayerSource, options: { storage?: Record<string, string>; before?: string; after?: string } = {}): Promise<Page> {
+  const page = await from.newPage();
+  await page.route(`${ORIGIN}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === "/") {
+      const html = `<!doctype html><html><head>${options.before ?? ""}</head><body><div>${playerVideoHtml(src, "player", "n0nce")}</div>${options.after ?? ""}</body></html>`;
+      return route.fulfill({ contentType: "text/html", body: html, headers: { "content-security-policy": "script-src 'nonce-n0nce'" } });
+    }
+    const file = path.join(dir, url.pathname.replace(/^\/media\//, ""));
+    const body = await fs.readFile(file).catch(() => null);
+    return body ? route.fulfill({ body, contentType: file.endsWith(".mp4") || file.endsWith(".m4s") ? "video/mp4" : "text/plain" }) : route.fulfill({ status: 404, body: "" });
+  });
+  if (options.storage) await page.addInitScript((values) => Object.entries(values).forEach(([k, v]) => localStorage.setItem(k, v)), options.storage);
+  await page.goto(`${ORIGIN}/`);
+  return page;
+}
+
+type Seen = { firstSegment: boolean; firstFrameAt: number | null; forcedMute: boolean; src: string; paused: boolean; muted: boolean; volume: number; rate: number; mark: boolean };
+
+/** Waits for the early start's first segment, then (when one shows) for its first frame, and reads what it did. */
+function seen(page: Page, frame: boolean): Promise<Seen> {
+  return page.evaluate(async (frame) => {
+    const early = window.reelEarlyStart as EarlyStart;
+    const first = await early.firstSegment;
+    const video = early.video;
+    if (frame) {
+      await new Promise<void>((resolve) => (early.firstFrameAt !== null ? resolve() : video.requestVideoFrameCallback(() => resolve())));
+      // The early start's own frame callback was registered first, so it has run; play() may still be settling.
+      if (!early.adopted) await new Promise<void>((resolve) => (video.paused ? video.addEventListener("playing", () => resolve(), { once: true }) : resolve()));
+    }
+    const [mark] = performance.getEntriesByName("reel:first-segment") as PerformanceMark[];
+    return {
+      firstSegment: first !== null,
+      firstFrameAt: early.firstFrameAt,
+      forcedMute: early.forcedMute,
+      src: video.src,
+      paused: video.paused,
+      muted: video.muted,
+      volume: video.volume,
+      rate: video.playbackRate,
+      mark: !!mark && mark.detail === video.src,
+    };
+  }, frame);
+}
+
+describe("the watch page's early start", () => {
+  it("appends the first segment without hls.js and plays at the first frame with the viewer's volume and speed", async () => {
+    const page = await open(browser, source({}), { storage: { [PREFERENCE_KEYS.volume]: "0.35", [PREFERENCE_KEYS.rate]: "1.5" } });
+    const result = await seen(page, true);
+    expect(result).toMatchObject({ firstSegment: true, forcedMute: false, paused: false, muted: false, volume: 0.35, rate: 1.5, mark: true });
+    expect(result.src).toMatch(/^blob:/);
+    expect(result.firstFrameAt).toBeGreaterThan(0);
+    // The markup kept the element's attributes and captions; the title is text, not markup.
+    expect(await page.locator("video").getAttribute("aria-label")).toBe(`A "quoted" <title> & more`);
+    expect(await page.locator("video track").getAttribute("srclang")).toBe("en");
+    expect(await page.locator("video").count()).toBe(1);
+    await page.close();
+  });
+
+  it("starts a resume point inside what it buffered", async () => {
+    const page = await open(browser, source({ startAt: 1 }));
+    const result = await seen(page, true);
+    expect(result.firstSegment).toBe(true);
+    expect(await page.evaluate(() => window.reelEarlyStart!.video.currentTime)).toBeGreaterThanOrEqual(1);
+    await page.close();
+  });
+
+  it("plays muted, and says so, when the browser refuses sound without a gesture", async () => {
+    // As most browsers do on a first visit (headless Chromium's autoplay policy cannot be made to refuse).
+    const refuse = `<script nonce="n0nce">
+      const play = HTMLMediaElement.prototype.play;
+      HTMLMediaElement.prototype.play = function () {
+        return this.muted ? play.call(this) : Promise.reject(new DOMException("refused", "NotAllowedError"));
+      };
+    </script>`;
+    const page = await open(browser, source({}), { storage: { [PREFERENCE_KEYS.volume]: "0.8" }, before: refuse });
+    const result = await seen(page, true);
+    expect(result).toMatchObject({ firstSegment: true, forcedMute: true, muted: true, volume: 0.8, paused: false });
+    await page.close();
+  });
+
+  it("leaves playback to the player once the player has adopted the element", async () => {
+    const adopt = `<script nonce="n0nce">window.reelEarlyStart.adopted = true</script>`;
+    const page = await open(browser, source({}), { after: adopt });
+    const result = await seen(page, true);
+    expect(result).toMatchObject({ firstSegment: true, paused: true });
+    expect(result.firstFrameAt).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it("plays an MP4-only title from the src in the HTML", async () => {
+    const page = await open(browser, source({ hlsUrl: null, firstSegment: null }));
+    const result = await seen(page, true);
+    expect(result).toMatchObject({ firstSegment: false, paused: false });
+    expect(new URL(result.src).pathname).toBe("/media/mp4/video.mp4");
+    expect(result.firstFrameAt).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it("does nothing without Media Source Extensions: the engine starts afresh", async () => {
+    const page = await open(browser, source({}), { before: `<script nonce="n0nce">delete window.MediaSource</script>` });
+    expect(await seen(page, false)).toMatchObject({ firstSegment: false, firstFrameAt: null, src: "", paused: true, mark: false });
+    await page.close();
+  });
+
+  it("hands nothing over when the first segment fails to download", async () => {
+    const page = await open(browser, source({ firstSegment: { level: 0, url: `${ORIGIN}/media/hls/v0/missing.m4s`, init, codecs } }));
+    expect(await seen(page, false)).toMatchObject({ firstSegment: false, firstFrameAt: null, mark: false });
+    await page.close();
+  });
+
+  it("relies on no bundler or framework internal", async () => {
+    // One plain script, free of any bundler's runtime or globals and of Node's: it runs before any of them exists.
+    expect(script).not.toMatch(/TURBOPACK|__turbopack|webpack|__next|_N_E|__NEXT|next\/|process\.env|require\(/i);
+    // Its sources import only Reel's own browser-safe modules.
+    const sources = [EARLY_START_ENTRY, path.join(path.dirname(EARLY_START_ENTRY), "contract.ts")];
+    for (const file of sources) {
+      const text = await fs.readFile(file, "utf8");
+      for (const [, from] of text.matchAll(/from "([^"]+)"/g)) expect(from, file).toMatch(/^\.\.?\//);
+    }
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * The watch page's early start: runs from the page's HTML right after the player's <video>, before the app's scripts,
+ * inside a container React never hydrates (markup.ts), so the element stays this script's until the player adopts it.
+ * With a first segment it opens a Media Source on the element and appends the inlined init segment and that segment
+ * (its download started from the <head>); with an MP4 src in the HTML the browser is already fetching. At the first
+ * frame it starts playback as the player would. No hls.js yet: the engine loads it and hands it this Media Source
+ * (engine.ts). Whatever is missing or fails (no Media Source Extensions, codecs, a failed download), the first
+ * segment resolves with null and the engine starts as if this had not run. Compiled and inlined at build time
+ * (build.ts); it relies on nothing but the DOM.
+ */
+import { loadPreferences } from "../preferences";
+import { CONFIG_ATTRIBUTE, type EarlySegment, type EarlyStart, type EarlyStartConfig, type FirstSegmentBuffer } from "./contract";
+
+function decodeBase64(text: string): Uint8Array {
+  const raw = atob(text);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return bytes;
+}
+
+function appendFirstSegment(video: HTMLVideoElement, first: EarlySegment, start: number, timeoutMs: number): Promise<FirstSegmentBuffer | null> {
+  const mime = `video/mp4; codecs="${first.codecs}"`;
+  if (typeof MediaSource === "undefined" || !MediaSource.isTypeSupported(mime)) return Promise.resolve(null);
+  const segment = fetch(first.url, { credentials: "same-origin" }).then((r) => {
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    return r.arrayBuffer();
+  });
+  const mediaSource = new MediaSource();
+  const url = URL.createObjectURL(mediaSource);
+  video.src = url;
+  return new Promise((resolve) => {
+    setTimeout(() => resolve(null), timeoutMs);
+    mediaSource.addEventListener(
+      "sourceopen",
+      () => {
+        let sourceBuffer: SourceBuffer;
+        try {
+          sourceBuffer = mediaSource.addSourceBuffer(mime);
+        } catch {
+          return resolve(null);
+        }
+        segment
+          .then((body) => {
+            const init = decodeBase64(first.init);
+            const bytes = new Uint8Array(init.length + body.byteLength);
+            bytes.set(init);
+            bytes.set(new Uint8Array(body), init.length);
+            sourceBuffer.addEventListener(
+              "updateend",
+              () => {
+                // Timed out and replaced by hls.js meanwhile: this Media Source is closed, the element is not ours.
+                if (video.src !== url) return;
+                // For the performance panel and the tests: which Media Source showed the first frame.
+                performance.mark("reel:first-segment", { detail: video.src });
+                // A resume point is a keyframe, but the segment's first frame may sit a few milliseconds after it:
+                // start inside what is buffered, or the element waits at a gap.
+                const buffered = sourceBuffer.buffered;
+                if (start > 0 && buffered.length) video.currentTime = Math.max(start, buffered.start(0));
+                resolve({ mediaSource, sourceBuffer });
+              },
+              { once: true },
+            );
+            sourceBuffer.addEventListener("error", () => resolve(null), { once: true });
+            sourceBuffer.appendBuffer(bytes);
+          })
+          .catch(() => resolve(null));
+      },
+      { once: true },
+    );
+  });
+}
+
+/** Volume, mute and speed as the player keeps them; muted when the browser refuses sound without a gesture. */
+function play(early: EarlyStart) {
+  const { video } = early;
+  const prefs = loadPreferences();
+  video.volume = prefs.volume;
+  video.muted = prefs.muted;
+  video.defaultPlaybackRate = video.playbackRate = prefs.rate;
+  video.play().catch((e: DOMException) => {
+    if (e.name !== "NotAllowedError") return;
+    early.forcedMute = true;
+    video.muted = true;
+    video.play().catch(() => {});
+  });
+}
+
+/** Starts the given element; exported for the tests, which call it the way the page's script does. */
+export function startEarly(video: HTMLVideoElement, config: EarlyStartConfig): EarlyStart {
+  const early: EarlyStart = { video, firstSegment: Promise.resolve(null), firstFrameAt: null, forcedMute: false, adopted: false };
+  window.reelEarlyStart = early;
+  if (config.first) early.firstSegment = appendFirstSegment(video, config.first, config.start, config.timeoutMs);
+  // Nothing to show before the player's engine has attached.
+  if (!video.getAttribute("src")) return early;
+  const shown = (at: number) => {
+    early.firstFrameAt = at;
+    // localStorage is read only now: its first use in a page waits for the browser (about 15 ms measured).
+    if (!early.adopted) play(early);
+  };
+  if (typeof video.requestVideoFrameCallback === "function") video.requestVideoFrameCallback(shown);
+  else video.addEventListener("loadeddata", () => shown(performance.now()), { once: true });
+  return early;
+}
+
+// As the page's inline script: the element is the script's previous sibling, the settings are on the script.
+const script = typeof document === "undefined" ? null : document.currentScript;
+const video = script?.previousElementSibling;
+const config = script?.getAttribute(CONFIG_ATTRIBUTE);
+if (video instanceof HTMLVideoElement && config) startEarly(video, JSON.parse(config) as EarlyStartConfig);
