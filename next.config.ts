@@ -4,6 +4,8 @@ import { responseHeaders } from "./lib/http/security-headers";
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // Names this build for the service worker's URL (components/offline/offline-agent.tsx): a new build replaces it.
+  env: { REEL_BUILD_ID: Date.now().toString(36) },
   // A type error stops the build. The build checks what runs (tests and their tooling are left out, so a test
   // file's types never stop a start-up build); `npm test` checks the whole project, tests included.
   typescript: { tsconfigPath: "tsconfig.build.json" },

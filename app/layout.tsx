@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { OfflineAgent } from "@/components/offline/offline-agent";
 import { PlayerWarmup } from "@/components/player/player-warmup";
 import { AppHeader } from "@/components/shell/app-header";
 import { currentViewer } from "@/lib/auth/pages";
@@ -10,6 +11,9 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Reel", template: "%s · Reel" },
   description: "Your videos, streamed to every screen.",
+  manifest: "/manifest.webmanifest",
+  appleWebApp: { capable: true, title: "Reel", statusBarStyle: "black-translucent" },
+  icons: { apple: "/icons/apple-touch-icon.png" },
 };
 
 export const viewport: Viewport = { themeColor: "#0e1015", width: "device-width", initialScale: 1, colorScheme: "dark" };
@@ -27,6 +31,7 @@ export default async function RootLayout({ children, early }: { children: React.
         </a>
         <AppHeader user={user} signOutAction={logout} />
         <PlayerWarmup script={hlsScriptUrl()} />
+        <OfflineAgent />
         <main id="main" className="mx-auto w-full max-w-screen-2xl flex-1 px-4 py-6 sm:px-6 sm:py-8 lg:px-8">
           {children}
         </main>
