@@ -1,9 +1,11 @@
 import type { Metadata, Viewport } from "next";
+import { INSTALL_OFFER_SCRIPT } from "@/components/offline/install-button";
 import { OfflineAgent } from "@/components/offline/offline-agent";
 import { PlayerWarmup } from "@/components/player/player-warmup";
 import { AppHeader } from "@/components/shell/app-header";
 import { currentViewer } from "@/lib/auth/pages";
 import { isAdmin, mayUpload } from "@/lib/auth/viewer";
+import { pageNonce } from "@/lib/http/page-nonce";
 import { hlsScriptUrl } from "@/lib/playback/hls-script";
 import { logout } from "./login/actions";
 import "./globals.css";
@@ -26,6 +28,7 @@ export default async function RootLayout({ children, early }: { children: React.
     <html lang="en" className="dark">
       <body className="flex min-h-dvh flex-col">
         {early}
+        <script nonce={await pageNonce()} dangerouslySetInnerHTML={{ __html: INSTALL_OFFER_SCRIPT }} />
         <a href="#main" className="sr-only z-50 rounded-lg bg-panel px-4 py-3 focus:not-sr-only focus:fixed focus:top-2 focus:left-2">
           Skip to content
         </a>

@@ -56,12 +56,17 @@ export function DownloadPanel({ videoId, saveProgress }: { videoId: string; save
   let body: React.ReactNode;
   if (state?.status === "complete") {
     body = (
-      <p className="text-sm">
-        Downloaded{initial?.record ? ` · ${initial.record.height}p` : ""} · {formatBytes(state.totalBytes)} ·{" "}
-        <Link href="/downloads" className="text-accent underline-offset-2 hover:underline">
-          Open Downloads
-        </Link>
-      </p>
+      <div className="space-y-2">
+        <div className="h-2 w-full overflow-hidden rounded-full bg-white/15" role="progressbar" aria-valuenow={100} aria-valuemin={0} aria-valuemax={100} aria-label="Download progress">
+          <div className="h-full w-full bg-accent" />
+        </div>
+        <p className="text-sm">
+          Downloaded · {formatBytes(state.totalBytes)} ·{" "}
+          <Link href="/downloads" className="text-accent underline-offset-2 hover:underline">
+            Open Downloads
+          </Link>
+        </p>
+      </div>
     );
   } else if (state && (state.status === "downloading" || state.status === "paused")) {
     body = <DownloadProgress state={state} />;
