@@ -79,6 +79,8 @@ async function navigate(event, url) {
     if (response.ok && response.type === "basic" && (response.headers.get("content-type") || "").startsWith("text/html")) {
       event.waitUntil(cache.put(url.pathname + url.search, response.clone()));
     }
+    // The network answers again: what was recorded offline goes out now, whether or not the page saw "online".
+    event.waitUntil(flushOutbox());
     return response;
   } catch {
     const shellPage = SHELL_PAGES.includes(url.pathname) ? url.pathname : null;
@@ -149,7 +151,9 @@ async function report(request, url) {
   const progress = url.pathname.endsWith("/progress") ? parse(body) : null;
   if (progress) await rememberPosition(url.pathname.split("/")[3], progress);
   try {
-    return await fetch(request);
+    const response = await fetch(request);
+    flushOutbox();
+    return response;
   } catch {
     const queued = progress ? JSON.stringify({ ...progress, at: progress.at || Date.now() }) : body;
     const outbox = await caches.open(OUTBOX);
@@ -182,6 +186,7 @@ function flushOutbox() {
   flushing ??= (async () => {
     const outbox = await caches.open(OUTBOX);
     const keys = (await outbox.keys()).sort((a, b) => (a.url < b.url ? -1 : 1));
+    if (keys.length === 0) return;
     for (const key of keys) {
       const entry = await (await outbox.match(key)).json();
       let response;
