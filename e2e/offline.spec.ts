@@ -44,7 +44,7 @@ test.beforeEach(async ({ member }) => {
 });
 
 test.afterEach(async () => {
-  await context.close();
+  await context?.close();
   await fs.rm(profile, { recursive: true, force: true });
   expect(refused, "Content-Security-Policy violations").toEqual([]);
 });
