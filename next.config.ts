@@ -8,6 +8,8 @@ const nextConfig: NextConfig = {
   // HTML runs it before any of the app's scripts.
   env: { REEL_EARLY_START: buildEarlyStartScript() },
   poweredByHeader: false,
+  // Names this build for the service worker's URL (components/offline/offline-agent.tsx): a new build replaces it.
+  env: { REEL_BUILD_ID: Date.now().toString(36) },
   // A type error stops the build. The build checks what runs (tests and their tooling are left out, so a test
   // file's types never stop a start-up build); `npm test` checks the whole project, tests included.
   typescript: { tsconfigPath: "tsconfig.build.json" },

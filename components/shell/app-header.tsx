@@ -1,3 +1,4 @@
+import { InstallButton } from "@/components/offline/install-button";
 import { ButtonLink } from "@/components/ui/button";
 import { Logo } from "./logo";
 import { MobileMenu } from "./mobile-menu";
@@ -19,6 +20,7 @@ export function AppHeader({ user, signOutAction }: { user: ShellUser | null; sig
           <NavLinks items={items} layout="row" />
         </nav>
         <div className="ml-auto flex items-center gap-2">
+          <InstallButton />
           {user ? (
             <div className="hidden md:block">
               <UserMenu user={user} signOutAction={signOutAction} />

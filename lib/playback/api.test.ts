@@ -50,6 +50,21 @@ describe("progress API", () => {
     expect(row).toMatchObject({ userId: owner.user.id, position: 42 });
   });
 
+  it("keeps the later position when a report taken earlier arrives late", async () => {
+    const [video] = await db.insert(videos).values({ ownerId: owner.user.id, title: "late", visibility: "private", sourceKind: "upload", duration: 100, status: "ready" }).returning({ id: videos.id });
+    const save = (body: object) => call(progressRoute.PUT, "PUT", `/api/videos/${video.id}/progress`, { auth: owner.auth, id: video.id, body });
+    // Taken offline a minute ago, sent now: nothing newer is stored, so it is kept.
+    expect(await (await save({ position: 20, at: Date.now() - 60_000 })).json()).toMatchObject({ position: 20 });
+    // Another device saves a position now; the offline one from before that arrives afterwards changes nothing.
+    expect((await save({ position: 50 })).status).toBe(200);
+    expect(await (await save({ position: 30, at: Date.now() - 30_000 })).json()).toMatchObject({ position: 50 });
+    // A clock ahead of the server's counts as now.
+    expect(await (await save({ position: 60, at: Date.now() + 3_600_000 })).json()).toMatchObject({ position: 60 });
+    const [row] = await db.select().from(watchProgress).where(eq(watchProgress.videoId, video.id));
+    expect(row.position).toBe(60);
+    expect(row.updatedAt.getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
   it("upserts and marks >= 95% finished, which starts over", async () => {
     await call(progressRoute.PUT, "PUT", `/api/videos/${publicVideo}/progress`, { auth: other.auth, id: publicVideo, body: { position: 30 } });
     const put = await call(progressRoute.PUT, "PUT", `/api/videos/${publicVideo}/progress`, { auth: other.auth, id: publicVideo, body: { position: 96 } });

@@ -16,6 +16,11 @@ const seconds = z.number().finite().min(0).max(MAX_SECONDS);
 export const progressBody = z.object({
   position: seconds,
   duration: seconds.positive().nullish(),
+  /**
+   * When the position was taken (ms since the epoch), for a report sent late: one made offline and sent when the
+   * app is back online. The server keeps it only if nothing later was saved meanwhile. Absent: now.
+   */
+  at: z.number().int().positive().optional(),
 });
 export type ProgressBody = z.infer<typeof progressBody>;
 

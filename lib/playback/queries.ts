@@ -22,16 +22,24 @@ export async function getProgress(userId: string, videoId: string): Promise<(Sav
   return row ?? null;
 }
 
-export async function saveWatchProgress(userId: string, videoId: string, progress: SavedProgress) {
+/**
+ * Stores a position taken at `at` (default now; never later than now, whatever a client's clock says). The later
+ * position wins: a report taken before the stored one (sent late, from an offline device) changes nothing, and the
+ * stored row is returned instead.
+ */
+export async function saveWatchProgress(userId: string, videoId: string, progress: SavedProgress, at?: Date) {
+  const takenAt = at ? sql`least(${at.toISOString()}::timestamptz, now())` : sql`now()`;
+  const columns = { position: watchProgress.position, duration: watchProgress.duration, finished: watchProgress.finished, updatedAt: watchProgress.updatedAt };
   const [row] = await db
     .insert(watchProgress)
-    .values({ userId, videoId, ...progress })
+    .values({ userId, videoId, ...progress, updatedAt: takenAt })
     .onConflictDoUpdate({
       target: [watchProgress.userId, watchProgress.videoId],
-      set: { position: progress.position, duration: progress.duration, finished: progress.finished, updatedAt: sql`now()` },
+      set: { position: progress.position, duration: progress.duration, finished: progress.finished, updatedAt: takenAt },
+      setWhere: sql`${watchProgress.updatedAt} <= ${takenAt}`,
     })
-    .returning({ position: watchProgress.position, duration: watchProgress.duration, finished: watchProgress.finished, updatedAt: watchProgress.updatedAt });
-  return row;
+    .returning(columns);
+  return row ?? (await getProgress(userId, videoId))!;
 }
 
 export type QoeMergeResult = "stored" | "rate_limited" | "foreign_session";

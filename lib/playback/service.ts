@@ -19,7 +19,7 @@ export async function readProgress(viewer: Viewer, videoId: string) {
 
 export async function recordProgress(viewer: Viewer, videoId: string, body: ProgressBody) {
   const video = await requireViewable(viewer, videoId);
-  const saved = await saveWatchProgress(viewer.id, video.id, progressToStore(body, video.duration));
+  const saved = await saveWatchProgress(viewer.id, video.id, progressToStore(body, video.duration), body.at === undefined ? undefined : new Date(body.at));
   return { ...saved, resumeAt: resumePosition(saved, video.duration) };
 }
 

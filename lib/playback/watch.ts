@@ -29,7 +29,7 @@ const POSTER_WIDTH = 1280;
 const MAX_INLINE_INIT_BYTES = 16 * 1024;
 
 /** The largest poster up to the player's likely width, else the smallest there is. */
-function pickPoster(posters: SignedPlayback["posters"]): string | null {
+export function pickPoster(posters: SignedPlayback["posters"]): string | null {
   const fitting = posters.filter((p) => p.width <= POSTER_WIDTH);
   return (fitting.at(-1) ?? posters[0])?.url ?? null;
 }

@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { build, type Plugin } from "esbuild";
 import type { Logger } from "pino";
+import { buildIcons } from "./icons";
 
 /**
  * Whether the production build is current, judged cheaply: a hash of the name, size and mtime of
@@ -116,9 +117,10 @@ export async function buildStatus(root: string): Promise<{ needed: boolean; reas
   return { needed: false, reason: "build is current" };
 }
 
-/** Runs `next build` (output straight to the terminal), compiles the server processes, then records what it was built from. */
+/** Generates the app icons, runs `next build` (output straight to the terminal), compiles the server processes, then records what it was built from. */
 export async function runBuild(root: string, env: NodeJS.ProcessEnv, log: Logger) {
   const started = Date.now();
+  await buildIcons(root);
   const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(process.execPath, [nextBin, "build"], { cwd: root, env: { ...env, NODE_ENV: "production" }, stdio: ["ignore", "inherit", "inherit"] });

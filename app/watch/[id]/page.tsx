@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { DownloadPanel } from "@/components/offline/download-panel";
 import { Player } from "@/components/player/player";
 import { PreloadHints } from "@/components/player/preload-hints";
 import { ProcessingRefresh } from "@/components/player/processing-refresh";
@@ -77,6 +78,7 @@ export default async function WatchPage(props: Props) {
             <ProgressNote progress={page.processing} prefix="Playing the original while more qualities are prepared" />
           </div>
         )}
+        {page.kind === "playable" && <DownloadPanel videoId={page.source.videoId} saveProgress={page.source.saveProgress} />}
         {page.description && <p className="text-sm whitespace-pre-line text-neutral-300">{page.description}</p>}
       </div>
     </div>

@@ -1,0 +1,145 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type BrowserContext } from "@playwright/test";
+import { and, eq } from "drizzle-orm";
+import { db } from "../lib/db/client";
+import { watchProgress } from "../lib/db/schema";
+import { QUOTA_MESSAGE } from "../lib/offline/downloader";
+import { baseURL } from "./env";
+import { expect, test } from "./fixtures";
+import { DownloadsPage } from "./pages/downloads-page";
+import { WatchPage } from "./pages/watch-page";
+import { createTestVideo } from "./watch-media";
+
+const LADDER = [
+  { height: 480, kbps: 900 },
+  { height: 360, kbps: 500 },
+  { height: 240, kbps: 250 },
+];
+
+let video: { id: string; duration: number };
+let profile: string;
+let context: BrowserContext;
+const refused: string[] = [];
+
+test.beforeAll(async () => {
+  test.setTimeout(60_000);
+  video = await createTestVideo({ title: "Offline test", seconds: 12, fps: 24, rungs: LADDER });
+});
+
+// Installability and service workers need a real profile: an incognito-like context reports "in-incognito".
+test.beforeEach(async ({ member }) => {
+  profile = await fs.mkdtemp(path.join(os.tmpdir(), "reel-pwa-"));
+  context = await chromium.launchPersistentContext(profile, {
+    baseURL,
+    viewport: { width: 390, height: 844 },
+    executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium",
+    // The engagement check would hold the install prompt back from a profile that is seconds old.
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--bypass-app-banner-engagement-checks"],
+  });
+  await context.addCookies(member.storageState.cookies);
+  await context.addInitScript(() => addEventListener("beforeinstallprompt", () => ((window as unknown as { reelInstallOffered: boolean }).reelInstallOffered = true)));
+  context.on("console", (m) => void (/Refused to/.test(m.text()) && refused.push(m.text())));
+});
+
+test.afterEach(async () => {
+  await context?.close();
+  await fs.rm(profile, { recursive: true, force: true });
+  expect(refused, "Content-Security-Policy violations").toEqual([]);
+});
+
+test("installable; a download plays offline with seeking, captions and previews, and its position reaches the server", async ({ member }, testInfo) => {
+  test.setTimeout(180_000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const cdp = await context.newCDPSession(page);
+  const watch = new WatchPage(page);
+  const downloads = new DownloadsPage(page);
+  await watch.goto(video.id);
+  // It starts playing online: paused, so the only position saved later is the offline one.
+  await watch.waitForPlayback(0.1);
+  await watch.media((v) => v.pause());
+
+  // Installable: the manifest, its icons and the service worker satisfy Chromium.
+  await expect.poll(async () => (await cdp.send("Page.getInstallabilityErrors")).installabilityErrors, { timeout: 15_000 }).toEqual([]);
+  const manifest = await cdp.send("Page.getAppManifest");
+  expect(manifest.errors).toEqual([]);
+  // The worker claims the page that registered it.
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null), { timeout: 60_000 }).toMatch(/\/sw\.js\?v=/);
+  // Chromium offers installation; the button appears then.
+  await expect.poll(() => page.evaluate(() => (window as unknown as { reelInstallOffered?: boolean }).reelInstallOffered ?? false), { timeout: 15_000 }).toBe(true);
+  await expect(page.getByRole("button", { name: "Install" })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("install-button-390x844.png") });
+
+  // A quota too small for the video: refused with its message, and nothing is left behind.
+  const origin = new URL(baseURL).origin;
+  await cdp.send("Storage.overrideQuotaForOrigin", { origin, quotaSize: 200_000 });
+  const { labels, checked } = await downloads.openQualities();
+  expect(labels).toEqual([expect.stringMatching(/^480p\s*\d+(\.\d)? [KM]B$/), expect.stringMatching(/^360p\s*\d/), expect.stringMatching(/^240p\s*\d/)]);
+  // The highest rung not taller than this screen (844 CSS px at DPR 1).
+  expect(checked).toBe("480");
+  await downloads.start();
+  await expect(downloads.error()).toHaveText(QUOTA_MESSAGE);
+  expect(await downloads.stored(video.id)).toEqual({ record: false, files: 0 });
+  await cdp.send("Storage.overrideQuotaForOrigin", { origin });
+
+  // With room: the download completes.
+  await downloads.openQualities();
+  await downloads.panel.getByRole("radio", { name: /^240p/ }).check();
+  await downloads.start();
+  await expect(downloads.progress()).toHaveAttribute("aria-valuenow", "100", { timeout: 30_000 });
+  await expect(downloads.panel).toContainText("Downloaded");
+  const stored = await downloads.stored(video.id);
+  expect(stored.record).toBe(true);
+  // Master, media playlist, init, 6 segments, poster, caption, storyboard index and sprite.
+  expect(stored.files).toBe(13);
+
+  // Offline: the Downloads page comes from the service worker and plays the stored rung.
+  await downloads.goto();
+  await expect(downloads.row("Offline test")).toBeVisible();
+  await context.setOffline(true);
+  await downloads.goto();
+  await page.screenshot({ path: testInfo.outputPath("downloads-390x844.png") });
+  await downloads.row("Offline test").getByRole("button", { name: "Play" }).click();
+  await expect(watch.player).toHaveAttribute("data-engine", "hls");
+  await watch.waitForPlayback(0.5);
+  expect(await watch.media((v) => v.videoHeight)).toBe(240);
+
+  await watch.seekByClick(0.5);
+  await expect.poll(() => watch.currentTime()).toBeGreaterThan(video.duration * 0.45);
+  await expect.poll(() => watch.media((v) => !v.seeking && v.readyState >= 3)).toBe(true);
+
+  await watch.press("c");
+  await expect.poll(() => watch.media((v) => v.textTracks[0]?.mode)).toBe("showing");
+  await expect.poll(() => watch.media((v) => (v.textTracks[0]?.activeCues?.[0] as VTTCue | undefined)?.text ?? null)).toBe("Test caption line");
+
+  // Scrub previews: the storyboard and its sprite come from the stored copy.
+  const box = (await watch.seekBar.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.25, box.y + box.height / 2);
+  const preview = page.getByTestId("scrub-preview");
+  await expect(preview).toBeVisible();
+  const sprite = await preview.locator("div").evaluate((el) => /url\("([^"]+)"\)/.exec((el as HTMLElement).style.backgroundImage)?.[1] ?? "");
+  expect(new URL(sprite).pathname).toBe(`/offline-media/${video.id}/storyboard/sprite-0.jpg`);
+  expect(await page.evaluate((url) => fetch(url).then((r) => r.status), sprite)).toBe(200);
+
+  // A position saved offline waits in the outbox, and reaches the server once the app is online again.
+  await watch.seekByClick(0.8);
+  await expect.poll(() => watch.media((v) => !v.seeking && v.readyState >= 3)).toBe(true);
+  await watch.media((v) => v.pause());
+  const position = await watch.currentTime();
+  await expect.poll(() => downloads.outbox()).toBeGreaterThan(0);
+  const saved = async () => (await db.select({ position: watchProgress.position }).from(watchProgress).where(and(eq(watchProgress.userId, member.account.id), eq(watchProgress.videoId, video.id))))[0]?.position ?? null;
+  expect(Math.abs(((await saved()) ?? 0) - position)).toBeGreaterThan(1);
+  // Back online, the viewer goes on using the app.
+  await context.setOffline(false);
+  await downloads.goto();
+  await expect.poll(saved, { timeout: 30_000 }).toBeCloseTo(position, 0);
+  await expect.poll(() => downloads.outbox()).toBe(0);
+
+  // Deleting the download frees its space.
+  const before = await downloads.usage();
+  await downloads.row("Offline test").getByRole("button", { name: "Delete" }).click();
+  await expect(downloads.rows).toHaveCount(0);
+  expect(await downloads.stored(video.id)).toEqual({ record: false, files: 0 });
+  await expect.poll(() => downloads.usage()).toBeLessThan(before);
+});

@@ -1,0 +1,62 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** The watch page's Download panel and the Downloads page, driven as a viewer would. */
+export class DownloadsPage {
+  readonly panel: Locator;
+  readonly rows: Locator;
+
+  constructor(readonly page: Page) {
+    this.panel = page.getByTestId("download-panel");
+    this.rows = page.getByTestId("download-row");
+  }
+
+  async goto() {
+    await this.page.goto("/downloads");
+  }
+
+  /** Opens the quality choice under the player: labels with their sizes, and which one is picked. */
+  async openQualities() {
+    await this.panel.getByRole("button", { name: "Download" }).click();
+    const radios = this.panel.getByRole("radio");
+    await expect(radios.first()).toBeVisible();
+    const labels = await this.panel.locator("label").allTextContents();
+    const checked = await this.panel.getByRole("radio", { checked: true }).getAttribute("value");
+    return { labels, checked };
+  }
+
+  async start() {
+    await this.panel.getByRole("button", { name: "Start download" }).click();
+  }
+
+  progress() {
+    return this.panel.getByRole("progressbar", { name: "Download progress" });
+  }
+
+  error() {
+    return this.panel.getByRole("alert");
+  }
+
+  row(title: string) {
+    return this.rows.filter({ hasText: title });
+  }
+
+  /** What the browser holds for a video: its record, and its media keys. */
+  stored(videoId: string) {
+    return this.page.evaluate(async (id) => {
+      const records = await (await caches.open("reel-offline-records")).keys();
+      const media = await (await caches.open("reel-offline-media")).keys();
+      return {
+        record: records.some((r) => new URL(r.url).pathname === `/offline-records/${id}`),
+        files: media.filter((r) => new URL(r.url).pathname.startsWith(`/offline-media/${id}/`)).length,
+      };
+    }, videoId);
+  }
+
+  usage() {
+    return this.page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+  }
+
+  outbox() {
+    return this.page.evaluate(async () => (await (await caches.open("reel-outbox")).keys()).length);
+  }
+}
