@@ -15,11 +15,15 @@ import type { PlayerSource } from "./types";
 /** A request the page hints to the browser: the first segment comes first, what hls.js needs later may wait. */
 export type Preload = { href: string; priority: "high" | "low" };
 
-export type WatchPage =
-  | { kind: "playable"; title: string; description: string; source: PlayerSource; preloads: Preload[]; processing: ProcessingProgress | null }
-  | { kind: "processing"; title: string; description: string; progress: ProcessingProgress | null; status: string }
-  | { kind: "failed"; title: string; description: string; reason: string }
-  | { kind: "missing"; title: string; description: string };
+type WatchPageBase = { id: string; title: string; description: string };
+
+export type WatchPage = WatchPageBase &
+  (
+    | { kind: "playable"; source: PlayerSource; preloads: Preload[]; processing: ProcessingProgress | null }
+    | { kind: "processing"; progress: ProcessingProgress | null; status: string }
+    | { kind: "failed"; reason: string }
+    | { kind: "missing" }
+  );
 
 /** What the client told us about itself in cookies, for the preload choice (see start-level.ts). */
 export type ClientHints = { bandwidthBps: number | null; playerHeightPx: number | null };
@@ -80,7 +84,7 @@ export async function loadWatchPage(viewer: Viewer | null, videoId: string, hint
     listCaptions(videoId),
   ]);
   if (!video) return null;
-  const base = { title: video.title, description: video.description };
+  const base = { id: video.id, title: video.title, description: video.description };
   if (video.status === "failed") return { kind: "failed", ...base, reason: video.failureReason ?? "Processing failed." };
 
   const signed = signedPlayback(video, captionRows);
