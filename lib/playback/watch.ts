@@ -5,6 +5,7 @@ import type { ProcessingProgress } from "@/lib/db/schema";
 import { paths } from "@/lib/env";
 import { signedPlayback, type SignedPlayback } from "@/lib/media/urls";
 import { findViewable } from "@/lib/videos/access";
+import { chaptersOf } from "@/lib/videos/chapters";
 import { parseMaster, parseMediaPlaylist, segmentAt } from "./hls-manifest";
 import { hlsScriptUrl } from "./hls-script";
 import { keyframeAtOrBefore, resumePosition } from "./progress";
@@ -107,6 +108,7 @@ export async function loadWatchPage(viewer: Viewer | null, videoId: string, hint
     posterUrl: pickPoster(signed.posters),
     storyboardUrl: signed.storyboard,
     captions: signed.captions.map((c) => ({ src: c.url, lang: c.lang, label: c.label })),
+    chapters: chaptersOf(video),
     duration: video.duration,
     aspect: video.width && video.height ? (video.rotation === 90 || video.rotation === 270 ? video.height / video.width : video.width / video.height) : 16 / 9,
     startAt,
