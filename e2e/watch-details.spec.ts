@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { db } from "../lib/db/client";
 import { videos } from "../lib/db/schema";
 import { expect, test } from "./fixtures";
-import { WatchDetails } from "./pages/watch-details-page";
+import { doubleTapPicture, WatchDetails } from "./pages/watch-details-page";
 import { WatchPage } from "./pages/watch-page";
 import { createTestVideo } from "./watch-media";
 
@@ -108,6 +108,26 @@ test("turning Autoplay next off is remembered and no countdown starts", async ({
   });
   await expect.poll(() => watch.media((v) => v.ended)).toBe(true);
   await expect(around.countdown).toHaveCount(0);
+});
+
+test("on a touch screen, double taps on the sides seek 10 s back and forward with a ripple", async ({ browser, member }) => {
+  const context = await browser.newContext({ storageState: member.storageState, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  const watch = new WatchPage(page);
+  await watch.goto(main.id);
+  await watch.waitForPlayback(0.2);
+  await watch.media((v) => {
+    v.pause();
+    v.currentTime = 4.5;
+  });
+  await expect.poll(() => watch.media((v) => !v.seeking && v.currentTime > 4)).toBe(true);
+  expect(await doubleTapPicture(page, "left")).toBe("« 10 s");
+  await expect.poll(() => watch.currentTime()).toBeLessThan(0.5);
+  expect(await doubleTapPicture(page, "right")).toBe("10 s »");
+  await expect.poll(() => watch.currentTime()).toBeGreaterThan(5);
+  // Neither double tap paused or resumed playback.
+  expect(await watch.media((v) => v.paused)).toBe(true);
+  await context.close();
 });
 
 for (const [width, height] of [

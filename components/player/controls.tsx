@@ -91,6 +91,10 @@ export function PlayerControls({
     <div
       className={`absolute inset-x-0 bottom-0 bg-gradient-to-t from-black/85 via-black/50 to-transparent px-2 pt-6 pb-1 sm:pt-10 transition-opacity duration-200 sm:px-3 ${controlsShown(state) ? "opacity-100" : "pointer-events-none opacity-0"}`}
     >
+      {/* What changed, for screen readers: the buttons' names change too, but only the focused one is read. */}
+      <span className="sr-only" aria-live="polite" data-testid="player-status">
+        {state.started ? `${playing ? "Playing" : "Paused"}${muted ? ", muted" : ""}` : ""}
+      </span>
       <SeekBar currentTime={currentTime} duration={duration} buffered={state.buffered} storyboardUrl={source.storyboardUrl} chapters={source.chapters} onSeek={commands.seek} />
       <div className="relative flex items-center gap-0.5 sm:gap-1">
         <ControlButton label={playing ? "Pause (k)" : "Play (k)"} onClick={commands.togglePlay}>

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useSyncExternalStore } from "react";
 import { actionForKey, type PlayerAction } from "@/lib/playback/shortcuts";
 import { PlayerControls, type PlayerCommands } from "./controls";
+import { SeekRipple, useDoubleTapSeek } from "./double-tap";
 import { AFTER_VIDEO_SCRIPT, type EarlyVideo } from "./early-start";
 import { attachEngine, srcWithStart, type Engine } from "./engine";
 import { Icon } from "./icons";
@@ -319,6 +320,11 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
     openMenu: (menu) => dispatch({ type: "menu", menu }),
   };
   const visible = controlsShown(state);
+  // A tap first brings the controls up on touch screens; double taps on the sides seek.
+  const { onTap, ripple, sideDoubleTap } = useDoubleTapSeek(
+    (seconds) => seek(videoRef.current!.currentTime + seconds),
+    (touch) => (touch && !visible ? showControls() : togglePlay()),
+  );
 
   return (
     <div
@@ -340,11 +346,8 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
         preload="auto"
         playsInline
         aria-label={source.title}
-        onClick={(e) => {
-          if ((e.nativeEvent as PointerEvent).pointerType === "touch" && !visible) return showControls();
-          togglePlay();
-        }}
-        onDoubleClick={() => void toggleFullscreen()}
+        onClick={onTap}
+        onDoubleClick={(e) => void (sideDoubleTap(e) || toggleFullscreen())}
         {...mediaEvents}
       >
         {source.captions.map((c) => (
@@ -353,6 +356,8 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
       </video>
       {/* Puts the early start's element (app/@early) in this one's place and lets the page hydrate at its first frame. Runs from the HTML only, not on a client-side navigation. */}
       <script nonce={nonce} dangerouslySetInnerHTML={{ __html: AFTER_VIDEO_SCRIPT }} />
+
+      <SeekRipple ripple={ripple} />
 
       {waiting && started && !error && (
         <div className="pointer-events-none absolute inset-0 flex items-center justify-center" aria-hidden="true">

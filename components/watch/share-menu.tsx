@@ -4,13 +4,8 @@ import { useId, useState } from "react";
 import { CopyButton } from "@/components/ui/copy-button";
 import { formatTime } from "@/lib/playback/shortcuts";
 import { formatStartTime } from "@/lib/playback/start-time";
+import { embedIframe } from "@/lib/videos/embed";
 import { playerVideo } from "./player-element";
-
-/** The iframe a blog or page pastes to show the player (public and unlisted videos only). */
-function embedSnippet(origin: string, videoId: string, title: string): string {
-  const safeTitle = title.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<iframe src="${origin}/embed/${videoId}" width="640" height="360" title="${safeTitle}" allow="autoplay; fullscreen; picture-in-picture" allowfullscreen style="border:0"></iframe>`;
-}
 
 /** Share: a link to copy, optionally at the player's current time (`?t=1m23s`), and the embed snippet when allowed. */
 export function ShareMenu({ videoId, title, embeddable }: { videoId: string; title: string; embeddable: boolean }) {
@@ -28,6 +23,7 @@ export function ShareMenu({ videoId, title, embeddable }: { videoId: string; tit
     setOpen(!open);
   };
 
+  const snippet = embedIframe(origin, videoId, title, { width: 640, height: 360 });
   const link = `${origin}/watch/${videoId}${withTime && at > 0 ? `?t=${formatStartTime(at)}` : ""}`;
   const field = "block w-full rounded-lg border border-line bg-panel-2 px-3 py-2 text-sm text-fg";
   return (
@@ -71,8 +67,8 @@ export function ShareMenu({ videoId, title, embeddable }: { videoId: string; tit
               <label htmlFor={`${id}-embed`} className="text-sm font-medium">
                 Embed
               </label>
-              <textarea id={`${id}-embed`} readOnly rows={3} value={embedSnippet(origin, videoId, title)} onFocus={(e) => e.target.select()} className={`${field} font-mono text-xs`} data-testid="share-embed" />
-              <CopyButton value={embedSnippet(origin, videoId, title)} label="Copy embed code" size="sm" />
+              <textarea id={`${id}-embed`} readOnly rows={3} value={snippet} onFocus={(e) => e.target.select()} className={`${field} font-mono text-xs`} data-testid="share-embed" />
+              <CopyButton value={snippet} label="Copy embed code" size="sm" />
             </div>
           )}
         </div>

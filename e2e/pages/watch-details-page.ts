@@ -43,3 +43,28 @@ export class WatchDetails {
     return this.upNext.getByTestId("up-next-item").first().getAttribute("data-video-id");
   }
 }
+
+/**
+ * Two touch taps on one side of the picture, as the browser reports them (click events from a touch pointer), sent
+ * together so that a busy machine cannot stretch them past the double-tap delay. Resolves with the ripple's text.
+ */
+export function doubleTapPicture(page: Page, side: "left" | "right"): Promise<string> {
+  return page.evaluate((side) => {
+    const video = document.querySelector<HTMLVideoElement>('[data-testid="player"] video')!;
+    const box = video.getBoundingClientRect();
+    const x = box.left + box.width * (side === "left" ? 0.15 : 0.85);
+    const y = box.top + box.height / 2;
+    const shown = new Promise<string>((resolve) => {
+      const observer = new MutationObserver(() => {
+        const ripple = document.querySelector('[data-testid="seek-ripple"]');
+        if (ripple?.textContent?.includes(side === "left" ? "«" : "»")) {
+          observer.disconnect();
+          resolve(ripple.textContent ?? "");
+        }
+      });
+      observer.observe(document.body, { childList: true, subtree: true });
+    });
+    for (let i = 0; i < 2; i++) video.dispatchEvent(new PointerEvent("click", { pointerType: "touch", clientX: x, clientY: y, bubbles: true }));
+    return shown;
+  }, side);
+}

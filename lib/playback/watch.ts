@@ -16,7 +16,7 @@ import type { PlayerSource } from "./types";
 /** A request the page hints to the browser: the first segment comes first, what hls.js needs later may wait. */
 export type Preload = { href: string; priority: "high" | "low" };
 
-type WatchPageBase = { id: string; title: string; description: string };
+type WatchPageBase = { id: string; title: string; description: string; visibility: "private" | "unlisted" | "public" };
 
 export type WatchPage = WatchPageBase &
   (
@@ -85,7 +85,7 @@ export async function loadWatchPage(viewer: Viewer | null, videoId: string, hint
     listCaptions(videoId),
   ]);
   if (!video) return null;
-  const base = { id: video.id, title: video.title, description: video.description };
+  const base = { id: video.id, title: video.title, description: video.description, visibility: video.visibility };
   if (video.status === "failed") return { kind: "failed", ...base, reason: video.failureReason ?? "Processing failed." };
 
   const signed = signedPlayback(video, captionRows);

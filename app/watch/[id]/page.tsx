@@ -1,18 +1,26 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { Player } from "@/components/player/player";
 import { PreloadHints } from "@/components/player/preload-hints";
 import { ProcessingRefresh } from "@/components/player/processing-refresh";
 import type { ProcessingProgress } from "@/lib/db/schema";
+import { publicOrigin } from "@/lib/http/origin";
 import { pageNonce } from "@/lib/http/page-nonce";
+import { embeddable } from "@/lib/videos/embed";
 import { Description, VideoDetails } from "./details";
 import { loadDetails, loadWatchRoute, type WatchRouteProps as Props } from "./load-page";
 import { AutoplayNextCard, UpNext } from "./up-next";
 
 export async function generateMetadata(props: Props): Promise<Metadata> {
   const page = await loadWatchRoute(props);
-  return { title: page?.title ?? "Not found" };
+  if (!page) return { title: "Not found" };
+  if (!embeddable(page)) return { title: page.title };
+  // oEmbed discovery, so that chat and blog tools unfurl the link into the player.
+  const origin = publicOrigin(await headers());
+  const oembed = `${origin}/api/oembed?url=${encodeURIComponent(`${origin}/watch/${page.id}`)}`;
+  return { title: page.title, alternates: { types: { "application/json+oembed": oembed } } };
 }
 
 function ProgressNote({ progress, prefix }: { progress: ProcessingProgress | null; prefix: string }) {
