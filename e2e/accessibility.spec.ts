@@ -38,7 +38,7 @@ async function expectNoSeriousViolations(page: Page, path: string) {
 
 test("member pages have no serious or critical axe violation", async ({ memberPage }) => {
   test.setTimeout(90_000);
-  for (const path of ["/", "/videos", `/videos?tags=${tag}`, "/history", "/favorites", `/tags/${tag}`, `/videos/${owned}/edit`, "/settings", "/settings/password", "/settings/sessions", "/settings/tokens"]) {
+  for (const path of ["/", "/videos", `/videos?tags=${tag}`, "/history", "/favorites", `/tags/${tag}`, `/videos/${owned}/edit`, "/settings", "/settings/password", "/settings/sessions", "/settings/tokens", `/embed/${playable}`]) {
     await expectNoSeriousViolations(memberPage, path);
   }
   await memberPage.goto(`/watch/${playable}`);

@@ -130,6 +130,16 @@ test("on a touch screen, double taps on the sides seek 10 s back and forward wit
   await context.close();
 });
 
+test("the embed page may be framed by any site and plays on its own", async ({ page }) => {
+  const response = await page.goto(`/embed/${main.id}`);
+  expect(response?.headers()["content-security-policy"]).toMatch(/frame-ancestors \*/);
+  await page.locator("video").evaluate((v: HTMLVideoElement) => {
+    v.muted = true;
+    return v.play();
+  });
+  await expect.poll(() => page.locator("video").evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(0.2);
+});
+
 for (const [width, height] of [
   [390, 844],
   [768, 1024],
