@@ -130,7 +130,7 @@ test("on a touch screen, double taps on the sides seek 10 s back and forward wit
   await context.close();
 });
 
-test("the embed page may be framed by any site and plays on its own", async ({ page }) => {
+test("the embed page may be framed by any site and plays on its own", async ({ memberPage: page }) => {
   const response = await page.goto(`/embed/${main.id}`);
   expect(response?.headers()["content-security-policy"]).toMatch(/frame-ancestors \*/);
   await page.locator("video").evaluate((v: HTMLVideoElement) => {
