@@ -80,15 +80,16 @@ export function AutoplayNext({ next }: { next: { id: string; title: string } }) 
     };
   }, []);
 
+  // Turning autoplay off during the countdown stops it as Cancel does.
   useEffect(() => {
-    if (left === null) return;
+    if (left === null || !on) return;
     if (left === 0) {
       router.push(href);
       return;
     }
     const timer = setTimeout(() => setLeft(left - 1), 1000);
     return () => clearTimeout(timer);
-  }, [left, href, router]);
+  }, [left, on, href, router]);
 
   if (left === null || !on) return null;
   return (
