@@ -37,7 +37,7 @@ async function expectNoSeriousViolations(page: Page, path: string) {
 }
 
 test("member pages have no serious or critical axe violation", async ({ memberPage }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   for (const path of ["/", "/videos", `/videos?tags=${tag}`, "/history", "/favorites", `/tags/${tag}`, `/videos/${owned}/edit`, "/settings", "/settings/password", "/settings/sessions", "/settings/tokens", `/embed/${playable}`]) {
     await expectNoSeriousViolations(memberPage, path);
   }
@@ -50,7 +50,7 @@ test("member pages have no serious or critical axe violation", async ({ memberPa
 });
 
 test("upload and admin pages have no serious or critical axe violation", async ({ uploaderPage, adminPage }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   await expectNoSeriousViolations(uploaderPage, "/upload");
   for (const path of ["/admin", "/admin/users", "/admin/jobs", "/admin/settings", "/admin/media-folders"]) {
     await expectNoSeriousViolations(adminPage, path);

@@ -27,6 +27,7 @@ test.beforeAll(async () => {
 });
 
 test("shows the details, with safe links and tags, and keeps rating and favourite across a reload", async ({ memberPage }) => {
+  test.slow();
   const watch = new WatchPage(memberPage);
   const around = new WatchDetails(memberPage);
   await watch.goto(main.id);
@@ -48,6 +49,9 @@ test("shows the details, with safe links and tags, and keeps rating and favourit
 });
 
 test("Share gives a link at the current time that opens there", async ({ memberPage }) => {
+  test.slow();
+  // This short video ends soon after: no countdown to another one in the middle of the test.
+  await memberPage.addInitScript(() => localStorage.setItem("reel:autoplay-next", "off"));
   const watch = new WatchPage(memberPage);
   const around = new WatchDetails(memberPage);
   await watch.goto(main.id);
@@ -62,37 +66,48 @@ test("Share gives a link at the current time that opens there", async ({ memberP
 
   await memberPage.goto(link);
   await expect.poll(() => watch.currentTime(), { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
-  expect(await watch.currentTime()).toBeLessThan(main.duration);
+  // Where playback began, however far it has gone since.
+  const startedAt = await watch.media((v) => v.played.start(0));
+  expect(startedAt).toBeGreaterThanOrEqual(2.9);
+  expect(startedAt).toBeLessThan(3.5);
 });
 
-test("at the end, Autoplay next counts down to the next video; Cancel stops it", async ({ memberPage }) => {
+async function playToEnd(watch: WatchPage, around: WatchDetails) {
+  await watch.waitForPlayback(0.2);
+  await watch.media((v) => {
+    v.currentTime = v.duration - 0.3;
+    void v.play();
+  });
+  await expect(around.countdown).toBeVisible({ timeout: 15_000 });
+}
+
+test("at the end, Autoplay next counts down and starts the next video", async ({ memberPage }) => {
+  test.slow();
+  const watch = new WatchPage(memberPage);
+  const around = new WatchDetails(memberPage);
+  await watch.goto(main.id);
+  const next = await around.firstUpNextId();
+  await playToEnd(watch, around);
+  await memberPage.waitForURL(`**/watch/${next}`);
+});
+
+test("Cancel stops the Autoplay next countdown", async ({ memberPage }) => {
+  test.slow();
+  // The page's clock runs as usual, until the test moves it on past the countdown.
   await memberPage.clock.install();
   const watch = new WatchPage(memberPage);
   const around = new WatchDetails(memberPage);
-  const toEnd = async () => {
-    await watch.waitForPlayback(0.2);
-    await watch.media((v) => {
-      v.currentTime = v.duration - 0.3;
-      void v.play();
-    });
-    await expect(around.countdown).toBeVisible({ timeout: 15_000 });
-  };
-
   await watch.goto(main.id);
-  await toEnd();
+  await playToEnd(watch, around);
   await around.countdown.getByRole("button", { name: "Cancel" }).click();
   await expect(around.countdown).toBeHidden();
   await memberPage.clock.runFor(10_000);
   expect(new URL(memberPage.url()).pathname).toBe(`/watch/${main.id}`);
-
-  await memberPage.reload();
-  const next = await around.firstUpNextId();
-  await toEnd();
-  await memberPage.clock.runFor(6_000);
-  await memberPage.waitForURL(`**/watch/${next}`);
+  await expect(around.countdown).toBeHidden();
 });
 
 test("turning Autoplay next off is remembered and no countdown starts", async ({ memberPage }) => {
+  test.slow();
   const watch = new WatchPage(memberPage);
   const around = new WatchDetails(memberPage);
   await watch.goto(main.id);
@@ -111,6 +126,7 @@ test("turning Autoplay next off is remembered and no countdown starts", async ({
 });
 
 test("on a touch screen, double taps on the sides seek 10 s back and forward with a ripple", async ({ browser, member }) => {
+  test.slow();
   const context = await browser.newContext({ storageState: member.storageState, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
   const page = await context.newPage();
   const watch = new WatchPage(page);
@@ -146,6 +162,7 @@ for (const [width, height] of [
   [1366, 850],
 ]) {
   test(`screenshot of the watch page at ${width}x${height}`, async ({ browser, member }, testInfo) => {
+    test.slow();
     const context = await browser.newContext({ storageState: member.storageState, viewport: { width, height } });
     const page = await context.newPage();
     const watch = new WatchPage(page);
