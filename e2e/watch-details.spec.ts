@@ -31,6 +31,7 @@ test("shows the details, with safe links and tags, and keeps rating and favourit
   const watch = new WatchPage(memberPage);
   const around = new WatchDetails(memberPage);
   await watch.goto(main.id);
+  await watch.waitForPlayback(0.2);
   const link = around.details.getByRole("link", { name: "https://example.com/notes" });
   await expect(link).toHaveAttribute("rel", "noopener nofollow ugc");
   await expect(around.details.getByTestId("description")).toContainText("<b>not bold</b>");
@@ -111,6 +112,8 @@ test("turning Autoplay next off is remembered and no countdown starts", async ({
   const watch = new WatchPage(memberPage);
   const around = new WatchDetails(memberPage);
   await watch.goto(main.id);
+  // The page hydrates at the video's first frame (components/player/early-start.ts): the switch works from then on.
+  await watch.waitForPlayback(0.2);
   const toggle = memberPage.getByRole("switch", { name: "Autoplay next" });
   await toggle.click();
   await expect(toggle).toHaveAttribute("aria-checked", "false");
