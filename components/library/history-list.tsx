@@ -79,7 +79,8 @@ export function HistoryList({ initial, nextCursor, limit }: { initial: LibraryVi
             const p = v.me.progress;
             return (
               <li key={v.id} className="flex items-center gap-3 py-3" data-testid="history-item" data-video-id={v.id}>
-                <Link href={`/watch/${v.id}`} className="relative aspect-video w-32 shrink-0 overflow-hidden rounded-lg bg-panel-2 sm:w-44">
+                {/* A pointer target only: the title's link below is the one keyboards and screen readers use. */}
+                <Link href={`/watch/${v.id}`} className="relative aspect-video w-32 shrink-0 overflow-hidden rounded-lg bg-panel-2 sm:w-44" tabIndex={-1} aria-hidden>
                   <Poster title={v.title} poster={v.poster} sizes="176px" />
                   {p && p.fraction !== null && (
                     <span className="absolute inset-x-0 bottom-0 h-1 bg-white/25">

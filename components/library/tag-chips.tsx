@@ -23,7 +23,7 @@ export function TagChips({ tags, selected, basePath, query }: { tags: string[]; 
               <Link
                 href={href(tag)}
                 scroll={false}
-                aria-pressed={on}
+                aria-current={on ? "true" : undefined}
                 data-testid="tag-chip"
                 className={`block rounded-full border px-3 py-1 text-sm whitespace-nowrap ${
                   on ? "border-fg bg-fg text-surface" : "border-line bg-panel-2 text-fg hover:border-line-strong"

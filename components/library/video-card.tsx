@@ -34,11 +34,8 @@ export function VideoCard({
   const duration = video.duration === null ? null : formatTime(video.duration);
   return (
     <article className="group relative flex min-w-0 flex-col gap-1.5" data-testid="video-card" data-video-id={video.id}>
-      <Link
-        href={`/watch/${video.id}`}
-        className="relative block aspect-video overflow-hidden rounded-lg bg-panel-2"
-        aria-label={video.title}
-      >
+      {/* The title below is the card's link for keyboards and screen readers; the poster repeats it for pointers only. */}
+      <Link href={`/watch/${video.id}`} className="relative block aspect-video overflow-hidden rounded-lg bg-panel-2" tabIndex={-1} aria-hidden>
         <Poster title={video.title} poster={video.poster} eager={eager} sizes={sizes} />
         {duration && (
           <span className="absolute right-1.5 bottom-1.5 rounded bg-black/80 px-1.5 py-0.5 text-xs font-medium tabular-nums">{duration}</span>

@@ -1,11 +1,12 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/field";
 import type { EditableVideo } from "@/lib/library/queries/editable";
+import { DeleteVideoButton } from "./delete-video-button";
 
 const VISIBILITY = [
   ["public", "Public", "Everyone signed in (and guests, while guest access is on)"],
@@ -21,7 +22,6 @@ export function VideoEditForm({ video }: { video: EditableVideo }) {
   const [tags, setTags] = useState(video.tags.join(", "));
   const [visibility, setVisibility] = useState(video.visibility);
   const [state, setState] = useState<{ busy: boolean; error?: string; saved?: boolean }>({ busy: false });
-  const confirm = useRef<HTMLDialogElement>(null);
 
   const errorOf = async (res: Response) => {
     const body = await res.json().catch(() => null);
@@ -43,15 +43,6 @@ export function VideoEditForm({ video }: { video: EditableVideo }) {
     });
     if (!res.ok) return setState({ busy: false, error: await errorOf(res) });
     setState({ busy: false, saved: true });
-    router.refresh();
-  };
-
-  const remove = async () => {
-    confirm.current?.close();
-    setState({ busy: true });
-    const res = await fetch(`/api/videos/${video.id}`, { method: "DELETE" });
-    if (!res.ok) return setState({ busy: false, error: await errorOf(res) });
-    router.push("/videos");
     router.refresh();
   };
 
@@ -89,24 +80,8 @@ export function VideoEditForm({ video }: { video: EditableVideo }) {
         <Button type="submit" disabled={state.busy}>
           Save changes
         </Button>
-        <Button variant="danger" disabled={state.busy} onClick={() => confirm.current?.showModal()}>
-          Delete video
-        </Button>
+        <DeleteVideoButton videoId={video.id} title={video.title} disabled={state.busy} onError={(error) => setState({ busy: false, error })} />
       </div>
-      <dialog ref={confirm} className="m-auto max-w-md rounded-xl border border-line bg-panel p-6 text-fg backdrop:bg-black/70" aria-labelledby="delete-video-title">
-        <h2 id="delete-video-title" className="text-lg font-semibold">
-          Delete “{video.title}”?
-        </h2>
-        <p className="mt-2 text-sm text-muted">Its files, captions and pending jobs are removed. This cannot be undone.</p>
-        <div className="mt-5 flex justify-end gap-2">
-          <Button variant="ghost" onClick={() => confirm.current?.close()}>
-            Cancel
-          </Button>
-          <Button variant="danger" onClick={remove}>
-            Delete
-          </Button>
-        </div>
-      </dialog>
     </form>
   );
 }

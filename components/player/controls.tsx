@@ -1,6 +1,7 @@
 "use client";
 
 import { formatTime } from "@/lib/playback/shortcuts";
+import { chapterAt } from "@/lib/videos/chapters";
 import { Icon } from "./icons";
 import { Menu, type MenuGroup } from "./menu";
 import { SPEEDS } from "./preferences";
@@ -46,7 +47,7 @@ export function PlayerControls({
   commands,
 }: {
   state: PlayerState;
-  source: Pick<PlayerSource, "captions" | "storyboardUrl">;
+  source: Pick<PlayerSource, "captions" | "chapters" | "storyboardUrl">;
   pipSupported: boolean;
   commands: PlayerCommands;
 }) {
@@ -78,12 +79,23 @@ export function PlayerControls({
       ],
     },
   ];
+  const current = chapterAt(source.chapters, currentTime);
+  const chapterGroups: MenuGroup[] = [
+    {
+      label: "Chapters",
+      options: source.chapters.map((c) => ({ key: String(c.start), label: `${formatTime(c.start)} ${c.title}`, checked: current === c, onSelect: () => commands.seek(c.start) })),
+    },
+  ];
 
   return (
     <div
       className={`absolute inset-x-0 bottom-0 bg-gradient-to-t from-black/85 via-black/50 to-transparent px-2 pt-6 pb-1 sm:pt-10 transition-opacity duration-200 sm:px-3 ${controlsShown(state) ? "opacity-100" : "pointer-events-none opacity-0"}`}
     >
-      <SeekBar currentTime={currentTime} duration={duration} buffered={state.buffered} storyboardUrl={source.storyboardUrl} onSeek={commands.seek} />
+      {/* What changed, for screen readers: the buttons' names change too, but only the focused one is read. */}
+      <span className="sr-only" aria-live="polite" data-testid="player-status">
+        {state.started ? `${playing ? "Playing" : "Paused"}${muted ? ", muted" : ""}` : ""}
+      </span>
+      <SeekBar currentTime={currentTime} duration={duration} buffered={state.buffered} storyboardUrl={source.storyboardUrl} chapters={source.chapters} onSeek={commands.seek} />
       <div className="relative flex items-center gap-0.5 sm:gap-1">
         <ControlButton label={playing ? "Pause (k)" : "Play (k)"} onClick={commands.togglePlay}>
           <Icon name={playing ? "pause" : "play"} />
@@ -104,7 +116,16 @@ export function PlayerControls({
         <span className="px-1 text-xs whitespace-nowrap text-white/90 tabular-nums sm:text-sm" data-testid="time">
           {formatTime(currentTime)} <span className="text-white/50">/ {formatTime(duration)}</span>
         </span>
+        {/* The chapter playing, beside the clock on screens wide enough for it. */}
+        <span className="hidden min-w-0 truncate px-1 text-sm text-white/80 sm:block" data-testid="current-chapter">
+          {current && `· ${current.title}`}
+        </span>
         <div className="flex-1" />
+        {source.chapters.length > 0 && (
+          <ControlButton label="Chapters" onClick={() => commands.openMenu(menu === "chapters" ? null : "chapters")} menu>
+            <Icon name="chapters" />
+          </ControlButton>
+        )}
         {source.captions.length > 0 && (
           <ControlButton label="Captions (c)" onClick={() => commands.openMenu(menu === "captions" ? null : "captions")} pressed={caption >= 0} menu>
             <Icon name="captions" />
@@ -123,6 +144,7 @@ export function PlayerControls({
         </ControlButton>
         {menu === "settings" && <Menu label="Settings" groups={settingsGroups} onClose={() => commands.openMenu(null)} />}
         {menu === "captions" && <Menu label="Captions" groups={captionGroups} onClose={() => commands.openMenu(null)} />}
+        {menu === "chapters" && <Menu label="Chapters" groups={chapterGroups} onClose={() => commands.openMenu(null)} />}
       </div>
     </div>
   );

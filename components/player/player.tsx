@@ -4,6 +4,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useSyncExtern
 import { actionForKey, type PlayerAction } from "@/lib/playback/shortcuts";
 import { PlayerControls, type PlayerCommands } from "./controls";
 import { playerVideoHtml } from "./early/markup";
+import { SeekRipple, useDoubleTapSeek } from "./double-tap";
 import { attachEngine, type Engine } from "./engine";
 import { Icon } from "./icons";
 import { loadPreferences, rememberBandwidth, rememberPlayerHeight, saveRate, saveVolume } from "./preferences";
@@ -297,6 +298,11 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
   }, [runAction, showControls]);
 
   const visible = controlsShown(state);
+  // A tap first brings the controls up on touch screens; double taps on the sides seek.
+  const { onTap, ripple, sideDoubleTap } = useDoubleTapSeek(
+    (seconds) => seek(videoRef.current!.currentTime + seconds),
+    (touch) => (touch && !visible ? showControls() : togglePlay()),
+  );
   // Native listeners (the element is not React's), read through a ref so they always see this render's state.
   const mediaEvents: MediaHandlers = {
     play: () => {
@@ -326,11 +332,8 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
     },
     enterpictureinpicture: () => dispatch({ type: "pip", pip: true }),
     leavepictureinpicture: () => dispatch({ type: "pip", pip: false }),
-    click: (_video, event) => {
-      if ((event as PointerEvent).pointerType === "touch" && !visible) return showControls();
-      togglePlay();
-    },
-    dblclick: () => void toggleFullscreen(),
+    click: (_video, event) => onTap(event as MouseEvent),
+    dblclick: (_video, event) => void (sideDoubleTap(event as MouseEvent) || toggleFullscreen()),
   };
   useLayoutEffect(() => {
     handlers.current = mediaEvents;
@@ -365,6 +368,8 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
       onFocusCapture={showControls}
     >
       <div ref={slotRef} className="contents" suppressHydrationWarning dangerouslySetInnerHTML={{ __html: videoHtml }} />
+
+      <SeekRipple ripple={ripple} />
 
       {waiting && started && !error && (
         <div className="pointer-events-none absolute inset-0 flex items-center justify-center" aria-hidden="true">

@@ -3,12 +3,14 @@
 import { useEffect, useRef, useState } from "react";
 import { cueAt, parseStoryboard, type StoryboardCue } from "@/lib/playback/storyboard";
 import { formatTime } from "@/lib/playback/shortcuts";
+import { chapterAt, type Chapter } from "@/lib/videos/chapters";
 
 type Props = {
   currentTime: number;
   duration: number;
   buffered: [number, number][];
   storyboardUrl: string | null;
+  chapters: Chapter[];
   onSeek(time: number): void;
 };
 
@@ -29,7 +31,7 @@ function useStoryboard(url: string | null, wanted: boolean) {
   return cues;
 }
 
-export function SeekBar({ currentTime, duration, buffered, storyboardUrl, onSeek }: Props) {
+export function SeekBar({ currentTime, duration, buffered, storyboardUrl, chapters, onSeek }: Props) {
   const trackRef = useRef<HTMLDivElement>(null);
   const [hover, setHover] = useState<{ time: number; x: number; width: number } | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -63,6 +65,8 @@ export function SeekBar({ currentTime, duration, buffered, storyboardUrl, onSeek
 
   const played = known ? Math.min(currentTime / duration, 1) : 0;
   const cue = hover ? cueAt(cues, hover.time) : null;
+  const chapter = hover ? chapterAt(chapters, hover.time) : null;
+  const playingChapter = chapterAt(chapters, currentTime);
   const previewLeft = hover ? Math.min(Math.max(hover.x - PREVIEW_WIDTH / 2, 0), Math.max(hover.width - PREVIEW_WIDTH, 0)) : 0;
 
   return (
@@ -74,7 +78,7 @@ export function SeekBar({ currentTime, duration, buffered, storyboardUrl, onSeek
       aria-valuemin={0}
       aria-valuemax={known ? Math.round(duration) : 0}
       aria-valuenow={Math.round(currentTime)}
-      aria-valuetext={`${formatTime(currentTime)} of ${formatTime(duration)}`}
+      aria-valuetext={`${formatTime(currentTime)} of ${formatTime(duration)}${playingChapter ? `, ${playingChapter.title}` : ""}`}
       data-testid="seek-bar"
       className="group relative flex h-11 cursor-pointer touch-none items-center"
       onPointerDown={onPointerDown}
@@ -93,6 +97,11 @@ export function SeekBar({ currentTime, duration, buffered, storyboardUrl, onSeek
             />
           ))}
         <div className="absolute inset-y-0 left-0 bg-accent" style={{ width: `${played * 100}%` }} />
+        {/* A gap in the bar where each chapter after the first begins. */}
+        {known &&
+          chapters
+            .filter((c) => c.start > 0 && c.start < duration)
+            .map((c) => <div key={c.start} data-testid="chapter-mark" className="absolute inset-y-0 w-0.5 bg-black/80" style={{ left: `${(c.start / duration) * 100}%` }} />)}
       </div>
       <div
         className="pointer-events-none absolute top-1/2 h-3.5 w-3.5 -translate-x-1/2 -translate-y-1/2 rounded-full bg-accent opacity-0 transition-opacity group-hover:opacity-100"
@@ -118,6 +127,11 @@ export function SeekBar({ currentTime, duration, buffered, storyboardUrl, onSeek
                 }}
               />
             </div>
+          )}
+          {chapter && (
+            <span className="mt-1 max-w-full truncate rounded bg-black/80 px-1.5 py-0.5 text-xs font-medium" data-testid="scrub-chapter">
+              {chapter.title}
+            </span>
           )}
           <span className="mt-1 rounded bg-black/80 px-1.5 py-0.5 text-xs tabular-nums">{formatTime(hover.time)}</span>
         </div>

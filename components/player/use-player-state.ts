@@ -2,7 +2,7 @@ import { useReducer } from "react";
 import type { Level } from "./engine";
 import type { EngineMode } from "./types";
 
-export type PlayerMenu = "settings" | "captions" | null;
+export type PlayerMenu = "settings" | "captions" | "chapters" | null;
 
 /** What the controls show: the <video> element's state as its events report it, and the player's own choices. */
 export type PlayerState = {

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { claimMp4Duration, makeSource, mediaDir } from "@/test/media";
+import { chaptersFromProbe } from "@/lib/videos/chapters";
 import { probeMedia, ProbeError } from "./probe";
 
 async function reasonFor(file: string) {
@@ -33,6 +34,19 @@ describe("probe gate", () => {
     const info = await probeMedia(rotated);
     expect(info.video.rotation).toBe(270);
     expect([info.video.displayWidth, info.video.displayHeight]).toEqual([240, 320]);
+  });
+
+  it("reads the chapters of an MKV", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const meta = path.join(mediaDir(), "probe-chapters.txt");
+    fs.writeFileSync(meta, ";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1500\ntitle=Opening\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=1500\nEND=3000\ntitle=Ending\n");
+    const mkv = path.join(mediaDir(), "probe-chapters.mkv");
+    execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-i", good, "-i", meta, "-map", "0", "-map_chapters", "1", "-c", "copy", mkv]);
+    const info = await probeMedia(mkv);
+    expect(chaptersFromProbe(info.raw)).toEqual([
+      { start: 0, title: "Opening" },
+      { start: 1.5, title: "Ending" },
+    ]);
   });
 
   it("refuses a text file named .mp4", async () => {

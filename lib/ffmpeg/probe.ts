@@ -76,6 +76,8 @@ type FfprobeStream = {
 };
 export type FfprobeJson = {
   streams?: FfprobeStream[];
+  /** MP4/MKV chapter atoms (see lib/videos/chapters.ts). */
+  chapters?: { start_time?: string; end_time?: string; tags?: Record<string, string> }[];
   format?: { format_name?: string; duration?: string; size?: string; bit_rate?: string; tags?: Record<string, string> };
 };
 
@@ -187,7 +189,7 @@ export function interpretProbe(raw: FfprobeJson, size: number): MediaInfo {
  * open the files it names) is refused before it is read, whatever it references.
  */
 async function runFfprobe(absolutePath: string): Promise<FfprobeJson> {
-  const args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams"];
+  const args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-show_chapters"];
   args.push("-protocol_whitelist", PROTOCOL_WHITELIST, "-format_whitelist", SOURCE_DEMUXERS.join(","), `file:${absolutePath}`);
   const { code, stdout, stderr, timedOut } = await spawnCollect(ffprobeBinary(), args, PROBE_TIME_LIMIT_SECONDS, absolutePath);
   if (timedOut) throw new ProbeError("Reading the file took too long: it is probably damaged");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { progressFraction, timeLeftLabel } from "./format";
 import { highlight, snippet } from "./highlight";
-import { catalogQuerySchema, decodeCursor, effectiveSort, encodeCursor, prefixTsquery, searchTokens } from "./rules";
+import { catalogQuerySchema, decodeCursor, effectiveSort, encodeCursor, mergeUpNext, prefixTsquery, searchTokens } from "./rules";
 
 describe("search input", () => {
   it("keeps only words, so nothing reaching to_tsquery can be an operator", () => {
@@ -71,5 +71,13 @@ describe("progress labels", () => {
     expect(timeLeftLabel(10, null)).toBeNull();
     expect(progressFraction(720, 1440)).toBe(0.5);
     expect(progressFraction(2000, 1440)).toBe(1);
+  });
+});
+
+describe("up next", () => {
+  it("keeps the lists' order, drops the current video and repeats, and stops at the limit", () => {
+    const v = (id: string) => ({ id });
+    const merged = mergeUpNext("now", [[v("a"), v("now")], [v("b"), v("a")], [v("c"), v("d"), v("e")]], 4);
+    expect(merged.map((x) => x.id)).toEqual(["a", "b", "c", "d"]);
   });
 });

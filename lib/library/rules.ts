@@ -80,6 +80,20 @@ export function cursorKeys(raw: string, sort: CatalogSort, casts: string[]): str
 export const VIEW_MIN_SECONDS = 5;
 export const VIEW_WINDOW_MINUTES = 30;
 export const CONTINUE_WATCHING_DAYS = 90;
+export const UP_NEXT_LIMIT = 12;
+
+/** Lists in order of preference → one list without the current video or repeats, at most `limit` long. */
+export function mergeUpNext<T extends { id: string }>(currentId: string, lists: T[][], limit: number): T[] {
+  const seen = new Set([currentId]);
+  const out: T[] = [];
+  for (const item of lists.flat()) {
+    if (out.length >= limit) break;
+    if (seen.has(item.id)) continue;
+    seen.add(item.id);
+    out.push(item);
+  }
+  return out;
+}
 
 /** `?tags=a,b` or `?tags=a&tags=b`. */
 const tagsParam = z

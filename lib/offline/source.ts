@@ -21,6 +21,7 @@ export function offlineSource(record: DownloadRecord, position: number | null): 
     posterUrl: record.posterRel ? key(record.posterRel) : null,
     storyboardUrl: record.storyboardRel ? key(record.storyboardRel) : null,
     captions: record.captions.map((c) => ({ src: key(c.rel), lang: c.lang, label: c.label })),
+    chapters: [],
     duration: record.duration,
     aspect: record.aspect,
     startAt: position === null ? 0 : resumePosition({ position, duration: record.duration, finished: false }, record.duration),

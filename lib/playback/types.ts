@@ -1,3 +1,4 @@
+import type { Chapter } from "@/lib/videos/chapters";
 import type { Rung } from "./start-level";
 
 export type CaptionTrack = { src: string; lang: string; label: string };
@@ -34,6 +35,8 @@ export type PlayerSource = {
   posterUrl: string | null;
   storyboardUrl: string | null;
   captions: CaptionTrack[];
+  /** From the description or the source (lib/videos/chapters.ts); empty when there are none. */
+  chapters: Chapter[];
   duration: number | null;
   /** Display aspect ratio (width / height). */
   aspect: number;

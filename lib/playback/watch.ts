@@ -5,6 +5,7 @@ import type { ProcessingProgress } from "@/lib/db/schema";
 import { paths } from "@/lib/env";
 import { signedPlayback, type SignedPlayback } from "@/lib/media/urls";
 import { findViewable } from "@/lib/videos/access";
+import { chaptersOf } from "@/lib/videos/chapters";
 import { parseMaster, parseMediaPlaylist, segmentAt } from "./hls-manifest";
 import { hlsScriptUrl } from "./hls-script";
 import { keyframeAtOrBefore, resumePosition } from "./progress";
@@ -15,11 +16,15 @@ import type { PlayerSource } from "./types";
 /** A request the page hints to the browser: the first segment comes first, what hls.js needs later may wait. */
 export type Preload = { href: string; priority: "high" | "low" };
 
-export type WatchPage =
-  | { kind: "playable"; title: string; description: string; source: PlayerSource; preloads: Preload[]; processing: ProcessingProgress | null }
-  | { kind: "processing"; title: string; description: string; progress: ProcessingProgress | null; status: string }
-  | { kind: "failed"; title: string; description: string; reason: string }
-  | { kind: "missing"; title: string; description: string };
+type WatchPageBase = { id: string; title: string; description: string; visibility: "private" | "unlisted" | "public" };
+
+export type WatchPage = WatchPageBase &
+  (
+    | { kind: "playable"; source: PlayerSource; preloads: Preload[]; processing: ProcessingProgress | null }
+    | { kind: "processing"; progress: ProcessingProgress | null; status: string }
+    | { kind: "failed"; reason: string }
+    | { kind: "missing" }
+  );
 
 /** What the client told us about itself in cookies, for the preload choice (see start-level.ts). */
 export type ClientHints = { bandwidthBps: number | null; playerHeightPx: number | null };
@@ -80,7 +85,7 @@ export async function loadWatchPage(viewer: Viewer | null, videoId: string, hint
     listCaptions(videoId),
   ]);
   if (!video) return null;
-  const base = { title: video.title, description: video.description };
+  const base = { id: video.id, title: video.title, description: video.description, visibility: video.visibility };
   if (video.status === "failed") return { kind: "failed", ...base, reason: video.failureReason ?? "Processing failed." };
 
   const signed = signedPlayback(video, captionRows);
@@ -103,6 +108,7 @@ export async function loadWatchPage(viewer: Viewer | null, videoId: string, hint
     posterUrl: pickPoster(signed.posters),
     storyboardUrl: signed.storyboard,
     captions: signed.captions.map((c) => ({ src: c.url, lang: c.lang, label: c.label })),
+    chapters: chaptersOf(video),
     duration: video.duration,
     aspect: video.width && video.height ? (video.rotation === 90 || video.rotation === 270 ? video.height / video.width : video.width / video.height) : 16 / 9,
     startAt,

@@ -2,6 +2,7 @@ import type { Viewer } from "@/lib/auth/viewer";
 import type { Caption, Video } from "@/lib/db/schema";
 import { signedPlayback } from "@/lib/media/urls";
 import { canManage } from "./access";
+import { chaptersOf } from "./chapters";
 import { outputsOf } from "./outputs";
 
 /**
@@ -41,6 +42,7 @@ export function videoView(video: Video, viewer: Viewer | null, captions: Caption
     posters: signed.posters,
     storyboard: signed.storyboard,
     captions: signed.captions,
+    chapters: chaptersOf(video),
     canManage: canManage(viewer, video),
   };
 }

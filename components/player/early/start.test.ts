@@ -57,6 +57,7 @@ function source(overrides: Partial<PlayerSource>): PlayerSource {
     posterUrl: null,
     storyboardUrl: null,
     captions: [{ src: `${ORIGIN}/media/captions/en.vtt`, lang: "en", label: "English" }],
+    chapters: [],
     duration: 4,
     aspect: 16 / 9,
     startAt: 0,

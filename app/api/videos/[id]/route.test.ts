@@ -14,6 +14,7 @@ import { signOutEverywhere, updateUser } from "@/lib/users/accounts";
 import { saveProcessingProgress } from "@/lib/videos/pipeline";
 import { asViewer, createTestUser } from "@/test/factories";
 import { POST as cancel } from "./cancel/route";
+import { GET as chaptersTrack } from "./chapters/route";
 import { GET as events } from "./events/route";
 import { POST as retry } from "./retry/route";
 import { DELETE, GET, PATCH } from "./route";
@@ -95,6 +96,27 @@ describe("GET /api/videos/:id", () => {
 
   it("answers 400 for an id that is not a UUID", async () => {
     expect((await call(GET, "nope", "owner")).status).toBe(400);
+  });
+
+  it("lists chapters: the description's when it has a valid list, else the source's", async () => {
+    const probe = { raw: { chapters: [{ start_time: "0.000000", tags: { title: "Opening" } }, { start_time: "30.000000", tags: { title: "Ending" } }] } };
+    const fromSource = await makeVideo({ duration: 60, probe, description: "Shot at 0:10 in the morning." });
+    expect((await (await call(GET, fromSource.id, "owner")).json()).chapters).toEqual([
+      { start: 0, title: "Opening" },
+      { start: 30, title: "Ending" },
+    ]);
+    const typed = await makeVideo({ duration: 60, probe, description: "0:00 Intro\n0:20 Middle\n0:40 End" });
+    expect((await (await call(GET, typed.id, "owner")).json()).chapters).toEqual([
+      { start: 0, title: "Intro" },
+      { start: 20, title: "Middle" },
+      { start: 40, title: "End" },
+    ]);
+    expect((await (await call(GET, (await makeVideo()).id, "owner")).json()).chapters).toEqual([]);
+
+    const track = await call(chaptersTrack, typed.id, "owner");
+    expect(track.headers.get("content-type")).toMatch(/^text\/vtt/);
+    expect(await track.text()).toBe("WEBVTT\n\n1\n00:00:00.000 --> 00:00:20.000\nIntro\n\n2\n00:00:20.000 --> 00:00:40.000\nMiddle\n\n3\n00:00:40.000 --> 00:01:00.000\nEnd\n");
+    expect((await call(chaptersTrack, typed.id, "other")).status).toBe(404);
   });
 });
 

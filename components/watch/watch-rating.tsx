@@ -1,0 +1,101 @@
+"use client";
+
+import { useState, useTransition } from "react";
+
+type Summary = { average: number | null; count: number };
+
+function summaryText({ average, count }: Summary): string {
+  return count > 0 && average !== null ? `${average.toFixed(1)} average from ${count} ${count === 1 ? "rating" : "ratings"}` : "No ratings yet";
+}
+
+/**
+ * Favourite and 1–5 rating on the watch page, through the same API as the catalog cards, with the video's
+ * average and count (updated from the rating answer). Signed-out visitors see the average only.
+ */
+export function WatchRating({ videoId, favorite, rating, summary, signedIn }: { videoId: string; favorite: boolean; rating: number | null; summary: Summary; signedIn: boolean }) {
+  const [fav, setFav] = useState(favorite);
+  const [mine, setMine] = useState(rating);
+  const [totals, setTotals] = useState(summary);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, start] = useTransition();
+
+  const send = async (path: string, method: string, body?: unknown) => {
+    const res = await fetch(`/api/videos/${videoId}/${path}`, {
+      method,
+      headers: body ? { "content-type": "application/json" } : undefined,
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!res.ok) throw new Error(res.status === 401 ? "Sign in again to save this" : "Could not save");
+    return res.json();
+  };
+
+  const toggleFavorite = () =>
+    start(async () => {
+      const next = !fav;
+      setFav(next);
+      try {
+        await send("favorite", next ? "PUT" : "DELETE");
+        setError(null);
+      } catch (e) {
+        setFav(!next);
+        setError((e as Error).message);
+      }
+    });
+
+  const rate = (value: number) =>
+    start(async () => {
+      const before = mine;
+      setMine(value);
+      try {
+        const answer: { average: number; count: number } = await send("rating", "PUT", { value });
+        setTotals({ average: answer.average, count: answer.count });
+        setError(null);
+      } catch (e) {
+        setMine(before);
+        setError((e as Error).message);
+      }
+    });
+
+  return (
+    <div className="flex flex-wrap items-center gap-x-3 gap-y-1" aria-busy={pending} data-testid="watch-rating">
+      {signedIn && (
+        <button
+          type="button"
+          onClick={toggleFavorite}
+          aria-pressed={fav}
+          data-testid="watch-favorite"
+          className={`inline-flex min-h-11 items-center gap-1.5 rounded-lg border border-line bg-panel-2 px-3 text-sm hover:border-line-strong pointer-fine:min-h-9 ${fav ? "text-accent" : "text-fg"}`}
+        >
+          <span aria-hidden>{fav ? "♥" : "♡"}</span>
+          {fav ? "Favourite" : "Add to favourites"}
+        </button>
+      )}
+      {signedIn && (
+        <div role="group" aria-label="Your rating" className="flex">
+          {[1, 2, 3, 4, 5].map((v) => (
+            <button
+              key={v}
+              type="button"
+              onClick={() => rate(v)}
+              aria-pressed={mine === v}
+              aria-label={`${v} star${v > 1 ? "s" : ""}`}
+              data-testid={`watch-rate-${v}`}
+              className={`min-h-11 min-w-9 text-xl leading-none hover:scale-110 pointer-fine:min-h-9 ${mine && v <= mine ? "text-warning" : "text-muted"}`}
+            >
+              ★
+            </button>
+          ))}
+        </div>
+      )}
+      <span className="text-sm text-muted" aria-live="polite" data-testid="rating-summary">
+        {!signedIn && totals.count > 0 && <span aria-hidden>★ </span>}
+        {summaryText(totals)}
+      </span>
+      {error && (
+        <span role="alert" className="text-sm text-danger">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,179 @@
+import { eq } from "drizzle-orm";
+import { db } from "../lib/db/client";
+import { videos } from "../lib/db/schema";
+import { expect, test } from "./fixtures";
+import { doubleTapPicture, WatchDetails } from "./pages/watch-details-page";
+import { WatchPage } from "./pages/watch-page";
+import { createTestVideo } from "./watch-media";
+
+/** The watch page around the player, on one short generated ladder (and a second video for Up next). */
+const LADDER = [
+  { height: 360, kbps: 500 },
+  { height: 240, kbps: 250 },
+];
+
+let main: { id: string; duration: number };
+let other: { id: string };
+
+test.beforeAll(async () => {
+  test.setTimeout(60_000);
+  [main, other] = await Promise.all([
+    createTestVideo({ title: "Around the player", seconds: 6, fps: 24, rungs: LADDER }),
+    createTestVideo({ title: "Plays next", seconds: 4, fps: 24, rungs: LADDER.slice(1) }),
+  ]);
+  const tags = ["details-e2e"];
+  await db.update(videos).set({ tags, description: "Notes at https://example.com/notes <b>not bold</b>" }).where(eq(videos.id, main.id));
+  await db.update(videos).set({ tags }).where(eq(videos.id, other.id));
+});
+
+test("shows the details, with safe links and tags, and keeps rating and favourite across a reload", async ({ memberPage }) => {
+  test.slow();
+  const watch = new WatchPage(memberPage);
+  const around = new WatchDetails(memberPage);
+  await watch.goto(main.id);
+  await watch.waitForPlayback(0.2);
+  const link = around.details.getByRole("link", { name: "https://example.com/notes" });
+  await expect(link).toHaveAttribute("rel", "noopener nofollow ugc");
+  await expect(around.details.getByTestId("description")).toContainText("<b>not bold</b>");
+  await expect(around.details.getByRole("link", { name: "#details-e2e" })).toHaveAttribute("href", "/tags/details-e2e");
+
+  await around.rate(4);
+  await expect(around.ratingSummary).toHaveText(/4\.0 average from 1 rating/);
+  await around.toggleFavorite();
+  await memberPage.reload();
+  await expect(around.star(4)).toHaveAttribute("aria-pressed", "true");
+  await expect(around.favorite).toHaveAttribute("aria-pressed", "true");
+  await expect(around.ratingSummary).toHaveText(/4\.0 average from 1 rating/);
+  // Up next holds the other video sharing the tag, not this one.
+  await expect(around.upNext.locator(`[data-video-id="${other.id}"]`)).toBeVisible();
+  await expect(around.upNext.locator(`[data-video-id="${main.id}"]`)).toHaveCount(0);
+});
+
+test("Share gives a link at the current time that opens there", async ({ memberPage }) => {
+  test.slow();
+  // This short video ends soon after: no countdown to another one in the middle of the test.
+  await memberPage.addInitScript(() => localStorage.setItem("reel:autoplay-next", "off"));
+  const watch = new WatchPage(memberPage);
+  const around = new WatchDetails(memberPage);
+  await watch.goto(main.id);
+  await watch.waitForPlayback(0.2);
+  await watch.media((v) => {
+    v.pause();
+    v.currentTime = 3.4;
+  });
+  await expect.poll(() => watch.media((v) => !v.seeking && v.currentTime > 3)).toBe(true);
+  const link = await around.shareLink(true);
+  expect(link).toBe(`${new URL(memberPage.url()).origin}/watch/${main.id}?t=3s`);
+
+  await memberPage.goto(link);
+  await expect.poll(() => watch.currentTime(), { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+  // Where playback began, however far it has gone since.
+  const startedAt = await watch.media((v) => v.played.start(0));
+  expect(startedAt).toBeGreaterThanOrEqual(2.9);
+  expect(startedAt).toBeLessThan(3.5);
+});
+
+async function playToEnd(watch: WatchPage, around: WatchDetails) {
+  await watch.waitForPlayback(0.2);
+  await watch.media((v) => {
+    v.currentTime = v.duration - 0.3;
+    void v.play();
+  });
+  await expect(around.countdown).toBeVisible({ timeout: 15_000 });
+}
+
+test("at the end, Autoplay next counts down and starts the next video", async ({ memberPage }) => {
+  test.slow();
+  const watch = new WatchPage(memberPage);
+  const around = new WatchDetails(memberPage);
+  await watch.goto(main.id);
+  const next = await around.firstUpNextId();
+  await playToEnd(watch, around);
+  await memberPage.waitForURL(`**/watch/${next}`);
+});
+
+test("Cancel stops the Autoplay next countdown", async ({ memberPage }) => {
+  test.slow();
+  // The page's clock runs as usual, until the test moves it on past the countdown.
+  await memberPage.clock.install();
+  const watch = new WatchPage(memberPage);
+  const around = new WatchDetails(memberPage);
+  await watch.goto(main.id);
+  await playToEnd(watch, around);
+  await around.countdown.getByRole("button", { name: "Cancel" }).click();
+  await expect(around.countdown).toBeHidden();
+  await memberPage.clock.runFor(10_000);
+  expect(new URL(memberPage.url()).pathname).toBe(`/watch/${main.id}`);
+  await expect(around.countdown).toBeHidden();
+});
+
+test("turning Autoplay next off is remembered and no countdown starts", async ({ memberPage }) => {
+  test.slow();
+  const watch = new WatchPage(memberPage);
+  const around = new WatchDetails(memberPage);
+  await watch.goto(main.id);
+  // The page hydrates at the video's first frame (components/player/early-start.ts): the switch works from then on.
+  await watch.waitForPlayback(0.2);
+  const toggle = memberPage.getByRole("switch", { name: "Autoplay next" });
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-checked", "false");
+  await memberPage.reload();
+  await expect(toggle).toHaveAttribute("aria-checked", "false");
+  await watch.waitForPlayback(0.2);
+  await watch.media((v) => {
+    v.currentTime = v.duration - 0.3;
+    void v.play();
+  });
+  await expect.poll(() => watch.media((v) => v.ended)).toBe(true);
+  await expect(around.countdown).toHaveCount(0);
+});
+
+test("on a touch screen, double taps on the sides seek 10 s back and forward with a ripple", async ({ browser, member }) => {
+  test.slow();
+  const context = await browser.newContext({ storageState: member.storageState, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  const watch = new WatchPage(page);
+  await watch.goto(main.id);
+  await watch.waitForPlayback(0.2);
+  await watch.media((v) => {
+    v.pause();
+    v.currentTime = 4.5;
+  });
+  await expect.poll(() => watch.media((v) => !v.seeking && v.currentTime > 4)).toBe(true);
+  expect(await doubleTapPicture(page, "left")).toBe("« 10 s");
+  await expect.poll(() => watch.currentTime()).toBeLessThan(0.5);
+  expect(await doubleTapPicture(page, "right")).toBe("10 s »");
+  await expect.poll(() => watch.currentTime()).toBeGreaterThan(5);
+  // Neither double tap paused or resumed playback.
+  expect(await watch.media((v) => v.paused)).toBe(true);
+  await context.close();
+});
+
+test("the embed page may be framed by any site and plays on its own", async ({ memberPage: page }) => {
+  const response = await page.goto(`/embed/${main.id}`);
+  expect(response?.headers()["content-security-policy"]).toMatch(/frame-ancestors \*/);
+  await page.locator("video").evaluate((v: HTMLVideoElement) => {
+    v.muted = true;
+    return v.play();
+  });
+  await expect.poll(() => page.locator("video").evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(0.2);
+});
+
+for (const [width, height] of [
+  [390, 844],
+  [768, 1024],
+  [1366, 850],
+]) {
+  test(`screenshot of the watch page at ${width}x${height}`, async ({ browser, member }, testInfo) => {
+    test.slow();
+    const context = await browser.newContext({ storageState: member.storageState, viewport: { width, height } });
+    const page = await context.newPage();
+    const watch = new WatchPage(page);
+    await watch.goto(main.id);
+    await watch.waitForPlayback(0.2);
+    await expect(new WatchDetails(page).upNext).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
+    await page.screenshot({ path: testInfo.outputPath(`watch-${width}x${height}.png`), fullPage: true });
+    await context.close();
+  });
+}
