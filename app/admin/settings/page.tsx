@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import { revalidatePath } from "next/cache";
 import { Card, CardDescription, CardTitle } from "@/components/ui/card";
-import { Checkbox } from "@/components/ui/field";
+import { Checkbox, Input } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { requirePageAdmin } from "@/lib/auth/pages";
 import { requireAccess } from "@/lib/auth/session";
 import { formValues } from "@/lib/http/form";
+import { forgetFetchPolicy } from "@/lib/net/current-policy";
 import { getSetting, setSetting } from "@/lib/settings";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -18,9 +19,20 @@ async function updateGuestAccess(formData: FormData) {
   revalidatePath("/admin/settings");
 }
 
+async function updateFetchPolicy(formData: FormData) {
+  "use server";
+  await requireAccess("admin");
+  const values = formValues(formData);
+  const words = (v: unknown) => String(v ?? "").split(/[\s,]+/).filter(Boolean);
+  await setSetting("fetchPorts", words(values.fetchPorts).map(Number));
+  await setSetting("fetchPrivateHosts", words(values.fetchPrivateHosts).map((h) => h.toLowerCase()));
+  forgetFetchPolicy();
+  revalidatePath("/admin/settings");
+}
+
 export default async function AdminSettingsPage() {
   await requirePageAdmin("/admin/settings");
-  const guestAccess = await getSetting("guestAccess");
+  const [guestAccess, fetchPorts, fetchPrivateHosts] = await Promise.all([getSetting("guestAccess"), getSetting("fetchPorts"), getSetting("fetchPrivateHosts")]);
   return (
     <>
       <PageHeader title="Settings" description="Instance-wide settings." />
@@ -31,6 +43,20 @@ export default async function AdminSettingsPage() {
         </CardDescription>
         <form action={updateGuestAccess} className="mt-4 flex flex-col gap-4">
           <Checkbox name="guestAccess" label="Let guests browse and watch public videos" defaultChecked={guestAccess} data-testid="guest-access" />
+          <SubmitButton className="self-start" pendingLabel="Saving…">
+            Save
+          </SubmitButton>
+        </form>
+      </Card>
+      <Card className="mt-6 max-w-2xl">
+        <CardTitle>Fetching URLs</CardTitle>
+        <CardDescription>
+          URL import and Play a link reach public addresses on ports 80 and 443 only. Widen that here: more ports, and host names that may point at
+          private addresses (a NAS at home). Loopback and cloud metadata addresses stay refused.
+        </CardDescription>
+        <form action={updateFetchPolicy} className="mt-4 flex flex-col gap-4">
+          <Input name="fetchPorts" label="More ports" hint="Space- or comma-separated, e.g. 8080 8443" defaultValue={fetchPorts.join(" ")} />
+          <Input name="fetchPrivateHosts" label="Private host names allowed" hint="Exact names, e.g. nas.home.arpa" defaultValue={fetchPrivateHosts.join(" ")} />
           <SubmitButton className="self-start" pendingLabel="Saving…">
             Save
           </SubmitButton>
