@@ -48,5 +48,5 @@ function forward(request: NextRequest, policy: string) {
 // Every page, and nothing else: API routes, /media, uploads, Next's and Reel's static files and the app icon never
 // pass through here (a proxy also buffers request bodies, which would break large uploads).
 export const config = {
-  matcher: ["/((?!api(?:/|$)|media/|_next/|_reel/|icon\\.svg$|favicon\\.ico$).*)"],
+  matcher: ["/((?!api(?:/|$)|media/|proxy/|_next/|_reel/|icon\\.svg$|favicon\\.ico$).*)"],
 };

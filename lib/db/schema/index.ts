@@ -5,3 +5,4 @@ export * from "./library";
 export * from "./playback";
 export * from "./imports";
 export * from "./media-folders";
+export * from "./proxy";
