@@ -33,7 +33,7 @@ const MP4_BOXES = new Set(["ftyp", "moov", "mdat", "free", "skip", "wide", "pnot
 
 export function sniff(head: Buffer, contentType: string | null): Sniffed {
   const type = baseType(contentType);
-  const text = head.subarray(0, 512).toString("latin1");
+  const text = head.subarray(0, 512).toString("utf8");
   if (isPlaylistText(text)) {
     if (type && !PLAYLIST_TYPES.has(type) && !type.startsWith("application/octet-stream")) {
       return { ok: false, reason: `The server calls this playlist ${type}` };
