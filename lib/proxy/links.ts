@@ -13,7 +13,6 @@ import type { PlayerSource } from "@/lib/playback/types";
 import { deleteLink, deleteLinks, findLink, listLinks, saveLink, saveLinkProgress } from "./queries";
 import { proxyBase, proxyUri } from "./paths";
 import { probeLink, type ProbeOptions } from "./probe";
-import { hostOf } from "./stream";
 
 /**
  * Play a link: a signed-in person's pasted URLs (validated, remembered, played through the proxy). The upstream
@@ -34,15 +33,17 @@ export function refusalOf(error: AppError): Refusal {
 }
 
 export async function createLink(viewer: Viewer, rawUrl: string, options: Omit<ProbeOptions, "policy"> = {}): Promise<ProxyLink> {
-  const url = parseFetchUrl(rawUrl.trim());
+  let host = "(invalid)";
   try {
+    const url = parseFetchUrl(rawUrl.trim());
+    host = url.host;
     const facts = await probeLink(url, { ...options, policy: await currentFetchPolicy() });
     return await saveLink({ ownerId: viewer.id, url: url.href, host: url.host, ...facts });
   } catch (error) {
     if (!isAppError(error)) throw error;
     const reason = refusalOf(error);
     // Never the URL itself: its query may hold a secret.
-    log.info({ userId: viewer.id, host: hostOf(url.href), status: error.status, reason, message: error.message }, "link refused");
+    log.info({ userId: viewer.id, host, status: error.status, reason, message: error.message }, "link refused");
     throw new AppError(error.code, error.message, { reason });
   }
 }

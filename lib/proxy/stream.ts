@@ -143,7 +143,7 @@ function passBytes(
 ): Omit<ProxyAnswer, "settle"> | { refused: string } {
   const type = upstream.get("content-type");
   if (![200, 206, 416].includes(status)) return { refused: `the upstream server answered ${status}` };
-  if (!allowedContentType(type ?? "")) return { refused: `the upstream server sent ${baseType(type)}, not video` };
+  if (status !== 416 && !allowedContentType(type ?? "")) return { refused: `the upstream server sent ${baseType(type)}, not video` };
   const length = numberOrNull(upstream.get("content-length"));
   const headers: Record<string, string> = {
     "content-type": type ? baseType(type) : "application/octet-stream",
