@@ -35,6 +35,11 @@ export type SafeFetchOptions = {
   /** Test-only escape hatch (REEL_UNSAFE_ALLOW_LOOPBACK_FETCH): loopback addresses, on any port, pass. */
   allowLoopback?: boolean;
   connectTimeoutMs?: number;
+  /**
+   * Reuse connections (the link proxy's many range requests). A pooled socket was connected to an address
+   * checked when it was opened; a new one is checked as always.
+   */
+  keepAlive?: boolean;
   /** The socket may stay silent this long (while connecting, waiting for headers, or streaming the body). */
   idleTimeoutMs?: number;
 };
@@ -127,6 +132,12 @@ function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
   };
 }
 
+// Idle pooled sockets close before common servers' keep-alive timeouts (nginx 75 s, Node 5 s) end them under us.
+const pools = {
+  http: new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: 4_000 }),
+  https: new https.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: 4_000 }),
+};
+
 function request(url: URL, addresses: ResolvedAddress[], options: SafeFetchOptions): Promise<IncomingMessage> {
   const transport = url.protocol === "https:" ? https : http;
   const connectTimeout = options.connectTimeoutMs ?? 15_000;
@@ -141,12 +152,14 @@ function request(url: URL, addresses: ResolvedAddress[], options: SafeFetchOptio
       method: options.method ?? "GET",
       headers: { "user-agent": "Reel", ...options.headers },
       lookup: pinnedLookup(addresses),
-      agent: false,
+      agent: options.keepAlive ? pools[url.protocol === "https:" ? "https" : "http"] : false,
       signal: options.signal,
     });
     const connectTimer = setTimeout(() => req.destroy(new AppError("gateway_timeout", `Connecting to ${url.host} timed out`, { refused: "timeout" })), connectTimeout);
     req.on("socket", (socket) => {
-      socket.once(url.protocol === "https:" ? "secureConnect" : "connect", () => clearTimeout(connectTimer));
+      // A pooled socket is connected already.
+      if (!socket.connecting) clearTimeout(connectTimer);
+      else socket.once(url.protocol === "https:" ? "secureConnect" : "connect", () => clearTimeout(connectTimer));
     });
     req.setTimeout(idleTimeout, () => req.destroy(new AppError("gateway_timeout", `${url.host} stopped responding`, { refused: "timeout" })));
     req.on("response", (res) => {

@@ -50,7 +50,7 @@ export type ProxyAnswer = {
   settle(error?: Error | null): void;
 };
 
-export type ProxyOptions = Pick<SafeFetchOptions, "resolve" | "allowLoopback" | "connectTimeoutMs" | "idleTimeoutMs"> & {
+export type ProxyOptions = Pick<SafeFetchOptions, "resolve" | "allowLoopback" | "connectTimeoutMs" | "idleTimeoutMs" | "policy"> & {
   maxBytes?: number;
   limiter?: ProxyLimiter;
 };
@@ -104,7 +104,8 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions = {}): Prom
       method: req.method === "HEAD" ? "HEAD" : "GET",
       headers: { accept: "*/*", "accept-encoding": "identity", ...(range ? { range } : {}) },
       signal: req.signal,
-      policy: await currentFetchPolicy(),
+      policy: options.policy ?? (await currentFetchPolicy()),
+      keepAlive: true,
       resolve: options.resolve,
       allowLoopback: options.allowLoopback,
       connectTimeoutMs: options.connectTimeoutMs ?? env.REEL_PROXY_CONNECT_TIMEOUT_SECONDS * 1000,
