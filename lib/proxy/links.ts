@@ -10,7 +10,7 @@ import { parseFetchUrl } from "@/lib/net/safe-fetch";
 import { hlsScriptUrl } from "@/lib/playback/hls-script";
 import { progressToStore, resumePosition, type ProgressBody } from "@/lib/playback/progress";
 import type { PlayerSource } from "@/lib/playback/types";
-import { deleteLink, deleteLinks, findLink, listLinks, saveLink, saveLinkProgress } from "./queries";
+import { deleteLink, deleteLinks, findLink, listLinks, saveLink, saveLinkProgress, usageSince } from "./queries";
 import { proxyBase, proxyUri } from "./paths";
 import { probeLink, type ProbeOptions } from "./probe";
 
@@ -125,4 +125,10 @@ export function linkSource(viewer: Viewer, row: ProxyLink): PlayerSource {
     saveProgress: true,
     progressUrl: `/api/proxy/links/${row.id}/progress`,
   };
+}
+
+/** Bytes the proxy sent per user and day over the last `days` days (UTC), for admins. */
+export async function proxyUsageReport(days = 7) {
+  const since = new Date(Date.now() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+  return usageSince(since);
 }

@@ -23,9 +23,10 @@ import { asViewer } from "@/test/factories";
 import { makeSource } from "@/test/media";
 import { createTokenUser } from "@/test/serve-routes";
 import { ProxyLimiter } from "./limits";
-import { createLink, linkSource } from "./links";
+import { createLink, linkSource, proxyUsageReport } from "./links";
 import { createProxyHandler } from "./node-adapter";
 import { proxyBase, proxyUri, type RefKind } from "./paths";
+import { flushUsage } from "./usage";
 
 /**
  * Play a link over real HTTP on loopback: Debian's nginx is the upstream (with and without ranges, redirects,
@@ -320,6 +321,17 @@ describe("streaming through /proxy/", () => {
     expect((await fetchRaw(patient.port, proxied(`${origin}/film.mp4`, "bytes", randomUUID(), someone.id))).status).toBe(200);
     for (const req of held) req.destroy();
     await patient.close();
+  });
+
+  it("counts the bytes each user received per day, for admins", async () => {
+    const someone = asViewer((await createTokenUser()).user);
+    await fetchRaw(reel.port, proxied(`${origin}/film.mp4`, "bytes", randomUUID(), someone.id), { headers: { range: "bytes=0-999" } });
+    await fetchRaw(reel.port, proxied(`${origin}/film.mp4`, "bytes", randomUUID(), someone.id));
+    // The count is taken when a response has ended, just after its last byte reached the client.
+    await expect.poll(async () => {
+      await flushUsage();
+      return (await proxyUsageReport(1)).find((u) => u.userId === someone.id);
+    }).toMatchObject({ bytes: 1000 + film.length, streams: 2 });
   });
 
   it("the player source of a link plays through the proxy", async () => {

@@ -8,7 +8,9 @@ import { requirePageAdmin } from "@/lib/auth/pages";
 import { requireAccess } from "@/lib/auth/session";
 import { formValues } from "@/lib/http/form";
 import { forgetFetchPolicy } from "@/lib/net/current-policy";
+import { proxyUsageReport } from "@/lib/proxy/links";
 import { getSetting, setSetting } from "@/lib/settings";
+import { formatBytes } from "@/lib/uploads/format";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -32,7 +34,12 @@ async function updateFetchPolicy(formData: FormData) {
 
 export default async function AdminSettingsPage() {
   await requirePageAdmin("/admin/settings");
-  const [guestAccess, fetchPorts, fetchPrivateHosts] = await Promise.all([getSetting("guestAccess"), getSetting("fetchPorts"), getSetting("fetchPrivateHosts")]);
+  const [guestAccess, fetchPorts, fetchPrivateHosts, usage] = await Promise.all([
+    getSetting("guestAccess"),
+    getSetting("fetchPorts"),
+    getSetting("fetchPrivateHosts"),
+    proxyUsageReport(),
+  ]);
   return (
     <>
       <PageHeader title="Settings" description="Instance-wide settings." />
@@ -61,6 +68,34 @@ export default async function AdminSettingsPage() {
             Save
           </SubmitButton>
         </form>
+      </Card>
+      <Card className="mt-6 max-w-2xl">
+        <CardTitle>Play a link: traffic</CardTitle>
+        <CardDescription>Bytes Reel relayed for each person over the last 7 days (UTC days), from played links.</CardDescription>
+        {usage.length === 0 ? (
+          <p className="mt-4 text-sm text-muted">No links were played.</p>
+        ) : (
+          <table className="mt-4 w-full text-left text-sm" data-testid="proxy-usage">
+            <thead className="text-muted">
+              <tr>
+                <th className="py-1 font-medium">Day</th>
+                <th className="py-1 font-medium">Person</th>
+                <th className="py-1 text-right font-medium">Requests</th>
+                <th className="py-1 text-right font-medium">Bytes</th>
+              </tr>
+            </thead>
+            <tbody>
+              {usage.map((u) => (
+                <tr key={`${u.day}-${u.userId}`} className="border-t border-line">
+                  <td className="py-1">{u.day}</td>
+                  <td className="py-1">{u.name || u.email}</td>
+                  <td className="py-1 text-right tabular-nums">{u.streams}</td>
+                  <td className="py-1 text-right tabular-nums">{formatBytes(u.bytes)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </Card>
     </>
   );
