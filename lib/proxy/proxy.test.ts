@@ -15,7 +15,7 @@ import * as linksRoute from "@/app/api/proxy/links/route";
 import * as linkRoute from "@/app/api/proxy/links/[id]/route";
 import type { Viewer } from "@/lib/auth/viewer";
 import { AppError } from "@/lib/errors";
-import { fetchRaw, findNginx, freePort, listen, startNginx, type NginxProcess, type Served } from "@/lib/media/test-support";
+import { bridge, fetchRaw, findNginx, freePort, listen, startNginx, type NginxProcess, type Served } from "@/lib/media/test-support";
 import { forgetFetchPolicy } from "@/lib/net/current-policy";
 import type { Resolver } from "@/lib/net/safe-fetch";
 import { setSetting } from "@/lib/settings";
@@ -25,6 +25,7 @@ import { createTokenUser } from "@/test/serve-routes";
 import { ProxyLimiter } from "./limits";
 import { createLink, linkSource, proxyUsageReport } from "./links";
 import { createProxyHandler } from "./node-adapter";
+import { createWebProxyHandler } from "./web-adapter";
 import { proxyBase, proxyUri, type RefKind } from "./paths";
 import { flushUsage } from "./usage";
 
@@ -321,6 +322,20 @@ describe("streaming through /proxy/", () => {
     expect((await fetchRaw(patient.port, proxied(`${origin}/film.mp4`, "bytes", randomUUID(), someone.id))).status).toBe(200);
     for (const req of held) req.destroy();
     await patient.close();
+  });
+
+  it("the route-handler adapter (Next alone) gives the same answers", async () => {
+    const web = await listen(bridge(createWebProxyHandler({ resolve, limiter: new ProxyLimiter({ maxStreams: 100, perMinute: 100_000 }) })));
+    try {
+      const part = await fetchRaw(web.port, proxied(`${origin}/norange/film.mp4`), { headers: { range: "bytes=2000-2999" } });
+      expect(part.status).toBe(206);
+      expect(part.body.equals(film.subarray(2000, 3000))).toBe(true);
+      const master = await fetchRaw(web.port, proxied(`${origin}/hls/master.m3u8`, "playlist"));
+      expect(master.body.toString()).not.toMatch(/127\.0\.0\.1|low\//);
+      expect((await fetchRaw(web.port, proxied("http://10.0.0.1/x.mp4"))).status).toBe(403);
+    } finally {
+      await web.close();
+    }
   });
 
   it("counts the bytes each user received per day, for admins", async () => {

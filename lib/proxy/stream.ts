@@ -219,7 +219,12 @@ function slice(body: IncomingMessage, start: number, end: number): Readable {
       if (at > end) {
         done = true;
         this.push(null);
+        // Both sides end, so whoever waits for the whole stream to finish (Readable.toWeb) hears of it.
+        body.unpipe(out);
         body.destroy();
+        callback();
+        out.end();
+        return;
       }
       callback();
     },
