@@ -163,7 +163,7 @@ function passBytes(
     if (total !== null && total > maxBytes) return { refused: `the file is larger than ${maxBytes} bytes` };
     const span = Number(contentRange[2]) - Number(contentRange[1]) + 1;
     if (length !== null && length !== span) return { refused: "the upstream server's Content-Length does not match its Content-Range" };
-    return { status, headers: { ...headers, "accept-ranges": "bytes", "content-range": contentRange[0], "content-length": String(span) }, body: capped(body, span) };
+    return { status, headers: { ...headers, "accept-ranges": "bytes", "content-range": contentRange[0], "content-length": String(span) }, body };
   }
   // 200.
   if (length !== null && length > maxBytes) return { refused: `the file is larger than ${maxBytes} bytes` };
@@ -190,7 +190,10 @@ function passBytes(
   };
 }
 
-/** Fails the stream when more than `max` bytes arrive (an upstream without a length may send forever). */
+/**
+ * Fails the stream when more than `max` bytes arrive (an upstream without a length may send forever). With a
+ * length, Node's HTTP parser stops there itself.
+ */
 function capped(body: IncomingMessage, max: number): Readable {
   if (max === Infinity) return body;
   let seen = 0;
