@@ -12,6 +12,9 @@ import { WatchPage } from "./pages/watch-page";
  * here with ffmpeg. The instance under test allows loopback fetches (a test-only setting; scripts/test.ts).
  */
 
+// The first test also waits for ffmpeg to make the media (a few seconds, more on a busy machine).
+test.describe.configure({ timeout: 60_000 });
+
 let dir: string;
 let upstream: NginxProcess;
 let origin: string;
