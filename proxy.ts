@@ -48,9 +48,9 @@ function forward(request: NextRequest, policy: string) {
   return NextResponse.next({ request: { headers } });
 }
 
-// Every page, and nothing else: API routes, /metrics, /media, uploads, Next's and Reel's static files, the app icons,
+// Every page, and nothing else: API routes, /metrics, /media, /proxy, uploads, Next's and Reel's static files, the app icons,
 // the web app manifest and the service worker never pass through here (a proxy also buffers request bodies, which
 // would break large uploads). /offline-media/ is answered by the service worker; without one it is a plain 404.
 export const config = {
-  matcher: ["/((?!api(?:/|$)|media/|_next/|_reel/|icons/|offline-media/|metrics$|icon\\.svg$|favicon\\.ico$|sw\\.js$|manifest\\.webmanifest$).*)"],
+  matcher: ["/((?!api(?:/|$)|media/|proxy/|_next/|_reel/|icons/|offline-media/|metrics$|icon\\.svg$|favicon\\.ico$|sw\\.js$|manifest\\.webmanifest$).*)"],
 };

@@ -91,6 +91,16 @@ const schema = z.object({
   /** Test-only: lets URL import and the proxy reach loopback addresses. Never set it in production. */
   REEL_UNSAFE_ALLOW_LOOPBACK_FETCH: bool.default(false),
 
+  /** Play a link (lib/proxy/): proxied streams one user may have open at once. */
+  REEL_PROXY_MAX_STREAMS: z.coerce.number().int().min(1).max(1000).default(4),
+  /** Requests to the link proxy one user may make per minute (bursts up to a quarter of it at once). */
+  REEL_PROXY_REQUESTS_PER_MINUTE: z.coerce.number().int().min(10).default(600),
+  /** Largest upstream response the proxy passes on. */
+  REEL_PROXY_MAX_BYTES: bytes.default(20 * 1024 ** 3),
+  REEL_PROXY_CONNECT_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(120).default(10),
+  /** An upstream that sends nothing for this long is dropped. */
+  REEL_PROXY_IDLE_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(600).default(30),
+
   REEL_ACCEL: z.enum(["none", "nginx"]).default("none"),
   /** Internal location nginx maps to the media root when REEL_ACCEL=nginx. */
   REEL_ACCEL_PREFIX: z.string().startsWith("/").default("/_reel_media/"),

@@ -11,9 +11,12 @@ export type ErrorCode =
   | "conflict"
   | "payload_too_large"
   | "unsupported_media"
+  | "unprocessable"
   | "rate_limited"
   | "insufficient_storage"
-  | "unavailable";
+  | "unavailable"
+  | "bad_gateway"
+  | "gateway_timeout";
 
 const statusOf: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -23,9 +26,13 @@ const statusOf: Record<ErrorCode, number> = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media: 415,
+  unprocessable: 422,
   rate_limited: 429,
   insufficient_storage: 507,
   unavailable: 503,
+  /** Another server (a URL a user gave) answered badly or not at all. */
+  bad_gateway: 502,
+  gateway_timeout: 504,
 };
 
 export class AppError extends Error {

@@ -145,6 +145,8 @@ async function runE2e(server: string): Promise<Counts> {
     LOG_LEVEL: "info",
     // Sign-in rate-limit specs play many clients through X-Forwarded-For, so they never lock out 127.0.0.1.
     REEL_TRUST_PROXY: "1",
+    // Play a link specs paste URLs of an nginx on loopback; every other address class stays refused.
+    REEL_UNSAFE_ALLOW_LOOPBACK_FETCH: "1",
   };
   // The first-run specs need an instance without users.
   for (const key of ["REEL_ADMIN_EMAIL", "REEL_ADMIN_PASSWORD", "AUTH_SECRET", "REEL_MEDIA_KEYS", "TEST_DATABASE_SERVER"]) delete instanceEnv[key];

@@ -5,7 +5,7 @@ const QOE_EVERY_MS = 30_000;
 /** A view counts after this much real playback. */
 const VIEW_AFTER_SECONDS = 5;
 
-type Options = { videoId: string; saveProgress: boolean; mode: EngineMode };
+type Options = { videoId: string; saveProgress: boolean; mode: EngineMode; progressUrl?: string };
 
 function send(url: string, method: "PUT" | "POST", body: unknown, keepalive = false) {
   // keepalive lets the request outlive the page on pagehide, and (unlike sendBeacon) keeps PUT and JSON.
@@ -130,7 +130,7 @@ export class PlaybackReporter {
     }
     this.lastTick = playing ? now : null;
     if (!playing) return;
-    if (!this.viewSent && this.watchedSeconds >= VIEW_AFTER_SECONDS) {
+    if (!this.viewSent && !this.options.progressUrl && this.watchedSeconds >= VIEW_AFTER_SECONDS) {
       this.viewSent = true;
       void send(`/api/videos/${this.options.videoId}/view`, "POST", { watchedSeconds: this.watchedSeconds });
     }
@@ -144,11 +144,11 @@ export class PlaybackReporter {
     const duration = Number.isFinite(this.video.duration) ? this.video.duration : null;
     if (!Number.isFinite(position)) return;
     this.lastProgressAt = performance.now();
-    void send(`/api/videos/${this.options.videoId}/progress`, "PUT", { position, duration }, keepalive);
+    void send(this.options.progressUrl ?? `/api/videos/${this.options.videoId}/progress`, "PUT", { position, duration }, keepalive);
   }
 
   private reportQoe(keepalive: boolean) {
-    if (this.startupMs === null && this.fatalError === null) return;
+    if ((this.startupMs === null && this.fatalError === null) || this.options.progressUrl) return;
     const now = performance.now();
     // The server refuses a session's reports less than a second apart: defer rather than lose one.
     if (!keepalive && now - this.lastQoeAt < 1100) {

@@ -9,7 +9,7 @@ export function primaryNav(user: ShellUser | null): NavItem[] {
     { href: "/", label: "Home" },
     { href: "/videos", label: "Videos" },
   ];
-  if (user) items.push({ href: "/favorites", label: "Favorites" }, { href: "/history", label: "History" });
+  if (user) items.push({ href: "/favorites", label: "Favorites" }, { href: "/history", label: "History" }, { href: "/play", label: "Play a link" });
   if (user?.mayUpload) items.push({ href: "/upload", label: "Upload" });
   if (user?.isAdmin) items.push({ href: "/admin", label: "Admin" });
   return items;

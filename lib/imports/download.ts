@@ -7,6 +7,7 @@ import type { UrlImport } from "@/lib/db/schema";
 import { env, paths } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { childLogger } from "@/lib/log";
+import { currentFetchPolicy } from "@/lib/net/current-policy";
 import { safeFetch, type Resolver, type SafeResponse } from "@/lib/net/safe-fetch";
 import { adoptSourceFile } from "@/lib/uploads/adopt";
 import { assertRoomFor } from "@/lib/uploads/disk";
@@ -124,7 +125,7 @@ async function download(row: UrlImport, part: string, options: DownloadOptions &
       headers.range = `bytes=${have}-`;
       if (validator) headers["if-range"] = validator;
     }
-    const res = await safeFetch(row.url, { headers, signal: options.signal, resolve: options.resolve });
+    const res = await safeFetch(row.url, { headers, signal: options.signal, resolve: options.resolve, policy: await currentFetchPolicy() });
 
     if (res.status === 416 && have > 0) {
       res.body.destroy();

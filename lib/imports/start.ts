@@ -3,6 +3,7 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
 import { urlImports, type UrlImport } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
+import { currentFetchPolicy } from "@/lib/net/current-policy";
 import { checkedAddresses, parseFetchUrl, type Resolver } from "@/lib/net/safe-fetch";
 import { cancelImport, findImport, insertImport } from "./queries";
 import { enqueueImport } from "./queue";
@@ -17,7 +18,7 @@ export const MAX_ACTIVE_IMPORTS = 5;
  */
 export async function startImport(viewer: Viewer, rawUrl: string, options: { resolve?: Resolver } = {}): Promise<UrlImport> {
   const url = parseFetchUrl(rawUrl.trim());
-  await checkedAddresses(url, { resolve: options.resolve });
+  await checkedAddresses(url, { resolve: options.resolve, policy: await currentFetchPolicy() });
   return db.transaction(async (tx) => {
     const [{ active }] = await tx
       .select({ active: count() })

@@ -11,8 +11,19 @@ export type AddressVerdict = { allowed: true } | { allowed: false; reason: strin
 
 const NAT64_WELL_KNOWN = ipaddr.parseCIDR("64:ff9b::/96");
 const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR("2000::/3");
+const AWS_METADATA_V6 = ipaddr.parseCIDR("fd00:ec2::/32");
 
-export function checkAddress(address: string, options: { allowLoopback?: boolean } = {}): AddressVerdict {
+export type AddressOptions = {
+  /** Test-only (REEL_UNSAFE_ALLOW_LOOPBACK_FETCH): loopback passes. */
+  allowLoopback?: boolean;
+  /**
+   * Private ranges (10/8, 172.16/12, 192.168/16, fc00::/7) pass: set only for host names an admin listed (a home
+   * NAS). Loopback, link-local (metadata), CGNAT and the rest stay refused.
+   */
+  allowPrivate?: boolean;
+};
+
+export function checkAddress(address: string, options: AddressOptions = {}): AddressVerdict {
   const parsed = parse(address);
   if (!parsed) return { allowed: false, reason: `"${address}" is not an IP address` };
   return parsed.kind() === "ipv4"
@@ -34,14 +45,15 @@ function parse(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
   }
 }
 
-function checkV4(ip: ipaddr.IPv4, shown: string, options: { allowLoopback?: boolean }): AddressVerdict {
+function checkV4(ip: ipaddr.IPv4, shown: string, options: AddressOptions): AddressVerdict {
   const range = ip.range();
   if (range === "unicast") return { allowed: true };
+  if (range === "private" && options.allowPrivate) return { allowed: true };
   if (range === "loopback" && options.allowLoopback) return { allowed: true };
   return { allowed: false, reason: `${shown} is a ${describe(range)} address` };
 }
 
-function checkV6(ip: ipaddr.IPv6, shown: string, options: { allowLoopback?: boolean }): AddressVerdict {
+function checkV6(ip: ipaddr.IPv6, shown: string, options: AddressOptions): AddressVerdict {
   const parts = ip.parts;
   const embedded = (hi: number, lo: number) => ipaddr.fromByteArray([hi >> 8, hi & 255, lo >> 8, lo & 255]) as ipaddr.IPv4;
   const judgeEmbedded = (form: string, v4: ipaddr.IPv4): AddressVerdict => {
@@ -71,6 +83,8 @@ function checkV6(ip: ipaddr.IPv6, shown: string, options: { allowLoopback?: bool
     return { allowed: false, reason: `${shown} is a Teredo tunnel address (embeds ${client.toString()}); tunnel addresses are never allowed` };
   }
   if (range === "unicast" && ip.match(GLOBAL_UNICAST_V6)) return { allowed: true };
+  // fd00:ec2::254 is the cloud metadata endpoint over IPv6: never a NAS.
+  if (range === "uniqueLocal" && options.allowPrivate && !ip.match(AWS_METADATA_V6)) return { allowed: true };
   return { allowed: false, reason: `${shown} is a ${describe(range === "unicast" ? "unallocated" : range)} address` };
 }
 

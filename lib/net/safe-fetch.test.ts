@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
-import { safeFetch, type Resolver } from "./safe-fetch";
+import { checkedAddresses, safeFetch, type Resolver } from "./safe-fetch";
 
 /** A loopback server: /ok answers, /hop/N redirects N more times, /to?u= redirects anywhere. */
 let server: http.Server;
@@ -50,7 +50,9 @@ async function refusal(promise: Promise<unknown>): Promise<{ reason: string; mes
   );
   expect(error).toBeInstanceOf(AppError);
   const appError = error as AppError;
-  expect(appError.status).toBe(400);
+  const reason = (appError.details as { refused: string }).refused;
+  // What the URL says is wrong is a 400; where it points is not allowed, a 403; too many redirects, a 502.
+  expect(appError.status).toBe(["syntax", "scheme", "credentials"].includes(reason) ? 400 : reason === "redirects" ? 502 : 403);
   return { reason: (appError.details as { refused: string }).refused, message: appError.message };
 }
 
@@ -107,6 +109,7 @@ describe("safeFetch refuses", () => {
     ["http://user@example.com/video.mp4", "credentials"],
     ["not a url", "syntax"],
     ["http://example.com:22/video.mp4", "port"],
+    ["http://example.com:8080/video.mp4", "port"],
     ["http://example.com:6379/", "port"],
     ["https://example.com:5432/", "port"],
   ])("%s (%s)", async (url, expected) => {
@@ -162,6 +165,28 @@ describe("safeFetch refuses", () => {
   it("more than 5 redirects", async () => {
     const { reason } = await refusal(safeFetch(`http://127.0.0.1:${port}/hop/5`, { allowLoopback: true }));
     expect(reason).toBe("redirects");
+  });
+});
+
+describe("the admin's fetch policy", () => {
+  it("allows a listed port, and only that one", async () => {
+    const dns = fakeDns({ "example.com": ["93.184.216.34"] });
+    const policy = { ports: [8443], privateHosts: [] };
+    await expect(checkedAddresses(new URL("https://example.com:8443/a.mp4"), { resolve: dns.resolve, allowLoopback: false, policy })).resolves.toHaveLength(1);
+    const { reason } = await refusal(checkedAddresses(new URL("http://example.com:8080/a.mp4"), { resolve: dns.resolve, allowLoopback: false, policy }));
+    expect(reason).toBe("port");
+  });
+
+  it("lets a listed host NAME resolve to a private address (a NAS), nothing else", async () => {
+    const dns = fakeDns({ "nas.home.arpa": ["192.168.1.20", "fd12:3456::20"], "other.home.arpa": ["192.168.1.21"], "meta.home.arpa": ["fd00:ec2::254"], "lo.home.arpa": ["127.0.0.1"], "link.home.arpa": ["169.254.169.254"] });
+    const off = { resolve: dns.resolve, allowLoopback: false };
+    // Off by default.
+    expect((await refusal(checkedAddresses(new URL("http://nas.home.arpa/a.mp4"), off))).reason).toBe("address");
+    const policy = { ports: [], privateHosts: ["nas.home.arpa", "meta.home.arpa", "lo.home.arpa", "link.home.arpa"] };
+    await expect(checkedAddresses(new URL("http://NAS.home.arpa/a.mp4"), { ...off, policy })).resolves.toHaveLength(2);
+    for (const url of ["http://other.home.arpa/", "http://meta.home.arpa/", "http://lo.home.arpa/", "http://link.home.arpa/", "http://192.168.1.20/"]) {
+      expect((await refusal(checkedAddresses(new URL(url), { ...off, policy }))).reason).toBe("address");
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { toWebHeaders } from "@/lib/http/node-headers";
 import { checkAddress, ipLiteral, isLoopback } from "./address";
+import { DEFAULT_FETCH_POLICY, type FetchPolicy } from "./policy";
 
 /**
  * Outbound HTTP(S) to URLs that users typed, without letting them reach the operator's network (SSRF).
@@ -13,14 +14,13 @@ import { checkAddress, ipLiteral, isLoopback } from "./address";
  * and every resolved address checked (lib/net/address.ts), then the socket connects to exactly those
  * checked addresses through a pinned `lookup` — DNS is never asked again between check and connect,
  * so a rebinding resolver gains nothing. Redirects are followed by hand and each one is re-checked.
+ * What an admin may widen (ports, named private hosts) comes in as a `FetchPolicy` (./policy.ts).
  */
 
 export type ResolvedAddress = { address: string; family: 4 | 6 };
 /** Hostname → addresses. The default asks the system resolver (hosts file, then DNS); tests inject their own. */
 export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
-/** Ports a fetch may use when the caller does not say otherwise: the web's usual ones. */
-export const DEFAULT_PORTS: readonly number[] = [80, 443, 8080, 8443];
 export const MAX_REDIRECTS = 5;
 
 export type SafeFetchOptions = {
@@ -29,11 +29,17 @@ export type SafeFetchOptions = {
   signal?: AbortSignal;
   /** At most this many redirects are followed (default 5); one more is an error. */
   maxRedirects?: number;
-  ports?: readonly number[];
+  /** Ports beyond 80/443 and named private hosts an admin allowed (./policy.ts); the default allows neither. */
+  policy?: FetchPolicy;
   resolve?: Resolver;
   /** Test-only escape hatch (REEL_UNSAFE_ALLOW_LOOPBACK_FETCH): loopback addresses, on any port, pass. */
   allowLoopback?: boolean;
   connectTimeoutMs?: number;
+  /**
+   * Reuse connections (the link proxy's many range requests). A pooled socket was connected to an address
+   * checked when it was opened; a new one is checked as always.
+   */
+  keepAlive?: boolean;
   /** The socket may stay silent this long (while connecting, waiting for headers, or streaming the body). */
   idleTimeoutMs?: number;
 };
@@ -55,8 +61,12 @@ const systemResolver: Resolver = async (hostname) => {
   return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 };
 
-function refused(reason: string, message: string): AppError {
-  return new AppError("bad_request", message, { refused: reason });
+/** What the URL says is wrong (400) vs where it points is not allowed (403) vs the host cannot be found (502-ish). */
+const refusalCodes = { syntax: "bad_request", scheme: "bad_request", credentials: "bad_request", address: "forbidden", port: "forbidden", redirects: "bad_gateway", dns: "bad_gateway" } as const;
+export type RefusalReason = keyof typeof refusalCodes;
+
+function refused(reason: RefusalReason, message: string): AppError {
+  return new AppError(refusalCodes[reason], message, { refused: reason });
 }
 
 /** Scheme, credentials and syntax; throws a 400 AppError that says what is wrong. */
@@ -82,7 +92,10 @@ function portOf(url: URL): number {
 /** Resolves the URL's host and checks every address; returns them for the pinned connection. */
 export async function checkedAddresses(url: URL, options: SafeFetchOptions = {}): Promise<ResolvedAddress[]> {
   const allowLoopback = options.allowLoopback ?? env.REEL_UNSAFE_ALLOW_LOOPBACK_FETCH;
+  const policy = options.policy ?? DEFAULT_FETCH_POLICY;
   const literal = ipLiteral(url.hostname);
+  // Only a host NAME an admin listed may be private: a literal address or another name redirected to is not.
+  const allowPrivate = !literal && policy.privateHosts.includes(url.hostname.toLowerCase());
   let addresses: ResolvedAddress[];
   if (literal) {
     addresses = [{ address: literal, family: literal.includes(":") ? 6 : 4 }];
@@ -95,14 +108,14 @@ export async function checkedAddresses(url: URL, options: SafeFetchOptions = {})
     if (addresses.length === 0) throw refused("dns", `The host ${url.hostname} has no addresses`);
   }
   for (const { address } of addresses) {
-    const verdict = checkAddress(address, { allowLoopback });
+    const verdict = checkAddress(address, { allowLoopback, allowPrivate });
     if (!verdict.allowed) {
       const via = literal ? "" : ` (${url.hostname} resolves to ${address})`;
       throw refused("address", `Fetching ${url.host} is not allowed: ${verdict.reason}${via}`);
     }
   }
   const port = portOf(url);
-  const ports = options.ports ?? DEFAULT_PORTS;
+  const ports = [80, 443, ...policy.ports];
   const loopbackOnly = allowLoopback && addresses.every((a) => isLoopback(a.address));
   if (!ports.includes(port) && !loopbackOnly) {
     throw refused("port", `Port ${port} is not allowed; allowed ports: ${ports.join(", ")}`);
@@ -119,6 +132,12 @@ function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
   };
 }
 
+// Idle pooled sockets close before common servers' keep-alive timeouts (nginx 75 s, Node 5 s) end them under us.
+const pools = {
+  http: new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: 4_000 }),
+  https: new https.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: 4_000 }),
+};
+
 function request(url: URL, addresses: ResolvedAddress[], options: SafeFetchOptions): Promise<IncomingMessage> {
   const transport = url.protocol === "https:" ? https : http;
   const connectTimeout = options.connectTimeoutMs ?? 15_000;
@@ -133,21 +152,23 @@ function request(url: URL, addresses: ResolvedAddress[], options: SafeFetchOptio
       method: options.method ?? "GET",
       headers: { "user-agent": "Reel", ...options.headers },
       lookup: pinnedLookup(addresses),
-      agent: false,
+      agent: options.keepAlive ? pools[url.protocol === "https:" ? "https" : "http"] : false,
       signal: options.signal,
     });
-    const connectTimer = setTimeout(() => req.destroy(new AppError("unavailable", `Connecting to ${url.host} timed out`)), connectTimeout);
+    const connectTimer = setTimeout(() => req.destroy(new AppError("gateway_timeout", `Connecting to ${url.host} timed out`, { refused: "timeout" })), connectTimeout);
     req.on("socket", (socket) => {
-      socket.once(url.protocol === "https:" ? "secureConnect" : "connect", () => clearTimeout(connectTimer));
+      // A pooled socket is connected already.
+      if (!socket.connecting) clearTimeout(connectTimer);
+      else socket.once(url.protocol === "https:" ? "secureConnect" : "connect", () => clearTimeout(connectTimer));
     });
-    req.setTimeout(idleTimeout, () => req.destroy(new AppError("unavailable", `${url.host} stopped responding`)));
+    req.setTimeout(idleTimeout, () => req.destroy(new AppError("gateway_timeout", `${url.host} stopped responding`, { refused: "timeout" })));
     req.on("response", (res) => {
       clearTimeout(connectTimer);
       resolve(res);
     });
     req.on("error", (error) => {
       clearTimeout(connectTimer);
-      reject(error instanceof AppError || error.name === "AbortError" ? error : new AppError("unavailable", `Could not fetch ${url.host}: ${error.message}`));
+      reject(error instanceof AppError || error.name === "AbortError" ? error : new AppError("bad_gateway", `Could not fetch ${url.host}: ${error.message}`, { refused: "upstream" }));
     });
     req.end();
   });
@@ -172,7 +193,7 @@ export async function safeFetch(input: string | URL, options: SafeFetchOptions =
       try {
         next = parseFetchUrl(new URL(location, url));
       } catch (error) {
-        throw error instanceof AppError ? new AppError("bad_request", `Redirect refused: ${error.message}`, error.details) : error;
+        throw error instanceof AppError ? new AppError(error.code, `Redirect refused: ${error.message}`, error.details) : error;
       }
       if (next.origin !== url.origin) {
         headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIAL_HEADERS.includes(k.toLowerCase())));

@@ -44,4 +44,9 @@ export type PlayerSource = {
   startAt: number;
   /** Signed-in viewers have their position saved. */
   saveProgress: boolean;
+  /**
+   * A source that is not a library video (a proxied link, lib/proxy/) saves its position here instead; views and
+   * playback-quality reports, which belong to library videos, are then not sent.
+   */
+  progressUrl?: string;
 };

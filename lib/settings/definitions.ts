@@ -7,6 +7,13 @@ import { z } from "zod";
 export const settingDefinitions = {
   /** Anonymous visitors may watch public videos (and browse them). Off: everything needs a sign-in. */
   guestAccess: { schema: z.boolean(), default: false },
+  /** Ports outbound fetches (URL import, Play a link) may use besides 80 and 443. */
+  fetchPorts: { schema: z.array(z.number().int().min(1).max(65535)).max(32), default: [] as number[] },
+  /** Host names that may resolve to private addresses (a NAS at home); empty: none. See lib/net/policy.ts. */
+  fetchPrivateHosts: {
+    schema: z.array(z.string().regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, "a host name")).max(32),
+    default: [] as string[],
+  },
 } as const;
 
 export type SettingKey = keyof typeof settingDefinitions;

@@ -14,13 +14,14 @@
  * autocannon when wrk is missing) in another; everything stops and the temp folder is removed at
  * the end, on error, or after a hard time limit.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { measure, printHeader, printRow, processTreeCpu, wrkVersion, type Load, type Result, type Target } from "./http-load";
 
 const MIB = 1024 * 1024;
 const FILE_SIZE = 200 * MIB;
@@ -77,17 +78,6 @@ function plainHandler(media: string): http.RequestListener {
     });
   };
 }
-
-type Result = { rps: number; mbps: number; p50: number; p99: number; errors: number; requests: number; cpuPerRequest: number };
-type Target = {
-  name: string;
-  port: number;
-  path: string;
-  headers?: Record<string, string>;
-  /** CPU time (µs) used so far by the process(es) serving this target. */
-  cpu: () => Promise<number>;
-};
-type Load = { kind: "ranges"; size: number; length: number } | { kind: "fixed" };
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -338,116 +328,3 @@ async function checkRange(target: Target, file: Buffer): Promise<void> {
   if (!body.equals(file.subarray(start, start + RANGE))) throw new Error(`${target.name} sent wrong bytes`);
 }
 
-type Run = Omit<Result, "cpuPerRequest">;
-
-async function measure(wrk: string | null, target: Target, load: Load, duration: number, connections: number, dir: string): Promise<Result> {
-  const run = (seconds: number) => (wrk ? runWrk(wrk, target, load, seconds, connections, dir) : runAutocannon(target, load, seconds, connections));
-  await run(2);
-  const cpuBefore = await target.cpu();
-  const result = await run(duration);
-  return { ...result, cpuPerRequest: ((await target.cpu()) - cpuBefore) / result.requests };
-}
-
-/** CPU time (µs) of a process and its children (nginx: master + workers), from /proc. */
-async function processTreeCpu(pid: number): Promise<number> {
-  const children = await fsp.readFile(`/proc/${pid}/task/${pid}/children`, "utf8").catch(() => "");
-  let ticks = 0;
-  for (const p of [pid, ...children.split(" ").filter(Boolean).map(Number)]) {
-    const stat = await fsp.readFile(`/proc/${p}/stat`, "utf8").catch(() => "");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime, stime
-  }
-  return (ticks * 1e6) / 100; // USER_HZ is 100 on Linux
-}
-
-async function runWrk(wrk: string, t: Target, l: Load, seconds: number, conns: number, tmp: string): Promise<Run> {
-  const script = path.join(tmp, "bench.lua");
-  const headers = Object.entries(t.headers ?? {})
-    .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
-    .join("\n");
-  await fsp.writeFile(
-    script,
-    l.kind === "fixed"
-      ? `wrk.path = ${JSON.stringify(t.path)}\n${headers}\n`
-      : `${headers}
-math.randomseed(${Math.floor(Math.random() * 1e9)})
-request = function()
-local s = math.random(0, ${l.size - l.length})
-return wrk.format("GET", ${JSON.stringify(t.path)}, { ["Range"] = "bytes=" .. s .. "-" .. (s + ${l.length - 1}) })
-end
-`,
-  );
-  const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(wrk, ["-t1", `-c${conns}`, `-d${seconds}s`, "--latency", "-s", script, `http://127.0.0.1:${t.port}${t.path}`]);
-    let text = "";
-    child.stdout.on("data", (d) => (text += d));
-    child.stderr.on("data", (d) => (text += d));
-    child.once("exit", (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk failed: ${text}`))));
-  });
-  const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
-  const ms = (re: RegExp) => {
-    const m = re.exec(out);
-    if (!m) return NaN;
-    const unit = m[2];
-    return Number(m[1]) * (unit === "us" ? 0.001 : unit === "s" ? 1000 : 1);
-  };
-  const transfer = /Transfer\/sec:\s+([\d.]+)(\w+)/.exec(out);
-  const scale: Record<string, number> = { B: 1 / MIB, KB: 1 / 1024, MB: 1, GB: 1024 };
-  return {
-    requests: num(/(\d+) requests in/),
-    rps: num(/Requests\/sec:\s+([\d.]+)/),
-    mbps: transfer ? Number(transfer[1]) * (scale[transfer[2]] ?? NaN) : NaN,
-    p50: ms(/50%\s+([\d.]+)(us|ms|s)/),
-    p99: ms(/99%\s+([\d.]+)(us|ms|s)/),
-    errors:
-      (num(/Non-2xx or 3xx responses:\s+(\d+)/) || 0) +
-      (/Socket errors:([^\n]*)/.exec(out)?.[1].match(/\d+/g) ?? []).reduce((sum, n) => sum + Number(n), 0),
-  };
-}
-
-async function runAutocannon(t: Target, l: Load, seconds: number, conns: number): Promise<Run> {
-  const { default: autocannon } = await import("autocannon");
-  const result = await autocannon({
-    url: `http://127.0.0.1:${t.port}`,
-    connections: conns,
-    duration: seconds,
-    requests: [
-      {
-        method: "GET",
-        path: t.path,
-        headers: t.headers,
-        setupRequest: (req) => {
-          if (l.kind === "ranges") {
-            const s = Math.floor(Math.random() * (l.size - l.length + 1));
-            req.headers = { ...req.headers, range: `bytes=${s}-${s + l.length - 1}` };
-          }
-          return req;
-        },
-      },
-    ],
-  });
-  return {
-    requests: result.requests.total,
-    rps: result.requests.average,
-    mbps: result.throughput.average / MIB,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.non2xx + result.errors,
-  };
-}
-
-function wrkVersion(wrk: string): string {
-  return /wrk (\S+)/.exec(spawnSync(wrk, ["--version"], { encoding: "utf8" }).stdout ?? "")?.[1] ?? "";
-}
-
-function printHeader(): void {
-  console.log(
-    `  ${"server".padEnd(38)}${"req/s".padStart(10)}${"MB/s".padStart(10)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"errors".padStart(8)}${"CPU µs/req".padStart(12)}`,
-  );
-}
-
-function printRow(name: string, r: Result): void {
-  console.log(
-    `  ${name.padEnd(38)}${r.rps.toFixed(0).padStart(10)}${r.mbps.toFixed(1).padStart(10)}${r.p50.toFixed(2).padStart(9)}${r.p99.toFixed(2).padStart(9)}${String(r.errors).padStart(8)}${r.cpuPerRequest.toFixed(0).padStart(12)}`,
-  );
-}

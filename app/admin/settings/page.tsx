@@ -1,13 +1,16 @@
 import type { Metadata } from "next";
 import { revalidatePath } from "next/cache";
 import { Card, CardDescription, CardTitle } from "@/components/ui/card";
-import { Checkbox } from "@/components/ui/field";
+import { Checkbox, Input } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { requirePageAdmin } from "@/lib/auth/pages";
 import { requireAccess } from "@/lib/auth/session";
 import { formValues } from "@/lib/http/form";
+import { forgetFetchPolicy } from "@/lib/net/current-policy";
+import { proxyUsageReport } from "@/lib/proxy/links";
 import { getSetting, setSetting } from "@/lib/settings";
+import { formatBytes } from "@/lib/uploads/format";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -18,9 +21,25 @@ async function updateGuestAccess(formData: FormData) {
   revalidatePath("/admin/settings");
 }
 
+async function updateFetchPolicy(formData: FormData) {
+  "use server";
+  await requireAccess("admin");
+  const values = formValues(formData);
+  const words = (v: unknown) => String(v ?? "").split(/[\s,]+/).filter(Boolean);
+  await setSetting("fetchPorts", words(values.fetchPorts).map(Number));
+  await setSetting("fetchPrivateHosts", words(values.fetchPrivateHosts).map((h) => h.toLowerCase()));
+  forgetFetchPolicy();
+  revalidatePath("/admin/settings");
+}
+
 export default async function AdminSettingsPage() {
   await requirePageAdmin("/admin/settings");
-  const guestAccess = await getSetting("guestAccess");
+  const [guestAccess, fetchPorts, fetchPrivateHosts, usage] = await Promise.all([
+    getSetting("guestAccess"),
+    getSetting("fetchPorts"),
+    getSetting("fetchPrivateHosts"),
+    proxyUsageReport(),
+  ]);
   return (
     <>
       <PageHeader title="Settings" description="Instance-wide settings." />
@@ -35,6 +54,48 @@ export default async function AdminSettingsPage() {
             Save
           </SubmitButton>
         </form>
+      </Card>
+      <Card className="mt-6 max-w-2xl">
+        <CardTitle>Fetching URLs</CardTitle>
+        <CardDescription>
+          URL import and Play a link reach public addresses on ports 80 and 443 only. Widen that here: more ports, and host names that may point at
+          private addresses (a NAS at home). Loopback and cloud metadata addresses stay refused.
+        </CardDescription>
+        <form action={updateFetchPolicy} className="mt-4 flex flex-col gap-4">
+          <Input name="fetchPorts" label="More ports" hint="Space- or comma-separated, e.g. 8080 8443" defaultValue={fetchPorts.join(" ")} />
+          <Input name="fetchPrivateHosts" label="Private host names allowed" hint="Exact names, e.g. nas.home.arpa" defaultValue={fetchPrivateHosts.join(" ")} />
+          <SubmitButton className="self-start" pendingLabel="Saving…">
+            Save
+          </SubmitButton>
+        </form>
+      </Card>
+      <Card className="mt-6 max-w-2xl">
+        <CardTitle>Play a link: traffic</CardTitle>
+        <CardDescription>Bytes Reel relayed for each person over the last 7 days (UTC days), from played links.</CardDescription>
+        {usage.length === 0 ? (
+          <p className="mt-4 text-sm text-muted">No links were played.</p>
+        ) : (
+          <table className="mt-4 w-full text-left text-sm" data-testid="proxy-usage">
+            <thead className="text-muted">
+              <tr>
+                <th className="py-1 font-medium">Day</th>
+                <th className="py-1 font-medium">Person</th>
+                <th className="py-1 text-right font-medium">Requests</th>
+                <th className="py-1 text-right font-medium">Bytes</th>
+              </tr>
+            </thead>
+            <tbody>
+              {usage.map((u) => (
+                <tr key={`${u.day}-${u.userId}`} className="border-t border-line">
+                  <td className="py-1">{u.day}</td>
+                  <td className="py-1">{u.name || u.email}</td>
+                  <td className="py-1 text-right tabular-nums">{u.streams}</td>
+                  <td className="py-1 text-right tabular-nums">{formatBytes(u.bytes)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </Card>
     </>
   );

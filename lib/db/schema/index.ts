@@ -6,3 +6,4 @@ export * from "./playback";
 export * from "./imports";
 export * from "./media-folders";
 export * from "./monitoring";
+export * from "./proxy";
