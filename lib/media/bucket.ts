@@ -1,7 +1,7 @@
 import path from "node:path";
 import { LRUCache } from "lru-cache";
 import type { S3MediaStorage } from "@/lib/storage";
-import { kindOf, SHORT } from "./mime";
+import { kindOf, SHORT } from "@/lib/storage/mime";
 import { isProblem, parseMediaPath } from "./paths";
 import { mediaKeyring, tokenExpiresAt, verifyToken, type Keyring } from "./signing";
 

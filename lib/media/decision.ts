@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { COMPRESS_MAX_BYTES, kindOf, type MediaKind } from "./mime";
+import { COMPRESS_MAX_BYTES, kindOf, type MediaKind } from "@/lib/storage/mime";
 
 /**
  * The media decision (RFC 9110): request method + headers + file facts in, status + headers +

@@ -5,7 +5,7 @@ import { env } from "@/lib/env";
 import { sendError } from "@/lib/http/send-error";
 import { compressText } from "@/lib/media/bodies";
 import { decide, describeFile, type Decision, type Encoding, type FileMeta } from "@/lib/media/decision";
-import { IMMUTABLE, type MediaKind } from "@/lib/media/mime";
+import { IMMUTABLE, type MediaKind } from "@/lib/storage/mime";
 import { decodeSegment, hasSafeCharacters, isInside } from "@/lib/media/paths";
 import { HLS_SCRIPT_DIR, HLS_SCRIPT_FILE, HLS_SCRIPT_PREFIX } from "@/lib/playback/hls-script";
 import type { FastPath } from "./fast-path";

@@ -17,7 +17,7 @@ import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { Env } from "@/lib/env";
-import { kindOf } from "@/lib/media/mime";
+import { kindOf } from "./mime";
 import { checkId, localStorage } from "./local";
 import type { PublishedFolder } from "./layout";
 import type { MediaStorage, StoredObject } from "./types";

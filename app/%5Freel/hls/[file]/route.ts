@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { IMMUTABLE } from "@/lib/media/mime";
+import { IMMUTABLE } from "@/lib/storage/mime";
 import { HLS_SCRIPT_DIR, HLS_SCRIPT_FILE } from "@/lib/playback/hls-script";
 
 /**

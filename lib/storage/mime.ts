@@ -1,6 +1,7 @@
 /**
- * What a media file is, judged from its path inside the video folder: MIME type, cache policy and
- * whether it is small text worth compressing. Pure; the decision module turns this into headers.
+ * What a media file is, judged from its path inside the video folder (./layout.ts): MIME type, cache policy and
+ * whether it is small text worth compressing. Pure; lib/media's decision module turns this into headers, and the
+ * bucket stores each object with its type.
  *
  * Cache policy (see README "Streaming"):
  * - immutable (a year): segments, init segments, renditions, posters, storyboard VTT and sprites,
