@@ -3,7 +3,7 @@ import { INSTALL_OFFER_SCRIPT } from "@/components/offline/install-button";
 import { OfflineAgent } from "@/components/offline/offline-agent";
 import { PlayerWarmup } from "@/components/player/player-warmup";
 import { AppHeader } from "@/components/shell/app-header";
-import { currentViewer } from "@/lib/auth/pages";
+import { currentViewer } from "@/lib/guards/pages";
 import { isAdmin, mayUpload } from "@/lib/auth/viewer";
 import { pageNonce } from "@/lib/http/page-nonce";
 import { hlsScriptUrl } from "@/lib/playback/hls-script";

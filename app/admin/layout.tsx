@@ -1,5 +1,5 @@
 import { AdminNav } from "@/components/shell/admin-nav";
-import { requirePageAdmin } from "@/lib/auth/pages";
+import { requirePageAdmin } from "@/lib/guards/pages";
 
 /**
  * The admin area's frame. This check only guards what the layout renders: every admin page, server

@@ -7,7 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardTitle } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
 import { PageHeader } from "@/components/ui/page-header";
-import { requirePageAdmin } from "@/lib/auth/pages";
+import { requirePageAdmin } from "@/lib/guards/pages";
 import { adminOverview, type AdminOverview } from "@/lib/monitoring/overview";
 import { formatBytes, formatEta } from "@/lib/uploads/format";
 

@@ -3,7 +3,7 @@ import { VideoGrid } from "@/components/library/video-grid";
 import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { requirePageViewer } from "@/lib/auth/pages";
+import { requirePageViewer } from "@/lib/guards/pages";
 import { listFavorites } from "@/lib/library/queries/lists";
 
 export const metadata: Metadata = { title: "Favorites" };

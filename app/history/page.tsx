@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { HistoryList } from "@/components/library/history-list";
-import { requirePageViewer } from "@/lib/auth/pages";
+import { requirePageViewer } from "@/lib/guards/pages";
 import { listHistory } from "@/lib/library/queries/lists";
 
 export const metadata: Metadata = { title: "History" };

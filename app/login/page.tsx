@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { Card } from "@/components/ui/card";
-import { currentViewer } from "@/lib/auth/pages";
+import { currentViewer } from "@/lib/guards/pages";
 import { INVALID_LOGIN_MESSAGE } from "@/lib/auth/login";
 import { safeReturnPath } from "@/lib/http/redirects";
 import { isSetUp } from "@/lib/users/accounts";

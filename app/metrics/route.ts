@@ -1,4 +1,4 @@
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { authorizeScrape, CONTENT_TYPE, metricsText } from "@/lib/monitoring/metrics";
 
 /** Prometheus scrapes: the REEL_METRICS_TOKEN bearer or an administrator (checked in authorizeScrape). */

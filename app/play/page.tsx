@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { PlayLink } from "@/components/play/play-link";
 import { PageHeader } from "@/components/ui/page-header";
-import { requirePageViewer } from "@/lib/auth/pages";
+import { requirePageViewer } from "@/lib/guards/pages";
 import { recentLinks } from "@/lib/proxy/links";
 
 export const metadata: Metadata = { title: "Play a link" };

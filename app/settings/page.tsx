@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { requirePageViewer } from "@/lib/auth/pages";
+import { requirePageViewer } from "@/lib/guards/pages";
 
 export default async function SettingsIndex() {
   await requirePageViewer("/settings");

@@ -5,7 +5,7 @@ import { LockIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import { Uploader } from "@/components/upload/uploader";
 import { UrlImport } from "@/components/upload/url-import";
-import { requirePageViewer } from "@/lib/auth/pages";
+import { requirePageViewer } from "@/lib/guards/pages";
 import { mayUpload } from "@/lib/auth/viewer";
 import { env } from "@/lib/env";
 

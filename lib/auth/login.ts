@@ -1,6 +1,6 @@
 import { AppError } from "@/lib/errors";
 import { singleFields } from "@/lib/http/form";
-import { readBody } from "@/lib/http/route";
+import { readBody } from "@/lib/http/request";
 import { signIn } from "./config";
 import { guardLogin, requestIp, tooManyAttemptsMessage } from "./login-limit";
 

@@ -1,9 +1,9 @@
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { isSetUp } from "@/lib/users/accounts";
-import { refusal } from "./access";
-import { getViewer } from "./session";
-import type { Viewer } from "./viewer";
+import { refusal } from "@/lib/auth/access";
+import { getViewer } from "@/lib/auth/session";
+import type { Viewer } from "@/lib/auth/viewer";
 
 /**
  * Authorisation for pages (server components). Layouts do not protect route handlers or server

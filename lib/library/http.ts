@@ -1,4 +1,4 @@
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { ensureMayBrowse } from "./access";
 import { listCatalog } from "./queries/catalog";
 import { catalogQuerySchema } from "./rules";

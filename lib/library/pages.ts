@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { optionalPageViewer } from "@/lib/auth/pages";
+import { optionalPageViewer } from "@/lib/guards/pages";
 import { mayUpload, type Viewer } from "@/lib/auth/viewer";
 import { getSetting } from "@/lib/settings";
 import { listCatalog, type CatalogQuery } from "./queries/catalog";

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Caption } from "@/lib/db/schema";
 import { paths } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { readBody } from "@/lib/http/route";
+import { readBody } from "@/lib/http/request";
 import { layout, storage } from "@/lib/storage";
 import { extensionOf } from "./names";
 import { insertCaption } from "./queries";

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { formAction } from "@/lib/http/form";
+import { formAction } from "@/lib/guards/form-action";
 import { cancelProcessing, retryProcessing } from "@/lib/videos/lifecycle";
 
 const input = z.object({ id: z.uuid(), intent: z.enum(["cancel", "retry"]) });

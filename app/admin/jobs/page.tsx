@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { requirePageAdmin } from "@/lib/auth/pages";
+import { requirePageAdmin } from "@/lib/guards/pages";
 import { jobsOverview, type JobWithVideo } from "@/lib/videos/jobs-overview";
 import { VideoJobButton } from "./job-buttons";
 import { LiveRefresh } from "@/components/admin/live-refresh";

@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { formAction } from "@/lib/http/form";
+import { formAction } from "@/lib/guards/form-action";
 import { notifyRescan } from "@/lib/media-folders/queries";
 
 /** Administrators only (checked here): the watching worker scans every folder again. */

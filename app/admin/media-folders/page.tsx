@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { requirePageAdmin } from "@/lib/auth/pages";
+import { requirePageAdmin } from "@/lib/guards/pages";
 import { mediaFolderOverview } from "@/lib/media-folders/overview";
 import { RescanButton } from "./rescan-button";
 

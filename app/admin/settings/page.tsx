@@ -4,7 +4,7 @@ import { Card, CardDescription, CardTitle } from "@/components/ui/card";
 import { Checkbox, Input } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { requirePageAdmin } from "@/lib/auth/pages";
+import { requirePageAdmin } from "@/lib/guards/pages";
 import { requireAccess } from "@/lib/auth/session";
 import { formValues } from "@/lib/http/form";
 import { forgetFetchPolicy } from "@/lib/net/current-policy";

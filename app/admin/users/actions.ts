@@ -3,7 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { z } from "zod";
-import { formAction, type FormState } from "@/lib/http/form";
+import { formAction } from "@/lib/guards/form-action";
+import type { FormState } from "@/lib/http/form";
 import { publicOrigin } from "@/lib/http/origin";
 import { createUser, deleteUser, inviteUrl, reissueInvite, updateUser } from "@/lib/users/accounts";
 import { createUserSchema, type UserChange } from "@/lib/users/rules";

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardDescription, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { requirePageAdmin } from "@/lib/auth/pages";
+import { requirePageAdmin } from "@/lib/guards/pages";
 import { listUsers } from "@/lib/users/accounts";
 import type { UserSummary } from "@/lib/users/queries";
 import { CreateUserForm } from "./create-user-form";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { continueWatching } from "@/lib/library/queries/home";
 
 export const GET = route(

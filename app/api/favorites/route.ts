@@ -1,4 +1,4 @@
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { listFavorites } from "@/lib/library/queries/lists";
 import { pageQuerySchema } from "@/lib/library/rules";
 

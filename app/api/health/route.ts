@@ -1,4 +1,4 @@
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { checkHealth } from "@/lib/system/health";
 
 export const GET = route({ access: "anyone" }, async () => {

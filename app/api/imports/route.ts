@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { listImports } from "@/lib/imports/queries";
 import { importView, startImport } from "@/lib/imports/start";
 

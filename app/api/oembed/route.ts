@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { publicOrigin } from "@/lib/http/origin";
 import { oembedFor } from "@/lib/videos/embedding";
 

@@ -1,4 +1,4 @@
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { qoeBody } from "@/lib/playback/qoe";
 import { recordQoe } from "@/lib/playback/service";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { ensureMayBrowse, mayBrowse } from "@/lib/library/access";
 import { randomVideoId } from "@/lib/library/queries/catalog";
 import { catalogQuerySchema } from "@/lib/library/rules";

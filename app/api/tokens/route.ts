@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { createApiToken, listApiTokens, tokenNameSchema } from "@/lib/auth/api-tokens";
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 
 /** The caller's own live tokens (never the secrets). */
 export const GET = route({ access: "user" }, async ({ viewer }) => ({ tokens: await listApiTokens(viewer.id) }));

@@ -1,7 +1,7 @@
 import { createUser, inviteUrl, listUsers } from "@/lib/users/accounts";
 import { createUserSchema } from "@/lib/users/rules";
 import { publicOrigin } from "@/lib/http/origin";
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 
 export const GET = route({ access: "admin" }, async () => ({ users: await listUsers() }));
 

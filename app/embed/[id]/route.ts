@@ -1,4 +1,4 @@
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { videoParams } from "@/lib/videos/api";
 import { embedPlayerHtml } from "@/lib/videos/embedding";
 

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { describeLink } from "@/components/play/link-facts";
 import { AddToLibrary } from "@/components/play/add-to-library";
 import { Player } from "@/components/player/player";
-import { requirePageViewer } from "@/lib/auth/pages";
+import { requirePageViewer } from "@/lib/guards/pages";
 import { mayUpload } from "@/lib/auth/viewer";
 import { isAppError } from "@/lib/errors";
 import { pageNonce } from "@/lib/http/page-nonce";

@@ -2,7 +2,7 @@
 
 import { headers } from "next/headers";
 import { startSession } from "@/lib/auth/login";
-import { formAction } from "@/lib/http/form";
+import { formAction } from "@/lib/guards/form-action";
 import { changePassword } from "@/lib/users/accounts";
 import { changePasswordSchema } from "@/lib/users/rules";
 

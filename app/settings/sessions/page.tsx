@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, CardDescription, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { requirePageViewer } from "@/lib/auth/pages";
+import { requirePageViewer } from "@/lib/guards/pages";
 import { SignOutEverywhereForm } from "./sign-out-everywhere-form";
 
 export const metadata: Metadata = { title: "Sessions" };

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createApiToken, revokeApiToken, tokenNameSchema } from "@/lib/auth/api-tokens";
 import { AppError } from "@/lib/errors";
-import { formAction } from "@/lib/http/form";
+import { formAction } from "@/lib/guards/form-action";
 
 export const createTokenAction = formAction("user", z.object({ name: tokenNameSchema }), async ({ name }, viewer) => {
   const created = await createApiToken(viewer.id, name);

@@ -4,7 +4,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { KeyIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import { listApiTokens } from "@/lib/auth/api-tokens";
-import { requirePageViewer } from "@/lib/auth/pages";
+import { requirePageViewer } from "@/lib/guards/pages";
 import { CreateTokenForm } from "./create-token-form";
 import { RevokeTokenButton } from "./revoke-token-button";
 

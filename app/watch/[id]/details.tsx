@@ -3,7 +3,7 @@ import { DeleteVideoButton } from "@/components/library/delete-video-button";
 import { ShareMenu } from "@/components/watch/share-menu";
 import { WatchRating } from "@/components/watch/watch-rating";
 import { buttonClasses } from "@/components/ui/button";
-import { currentViewer } from "@/lib/auth/pages";
+import { currentViewer } from "@/lib/guards/pages";
 import { compactCount } from "@/lib/library/format";
 import { linkify } from "@/lib/library/linkify";
 import type { WatchDetails } from "@/lib/library/queries/watch";

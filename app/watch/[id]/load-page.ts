@@ -1,7 +1,7 @@
 import { cookies } from "next/headers";
 import { cache } from "react";
 import { z } from "zod";
-import { currentViewer } from "@/lib/auth/pages";
+import { currentViewer } from "@/lib/guards/pages";
 import { upNext, watchDetails } from "@/lib/library/queries/watch";
 import { BANDWIDTH_COOKIE, PLAYER_HEIGHT_COOKIE } from "@/lib/playback/start-level";
 import { parseStartTime } from "@/lib/playback/start-time";

@@ -1,4 +1,4 @@
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { adminOverview } from "@/lib/monitoring/overview";
 
 /** What the admin overview shows, as JSON. */

@@ -2,7 +2,7 @@ import { NextRequest } from "next/server";
 import { handlers } from "@/lib/auth/config";
 import { limitCredentialsCallback } from "@/lib/auth/login";
 import { publicOrigin } from "@/lib/http/origin";
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 
 /**
  * Next hands route handlers a URL on its own bind address (http://localhost:PORT/...); Auth.js builds

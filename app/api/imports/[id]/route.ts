@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { findImport } from "@/lib/imports/queries";
 import { importView, mayReadImport, stopImport } from "@/lib/imports/start";
 

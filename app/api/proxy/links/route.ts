@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { errorResponse, route } from "@/lib/http/route";
+import { errorResponse } from "@/lib/http/request";
+import { route } from "@/lib/guards/route";
 import { isAppError } from "@/lib/errors";
 import { clearLinks, createLink, linkView, recentLinks, refusalOf } from "@/lib/proxy/links";
 

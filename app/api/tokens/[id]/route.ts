@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { revokeApiToken } from "@/lib/auth/api-tokens";
 import { AppError } from "@/lib/errors";
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 
 /** Revokes one of the caller's own tokens; someone else's token is "not found". */
 export const DELETE = route({ access: "user", params: z.object({ id: z.uuid() }) }, async ({ viewer, params }) => {

@@ -1,4 +1,4 @@
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { uploadServer } from "@/lib/uploads/server";
 
 /**

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { deleteUser, getUser, updateUser } from "@/lib/users/accounts";
 import { updateUserSchema } from "@/lib/users/rules";
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 
 const params = z.object({ id: z.uuid() });
 

@@ -1,4 +1,4 @@
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { getVideoView, videoParams } from "@/lib/videos/api";
 import { deleteVideo, requireManageable, updateDetails, videoDetailsInput } from "@/lib/videos/lifecycle";
 import { videoView } from "@/lib/videos/view";

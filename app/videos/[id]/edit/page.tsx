@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { CaptionTracks } from "@/components/library/caption-tracks";
 import { VideoEditForm } from "@/components/library/video-edit-form";
 import { PageHeader } from "@/components/ui/page-header";
-import { requirePageViewer } from "@/lib/auth/pages";
+import { requirePageViewer } from "@/lib/guards/pages";
 import { getEditableVideo } from "@/lib/library/queries/editable";
 import { videoIdSchema } from "@/lib/library/rules";
 import { captionsOf } from "@/lib/videos/captions";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { inviteUrl, reissueInvite } from "@/lib/users/accounts";
 import { publicOrigin } from "@/lib/http/origin";
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 
 /** A new one-time link for an account without a password; earlier links stop working. */
 export const POST = route({ access: "admin", params: z.object({ id: z.uuid() }) }, async ({ viewer, params, request }) => {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { formValues, parseForm } from "@/lib/http/form";
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { attachCaption, readCaptionForm } from "@/lib/uploads/captions";
 import { requireManageable } from "@/lib/videos/lifecycle";
 

@@ -1,5 +1,5 @@
 import { getViewer } from "@/lib/auth/session";
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { videoParams } from "@/lib/videos/api";
 import { videoEventStream } from "@/lib/videos/event-stream";
 

@@ -1,4 +1,4 @@
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { addFavorite, removeFavorite } from "@/lib/library/queries/interactions";
 import { videoIdSchema } from "@/lib/library/rules";
 

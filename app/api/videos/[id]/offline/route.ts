@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { offlinePlan, offlineSummary } from "@/lib/offline/plan";
 
 const params = z.object({ id: z.uuid() });

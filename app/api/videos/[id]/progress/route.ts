@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { progressBody } from "@/lib/playback/progress";
 import { readProgress, recordProgress } from "@/lib/playback/service";
 

@@ -1,4 +1,4 @@
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { rateVideo } from "@/lib/library/queries/interactions";
 import { ratingBodySchema, videoIdSchema } from "@/lib/library/rules";
 

@@ -1,4 +1,4 @@
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { recordView } from "@/lib/library/queries/interactions";
 import { videoIdSchema, viewBodySchema } from "@/lib/library/rules";
 

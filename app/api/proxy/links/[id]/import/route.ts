@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { importLink } from "@/lib/proxy/links";
 
 /**

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/guards/route";
 import { requireManageable } from "@/lib/videos/lifecycle";
 import { removeCaption } from "@/lib/videos/captions";
 
