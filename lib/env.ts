@@ -96,6 +96,11 @@ const schema = z.object({
   REEL_ACCEL_PREFIX: z.string().startsWith("/").default("/_reel_media/"),
   /** Memory for rendered catalog pages and lists (lib/server/response-cache.ts); 0 turns the cache off. */
   REEL_RESPONSE_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
+  /**
+   * Days raw playback reports (qoe_reports) are kept; their hourly sums (qoe_hourly) stay. At least 31: the quality
+   * and audience pages read up to 30 days of raw reports.
+   */
+  REEL_QOE_RETENTION_DAYS: z.coerce.number().int().min(31).max(3650).default(90),
 });
 
 export type Env = z.infer<typeof schema>;
