@@ -119,7 +119,6 @@ async function writeBatch(rows: NewQoeReport[]) {
         exitedBeforeStart: sql`case when coalesce(${qoeReports.startupMs}, ${excluded("startup_ms")}) is null then greatest(${qoeReports.exitedBeforeStart}, ${excluded("exited_before_start")}) else 0 end`,
         lastHeight: sql`coalesce(${excluded("last_height")}, ${qoeReports.lastHeight})`,
         playerHeight: sql`coalesce(${excluded("player_height")}, ${qoeReports.playerHeight})`,
-        device: excluded("device"),
         fatalError: sql`coalesce(${qoeReports.fatalError}, ${excluded("fatal_error")})`,
         reportCount: sql`${qoeReports.reportCount} + 1`,
         updatedAt: sql`now()`,

@@ -66,17 +66,19 @@ export async function rollUpAndExpire(retentionDays: number = env.REEL_QOE_RETEN
  * Totals over all time: the hourly sums, plus the raw reports newer than the last summed hour. Raw-only figures
  * (percentiles, retention) are not here; these are the ones sums keep exactly.
  */
-export async function allTimeTotals() {
+export async function allTimeTotals(videoId?: string) {
+  const hourly = videoId ? sql`where video_id = ${videoId}` : sql``;
+  const raw = videoId ? sql`and r.video_id = ${videoId}` : sql``;
   const [row] = await db.execute<{ sessions: number; started: number; exitsBeforeStart: number; failures: number; watchedSeconds: number; stallCount: number; stallMs: number; qualitySwitches: number }>(sql`
     with mark as (select coalesce(max(hour) + interval '1 hour', '-infinity') as at from qoe_hourly),
     parts as (
       select sum(sessions) as sessions, sum(started) as started, sum(exits_before_start) as ebvs, sum(failures) as failures,
         sum(watched_seconds) as watched, sum(stall_count) as stalls, sum(stall_ms) as stall_ms, sum(quality_switches) as switches
-      from qoe_hourly
+      from qoe_hourly ${hourly}
       union all
       select count(*), count(*) filter (where r.startup_ms is not null), count(*) filter (where ${ebvs}),
         count(*) filter (where r.fatal_error is not null), sum(r.watched_seconds), sum(r.stall_count), sum(r.stall_ms), sum(r.quality_switches)
-      from qoe_reports r where r.created_at >= (select at from mark)
+      from qoe_reports r where r.created_at >= (select at from mark) ${raw}
     )
     select coalesce(sum(sessions), 0)::int as sessions, coalesce(sum(started), 0)::int as started, coalesce(sum(ebvs), 0)::int as "exitsBeforeStart",
       coalesce(sum(failures), 0)::int as failures, round(coalesce(sum(watched), 0)::numeric, 1)::float as "watchedSeconds",
