@@ -91,7 +91,11 @@ export class PlaybackReporter {
     const onHide = () => {
       if (document.visibilityState === "hidden") this.flush();
     };
-    const onPageHide = () => this.flush();
+    // The page is going away: its stream stops now, not when its heartbeat is missed.
+    const onPageHide = () => {
+      if (this.state === "playing") this.state = "paused";
+      this.flush();
+    };
     document.addEventListener("visibilitychange", onHide);
     window.addEventListener("pagehide", onPageHide);
     this.cleanup.push(() => {

@@ -1,0 +1,50 @@
+import { expect, test } from "./fixtures";
+import { QualityPage } from "./pages/quality-page";
+import { WatchPage } from "./pages/watch-page";
+import { createTestVideo } from "./watch-media";
+
+let video: { id: string };
+
+test.beforeAll(async () => {
+  test.setTimeout(60_000);
+  video = await createTestVideo({ title: "Quality chart test", seconds: 30, fps: 24, rungs: [{ height: 360, kbps: 500 }, { height: 240, kbps: 250 }] });
+});
+
+test("the quality page shows a stream playing now, the startup-time chart, and the stream leaving", async ({ adminPage, memberPage }, testInfo) => {
+  test.setTimeout(60_000);
+  const watch = new WatchPage(memberPage);
+  await watch.goto(video.id);
+  await watch.waitForPlayback(1);
+
+  const quality = new QualityPage(adminPage);
+  await quality.goto();
+  await expect(quality.playing(video.id)).toHaveCount(1, { timeout: 15_000 });
+  await expect(quality.playing(video.id)).toContainText("Quality chart test");
+  const chart = quality.chart("Startup time");
+  await expect(chart).toBeVisible();
+  expect(Number(await chart.getAttribute("data-points"))).toBeGreaterThan(0);
+  await expect(chart.locator("path.recharts-line-curve").first()).toBeAttached();
+  await expect(quality.card("Startup time p50")).toHaveText(/^\d[\d,]* ms$/);
+
+  for (const [width, height] of [
+    [390, 844],
+    [1366, 850],
+  ]) {
+    await adminPage.setViewportSize({ width, height });
+    await expect(chart.locator("path.recharts-line-curve").first()).toBeAttached();
+    await adminPage.screenshot({ path: testInfo.outputPath(`quality-${width}x${height}.png`), fullPage: true });
+  }
+
+  // The viewer leaves: its last report says so, and the page (refreshing itself) drops the stream.
+  await memberPage.goto("/");
+  await expect(quality.playing(video.id)).toHaveCount(0, { timeout: 20_000 });
+});
+
+test("a member gets 403 on the quality and audience pages and their API", async ({ memberPage }) => {
+  for (const path of ["/admin/quality", "/admin/audience", "/admin/quality/sessions/abcdefgh12"]) {
+    expect((await memberPage.goto(path))?.status(), path).toBe(403);
+  }
+  expect((await memberPage.request.get("/api/stats/quality-series?range=24h")).status()).toBe(403);
+  // Someone else's video: its Statistics tab does not exist for this member.
+  expect((await memberPage.goto(`/videos/${video.id}/stats`))?.status()).toBe(404);
+});
