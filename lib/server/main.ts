@@ -4,9 +4,11 @@ import { childLogger } from "@/lib/log";
 import { onShutdown } from "@/lib/system/shutdown";
 import { ensureInitialAdmin } from "@/lib/users/bootstrap";
 import { mediaFastPath } from "@/lib/media/node-adapter";
+import { qoeIngest } from "@/lib/playback/qoe-ingest";
 import { cachedPageFastPaths, catalogFastPath } from "./catalog-fast-paths";
 import type { FastPath } from "./fast-path";
 import { closeGracefully, createWebServer } from "./http-server";
+import { qoeFastPath } from "./qoe-fast-path";
 import { hlsScriptFiles, nextStaticFiles } from "./static-files";
 
 /**
@@ -19,7 +21,7 @@ const dev = env.NODE_ENV === "development";
 const nextStatic = nextStaticFiles();
 const hlsScript = hlsScriptFiles();
 /** Paths this server answers before Next (./fast-path.ts): each area's entry is added here. */
-const fastPaths: FastPath[] = [mediaFastPath, nextStatic, hlsScript, catalogFastPath, ...cachedPageFastPaths];
+const fastPaths: FastPath[] = [mediaFastPath, nextStatic, hlsScript, catalogFastPath, qoeFastPath, ...cachedPageFastPaths];
 // Requests reach `handle` only after listen(), which waits for prepare().
 const server = createWebServer({ fastPaths, fallback: (req, res) => handle(req, res), log });
 const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: env.PORT, httpServer: server });
@@ -28,6 +30,8 @@ const handle = app.getRequestHandler();
 onShutdown(log, "web server", async () => {
   await closeGracefully(server, 10_000);
   await app.close().catch(() => undefined);
+  // Playback reports accepted but not yet written.
+  await qoeIngest.flush();
 });
 
 const admin = await ensureInitialAdmin();

@@ -1,9 +1,4 @@
-import { route } from "@/lib/http/route";
-import { qoeBody } from "@/lib/playback/qoe";
-import { recordQoe } from "@/lib/playback/service";
+import { postQoe } from "@/lib/playback/http";
 
-/** Guests watching a public video report too; a per-viewer rate and a per-session budget bound what one caller can write. */
-export const POST = route({ access: "public", body: qoeBody }, async ({ viewer, body, request }) => {
-  await recordQoe(viewer, body, request.headers);
-  return null;
-});
+/** Playback reports (served by the fast path under `npm start`; this route where only Next runs). */
+export const POST = postQoe;
