@@ -1,5 +1,6 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
+import { LRUCache } from "lru-cache";
 import { db } from "@/lib/db/client";
 import { COMPLETION_SHARE, LIVE_STALE_SECONDS, QUALITY_SQL, RANGES, RETENTION_POINTS, type QualityFigure, type RangeKey, type Split } from "./definitions";
 
@@ -10,6 +11,27 @@ import { COMPLETION_SHARE, LIVE_STALE_SECONDS, QUALITY_SQL, RANGES, RETENTION_PO
  */
 
 export type Scope = { range: RangeKey; videoId?: string };
+
+/**
+ * Aggregates over a period are kept this long per process and shared by concurrent callers: several admins (and the
+ * pages' 5 s self-refresh) then cost one query per figure, not one each. Streams playing now are never cached.
+ */
+export const STATS_CACHE_MS = 15_000;
+const recent = new LRUCache<string, Promise<unknown>>({ max: 1000, ttl: STATS_CACHE_MS });
+
+function cached<A extends unknown[], T>(name: string, fn: (...args: A) => Promise<T>): (...args: A) => Promise<T> {
+  return (...args: A) => {
+    const key = `${name} ${JSON.stringify(args)}`;
+    let hit = recent.get(key) as Promise<T> | undefined;
+    if (!hit) {
+      hit = fn(...args);
+      recent.set(key, hit);
+      // A failed query is not kept.
+      hit.catch(() => recent.delete(key));
+    }
+    return hit;
+  };
+}
 export type QualityRow = Record<QualityFigure, number | null>;
 
 const figures = sql.raw(Object.entries(QUALITY_SQL).map(([name, expr]) => `${expr} as "${name}"`).join(", "));
@@ -24,7 +46,7 @@ function numbers<T extends Record<string, unknown>>(row: T): T {
 }
 
 /** Every quality figure over the range, and per hour/day bucket for the charts. */
-export async function qualityOverview({ range, videoId }: Scope) {
+export const qualityOverview = cached("qualityOverview", async function qualityOverview({ range, videoId }: Scope) {
   const [summary] = await db.execute<QualityRow>(sql`
     select ${figures} from qoe_reports r where r.created_at >= ${since(range)} ${videoFilter(sql`r.video_id`, videoId)}`);
   const series = await db.execute<QualityRow & { bucket: string }>(sql`
@@ -32,7 +54,7 @@ export async function qualityOverview({ range, videoId }: Scope) {
     from qoe_reports r where r.created_at >= ${since(range)} ${videoFilter(sql`r.video_id`, videoId)}
     group by 1 order by 1`);
   return { summary: numbers(summary), series: series.map((row) => ({ ...numbers(row), bucket: new Date(row.bucket).toISOString() })) };
-}
+});
 
 const SPLIT_KEY: Record<Split, SQL> = {
   browser: sql`r.browser`,
@@ -42,7 +64,7 @@ const SPLIT_KEY: Record<Split, SQL> = {
 };
 
 /** Quality figures per browser family, device class, delivery or video (the 50 with most sessions). */
-export async function qualitySplit({ range, videoId }: Scope, split: Split) {
+export const qualitySplit = cached("qualitySplit", async function qualitySplit({ range, videoId }: Scope, split: Split) {
   const rows = await db.execute<QualityRow & { key: string | null; label: string | null }>(sql`
     select s.*, ${split === "video" ? sql`(select title from videos v where v.id::text = s.key)` : sql`s.key`} as label
     from (
@@ -51,10 +73,10 @@ export async function qualitySplit({ range, videoId }: Scope, split: Split) {
       group by 1 order by count(*) desc limit 50
     ) s order by s.sessions desc`);
   return rows.map(numbers);
-}
+});
 
 /** Videos with the most failed sessions, then the highest rebuffer percentage (at least 3 sessions). */
-export async function worstVideos({ range }: Scope, limit = 10) {
+export const worstVideos = cached("worstVideos", async function worstVideos({ range }: Scope, limit = 10) {
   const rows = await db.execute<QualityRow & { key: string; label: string | null }>(sql`
     select s.*, (select title from videos v where v.id = s.key) as label from (
       select r.video_id as key, ${figures}
@@ -62,12 +84,12 @@ export async function worstVideos({ range }: Scope, limit = 10) {
       group by 1 having count(*) >= 3
     ) s order by s."failurePercent" desc, s."rebufferPercent" desc nulls last limit ${limit}`);
   return rows.map(numbers);
-}
+});
 
 export type FailedSession = { sessionId: string; videoId: string | null; title: string | null; error: string; browser: string; device: string; mode: string; at: string };
 
 /** The latest sessions that ended on a fatal error. */
-export async function latestFailures({ range, videoId }: Scope, limit = 20) {
+export const latestFailures = cached("latestFailures", async function latestFailures({ range, videoId }: Scope, limit = 20) {
   const rows = await db.execute<FailedSession>(sql`
     select r.session_id as "sessionId", r.video_id as "videoId", v.title, r.fatal_error as error, r.browser, r.device, r.mode,
       r.updated_at as at
@@ -75,7 +97,7 @@ export async function latestFailures({ range, videoId }: Scope, limit = 20) {
     where r.fatal_error is not null and r.created_at >= ${since(range)} ${videoFilter(sql`r.video_id`, videoId)}
     order by r.updated_at desc limit ${limit}`);
   return rows.map((row) => ({ ...row, at: new Date(row.at).toISOString() }));
-}
+});
 
 /** One playback session with everything reported, for the drill-down. */
 export async function sessionDetail(sessionId: string) {
@@ -106,7 +128,7 @@ export async function playingNow(): Promise<PlayingNow[]> {
 }
 
 /** Views (counted, see VIEW_RULE), unique viewers and watch time per bucket, and their totals. */
-export async function audienceOverview({ range, videoId }: Scope) {
+export const audienceOverview = cached("audienceOverview", async function audienceOverview({ range, videoId }: Scope) {
   const [views] = await db.execute<{ views: number; viewers: number }>(sql`
     select count(*)::int as views, count(distinct w.user_id)::int as viewers from views w
     where w.created_at >= ${since(range)} ${videoFilter(sql`w.video_id`, videoId)}`);
@@ -132,13 +154,13 @@ export async function audienceOverview({ range, videoId }: Scope) {
     totals: { ...views, ...numbers(watch), peakConcurrent: await peakConcurrent({ range, videoId }) },
     series: series.map((row) => ({ ...row, bucket: new Date(row.bucket).toISOString() })),
   };
-}
+});
 
 /**
  * Retention curve: at each point (every 5 % of the duration), the share of started sessions whose furthest position
  * reached it. Drop-off points are where the curve falls most between two points.
  */
-export async function retentionCurve({ range, videoId }: Scope) {
+export const retentionCurve = cached("retentionCurve", async function retentionCurve({ range, videoId }: Scope) {
   const rows = await db.execute<{ point: number; percent: number | null }>(sql`
     select p.point, 100.0 * count(r.*) filter (where r.max_position >= p.point / 100.0 * v.duration) / nullif(count(r.*), 0) as percent
     from unnest(${sql.raw(`array[${RETENTION_POINTS.join(",")}]`)}::int[]) as p(point)
@@ -153,10 +175,10 @@ export async function retentionCurve({ range, videoId }: Scope) {
     .sort((a, b) => b.drop - a.drop)
     .slice(0, 3);
   return { curve, drops };
-}
+});
 
 /** Most viewed videos: views, unique viewers and watch time. */
-export async function topVideos({ range }: Scope, limit = 10) {
+export const topVideos = cached("topVideos", async function topVideos({ range }: Scope, limit = 10) {
   const rows = await db.execute<{ videoId: string; title: string; views: number; viewers: number; watchMinutes: number }>(sql`
     select w.video_id as "videoId", v.title, count(*)::int as views, count(distinct w.user_id)::int as viewers,
       coalesce((select round((sum(r.watched_seconds) / 60)::numeric, 1) from qoe_reports r
@@ -164,7 +186,7 @@ export async function topVideos({ range }: Scope, limit = 10) {
     from views w join videos v on v.id = w.video_id
     where w.created_at >= ${since(range)} group by w.video_id, v.title order by views desc, v.title limit ${limit}`);
   return [...rows];
-}
+});
 
 /**
  * Peak concurrent viewers: the most sessions open at one instant, a session spanning its first to its last report.
