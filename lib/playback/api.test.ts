@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { db, closeDb } from "@/lib/db/client";
-import { apiTokens, qoeReports, users, videos, watchProgress } from "@/lib/db/schema";
+import { apiTokens, users, videos, watchProgress } from "@/lib/db/schema";
 import { newApiToken } from "@/lib/auth/tokens";
 import * as progressRoute from "@/app/api/videos/[id]/progress/route";
 import * as qoeRoute from "@/app/api/qoe/route";
