@@ -11,7 +11,7 @@ type Retention = { curve: { point: number; percent: number | null }[]; drops: { 
 export function AudienceView({ audience, retention, bucket, csv }: { audience: Audience; retention: Retention; bucket: "hour" | "day"; csv: (table: string) => string }) {
   const { totals } = audience;
   return (
-    <div className="grid gap-8">
+    <div className="grid grid-cols-1 gap-8">
       <StatCards
         items={[
           { label: "Views", value: figure(totals.views, "", 0), hint: "5 s of playback, once per viewer per 30 min" },

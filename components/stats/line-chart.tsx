@@ -30,7 +30,7 @@ export function StatsLineChart({
     xKind === "percent" ? `${value}%` : (xKind === "hour" ? hour : day).format(new Date(value));
   const formatY = (value: unknown) => (typeof value === "number" ? `${Math.round(value * 10) / 10}${unit ?? ""}` : String(value ?? "–"));
   return (
-    <figure className="h-56 w-full sm:h-64" aria-label={label} data-testid="stats-chart" data-chart={label} data-points={data.length}>
+    <figure className="h-56 w-full min-w-0 sm:h-64" aria-label={label} data-testid="stats-chart" data-chart={label} data-points={data.length}>
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--color-line, #333)" />

@@ -38,7 +38,8 @@ export function StatCards({ items }: { items: { label: string; value: ReactNode;
 export function StatsSection({ title, csv, children }: { title: string; csv?: string; children: ReactNode }) {
   const id = `${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-heading`;
   return (
-    <section aria-labelledby={id} className="grid gap-3">
+    // min-w-0: a grid item is otherwise as wide as its widest table, and the page scrolls sideways on a phone.
+    <section aria-labelledby={id} className="grid min-w-0 grid-cols-1 gap-3">
       <div className="flex items-center justify-between gap-3">
         <h2 id={id} className="text-lg font-semibold">
           {title}

@@ -47,7 +47,7 @@ export function browserFamily(userAgent: string | null | undefined): "chrome" | 
   if (/\bEdg(e|A|iOS)?\//.test(userAgent)) return "edge";
   if (/\b(Firefox|FxiOS)\//.test(userAgent)) return "firefox";
   if (/\b(OPR|SamsungBrowser|YaBrowser)\//.test(userAgent)) return "other";
-  if (/\b(Chrome|Chromium|CriOS)\//.test(userAgent)) return "chrome";
+  if (/\b(Headless)?(Chrome|Chromium|CriOS)\//.test(userAgent)) return "chrome";
   if (/\bVersion\/[\d.]+.*Safari\//.test(userAgent)) return "safari";
   return "other";
 }

@@ -20,7 +20,7 @@ export default async function AudiencePage({ searchParams }: { searchParams: Pro
   return (
     <>
       <PageHeader title="Audience" description="Views, watch time and how far viewers get." actions={<RangeTabs current={range} href={(r) => `/admin/audience?range=${r}`} />} />
-      <div className="grid gap-8">
+      <div className="grid grid-cols-1 gap-8">
         <AudienceView audience={audience} retention={retention} bucket={RANGES[range].bucket} csv={csv} />
         <StatsSection title="Top videos" csv={csv("top-videos")}>
           <StatsTable

@@ -36,7 +36,7 @@ export default async function QualityPage({ searchParams }: { searchParams: Prom
     <>
       <LiveRefresh active seconds={5} />
       <PageHeader title="Playback quality" description="What viewers experienced, after Mux Data's definitions (see the README)." actions={<RangeTabs current={range} href={(r) => href({ range: r })} />} />
-      <div className="grid gap-8">
+      <div className="grid grid-cols-1 gap-8">
         <PlayingNow />
         <StatCards items={CARDS.map((key) => ({ label: QUALITY_LABELS[key].label, value: figure(summary[key], QUALITY_LABELS[key].unit) }))} />
         <StatsSection title="Over time" csv={csv("quality-series")}>

@@ -35,7 +35,7 @@ export default async function VideoStatsPage({ params, searchParams }: { params:
     <div className="mx-auto w-full max-w-4xl">
       <PageHeader title="Statistics" description={video.title} actions={<RangeTabs current={range} href={(r) => `/videos/${video.id}/stats?range=${r}`} />} />
       <VideoTabs videoId={video.id} current="stats" />
-      <div className="grid gap-8">
+      <div className="grid grid-cols-1 gap-8">
         <AudienceView audience={audience} retention={retention} bucket={bucket} csv={csv} />
         <StatsSection title="Playback quality" csv={csv("quality-series")}>
           <StatCards items={CARDS.map((key) => ({ label: QUALITY_LABELS[key].label, value: figure(quality.summary[key], QUALITY_LABELS[key].unit) }))} />
