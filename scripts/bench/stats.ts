@@ -145,8 +145,9 @@ async function seed() {
       case when i % 3 = 2 then 0 else w.s * (800 + random() * 4000) end, w.s, case when i % 20 = 0 and i % 7 <> 0 then 1 else 0 end,
       case when i % 97 = 0 then 'network error' end, 5, t.at, t.at + make_interval(secs => w.s)
     from generate_series(1, 1000000) i
-    cross join lateral (select (random() * 600)::real as s) w
-    cross join lateral (select now() - random() * interval '30 days' as at) t
+    -- The "+ i * 0" ties each lateral to its row: uncorrelated, Postgres would draw random() once for all rows.
+    cross join lateral (select (random() * 600 + i * 0)::real as s) w
+    cross join lateral (select now() - random() * interval '30 days' + i * interval '0 s' as at) t
     join bench_users u on u.n = 1 + (i * 7919) % ${VIEWERS}
     join bench_ids v on v.n = 1 + (i * 31) % 500`);
   await db.execute(sql`analyze`);
