@@ -132,7 +132,7 @@ async function seed() {
     insert into views (user_id, video_id, created_at)
     select u.id, v.id, now() - random() * interval '30 days'
     from generate_series(1, 100000) i
-    join bench_users u on u.n = 1 + (i * 7919) % ${VIEWERS}
+    join bench_users u on u.n = 1 + (i::bigint * 7919) % ${VIEWERS}
     join bench_ids v on v.n = 1 + (i * 31) % 500`);
   await db.execute(sql`
     insert into qoe_reports (session_id, video_id, user_id, mode, state, browser, device, startup_ms, stall_count, stall_ms,
@@ -148,7 +148,7 @@ async function seed() {
     -- The "+ i * 0" ties each lateral to its row: uncorrelated, Postgres would draw random() once for all rows.
     cross join lateral (select (random() * 600 + i * 0)::real as s) w
     cross join lateral (select now() - random() * interval '30 days' + i * interval '0 s' as at) t
-    join bench_users u on u.n = 1 + (i * 7919) % ${VIEWERS}
+    join bench_users u on u.n = 1 + (i::bigint * 7919) % ${VIEWERS}
     join bench_ids v on v.n = 1 + (i * 31) % 500`);
   await db.execute(sql`analyze`);
   return { adminId: admin.id, viewerIds: viewers.map((v) => v.id), videoId: videos[0].id };
