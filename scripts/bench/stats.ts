@@ -101,7 +101,9 @@ async function main() {
     console.log(`100,000 views · 1,000,000 qoe_reports rows · ${ADMINS} concurrent admins · ${SECONDS} s each · ${os.availableParallelism()} cores`);
     console.log(`load average at the start ${loadAtStart.map((l) => l.toFixed(1)).join(" ")}, at the end ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
     console.log(`${"".padEnd(52)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"req/s".padStart(8)}`);
-    for (const { target, stats } of pages) console.log(row(target, stats, `p95 ≤ ${GOALS.pageP95} ms: ${stats.p95 <= GOALS.pageP95 ? "MET" : "MISSED"}`));
+    // wrk leaves requests that took longer than its 5 s timeout out of the latencies: none answered is no figure.
+    const verdict = (stats: Stats) => (stats.requests - stats.errors === 0 ? "MISSED (no answer within 5 s)" : `p95 ≤ ${GOALS.pageP95} ms: ${stats.p95 <= GOALS.pageP95 ? "MET" : "MISSED"}`);
+    for (const { target, stats } of pages) console.log(row(target, stats, verdict(stats)));
     console.log(row("POST /api/qoe alone (32 connections)", beaconsAlone, `≥ ${GOALS.beaconsPerSecond}/s: ${beaconsAlone.rps >= GOALS.beaconsPerSecond ? "MET" : "MISSED"}`));
     console.log(row("POST /api/qoe with media load", beacons));
     console.log(row("media 1 MiB ranges alone (16 connections)", mediaAlone));
