@@ -131,6 +131,11 @@ const schema = z.object({
    * origin instead of the bucket's. The CDN must forward the query string and the bucket's Host header.
    */
   REEL_MEDIA_BASE_URL: z.string().url().optional(),
+  /**
+   * Days raw playback reports (qoe_reports) are kept; their hourly sums (qoe_hourly) stay. At least 31: the quality
+   * and audience pages read up to 30 days of raw reports.
+   */
+  REEL_QOE_RETENTION_DAYS: z.coerce.number().int().min(31).max(3650).default(90),
 }).superRefine((v, ctx) => {
   if (v.REEL_STORAGE === "s3" && !v.REEL_S3_BUCKET) ctx.addIssue({ code: "custom", path: ["REEL_S3_BUCKET"], message: "required when REEL_STORAGE=s3" });
   if (!v.REEL_S3_ACCESS_KEY_ID !== !v.REEL_S3_SECRET_ACCESS_KEY) {

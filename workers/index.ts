@@ -9,6 +9,7 @@ import { removeHeartbeat, upsertHeartbeat } from "@/lib/system/heartbeats";
 import { onShutdown } from "@/lib/system/shutdown";
 import { startMediaFolderSync } from "@/lib/media-folders/watcher";
 import { startImportUrlWorker } from "./jobs/import-url";
+import { startStatsRollup } from "./jobs/stats-rollup";
 import { startStorageCleanup } from "./jobs/storage-cleanup";
 import { runningJobs, startPipelineWorkers } from "./pipeline";
 
@@ -68,6 +69,8 @@ if (ffmpeg.ok && !shutdown.stopping) {
   stopHandlers.push(await startImportUrlWorker(boss, { log }));
   stopHandlers.push(await startStorageCleanup(boss, { log }));
 }
+
+if (!shutdown.stopping) stopHandlers.push(startStatsRollup({ log }));
 
 // Media folders: scanned and watched by exactly one worker (the holder of an advisory lock).
 if (env.REEL_MEDIA_DIRS.length > 0 && !shutdown.stopping) {

@@ -14,7 +14,8 @@ export default async function AdminLayout({ children }: { children: React.ReactN
         <p className="text-sm font-medium text-accent-text">Administration</p>
         <AdminNav />
       </div>
-      <div>{children}</div>
+      {/* min-w-0: as a grid item it would otherwise grow to its widest table, and a phone would scroll sideways. */}
+      <div className="min-w-0">{children}</div>
     </div>
   );
 }

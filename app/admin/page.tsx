@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { LiveRefresh } from "@/components/admin/live-refresh";
+import { PlayingNow } from "@/components/admin/playing-now";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardTitle } from "@/components/ui/card";
@@ -262,7 +263,9 @@ export default async function AdminOverviewPage() {
         <ServerPanel overview={overview} />
       </div>
       <div className="mt-4 grid gap-4 lg:grid-cols-2">
-        {/* Playing now (components/admin/playing-now.tsx) goes here, first in this row, spanning both columns. */}
+        <div className="lg:col-span-2">
+          <PlayingNow />
+        </div>
         <WorkersPanel workers={overview.workers} />
         <WebPanel processes={overview.webProcesses} />
         <RoutesPanel routes={overview.routes} />

@@ -122,9 +122,9 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
     let cancelled = false;
     attachEngine(video, source, {
       onLevels: (levels) => dispatch({ type: "levels", levels }),
-      onLevelSwitched: (_index, height) => {
+      onLevelSwitched: (index, height) => {
         dispatch({ type: "level-switched", height });
-        reporter.levelSwitched(height);
+        reporter.levelSwitched(height, source.rungs[index]?.bandwidth ?? null);
       },
       onFatal: (message) => {
         reporter.fatal(message);

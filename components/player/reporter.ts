@@ -1,11 +1,13 @@
 import type { EngineMode } from "./types";
 
 const PROGRESS_EVERY_MS = 5_000;
-const QOE_EVERY_MS = 30_000;
+/** While playing, the report repeats this often, so a stream that stops without a word leaves "playing now" quickly. */
+const HEARTBEAT_MS = 5_000;
 /** A view counts after this much real playback. */
 const VIEW_AFTER_SECONDS = 5;
 
 type Options = { videoId: string; saveProgress: boolean; mode: EngineMode; progressUrl?: string };
+type State = "playing" | "paused" | "ended";
 
 function send(url: string, method: "PUT" | "POST", body: unknown, keepalive = false) {
   // keepalive lets the request outlive the page on pagehide, and (unlike sendBeacon) keeps PUT and JSON.
@@ -20,7 +22,9 @@ function send(url: string, method: "PUT" | "POST", body: unknown, keepalive = fa
 
 /**
  * Watches one playback session on a video element: saves the position (every few seconds, on pause and on page
- * hide), counts a view after a few seconds of real playback, and reports playback quality to /api/qoe.
+ * hide), counts a view after a few seconds of real playback, and reports playback quality to /api/qoe: a start record
+ * at once (the player is created when playback is asked for), then on play, pause and end, every HEARTBEAT_MS while
+ * playing, and a last one when it goes away. The figures are defined in lib/stats/definitions.ts.
  */
 export class PlaybackReporter {
   readonly sessionId = crypto.randomUUID();
@@ -30,14 +34,18 @@ export class PlaybackReporter {
   private stallStartedAt: number | null = null;
   private qualitySwitches = 0;
   private lastHeight: number | null = null;
+  private bitrateKbps: number | null = null;
+  private bitrateKbitSum = 0;
+  private upscaledSeconds = 0;
+  private maxPosition = 0;
+  private state: State = "playing";
   private fatalError: string | null = null;
   private watchedSeconds = 0;
   private lastTick: number | null = null;
   private seeking = false;
   private viewSent = false;
   private lastProgressAt = 0;
-  private lastQoeAt = 0;
-  private qoeTimer: ReturnType<typeof setTimeout> | null = null;
+  private disposed = false;
   private readonly cleanup: (() => void)[] = [];
 
   constructor(
@@ -51,6 +59,7 @@ export class PlaybackReporter {
     on("playing", () => {
       this.endStall();
       this.lastTick = performance.now();
+      this.setState("playing");
     });
     on("waiting", () => {
       if (this.startupMs !== null && !this.seeking && this.stallStartedAt === null) this.stallStartedAt = performance.now();
@@ -67,19 +76,34 @@ export class PlaybackReporter {
     on("pause", () => {
       this.tick(false);
       this.saveProgress(false);
+      // "pause" also fires at the end, just before "ended".
+      if (!video.ended) this.setState("paused");
     });
-    on("ended", () => this.saveProgress(false));
+    on("ended", () => {
+      this.saveProgress(false);
+      this.setState("ended");
+    });
+    const heartbeat = setInterval(() => {
+      if (this.state === "playing") this.reportQoe(false);
+    }, HEARTBEAT_MS);
+    this.cleanup.push(() => clearInterval(heartbeat));
 
     const onHide = () => {
       if (document.visibilityState === "hidden") this.flush();
     };
-    const onPageHide = () => this.flush();
+    // The page is going away: its stream stops now, not when its heartbeat is missed.
+    const onPageHide = () => {
+      if (this.state === "playing") this.state = "paused";
+      this.flush();
+    };
     document.addEventListener("visibilitychange", onHide);
     window.addEventListener("pagehide", onPageHide);
     this.cleanup.push(() => {
       document.removeEventListener("visibilitychange", onHide);
       window.removeEventListener("pagehide", onPageHide);
     });
+    // The start record: the player exists because playback was asked for.
+    this.reportQoe(false);
   }
 
   set mode(mode: EngineMode) {
@@ -92,9 +116,12 @@ export class PlaybackReporter {
     this.reportQoe(false);
   }
 
-  levelSwitched(height: number) {
+  /** A rendition came on screen; bandwidth (bit/s) from the master playlist weighs the average bitrate. */
+  levelSwitched(height: number, bandwidth: number | null) {
+    this.tick(!this.video.paused);
     if (this.lastHeight !== null && height !== this.lastHeight) this.qualitySwitches++;
     this.lastHeight = height;
+    this.bitrateKbps = bandwidth ? bandwidth / 1000 : null;
   }
 
   fatal(message: string) {
@@ -110,9 +137,16 @@ export class PlaybackReporter {
   }
 
   dispose() {
+    if (this.state === "playing") this.state = "paused";
     this.flush();
-    if (this.qoeTimer) clearTimeout(this.qoeTimer);
+    this.disposed = true;
     for (const fn of this.cleanup) fn();
+  }
+
+  private setState(state: State) {
+    if (state === this.state) return;
+    this.state = state;
+    if (this.startupMs !== null) this.reportQoe(false);
   }
 
   private endStall() {
@@ -126,8 +160,12 @@ export class PlaybackReporter {
     const now = performance.now();
     if (this.lastTick !== null && !this.video.paused && !this.seeking && this.stallStartedAt === null) {
       // Bounded so a throttled background tab or a long GC pause does not count as watching.
-      this.watchedSeconds += Math.min(now - this.lastTick, 1000) / 1000;
+      const seconds = Math.min(now - this.lastTick, 1000) / 1000;
+      this.watchedSeconds += seconds;
+      if (this.bitrateKbps) this.bitrateKbitSum += this.bitrateKbps * seconds;
+      if (this.upscaled()) this.upscaledSeconds += seconds;
     }
+    if (Number.isFinite(this.video.currentTime)) this.maxPosition = Math.max(this.maxPosition, this.video.currentTime);
     this.lastTick = playing ? now : null;
     if (!playing) return;
     if (!this.viewSent && !this.options.progressUrl && this.watchedSeconds >= VIEW_AFTER_SECONDS) {
@@ -135,7 +173,15 @@ export class PlaybackReporter {
       void send(`/api/videos/${this.options.videoId}/view`, "POST", { watchedSeconds: this.watchedSeconds });
     }
     if (now - this.lastProgressAt >= PROGRESS_EVERY_MS) this.saveProgress(false);
-    if (this.startupMs !== null && now - this.lastQoeAt >= QOE_EVERY_MS) this.reportQoe(false);
+  }
+
+  /** The picture is stretched: the player shows it larger than it is (Mux: upscaling), in device pixels. */
+  private upscaled() {
+    const { videoWidth, videoHeight } = this.video;
+    if (!videoWidth || !videoHeight) return false;
+    const box = this.video.getBoundingClientRect();
+    const dpr = window.devicePixelRatio || 1;
+    return Math.min((box.width * dpr) / videoWidth, (box.height * dpr) / videoHeight) > 1.01;
   }
 
   private saveProgress(keepalive: boolean) {
@@ -148,19 +194,12 @@ export class PlaybackReporter {
   }
 
   private reportQoe(keepalive: boolean) {
-    if ((this.startupMs === null && this.fatalError === null) || this.options.progressUrl) return;
+    // A link's playback (progressUrl) is not a library video's: the beacon keys its reports by video.
+    if (this.disposed || this.options.progressUrl) return;
     const now = performance.now();
-    // The server refuses a session's reports less than a second apart: defer rather than lose one.
-    if (!keepalive && now - this.lastQoeAt < 1100) {
-      this.qoeTimer ??= setTimeout(() => {
-        this.qoeTimer = null;
-        this.reportQoe(false);
-      }, 1100);
-      return;
-    }
-    this.lastQoeAt = now;
     const quality = this.video.getVideoPlaybackQuality?.();
     const ongoingStall = this.stallStartedAt === null ? 0 : now - this.stallStartedAt;
+    const dpr = window.devicePixelRatio || 1;
     void send(
       "/api/qoe",
       "POST",
@@ -168,6 +207,7 @@ export class PlaybackReporter {
         sessionId: this.sessionId,
         videoId: this.options.videoId,
         mode: this.options.mode,
+        state: this.state,
         startupMs: this.startupMs,
         stallCount: this.stallCount + (ongoingStall ? 1 : 0),
         stallMs: Math.round(this.stallMs + ongoingStall),
@@ -175,6 +215,13 @@ export class PlaybackReporter {
         droppedFrames: quality?.droppedVideoFrames ?? 0,
         watchedSeconds: Math.round(this.watchedSeconds * 10) / 10,
         lastHeight: this.video.videoHeight || this.lastHeight,
+        playerHeight: Math.round(this.video.getBoundingClientRect().height * dpr) || null,
+        viewport: { width: Math.round(window.innerWidth), height: Math.round(window.innerHeight) },
+        upscaledSeconds: Math.round(this.upscaledSeconds * 10) / 10,
+        bitrateKbitSum: Math.round(this.bitrateKbitSum),
+        maxPosition: Math.round(this.maxPosition * 10) / 10,
+        // Leaving (keepalive) before the first frame without an error: an exit before video start.
+        exitedBeforeStart: keepalive && this.startupMs === null && this.fatalError === null,
         fatalError: this.fatalError,
       },
       keepalive,

@@ -13,6 +13,8 @@ export const adminNav: (NavItem & { exact?: boolean })[] = [
   { href: "/admin/jobs", label: "Jobs" },
   { href: "/admin/media-folders", label: "Media folders" },
   { href: "/admin/settings", label: "Settings" },
+  { href: "/admin/quality", label: "Quality" },
+  { href: "/admin/audience", label: "Audience" },
 ];
 
 export function AdminNav() {

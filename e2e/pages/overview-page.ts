@@ -15,6 +15,11 @@ export class OverviewPage {
     return this.page.getByTestId(`panel-${name}`);
   }
 
+  /** Streams of the video `videoId` in the playing-now panel. */
+  playing(videoId: string) {
+    return this.page.getByTestId("playing-now").locator(`[data-testid="playing-stream"][data-video="${videoId}"]`);
+  }
+
   /** When the figures shown were read (changes with each refresh). */
   generatedAt() {
     return this.page.getByRole("heading", { name: "Overview", exact: true }).locator("xpath=..").locator("time").getAttribute("datetime");

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { db, closeDb } from "@/lib/db/client";
-import { apiTokens, qoeReports, users, videos, watchProgress } from "@/lib/db/schema";
+import { apiTokens, users, videos, watchProgress } from "@/lib/db/schema";
 import { newApiToken } from "@/lib/auth/tokens";
 import * as progressRoute from "@/app/api/videos/[id]/progress/route";
 import * as qoeRoute from "@/app/api/qoe/route";
+import { QOE_VIEWER_BURST } from "./qoe";
+import { qoeIngest } from "./qoe-ingest";
 import { findQoeReport } from "./queries";
 
 async function makeUser(role: "admin" | "member") {
@@ -95,30 +97,46 @@ describe("progress API", () => {
 
 describe("QoE API", () => {
   const report = (sessionId: string, extra: Record<string, unknown> = {}) => ({ sessionId, videoId: privateVideo, mode: "hls", startupMs: 180, stallCount: 1, stallMs: 300, ...extra });
+  const post = (auth: string, body: unknown, userAgent?: string) =>
+    qoeRoute.POST(new Request("http://test/api/qoe", { method: "POST", headers: { authorization: auth, "content-type": "application/json", ...(userAgent && { "user-agent": userAgent }) }, body: JSON.stringify(body) }), { params: Promise.resolve({}) });
 
   it("stores a report and merges later ones of the same session, keeping running maxima", async () => {
     const sessionId = `s-${crypto.randomUUID()}`;
-    expect((await call(qoeRoute.POST, "POST", "/api/qoe", { auth: owner.auth, body: report(sessionId) })).status).toBe(204);
-    await db.update(qoeReports).set({ updatedAt: new Date(Date.now() - 5000) }).where(eq(qoeReports.sessionId, sessionId));
-    const second = await call(qoeRoute.POST, "POST", "/api/qoe", { auth: owner.auth, body: report(sessionId, { startupMs: 999, stallCount: 3, stallMs: 100, qualitySwitches: 2, fatalError: "mediaError: x" }) });
+    const chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+    expect((await post(owner.auth, report(sessionId, { viewport: { width: 390, height: 844 } }), chrome)).status).toBe(204);
+    await qoeIngest.flush();
+    const second = await post(owner.auth, report(sessionId, { startupMs: 999, stallCount: 3, stallMs: 100, qualitySwitches: 2, state: "paused", maxPosition: 12.5, fatalError: "mediaError: x" }), chrome);
     expect(second.status).toBe(204);
+    await qoeIngest.flush();
     const row = await findQoeReport(sessionId);
-    expect(row).toMatchObject({ userId: owner.user.id, startupMs: 180, stallCount: 3, stallMs: 300, qualitySwitches: 2, fatalError: "mediaError: x", reportCount: 2 });
+    expect(row).toMatchObject({ userId: owner.user.id, startupMs: 180, stallCount: 3, stallMs: 300, qualitySwitches: 2, state: "paused", maxPosition: 12.5, fatalError: "mediaError: x", reportCount: 2, browser: "chrome", device: "phone" });
   });
 
-  it("rate-limits a session and refuses someone else's session id", async () => {
+  it("refuses to let another viewer write a stored session", async () => {
     const sessionId = `s-${crypto.randomUUID()}`;
-    await call(qoeRoute.POST, "POST", "/api/qoe", { auth: owner.auth, body: report(sessionId) });
-    const again = await call(qoeRoute.POST, "POST", "/api/qoe", { auth: owner.auth, body: report(sessionId) });
-    expect(again.status).toBe(429);
-    expect(again.headers.get("retry-after")).toBe("1");
-    await db.update(qoeReports).set({ updatedAt: new Date(Date.now() - 5000) }).where(eq(qoeReports.sessionId, sessionId));
-    const hijack = await call(qoeRoute.POST, "POST", "/api/qoe", { auth: other.auth, body: { ...report(sessionId), videoId: publicVideo } });
-    expect(hijack.status).toBe(409);
+    await post(owner.auth, report(sessionId));
+    await qoeIngest.flush();
+    expect((await post(other.auth, { ...report(sessionId), videoId: publicVideo, stallCount: 50 })).status).toBe(204);
+    await qoeIngest.flush();
+    expect(await findQoeReport(sessionId)).toMatchObject({ userId: owner.user.id, videoId: privateVideo, stallCount: 1, reportCount: 1 });
+  });
+
+  it("rate-limits each viewer", async () => {
+    const flooder = await makeUser("member");
+    const statuses: number[] = [];
+    for (let i = 0; i < QOE_VIEWER_BURST + 5; i++) statuses.push((await post(flooder.auth, { ...report(`s-${crypto.randomUUID()}`), videoId: publicVideo })).status);
+    expect(statuses.slice(0, QOE_VIEWER_BURST).every((s) => s === 204)).toBe(true);
+    const refused = await post(flooder.auth, { ...report(`s-${crypto.randomUUID()}`), videoId: publicVideo });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBe("1");
+    // Someone else is not affected.
+    expect((await post(owner.auth, report(`s-${crypto.randomUUID()}`))).status).toBe(204);
   });
 
   it("checks the video may be watched and validates the body", async () => {
-    expect((await call(qoeRoute.POST, "POST", "/api/qoe", { auth: other.auth, body: report(`s-${crypto.randomUUID()}`) })).status).toBe(404);
-    expect((await call(qoeRoute.POST, "POST", "/api/qoe", { auth: owner.auth, body: report(`s-${crypto.randomUUID()}`, { droppedFrames: -3 }) })).status).toBe(400);
+    expect((await post(other.auth, report(`s-${crypto.randomUUID()}`))).status).toBe(404);
+    expect((await post(owner.auth, report(`s-${crypto.randomUUID()}`, { droppedFrames: -3 }))).status).toBe(400);
+    expect((await post(owner.auth, report(`s-${crypto.randomUUID()}`, { state: "buffering" }))).status).toBe(400);
+    expect((await post(owner.auth, report(`s-${crypto.randomUUID()}`, { viewport: { width: 1e9, height: 1 } }))).status).toBe(400);
   });
 });

@@ -4,11 +4,13 @@ import { childLogger } from "@/lib/log";
 import { onShutdown } from "@/lib/system/shutdown";
 import { ensureInitialAdmin } from "@/lib/users/bootstrap";
 import { mediaFastPath } from "@/lib/media/node-adapter";
+import { qoeIngest } from "@/lib/playback/qoe-ingest";
 import { proxyFastPath } from "@/lib/proxy/node-adapter";
 import { flushUsage } from "@/lib/proxy/usage";
 import { cachedPageFastPaths, catalogFastPath } from "./catalog-fast-paths";
 import type { FastPath } from "./fast-path";
 import { closeGracefully, createWebServer } from "./http-server";
+import { qoeFastPath } from "./qoe-fast-path";
 import { hlsScriptFiles, nextStaticFiles } from "./static-files";
 
 /**
@@ -21,7 +23,7 @@ const dev = env.NODE_ENV === "development";
 const nextStatic = nextStaticFiles();
 const hlsScript = hlsScriptFiles();
 /** Paths this server answers before Next (./fast-path.ts): each area's entry is added here. */
-const fastPaths: FastPath[] = [mediaFastPath, proxyFastPath, nextStatic, hlsScript, catalogFastPath, ...cachedPageFastPaths];
+const fastPaths: FastPath[] = [mediaFastPath, proxyFastPath, nextStatic, hlsScript, catalogFastPath, qoeFastPath, ...cachedPageFastPaths];
 // Requests reach `handle` only after listen(), which waits for prepare().
 const server = createWebServer({ fastPaths, fallback: (req, res) => handle(req, res), log });
 const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: env.PORT, httpServer: server });
@@ -31,6 +33,8 @@ onShutdown(log, "web server", async () => {
   await closeGracefully(server, 10_000);
   await app.close().catch(() => undefined);
   await flushUsage();
+  // Playback reports accepted but not yet written.
+  await qoeIngest.flush();
 });
 
 const admin = await ensureInitialAdmin();

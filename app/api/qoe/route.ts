@@ -1,9 +1,4 @@
-import { route } from "@/lib/guards/route";
-import { qoeBody } from "@/lib/playback/qoe";
-import { recordQoe } from "@/lib/playback/service";
+import { postQoe } from "@/lib/playback/http";
 
-/** Guests watching a public video report too; the per-session budget bounds what any one caller can write. */
-export const POST = route({ access: "public", body: qoeBody }, async ({ viewer, body, request }) => {
-  await recordQoe(viewer, body, request.headers.get("user-agent"));
-  return null;
-});
+/** Playback reports (served by the fast path under `npm start`; this route where only Next runs). */
+export const POST = postQoe;

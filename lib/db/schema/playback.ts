@@ -1,8 +1,13 @@
-import { index, integer, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { doublePrecision, index, integer, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./users";
 import { videos } from "./videos";
 
-/** Playback-quality reports from the player (startup, stalls, switches), for the admin dashboard. */
+/**
+ * One row per playback session (Mux Data's "view": one attempt to play a video), merged from the player's start,
+ * heartbeat and ending reports by sessionId. Counters are running totals; raw rows expire (REEL_QOE_RETENTION_DAYS)
+ * while `qoe_hourly` keeps their sums. Definitions of every figure read from it: lib/stats/definitions.ts.
+ */
 export const qoeReports = pgTable(
   "qoe_reports",
   {
@@ -11,7 +16,8 @@ export const qoeReports = pgTable(
     userId: uuid().references(() => users.id, { onDelete: "set null" }),
     /** One playback session in the player; several reports of a session are merged by it. */
     sessionId: text().notNull(),
-    mode: text({ enum: ["hls", "native-hls", "mp4"] }).notNull(),
+    /** Delivery: hls.js, the browser's own HLS, the MP4, or a source file served as it is (proxied link). */
+    mode: text({ enum: ["hls", "native-hls", "mp4", "proxied"] }).notNull(),
     startupMs: integer(),
     stallCount: integer().notNull().default(0),
     stallMs: integer().notNull().default(0),
@@ -25,8 +31,61 @@ export const qoeReports = pgTable(
     reportCount: integer().notNull().default(1),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** What the player was doing at its last report: "playing" rows with a fresh updatedAt are streams playing now. */
+    state: text({ enum: ["playing", "paused", "ended"] }).notNull().default("playing"),
+    /** chrome / firefox / safari / edge / other, from the User-Agent (lib/stats/definitions.ts). */
+    browser: text().notNull().default("other"),
+    /** phone / tablet / desktop / tv, from the player's viewport (lib/stats/definitions.ts). */
+    device: text().notNull().default("desktop"),
+    /** Height of the player on screen in device pixels at the last report. */
+    playerHeight: integer(),
+    /** Seconds of playback during which the picture was smaller than the player (so stretched up). */
+    upscaledSeconds: real().notNull().default(0),
+    /** Σ (bitrate of the rendition on screen, kbit/s × seconds played): divided by watched seconds, the weighted average. */
+    bitrateKbitSum: doublePrecision().notNull().default(0),
+    /** Furthest point of the video reached, in seconds (retention curve). */
+    maxPosition: real().notNull().default(0),
+    /** The session ended before its first frame (exit before video start, when fatalError is null). */
+    exitedBeforeStart: integer().notNull().default(0),
   },
-  (t) => [index("qoe_reports_time_idx").on(t.createdAt), uniqueIndex("qoe_reports_session_idx").on(t.sessionId)],
+  (t) => [
+    index("qoe_reports_time_idx").on(t.createdAt),
+    uniqueIndex("qoe_reports_session_idx").on(t.sessionId),
+    index("qoe_reports_video_time_idx").on(t.videoId, t.createdAt),
+    index("qoe_reports_live_idx").on(t.updatedAt).where(sql`${t.state} = 'playing'`),
+  ],
 );
 export type QoeReport = typeof qoeReports.$inferSelect;
 export type NewQoeReport = typeof qoeReports.$inferInsert;
+
+/**
+ * Hourly sums of qoe_reports per video and split (browser, device, delivery), rebuilt by the stats-rollup job for
+ * recent hours; they outlive the raw rows so long-range totals stay. Startup times are kept as a histogram
+ * (buckets in lib/stats/definitions.ts) since percentiles do not add up.
+ */
+export const qoeHourly = pgTable(
+  "qoe_hourly",
+  {
+    hour: timestamp({ withTimezone: true }).notNull(),
+    /** The nil uuid for sessions whose video was deleted (a primary key column cannot be null). */
+    videoId: uuid().notNull(),
+    browser: text().notNull(),
+    device: text().notNull(),
+    mode: text().notNull(),
+    sessions: integer().notNull(),
+    started: integer().notNull(),
+    exitsBeforeStart: integer().notNull(),
+    failures: integer().notNull(),
+    startupFailures: integer().notNull(),
+    startupMsSum: doublePrecision().notNull(),
+    startupHistogram: integer().array().notNull(),
+    watchedSeconds: doublePrecision().notNull(),
+    stallCount: integer().notNull(),
+    stallMs: doublePrecision().notNull(),
+    qualitySwitches: integer().notNull(),
+    upscaledSeconds: doublePrecision().notNull(),
+    bitrateKbitSum: doublePrecision().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.videoId, t.browser, t.device, t.mode] }), index("qoe_hourly_video_idx").on(t.videoId, t.hour)],
+);
+export type QoeHourly = typeof qoeHourly.$inferSelect;

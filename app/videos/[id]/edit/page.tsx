@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { CaptionTracks } from "@/components/library/caption-tracks";
 import { VideoEditForm } from "@/components/library/video-edit-form";
+import { VideoTabs } from "@/components/library/video-tabs";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageViewer } from "@/lib/guards/pages";
 import { getEditableVideo } from "@/lib/library/queries/editable";
@@ -20,6 +21,7 @@ export default async function EditVideoPage({ params }: { params: Promise<{ id: 
   return (
     <div className="mx-auto w-full max-w-2xl">
       <PageHeader title="Edit video" description={video.title} />
+      <VideoTabs videoId={video.id} current="edit" />
       <VideoEditForm video={video} />
       <CaptionTracks videoId={video.id} tracks={(await captionsOf(video.id)).map(({ id, label, lang, origin }) => ({ id, label, lang, origin }))} />
     </div>

@@ -1,0 +1,24 @@
+import { expect, type Page } from "@playwright/test";
+
+/** /admin/quality: the playing-now panel, the figure cards and the charts. */
+export class QualityPage {
+  constructor(readonly page: Page) {}
+
+  async goto(range: "24h" | "7d" | "30d" = "24h") {
+    await this.page.goto(`/admin/quality?range=${range}`);
+    await expect(this.page.getByRole("heading", { name: "Playback quality", exact: true })).toBeVisible();
+  }
+
+  /** Streams in the playing-now panel of the video `videoId`. */
+  playing(videoId: string) {
+    return this.page.getByTestId("playing-now").locator(`[data-testid="playing-stream"][data-video="${videoId}"]`);
+  }
+
+  chart(label: string) {
+    return this.page.locator(`[data-testid="stats-chart"][data-chart="${label}"]`);
+  }
+
+  card(label: string) {
+    return this.page.locator(`[data-testid="stat-card"][data-stat="${label}"] dd`);
+  }
+}

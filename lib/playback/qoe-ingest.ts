@@ -1,0 +1,133 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { LRUCache } from "lru-cache";
+import { db } from "@/lib/db/client";
+import { qoeReports, type NewQoeReport } from "@/lib/db/schema";
+import { childLogger } from "@/lib/log";
+import { browserFamily, deviceClass } from "@/lib/stats/definitions";
+import { QOE_MAX_REPORTS_PER_SESSION, QOE_VIEWER_BURST, QOE_VIEWER_PER_SECOND, type QoeBody } from "./qoe";
+
+const log = childLogger("qoe");
+
+/** Reports are written together at most this long after they arrive... */
+const FLUSH_AFTER_MS = 250;
+/** ...or at once when this many sessions are waiting (one INSERT of up to this many rows). */
+const FLUSH_AT = 500;
+/** Beyond this many waiting sessions (the database is down or slow), new reports are refused, not queued. */
+const MAX_PENDING = 20_000;
+
+type Bucket = { tokens: number; at: number };
+
+/**
+ * Beacon ingestion: the handler only validates, rate-limits and queues in memory; a timer writes each batch with one
+ * INSERT … ON CONFLICT, so a burst of beacons costs a few statements and no request waits on the database. Nothing
+ * here touches the media path. One instance per process (route modules may be loaded more than once).
+ */
+class QoeIngest {
+  private pending = new Map<string, NewQoeReport>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private writing: Promise<void> = Promise.resolve();
+  private readonly buckets = new LRUCache<string, Bucket>({ max: 100_000 });
+
+  /** Token bucket per viewer key: false when the viewer sends faster than players do. */
+  allow(viewerKey: string, now = Date.now()): boolean {
+    const bucket = this.buckets.get(viewerKey) ?? { tokens: QOE_VIEWER_BURST, at: now };
+    bucket.tokens = Math.min(QOE_VIEWER_BURST, bucket.tokens + ((now - bucket.at) / 1000) * QOE_VIEWER_PER_SECOND);
+    bucket.at = now;
+    const allowed = bucket.tokens >= 1;
+    if (allowed) bucket.tokens -= 1;
+    this.buckets.set(viewerKey, bucket);
+    return allowed;
+  }
+
+  /** Queues a report; false when the queue is full. A second report of a session in the same batch replaces the first. */
+  add(report: QoeBody, userId: string | null, userAgent: string | null): boolean {
+    const queued = this.pending.get(report.sessionId);
+    // The first writer of a batch keeps the session; the database refuses any other writer for a stored one.
+    if (queued && (queued.userId !== userId || queued.videoId !== report.videoId)) return true;
+    if (!queued && this.pending.size >= MAX_PENDING) return false;
+    this.pending.set(report.sessionId, toRow(report, userId, userAgent));
+    if (this.pending.size >= FLUSH_AT) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_AFTER_MS);
+    return true;
+  }
+
+  /** Writes what is queued (tests and shutdown call it to wait for the write). */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const rows = [...this.pending.values()];
+    this.pending = new Map();
+    this.writing = this.writing.then(() => (rows.length ? writeBatch(rows) : undefined)).catch((err: unknown) => log.warn({ err, rows: rows.length }, "could not store playback reports"));
+    return this.writing;
+  }
+}
+
+function toRow(report: QoeBody, userId: string | null, userAgent: string | null): NewQoeReport {
+  const ua = userAgent?.slice(0, 300) ?? null;
+  return {
+    sessionId: report.sessionId,
+    videoId: report.videoId,
+    userId,
+    mode: report.mode,
+    state: report.state,
+    startupMs: report.startupMs ?? null,
+    stallCount: report.stallCount,
+    stallMs: report.stallMs,
+    qualitySwitches: report.qualitySwitches,
+    droppedFrames: report.droppedFrames,
+    watchedSeconds: report.watchedSeconds,
+    lastHeight: report.lastHeight ?? null,
+    playerHeight: report.playerHeight ?? null,
+    upscaledSeconds: Math.min(report.upscaledSeconds, report.watchedSeconds),
+    bitrateKbitSum: report.bitrateKbitSum,
+    maxPosition: report.maxPosition,
+    exitedBeforeStart: report.exitedBeforeStart && report.startupMs == null ? 1 : 0,
+    fatalError: report.fatalError ?? null,
+    browser: browserFamily(ua),
+    device: deviceClass(report.viewport, ua),
+    userAgent: ua,
+  };
+}
+
+/**
+ * Inserts new sessions and merges into stored ones in one statement. A stored session only takes reports from the
+ * same user about the same video, within its report budget: a session id cannot be used to write someone else's
+ * figures (such reports are dropped).
+ */
+async function writeBatch(rows: NewQoeReport[]) {
+  const excluded = (column: string) => sql.raw(`excluded.${column}`);
+  const most = (column: keyof typeof qoeReports.$inferSelect & string, name: string) => sql`greatest(${qoeReports[column]}, ${excluded(name)})`;
+  await db
+    .insert(qoeReports)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: qoeReports.sessionId,
+      set: {
+        mode: excluded("mode"),
+        state: excluded("state"),
+        startupMs: sql`coalesce(${qoeReports.startupMs}, ${excluded("startup_ms")})`,
+        stallCount: most("stallCount", "stall_count"),
+        stallMs: most("stallMs", "stall_ms"),
+        qualitySwitches: most("qualitySwitches", "quality_switches"),
+        droppedFrames: most("droppedFrames", "dropped_frames"),
+        watchedSeconds: most("watchedSeconds", "watched_seconds"),
+        upscaledSeconds: most("upscaledSeconds", "upscaled_seconds"),
+        bitrateKbitSum: most("bitrateKbitSum", "bitrate_kbit_sum"),
+        maxPosition: most("maxPosition", "max_position"),
+        // Once the first frame showed, the session did not exit before it.
+        exitedBeforeStart: sql`case when coalesce(${qoeReports.startupMs}, ${excluded("startup_ms")}) is null then greatest(${qoeReports.exitedBeforeStart}, ${excluded("exited_before_start")}) else 0 end`,
+        lastHeight: sql`coalesce(${excluded("last_height")}, ${qoeReports.lastHeight})`,
+        playerHeight: sql`coalesce(${excluded("player_height")}, ${qoeReports.playerHeight})`,
+        fatalError: sql`coalesce(${qoeReports.fatalError}, ${excluded("fatal_error")})`,
+        reportCount: sql`${qoeReports.reportCount} + 1`,
+        updatedAt: sql`now()`,
+      },
+      setWhere: sql`${qoeReports.userId} is not distinct from ${excluded("user_id")}
+        and ${qoeReports.videoId} is not distinct from ${excluded("video_id")}
+        and ${qoeReports.reportCount} < ${QOE_MAX_REPORTS_PER_SESSION}`,
+    });
+}
+
+const globalForQoe = globalThis as unknown as { reelQoeIngest?: QoeIngest };
+export const qoeIngest = (globalForQoe.reelQoeIngest ??= new QoeIngest());

@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { closeDb, db } from "@/lib/db/client";
+import { qoeReports, videos, views, type NewQoeReport } from "@/lib/db/schema";
+import { createTestUser } from "@/test/factories";
+import { audienceOverview, peakConcurrent, qualityOverview, qualitySplit, retentionCurve } from "./queries";
+import { allTimeTotals, rollUpAndExpire } from "./rollup";
+
+/**
+ * Every figure is checked against a query written here, differently from lib/stats (nearest-rank by OFFSET, counts
+ * by separate sub-selects, concurrency by probing each start instant), on seeded sessions of videos of this file.
+ */
+
+let videoId: string;
+let otherVideo: string;
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+
+// Deterministic pseudo-random figures: the same seed every run.
+let state = 7;
+const rand = (max: number) => {
+  state = (state * 1103515245 + 12345) % 2 ** 31;
+  return state % max;
+};
+
+beforeAll(async () => {
+  const owner = await createTestUser();
+  const [a, b] = await db
+    .insert(videos)
+    .values([
+      { ownerId: owner.id, title: "stats A", visibility: "public", sourceKind: "upload", duration: 100, status: "ready" },
+      { ownerId: owner.id, title: "stats B", visibility: "public", sourceKind: "upload", duration: 50, status: "ready" },
+    ])
+    .returning({ id: videos.id });
+  videoId = a.id;
+  otherVideo = b.id;
+  const rows: NewQoeReport[] = [];
+  for (let i = 0; i < 60; i++) {
+    const started = i % 10 !== 0;
+    const failed = i % 13 === 0;
+    const createdAt = minutesAgo(10 + rand(600));
+    rows.push({
+      sessionId: `stats-${i}-${crypto.randomUUID()}`,
+      videoId: i % 6 === 0 ? otherVideo : videoId,
+      mode: (["hls", "native-hls", "mp4"] as const)[i % 3],
+      browser: ["chrome", "firefox", "safari"][i % 3],
+      device: ["phone", "desktop"][i % 2],
+      startupMs: started ? 100 + rand(3000) : null,
+      exitedBeforeStart: !started && !failed ? 1 : 0,
+      fatalError: failed ? "network error" : null,
+      watchedSeconds: started ? rand(120) : 0,
+      stallCount: started ? rand(4) : 0,
+      stallMs: started ? rand(5000) : 0,
+      qualitySwitches: rand(3),
+      upscaledSeconds: started ? rand(10) : 0,
+      bitrateKbitSum: started && i % 3 !== 2 ? rand(200_000) : 0,
+      maxPosition: started ? rand(101) : 0,
+      state: "paused",
+      createdAt,
+      updatedAt: new Date(createdAt.getTime() + rand(40) * 60_000),
+    });
+  }
+  await db.insert(qoeReports).values(rows);
+  const viewers = await Promise.all([createTestUser(), createTestUser(), createTestUser()]);
+  await db.insert(views).values([0, 1, 2, 0, 1].map((i, n) => ({ userId: viewers[i].id, videoId, createdAt: minutesAgo(5 + n * 40) })));
+});
+afterAll(closeDb);
+
+async function one<T>(query: ReturnType<typeof sql>): Promise<T> {
+  const [row] = await db.execute<{ v: T }>(query);
+  return row.v;
+}
+const num = (v: unknown) => (v === null ? null : Number(v));
+
+describe("quality figures", () => {
+  it("match independent queries: startup p50/p95, EBVS, failures, rebuffer, upscale, bitrate", async () => {
+    const { summary } = await qualityOverview({ range: "24h", videoId });
+    const scope = sql`video_id = ${videoId} and created_at >= now() - interval '24 hours'`;
+    const started = await one<number>(sql`select count(*)::int as v from qoe_reports where ${scope} and startup_ms is not null`);
+    const nearestRank = (p: number) =>
+      one<number>(sql`select startup_ms as v from qoe_reports where ${scope} and startup_ms is not null order by startup_ms offset ${Math.ceil(p * started) - 1} limit 1`);
+    expect(summary.startupP50).toBe(await nearestRank(0.5));
+    expect(summary.startupP95).toBe(await nearestRank(0.95));
+
+    const total = await one<number>(sql`select count(*)::int as v from qoe_reports where ${scope}`);
+    const exits = await one<number>(sql`select count(*)::int as v from qoe_reports where ${scope} and startup_ms is null and fatal_error is null and exited_before_start = 1`);
+    const failures = await one<number>(sql`select count(*)::int as v from qoe_reports where ${scope} and fatal_error is not null`);
+    const startupFailures = await one<number>(sql`select count(*)::int as v from qoe_reports where ${scope} and fatal_error is not null and startup_ms is null`);
+    expect(summary.sessions).toBe(total);
+    expect(exits).toBeGreaterThan(0);
+    expect(summary.ebvsPercent).toBeCloseTo((100 * exits) / total, 9);
+    expect(summary.failurePercent).toBeCloseTo((100 * failures) / total, 9);
+    expect(summary.startupFailurePercent).toBeCloseTo((100 * startupFailures) / total, 9);
+
+    const sums = (
+      await db.execute<{ watched: number; stall_ms: number; stalls: number; upscaled: number; bits: number; bitrate_watched: number }>(sql`
+        select sum(watched_seconds)::float as watched, sum(stall_ms)::float as stall_ms, sum(stall_count)::float as stalls,
+          sum(upscaled_seconds)::float as upscaled, sum(bitrate_kbit_sum)::float as bits,
+          (select sum(watched_seconds) from qoe_reports where ${scope} and bitrate_kbit_sum > 0)::float as bitrate_watched
+        from qoe_reports where ${scope}`)
+    )[0];
+    expect(summary.rebufferPercent).toBeCloseTo((100 * sums.stall_ms) / 1000 / (sums.watched + sums.stall_ms / 1000), 6);
+    expect(summary.rebufferPerMinute).toBeCloseTo(sums.stalls / (sums.watched / 60), 6);
+    expect(summary.upscalePercent).toBeCloseTo((100 * sums.upscaled) / sums.watched, 4);
+    expect(summary.avgBitrateKbps).toBeCloseTo(sums.bits / sums.bitrate_watched, 4);
+  });
+
+  it("adds up across buckets and splits", async () => {
+    const { summary, series } = await qualityOverview({ range: "24h", videoId });
+    expect(series.reduce((n, b) => n + (b.sessions ?? 0), 0)).toBe(summary.sessions);
+    const byBrowser = await qualitySplit({ range: "24h", videoId }, "browser");
+    expect(byBrowser.map((r) => r.key).sort()).toEqual(["chrome", "firefox", "safari"]);
+    expect(byBrowser.reduce((n, r) => n + (r.sessions ?? 0), 0)).toBe(summary.sessions);
+    const chrome = byBrowser.find((r) => r.key === "chrome")!;
+    expect(chrome.sessions).toBe(await one<number>(sql`select count(*)::int as v from qoe_reports where video_id = ${videoId} and browser = 'chrome'`));
+  });
+});
+
+describe("audience figures", () => {
+  it("retention curve: share of started sessions whose furthest point reached each 5 %", async () => {
+    const { curve } = await retentionCurve({ range: "24h", videoId });
+    expect(curve).toHaveLength(21);
+    for (const { point, percent } of curve) {
+      const expected = await one<number>(sql`
+        select 100.0 * (select count(*) from qoe_reports where video_id = ${videoId} and startup_ms is not null and max_position >= ${point} * 100 / 100.0)
+          / (select count(*) from qoe_reports where video_id = ${videoId} and startup_ms is not null) as v`);
+      expect(percent).toBeCloseTo(Number(expected), 9);
+    }
+    expect(curve[0].percent).toBe(100);
+  });
+
+  it("peak concurrency: the most sessions open at any session's start", async () => {
+    const expected = await one<number>(sql`
+      select max((select count(*) from qoe_reports o where o.video_id = ${videoId} and o.startup_ms is not null
+        and o.created_at <= s.created_at and o.updated_at > s.created_at))::int as v
+      from qoe_reports s where s.video_id = ${videoId} and s.startup_ms is not null`);
+    expect(expected).toBeGreaterThan(1);
+    expect(await peakConcurrent({ range: "24h", videoId })).toBe(expected);
+  });
+
+  it("views, unique viewers and watch time follow the view rule's table", async () => {
+    const { totals } = await audienceOverview({ range: "24h", videoId });
+    expect(totals.views).toBe(5);
+    expect(totals.viewers).toBe(3);
+    expect(num(totals.watchSeconds)).toBeCloseTo(Number(await one(sql`select sum(watched_seconds)::float as v from qoe_reports where video_id = ${videoId}`)), 3);
+  });
+});
+
+describe("rollups and expiry", () => {
+  it("keep all-time totals equal while raw reports expire", async () => {
+    const base = { videoId: otherVideo, mode: "hls" as const, startupMs: 500, watchedSeconds: 30, stallCount: 1, stallMs: 700, qualitySwitches: 2, state: "ended" as const };
+    await db.insert(qoeReports).values([
+      { ...base, sessionId: `old-${crypto.randomUUID()}`, createdAt: minutesAgo(60 * 24 * 40), updatedAt: minutesAgo(60 * 24 * 40) },
+      { ...base, sessionId: `old-${crypto.randomUUID()}`, startupMs: null, exitedBeforeStart: 1, createdAt: minutesAgo(60 * 24 * 40), updatedAt: minutesAgo(60 * 24 * 40) },
+      { ...base, sessionId: `recent-${crypto.randomUUID()}`, fatalError: "boom", createdAt: minutesAgo(1), updatedAt: minutesAgo(1) },
+    ]);
+    const before = await allTimeTotals(otherVideo);
+    expect(before.sessions).toBe(await one<number>(sql`select count(*)::int as v from qoe_reports where video_id = ${otherVideo}`));
+    const result = await rollUpAndExpire(31);
+    expect(result?.expired).toBeGreaterThanOrEqual(2);
+    expect(await one<number>(sql`select count(*)::int as v from qoe_reports where video_id = ${otherVideo} and created_at < now() - interval '31 days'`)).toBe(0);
+    expect(await allTimeTotals(otherVideo)).toEqual(before);
+    await rollUpAndExpire(31);
+    expect(await allTimeTotals(otherVideo)).toEqual(before);
+  });
+});

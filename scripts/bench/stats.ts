@@ -1,0 +1,280 @@
+/**
+ * npm run bench:stats — the quality and audience pages at 100,000 views and 1,000,000 playback-report rows.
+ *
+ * 1. Seeds a fresh database on the Postgres server in BENCH_DATABASE_SERVER or DATABASE_URL (set-based inserts:
+ *    5,000 viewers, 500 videos, 100,000 views and 1,000,000 qoe_reports rows over 30 days), rolls them up once.
+ * 2. Starts Reel's web server (lib/server/main.ts, production build; built first when missing or stale) on
+ *    127.0.0.1:3710 and, as an admin with a session cookie, loads each dashboard page and stats API with wrk at
+ *    8 connections (8 concurrent admins) for BENCH_SECONDS (default 8) each.
+ * 3. Media path: 1 MiB random ranges of a 64 MiB file at 16 connections, alone, then at the same time as beacon
+ *    ingestion (POST /api/qoe from 5,000 signed-in viewers in turn, 32 connections): beacons/s and the media
+ *    path's throughput with the beacon load ÷ without.
+ * Prints p50/p95/throughput next to the goals, then stops the server and drops the database.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const PORT = Number(process.env.BENCH_PORT ?? 3710);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const ADMINS = 8;
+const VIEWERS = 5_000;
+const MIB = 1024 * 1024;
+const MEDIA_SIZE = 64 * MIB;
+const GOALS = { pageP95: 50, beaconsPerSecond: 5000, mediaRatio: 0.9 };
+
+const TARGETS = [
+  "/admin/quality?range=24h",
+  "/admin/quality?range=7d&split=device",
+  "/admin/quality?range=30d&split=video",
+  "/admin/audience?range=24h",
+  "/admin/audience?range=30d",
+  "/api/stats/quality-series?range=7d",
+  "/api/stats/quality-split?range=30d&split=browser",
+  "/api/stats/retention?range=30d",
+  "/api/stats/top-videos?range=30d",
+];
+
+type Stats = { p50: number; p95: number; rps: number; requests: number; errors: number };
+const log = (...a: unknown[]) => console.log("[bench:stats]", ...a);
+
+async function main() {
+  if (spawnSync("wrk", ["--version"]).error) throw new Error("wrk is not installed (apt-get install -y wrk)");
+  const server = process.env.BENCH_DATABASE_SERVER ?? process.env.DATABASE_URL;
+  if (!server) throw new Error("Set BENCH_DATABASE_SERVER or DATABASE_URL to a Postgres server");
+  const loadAtStart = os.loadavg();
+  const dbName = `reel_bench_stats_${Date.now()}_${randomBytes(3).toString("hex")}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "reel-bench-stats-"));
+  fs.chmodSync(dataDir, 0o755);
+  const authSecret = randomBytes(32).toString("hex");
+  const mediaKeys = `b1:${randomBytes(32).toString("hex")}`;
+  // lib/env.ts reads the environment once at import: set it before importing anything from lib/.
+  const { createDatabase, dropDatabase, runMigrations } = await import("../../lib/db/migrate");
+  const databaseUrl = await createDatabase(server, dbName);
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, REEL_DATA_DIR: dataDir, AUTH_SECRET: authSecret, REEL_MEDIA_KEYS: mediaKeys, LOG_LEVEL: "warn" });
+  const { closeDb } = await import("../../lib/db/client");
+  let web: ChildProcess | null = null;
+  try {
+    await runMigrations(databaseUrl);
+    const t0 = performance.now();
+    const { adminId, viewerIds, videoId } = await seed();
+    log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const t1 = performance.now();
+    const { rollUpAndExpire } = await import("../../lib/stats/rollup");
+    await rollUpAndExpire();
+    log(`rolled up in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    await closeDb();
+
+    const mediaDir = path.join(dataDir, "media", videoId, "mp4");
+    fs.mkdirSync(mediaDir, { recursive: true });
+    fs.writeFileSync(path.join(mediaDir, "video.mp4"), randomBytes(MEDIA_SIZE));
+    const { parseKeyring } = await import("../../lib/media/signing");
+    const { mediaUrl } = await import("../../lib/media/urls");
+    const mediaPath = mediaUrl(videoId, "mp4/video.mp4", { ttlSeconds: 3600, keyring: parseKeyring(mediaKeys) });
+
+    const adminCookie = await sessionCookie(adminId, authSecret);
+    log(`signing ${VIEWERS} viewer sessions`);
+    const viewerCookies = await Promise.all(viewerIds.map((id) => sessionCookie(id, authSecret)));
+    await ensureBuild();
+    web = await startServer({ ...process.env, NODE_ENV: "production", PORT: String(PORT), HOST: "127.0.0.1" } as NodeJS.ProcessEnv);
+    const base = `http://127.0.0.1:${PORT}`;
+    for (const target of TARGETS) {
+      const res = await fetch(base + target, { headers: { cookie: adminCookie } });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`warm-up: GET ${target} answered ${res.status}`);
+    }
+
+    const pages = TARGETS.map((target) => ({ target, stats: wrk(base, { connections: ADMINS, script: getScript([target], adminCookie) }) }));
+    const mediaAlone = wrk(base, { connections: 16, script: rangeScript(mediaPath) });
+    const beaconScriptFile = beaconScript(viewerCookies, videoId);
+    const [mediaLoaded, beacons] = await Promise.all([
+      wrkAsync(base, { connections: 16, script: rangeScript(mediaPath) }),
+      wrkAsync(base, { connections: 32, script: beaconScriptFile }),
+    ]);
+    const beaconsAlone = wrk(base, { connections: 32, script: beaconScriptFile });
+
+    const row = (name: string, s: Stats, goal?: string) =>
+      `${name.padEnd(52)} ${s.p50.toFixed(1).padStart(7)} ${s.p95.toFixed(1).padStart(7)} ${s.rps.toFixed(0).padStart(8)}  ${goal ?? ""}${s.errors ? `  non-2xx/errors: ${s.errors}` : ""}`;
+    console.log("");
+    console.log(`100,000 views · 1,000,000 qoe_reports rows · ${ADMINS} concurrent admins · ${SECONDS} s each · ${os.availableParallelism()} cores`);
+    console.log(`load average at the start ${loadAtStart.map((l) => l.toFixed(1)).join(" ")}, at the end ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+    console.log(`${"".padEnd(52)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"req/s".padStart(8)}`);
+    // wrk leaves requests that took longer than its 5 s timeout out of the latencies: none answered is no figure.
+    const verdict = (stats: Stats) => (stats.requests - stats.errors === 0 ? "MISSED (no answer within 5 s)" : `p95 ≤ ${GOALS.pageP95} ms: ${stats.p95 <= GOALS.pageP95 ? "MET" : "MISSED"}`);
+    for (const { target, stats } of pages) console.log(row(target, stats, verdict(stats)));
+    console.log(row("POST /api/qoe alone (32 connections)", beaconsAlone, `≥ ${GOALS.beaconsPerSecond}/s: ${beaconsAlone.rps >= GOALS.beaconsPerSecond ? "MET" : "MISSED"}`));
+    console.log(row("POST /api/qoe with media load", beacons));
+    console.log(row("media 1 MiB ranges alone (16 connections)", mediaAlone));
+    console.log(row("media 1 MiB ranges with beacon load", mediaLoaded));
+    const ratio = mediaLoaded.rps / mediaAlone.rps;
+    console.log(`media throughput with beacons ÷ without: ${ratio.toFixed(2)} (goal ≥ ${GOALS.mediaRatio}: ${ratio >= GOALS.mediaRatio ? "MET" : "MISSED"})`);
+  } finally {
+    if (web) await stopServer(web);
+    await closeDb();
+    await dropDatabase(server, dbName);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Set-based inserts; figures spread the way players report them. */
+async function seed() {
+  const { db } = await import("../../lib/db/client");
+  const { sql } = await import("drizzle-orm");
+  const [admin] = await db.execute<{ id: string }>(sql`insert into users (email, name, role) values ('admin@bench.test', 'Bench admin', 'admin') returning id`);
+  const viewers = await db.execute<{ id: string }>(sql`
+    insert into users (email, name, role) select 'viewer' || i || '@bench.test', 'Viewer ' || i, 'member' from generate_series(1, ${VIEWERS}) i returning id`);
+  const videos = await db.execute<{ id: string }>(sql`
+    insert into videos (owner_id, title, visibility, source_kind, duration, status)
+    select ${admin.id}, 'Bench video ' || i, 'public', 'upload', 60 + (i % 50) * 30, 'ready' from generate_series(1, 500) i returning id`);
+  await db.execute(sql`create temp table bench_ids as select row_number() over () as n, id from videos`);
+  await db.execute(sql`create temp table bench_users as select row_number() over () as n, id from users where role = 'member'`);
+  await db.execute(sql`
+    insert into views (user_id, video_id, created_at)
+    select u.id, v.id, now() - random() * interval '30 days'
+    from generate_series(1, 100000) i
+    join bench_users u on u.n = 1 + (i::bigint * 7919) % ${VIEWERS}
+    join bench_ids v on v.n = 1 + (i * 31) % 500`);
+  await db.execute(sql`
+    insert into qoe_reports (session_id, video_id, user_id, mode, state, browser, device, startup_ms, stall_count, stall_ms,
+      quality_switches, watched_seconds, last_height, upscaled_seconds, bitrate_kbit_sum, max_position, exited_before_start,
+      fatal_error, report_count, created_at, updated_at)
+    select 'seed-' || i, v.id, u.id, (array['hls','native-hls','mp4'])[1 + i % 3], 'ended',
+      (array['chrome','firefox','safari','edge','other'])[1 + i % 5], (array['phone','tablet','desktop','tv'])[1 + i % 4],
+      case when i % 20 = 0 then null else 150 + (random() * 2500)::int end,
+      (random() * 3)::int, (random() * 4000)::int, (random() * 4)::int, w.s, 720, w.s * random() * 0.2,
+      case when i % 3 = 2 then 0 else w.s * (800 + random() * 4000) end, w.s, case when i % 20 = 0 and i % 7 <> 0 then 1 else 0 end,
+      case when i % 97 = 0 then 'network error' end, 5, t.at, t.at + make_interval(secs => w.s)
+    from generate_series(1, 1000000) i
+    -- The "+ i * 0" ties each lateral to its row: uncorrelated, Postgres would draw random() once for all rows.
+    cross join lateral (select (random() * 600 + i * 0)::real as s) w
+    cross join lateral (select now() - random() * interval '30 days' + i * interval '0 s' as at) t
+    join bench_users u on u.n = 1 + (i::bigint * 7919) % ${VIEWERS}
+    join bench_ids v on v.n = 1 + (i * 31) % 500`);
+  await db.execute(sql`analyze`);
+  return { adminId: admin.id, viewerIds: viewers.map((v) => v.id), videoId: videos[0].id };
+}
+
+async function sessionCookie(userId: string, secret: string) {
+  const { encode } = await import("next-auth/jwt");
+  const name = "authjs.session-token";
+  const value = await encode({ token: { sub: userId }, secret, salt: name, maxAge: 3600 });
+  return `${name}=${value}`;
+}
+
+function tempScript(name: string, body: string) {
+  const file = path.join(os.tmpdir(), `reel-bench-stats-${name}-${process.pid}-${randomUUID().slice(0, 8)}.lua`);
+  fs.writeFileSync(file, body);
+  return file;
+}
+
+const DONE = `done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %f %f %d %d %d\\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout + e.status))
+end
+`;
+
+function getScript(paths: string[], cookie: string) {
+  return tempScript("get", `local paths = { ${paths.map((p) => JSON.stringify(p)).join(", ")} }
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1], { Cookie = ${JSON.stringify(cookie)} })
+end
+${DONE}`);
+}
+
+function rangeScript(mediaPath: string) {
+  return tempScript("range", `math.randomseed(os.time())
+request = function()
+  local start = math.random(0, ${MEDIA_SIZE - MIB})
+  return wrk.format("GET", ${JSON.stringify(mediaPath)}, { Range = "bytes=" .. start .. "-" .. (start + ${MIB - 1}) })
+end
+${DONE}`);
+}
+
+/** Viewer i of 5,000 in turn, each with 4 sessions of its own: reports merge into rows as real players' do. */
+function beaconScript(cookies: string[], videoId: string) {
+  const list = tempScript("cookies", cookies.join("\n"));
+  return tempScript("beacon", `local cookies = {}
+for line in io.lines(${JSON.stringify(list)}) do cookies[#cookies + 1] = line end
+local i = math.random(1, 1000000)
+request = function()
+  i = i + 1
+  local viewer = i % #cookies
+  local session = "bench-" .. viewer .. "-" .. (i % 4)
+  local body = '{"sessionId":"' .. session .. '","videoId":"${videoId}","mode":"hls","state":"playing","startupMs":400,"watchedSeconds":' .. (i % 600) .. ',"stallCount":1,"stallMs":300,"viewport":{"width":1366,"height":850}}'
+  return wrk.format("POST", "/api/qoe", { Cookie = cookies[viewer + 1], ["Content-Type"] = "application/json" }, body)
+end
+${DONE}`);
+}
+
+function wrkArgs(base: string, { connections, script }: { connections: number; script: string }) {
+  return ["-t1", `-c${connections}`, `-d${SECONDS}s`, "--timeout", "5s", "-s", script, base];
+}
+
+function parse(stdout: string): Stats {
+  const m = /RESULT (\S+) (\S+) (\d+) (\d+) (\d+)/.exec(stdout);
+  if (!m) throw new Error(`wrk failed: ${stdout}`);
+  const [p50, p95, requests, durationUs, errors] = m.slice(1).map(Number);
+  return { p50, p95, requests, rps: (requests - errors) / (durationUs / 1e6), errors };
+}
+
+function wrk(base: string, options: { connections: number; script: string }): Stats {
+  const result = spawnSync("wrk", wrkArgs(base, options), { encoding: "utf8" });
+  return parse(result.stdout + result.stderr);
+}
+
+function wrkAsync(base: string, options: { connections: number; script: string }): Promise<Stats> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("wrk", wrkArgs(base, options));
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.once("exit", () => {
+      try {
+        resolve(parse(out));
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
+
+async function ensureBuild() {
+  const { buildStatus, runBuild } = await import("../lib/build");
+  const status = await buildStatus(process.cwd());
+  log(`production build: ${status.reason}`);
+  if (!status.needed) return;
+  const { logger } = await import("../../lib/log");
+  await runBuild(process.cwd(), process.env, logger);
+}
+
+async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "lib/server/main.ts"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
+    const up = await fetch(`http://127.0.0.1:${PORT}/api/health`).then((r) => r.status < 500, () => false);
+    if (up) return child;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await stopServer(child);
+  throw new Error(`server did not start in 60 s:\n${output}`);
+}
+
+async function stopServer(child: ChildProcess) {
+  if (child.exitCode !== null || !child.pid) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  process.kill(-child.pid, "SIGTERM");
+  const timer = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+await main();
