@@ -186,8 +186,10 @@ function parseExposition(text: string) {
     const sample = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!sample) throw new Error(`not a sample line: ${line}`);
     const labels = Object.fromEntries([...(sample[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    const value = sample[3] === "+Inf" ? Infinity : Number(sample[3]);
-    if (Number.isNaN(value)) throw new Error(`not a number: ${line}`);
+    // Prometheus reads floats as Go does: NaN in any case, ±Inf (prom-client writes "Nan" before Node's event-loop
+    // histogram has its first sample).
+    const value = /^nan$/i.test(sample[3]) ? NaN : /^[+-]?inf$/i.test(sample[3]) ? (sample[3].startsWith("-") ? -Infinity : Infinity) : Number(sample[3]);
+    if (Number.isNaN(value) && !/^nan$/i.test(sample[3])) throw new Error(`not a number: ${line}`);
     samples.push({ name: sample[1], labels, value });
   }
   for (const s of samples) {
