@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sql } from "drizzle-orm";
-import { closeDb, db } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
 import type { Video } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { stopProducerBoss } from "@/lib/queue/boss";
@@ -18,11 +18,13 @@ import { makeSource } from "@/test/media";
 import { settled, waitForVideo } from "@/test/videos";
 import { removeOrphanedObjects } from "./jobs/storage-cleanup";
 
-// Media in the tests' bucket (test/global-setup.ts), under a prefix of this file's own; set before lib/env is read.
-const prefix = vi.hoisted(() => {
+// Media in the tests' bucket (test/global-setup.ts), under a prefix of this file's own, and a database of this file's
+// own: its queue is these workers' alone, so they take no other test's jobs. Set before lib/env is read.
+const { prefix, fresh } = await vi.hoisted(async () => {
   const value = `workers-${Math.random().toString(36).slice(2, 10)}/`;
   Object.assign(process.env, { REEL_STORAGE: "s3", REEL_S3_PREFIX: value });
-  return value;
+  const { freshDatabase } = await import("@/test/fresh-database");
+  return { prefix: value, fresh: await freshDatabase() };
 });
 
 /** Three worker processes on one queue, each with its own data folder: they share only Postgres and the bucket. */
@@ -84,7 +86,7 @@ afterAll(async () => {
   for (const o of await stored()) await storage.removeFile(o.videoId, o.relative);
   (storage as S3MediaStorage).client.destroy();
   await stopProducerBoss();
-  await closeDb();
+  await fresh.drop();
 });
 
 describe("three workers, no shared disk, one queue, media in a bucket", () => {

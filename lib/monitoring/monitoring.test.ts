@@ -1,14 +1,17 @@
 import fs from "node:fs/promises";
 import http from "node:http";
+import os from "node:os";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "@/test/fresh-database";
 
-// The overview counts the whole instance: a database nobody else writes to, so every figure is known.
+// The overview counts the whole instance: a database and a data folder nobody else writes to, so every figure is known.
 const METRICS_TOKEN = randomBytes(24).toString("hex");
 process.env.REEL_METRICS_TOKEN = METRICS_TOKEN;
+const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "reel-monitoring-"));
+process.env.REEL_DATA_DIR = dataDir;
 const fresh = await freshDatabase();
 const { sql } = await import("drizzle-orm");
 const { db } = await import("@/lib/db/client");
@@ -57,6 +60,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopProducerBoss();
   await fresh.drop();
+  await fs.rm(dataDir, { recursive: true, force: true });
 });
 
 /** Request times recorded in both "web servers", kept raw so the test can work the percentiles out itself. */
