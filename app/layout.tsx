@@ -15,7 +15,8 @@ export const metadata: Metadata = {
   description: "Your videos, streamed to every screen.",
   manifest: "/manifest.webmanifest",
   appleWebApp: { capable: true, title: "Reel", statusBarStyle: "black-translucent" },
-  icons: { apple: "/icons/apple-touch-icon.png" },
+  // Naming icons here replaces the ones Next would link from app/icon.svg, so the site icon is named too.
+  icons: { icon: { url: "/icon.svg", type: "image/svg+xml" }, apple: "/icons/apple-touch-icon.png" },
 };
 
 export const viewport: Viewport = { themeColor: "#0e1015", width: "device-width", initialScale: 1, colorScheme: "dark" };
