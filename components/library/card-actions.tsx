@@ -1,51 +1,16 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useState } from "react";
+import { useVideoActions } from "./use-video-actions";
 
 /** Favourite toggle and 1–5 rating for one video; writes through the JSON API and keeps the answer. */
 export function CardActions({ videoId, favorite, rating, title }: { videoId: string; favorite: boolean; rating: number | null; title: string }) {
-  const [fav, setFav] = useState(favorite);
-  const [mine, setMine] = useState(rating);
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, start] = useTransition();
-
-  const send = (path: string, method: string, body?: unknown) =>
-    fetch(`/api/videos/${videoId}/${path}`, {
-      method,
-      headers: body ? { "content-type": "application/json" } : undefined,
-      body: body ? JSON.stringify(body) : undefined,
-    }).then((r) => {
-      if (!r.ok) throw new Error(r.status === 401 ? "Sign in again" : "Could not save");
-      return r.json();
-    });
-
-  const toggleFavorite = () =>
-    start(async () => {
-      const next = !fav;
-      setFav(next);
-      try {
-        await send("favorite", next ? "PUT" : "DELETE");
-        setError(null);
-      } catch (e) {
-        setFav(!next);
-        setError((e as Error).message);
-      }
-    });
-
-  const rate = (value: number) =>
-    start(async () => {
-      const before = mine;
-      setMine(value);
-      setOpen(false);
-      try {
-        await send("rating", "PUT", { value });
-        setError(null);
-      } catch (e) {
-        setMine(before);
-        setError((e as Error).message);
-      }
-    });
+  const { favorite: fav, rating: mine, error, pending, toggleFavorite, rate: saveRating } = useVideoActions(videoId, { favorite, rating });
+  const rate = (value: number) => {
+    setOpen(false);
+    saveRating(value);
+  };
 
   return (
     <div className="relative flex shrink-0 items-center gap-0.5" aria-busy={pending}>

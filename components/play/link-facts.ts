@@ -1,18 +1,10 @@
+import type { LinkFacts } from "@/lib/proxy/probe";
 import { formatTime } from "@/lib/playback/shortcuts";
 import { formatBytes } from "@/lib/uploads/format";
 
 /** What the API says of a link (lib/proxy/links.ts linkView), as the browser receives it. */
-export type LinkItem = {
+export type LinkItem = LinkFacts & {
   id: string;
-  kind: "progressive" | "hls";
-  contentType: string;
-  size: number | null;
-  acceptRanges: boolean;
-  seekable: boolean;
-  duration: number | null;
-  width: number | null;
-  height: number | null;
-  title: string | null;
   host: string;
   position: number;
   finished: boolean;

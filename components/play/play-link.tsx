@@ -6,6 +6,7 @@ import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
+import { UrlForm } from "@/components/ui/url-form";
 import { progressFraction, timeLeftLabel } from "@/lib/library/format";
 import { describeLink, type LinkItem } from "./link-facts";
 
@@ -60,20 +61,7 @@ export function PlayLink({ initial }: { initial: LinkItem[] }) {
 
   return (
     <div className="space-y-6">
-      <form onSubmit={submit} className="flex flex-wrap gap-2" data-testid="play-form">
-        <input
-          type="url"
-          required
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-          placeholder="https://example.com/video.mp4 or …/playlist.m3u8"
-          aria-label="Video link"
-          className="block min-h-11 min-w-0 flex-1 rounded-lg border border-line bg-panel-2 px-3 text-base text-fg placeholder:text-muted/70 hover:border-line-strong focus-visible:border-focus sm:text-sm"
-        />
-        <Button type="submit" disabled={busy}>
-          {busy ? "Checking…" : "Play"}
-        </Button>
-      </form>
+      <UrlForm url={url} onUrl={setUrl} onSubmit={submit} busy={busy} label="Video link" placeholder="https://example.com/video.mp4 or …/playlist.m3u8" action="Play" testId="play-form" />
       {error && (
         <Alert tone="error" data-testid="play-error">
           {error}

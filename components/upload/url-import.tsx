@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { UrlForm } from "@/components/ui/url-form";
 import { formatBytes } from "@/lib/uploads/format";
 import { VideoStatus } from "./video-status";
 
@@ -111,20 +112,7 @@ export function UrlImport() {
 
   return (
     <div className="mt-4 space-y-3">
-      <form onSubmit={submit} className="flex flex-wrap gap-2">
-        <input
-          type="url"
-          required
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-          placeholder="https://example.com/video.mp4"
-          aria-label="Video URL"
-          className="block min-h-11 min-w-0 flex-1 rounded-lg border border-line bg-panel-2 px-3 text-base text-fg placeholder:text-muted/70 hover:border-line-strong focus-visible:border-focus sm:text-sm"
-        />
-        <Button type="submit" disabled={busy}>
-          {busy ? "Checking…" : "Import"}
-        </Button>
-      </form>
+      <UrlForm url={url} onUrl={setUrl} onSubmit={submit} busy={busy} label="Video URL" placeholder="https://example.com/video.mp4" action="Import" />
       {error ? (
         <Alert tone="error" data-testid="import-error">
           {error}

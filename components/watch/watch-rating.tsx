@@ -1,6 +1,7 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useState } from "react";
+import { useVideoActions } from "@/components/library/use-video-actions";
 
 type Summary = { average: number | null; count: number };
 
@@ -13,48 +14,8 @@ function summaryText({ average, count }: Summary): string {
  * average and count (updated from the rating answer). Signed-out visitors see the average only.
  */
 export function WatchRating({ videoId, favorite, rating, summary, signedIn }: { videoId: string; favorite: boolean; rating: number | null; summary: Summary; signedIn: boolean }) {
-  const [fav, setFav] = useState(favorite);
-  const [mine, setMine] = useState(rating);
   const [totals, setTotals] = useState(summary);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, start] = useTransition();
-
-  const send = async (path: string, method: string, body?: unknown) => {
-    const res = await fetch(`/api/videos/${videoId}/${path}`, {
-      method,
-      headers: body ? { "content-type": "application/json" } : undefined,
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (!res.ok) throw new Error(res.status === 401 ? "Sign in again to save this" : "Could not save");
-    return res.json();
-  };
-
-  const toggleFavorite = () =>
-    start(async () => {
-      const next = !fav;
-      setFav(next);
-      try {
-        await send("favorite", next ? "PUT" : "DELETE");
-        setError(null);
-      } catch (e) {
-        setFav(!next);
-        setError((e as Error).message);
-      }
-    });
-
-  const rate = (value: number) =>
-    start(async () => {
-      const before = mine;
-      setMine(value);
-      try {
-        const answer: { average: number; count: number } = await send("rating", "PUT", { value });
-        setTotals({ average: answer.average, count: answer.count });
-        setError(null);
-      } catch (e) {
-        setMine(before);
-        setError((e as Error).message);
-      }
-    });
+  const { favorite: fav, rating: mine, error, pending, toggleFavorite, rate } = useVideoActions(videoId, { favorite, rating }, setTotals);
 
   return (
     <div className="flex flex-wrap items-center gap-x-3 gap-y-1" aria-busy={pending} data-testid="watch-rating">

@@ -41,18 +41,11 @@ export type OfflinePlan = OfflineSummary & {
 export type DownloadStatus = "downloading" | "paused" | "complete" | "failed" | "gone";
 
 /** A download as the browser keeps it (Cache Storage, lib/offline/store.ts). No signed URL in here. */
-export type DownloadRecord = {
-  videoId: string;
-  title: string;
-  duration: number | null;
-  aspect: number;
-  version: string;
-  kind: "hls" | "mp4";
+export type DownloadRecord = Pick<
+  OfflineSummary,
+  "videoId" | "title" | "duration" | "aspect" | "version" | "kind" | "hlsScriptUrl" | "posterRel" | "storyboardRel" | "captions"
+> & {
   height: number;
-  hlsScriptUrl: string | null;
-  posterRel: string | null;
-  storyboardRel: string | null;
-  captions: OfflineCaption[];
   /** Every file to store, by rel, with its size. */
   files: { rel: string; bytes: number }[];
   totalBytes: number;

@@ -26,6 +26,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Viewer } from "../../lib/auth/viewer";
+import { ensureBuild, startWebServer, stopWebServer } from "./web-server";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3700);
 const CONNECTIONS = 32;
@@ -96,18 +97,18 @@ async function main() {
     await closeDb();
 
     const cookie = await sessionCookie(viewer.id, authSecret);
-    await ensureBuild();
+    await ensureBuild(log);
     const base = `http://127.0.0.1:${PORT}`;
     const searches = SEARCHES.map((q) => `/api/videos?q=${encodeURIComponent(q)}&limit=24`);
     const measure = async (cacheMb: number, writing = false) => {
-      web = await startServer({ ...process.env, NODE_ENV: "production", PORT: String(PORT), HOST: "127.0.0.1", REEL_RESPONSE_CACHE_MB: String(cacheMb) } as NodeJS.ProcessEnv);
+      web = await startWebServer({ ...process.env, NODE_ENV: "production", REEL_RESPONSE_CACHE_MB: String(cacheMb) } as NodeJS.ProcessEnv, PORT);
       await warmUp(base, cookie);
       const writer = writing ? await startWriter(viewer) : null;
       const pid = web.pid!;
       const cold = cacheMb === 0 ? await renderOneByOne(base, cookie, pid) : undefined;
       const result = { page: await runWrk(base, cookie, PAGES, "page", pid), search: await runWrk(base, cookie, searches, "search", pid) };
       const writes = await writer?.stop();
-      await stopServer(web);
+      await stopWebServer(web);
       web = null;
       return { ...result, writes, cold };
     };
@@ -145,7 +146,7 @@ async function main() {
       `cache on / off throughput: page ${(cached.page.rps / uncached.page.rps).toFixed(1)}×, search ${(cached.search.rps / uncached.search.rps).toFixed(1)}×`,
     );
   } finally {
-    if (web) await stopServer(web);
+    if (web) await stopWebServer(web);
     await closeDb();
     if (!process.argv.includes("--seed-only")) await dropDatabase(server, dbName);
     await embedded.stop();
@@ -381,43 +382,6 @@ async function sessionCookie(userId: string, secret: string) {
   return `${name}=${value}`;
 }
 
-async function ensureBuild() {
-  const { buildStatus, runBuild } = await import("../lib/build");
-  const status = await buildStatus(process.cwd());
-  log(`production build: ${status.reason}`);
-  if (!status.needed) return;
-  const { logger } = await import("../../lib/log");
-  await runBuild(process.cwd(), process.env, logger);
-}
-
-async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "lib/server/main.ts"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${PORT}/api/videos?limit=1`);
-      if (res.status < 500) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  await stopServer(child);
-  throw new Error(`server did not start in 30 s:\n${output}`);
-}
-
-async function stopServer(child: ChildProcess) {
-  if (child.exitCode !== null || !child.pid) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  process.kill(-child.pid, "SIGTERM");
-  const timer = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 5000);
-  await exited;
-  clearTimeout(timer);
-}
 
 async function warmUp(base: string, cookie: string) {
   for (const url of [...PAGES, ...SEARCHES.map((q) => `/api/videos?q=${encodeURIComponent(q)}`)]) {

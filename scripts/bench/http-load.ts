@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { spawn, spawnSync } from "node:child_process";
 import fsp from "node:fs/promises";
 import path from "node:path";
@@ -132,4 +133,30 @@ export function printRow(name: string, r: Result): void {
   console.log(
     `  ${name.padEnd(38)}${r.rps.toFixed(0).padStart(10)}${r.mbps.toFixed(1).padStart(10)}${r.p50.toFixed(2).padStart(9)}${r.p99.toFixed(2).padStart(9)}${String(r.errors).padStart(8)}${r.cpuPerRequest.toFixed(0).padStart(12)}`,
   );
+}
+
+/**
+ * Stops a bench that runs past `seconds` (a wedged server must not hold the machine) or is interrupted, after
+ * `cleanup`; returns the timer to clear once the bench is done.
+ */
+export function stopOnOverrun(name: string, seconds: number, cleanup: () => Promise<unknown>): NodeJS.Timeout {
+  const timer = setTimeout(() => {
+    console.error(`${name} exceeded its time limit; stopping`);
+    void cleanup().finally(() => process.exit(1));
+  }, seconds * 1000);
+  process.once("SIGINT", () => void cleanup().finally(() => process.exit(130)));
+  return timer;
+}
+
+/**
+ * The command line of a load bench: `--duration N` (seconds, default 10), `--connections N` (default 50), and wrk
+ * unless `--autocannon` (or wrk is not installed).
+ */
+export function loadOptions(args = process.argv.slice(2)): { duration: number; connections: number; wrk: string | null } {
+  const flag = (name: string, fallback: number) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? Number(args[i + 1]) : fallback;
+  };
+  const wrk = args.includes("--autocannon") ? null : (["/usr/bin/wrk", "/usr/local/bin/wrk"].find((p) => fs.existsSync(p)) ?? null);
+  return { duration: flag("duration", 10), connections: flag("connections", 50), wrk };
 }

@@ -21,7 +21,7 @@ import fsp from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { measure, printHeader, printRow, processTreeCpu, wrkVersion, type Load, type Result, type Target } from "./http-load";
+import { loadOptions, measure, stopOnOverrun, printHeader, printRow, processTreeCpu, wrkVersion, type Load, type Result, type Target } from "./http-load";
 
 const MIB = 1024 * 1024;
 const FILE_SIZE = 200 * MIB;
@@ -80,20 +80,13 @@ function plainHandler(media: string): http.RequestListener {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const flag = (name: string, fallback: number) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? Number(args[i + 1]) : fallback;
-  };
-  const duration = flag("duration", 10);
-  const connections = flag("connections", 50);
+  const { duration, connections, wrk } = loadOptions();
 
   const { parseKeyring } = await import("@/lib/media/signing");
   const { mediaUrl } = await import("@/lib/media/urls");
   const { findNginx, freePort, renderReelConf, startNginx } = await import("@/lib/media/test-support");
 
   const nginxBin = findNginx();
-  const wrk = args.includes("--autocannon") ? null : (["/usr/bin/wrk", "/usr/local/bin/wrk"].find((p) => fs.existsSync(p)) ?? null);
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "reel-bench-media-"));
   await fsp.chmod(dir, 0o755);
   const children: ChildProcess[] = [];
@@ -105,14 +98,7 @@ async function main(): Promise<void> {
     await s3?.stop();
     await fsp.rm(dir, { recursive: true, force: true });
   };
-  const hardStop = setTimeout(
-    () => {
-      console.error("bench:media exceeded its time limit; stopping");
-      void cleanup().finally(() => process.exit(1));
-    },
-    (duration * 16 + 180) * 1000,
-  );
-  process.once("SIGINT", () => void cleanup().finally(() => process.exit(130)));
+  const hardStop = stopOnOverrun("bench:media", duration * 16 + 180, cleanup);
 
   try {
     const media = path.join(dir, "media");
@@ -144,7 +130,7 @@ async function main(): Promise<void> {
     ports.nginxStatic = await freePort(ports.accelReel + 1, 3349);
     ports.nginxAccel = await freePort(ports.nginxStatic + 1, 3349);
 
-    const withS3 = !args.includes("--no-s3");
+    const withS3 = !process.argv.includes("--no-s3");
     const s3Server = withS3 ? await (await import("@/test/s3-server")).startS3Server({ bucket: "reel-bench" }) : null;
     s3 = s3Server ?? undefined;
     const s3Env = s3Server ? { REEL_STORAGE: "s3", ...(await import("@/test/s3-server")).s3TestEnv(s3Server, "bench/") } : {};

@@ -14,7 +14,7 @@ import fsp from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { measure, printHeader, printRow, processTreeCpu, wrkVersion, type Result, type Target } from "./http-load";
+import { loadOptions, measure, stopOnOverrun, printHeader, printRow, processTreeCpu, wrkVersion, type Result, type Target } from "./http-load";
 
 const MIB = 1024 * 1024;
 const FILE_SIZE = 200 * MIB;
@@ -42,13 +42,7 @@ async function serve(port: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const flag = (name: string, fallback: number) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? Number(args[i + 1]) : fallback;
-  };
-  const duration = flag("duration", 10);
-  const connections = flag("connections", 50);
+  const { duration, connections, wrk } = loadOptions();
 
   const { parseKeyring } = await import("@/lib/media/signing");
   const { proxyBase, proxyUri } = await import("@/lib/proxy/paths");
@@ -56,7 +50,6 @@ async function main(): Promise<void> {
 
   const nginxBin = findNginx();
   if (!nginxBin) throw new Error("bench:proxy needs nginx (apt-get install nginx-light): it is both the upstream and the reference");
-  const wrk = args.includes("--autocannon") ? null : (["/usr/bin/wrk", "/usr/local/bin/wrk"].find((p) => fs.existsSync(p)) ?? null);
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "reel-bench-proxy-"));
   await fsp.chmod(dir, 0o755);
   const children: ChildProcess[] = [];
@@ -66,14 +59,7 @@ async function main(): Promise<void> {
     for (const n of nginxes) await n.stop();
     await fsp.rm(dir, { recursive: true, force: true });
   };
-  const hardStop = setTimeout(
-    () => {
-      console.error("bench:proxy exceeded its time limit; stopping");
-      void cleanup().finally(() => process.exit(1));
-    },
-    (duration * 8 + 120) * 1000,
-  );
-  process.once("SIGINT", () => void cleanup().finally(() => process.exit(130)));
+  const hardStop = stopOnOverrun("bench:proxy", duration * 8 + 120, cleanup);
 
   try {
     const www = path.join(dir, "www");

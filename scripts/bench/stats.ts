@@ -16,6 +16,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { ensureBuild, startWebServer, stopWebServer } from "./web-server";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3710);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -77,8 +78,8 @@ async function main() {
     const adminCookie = await sessionCookie(adminId, authSecret);
     log(`signing ${VIEWERS} viewer sessions`);
     const viewerCookies = await Promise.all(viewerIds.map((id) => sessionCookie(id, authSecret)));
-    await ensureBuild();
-    web = await startServer({ ...process.env, NODE_ENV: "production", PORT: String(PORT), HOST: "127.0.0.1" } as NodeJS.ProcessEnv);
+    await ensureBuild(log);
+    web = await startWebServer({ ...process.env, NODE_ENV: "production" } as NodeJS.ProcessEnv, PORT);
     const base = `http://127.0.0.1:${PORT}`;
     for (const target of TARGETS) {
       const res = await fetch(base + target, { headers: { cookie: adminCookie } });
@@ -111,7 +112,7 @@ async function main() {
     const ratio = mediaLoaded.rps / mediaAlone.rps;
     console.log(`media throughput with beacons ÷ without: ${ratio.toFixed(2)} (goal ≥ ${GOALS.mediaRatio}: ${ratio >= GOALS.mediaRatio ? "MET" : "MISSED"})`);
   } finally {
-    if (web) await stopServer(web);
+    if (web) await stopWebServer(web);
     await closeDb();
     await dropDatabase(server, dbName);
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -243,38 +244,5 @@ function wrkAsync(base: string, options: { connections: number; script: string }
   });
 }
 
-async function ensureBuild() {
-  const { buildStatus, runBuild } = await import("../lib/build");
-  const status = await buildStatus(process.cwd());
-  log(`production build: ${status.reason}`);
-  if (!status.needed) return;
-  const { logger } = await import("../../lib/log");
-  await runBuild(process.cwd(), process.env, logger);
-}
-
-async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "lib/server/main.ts"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
-    const up = await fetch(`http://127.0.0.1:${PORT}/api/health`).then((r) => r.status < 500, () => false);
-    if (up) return child;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  await stopServer(child);
-  throw new Error(`server did not start in 60 s:\n${output}`);
-}
-
-async function stopServer(child: ChildProcess) {
-  if (child.exitCode !== null || !child.pid) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  process.kill(-child.pid, "SIGTERM");
-  const timer = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 5000);
-  await exited;
-  clearTimeout(timer);
-}
 
 await main();
