@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -16,6 +17,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Vitest's default on two cores is one file at a time; most files wait on ffmpeg, Postgres or sockets rather than
+    // the CPU, so two at a time nearly halves the run. Files that start workers use a database of their own.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // next-auth imports "next/server" without an extension, which Node's ESM resolver refuses; Vite's does not.
     server: { deps: { inline: ["next-auth"] } },
   },
