@@ -2,9 +2,16 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+// A database of this file's own: its workers must take no other test's jobs, and no other file's workers its own.
+const { fresh } = await vi.hoisted(async () => {
+  const { freshDatabase } = await import("@/test/fresh-database");
+  return { fresh: await freshDatabase() };
+});
+
 import { sql } from "drizzle-orm";
-import { closeDb, db } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
 import type { Video } from "@/lib/db/schema";
 import { paths } from "@/lib/env";
 import { FfmpegError } from "@/lib/ffmpeg/errors";
@@ -30,7 +37,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopProducerBoss();
-  await closeDb();
+  await fresh.drop();
 });
 
 /** Like an upload: the file is moved into media/<id>/source/ and then registered. */

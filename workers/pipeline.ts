@@ -93,6 +93,8 @@ async function handle(job: JobDefinition, pgJob: JobWithMetadata<{ videoId: stri
   let work: Promise<string> | undefined;
   const workDir = () => (work ??= storage.workDir(job.name, videoId, `${pgJob.id}-${pgJob.retryCount}`));
   const input = async (relative: string) => storage.fetch(videoId, relative, await workDir());
+  // Recorded once the work folder is gone (below): whoever sees the video failed sees its space freed.
+  let failure: string | null = null;
   try {
     await job.run(pgJob.data, {
       video,
@@ -124,7 +126,7 @@ async function handle(job: JobDefinition, pgJob: JobWithMetadata<{ videoId: stri
         ? error.reason
         : `${stepLabel(job.name)} failed: ${diskFull ? "disk full on the server. Free some space, then retry." : failureDetail(error)}`;
     log.warn({ err: error, permanent, diskFull }, "job failed for good");
-    await giveUp(job.name, videoId, reason);
+    failure = reason;
   } finally {
     pgJob.signal.removeEventListener("abort", onClaimLost);
     running.delete(pgJob.id);
@@ -133,6 +135,7 @@ async function handle(job: JobDefinition, pgJob: JobWithMetadata<{ videoId: stri
     // Deleted while this job ran: whatever it may have published after the delete removed the folder goes too.
     if (controller.signal.aborted && (await findVideo(videoId).catch(() => "unknown")) === null) await storage.removeVideo(videoId).catch(() => {});
   }
+  if (failure !== null) await giveUp(job.name, videoId, failure);
 }
 
 /** An essential step failed for good → the video fails; an optional one → it carries on with a warning. */

@@ -3,12 +3,14 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-vi.hoisted(() => {
+// A database of this file's own: its import worker must take no other test's import jobs.
+const { fresh } = await vi.hoisted(async () => {
   process.env.REEL_UNSAFE_ALLOW_LOOPBACK_FETCH = "1";
+  const { freshDatabase } = await import("@/test/fresh-database");
+  return { fresh: await freshDatabase() };
 });
 
 import type { PgBoss } from "pg-boss";
-import { closeDb } from "@/lib/db/client";
 import { findImport } from "@/lib/imports/queries";
 import { startImport } from "@/lib/imports/start";
 import { createBoss, stopProducerBoss } from "@/lib/queue/boss";
@@ -34,7 +36,7 @@ afterAll(async () => {
   await boss.stop({ graceful: false, close: true });
   server.close();
   await stopProducerBoss();
-  await closeDb();
+  await fresh.drop();
 });
 
 describe("import-url worker", () => {
