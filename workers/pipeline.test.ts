@@ -266,8 +266,10 @@ describe("the pipeline in one worker", () => {
     const cancelled = await cancelProcessing(video.id);
     expect(cancelled).toMatchObject({ status: "failed", failureReason: "cancelled" });
 
+    // Every job of the video ends (the poster job may still be winding down beside the ladder), each cleaning up after itself.
+    const stillRunning = () => ffmpegRunningFor(video.id) || workFolders("hls-ladder", video.id).length > 0 || runningJobs().some((job) => job.videoId === video.id);
     const started = Date.now();
-    while ((ffmpegRunningFor(video.id) || workFolders("hls-ladder", video.id).length) && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 50));
+    while (stillRunning() && Date.now() - started < 15_000) await new Promise((r) => setTimeout(r, 50));
     expect(ffmpegRunningFor(video.id)).toBe(false);
     expect(workFolders("hls-ladder", video.id)).toEqual([]);
     expect(runningJobs().filter((job) => job.videoId === video.id)).toEqual([]);
