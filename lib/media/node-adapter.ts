@@ -5,7 +5,7 @@ import { childLogger } from "@/lib/log";
 import { processCounters as counters } from "@/lib/monitoring/counters";
 import { accelHeaders, BodyReader, giveChunk, takeChunk, unstreamedBody } from "./bodies";
 import { decide, type Decision } from "./decision";
-import { createBucketMediaHandler } from "./bucket";
+import { createBucketMediaHandler, type BucketMediaHandler } from "./bucket";
 import { accelPrefixOf, bucketOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaFile, type MediaHandlerOptions } from "./resolve";
 
 /**
@@ -23,29 +23,29 @@ const SEND_TIMEOUT_MS = 60_000;
 
 export function createMediaHandler(options: MediaHandlerOptions = {}): NodeMediaHandler {
   const bucket = bucketOf(options);
-  if (bucket) {
-    const fromBucket = createBucketMediaHandler(bucket, options);
-    return async function serveFromBucket(req, res) {
-      const url = req.url ?? "";
-      const query = url.indexOf("?");
-      const answer = await fromBucket(url.slice(MEDIA_PREFIX.length, query < 0 ? undefined : query), req.method ?? "GET").catch((err: unknown) => {
-        log.warn({ err, url }, "media from the bucket failed");
-        return null;
-      });
-      if (!answer) return sendError(res, 502, "the media store did not answer");
-      res.writeHead(answer.status, answer.headers);
-      res.end(answer.body);
-    };
-  }
+  const fromBucket = bucket && createBucketMediaHandler(bucket, options);
   const resolver = createMediaResolver(options);
   const accelPrefix = accelPrefixOf(options);
   const sendTimeoutMs = options.sendTimeoutMs ?? SEND_TIMEOUT_MS;
 
+  async function serveFromBucket(handler: BucketMediaHandler, raw: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const answer = await handler(raw, req.method ?? "GET").catch((err: unknown) => {
+      log.warn({ err, url: req.url }, "media from the bucket failed");
+      return null;
+    });
+    if (!answer) return sendError(res, 502, "the media store did not answer");
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
+  }
+
   return async function serveMedia(req, res) {
     const url = req.url ?? "";
     const query = url.indexOf("?");
-    let found = resolver.resolve(url.slice(MEDIA_PREFIX.length, query < 0 ? undefined : query));
+    const raw = url.slice(MEDIA_PREFIX.length, query < 0 ? undefined : query);
+    let found = resolver.resolve(raw);
     if (found instanceof Promise) found = await found;
+    // With a bucket, the disk is looked at first: files not yet moved by storage:migrate are served from there.
+    if (!found.ok && found.status === 404 && fromBucket) return serveFromBucket(fromBucket, raw, req, res);
     if (!found.ok) {
       counters.countMedia(found.status);
       return sendError(res, found.status, found.reason);

@@ -21,18 +21,7 @@ const READ_HEADERS = ["range", "if-match", "if-none-match", "if-modified-since",
 
 export function createWebMediaHandler(options: MediaHandlerOptions = {}): WebMediaHandler {
   const bucket = bucketOf(options);
-  if (bucket) {
-    const fromBucket = createBucketMediaHandler(bucket, options);
-    return async function serveFromBucket(request) {
-      const url = request.url;
-      const start = url.indexOf(MEDIA_PREFIX, url.indexOf("//") + 2);
-      if (start < 0) return errorResponse(404, "not found");
-      const query = url.indexOf("?", start);
-      const answer = await fromBucket(url.slice(start + MEDIA_PREFIX.length, query < 0 ? undefined : query), request.method).catch(() => null);
-      if (!answer) return errorResponse(502, "the media store did not answer");
-      return new Response(answer.body ? asBody(answer.body) : null, { status: answer.status, headers: answer.headers });
-    };
-  }
+  const fromBucket = bucket && createBucketMediaHandler(bucket, options);
   const resolver = createMediaResolver(options);
   const accelPrefix = accelPrefixOf(options);
 
@@ -42,8 +31,15 @@ export function createWebMediaHandler(options: MediaHandlerOptions = {}): WebMed
     const start = url.indexOf(MEDIA_PREFIX, url.indexOf("//") + 2);
     if (start < 0) return errorResponse(404, "not found");
     const query = url.indexOf("?", start);
-    let found = resolver.resolve(url.slice(start + MEDIA_PREFIX.length, query < 0 ? undefined : query));
+    const raw = url.slice(start + MEDIA_PREFIX.length, query < 0 ? undefined : query);
+    let found = resolver.resolve(raw);
     if (found instanceof Promise) found = await found;
+    // With a bucket, the disk is looked at first: files not yet moved by storage:migrate are served from there.
+    if (!found.ok && found.status === 404 && fromBucket) {
+      const answer = await fromBucket(raw, request.method).catch(() => null);
+      if (!answer) return errorResponse(502, "the media store did not answer");
+      return new Response(answer.body ? asBody(answer.body) : null, { status: answer.status, headers: answer.headers });
+    }
     if (!found.ok) {
       counters.countMedia(found.status);
       return errorResponse(found.status, found.reason);

@@ -40,3 +40,9 @@ export function sourceRelative(sourcePath: string): string {
 
 /** The top-level folders a job may publish (each replaced as a whole). */
 export type PublishedFolder = "mp4" | "hls" | "thumbs" | "storyboard" | "captions";
+
+/** Playlists last, deepest first: whoever can read `master.m3u8` finds every variant and segment it names. */
+export function publishOrder(files: string[]): string[] {
+  const rank = (f: string) => (f.endsWith(".m3u8") ? 1000 - f.split("/").length : 0);
+  return [...files].sort((a, b) => rank(a) - rank(b));
+}

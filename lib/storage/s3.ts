@@ -19,7 +19,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import type { Env } from "@/lib/env";
 import { kindOf } from "./mime";
 import { checkId, localStorage } from "./local";
-import type { PublishedFolder } from "./layout";
+import { publishOrder, type PublishedFolder } from "./layout";
 import type { MediaStorage, StoredObject } from "./types";
 
 export type S3Settings = Pick<
@@ -68,12 +68,6 @@ async function eachLimited<T>(items: T[], parallel: number, task: (item: T) => P
   );
 }
 
-/** Playlists last, deepest first: whoever can read `master.m3u8` finds every variant and segment it names. */
-function publishOrder(files: string[]): string[] {
-  const rank = (f: string) => (f.endsWith(".m3u8") ? 1000 - f.split("/").length : 0);
-  return [...files].sort((a, b) => rank(a) - rank(b));
-}
-
 /** SHA-256 for the signer, from Node's crypto. */
 class NodeSha256 {
   private readonly hash: Hash | Hmac;
@@ -107,6 +101,10 @@ export type S3MediaStorage = MediaStorage & {
   readonly bucket: string;
   /** The object key of a file of a video: `<prefix><videoId>/<relative>`. */
   key(videoId: string, relative: string): string;
+  /** Copies one local file to `relative` (the file stays), replacing any object there. */
+  put(videoId: string, relative: string, fromFile: string): Promise<void>;
+  /** Copies one stored file to the local path `toFile` (its folder is created). */
+  get(videoId: string, relative: string, toFile: string): Promise<void>;
   /** A GET URL of one file that expires at `expiresAt` (unix seconds), through the CDN when one is set. */
   presign(videoId: string, relative: string, expiresAt: number, now?: number): Promise<string>;
 };
@@ -231,6 +229,9 @@ export function createS3Storage(settings: S3Settings): S3MediaStorage {
       await deleteKeys((await keysUnder(`${base}/`)).filter((k) => !fresh.has(k)));
       await fs.rm(fromDir, { recursive: true, force: true });
     },
+
+    put: (videoId, relative, fromFile) => upload(key(videoId, relative), fromFile),
+    get: (videoId, relative, toFile) => download(key(videoId, relative), toFile),
 
     async publishFile(videoId, relative, fromFile) {
       await upload(key(videoId, relative), fromFile);
