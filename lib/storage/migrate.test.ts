@@ -10,6 +10,7 @@ import { createMediaHandler } from "@/lib/media/node-adapter";
 import { parseKeyring } from "@/lib/media/signing";
 import { fetchRaw, listen, type Served } from "@/lib/media/test-support";
 import { mediaUrl } from "@/lib/media/urls";
+import { diskFirst } from "./disk-first";
 import { localStorage } from "./local";
 import { migrateStorage, type MigrationEvent } from "./migrate";
 import { videosToMigrate } from "./migration-queries";
@@ -160,5 +161,21 @@ describe("storage:migrate", () => {
     expect(fs.existsSync(path.resolve(localStorage.videoDir(id), hostile))).toBe(false);
     expect(fs.existsSync(localStorage.videoDir(id))).toBe(false);
     expect(await bucketFiles(id)).toEqual(listed); // the source is untouched
+  });
+
+  it("lets jobs read a video not moved yet from the disk, and what they publish replaces the disk's copy", async () => {
+    const { id, files } = await readyVideo();
+    const store = diskFirst(bucket);
+    expect((await store.read(id, "hls/master.m3u8"))?.equals(files.get("hls/master.m3u8")!)).toBe(true);
+    expect(await store.fetch(id, "hls/v240", "/nonexistent")).toBe(localStorage.file(id, "hls/v240"));
+
+    const work = fs.mkdtempSync(path.join(env.REEL_DATA_DIR, "disk-first-"));
+    fs.writeFileSync(path.join(work, "poster-320.webp"), "new poster");
+    await store.publishFile(id, "thumbs/poster-320.webp", path.join(work, "poster-320.webp"));
+    expect(fs.existsSync(localStorage.file(id, "thumbs/poster-320.webp"))).toBe(false);
+    expect((await store.read(id, "thumbs/poster-320.webp"))?.toString()).toBe("new poster");
+    await store.removeVideo(id);
+    expect(fs.existsSync(localStorage.videoDir(id))).toBe(false);
+    expect(await bucketFiles(id)).toEqual([]);
   });
 });
