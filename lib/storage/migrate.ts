@@ -83,6 +83,7 @@ export async function migrateStorage(options: MigrationOptions): Promise<Migrati
       }
       continue; // nothing of this video is moved while one of its names is unsafe
     }
+    if (source.length === 0) continue; // moved by an earlier run, or never had files
     onEvent({ kind: "video", videoId: video.id, index, total: options.videos.length, files: source.length, bytes: source.reduce((n, o) => n + o.size, 0) });
 
     const count = (kind: "copied" | "present", o: StoredObject) => {
