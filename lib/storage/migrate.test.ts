@@ -8,8 +8,9 @@ import { videos } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { createMediaHandler } from "@/lib/media/node-adapter";
 import { parseKeyring } from "@/lib/media/signing";
-import { fetchRaw, listen, type Served } from "@/lib/media/test-support";
+import { bridge, fetchRaw, listen, type Served } from "@/lib/media/test-support";
 import { mediaUrl } from "@/lib/media/urls";
+import { createWebMediaHandler } from "@/lib/media/web-adapter";
 import { diskFirst } from "./disk-first";
 import { localStorage } from "./local";
 import { migrateStorage, type MigrationEvent } from "./migrate";
@@ -21,6 +22,8 @@ const prefix = `migrate-test-${randomUUID().slice(0, 8)}/`;
 const bucket = createS3Storage({ ...env, REEL_S3_PREFIX: prefix });
 const keyring = parseKeyring(`m1:${randomBytes(24).toString("hex")}`);
 let web: Served;
+/** The same media path as a route handler, for where only Next runs. */
+let routeHandler: Served;
 
 /** A ready video's folder on disk: a two-segment ladder, an MP4, a poster. */
 function writeVideoFiles(id: string): Map<string, Buffer> {
@@ -46,7 +49,7 @@ async function readyVideo(): Promise<{ id: string; files: Map<string, Buffer> }>
   return { id: row.id, files: writeVideoFiles(row.id) };
 }
 
-const playlist = (id: string, rel = "hls/v240/index.m3u8") => fetchRaw(web.port, mediaUrl(id, rel, { ttlSeconds: 600, keyring }));
+const playlist = (id: string, rel = "hls/v240/index.m3u8", port = web.port) => fetchRaw(port, mediaUrl(id, rel, { ttlSeconds: 600, keyring }));
 
 async function bucketFiles(id: string): Promise<string[]> {
   const names: string[] = [];
@@ -73,9 +76,11 @@ function keepAsking(ids: string[]): { stop: () => Promise<number[]> } {
 beforeAll(async () => {
   // As a web server with REEL_STORAGE=s3: the disk first, then the bucket.
   web = await listen(createMediaHandler({ bucket, keyring }));
+  routeHandler = await listen(bridge(createWebMediaHandler({ bucket, keyring })));
 });
 afterAll(async () => {
   await web?.close();
+  await routeHandler?.close();
   bucket.client.destroy();
 });
 
@@ -126,6 +131,9 @@ describe("storage:migrate", () => {
       // From the bucket now: segments are presigned URLs of the store, which answers them with the same bytes.
       const segment = after.body.toString().split("\n").find((l) => l.includes("seg00000.m4s"))!;
       expect(segment).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.*X-Amz-Signature=/);
+      const viaRoute = await playlist(id, "hls/v240/index.m3u8", routeHandler.port);
+      expect(viaRoute.status).toBe(200);
+      expect(viaRoute.body.toString()).toMatch(/\nhttp:\/\/127\.0\.0\.1:\d+\/\S*seg00000\.m4s\?\S*X-Amz-Signature=/);
       const fetched = await fetch(segment);
       expect(fetched.status).toBe(200);
       expect(Buffer.from(await fetched.arrayBuffer()).equals(files.get("hls/v240/seg00000.m4s")!)).toBe(true);
@@ -143,6 +151,7 @@ describe("storage:migrate", () => {
       const local = await playlist(id);
       expect(local.status).toBe(200);
       expect(local.body.toString()).toContain("\nseg00000.m4s\n");
+      expect((await playlist(id, "hls/v240/index.m3u8", routeHandler.port)).body.toString()).toContain("\nseg00000.m4s\n");
     }
     expect(fs.existsSync(path.join(env.REEL_DATA_DIR, "tmp", "migrate", a.id))).toBe(false);
   });
