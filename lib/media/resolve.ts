@@ -63,7 +63,10 @@ export type MediaHandlerOptions = ResolverOptions & {
    * A player that paused reading comes back with a Range request, as it would after nginx closed it.
    */
   sendTimeoutMs?: number;
-  /** Media in a bucket (lib/media/bucket.ts) instead of on disk; defaults to the configured storage. */
+  /**
+   * Media in a bucket (lib/media/bucket.ts), asked for what the disk does not hold (videos storage:migrate has
+   * moved, or made there); defaults to the configured storage.
+   */
   bucket?: S3MediaStorage | null;
 };
 
