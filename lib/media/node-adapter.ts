@@ -3,7 +3,7 @@ import type { Socket } from "node:net";
 import { sendError } from "@/lib/http/send-error";
 import { childLogger } from "@/lib/log";
 import { processCounters as counters } from "@/lib/monitoring/counters";
-import { accelHeaders, BodyReader, giveChunk, takeChunk, unstreamedBody } from "./bodies";
+import { accelHeaders, BodyReader, giveChunk, takeChunk, unstreamedBody, withAttachment } from "./bodies";
 import { decide, type Decision } from "./decision";
 import { createBucketMediaHandler } from "./bucket";
 import { accelPrefixOf, bucketOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaFile, type MediaHandlerOptions } from "./resolve";
@@ -27,8 +27,7 @@ export function createMediaHandler(options: MediaHandlerOptions = {}): NodeMedia
     const fromBucket = createBucketMediaHandler(bucket, options);
     return async function serveFromBucket(req, res) {
       const url = req.url ?? "";
-      const query = url.indexOf("?");
-      const answer = await fromBucket(url.slice(MEDIA_PREFIX.length, query < 0 ? undefined : query), req.method ?? "GET").catch((err: unknown) => {
+      const answer = await fromBucket(url.slice(MEDIA_PREFIX.length), req.method ?? "GET").catch((err: unknown) => {
         log.warn({ err, url }, "media from the bucket failed");
         return null;
       });
@@ -43,14 +42,13 @@ export function createMediaHandler(options: MediaHandlerOptions = {}): NodeMedia
 
   return async function serveMedia(req, res) {
     const url = req.url ?? "";
-    const query = url.indexOf("?");
-    let found = resolver.resolve(url.slice(MEDIA_PREFIX.length, query < 0 ? undefined : query));
+    let found = resolver.resolve(url.slice(MEDIA_PREFIX.length));
     if (found instanceof Promise) found = await found;
     if (!found.ok) {
       counters.countMedia(found.status);
       return sendError(res, found.status, found.reason);
     }
-    const file = found.file;
+    const { file, attachment } = found;
 
     if (accelPrefix) {
       releaseFile(file);
@@ -59,14 +57,14 @@ export function createMediaHandler(options: MediaHandlerOptions = {}): NodeMedia
         return sendError(res, 405, "method not allowed", { allow: "GET, HEAD" });
       }
       counters.countMedia(200);
-      res.writeHead(200, accelHeaders(file, accelPrefix));
+      res.writeHead(200, accelHeaders(file, accelPrefix, attachment));
       res.end();
       return;
     }
 
     counters.mediaInFlight++;
     try {
-      const decision = decide(req.method ?? "GET", req.headers, file.meta);
+      const decision = withAttachment(decide(req.method ?? "GET", req.headers, file.meta), attachment);
       counters.countMedia(decision.status);
       await send(res, decision, file, sendTimeoutMs);
     } catch (error) {

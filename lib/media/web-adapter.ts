@@ -1,5 +1,5 @@
 import { processCounters as counters } from "@/lib/monitoring/counters";
-import { accelHeaders, BodyReader, unstreamedBody } from "./bodies";
+import { accelHeaders, BodyReader, unstreamedBody, withAttachment } from "./bodies";
 import { decide, type MediaRequestHeaders } from "./decision";
 import { createBucketMediaHandler } from "./bucket";
 import { accelPrefixOf, bucketOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaHandlerOptions } from "./resolve";
@@ -27,8 +27,7 @@ export function createWebMediaHandler(options: MediaHandlerOptions = {}): WebMed
       const url = request.url;
       const start = url.indexOf(MEDIA_PREFIX, url.indexOf("//") + 2);
       if (start < 0) return errorResponse(404, "not found");
-      const query = url.indexOf("?", start);
-      const answer = await fromBucket(url.slice(start + MEDIA_PREFIX.length, query < 0 ? undefined : query), request.method).catch(() => null);
+      const answer = await fromBucket(url.slice(start + MEDIA_PREFIX.length), request.method).catch(() => null);
       if (!answer) return errorResponse(502, "the media store did not answer");
       return new Response(answer.body ? asBody(answer.body) : null, { status: answer.status, headers: answer.headers });
     };
@@ -41,14 +40,13 @@ export function createWebMediaHandler(options: MediaHandlerOptions = {}): WebMed
     const url = request.url;
     const start = url.indexOf(MEDIA_PREFIX, url.indexOf("//") + 2);
     if (start < 0) return errorResponse(404, "not found");
-    const query = url.indexOf("?", start);
-    let found = resolver.resolve(url.slice(start + MEDIA_PREFIX.length, query < 0 ? undefined : query));
+    let found = resolver.resolve(url.slice(start + MEDIA_PREFIX.length));
     if (found instanceof Promise) found = await found;
     if (!found.ok) {
       counters.countMedia(found.status);
       return errorResponse(found.status, found.reason);
     }
-    const file = found.file;
+    const { file, attachment } = found;
 
     if (accelPrefix) {
       releaseFile(file);
@@ -57,12 +55,12 @@ export function createWebMediaHandler(options: MediaHandlerOptions = {}): WebMed
         return errorResponse(405, "method not allowed", { allow: "GET, HEAD" });
       }
       counters.countMedia(200);
-      return new Response(null, { status: 200, headers: accelHeaders(file, accelPrefix) });
+      return new Response(null, { status: 200, headers: accelHeaders(file, accelPrefix, attachment) });
     }
 
     const headers: MediaRequestHeaders = {};
     for (const name of READ_HEADERS) headers[name] = request.headers.get(name);
-    const decision = decide(request.method, headers, file.meta);
+    const decision = withAttachment(decide(request.method, headers, file.meta), attachment);
     counters.countMedia(decision.status);
     const body = decision.body;
     const init = { status: decision.status, headers: decision.headers };
