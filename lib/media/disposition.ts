@@ -8,11 +8,11 @@
 const MAX_STEM = 60;
 
 /**
- * A file name from a title: no control or bidi characters, no quotes, backslashes, path separators or other
+ * A file name from a title: no control or bidi characters, no quotes, semicolons, backslashes, path separators or other
  * characters file systems refuse, no leading dots, at most 60 characters; "video" when nothing is left.
  */
 export function downloadFileName(title: string, ext: string): string {
-  const stem = [...title.normalize("NFC").replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, " ").replace(/["'\\/:*?<>|`%]+/g, "_")]
+  const stem = [...title.normalize("NFC").replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, " ").replace(/["'\\/:*?<>|`%;]+/g, "_")]
     .slice(0, MAX_STEM)
     .join("")
     .replace(/\s+/g, " ")
