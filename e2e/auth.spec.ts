@@ -18,7 +18,7 @@ test.describe("signing in and out", () => {
 
     const shell = new ShellPage(page);
     await shell.expectSignedInAs(member.account.name);
-    expect(await shell.navLinks()).toEqual(["Home", "Videos", "Favorites", "History", "Play a link"]);
+    expect(await shell.navLinks()).toEqual(["Home", "Videos", "Favorites", "History", "Play a link", "Downloads"]);
     await shell.signOut();
     await page.goto("/settings/tokens");
     await expect(page).toHaveURL(/\/login/);
@@ -29,7 +29,7 @@ test.describe("signing in and out", () => {
     await uploaderPage.goto("/");
     const shell = new ShellPage(uploaderPage);
     expect(await shell.isCompact()).toBe(true);
-    expect(await shell.navLinks()).toEqual(["Home", "Videos", "Favorites", "History", "Play a link", "Upload"]);
+    expect(await shell.navLinks()).toEqual(["Home", "Videos", "Favorites", "History", "Play a link", "Downloads", "Upload"]);
     await shell.expectSignedInAs(uploader.account.name);
     await shell.openMobileMenu();
     await uploaderPage.keyboard.press("Escape");
@@ -397,7 +397,7 @@ test.describe("managing users", () => {
     await expect(page).toHaveURL(`${baseURL}/`);
     const shell = new ShellPage(page);
     await shell.expectSignedInAs("Ivy Invitee");
-    expect(await shell.navLinks()).toEqual(["Home", "Videos", "Favorites", "History", "Play a link", "Upload"]);
+    expect(await shell.navLinks()).toEqual(["Home", "Videos", "Favorites", "History", "Play a link", "Downloads", "Upload"]);
     await context.close();
 
     const stranger = await browser.newContext();

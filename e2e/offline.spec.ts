@@ -4,11 +4,12 @@ import path from "node:path";
 import { chromium, type BrowserContext } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
 import { db } from "../lib/db/client";
-import { watchProgress } from "../lib/db/schema";
+import { videos, watchProgress } from "../lib/db/schema";
 import { QUOTA_MESSAGE } from "../lib/offline/downloader";
 import { baseURL } from "./env";
 import { expect, test } from "./fixtures";
 import { DownloadsPage } from "./pages/downloads-page";
+import { ShellPage } from "./pages/shell-page";
 import { WatchPage } from "./pages/watch-page";
 import { createTestVideo } from "./watch-media";
 
@@ -26,6 +27,9 @@ const refused: string[] = [];
 test.beforeAll(async () => {
   test.setTimeout(60_000);
   video = await createTestVideo({ title: "Offline test", seconds: 12, fps: 24, rungs: LADDER });
+  // Chapters from the source's chapter atoms (a description's need 10 s each): marks at 4 s and 8 s.
+  const chapters = [0, 4, 8].map((start, i) => ({ start_time: String(start), tags: { title: `Part ${i + 1}` } }));
+  await db.update(videos).set({ probe: { raw: { chapters } } }).where(eq(videos.id, video.id));
 });
 
 // Installability and service workers need a real profile: an incognito-like context reports "in-incognito".
@@ -91,8 +95,8 @@ test("installable; a download plays offline with seeking, captions and previews,
   await expect(downloads.panel).toContainText("Downloaded");
   const stored = await downloads.stored(video.id);
   expect(stored.record).toBe(true);
-  // Master, media playlist, init, 6 segments, poster, caption, storyboard index and sprite.
-  expect(stored.files).toBe(13);
+  // Master, media playlist, init, 6 segments, poster, caption, storyboard index and sprite, chapters.
+  expect(stored.files).toBe(14);
 
   // Offline: the Downloads page comes from the service worker and plays the stored rung.
   await downloads.goto();
@@ -104,6 +108,8 @@ test("installable; a download plays offline with seeking, captions and previews,
   await expect(watch.player).toHaveAttribute("data-engine", "hls");
   await watch.waitForPlayback(0.5);
   expect(await watch.media((v) => v.videoHeight)).toBe(240);
+  // The chapters travelled with the download: their marks are on the seek bar.
+  await expect(page.getByTestId("chapter-mark")).toHaveCount(2);
 
   await watch.seekByClick(0.5);
   await expect.poll(() => watch.currentTime()).toBeGreaterThan(video.duration * 0.45);
@@ -142,4 +148,36 @@ test("installable; a download plays offline with seeking, captions and previews,
   await expect(downloads.rows).toHaveCount(0);
   expect(await downloads.stored(video.id)).toEqual({ record: false, files: 0 });
   await expect.poll(() => downloads.usage()).toBeLessThan(before);
+});
+
+test("signing out forgets this device's copy of the person: offline, / no longer shows their page", async () => {
+  test.setTimeout(120_000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const shell = new ShellPage(page);
+  const downloads = new DownloadsPage(page);
+  await page.goto("/");
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null), { timeout: 60_000 }).toMatch(/\/sw\.js\?v=/);
+  // Controlled now: this visit leaves the signed-in home page as its offline copy.
+  await page.reload();
+  // The signed-in header's links to their favourites (in the DOM, folded away at this width).
+  const personal = page.locator('header a[href="/favorites"]');
+  await context.setOffline(true);
+  await page.goto("/");
+  await expect(personal).not.toHaveCount(0);
+  await context.setOffline(false);
+
+  // Something of theirs waits on this device too: a download's record, as a finished one leaves it.
+  await page.evaluate(async (id) => {
+    const records = await caches.open("reel-offline-records");
+    await records.put(`/offline-records/${id}`, new Response("{}"));
+  }, video.id);
+  await page.goto("/");
+  await shell.signOut();
+
+  await context.setOffline(true);
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: /offline/i })).toBeVisible();
+  await expect(personal).toHaveCount(0);
+  await context.setOffline(false);
+  expect(await downloads.stored(video.id)).toEqual({ record: false, files: 0 });
 });

@@ -177,3 +177,16 @@ for (const [width, height] of [
     await context.close();
   });
 }
+
+test("the owner's Download menu saves the MP4 under the video's title; a viewer without the right never sees it", async ({ uploaderPage, memberPage, uploader }) => {
+  test.slow();
+  const own = await createTestVideo({ title: 'Café "trip" / day 1', seconds: 2, fps: 24, rungs: LADDER.slice(1), ownerId: uploader.account.id });
+  await new WatchPage(uploaderPage).goto(own.id);
+  const download = await new WatchDetails(uploaderPage).download("mp4");
+  expect(download.suggestedFilename()).toBe("Café _trip_ _ day 1.mp4");
+  expect(await download.failure()).toBeNull();
+
+  await new WatchPage(memberPage).goto(own.id);
+  await expect(new WatchDetails(memberPage).details).toBeVisible();
+  await expect(memberPage.getByTestId("download-button")).toHaveCount(0);
+});

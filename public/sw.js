@@ -16,7 +16,10 @@ const SHELL = `reel-shell-${VERSION}`;
 const MEDIA = "reel-offline-media";
 const RECORDS = "reel-offline-records";
 const OUTBOX = "reel-outbox";
-/** Pages that must work without a network from the first install on. */
+/**
+ * Pages that must work without a network from the first install on. They are kept as anyone sees them (fetched
+ * without cookies, never replaced by a signed-in copy), so signing out (lib/offline/store.ts) need not remove them.
+ */
 const SHELL_PAGES = ["/offline", "/downloads"];
 const STATIC = /^\/(_next\/static|_reel)\//;
 const REPORT = /^\/api\/(videos\/[0-9a-f-]{36}\/(progress|view)|qoe)$/;
@@ -42,7 +45,7 @@ async function precacheShell() {
   const cache = await caches.open(SHELL);
   const assets = new Set(["/manifest.webmanifest", "/icon.svg", "/icons/icon-192.png"]);
   for (const page of SHELL_PAGES) {
-    const response = await fetch(page, { credentials: "same-origin", cache: "no-store" });
+    const response = await fetch(page, { credentials: "omit", cache: "no-store" });
     if (!response.ok) throw new Error(`${page}: ${response.status}`);
     const html = await response.clone().text();
     for (const m of html.matchAll(/\/(?:_next\/static|_reel)\/[^"'\s\\<>)]+/g)) assets.add(m[0].replace(/&amp;/g, "&"));
@@ -76,7 +79,8 @@ async function navigate(event, url) {
   const cache = await caches.open(SHELL);
   try {
     const response = (await event.preloadResponse) || (await fetch(event.request));
-    if (response.ok && response.type === "basic" && (response.headers.get("content-type") || "").startsWith("text/html")) {
+    const html = (response.headers.get("content-type") || "").startsWith("text/html");
+    if (response.ok && response.type === "basic" && html && !SHELL_PAGES.includes(url.pathname + url.search)) {
       event.waitUntil(cache.put(url.pathname + url.search, response.clone()));
     }
     // The network answers again: what was recorded offline goes out now, whether or not the page saw "online".

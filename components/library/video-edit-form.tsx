@@ -14,13 +14,17 @@ const VISIBILITY = [
   ["private", "Private", "Only you and administrators"],
 ] as const;
 
-/** Title, description, tags and visibility through PATCH /api/videos/:id; delete (with confirmation) through DELETE. */
-export function VideoEditForm({ video }: { video: EditableVideo }) {
+/**
+ * Title, description, tags and visibility (and, for administrators, whether viewers may download it) through
+ * PATCH /api/videos/:id; delete (with confirmation) through DELETE.
+ */
+export function VideoEditForm({ video, isAdmin }: { video: EditableVideo; isAdmin: boolean }) {
   const router = useRouter();
   const [title, setTitle] = useState(video.title);
   const [description, setDescription] = useState(video.description);
   const [tags, setTags] = useState(video.tags.join(", "));
   const [visibility, setVisibility] = useState(video.visibility);
+  const [downloadable, setDownloadable] = useState(video.downloadable);
   const [state, setState] = useState<{ busy: boolean; error?: string; saved?: boolean }>({ busy: false });
 
   const errorOf = async (res: Response) => {
@@ -39,6 +43,8 @@ export function VideoEditForm({ video }: { video: EditableVideo }) {
         description,
         tags: [...new Set(tags.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean))],
         visibility,
+        // Only administrators may change it: the server refuses it from anyone else.
+        ...(isAdmin && { downloadable }),
       }),
     });
     if (!res.ok) return setState({ busy: false, error: await errorOf(res) });
@@ -74,6 +80,14 @@ export function VideoEditForm({ video }: { video: EditableVideo }) {
           </label>
         ))}
       </fieldset>
+      {isAdmin && (
+        <label className="flex min-h-11 cursor-pointer items-center gap-3 text-sm">
+          <input type="checkbox" name="downloadable" checked={downloadable} onChange={(e) => setDownloadable(e.target.checked)} className="size-4 accent-accent" />
+          <span>
+            <span className="font-medium">Allow downloads</span> <span className="text-muted">— everyone who may watch it may download the files</span>
+          </span>
+        </label>
+      )}
       {state.error && <Alert tone="error">{state.error}</Alert>}
       {state.saved && <Alert tone="success">Saved.</Alert>}
       <div className="flex flex-wrap items-center justify-between gap-3">

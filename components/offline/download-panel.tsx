@@ -23,7 +23,7 @@ async function storedState(videoId: string): Promise<{ record: DownloadRecord; s
 }
 
 /**
- * "Download" on the watch page: pick a quality (sizes shown; by default the highest not taller than this screen),
+ * "Save offline" on the watch page: pick a quality (sizes shown; by default the highest not taller than this screen),
  * then follow, pause, resume or cancel the download. Nothing here runs before it is opened.
  */
 export function DownloadPanel({ videoId, saveProgress }: { videoId: string; saveProgress: boolean }) {
@@ -104,7 +104,7 @@ export function DownloadPanel({ videoId, saveProgress }: { videoId: string; save
   } else {
     body = (
       <Button size="sm" variant="secondary" onClick={() => void open()}>
-        Download
+        Save offline
       </Button>
     );
   }

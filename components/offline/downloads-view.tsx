@@ -8,7 +8,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { downloads } from "@/lib/offline/downloader";
 import { formatBytes } from "@/lib/offline/rules";
 import { offlineSource } from "@/lib/offline/source";
-import { mediaKey, readPosition } from "@/lib/offline/store";
+import { mediaKey, readPosition, storedChapters } from "@/lib/offline/store";
 import type { DownloadRecord } from "@/lib/offline/types";
 import type { PlayerSource } from "@/lib/playback/types";
 import { DownloadProgress } from "./download-progress";
@@ -97,7 +97,7 @@ export function DownloadsView() {
       ) : (
         <ul className="space-y-3">
           {records.map((r) => (
-            <Row key={r.videoId} record={r} position={positions[r.videoId] ?? null} onPlay={() => setPlaying(offlineSource(r, positions[r.videoId] ?? null))} />
+            <Row key={r.videoId} record={r} position={positions[r.videoId] ?? null} onPlay={() => void storedChapters(r).then((chapters) => setPlaying(offlineSource(r, positions[r.videoId] ?? null, chapters)))} />
           ))}
         </ul>
       )}

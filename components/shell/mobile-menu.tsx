@@ -7,6 +7,7 @@ import { CloseIcon, MenuIcon } from "@/components/ui/icons";
 import { buttonClasses } from "@/components/ui/button";
 import { NavLinks } from "./nav-links";
 import { accountNav, initials, type NavItem, type ShellUser } from "./nav";
+import { SignOutForm } from "./sign-out-form";
 import { useDismiss } from "./use-dismiss";
 
 /** Phones and narrow windows: one button that opens every link of the header in a panel below it. */
@@ -63,11 +64,9 @@ export function MobileMenu({ items, user, signOutAction }: { items: NavItem[]; u
                   </li>
                 ))}
                 <li>
-                  <form action={signOutAction}>
-                    <button type="submit" className="flex min-h-11 w-full items-center rounded-lg px-4 text-left text-base text-muted hover:bg-panel hover:text-fg">
-                      Sign out
-                    </button>
-                  </form>
+                  <SignOutForm signOutAction={signOutAction} className="flex min-h-11 w-full items-center rounded-lg px-4 text-left text-base text-muted hover:bg-panel hover:text-fg">
+                    Sign out
+                  </SignOutForm>
                 </li>
               </ul>
             </>

@@ -3,13 +3,13 @@ export type ShellUser = { name: string; email: string; isAdmin: boolean; mayUplo
 
 export type NavItem = { href: string; label: string };
 
-/** Main navigation: browsing for everyone, personal lists when signed in, Upload and Admin by permission. */
+/** Main navigation: browsing for everyone, personal lists and offline downloads when signed in, Upload and Admin by permission. */
 export function primaryNav(user: ShellUser | null): NavItem[] {
   const items: NavItem[] = [
     { href: "/", label: "Home" },
     { href: "/videos", label: "Videos" },
   ];
-  if (user) items.push({ href: "/favorites", label: "Favorites" }, { href: "/history", label: "History" }, { href: "/play", label: "Play a link" });
+  if (user) items.push({ href: "/favorites", label: "Favorites" }, { href: "/history", label: "History" }, { href: "/play", label: "Play a link" }, { href: "/downloads", label: "Downloads" });
   if (user?.mayUpload) items.push({ href: "/upload", label: "Upload" });
   if (user?.isAdmin) items.push({ href: "/admin", label: "Admin" });
   return items;

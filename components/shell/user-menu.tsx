@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useCallback, useId, useRef, useState } from "react";
 import { ChevronDownIcon, KeyIcon, SignOutIcon } from "@/components/ui/icons";
 import { accountNav, initials, type ShellUser } from "./nav";
+import { SignOutForm } from "./sign-out-form";
 import { useDismiss } from "./use-dismiss";
 
 /** The avatar button at the right of the header (wide screens) and its account panel. */
@@ -48,12 +49,10 @@ export function UserMenu({ user, signOutAction }: { user: ShellUser; signOutActi
               </li>
             ))}
             <li>
-              <form action={signOutAction}>
-                <button type="submit" className="flex min-h-11 w-full items-center gap-3 rounded-lg px-3 text-left text-sm hover:bg-panel-2">
-                  <SignOutIcon className="size-4 text-muted" />
-                  Sign out
-                </button>
-              </form>
+              <SignOutForm signOutAction={signOutAction} className="flex min-h-11 w-full items-center gap-3 rounded-lg px-3 text-left text-sm hover:bg-panel-2">
+                <SignOutIcon className="size-4 text-muted" />
+                Sign out
+              </SignOutForm>
             </li>
           </ul>
         </div>

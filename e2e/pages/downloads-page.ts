@@ -16,7 +16,7 @@ export class DownloadsPage {
 
   /** Opens the quality choice under the player: labels with their sizes, and which one is picked. */
   async openQualities() {
-    await this.panel.getByRole("button", { name: "Download" }).click();
+    await this.panel.getByRole("button", { name: "Save offline" }).click();
     const radios = this.panel.getByRole("radio");
     await expect(radios.first()).toBeVisible();
     const labels = await this.panel.locator("label").allTextContents();

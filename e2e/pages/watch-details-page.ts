@@ -1,6 +1,6 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 
-/** What the watch page shows around the player: rating, favourite, Share, Up next and the autoplay countdown. */
+/** What the watch page shows around the player: rating, favourite, Share, Download, Up next and the autoplay countdown. */
 export class WatchDetails {
   readonly details: Locator;
   readonly favorite: Locator;
@@ -37,6 +37,14 @@ export class WatchDetails {
     await this.page.getByTestId("share-button").click();
     if (atCurrentTime) await this.page.getByTestId("share-at-time").check();
     return this.page.getByTestId("share-link").inputValue();
+  }
+
+  /** Opens the Download menu and saves one of its files; resolves with the browser's download. */
+  async download(kind: "original" | "mp4") {
+    await this.page.getByTestId("download-button").click();
+    const started = this.page.waitForEvent("download");
+    await this.page.getByTestId(`download-${kind}`).click();
+    return started;
   }
 
   firstUpNextId() {

@@ -249,7 +249,8 @@ export function encodedBody(file: MediaFile, encoding: Encoding): Promise<Buffer
  * handles Range and conditional requests itself. nginx keeps Content-Type and Cache-Control from
  * this answer; the path is percent-encoded because nginx decodes X-Accel-Redirect.
  */
-export function accelHeaders(file: MediaFile, prefix: string): Record<string, string> {
+/** nginx keeps the Content-Disposition of the answer that redirects it, so a download keeps its name. */
+export function accelHeaders(file: MediaFile, prefix: string, attachment?: string): Record<string, string> {
   const headers: Record<string, string> = {
     "x-accel-redirect": `${prefix}${file.videoId}/${file.rel.split("/").map(encodeURIComponent).join("/")}`,
     "content-type": file.meta.headers["content-type"],
@@ -258,5 +259,11 @@ export function accelHeaders(file: MediaFile, prefix: string): Record<string, st
     "content-length": "0",
   };
   if (file.meta.headers.vary) headers.vary = file.meta.headers.vary;
+  if (attachment) headers["content-disposition"] = attachment;
   return headers;
+}
+
+/** A download's answer: the decision's headers (shared by every request for the file) copied with its name. */
+export function withAttachment(decision: Decision, attachment: string | undefined): Decision {
+  return attachment ? { ...decision, headers: { ...decision.headers, "content-disposition": attachment } } : decision;
 }

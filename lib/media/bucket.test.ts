@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { env, paths } from "@/lib/env";
 import { createS3Storage } from "@/lib/storage/s3";
 import { createMediaHandler } from "./node-adapter";
+import { attachmentHeader } from "./disposition";
 import { parseKeyring, signToken } from "./signing";
+import { downloadUrl } from "./urls";
 import { createWebMediaHandler } from "./web-adapter";
 
 // The tests' bucket (test/global-setup.ts), under a prefix of this file's own.
@@ -93,6 +95,20 @@ describe.each(Object.entries(adapters))("media from a bucket through the %s adap
     const range = await fetch(location, { headers: { range: "bytes=10-19" } });
     expect(range.status).toBe(206);
     expect(Buffer.from(await range.arrayBuffer()).equals(mp4.subarray(10, 20))).toBe(true);
+  });
+
+  it("a download URL redirects to a presigned URL that asks the store for the file's name; altered, it is refused", async () => {
+    const url = downloadUrl({ id: videoId, outputs: { mp4: true }, sourcePath: null }, "mp4", 'Trip "2024"/day 1', { keyring })!;
+    const answer = await get(url.slice("/media/".length));
+    expect(answer.status).toBe(302);
+    const location = answer.headers.get("location")!;
+    expect(new URL(location).searchParams.get("response-content-disposition")).toBe(attachmentHeader("Trip _2024_day 1.mp4"));
+    // The store accepts the URL signed with it, ranges included. (moto ignores response-* overrides, so the header
+    // the store sends back is S3's part and is not checked here.)
+    const range = await fetch(location, { headers: { range: "bytes=10-19" } });
+    expect(range.status).toBe(206);
+    expect(Buffer.from(await range.arrayBuffer()).equals(mp4.subarray(10, 20))).toBe(true);
+    expect((await get(url.slice("/media/".length).replace(/download=.*$/, "download=evil.exe"))).status).toBe(403);
   });
 
   it("refuses a tampered or expired token, another video's token, bad paths and other methods", async () => {

@@ -3,7 +3,9 @@ import { LRUCache } from "lru-cache";
 import type { S3MediaStorage } from "@/lib/storage";
 import { kindOf, SHORT } from "@/lib/storage/mime";
 import { isProblem, parseMediaPath } from "./paths";
-import { mediaKeyring, tokenExpiresAt, verifyToken, type Keyring } from "./signing";
+import { attachmentHeader } from "./disposition";
+import { downloadParam } from "./resolve";
+import { downloadSubject, mediaKeyring, tokenExpiresAt, verifyToken, type Keyring } from "./signing";
 
 /**
  * `/media/<token>/<videoId>/<rel>` when media live in a bucket (REEL_STORAGE=s3). The token is
@@ -11,7 +13,9 @@ import { mediaKeyring, tokenExpiresAt, verifyToken, type Keyring } from "./signi
  * - playlists (`.m3u8`) and the storyboard index are read from the bucket and answered with every
  *   segment, init segment and sprite they name replaced by a presigned URL (through the CDN when
  *   one is set) that expires with the token; variant playlists stay relative, so they come here too;
- * - anything else (MP4, posters, captions, originals) is a redirect to its presigned URL.
+ * - anything else (MP4, posters, captions, originals) is a redirect to its presigned URL; for a
+ *   download URL (`?download=`, urls.ts) that URL carries `response-content-disposition`, so the
+ *   store answers with the name.
  * A private video thus has no URL that works without a token, and none that outlives it.
  */
 
@@ -57,17 +61,21 @@ export function createBucketMediaHandler(bucket: S3MediaStorage, options: { keyr
     return Buffer.from(out.join("\n"));
   }
 
-  return async function serveFromBucket(raw, method) {
+  return async function serveFromBucket(rawWithQuery, method) {
+    const query = rawWithQuery.indexOf("?");
+    const raw = query < 0 ? rawWithQuery : rawWithQuery.slice(0, query);
+    const name = query < 0 ? null : downloadParam(rawWithQuery.slice(query + 1));
     const parsed = parseMediaPath(raw);
     if (isProblem(parsed)) return answer(parsed.status, parsed.reason);
-    if (verifyToken(parsed.token, parsed.videoId, Date.now() / 1000, (keyring ??= mediaKeyring())) !== "ok") {
+    const subject = name === null ? parsed.videoId : downloadSubject(raw.slice(raw.indexOf("/") + 1), name);
+    if (verifyToken(parsed.token, subject, Date.now() / 1000, (keyring ??= mediaKeyring())) !== "ok") {
       return answer(403, "invalid or expired media token");
     }
     if (method !== "GET" && method !== "HEAD") return answer(405, "method not allowed", { allow: "GET, HEAD" });
     const expiresAt = tokenExpiresAt(parsed.token);
     const { videoId, rel } = parsed;
 
-    if (rel.endsWith(".m3u8") || STORYBOARD_INDEX.test(rel)) {
+    if (name === null && (rel.endsWith(".m3u8") || STORYBOARD_INDEX.test(rel))) {
       const key = `${videoId}/${rel}@${expiresAt}`;
       let text = rewritten.get(key);
       if (!text) {
@@ -81,7 +89,7 @@ export function createBucketMediaHandler(bucket: S3MediaStorage, options: { keyr
       return { status: 200, headers, body: method === "HEAD" ? null : body };
     }
     // The same URL all hour (see S3MediaStorage.presign): the browser may keep the redirect as long as the token lives.
-    const location = await bucket.presign(videoId, rel, expiresAt);
+    const location = await bucket.presign(videoId, rel, expiresAt, undefined, name === null ? undefined : attachmentHeader(decodeURIComponent(name)));
     const maxAge = Math.max(0, Math.min(3600, expiresAt - Math.ceil(Date.now() / 1000)));
     return { status: 302, headers: { location, "cache-control": `private, max-age=${maxAge}`, "content-length": "0" }, body: null };
   };

@@ -3,7 +3,7 @@ import type { Socket } from "node:net";
 import { sendError } from "@/lib/http/send-error";
 import { childLogger } from "@/lib/log";
 import { processCounters as counters } from "@/lib/monitoring/counters";
-import { accelHeaders, BodyReader, giveChunk, takeChunk, unstreamedBody } from "./bodies";
+import { accelHeaders, BodyReader, giveChunk, takeChunk, unstreamedBody, withAttachment } from "./bodies";
 import { decide, type Decision } from "./decision";
 import { createBucketMediaHandler, type BucketMediaHandler } from "./bucket";
 import { accelPrefixOf, bucketOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaFile, type MediaHandlerOptions } from "./resolve";
@@ -40,8 +40,8 @@ export function createMediaHandler(options: MediaHandlerOptions = {}): NodeMedia
 
   return async function serveMedia(req, res) {
     const url = req.url ?? "";
-    const query = url.indexOf("?");
-    const raw = url.slice(MEDIA_PREFIX.length, query < 0 ? undefined : query);
+    // The query, when there is one, is part of what the resolver reads: `?download=<name>`.
+    const raw = url.slice(MEDIA_PREFIX.length);
     let found = resolver.resolve(raw);
     if (found instanceof Promise) found = await found;
     // With a bucket, the disk is looked at first: files not yet moved by storage:migrate are served from there.
@@ -50,7 +50,7 @@ export function createMediaHandler(options: MediaHandlerOptions = {}): NodeMedia
       counters.countMedia(found.status);
       return sendError(res, found.status, found.reason);
     }
-    const file = found.file;
+    const { file, attachment } = found;
 
     if (accelPrefix) {
       releaseFile(file);
@@ -59,14 +59,14 @@ export function createMediaHandler(options: MediaHandlerOptions = {}): NodeMedia
         return sendError(res, 405, "method not allowed", { allow: "GET, HEAD" });
       }
       counters.countMedia(200);
-      res.writeHead(200, accelHeaders(file, accelPrefix));
+      res.writeHead(200, accelHeaders(file, accelPrefix, attachment));
       res.end();
       return;
     }
 
     counters.mediaInFlight++;
     try {
-      const decision = decide(req.method ?? "GET", req.headers, file.meta);
+      const decision = withAttachment(decide(req.method ?? "GET", req.headers, file.meta), attachment);
       counters.countMedia(decision.status);
       await send(res, decision, file, sendTimeoutMs);
     } catch (error) {

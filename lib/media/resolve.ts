@@ -3,7 +3,8 @@ import { env, paths } from "@/lib/env";
 import { bucketStorage, type S3MediaStorage } from "@/lib/storage";
 import { describeFile, type FileMeta } from "./decision";
 import { isProblem, parseMediaPath, realRoots, resolveMediaFile, type RealRoots } from "./paths";
-import { mediaKeyring, verifyToken, type Keyring } from "./signing";
+import { attachmentHeader } from "./disposition";
+import { downloadSubject, mediaKeyring, verifyToken, type Keyring } from "./signing";
 
 /**
  * From the request path after `/media/` to a file both adapters can serve: verify the token
@@ -39,7 +40,8 @@ export function releaseFile(file: MediaFile): void {
 
 export const MEDIA_PREFIX = "/media/";
 
-type Found = { ok: true; file: MediaFile };
+/** `attachment`: the Content-Disposition of a download URL (urls.ts, downloadUrl). */
+type Found = { ok: true; file: MediaFile; attachment?: string };
 export type Resolution = Found | { ok: false; status: number; reason: string };
 
 export type ResolverOptions = {
@@ -81,6 +83,9 @@ export function accelPrefixOf(options: MediaHandlerOptions): string | null {
 
 export type MediaResolver = {
   /**
+   * `raw` is the request path after `/media/`, with its query if any: `?download=<name>` asks for a
+   * download, which only a download token for that path and name grants.
+   *
    * Synchronous on a cache hit (the hot path); a Promise otherwise. A found file is acquired for
    * the caller, who must releaseFile() it.
    */
@@ -101,8 +106,7 @@ export function createMediaResolver(options: ResolverOptions = {}): MediaResolve
   const cache = new Map<string, Found>();
   let sweeper: NodeJS.Timeout | undefined;
 
-  const tokenOk = (token: string, videoId: string) =>
-    verifyToken(token, videoId, Date.now() / 1000, (keyring ??= mediaKeyring())) === "ok";
+  const tokenOk = (token: string, subject: string) => verifyToken(token, subject, Date.now() / 1000, (keyring ??= mediaKeyring())) === "ok";
 
   function drop(key: string, found: Found): void {
     cache.delete(key);
@@ -118,10 +122,10 @@ export function createMediaResolver(options: ResolverOptions = {}): MediaResolve
     }
   }
 
-  async function load(key: string, raw: string, token: string): Promise<Resolution> {
+  async function load(key: string, raw: string, token: string, subject: string | null): Promise<Resolution> {
     const parsed = parseMediaPath(raw);
     if (isProblem(parsed)) return { ok: false, status: parsed.status, reason: parsed.reason };
-    if (!tokenOk(token, parsed.videoId)) return FORBIDDEN;
+    if (!tokenOk(token, subject ?? parsed.videoId)) return FORBIDDEN;
     roots ??= realRoots(media, mediaDirs).catch((error) => {
       roots = undefined; // the media folder does not exist yet: try again next time
       throw error;
@@ -157,22 +161,38 @@ export function createMediaResolver(options: ResolverOptions = {}): MediaResolve
 
   return {
     resolve(raw) {
-      const slash = raw.indexOf("/");
+      const query = raw.indexOf("?");
+      const name = query < 0 ? null : downloadParam(raw.slice(query + 1));
+      const rawPath = query < 0 ? raw : raw.slice(0, query);
+      const slash = rawPath.indexOf("/");
       if (slash <= 0) return NOT_FOUND;
-      const token = raw.slice(0, slash);
-      const key = raw.slice(slash + 1);
+      const token = rawPath.slice(0, slash);
+      const key = rawPath.slice(slash + 1);
+      const subject = name === null ? null : downloadSubject(key, name);
       const hit = cache.get(key);
       if (hit) {
         if (hit.file.expiresAt > Date.now()) {
-          if (!tokenOk(token, hit.file.videoId)) return FORBIDDEN;
+          if (!tokenOk(token, subject ?? hit.file.videoId)) return FORBIDDEN;
           hit.file.refs++;
-          return hit;
+          return name === null ? hit : asDownload(hit, name);
         }
         drop(key, hit);
       }
-      return load(key, raw, token);
+      const loaded = load(key, rawPath, token, subject);
+      return name === null ? loaded : loaded.then((r) => (r.ok ? asDownload(r, name) : r));
     },
   };
+}
+
+/** The `download` query parameter as sent (still encoded), or null without one. */
+export function downloadParam(query: string): string | null {
+  for (const pair of query.split("&")) if (pair.startsWith("download=")) return pair.slice("download=".length);
+  return null;
+}
+
+/** Only for a name the token has signed: it was encoded by downloadUrl, so it decodes. */
+function asDownload(found: Found, name: string): Found {
+  return { ok: true, file: found.file, attachment: attachmentHeader(decodeURIComponent(name)) };
 }
 
 // NOFOLLOW: the real path has no symlinks left to follow; NONBLOCK: a FIFO must not hang a pool thread.

@@ -13,6 +13,10 @@ import { env } from "@/lib/env";
  * - expires: Unix time in seconds.
  * - sig: base64url (unpadded, 43 chars) of HMAC-SHA256(secret, `<videoId>.<expires>.<kid>`).
  *
+ * Download tokens (see urls.ts, downloadUrl) use the same format over another subject: the file's path
+ * and the name it is saved as (downloadSubject), so a download URL opens that one file, under that
+ * name, and nothing else; a subject holds a line break, which no video id (the playback subject) has.
+ *
  * Verification needs no database: parse, look the key up, check the expiry, recompute the HMAC
  * and compare in constant time. The signature is compared as text, not decoded bytes, so no two
  * spellings of one signature both pass.
@@ -55,14 +59,23 @@ export function mediaKeyring(): Keyring {
   return configured;
 }
 
-function signature(key: KeyObject, videoId: string, expires: string, kid: string): string {
-  return createHmac("sha256", key).update(`${videoId}.${expires}.${kid}`).digest("base64url");
+function signature(key: KeyObject, subject: string, expires: string, kid: string): string {
+  return createHmac("sha256", key).update(`${subject}.${expires}.${kid}`).digest("base64url");
 }
 
-export function signToken(videoId: string, expiresAt: number, keyring: Keyring = mediaKeyring()): string {
+/** `subject` is a video id for playback tokens, or a downloadSubject. */
+export function signToken(subject: string, expiresAt: number, keyring: Keyring = mediaKeyring()): string {
   const { kid, key } = keyring.signer;
   const expires = String(Math.floor(expiresAt));
-  return `${kid}.${expires}.${signature(key, videoId, expires, kid)}`;
+  return `${kid}.${expires}.${signature(key, subject, expires, kid)}`;
+}
+
+/**
+ * What a download token signs: the media path after the token (`<videoId>/<encoded rel>`) and the
+ * `download` query value (the encoded file name), both exactly as they appear in the URL.
+ */
+export function downloadSubject(pathAfterToken: string, encodedName: string): string {
+  return `download\n${pathAfterToken}\n${encodedName}`;
 }
 
 /** The expiry (unix seconds) a well-formed token carries; check it with verifyToken first. */
@@ -75,7 +88,7 @@ export type TokenCheck = "ok" | "malformed" | "unknown-key" | "expired" | "bad-s
 /** `nowSeconds` is injectable for tests; the byte path passes the current time. */
 export function verifyToken(
   token: string,
-  videoId: string,
+  subject: string,
   nowSeconds: number = Date.now() / 1000,
   keyring: Keyring = mediaKeyring(),
 ): TokenCheck {
@@ -84,6 +97,6 @@ export function verifyToken(
   const key = keyring.byKid.get(m[1]);
   if (!key) return "unknown-key";
   if (Number(m[2]) <= nowSeconds) return "expired";
-  const expected = signature(key.key, videoId, m[2], m[1]);
+  const expected = signature(key.key, subject, m[2], m[1]);
   return timingSafeEqual(Buffer.from(expected, "latin1"), Buffer.from(m[3], "latin1")) ? "ok" : "bad-signature";
 }

@@ -1,7 +1,8 @@
 import path from "node:path";
 import type { Caption, Video } from "@/lib/db/schema";
 import { env, paths } from "@/lib/env";
-import { signToken, type Keyring } from "./signing";
+import { downloadFileName } from "./disposition";
+import { downloadSubject, signToken, type Keyring } from "./signing";
 
 /**
  * Signed media URLs for pages and APIs: `/media/<token>/<videoId>/<rel path>` (see signing.ts
@@ -113,4 +114,32 @@ function sourceRel(video: Pick<Video, "id" | "sourcePath">, outputs: Outputs): s
   if (!video.sourcePath) return null;
   const rel = path.relative(/*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ paths.media, video.id), video.sourcePath);
   return rel.startsWith("source/") && !rel.includes("..") ? encodeRel(rel) : null;
+}
+
+/** What a video offers to download: its original as uploaded, or the faststart MP4. */
+export type DownloadKind = "original" | "mp4";
+
+/** Long enough for a slow link to fetch a large original, and to resume it after a pause. */
+export const DOWNLOAD_TTL_SECONDS = 6 * 3600;
+
+/**
+ * A signed download URL for one file of the video, saved as `<safe title>.<ext>`, or null when that
+ * file is not there: `/media/<token>/<videoId>/<rel>?download=<encoded name>`, the token signing the
+ * path and the name (signing.ts, downloadSubject). The byte path answers it with
+ * `Content-Disposition: attachment`; a playback token does not open it under that name.
+ */
+export function downloadUrl(
+  video: Pick<Video, "id" | "outputs" | "sourcePath">,
+  kind: DownloadKind,
+  title: string,
+  options: UrlOptions = {},
+): string | null {
+  const outputs = (video.outputs ?? {}) as Outputs;
+  const rel = kind === "mp4" ? (outputs.mp4 ? "mp4/video.mp4" : null) : sourceRel(video, outputs);
+  if (!rel) return null;
+  const ext = kind === "mp4" ? "mp4" : (/\.([A-Za-z0-9]{1,8})$/.exec(decodeURIComponent(rel))?.[1] ?? "bin");
+  const name = encodeURIComponent(downloadFileName(title, ext));
+  const pathAfterToken = `${video.id}/${rel}`;
+  const expiresAt = expiryFor(options.ttlSeconds ?? DOWNLOAD_TTL_SECONDS, options.now);
+  return `/media/${signToken(downloadSubject(pathAfterToken, name), expiresAt, options.keyring)}/${pathAfterToken}?download=${name}`;
 }

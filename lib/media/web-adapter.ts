@@ -1,5 +1,5 @@
 import { processCounters as counters } from "@/lib/monitoring/counters";
-import { accelHeaders, BodyReader, unstreamedBody } from "./bodies";
+import { accelHeaders, BodyReader, unstreamedBody, withAttachment } from "./bodies";
 import { decide, type MediaRequestHeaders } from "./decision";
 import { createBucketMediaHandler } from "./bucket";
 import { accelPrefixOf, bucketOf, createMediaResolver, MEDIA_PREFIX, releaseFile, type MediaHandlerOptions } from "./resolve";
@@ -30,8 +30,8 @@ export function createWebMediaHandler(options: MediaHandlerOptions = {}): WebMed
     const url = request.url;
     const start = url.indexOf(MEDIA_PREFIX, url.indexOf("//") + 2);
     if (start < 0) return errorResponse(404, "not found");
-    const query = url.indexOf("?", start);
-    const raw = url.slice(start + MEDIA_PREFIX.length, query < 0 ? undefined : query);
+    // The query, when there is one, is part of what the resolver reads: `?download=<name>`.
+    const raw = url.slice(start + MEDIA_PREFIX.length);
     let found = resolver.resolve(raw);
     if (found instanceof Promise) found = await found;
     // With a bucket, the disk is looked at first: files not yet moved by storage:migrate are served from there.
@@ -44,7 +44,7 @@ export function createWebMediaHandler(options: MediaHandlerOptions = {}): WebMed
       counters.countMedia(found.status);
       return errorResponse(found.status, found.reason);
     }
-    const file = found.file;
+    const { file, attachment } = found;
 
     if (accelPrefix) {
       releaseFile(file);
@@ -53,12 +53,12 @@ export function createWebMediaHandler(options: MediaHandlerOptions = {}): WebMed
         return errorResponse(405, "method not allowed", { allow: "GET, HEAD" });
       }
       counters.countMedia(200);
-      return new Response(null, { status: 200, headers: accelHeaders(file, accelPrefix) });
+      return new Response(null, { status: 200, headers: accelHeaders(file, accelPrefix, attachment) });
     }
 
     const headers: MediaRequestHeaders = {};
     for (const name of READ_HEADERS) headers[name] = request.headers.get(name);
-    const decision = decide(request.method, headers, file.meta);
+    const decision = withAttachment(decide(request.method, headers, file.meta), attachment);
     counters.countMedia(decision.status);
     const body = decision.body;
     const init = { status: decision.status, headers: decision.headers };

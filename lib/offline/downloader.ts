@@ -1,5 +1,5 @@
 import { fitsQuota, formatBytes } from "./rules";
-import { deleteMedia, listRecords, MEDIA_CACHE, mediaKey, PLAYER_SCRIPT_KEY, readRecord, storedRels, writeRecord } from "./store";
+import { deleteMedia, forgetUserData, listRecords, MEDIA_CACHE, mediaKey, PLAYER_SCRIPT_KEY, readRecord, storedRels, writeRecord } from "./store";
 import type { DownloadRecord, DownloadStatus, OfflinePlan, OfflineSummary } from "./types";
 
 /** What the download UI shows for one video. */
@@ -54,6 +54,8 @@ function recordFrom(plan: OfflinePlan, saveProgress: boolean, previous?: Downloa
     posterRel: plan.posterRel,
     storyboardRel: plan.storyboardRel,
     captions: plan.captions,
+    // Records kept before chapters travelled with downloads have none.
+    chaptersRel: plan.chaptersRel ?? null,
     files,
     totalBytes: files.reduce((n, f) => n + f.bytes, 0),
     status: "downloading",
@@ -153,6 +155,11 @@ class DownloadManager {
   /** Deletes a finished (or gone) download. */
   remove(videoId: string): Promise<void> {
     return this.cancel(videoId);
+  }
+
+  /** Signing out: every download stops, in this tab and the others, before the stored data is removed. */
+  async stopAll(): Promise<void> {
+    for (const record of await listRecords()) if (record.status !== "complete") await this.cancel(record.videoId);
   }
 
   /** On app start, online: downloads left unfinished (a reload, a closed tab) go on where they stopped. */
@@ -320,6 +327,12 @@ let manager: DownloadManager | null = null;
 export function downloads(): DownloadManager {
   manager ??= new DownloadManager();
   return manager;
+}
+
+/** Before signing out: downloads stop, then everything this device keeps of the person goes (store.ts, forgetUserData). */
+export async function forgetOnSignOut(): Promise<void> {
+  await downloads().stopAll();
+  await forgetUserData();
 }
 
 export function describeSpeed(bytesPerSecond: number | null): string {

@@ -12,8 +12,12 @@ import { listCaptions } from "@/lib/playback/queries";
 import { sortRungs } from "@/lib/playback/start-level";
 import { pickPoster } from "@/lib/playback/watch";
 import { requireViewable } from "@/lib/videos/access";
+import { chaptersOf, chaptersVtt } from "@/lib/videos/chapters";
 import { masterForRung, safeRel } from "./rules";
 import type { OfflineFile, OfflinePlan, OfflineSummary } from "./types";
+
+/** Where the chapters track is kept with a download; it is not a file of the media folder, so the API serves it. */
+const CHAPTERS_REL = "chapters.vtt";
 
 type Rendition = { height: number; files: { rel: string; bytes: number }[]; master: string | null };
 
@@ -83,12 +87,15 @@ async function gather(viewer: Viewer | null, videoId: string) {
     const bytes = rel ? await size(dir, rel) : null;
     if (rel && bytes !== null) common.push({ rel, bytes });
   }
+  const chapters = chaptersOf(video);
+  const chaptersText = chapters.length && video.duration ? chaptersVtt(chapters, video.duration) : null;
+  if (chaptersText) common.push({ rel: CHAPTERS_REL, bytes: Buffer.byteLength(chaptersText) });
   const commonBytes = common.reduce((n, f) => n + f.bytes, 0);
   const mp4Height = video.rotation === 90 || video.rotation === 270 ? video.width : video.height;
   const options: Rendition[] = renditions ?? [{ height: mp4Height ?? 0, files: [{ rel: "mp4/video.mp4", bytes: mp4Bytes! }], master: null }];
 
   const version = createHash("sha256")
-    .update(JSON.stringify([video.outputs, captionRows.map((c) => [c.id, c.file]), options.map((o) => o.files.map((f) => [f.rel, f.bytes]))]))
+    .update(JSON.stringify([video.outputs, captionRows.map((c) => [c.id, c.file]), options.map((o) => o.files.map((f) => [f.rel, f.bytes])), chaptersText]))
     .digest("base64url")
     .slice(0, 16);
   const summary: OfflineSummary = {
@@ -103,6 +110,7 @@ async function gather(viewer: Viewer | null, videoId: string) {
     posterRel,
     storyboardRel: storyboard.some((f) => f.rel === "storyboard/storyboard.vtt") ? "storyboard/storyboard.vtt" : null,
     captions,
+    chaptersRel: chaptersText ? CHAPTERS_REL : null,
   };
   return { summary, options, common, base: signed.base };
 }
@@ -117,7 +125,7 @@ export async function offlinePlan(viewer: Viewer | null, videoId: string, height
   const { summary, options, common, base } = await gather(viewer, videoId);
   const chosen = options.find((o) => o.height === height);
   if (!chosen) throw new AppError("not_found", `There is no ${height}p version of this video`);
-  const url = (rel: string) => base + rel.split("/").map(encodeURIComponent).join("/");
+  const url = (rel: string) => (rel === CHAPTERS_REL ? `/api/videos/${videoId}/chapters` : base + rel.split("/").map(encodeURIComponent).join("/"));
   const files: OfflineFile[] = [...chosen.files, ...common].map((f) => ({ ...f, url: url(f.rel) }));
   return { ...summary, height, master: chosen.master, files };
 }

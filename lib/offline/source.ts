@@ -1,13 +1,15 @@
 import type { PlayerSource } from "@/lib/playback/types";
+import type { Chapter } from "@/lib/videos/chapters";
 import { resumePosition } from "@/lib/playback/progress";
 import { mediaKey, PLAYER_SCRIPT_KEY } from "./store";
 import type { DownloadRecord } from "./types";
 
 /**
  * The player's source for a downloaded video: the same Player and hls.js as online, pointed at the stable keys the
- * service worker answers from Cache Storage. Only the stored rung is in its master playlist.
+ * service worker answers from Cache Storage. Only the stored rung is in its master playlist. `chapters`: read from
+ * the stored chapters track (storedChapters).
  */
-export function offlineSource(record: DownloadRecord, position: number | null): PlayerSource {
+export function offlineSource(record: DownloadRecord, position: number | null, chapters: Chapter[]): PlayerSource {
   const key = (rel: string) => mediaKey(record.videoId, rel);
   const hls = record.kind === "hls";
   return {
@@ -21,7 +23,7 @@ export function offlineSource(record: DownloadRecord, position: number | null): 
     posterUrl: record.posterRel ? key(record.posterRel) : null,
     storyboardUrl: record.storyboardRel ? key(record.storyboardRel) : null,
     captions: record.captions.map((c) => ({ src: key(c.rel), lang: c.lang, label: c.label })),
-    chapters: [],
+    chapters,
     duration: record.duration,
     aspect: record.aspect,
     startAt: position === null ? 0 : resumePosition({ position, duration: record.duration, finished: false }, record.duration),

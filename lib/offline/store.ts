@@ -1,3 +1,4 @@
+import { chaptersFromVtt, type Chapter } from "@/lib/videos/chapters";
 import type { DownloadRecord } from "./types";
 
 /**
@@ -8,6 +9,12 @@ import type { DownloadRecord } from "./types";
  */
 export const MEDIA_CACHE = "reel-offline-media";
 export const RECORDS_CACHE = "reel-offline-records";
+/** Reports made offline, waiting to be sent (public/sw.js writes and sends them). */
+export const OUTBOX_CACHE = "reel-outbox";
+/** The service worker's app shell and its offline copies of pages, one per build: `reel-shell-<build id>`. */
+const SHELL_CACHE_PREFIX = "reel-shell-";
+/** What the shell cache may keep across users: build files (named by their content), icons, and the shell pages as anyone sees them. */
+const SHARED_SHELL_ENTRY = /^\/(_next\/static\/|_reel\/|icons\/|manifest\.webmanifest$|icon\.svg$|offline$|downloads$)/;
 /** hls.js for offline playback, shared by every download (the online URL is only cached until the next build). */
 export const PLAYER_SCRIPT_KEY = "/offline-media/player/hls.js";
 
@@ -43,6 +50,13 @@ export async function readPosition(videoId: string): Promise<number | null> {
   return typeof value?.position === "number" ? value.position : null;
 }
 
+/** The chapters of a download, from the chapters track stored with it; none when it has none. */
+export async function storedChapters(record: Pick<DownloadRecord, "videoId" | "chaptersRel">): Promise<Chapter[]> {
+  if (!record.chaptersRel) return [];
+  const hit = await (await caches.open(MEDIA_CACHE)).match(mediaKey(record.videoId, record.chaptersRel));
+  return hit ? chaptersFromVtt(await hit.text()) : [];
+}
+
 /** The paths already stored for a video. */
 export async function storedRels(videoId: string): Promise<Set<string>> {
   const prefix = `/offline-media/${videoId}/`;
@@ -63,4 +77,18 @@ export async function deleteMedia(videoId: string, { record }: { record: boolean
   if (!record) return;
   const records = await caches.open(RECORDS_CACHE);
   await Promise.all([records.delete(recordKey(videoId)), records.delete(positionKey(videoId))]);
+}
+
+/**
+ * Everything this device keeps of the signed-in person: downloads and their records, reports waiting to be sent
+ * (they would go out with the next person's cookie), and the offline copies of pages, which show their name and
+ * their lists. Build files, icons and the shell pages (public/sw.js keeps them as anyone sees them) stay.
+ */
+export async function forgetUserData(): Promise<void> {
+  await Promise.all([MEDIA_CACHE, RECORDS_CACHE, OUTBOX_CACHE].map((name) => caches.delete(name)));
+  for (const name of (await caches.keys()).filter((n) => n.startsWith(SHELL_CACHE_PREFIX))) {
+    const shell = await caches.open(name);
+    const pages = (await shell.keys()).filter((r) => !SHARED_SHELL_ENTRY.test(new URL(r.url).pathname));
+    await Promise.all(pages.map((r) => shell.delete(r)));
+  }
 }

@@ -29,6 +29,8 @@ export type OfflineSummary = {
   posterRel: string | null;
   storyboardRel: string | null;
   captions: OfflineCaption[];
+  /** The chapters track (WebVTT), stored as `chapters.vtt` beside the media; null when the video has none. */
+  chaptersRel: string | null;
 };
 
 export type OfflinePlan = OfflineSummary & {
@@ -43,7 +45,7 @@ export type DownloadStatus = "downloading" | "paused" | "complete" | "failed" | 
 /** A download as the browser keeps it (Cache Storage, lib/offline/store.ts). No signed URL in here. */
 export type DownloadRecord = Pick<
   OfflineSummary,
-  "videoId" | "title" | "duration" | "aspect" | "version" | "kind" | "hlsScriptUrl" | "posterRel" | "storyboardRel" | "captions"
+  "videoId" | "title" | "duration" | "aspect" | "version" | "kind" | "hlsScriptUrl" | "posterRel" | "storyboardRel" | "captions" | "chaptersRel"
 > & {
   height: number;
   /** Every file to store, by rel, with its size. */

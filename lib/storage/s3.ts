@@ -105,8 +105,11 @@ export type S3MediaStorage = MediaStorage & {
   put(videoId: string, relative: string, fromFile: string): Promise<void>;
   /** Copies one stored file to the local path `toFile` (its folder is created). */
   get(videoId: string, relative: string, toFile: string): Promise<void>;
-  /** A GET URL of one file that expires at `expiresAt` (unix seconds), through the CDN when one is set. */
-  presign(videoId: string, relative: string, expiresAt: number, now?: number): Promise<string>;
+  /**
+   * A GET URL of one file that expires at `expiresAt` (unix seconds), through the CDN when one is set; with
+   * `disposition`, the store answers with that Content-Disposition (`response-content-disposition`: downloads).
+   */
+  presign(videoId: string, relative: string, expiresAt: number, now?: number, disposition?: string): Promise<string>;
 };
 
 /**
@@ -262,7 +265,7 @@ export function createS3Storage(settings: S3Settings): S3MediaStorage {
       }
     },
 
-    async presign(videoId, relative, expiresAt, now = Date.now()) {
+    async presign(videoId, relative, expiresAt, now = Date.now(), disposition) {
       // Signed as of the hour started: the same file and expiry give the same URL all hour long, so
       // browsers and a CDN reuse what they fetched after a reload.
       const signedAt = Math.floor(now / 3_600_000) * 3600;
@@ -277,7 +280,7 @@ export function createS3Storage(settings: S3Settings): S3MediaStorage {
           path: where.path + escapeKey(key(videoId, relative)),
           // As the SDK's presigner asks (the payload of a GET is not signed), so URLs are the same as its own.
           headers: { host: where.host, "X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD" },
-          query: { "x-id": "GetObject" },
+          query: disposition ? { "response-content-disposition": disposition, "x-id": "GetObject" } : { "x-id": "GetObject" },
         },
         { expiresIn, signingDate: new Date(signedAt * 1000) },
       );

@@ -12,6 +12,8 @@ import { findVideo } from "./queries";
  * - public   → every signed-in user, and anonymous visitors only while the admin setting
  *              `guestAccess` is on.
  * Managing a video (edit, cancel, retry, delete) is for its owner and admins.
+ * Downloading its files: its owner and admins, and everyone who may watch it once an admin has made
+ * it `downloadable`.
  */
 type AccessFields = Pick<Video, "ownerId" | "visibility">;
 
@@ -45,6 +47,11 @@ export async function requireViewable(viewer: Viewer | null, id: string): Promis
   const video = await findViewable(viewer, id);
   if (!video) throw new AppError("not_found", "No such video");
   return video;
+}
+
+/** For a viewer who may watch the video (canView): may they also download its files? */
+export function canDownload(viewer: Viewer | null, video: Pick<Video, "ownerId" | "downloadable">): boolean {
+  return video.downloadable || canManage(viewer, video);
 }
 
 export function canManage(viewer: Viewer | null, video: Pick<Video, "ownerId">): boolean {

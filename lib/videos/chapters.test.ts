@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chaptersFromDescription, chaptersFromProbe, chaptersOf, chaptersVtt } from "./chapters";
+import { chaptersFromDescription, chaptersFromProbe, chaptersFromVtt, chaptersOf, chaptersVtt } from "./chapters";
 
 describe("chapters from a description", () => {
   it("reads timestamp lines in YouTube's forms", () => {
@@ -57,4 +57,23 @@ it("writes a WebVTT chapters track", () => {
   expect(chaptersVtt([{ start: 0, title: "A --> B" }, { start: 65.5, title: "C" }], 3700)).toBe(
     "WEBVTT\n\n1\n00:00:00.000 --> 00:01:05.500\nA → B\n\n2\n00:01:05.500 --> 01:01:40.000\nC\n",
   );
+});
+
+describe("chapters read back from a WebVTT track (a download's stored copy)", () => {
+  it("gives back what chaptersVtt wrote, hours and fractions included", () => {
+    const chapters = [
+      { start: 0, title: "Intro" },
+      { start: 65.5, title: "Part → two" },
+      { start: 3725.25, title: "Outro" },
+    ];
+    expect(chaptersFromVtt(chaptersVtt(chapters, 4000))).toEqual(chapters);
+  });
+
+  it("skips the header, notes and cues without a valid time or a title; CRLF is fine", () => {
+    const text = "WEBVTT\r\n\r\nNOTE made by hand\r\n\r\n1\r\n00:10.000 --> 00:20.000\r\nLater\r\n\r\nx\r\n00:99.000 --> 01:00.000\r\nBad time\r\n\r\n00:00:05.000 --> 00:00:10.000\r\n\r\n00:00.000 --> 00:10.000\r\nFirst";
+    expect(chaptersFromVtt(text)).toEqual([
+      { start: 0, title: "First" },
+      { start: 10, title: "Later" },
+    ]);
+  });
 });

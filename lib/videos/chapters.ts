@@ -71,6 +71,26 @@ function vttTime(s: number): string {
   return `${pad(Math.floor(ms / 3_600_000))}:${pad(Math.floor(ms / 60_000) % 60)}:${pad(Math.floor(ms / 1000) % 60)}.${pad(ms % 1000, 3)}`;
 }
 
+/** "00:01:02.500" or "01:02.500" in seconds; null for anything else. */
+function fromVttTime(stamp: string): number | null {
+  const m = /^(?:(\d+):)?([0-5]\d):([0-5]\d)\.(\d{3})$/.exec(stamp);
+  return m ? Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]) + Number(m[4]) / 1000 : null;
+}
+
+/** The chapters of a WebVTT chapters track (what chaptersVtt writes): each cue's start and text, in order. */
+export function chaptersFromVtt(text: string): Chapter[] {
+  const chapters: Chapter[] = [];
+  for (const block of text.replace(/\r\n?/g, "\n").split(/\n{2,}/)) {
+    const lines = block.split("\n");
+    const timing = lines.findIndex((l) => l.includes("-->"));
+    if (timing < 0) continue;
+    const start = fromVttTime(lines[timing].split("-->")[0].trim());
+    const title = lines.slice(timing + 1).join(" ").trim().slice(0, MAX_TITLE);
+    if (start !== null && title) chapters.push({ start, title });
+  }
+  return chapters.sort((a, b) => a.start - b.start);
+}
+
 /** A WebVTT chapters track (`<track kind="chapters">`): one cue per chapter, up to the next one or the end. */
 export function chaptersVtt(chapters: Chapter[], duration: number): string {
   const cues = chapters.map((c, i) => {

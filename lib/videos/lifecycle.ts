@@ -97,10 +97,19 @@ export const videoDetailsInput = z
     description: z.string().max(10_000),
     tags: z.array(z.string().trim().toLowerCase().min(1).max(50)).max(30).transform((t) => [...new Set(t)]),
     visibility: z.enum(["private", "unlisted", "public"]),
+    /** Admins only (checkDetailsChange). */
+    downloadable: z.boolean(),
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, "nothing to change");
 export type VideoDetails = z.infer<typeof videoDetailsInput>;
+
+/** Only an administrator decides whether everyone who may watch a video may download it. */
+export function checkDetailsChange(viewer: Viewer, details: VideoDetails): void {
+  if (details.downloadable !== undefined && viewer.role !== "admin") {
+    throw new AppError("forbidden", "Only an administrator can allow downloads");
+  }
+}
 
 export async function updateDetails(id: string, details: VideoDetails): Promise<Video> {
   return db.transaction(async (tx) => {

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { DeleteVideoButton } from "@/components/library/delete-video-button";
+import { DownloadMenu } from "@/components/watch/download-menu";
 import { ShareMenu } from "@/components/watch/share-menu";
 import { WatchRating } from "@/components/watch/watch-rating";
 import { buttonClasses } from "@/components/ui/button";
@@ -27,7 +28,7 @@ export function Description({ text }: { text: string }) {
   );
 }
 
-/** Under the player: views and date, uploader, favourite and rating, Share, edit and delete, tags, description. */
+/** Under the player: views and date, uploader, favourite and rating, Share, Download, edit and delete, tags, description. */
 export async function VideoDetails({ video }: { video: WatchDetails }) {
   const viewer = await currentViewer();
   const created = new Date(video.createdAt);
@@ -51,6 +52,7 @@ export async function VideoDetails({ video }: { video: WatchDetails }) {
         <WatchRating videoId={video.id} favorite={video.me.favorite} rating={video.me.rating} summary={video.rating} signedIn={viewer !== null} />
         <div className="flex flex-wrap items-center gap-2">
           <ShareMenu videoId={video.id} title={video.title} embeddable={video.visibility !== "private"} />
+          {video.canDownload && <DownloadMenu videoId={video.id} />}
           {video.me.canEdit && (
             <>
               <Link href={`/videos/${video.id}/edit`} className={buttonClasses({ variant: "secondary", size: "sm" })}>

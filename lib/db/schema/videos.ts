@@ -1,5 +1,6 @@
 import {
   bigint,
+  boolean,
   doublePrecision,
   index,
   integer,
@@ -47,6 +48,8 @@ export const videos = pgTable(
     description: text().notNull().default(""),
     visibility: videoVisibility().notNull().default("private"),
     tags: text().array().notNull().default(sql`'{}'::text[]`),
+    /** Everyone who may watch may also download the files (an admin's choice; owners and admins always may). */
+    downloadable: boolean().notNull().default(false),
     status: videoStatus().notNull().default("uploaded"),
     progress: jsonb().$type<ProcessingProgress>(),
     failureReason: text(),

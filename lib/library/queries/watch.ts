@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
+import { canDownload } from "@/lib/videos/access";
 import { listedTo, viewableBy } from "../access";
 import { mergeUpNext, UP_NEXT_LIMIT } from "../rules";
 import { continueWatching } from "./home";
@@ -8,16 +9,19 @@ import { personalColumns, personalJoins, read, textArray, toVideo, VIDEO_COLUMNS
 
 /* What the watch page shows around the player: the video's details and what plays next. */
 
-export type WatchDetails = LibraryVideo & { description: string; uploader: string | null };
+/** `canDownload`: the watch page offers the Download menu. */
+export type WatchDetails = LibraryVideo & { description: string; uploader: string | null; canDownload: boolean };
 
 /** The video as cards show it, with its whole description and its uploader's name; null when not the viewer's to see. */
 export async function watchDetails(viewer: Viewer | null, videoId: string): Promise<WatchDetails | null> {
-  const [row] = await read<VideoRow & { full_description: string; uploader: string | null }>(sql`
-    select ${VIDEO_COLUMNS}, videos.description as full_description, users.name as uploader, ${personalColumns}
+  const [row] = await read<VideoRow & { full_description: string; uploader: string | null; downloadable: boolean }>(sql`
+    select ${VIDEO_COLUMNS}, videos.description as full_description, users.name as uploader, videos.downloadable, ${personalColumns}
     from videos ${personalJoins(viewer)}
     left join users on users.id = videos.owner_id
     where videos.id = ${videoId} and ${viewableBy(viewer)}`);
-  return row ? { ...toVideo(row, viewer), description: row.full_description, uploader: row.uploader } : null;
+  if (!row) return null;
+  const canDownloadIt = canDownload(viewer, { ownerId: row.owner_id, downloadable: row.downloadable });
+  return { ...toVideo(row, viewer), description: row.full_description, uploader: row.uploader, canDownload: canDownloadIt };
 }
 
 async function sharingTags(viewer: Viewer | null, videoId: string, tags: string[], limit: number): Promise<LibraryVideo[]> {

@@ -22,7 +22,7 @@ export default async function EditVideoPage({ params }: { params: Promise<{ id: 
     <div className="mx-auto w-full max-w-2xl">
       <PageHeader title="Edit video" description={video.title} />
       <VideoTabs videoId={video.id} current="edit" />
-      <VideoEditForm video={video} />
+      <VideoEditForm video={video} isAdmin={viewer.role === "admin"} />
       <CaptionTracks videoId={video.id} tracks={(await captionsOf(video.id)).map(({ id, label, lang, origin }) => ({ id, label, lang, origin }))} />
     </div>
   );

@@ -1,0 +1,1 @@
+ALTER TABLE "videos" ADD COLUMN "downloadable" boolean DEFAULT false NOT NULL;
