@@ -125,6 +125,7 @@ export function linkSource(viewer: Viewer, row: ProxyLink): PlayerSource {
     startAt: row.seekable ? resumePosition({ position: row.position, duration: row.progressDuration, finished: row.finished }, row.duration) : 0,
     saveProgress: true,
     progressUrl: `/api/proxy/links/${row.id}/progress`,
+    linkId: row.id,
   };
 }
 
