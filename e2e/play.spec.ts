@@ -94,9 +94,11 @@ test("an MP4 link plays and seeks, and stays in the recent list across a reload 
   }
 });
 
-test("an HLS link plays through hls.js with both rungs", async ({ memberPage }) => {
+test("an HLS link plays through hls.js with both rungs, and reports its playback as proxied", async ({ memberPage }) => {
   const play = new PlayPage(memberPage);
   await play.goto();
+  // The report after the first frame: it names the link, not a video, and the delivery is the proxy.
+  const startReport = memberPage.waitForResponse((r) => r.url().endsWith("/api/qoe") && (r.request().postDataJSON() as { startupMs?: number | null }).startupMs != null);
   await play.play(`${origin}/hls/master.m3u8`);
   const watch = new WatchPage(memberPage);
   await expect(watch.player).toHaveAttribute("data-engine", "hls");
@@ -106,6 +108,11 @@ test("an HLS link plays through hls.js with both rungs", async ({ memberPage }) 
   });
   await watch.waitForPlayback(0.3);
   expect((await watch.qualityOptions()).filter((l) => /^\d+p$/.test(l))).toEqual(["360p", "180p"]);
+  const report = await startReport;
+  expect(report.status()).toBe(204);
+  const linkId = new URL(memberPage.url()).pathname.split("/").pop();
+  expect(report.request().postDataJSON()).toMatchObject({ linkId, mode: "proxied" });
+  expect(report.request().postDataJSON()).not.toHaveProperty("videoId");
 });
 
 test("a page that is not a video is refused with the reason, and another member's link id is not found", async ({ memberPage, uploaderPage }) => {

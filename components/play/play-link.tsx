@@ -19,6 +19,7 @@ const REASONS: Record<string, string> = {
   not_video: "That link is not a video",
   upstream_error: "The server behind that link did not answer properly",
   timeout: "The server behind that link did not answer in time",
+  daily_limit: "You have played as much as Reel allows per day",
 };
 
 async function readError(res: Response): Promise<string> {

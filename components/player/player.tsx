@@ -104,7 +104,7 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
     }
     dispatch({ type: "mounted", volume: video.volume, muted: video.muted, rate: video.playbackRate, playing: !video.paused, forcedMute: !!forced });
 
-    const reporter = new PlaybackReporter(video, { videoId: source.videoId, saveProgress: source.saveProgress, mode: source.hlsUrl ? "hls" : "mp4", progressUrl: source.progressUrl });
+    const reporter = new PlaybackReporter(video, { videoId: source.videoId, saveProgress: source.saveProgress, mode: source.hlsUrl ? "hls" : "mp4", progressUrl: source.progressUrl, linkId: source.linkId });
     reporterRef.current = reporter;
     const firstFrame = (at = performance.now()) => {
       performance.mark("reel:first-frame");

@@ -6,7 +6,7 @@ const HEARTBEAT_MS = 5_000;
 /** A view counts after this much real playback. */
 const VIEW_AFTER_SECONDS = 5;
 
-type Options = { videoId: string; saveProgress: boolean; mode: EngineMode; progressUrl?: string };
+type Options = { videoId: string; saveProgress: boolean; mode: EngineMode; progressUrl?: string; linkId?: string };
 type State = "playing" | "paused" | "ended";
 
 function send(url: string, method: "PUT" | "POST", body: unknown, keepalive = false) {
@@ -168,7 +168,7 @@ export class PlaybackReporter {
     if (Number.isFinite(this.video.currentTime)) this.maxPosition = Math.max(this.maxPosition, this.video.currentTime);
     this.lastTick = playing ? now : null;
     if (!playing) return;
-    if (!this.viewSent && !this.options.progressUrl && this.watchedSeconds >= VIEW_AFTER_SECONDS) {
+    if (!this.viewSent && !this.options.linkId && this.watchedSeconds >= VIEW_AFTER_SECONDS) {
       this.viewSent = true;
       void send(`/api/videos/${this.options.videoId}/view`, "POST", { watchedSeconds: this.watchedSeconds });
     }
@@ -194,8 +194,7 @@ export class PlaybackReporter {
   }
 
   private reportQoe(keepalive: boolean) {
-    // A link's playback (progressUrl) is not a library video's: the beacon keys its reports by video.
-    if (this.disposed || this.options.progressUrl) return;
+    if (this.disposed) return;
     const now = performance.now();
     const quality = this.video.getVideoPlaybackQuality?.();
     const ongoingStall = this.stallStartedAt === null ? 0 : now - this.stallStartedAt;
@@ -205,8 +204,8 @@ export class PlaybackReporter {
       "POST",
       {
         sessionId: this.sessionId,
-        videoId: this.options.videoId,
-        mode: this.options.mode,
+        // A link's reports name the link, and its delivery is the proxy whatever engine plays it.
+        ...(this.options.linkId ? { linkId: this.options.linkId, mode: "proxied" } : { videoId: this.options.videoId, mode: this.options.mode }),
         state: this.state,
         startupMs: this.startupMs,
         stallCount: this.stallCount + (ongoingStall ? 1 : 0),

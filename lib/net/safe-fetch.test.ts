@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -224,5 +225,39 @@ describe("safeFetch allows", () => {
     res.body.resume();
     expect(seen.at(-2)?.authorization).toBe("Bearer secret");
     expect(seen.at(-1)?.authorization).toBeUndefined();
+  });
+});
+
+describe("kept answers and kept connections", () => {
+  it("checks a kept DNS answer again on every use", async () => {
+    // localhost comes from the system resolver, which keeps its answer: allowed once, the same answer is refused
+    // when loopback is not allowed.
+    const first = await safeFetch(`http://localhost:${port}/ok`, { allowLoopback: true });
+    first.body.resume();
+    expect(first.status).toBe(200);
+    const again = await refusal(safeFetch(`http://localhost:${port}/ok`, { allowLoopback: false }));
+    expect(again.reason).toBe("address");
+  });
+
+  it("reuses a kept-alive connection only for the addresses it was connected to", async () => {
+    let answer = "127.0.0.1";
+    const resolve: Resolver = async () => [{ address: answer, family: 4 }];
+    const url = `http://moving.example.test:${port}/ok`;
+    const first = await safeFetch(url, { allowLoopback: true, resolve, keepAlive: true });
+    const pooled = first.body.socket;
+    // Read to the end without destroying the response (a for-await loop would close the socket).
+    await once(first.body.resume(), "end");
+    // The host now resolves elsewhere (nothing listens on 127.0.0.2): the pooled socket to 127.0.0.1 must not be used.
+    answer = "127.0.0.2";
+    const moved = await safeFetch(url, { allowLoopback: true, resolve, keepAlive: true }).then(
+      (res) => (res.body.resume(), res.address),
+      (error: AppError) => error.status,
+    );
+    expect(moved).not.toBe("127.0.0.1");
+    // Back at the first address, the kept connection serves again.
+    answer = "127.0.0.1";
+    const back = await safeFetch(url, { allowLoopback: true, resolve, keepAlive: true });
+    expect(back.body.socket).toBe(pooled);
+    back.body.resume();
   });
 });

@@ -2,6 +2,7 @@ import dns from "node:dns";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
+import { LRUCache } from "lru-cache";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { toWebHeaders } from "@/lib/http/node-headers";
@@ -36,8 +37,8 @@ export type SafeFetchOptions = {
   allowLoopback?: boolean;
   connectTimeoutMs?: number;
   /**
-   * Reuse connections (the link proxy's many range requests). A pooled socket was connected to an address
-   * checked when it was opened; a new one is checked as always.
+   * Reuse connections (the link proxy's many range requests): only those connected to the addresses this
+   * request's host was just resolved to and checked against (see `poolFor`).
    */
   keepAlive?: boolean;
   /** The socket may stay silent this long (while connecting, waiting for headers, or streaming the body). */
@@ -56,9 +57,23 @@ export type SafeResponse = {
   redirects: string[];
 };
 
+/**
+ * The system resolver's answers are kept a few seconds: a player's range requests would otherwise each wait on
+ * getaddrinfo (a thread-pool hop, and often a DNS round trip). getaddrinfo gives no TTL, so the bound is ours and
+ * short, so a moved host is followed quickly. A kept answer is still checked on every use like a fresh one (the
+ * admin's policy may have changed), and the connection still goes to exactly the addresses checked.
+ */
+export const DNS_CACHE_MS = 10_000;
+const dnsCache = new LRUCache<string, ResolvedAddress[]>({ max: 1_000, ttl: DNS_CACHE_MS });
+
 const systemResolver: Resolver = async (hostname) => {
+  const key = hostname.toLowerCase();
+  const known = dnsCache.get(key);
+  if (known) return known;
   const found = await dns.promises.lookup(hostname, { all: true, verbatim: true });
-  return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+  const addresses = found.map((a): ResolvedAddress => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+  dnsCache.set(key, addresses);
+  return addresses;
 };
 
 /** What the URL says is wrong (400) vs where it points is not allowed (403) vs the host cannot be found (502-ish). */
@@ -132,11 +147,28 @@ function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
   };
 }
 
-// Idle pooled sockets close before common servers' keep-alive timeouts (nginx 75 s, Node 5 s) end them under us.
-const pools = {
-  http: new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: 4_000 }),
-  https: new https.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: 4_000 }),
-};
+/**
+ * Kept-alive connections, one pool per protocol and set of checked addresses: a pooled socket is reused only for
+ * a request whose host resolved, and passed the checks, to the very addresses it was connected to. A host that
+ * moves gets a new pool; the old one's idle sockets are closed when it falls out.
+ */
+const pools = new LRUCache<string, http.Agent>({
+  max: 256,
+  // Sockets still streaming finish; back in the dropped pool, they close after its idle timeout.
+  dispose: (agent) => Object.values(agent.freeSockets).forEach((sockets) => sockets?.forEach((socket) => socket.destroy())),
+});
+
+function poolFor(url: URL, addresses: ResolvedAddress[]): http.Agent {
+  const key = `${url.protocol} ${addresses.map((a) => a.address).join(" ")}`;
+  let agent = pools.get(key);
+  if (!agent) {
+    // Idle pooled sockets close before common servers' keep-alive timeouts (nginx 75 s, Node 5 s) end them under us.
+    const options = { keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: 4_000 };
+    agent = url.protocol === "https:" ? new https.Agent(options) : new http.Agent(options);
+    pools.set(key, agent);
+  }
+  return agent;
+}
 
 function request(url: URL, addresses: ResolvedAddress[], options: SafeFetchOptions): Promise<IncomingMessage> {
   const transport = url.protocol === "https:" ? https : http;
@@ -152,7 +184,7 @@ function request(url: URL, addresses: ResolvedAddress[], options: SafeFetchOptio
       method: options.method ?? "GET",
       headers: { "user-agent": "Reel", ...options.headers },
       lookup: pinnedLookup(addresses),
-      agent: options.keepAlive ? pools[url.protocol === "https:" ? "https" : "http"] : false,
+      agent: options.keepAlive ? poolFor(url, addresses) : false,
       signal: options.signal,
     });
     const connectTimer = setTimeout(() => req.destroy(new AppError("gateway_timeout", `Connecting to ${url.host} timed out`, { refused: "timeout" })), connectTimeout);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { db, closeDb } from "@/lib/db/client";
-import { apiTokens, users, videos, watchProgress } from "@/lib/db/schema";
+import { apiTokens, proxyLinks, users, videos, watchProgress } from "@/lib/db/schema";
 import { newApiToken } from "@/lib/auth/tokens";
 import * as progressRoute from "@/app/api/videos/[id]/progress/route";
 import * as qoeRoute from "@/app/api/qoe/route";
@@ -131,6 +131,34 @@ describe("QoE API", () => {
     expect(refused.headers.get("retry-after")).toBe("1");
     // Someone else is not affected.
     expect((await post(owner.auth, report(`s-${crypto.randomUUID()}`))).status).toBe(204);
+  });
+
+  it("stores a link's reports under the link, delivered proxied, for its owner only", async () => {
+    const [link] = await db
+      .insert(proxyLinks)
+      .values({ ownerId: owner.user.id, url: `https://cdn.example.test/${crypto.randomUUID()}.mp4`, host: "cdn.example.test", kind: "progressive", contentType: "video/mp4" })
+      .returning();
+    const linkReport = (sessionId: string, extra: Record<string, unknown> = {}) => ({ sessionId, linkId: link.id, mode: "proxied", startupMs: 240, watchedSeconds: 6, ...extra });
+    const sessionId = `s-${crypto.randomUUID()}`;
+    expect((await post(owner.auth, linkReport(sessionId))).status).toBe(204);
+    await qoeIngest.flush();
+    expect(await findQoeReport(sessionId)).toMatchObject({ userId: owner.user.id, linkId: link.id, videoId: null, mode: "proxied", startupMs: 240, watchedSeconds: 6 });
+
+    // Another member cannot report on it, nor write into its session by naming a video instead.
+    expect((await post(other.auth, linkReport(`s-${crypto.randomUUID()}`))).status).toBe(404);
+    expect((await post(owner.auth, { ...report(sessionId), videoId: publicVideo, stallCount: 9 })).status).toBe(204);
+    await qoeIngest.flush();
+    expect(await findQoeReport(sessionId)).toMatchObject({ linkId: link.id, videoId: null, stallCount: 0, reportCount: 1 });
+
+    // Exactly one of video and link; "proxied" is a link's delivery and only a link's.
+    expect((await post(owner.auth, linkReport(`s-${crypto.randomUUID()}`, { mode: "hls" }))).status).toBe(400);
+    expect((await post(owner.auth, linkReport(`s-${crypto.randomUUID()}`, { videoId: publicVideo }))).status).toBe(400);
+    expect((await post(owner.auth, report(`s-${crypto.randomUUID()}`, { mode: "proxied" }))).status).toBe(400);
+    expect((await post(owner.auth, { sessionId: `s-${crypto.randomUUID()}`, mode: "mp4" })).status).toBe(400);
+
+    // Removing the link keeps the session's figures.
+    await db.delete(proxyLinks).where(eq(proxyLinks.id, link.id));
+    expect(await findQoeReport(sessionId)).toMatchObject({ linkId: null, mode: "proxied", startupMs: 240 });
   });
 
   it("checks the video may be watched and validates the body", async () => {

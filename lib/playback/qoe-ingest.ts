@@ -44,7 +44,7 @@ class QoeIngest {
   add(report: QoeBody, userId: string | null, userAgent: string | null): boolean {
     const queued = this.pending.get(report.sessionId);
     // The first writer of a batch keeps the session; the database refuses any other writer for a stored one.
-    if (queued && (queued.userId !== userId || queued.videoId !== report.videoId)) return true;
+    if (queued && (queued.userId !== userId || queued.videoId !== (report.videoId ?? null) || queued.linkId !== (report.linkId ?? null))) return true;
     if (!queued && this.pending.size >= MAX_PENDING) return false;
     this.pending.set(report.sessionId, toRow(report, userId, userAgent));
     if (this.pending.size >= FLUSH_AT) void this.flush();
@@ -67,7 +67,8 @@ function toRow(report: QoeBody, userId: string | null, userAgent: string | null)
   const ua = userAgent?.slice(0, 300) ?? null;
   return {
     sessionId: report.sessionId,
-    videoId: report.videoId,
+    videoId: report.videoId ?? null,
+    linkId: report.linkId ?? null,
     userId,
     mode: report.mode,
     state: report.state,
@@ -92,8 +93,8 @@ function toRow(report: QoeBody, userId: string | null, userAgent: string | null)
 
 /**
  * Inserts new sessions and merges into stored ones in one statement. A stored session only takes reports from the
- * same user about the same video, within its report budget: a session id cannot be used to write someone else's
- * figures (such reports are dropped).
+ * same user about the same video or link, within its report budget: a session id cannot be used to write someone
+ * else's figures (such reports are dropped).
  */
 async function writeBatch(rows: NewQoeReport[]) {
   const excluded = (column: string) => sql.raw(`excluded.${column}`);
@@ -125,6 +126,7 @@ async function writeBatch(rows: NewQoeReport[]) {
       },
       setWhere: sql`${qoeReports.userId} is not distinct from ${excluded("user_id")}
         and ${qoeReports.videoId} is not distinct from ${excluded("video_id")}
+        and ${qoeReports.linkId} is not distinct from ${excluded("link_id")}
         and ${qoeReports.reportCount} < ${QOE_MAX_REPORTS_PER_SESSION}`,
     });
 }

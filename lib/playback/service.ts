@@ -1,5 +1,6 @@
 import type { Viewer } from "@/lib/auth/viewer";
 import { AppError } from "@/lib/errors";
+import { requireOwnLink } from "@/lib/proxy/links";
 import { requireViewable } from "@/lib/videos/access";
 import { progressToStore, resumePosition, type ProgressBody } from "./progress";
 import { LRUCache } from "lru-cache";
@@ -30,15 +31,20 @@ export async function recordProgress(viewer: Viewer, videoId: string, body: Prog
 const viewable = new LRUCache<string, true>({ max: 50_000, ttl: 30_000 });
 
 /**
- * Accepts a player report for the batched writer (./qoe-ingest.ts): checks the viewer may watch the video and sends
- * within the per-viewer rate; the write happens a moment later, so the reply never waits on it.
+ * Accepts a player report for the batched writer (./qoe-ingest.ts): checks the viewer may watch the video (or owns
+ * the link: a link is its owner's alone) and sends within the per-viewer rate; the write happens a moment later, so
+ * the reply never waits on it.
  */
 export async function recordQoe(viewer: Viewer | null, report: QoeBody, headers: Headers) {
   const viewerKey = viewer ? `user:${viewer.id}` : `ip:${clientIp(headers) ?? "unknown"}`;
   if (!qoeIngest.allow(viewerKey)) throw new AppError("rate_limited", "Too many playback reports", undefined, { "Retry-After": "1" });
-  const key = `${viewer?.id ?? "guest"} ${report.videoId}`;
+  const key = `${viewer?.id ?? "guest"} ${report.videoId ?? `link:${report.linkId}`}`;
   if (!viewable.has(key)) {
-    await requireViewable(viewer, report.videoId);
+    if (report.linkId) {
+      if (!viewer) throw new AppError("not_found", "No such link");
+      await requireOwnLink(viewer, report.linkId);
+    }
+    else await requireViewable(viewer, report.videoId!);
     viewable.set(key, true);
   }
   if (!qoeIngest.add(report, viewer?.id ?? null, headers.get("user-agent"))) {

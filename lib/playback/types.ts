@@ -44,9 +44,11 @@ export type PlayerSource = {
   startAt: number;
   /** Signed-in viewers have their position saved. */
   saveProgress: boolean;
-  /**
-   * A source that is not a library video (a proxied link, lib/proxy/) saves its position here instead; views and
-   * playback-quality reports, which belong to library videos, are then not sent.
-   */
+  /** A source that is not a library video (a proxied link, lib/proxy/) saves its position here instead. */
   progressUrl?: string;
+  /**
+   * Set for a link of Play a link: its playback-quality reports name the link and the delivery "proxied", and no
+   * view is counted (views belong to library videos).
+   */
+  linkId?: string;
 };

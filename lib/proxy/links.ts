@@ -12,6 +12,7 @@ import { progressToStore, resumePosition, type ProgressBody } from "@/lib/playba
 import type { PlayerSource } from "@/lib/playback/types";
 import { deleteLink, deleteLinks, findLink, listLinks, saveLink, saveLinkProgress, usageSince } from "./queries";
 import { proxyBase, proxyUri } from "./paths";
+import { dailyLimitRefusal, secondsToNextDay } from "./usage";
 import { probeLink, type ProbeOptions } from "./probe";
 
 /**
@@ -22,12 +23,13 @@ import { probeLink, type ProbeOptions } from "./probe";
 const log = childLogger("proxy");
 
 /** The short word the API puts next to every refusal, so clients can tell the kinds apart without parsing text. */
-export type Refusal = "bad_url" | "not_allowed" | "not_video" | "upstream_error" | "timeout";
+export type Refusal = "bad_url" | "not_allowed" | "not_video" | "upstream_error" | "timeout" | "daily_limit";
 
 export function refusalOf(error: AppError): Refusal {
   if (error.status === 400) return "bad_url";
   if (error.status === 403) return "not_allowed";
   if (error.status === 422) return "not_video";
+  if (error.status === 429) return "daily_limit";
   if (error.status === 504) return "timeout";
   return "upstream_error";
 }
@@ -37,6 +39,8 @@ export async function createLink(viewer: Viewer, rawUrl: string, options: Omit<P
   try {
     const url = parseFetchUrl(rawUrl.trim());
     host = url.host;
+    const overLimit = await dailyLimitRefusal(viewer.id);
+    if (overLimit) throw new AppError("rate_limited", overLimit, undefined, { "Retry-After": String(secondsToNextDay()) });
     const facts = await probeLink(url, { ...options, policy: await currentFetchPolicy() });
     return await saveLink({ ownerId: viewer.id, url: url.href, host: url.host, ...facts });
   } catch (error) {
@@ -44,7 +48,7 @@ export async function createLink(viewer: Viewer, rawUrl: string, options: Omit<P
     const reason = refusalOf(error);
     // Never the URL itself: its query may hold a secret.
     log.info({ userId: viewer.id, host, status: error.status, reason, message: error.message }, "link refused");
-    throw new AppError(error.code, error.message, { reason });
+    throw new AppError(error.code, error.message, { reason }, error.headers);
   }
 }
 
@@ -125,6 +129,7 @@ export function linkSource(viewer: Viewer, row: ProxyLink): PlayerSource {
     startAt: row.seekable ? resumePosition({ position: row.position, duration: row.progressDuration, finished: row.finished }, row.duration) : 0,
     saveProgress: true,
     progressUrl: `/api/proxy/links/${row.id}/progress`,
+    linkId: row.id,
   };
 }
 

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import { mediaKeyring, signToken, verifyToken, type Keyring, type TokenCheck } from "@/lib/media/signing";
 import { expiryFor } from "@/lib/media/urls";
 
@@ -81,8 +82,34 @@ const TOKEN_REFUSALS: Record<Exclude<TokenCheck, "ok">, string> = {
   "bad-signature": "bad signature",
 };
 
+type Verified = Extract<ParsedProxyPath, { ok: true }> & { expiresAt: number; kid: string };
+
+/**
+ * Paths that passed every check, per keyring. A player asks for the same path many times (every range of a file,
+ * a live playlist every second), and the HMAC and AES-GCM work is the same each time: only the expiry and whether
+ * the key is still in the keyring can change, and both are checked again on every hit.
+ */
+const verifiedPaths = new WeakMap<Keyring, LRUCache<string, Verified>>();
+
 /** Parses and checks a path after `/proxy/` (no query): token, link id, sealed ref. No database. */
 export function parseProxyPath(rest: string, nowSeconds = Date.now() / 1000, keyring: Keyring = mediaKeyring()): ParsedProxyPath {
+  let cache = verifiedPaths.get(keyring);
+  if (!cache) verifiedPaths.set(keyring, (cache = new LRUCache({ max: 10_000 })));
+  const known = cache.get(rest);
+  if (known) {
+    if (known.expiresAt <= nowSeconds) return { ok: false, status: 403, reason: TOKEN_REFUSALS.expired };
+    if (keyring.byKid.has(known.kid)) return { ok: true, linkId: known.linkId, token: known.token, base: known.base, ref: known.ref };
+    cache.delete(rest);
+  }
+  const parsed = checkProxyPath(rest, nowSeconds, keyring);
+  if (parsed.ok) {
+    const [kid, expiresAt] = parsed.token.split(".");
+    cache.set(rest, { ...parsed, kid, expiresAt: Number(expiresAt) });
+  }
+  return parsed;
+}
+
+function checkProxyPath(rest: string, nowSeconds: number, keyring: Keyring): ParsedProxyPath {
   const parts = rest.split("/");
   if (parts.length !== 4) return { ok: false, status: 404, reason: "not found" };
   const [token, linkId, sealed] = parts;

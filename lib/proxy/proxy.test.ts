@@ -18,7 +18,7 @@ import { AppError } from "@/lib/errors";
 import { bridge, fetchRaw, findNginx, freePort, listen, startNginx, type NginxProcess, type Served } from "@/lib/media/test-support";
 import { forgetFetchPolicy } from "@/lib/net/current-policy";
 import type { Resolver } from "@/lib/net/safe-fetch";
-import { setSetting } from "@/lib/settings";
+import { setSetting, settingDefinitions } from "@/lib/settings";
 import { asViewer } from "@/test/factories";
 import { makeSource } from "@/test/media";
 import { createTokenUser } from "@/test/serve-routes";
@@ -27,7 +27,8 @@ import { createLink, linkSource, proxyUsageReport } from "./links";
 import { createProxyHandler } from "./node-adapter";
 import { createWebProxyHandler } from "./web-adapter";
 import { proxyBase, proxyUri, type RefKind } from "./paths";
-import { flushUsage } from "./usage";
+import { addProxyUsage } from "./queries";
+import { dailyByteLimit, flushUsage } from "./usage";
 
 /**
  * Play a link over real HTTP on loopback: Debian's nginx is the upstream (with and without ranges, redirects,
@@ -347,6 +348,42 @@ describe("streaming through /proxy/", () => {
       await flushUsage();
       return (await proxyUsageReport(1)).find((u) => u.userId === someone.id);
     }).toMatchObject({ bytes: 1000 + film.length, streams: 2 });
+  });
+
+  it("refuses a person's streams and new links past the daily limit, counting what other processes relayed", async () => {
+    const limit = film.length + 500;
+    await setSetting("proxyDailyBytes", limit);
+    dailyByteLimit.forget();
+    try {
+      const someone = await createTokenUser();
+      const path = () => proxied(`${origin}/film.mp4`, "bytes", randomUUID(), someone.user.id);
+      expect((await fetchRaw(reel.port, path())).status).toBe(200);
+      // Under the limit still (it is counted once a response has ended): one more range, then no more.
+      await expect.poll(async () => (await fetchRaw(reel.port, path(), { headers: { range: "bytes=0-999" } })).status).toBe(206);
+      let refused: Awaited<ReturnType<typeof fetchRaw>> | undefined;
+      await expect.poll(async () => (refused = await fetchRaw(reel.port, path(), { headers: { range: "bytes=0-999" } })).status).toBe(429);
+      expect(refused!.body.toString()).toMatch(/daily limit .* is reached; it starts again at 00:00 UTC/);
+      expect(Number(refused!.headers["retry-after"])).toBeGreaterThan(0);
+      expect(Number(refused!.headers["retry-after"])).toBeLessThanOrEqual(86_400);
+
+      // Bytes another web process relayed and wrote count too; the link API says so in its own words.
+      const busy = await createTokenUser();
+      await addProxyUsage([{ userId: busy.user.id, day: new Date().toISOString().slice(0, 10), bytes: limit, streams: 1 }]);
+      expect((await fetchRaw(reel.port, proxied(`${origin}/film.mp4`, "bytes", randomUUID(), busy.user.id))).status).toBe(429);
+      const post = await linksRoute.POST(
+        new Request("http://reel.test/api/proxy/links", { method: "POST", headers: { authorization: busy.authorization, "content-type": "application/json" }, body: JSON.stringify({ url: `${origin}/film.mp4` }) }),
+        { params: Promise.resolve({}) },
+      );
+      expect(post.status).toBe(429);
+      expect(await post.json()).toMatchObject({ reason: "daily_limit" });
+
+      // Others play on.
+      const other = await createTokenUser();
+      expect((await fetchRaw(reel.port, proxied(`${origin}/film.mp4`, "bytes", randomUUID(), other.user.id))).status).toBe(200);
+    } finally {
+      await setSetting("proxyDailyBytes", settingDefinitions.proxyDailyBytes.default);
+      dailyByteLimit.forget();
+    }
   });
 
   it("the player source of a link plays through the proxy", async () => {

@@ -62,6 +62,16 @@ export async function addProxyUsage(rows: { userId: string; day: string; bytes: 
     });
 }
 
+/** Bytes relayed for one user on one day (YYYY-MM-DD), as written so far. */
+export async function proxyBytesOn(userId: string, day: string): Promise<number> {
+  const [row] = await db
+    .select({ bytes: proxyUsage.bytes })
+    .from(proxyUsage)
+    .where(and(eq(proxyUsage.userId, userId), eq(proxyUsage.day, day)))
+    .limit(1);
+  return row?.bytes ?? 0;
+}
+
 /** Per user and day since `since` (YYYY-MM-DD), biggest first: for admins. */
 export async function usageSince(since: string) {
   return db

@@ -11,7 +11,7 @@ import { isPlaylistText, rewritePlaylist } from "./hls";
 import { ProxyLimiter } from "./limits";
 import { parseProxyPath, proxyUri, type ProxyRef } from "./paths";
 import { allowedContentType, baseType } from "./sniff";
-import { countUsage } from "./usage";
+import { countUsage, dailyLimitRefusal, secondsToNextDay } from "./usage";
 
 /**
  * The link proxy's byte path, shared by the Node fast path (./node-adapter.ts) and the route handler
@@ -53,6 +53,8 @@ export type ProxyAnswer = {
 export type ProxyOptions = Pick<SafeFetchOptions, "resolve" | "allowLoopback" | "connectTimeoutMs" | "idleTimeoutMs" | "policy"> & {
   maxBytes?: number;
   limiter?: ProxyLimiter;
+  /** Bytes one person may have relayed per UTC day (0: no limit); by default the admin's setting. */
+  dailyBytes?: number;
 };
 
 const SINGLE_RANGE = /^bytes=(\d{1,15}-\d{0,15}|-\d{1,15})$/;
@@ -74,6 +76,17 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions = {}): Prom
   const host = hostOf(ref.url);
   const fields = { userId: ref.userId, linkId, host, kind: ref.kind, range: req.range ?? undefined };
   if (req.method !== "GET" && req.method !== "HEAD") return { ...text(405, "method not allowed", { allow: "GET, HEAD" }), settle: () => undefined };
+
+  try {
+    const reason = await dailyLimitRefusal(ref.userId, options.dailyBytes);
+    if (reason) {
+      log.warn({ ...fields, status: 429, reason }, "proxy request refused");
+      return { ...text(429, reason, { "retry-after": String(secondsToNextDay()) }), settle: () => undefined };
+    }
+  } catch (error) {
+    // The limit is a statistic's: without the database for a moment, streams go on rather than all stopping.
+    log.warn({ ...fields, err: error }, "daily limit unknown");
+  }
 
   const limiter = options.limiter ?? proxyLimiter;
   const refusedBy = limiter.admit(ref.userId);

@@ -14,6 +14,11 @@ export const settingDefinitions = {
     schema: z.array(z.string().regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, "a host name")).max(32),
     default: [] as string[],
   },
+  /**
+   * Bytes Play a link may relay for one person per UTC day (lib/proxy/usage.ts); beyond it their streams are refused
+   * until midnight UTC. 0: no limit. The default is a few hours of HD video a day.
+   */
+  proxyDailyBytes: { schema: z.number().int().min(0).max(1e15), default: 20 * 1024 ** 3 },
 } as const;
 
 export type SettingKey = keyof typeof settingDefinitions;

@@ -9,6 +9,7 @@ import { requireAccess } from "@/lib/auth/session";
 import { formValues } from "@/lib/http/form";
 import { forgetFetchPolicy } from "@/lib/net/current-policy";
 import { proxyUsageReport } from "@/lib/proxy/links";
+import { dailyByteLimit } from "@/lib/proxy/usage";
 import { getSetting, setSetting } from "@/lib/settings";
 import { formatBytes } from "@/lib/uploads/format";
 
@@ -32,12 +33,24 @@ async function updateFetchPolicy(formData: FormData) {
   revalidatePath("/admin/settings");
 }
 
+const GIB = 1024 ** 3;
+
+async function updateDailyBytes(formData: FormData) {
+  "use server";
+  await requireAccess("admin");
+  const gigabytes = Number(String(formValues(formData).proxyDailyGigabytes ?? "").trim() || "0");
+  await setSetting("proxyDailyBytes", Number.isFinite(gigabytes) && gigabytes > 0 ? Math.round(gigabytes * GIB) : 0);
+  dailyByteLimit.forget();
+  revalidatePath("/admin/settings");
+}
+
 export default async function AdminSettingsPage() {
   await requirePageAdmin("/admin/settings");
-  const [guestAccess, fetchPorts, fetchPrivateHosts, usage] = await Promise.all([
+  const [guestAccess, fetchPorts, fetchPrivateHosts, dailyBytes, usage] = await Promise.all([
     getSetting("guestAccess"),
     getSetting("fetchPorts"),
     getSetting("fetchPrivateHosts"),
+    getSetting("proxyDailyBytes"),
     proxyUsageReport(),
   ]);
   return (
@@ -71,7 +84,23 @@ export default async function AdminSettingsPage() {
       </Card>
       <Card className="mt-6 max-w-2xl">
         <CardTitle>Play a link: traffic</CardTitle>
-        <CardDescription>Bytes Reel relayed for each person over the last 7 days (UTC days), from played links.</CardDescription>
+        <CardDescription>
+          Bytes Reel relayed for each person over the last 7 days (UTC days), from played links. Past the daily limit, a person&apos;s links are
+          refused until midnight UTC.
+        </CardDescription>
+        <form action={updateDailyBytes} className="mt-4 flex flex-col gap-4">
+          <Input
+            name="proxyDailyGigabytes"
+            label="Daily limit per person, in GB"
+            hint="0 or empty: no limit"
+            inputMode="decimal"
+            defaultValue={dailyBytes > 0 ? String(Math.round((dailyBytes / GIB) * 100) / 100) : "0"}
+            data-testid="proxy-daily-limit"
+          />
+          <SubmitButton className="self-start" pendingLabel="Saving…">
+            Save
+          </SubmitButton>
+        </form>
         {usage.length === 0 ? (
           <p className="mt-4 text-sm text-muted">No links were played.</p>
         ) : (
@@ -90,7 +119,10 @@ export default async function AdminSettingsPage() {
                   <td className="py-1">{u.day}</td>
                   <td className="py-1">{u.name || u.email}</td>
                   <td className="py-1 text-right tabular-nums">{u.streams}</td>
-                  <td className="py-1 text-right tabular-nums">{formatBytes(u.bytes)}</td>
+                  <td className="py-1 text-right tabular-nums">
+                    {formatBytes(u.bytes)}
+                    {dailyBytes > 0 && u.bytes >= dailyBytes ? <span className="ml-2 text-xs font-medium text-danger">limit reached</span> : null}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { doublePrecision, index, integer, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { proxyLinks } from "./proxy";
 import { users } from "./users";
 import { videos } from "./videos";
 
@@ -12,7 +13,9 @@ export const qoeReports = pgTable(
   "qoe_reports",
   {
     id: uuid().primaryKey().defaultRandom(),
+    /** What was played: a library video, or (delivery "proxied") a link pasted on Play a link; never both. */
     videoId: uuid().references(() => videos.id, { onDelete: "set null" }),
+    linkId: uuid().references(() => proxyLinks.id, { onDelete: "set null" }),
     userId: uuid().references(() => users.id, { onDelete: "set null" }),
     /** One playback session in the player; several reports of a session are merged by it. */
     sessionId: text().notNull(),
@@ -52,6 +55,7 @@ export const qoeReports = pgTable(
     index("qoe_reports_time_idx").on(t.createdAt),
     uniqueIndex("qoe_reports_session_idx").on(t.sessionId),
     index("qoe_reports_video_time_idx").on(t.videoId, t.createdAt),
+    index("qoe_reports_link_idx").on(t.linkId).where(sql`${t.linkId} is not null`),
     index("qoe_reports_live_idx").on(t.updatedAt).where(sql`${t.state} = 'playing'`),
   ],
 );

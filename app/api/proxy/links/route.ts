@@ -6,7 +6,7 @@ import { clearLinks, createLink, linkView, recentLinks, refusalOf } from "@/lib/
 
 /**
  * Play a link. POST validates a URL (what it is, whether Reel may fetch it) and remembers it for the caller;
- * refusals carry `reason`: bad_url 400, not_allowed 403, not_video 422, upstream_error 502, timeout 504.
+ * refusals carry `reason`: bad_url 400, not_allowed 403, not_video 422, upstream_error 502, timeout 504, daily_limit 429.
  */
 export const POST = route({ access: "user", body: z.object({ url: z.string().min(1).max(4096) }) }, async ({ viewer, body, request }) => {
   try {

@@ -1,0 +1,3 @@
+ALTER TABLE "qoe_reports" ADD COLUMN "link_id" uuid;--> statement-breakpoint
+ALTER TABLE "qoe_reports" ADD CONSTRAINT "qoe_reports_link_id_proxy_links_id_fk" FOREIGN KEY ("link_id") REFERENCES "public"."proxy_links"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "qoe_reports_link_idx" ON "qoe_reports" USING btree ("link_id") WHERE "qoe_reports"."link_id" is not null;
