@@ -54,7 +54,12 @@ export const hlsLadderJob: JobDefinition<"hls-ladder"> = {
     const renditions = await finalizeHlsOutput(outDir, plan);
     await storage.publish(videoId, "hls", outDir);
     await completeStep(videoId, "hls-ladder", {
-      outputs: { hls: renditions.map((r) => Number(r.name)), details: { hls: { renditions, encoder: result.encoder } } },
+      outputs: {
+        hls: renditions.map((r) => Number(r.name)),
+        // Undefined drops an earlier run's list from the row.
+        audio: plan.alternateAudio.length ? plan.alternateAudio.map((a) => ({ language: a.language ?? null, name: a.name, default: a.default })) : undefined,
+        details: { hls: { renditions, encoder: result.encoder } },
+      },
     });
   },
 };
