@@ -1,7 +1,13 @@
+import type { AudioRendition } from "@/lib/transcode/audio-tracks";
 import type { HlsRendition } from "@/lib/transcode/hls-output";
 
 /** One alternate audio rendition, as the watch API lists it. */
 export type PublishedAudio = { language: string | null; name: string; default: boolean };
+
+/** `outputs.audio` for a ladder's alternate audio renditions: undefined (dropped from the row) when there are none. */
+export function publishedAudio(renditions: readonly AudioRendition[]): PublishedAudio[] | undefined {
+  return renditions.length ? renditions.map((a) => ({ language: a.language ?? null, name: a.name, default: a.default })) : undefined;
+}
 
 /**
  * What `videos.outputs` holds. The top-level keys say what is published, in the shape the media

@@ -6,6 +6,7 @@ import { chosenEncoder, withCpuFallback } from "@/lib/ffmpeg/encoders";
 import { runFfmpeg, timeLimitFor } from "@/lib/ffmpeg/run";
 import { layout, storage } from "@/lib/storage";
 import { finalizeHlsOutput } from "@/lib/transcode/hls-output";
+import { publishedAudio } from "@/lib/videos/outputs";
 import { completeStep } from "@/lib/videos/pipeline";
 import { requireFrames } from "./frame-count";
 import { ladderFor, mediaInfoOf } from "./media-info";
@@ -56,8 +57,7 @@ export const hlsLadderJob: JobDefinition<"hls-ladder"> = {
     await completeStep(videoId, "hls-ladder", {
       outputs: {
         hls: renditions.map((r) => Number(r.name)),
-        // Undefined drops an earlier run's list from the row.
-        audio: plan.alternateAudio.length ? plan.alternateAudio.map((a) => ({ language: a.language ?? null, name: a.name, default: a.default })) : undefined,
+        audio: publishedAudio(plan.alternateAudio),
         details: { hls: { renditions, encoder: result.encoder } },
       },
     });
