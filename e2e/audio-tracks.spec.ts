@@ -29,11 +29,11 @@ test("the Audio menu lists both languages and switching to French keeps playing"
   const scripts = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name).filter((n) => n.includes("/_reel/hls/")));
   expect(scripts.some((n) => /\/hls\.min\.js\?v=/.test(n))).toBe(true);
   await watch.waitForPlayback(0.5);
-  await expect(watch.player).toHaveAttribute("data-audio-track", "0");
+  await expect(watch.player).toHaveAttribute("data-audio-track", "0", { timeout: 15_000 });
   expect(await watch.audioOptions()).toEqual({ labels: ["English (en)", "French (fr)"], checked: "English (en)" });
 
   await watch.chooseAudio("French (fr)");
-  await expect(watch.player).toHaveAttribute("data-audio-track", "1");
+  await expect(watch.player).toHaveAttribute("data-audio-track", "1", { timeout: 15_000 });
   const at = await watch.currentTime();
   await watch.waitForPlayback(at + 1.5);
   expect(await watch.media((v) => v.paused)).toBe(false);
@@ -44,7 +44,7 @@ test("the Audio menu lists both languages and switching to French keeps playing"
 
 test("a French browser starts with the French track", async ({ browser, member }) => {
   const { context, watch } = await watchIn(browser, member, "fr-FR");
-  await expect(watch.player).toHaveAttribute("data-audio-track", "1");
+  await expect(watch.player).toHaveAttribute("data-audio-track", "1", { timeout: 15_000 });
   await watch.waitForPlayback(0.5);
   expect((await watch.audioOptions()).checked).toBe("French (fr)");
   await context.close();

@@ -18,7 +18,7 @@ export type EngineEvents = {
   onLevelSwitched(index: number, height: number): void;
   /** The alternate audio tracks hls.js found (none when the rungs carry their own audio). */
   onAudioTracks(tracks: AudioTrack[]): void;
-  /** hls.audioTrack now plays. */
+  /** hls.audioTrack changed: that track is the one loading and playing from now on. */
   onAudioTrackSwitched(index: number): void;
   onFatal(message: string): void;
 };
@@ -148,7 +148,9 @@ function attachHls(Hls: HlsClass, video: HTMLVideoElement, source: PlayerSource,
   hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, (_e, data) => {
     events.onAudioTracks(data.audioTracks.map((t, index) => ({ index, name: t.name, language: t.lang ?? null })));
   });
-  hls.on(Hls.Events.AUDIO_TRACK_SWITCHED, () => events.onAudioTrackSwitched(hls.audioTrack));
+  // SWITCHING comes as soon as hls.audioTrack changes (the start's choice included); SWITCHED only once the new
+  // track's first fragment is buffered, which may be seconds later.
+  hls.on(Hls.Events.AUDIO_TRACK_SWITCHING, () => events.onAudioTrackSwitched(hls.audioTrack));
   hls.on(Hls.Events.ERROR, (_e, data: ErrorData) => {
     if (!data.fatal) return;
     if (data.type === Hls.ErrorTypes.MEDIA_ERROR && !recoveredMedia) {

@@ -250,7 +250,7 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
     dispatch({ type: "level-selected", level: index });
   }, [dispatch]);
 
-  // The menu's check mark moves when hls.js reports the switch (onAudioTrackSwitched), not before.
+  // The menu's check mark moves when hls.js takes the new track (onAudioTrackSwitched), not before.
   const selectAudioTrack = useCallback((index: number) => engineRef.current?.setAudioTrack(index), []);
 
   const togglePip = useCallback(async () => {

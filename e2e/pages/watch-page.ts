@@ -94,7 +94,7 @@ export class WatchPage {
     await menu.getByRole("group", { name: "Audio" }).getByRole("menuitemradio", { name: label }).click();
   }
 
-  /** hls.audioTrack as the player last heard it from hls.js (AUDIO_TRACK_SWITCHED). */
+  /** hls.audioTrack as the player last heard it from hls.js (AUDIO_TRACK_SWITCHING). */
   audioTrack() {
     return this.player.getAttribute("data-audio-track");
   }
