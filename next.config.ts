@@ -38,7 +38,7 @@ const nextConfig: NextConfig = {
     "@aws-sdk/s3-request-presigner",
   ],
   // hls.js is read from node_modules at run time (app/%5Freel/hls): platforms that ship only traced files need it named.
-  outputFileTracingIncludes: { "/_reel/hls/[file]": ["./node_modules/hls.js/dist/hls.light.min.js"] },
+  outputFileTracingIncludes: { "/_reel/hls/[file]": ["./node_modules/hls.js/dist/hls.light.min.js", "./node_modules/hls.js/dist/hls.min.js"] },
 };
 
 export default nextConfig;

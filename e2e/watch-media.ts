@@ -121,3 +121,58 @@ export async function createTestVideo(options: LadderOptions & { title: string; 
   await db.insert(schema.captions).values({ videoId: id, lang: "en", label: "English", origin: "upload", file: media.captionFile });
   return { id, dir, ...media };
 }
+
+/**
+ * A public, ready video made from an MKV with two audio streams (English at 440 Hz, then French at 880 Hz, English
+ * the default) by the pipeline's own probe, ladder command and playlist writer: its ladder has two alternate audio
+ * renditions. Call it like createTestVideo.
+ */
+export async function createTwoLanguageVideo(options: { title: string; seconds: number }) {
+  const [{ db }, schema, { paths }, { probeMedia }, { hlsLadderArgs }, { CPU_ENCODER }, { runFfmpeg }, { finalizeHlsOutput }, { publishedAudio }, { ladderFor }] = await Promise.all([
+    import("../lib/db/client"),
+    import("../lib/db/schema"),
+    import("../lib/env"),
+    import("../lib/ffmpeg/probe"),
+    import("../lib/ffmpeg/commands"),
+    import("../lib/ffmpeg/encoders"),
+    import("../lib/ffmpeg/run"),
+    import("../lib/transcode/hls-output"),
+    import("../lib/videos/outputs"),
+    import("../workers/jobs/media-info"),
+  ]);
+  const id = crypto.randomUUID();
+  const dir = path.join(paths.media, id);
+  const source = path.join(dir, "source", "original.mkv");
+  await fs.mkdir(path.dirname(source), { recursive: true });
+  const { seconds } = options;
+  const tone = (hz: number) => ["-f", "lavfi", "-i", `sine=frequency=${hz}:sample_rate=48000:duration=${seconds}`];
+  await ffmpeg([
+    ...["-f", "lavfi", "-i", `testsrc2=size=426x240:rate=24:duration=${seconds}`, ...tone(440), ...tone(880)],
+    ...["-map", "0:v", "-map", "1:a", "-map", "2:a", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"],
+    ...["-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=fra", "-disposition:a:0", "default", "-disposition:a:1", "0", source],
+  ]);
+  const info = await probeMedia(source);
+  const plan = ladderFor(info);
+  const work = path.join(dir, ".ladder");
+  await fs.mkdir(work, { recursive: true });
+  await runFfmpeg({ args: hlsLadderArgs(source, work, info, plan, CPU_ENCODER), workDir: work, timeLimitSeconds: 300 });
+  await finalizeHlsOutput(work, plan);
+  await fs.rename(work, path.join(dir, "hls"));
+  await db.insert(schema.videos).values({
+    id,
+    title: options.title,
+    ownerId: null,
+    visibility: "public",
+    sourceKind: "upload",
+    sourcePath: source,
+    status: "ready",
+    duration: info.duration,
+    width: info.video.width,
+    height: info.video.height,
+    fps: info.video.fps,
+    probe: info,
+    outputs: { hls: plan.rungs.map((r) => Number(r.name)), audio: publishedAudio(plan.alternateAudio) },
+    readyAt: new Date(),
+  });
+  return { id, audio: plan.alternateAudio };
+}

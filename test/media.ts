@@ -25,6 +25,10 @@ export type SourceOptions = {
   codecArgs?: string[];
   /** Add a text subtitle track (mov_text in MP4, subrip in MKV). */
   subtitles?: boolean;
+  /** Audio streams instead of the one 440 Hz tone: each its own tone, language and title tags, the first default. */
+  audioTracks?: { frequency: number; language?: string; title?: string }[];
+  /** A chapter list (start and end in seconds), written as the container's chapters. */
+  chapters?: { start: number; end: number; title: string }[];
   name: string;
 };
 
@@ -38,9 +42,20 @@ export function makeSource(options: SourceOptions): string {
     args.push("-f", "lavfi", "-i", `testsrc2=size=${width}x${height}:rate=${fps}:duration=${seconds}`);
     maps.push("-map", `${n++}:v`);
   }
-  if (audio) {
-    args.push("-f", "lavfi", "-i", `sine=frequency=440:sample_rate=48000:duration=${seconds}`);
+  const tones = options.audioTracks ?? (audio ? [{ frequency: 440 }] : []);
+  tones.forEach((tone, i) => {
+    args.push("-f", "lavfi", "-i", `sine=frequency=${tone.frequency}:sample_rate=48000:duration=${seconds}`);
     maps.push("-map", `${n++}:a`);
+    if (tone.language) maps.push(`-metadata:s:a:${i}`, `language=${tone.language}`);
+    if (tone.title) maps.push(`-metadata:s:a:${i}`, `title=${tone.title}`);
+    if (options.audioTracks) maps.push(`-disposition:a:${i}`, i === 0 ? "default" : "0");
+  });
+  if (options.chapters) {
+    const metadata = path.join(mediaDir(), `${name}.chapters.txt`);
+    const blocks = options.chapters.map((c) => `[CHAPTER]\nTIMEBASE=1/1000\nSTART=${Math.round(c.start * 1000)}\nEND=${Math.round(c.end * 1000)}\ntitle=${c.title}\n`);
+    fs.writeFileSync(metadata, `;FFMETADATA1\n${blocks.join("")}`);
+    args.push("-f", "ffmetadata", "-i", metadata);
+    maps.push("-map_chapters", String(n++));
   }
   if (options.subtitles) {
     const srt = path.join(mediaDir(), `${name}.srt`);
@@ -50,7 +65,7 @@ export function makeSource(options: SourceOptions): string {
   }
   const codecs = options.codecArgs ?? [
     ...(video ? ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"] : []),
-    ...(audio ? ["-c:a", "aac", "-b:a", "96k"] : []),
+    ...(tones.length ? ["-c:a", "aac", "-b:a", "96k"] : []),
     ...(options.subtitles ? ["-c:s", name.endsWith(".mkv") ? "srt" : "mov_text"] : []),
   ];
   execFileSync("ffmpeg", [...args, ...maps, ...codecs, out]);

@@ -16,6 +16,7 @@ export type PlayerCommands = {
   changeVolume(volume: number, muted?: boolean): void;
   setRate(rate: number): void;
   selectLevel(index: number): void;
+  selectAudioTrack(index: number): void;
   selectCaption(index: number): void;
   togglePip(): void;
   toggleFullscreen(): void;
@@ -39,7 +40,7 @@ function ControlButton({ label, onClick, children, pressed, menu }: { label: str
   );
 }
 
-/** The bar under the picture: seek bar, play, volume, time, captions, settings, picture in picture, full screen. */
+/** The bar under the picture: seek bar, play, volume, time, chapters, audio, captions, settings, picture in picture, full screen. */
 export function PlayerControls({
   state,
   source,
@@ -77,6 +78,17 @@ export function PlayerControls({
         { key: "off", label: "Off", checked: caption === -1, onSelect: () => commands.selectCaption(-1) },
         ...source.captions.map((c, i) => ({ key: c.src, label: c.label, checked: caption === i, onSelect: () => commands.selectCaption(i) })),
       ],
+    },
+  ];
+  const audioGroups: MenuGroup[] = [
+    {
+      label: "Audio",
+      options: state.audioTracks.map((t) => ({
+        key: String(t.index),
+        label: t.language ? `${t.name} (${t.language})` : t.name,
+        checked: state.audioTrack === t.index,
+        onSelect: () => commands.selectAudioTrack(t.index),
+      })),
     },
   ];
   const current = chapterAt(source.chapters, currentTime);
@@ -126,6 +138,11 @@ export function PlayerControls({
             <Icon name="chapters" />
           </ControlButton>
         )}
+        {state.audioTracks.length > 1 && (
+          <ControlButton label="Audio" onClick={() => commands.openMenu(menu === "audio" ? null : "audio")} menu>
+            <Icon name="audio" />
+          </ControlButton>
+        )}
         {source.captions.length > 0 && (
           <ControlButton label="Captions (c)" onClick={() => commands.openMenu(menu === "captions" ? null : "captions")} pressed={caption >= 0} menu>
             <Icon name="captions" />
@@ -144,6 +161,7 @@ export function PlayerControls({
         </ControlButton>
         {menu === "settings" && <Menu label="Settings" groups={settingsGroups} onClose={() => commands.openMenu(null)} />}
         {menu === "captions" && <Menu label="Captions" groups={captionGroups} onClose={() => commands.openMenu(null)} />}
+        {menu === "audio" && <Menu label="Audio" groups={audioGroups} onClose={() => commands.openMenu(null)} />}
         {menu === "chapters" && <Menu label="Chapters" groups={chapterGroups} onClose={() => commands.openMenu(null)} />}
       </div>
     </div>

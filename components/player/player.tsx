@@ -126,6 +126,8 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
         dispatch({ type: "level-switched", height });
         reporter.levelSwitched(height, source.rungs[index]?.bandwidth ?? null);
       },
+      onAudioTracks: (tracks) => dispatch({ type: "audio-tracks", tracks }),
+      onAudioTrackSwitched: (index) => dispatch({ type: "audio-switched", index }),
       onFatal: (message) => {
         reporter.fatal(message);
         dispatch({ type: "failed", message: "Playback failed. Reload the page to try again." });
@@ -248,6 +250,9 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
     dispatch({ type: "level-selected", level: index });
   }, [dispatch]);
 
+  // The menu's check mark moves when hls.js takes the new track (onAudioTrackSwitched), not before.
+  const selectAudioTrack = useCallback((index: number) => engineRef.current?.setAudioTrack(index), []);
+
   const togglePip = useCallback(async () => {
     const video = videoRef.current!;
     if (document.pictureInPictureElement) await document.exitPictureInPicture().catch(() => {});
@@ -350,6 +355,7 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
       saveRate(rate);
     },
     selectLevel,
+    selectAudioTrack,
     selectCaption,
     togglePip: () => void togglePip(),
     toggleFullscreen: () => void toggleFullscreen(),
@@ -362,6 +368,7 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
       data-testid="player"
       data-engine={mode ?? "loading"}
       data-playing-height={state.playingHeight || undefined}
+      data-audio-track={state.audioTracks.length ? state.audioTrack : undefined}
       className={`group/player relative mx-auto w-full overflow-hidden bg-black select-none sm:rounded-lg ${fullscreen ? "h-full" : "max-h-[calc(100dvh-8rem)]"} ${visible ? "" : "cursor-none"}`}
       style={fullscreen ? undefined : { aspectRatio: String(source.aspect) }}
       onPointerMove={showControls}

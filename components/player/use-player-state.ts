@@ -1,8 +1,8 @@
 import { useReducer } from "react";
-import type { Level } from "./engine";
+import type { AudioTrack, Level } from "./engine";
 import type { EngineMode } from "./types";
 
-export type PlayerMenu = "settings" | "captions" | "chapters" | null;
+export type PlayerMenu = "settings" | "captions" | "chapters" | "audio" | null;
 
 /** What the controls show: the <video> element's state as its events report it, and the player's own choices. */
 export type PlayerState = {
@@ -22,6 +22,10 @@ export type PlayerState = {
   level: number;
   /** Height of the level playing now (what "Auto" resolved to); 0 until the first switch. */
   playingHeight: number;
+  /** Alternate audio tracks (hls.js' audioTracks); empty when the rungs carry their own audio. */
+  audioTracks: AudioTrack[];
+  /** hls.audioTrack playing now; -1 before hls.js says. */
+  audioTrack: number;
   /** Index of the showing caption track; -1 when captions are off. */
   caption: number;
   fullscreen: boolean;
@@ -48,6 +52,8 @@ export type PlayerEvent =
   | { type: "levels"; levels: Level[] }
   | { type: "level-selected"; level: number }
   | { type: "level-switched"; height: number }
+  | { type: "audio-tracks"; tracks: AudioTrack[] }
+  | { type: "audio-switched"; index: number }
   | { type: "caption"; caption: number }
   | { type: "fullscreen"; fullscreen: boolean }
   | { type: "pip"; pip: boolean }
@@ -72,6 +78,8 @@ export function initialPlayerState(source: { startAt: number; duration: number |
     levels: [],
     level: -1,
     playingHeight: 0,
+    audioTracks: [],
+    audioTrack: -1,
     caption: -1,
     fullscreen: false,
     pip: false,
@@ -118,6 +126,10 @@ export function playerReducer(state: PlayerState, event: PlayerEvent): PlayerSta
       return { ...state, level: event.level };
     case "level-switched":
       return { ...state, playingHeight: event.height };
+    case "audio-tracks":
+      return { ...state, audioTracks: event.tracks };
+    case "audio-switched":
+      return { ...state, audioTrack: event.index };
     case "caption":
       return { ...state, caption: event.caption };
     case "fullscreen":

@@ -74,6 +74,31 @@ export class WatchPage {
     return labels.map((l) => l.replace("✓", "").trim());
   }
 
+  async openAudioMenu() {
+    await this.player.hover();
+    await this.player.getByRole("button", { name: "Audio" }).click();
+    return this.page.getByRole("menu", { name: "Audio" });
+  }
+
+  /** The Audio menu's tracks as labelled, and the one checked. */
+  async audioOptions() {
+    const items = (await this.openAudioMenu()).getByRole("group", { name: "Audio" }).getByRole("menuitemradio");
+    const labels = (await items.allTextContents()).map((l) => l.replace("✓", "").trim());
+    const checked = await items.evaluateAll((els) => els.findIndex((e) => e.getAttribute("aria-checked") === "true"));
+    await this.page.keyboard.press("Escape");
+    return { labels, checked: checked >= 0 ? labels[checked] : null };
+  }
+
+  async chooseAudio(label: string) {
+    const menu = await this.openAudioMenu();
+    await menu.getByRole("group", { name: "Audio" }).getByRole("menuitemradio", { name: label }).click();
+  }
+
+  /** hls.audioTrack as the player last heard it from hls.js (AUDIO_TRACK_SWITCHING). */
+  audioTrack() {
+    return this.player.getAttribute("data-audio-track");
+  }
+
   /** Keyboard shortcuts act on the page (nothing focused), as when a viewer just watches. */
   async press(key: string) {
     await this.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());

@@ -1,3 +1,4 @@
+import { AUDIO_GROUP } from "@/lib/transcode/audio-tracks";
 import type { LadderPlan } from "@/lib/transcode/ladder";
 import { type VideoEncoder } from "./encoders";
 import type { MediaInfo } from "./probe";
@@ -82,6 +83,8 @@ export function faststartTranscodeArgs(input: string, output: string, info: Medi
  * per rung, and `-var_stream_map` pairs each video with its own AAC copy of the audio, so every
  * variant carries sound. Output: `<outDir>/master.m3u8` and `<outDir>/v<name>/{init_<i>.mp4,
  * seg*.m4s,index.m3u8}` (the job renames init files and rewrites the master afterwards).
+ * With alternate audio (`plan.alternateAudio`), the video rungs carry no audio: each audio stream
+ * is encoded once into `<outDir>/va<n>/`, an audio-only variant of the group every rung names.
  */
 export function hlsLadderArgs(input: string, outDir: string, info: MediaInfo, plan: LadderPlan, encoder: VideoEncoder): string[] {
   const n = plan.rungs.length;
@@ -89,21 +92,29 @@ export function hlsLadderArgs(input: string, outDir: string, info: MediaInfo, pl
   const labels = plan.rungs.map((_, i) => `[s${i}]`).join("");
   const branches = plan.rungs.map((r, i) => `[s${i}]scale=w=${r.width}:h=${r.height}:flags=bicubic,${encoder.outputFilter}[v${i}]`);
   const graph = [`[0:${info.video.index}]${pre}split=${n}${labels}`, ...branches].join(";");
+  const alternate = plan.alternateAudio;
 
   const args = [...encoder.globalArgs, ...inputFile(input, sourceDemuxer(info.container)), "-filter_complex", graph];
   plan.rungs.forEach((_, i) => args.push("-map", `[v${i}]`));
-  if (plan.hasAudio && info.audio) plan.rungs.forEach(() => args.push("-map", `0:${info.audio!.index}`));
+  const muxedAudio = plan.hasAudio && info.audio !== undefined && alternate.length === 0;
+  if (muxedAudio) plan.rungs.forEach(() => args.push("-map", `0:${info.audio!.index}`));
+  alternate.forEach((a) => args.push("-map", `0:${a.index}`));
 
   args.push("-c:v", encoder.codec, ...encoder.codecArgs, ...keyframeArgs(plan, encoder));
   plan.rungs.forEach((r, i) => {
     args.push(`-b:v:${i}`, String(r.videoBitrate), `-maxrate:v:${i}`, String(r.maxrate), `-bufsize:v:${i}`, String(r.bufsize));
   });
-  const withAudio = plan.hasAudio && info.audio !== undefined;
-  if (withAudio) {
+  if (muxedAudio) {
     args.push("-c:a", "aac", "-ac", "2");
     plan.rungs.forEach((r, i) => args.push(`-b:a:${i}`, String(r.audioBitrate)));
   }
-  const streamMap = plan.rungs.map((r, i) => (withAudio ? `v:${i},a:${i},name:${r.name}` : `v:${i},name:${r.name}`)).join(" ");
+  // One encode per track serves every rung, so each gets the best rung's audio bitrate.
+  if (alternate.length) args.push("-c:a", "aac", "-ac", "2", "-b:a", String(plan.rungs.at(-1)!.audioBitrate));
+  // Names and languages from the source's tags never enter this map (a space or comma would split it): the master
+  // playlist is rewritten from the plan afterwards.
+  const streamMap = alternate.length
+    ? [...plan.rungs.map((r, i) => `v:${i},agroup:${AUDIO_GROUP},name:${r.name}`), ...alternate.map((a, i) => `a:${i},agroup:${AUDIO_GROUP},name:${a.folder}`)].join(" ")
+    : plan.rungs.map((r, i) => (muxedAudio ? `v:${i},a:${i},name:${r.name}` : `v:${i},name:${r.name}`)).join(" ");
   args.push(
     ...["-map_metadata", "-1", "-f", "hls"],
     ...["-hls_time", String(plan.segmentSeconds), "-hls_playlist_type", "vod", "-hls_segment_type", "fmp4"],

@@ -39,7 +39,18 @@ export type VideoStreamInfo = {
   bitrate?: number;
 };
 
-export type AudioStreamInfo = { index: number; codec: string; channels?: number; sampleRate?: number; bitrate?: number };
+export type AudioStreamInfo = {
+  index: number;
+  codec: string;
+  channels?: number;
+  sampleRate?: number;
+  bitrate?: number;
+  /** The source's own tags, as written (untrusted text: see lib/transcode/audio-tracks.ts). */
+  language?: string;
+  title?: string;
+  /** The stream's default disposition. */
+  default?: boolean;
+};
 export type SubtitleStreamInfo = { index: number; codec: string; language?: string; title?: string; text: boolean };
 
 export type MediaInfo = {
@@ -48,7 +59,10 @@ export type MediaInfo = {
   size: number;
   bitrate?: number;
   video: VideoStreamInfo;
+  /** The default audio stream (flagged default, else the first): the one the faststart MP4 keeps. */
   audio?: AudioStreamInfo;
+  /** Every audio stream, in source order (absent on rows probed before they were all kept). */
+  audioTracks?: AudioStreamInfo[];
   subtitles: SubtitleStreamInfo[];
   /** ffprobe's full JSON answer. */
   raw: FfprobeJson;
@@ -114,9 +128,9 @@ export async function probeMedia(absolutePath: string, { checkDecodable = true }
 export function interpretProbe(raw: FfprobeJson, size: number): MediaInfo {
   const streams = raw.streams ?? [];
   const videoStream = streams.find((s) => s.codec_type === "video" && !s.disposition?.attached_pic && (s.width ?? 0) > 0);
-  const audioStream = streams.find((s) => s.codec_type === "audio");
+  const audioStreams = streams.filter((s) => s.codec_type === "audio");
   if (!videoStream) {
-    if (audioStream) throw new ProbeError("The file has no video stream (it is audio only)");
+    if (audioStreams.length) throw new ProbeError("The file has no video stream (it is audio only)");
     if (streams.some((s) => s.codec_type === "video")) throw new ProbeError("The file has no playable video stream (only a cover picture)");
     throw new ProbeError("The file has no video stream");
   }
@@ -155,13 +169,8 @@ export function interpretProbe(raw: FfprobeJson, size: number): MediaInfo {
     vfr,
     ...(intOf(videoStream.bit_rate) !== undefined && { bitrate: intOf(videoStream.bit_rate) }),
   };
-  const audio: AudioStreamInfo | undefined = audioStream && {
-    index: audioStream.index,
-    codec: audioStream.codec_name ?? "unknown",
-    ...(audioStream.channels !== undefined && { channels: audioStream.channels }),
-    ...(intOf(audioStream.sample_rate) !== undefined && { sampleRate: intOf(audioStream.sample_rate) }),
-    ...(intOf(audioStream.bit_rate) !== undefined && { bitrate: intOf(audioStream.bit_rate) }),
-  };
+  const audioTracks = audioStreams.map(audioInfo);
+  const audio = audioTracks.find((a) => a.default) ?? audioTracks[0];
   const subtitles = streams
     .filter((s) => s.codec_type === "subtitle")
     .map((s) => ({
@@ -178,8 +187,22 @@ export function interpretProbe(raw: FfprobeJson, size: number): MediaInfo {
     ...(intOf(raw.format?.bit_rate) !== undefined && { bitrate: intOf(raw.format?.bit_rate) }),
     video,
     ...(audio && { audio }),
+    audioTracks,
     subtitles,
     raw,
+  };
+}
+
+function audioInfo(s: FfprobeStream): AudioStreamInfo {
+  return {
+    index: s.index,
+    codec: s.codec_name ?? "unknown",
+    ...(s.channels !== undefined && { channels: s.channels }),
+    ...(intOf(s.sample_rate) !== undefined && { sampleRate: intOf(s.sample_rate) }),
+    ...(intOf(s.bit_rate) !== undefined && { bitrate: intOf(s.bit_rate) }),
+    ...(s.tags?.language && { language: s.tags.language }),
+    ...(s.tags?.title && { title: s.tags.title }),
+    ...(s.disposition?.default === 1 && { default: true }),
   };
 }
 

@@ -26,7 +26,10 @@ const web = createWebMediaHandler({ bucket, keyring });
 beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(paths.data, "bucket-media-"));
   const files: Record<string, Buffer | string> = {
-    "hls/master.m3u8": "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=100000\nv240/index.m3u8\n",
+    "hls/master.m3u8": '#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",LANGUAGE="fr",NAME="French",DEFAULT=YES,AUTOSELECT=YES,URI="a0/index.m3u8"\n#EXT-X-STREAM-INF:BANDWIDTH=100000,AUDIO="audio"\nv240/index.m3u8\n',
+    "hls/a0/index.m3u8": '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MAP:URI="init.mp4"\n#EXTINF:2.0,\nseg00000.m4s\n#EXT-X-ENDLIST\n',
+    "hls/a0/init.mp4": "audio init",
+    "hls/a0/seg00000.m4s": "audio segment",
     "hls/v240/index.m3u8": '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MAP:URI="init.mp4"\n#EXTINF:2.0,\nseg00000.m4s\n#EXT-X-ENDLIST\n',
     "hls/v240/init.mp4": "init",
     "hls/v240/seg00000.m4s": segment,
@@ -67,7 +70,9 @@ describe.each(Object.entries(adapters))("media from a bucket through the %s adap
     const master = await get(`${t}/${videoId}/hls/master.m3u8`);
     expect(master.status).toBe(200);
     expect(master.headers.get("content-type")).toBe("application/vnd.apple.mpegurl");
-    expect(await master.text()).toContain("\nv240/index.m3u8\n");
+    const masterText = await master.text();
+    expect(masterText).toContain("\nv240/index.m3u8\n");
+    expect(masterText).toContain('URI="a0/index.m3u8"');
 
     const variant = await get(`${t}/${videoId}/hls/v240/index.m3u8`);
     expect(variant.status).toBe(200);
@@ -80,6 +85,13 @@ describe.each(Object.entries(adapters))("media from a bucket through the %s adap
     }
     expect(Buffer.from(await (await fetch(seg)).arrayBuffer()).equals(segment)).toBe(true);
     expect(await (await fetch(init)).text()).toBe("init");
+
+    // An alternate audio rendition: its playlist stays relative in the master, its files are presigned like a rung's.
+    const audioText = await (await get(`${t}/${videoId}/hls/a0/index.m3u8`)).text();
+    expect(audioText).not.toContain('URI="init.mp4"');
+    const audioSegment = audioText.split("\n").find((l) => l.startsWith("http"))!;
+    expect(new URL(audioSegment).searchParams.get("X-Amz-Signature")).toMatch(/^[0-9a-f]{64}$/);
+    expect(await (await fetch(audioSegment)).text()).toBe("audio segment");
 
     const vtt = await (await get(`${t}/${videoId}/storyboard/storyboard.vtt`)).text();
     const sprite = vtt.split("\n").find((l) => l.startsWith("http"))!;

@@ -13,6 +13,7 @@ import { sortRungs } from "@/lib/playback/start-level";
 import { pickPoster } from "@/lib/playback/watch";
 import { requireViewable } from "@/lib/videos/access";
 import { chaptersOf, chaptersVtt } from "@/lib/videos/chapters";
+import { outputsOf } from "@/lib/videos/outputs";
 import { masterForRung, safeRel } from "./rules";
 import type { OfflineFile, OfflinePlan, OfflineSummary } from "./types";
 
@@ -74,7 +75,8 @@ async function gather(viewer: Viewer | null, videoId: string) {
   const dir = path.join(/*turbopackIgnore: true*/ paths.media, video.id);
   const captionRows = await listCaptions(video.id);
   const signed = signedPlayback(video, captionRows);
-  const renditions = signed.hls ? await hlsRenditions(dir) : null;
+  // A rung of a ladder with alternate audio holds no sound: such a video is kept as its MP4 (the default track).
+  const renditions = signed.hls && !outputsOf(video.outputs).audio?.length ? await hlsRenditions(dir) : null;
   const mp4Bytes = !renditions && signed.mp4 ? await size(dir, "mp4/video.mp4") : null;
   if (!renditions && mp4Bytes === null) throw new AppError("conflict", "This video is not ready to download yet");
 

@@ -18,6 +18,7 @@ export function offlineSource(record: DownloadRecord, position: number | null, c
     hlsUrl: hls ? key("hls/master.m3u8") : null,
     hlsScriptUrl: hls ? PLAYER_SCRIPT_KEY : null,
     firstSegment: null,
+    audioTracks: [],
     mp4Url: hls ? null : key("mp4/video.mp4"),
     rungs: hls ? [{ height: record.height, bandwidth: 1 }] : [],
     posterUrl: record.posterRel ? key(record.posterRel) : null,

@@ -1,8 +1,10 @@
 import type { HlsConfig } from "hls.js";
 
-/** hls.js settings for Reel's ladders. */
-export function hlsConfig(startLevel: number, bandwidthEstimate: number, startAt: number): Partial<HlsConfig> {
+/** hls.js settings for Reel's ladders. `audioTrack`: the name of the alternate audio rendition to start with. */
+export function hlsConfig(startLevel: number, bandwidthEstimate: number, startAt: number, audioTrack?: string): Partial<HlsConfig> {
   return {
+    // Chosen before the manifest loads, so the start does not fetch one language only to switch to another.
+    ...(audioTrack !== undefined && { audioPreference: { name: audioTrack } }),
     startLevel,
     abrEwmaDefaultEstimate: bandwidthEstimate,
     testBandwidth: false,

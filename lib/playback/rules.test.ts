@@ -139,6 +139,16 @@ describe("HLS playlists", () => {
     expect(segmentAt(media, 99)?.uri).toBe("seg1.m4s");
   });
 
+  it("reads the rungs of a master with alternate audio, past its EXT-X-MEDIA lines", () => {
+    const master = [
+      "#EXTM3U",
+      '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",LANGUAGE="en",NAME="English, UK",DEFAULT=YES,AUTOSELECT=YES,URI="a0/index.m3u8"',
+      '#EXT-X-STREAM-INF:BANDWIDTH=996000,AVERAGE-BANDWIDTH=900000,RESOLUTION=640x360,CODECS="avc1.64001e,mp4a.40.2",FRAME-RATE=25.000,AUDIO="audio"',
+      "v360/index.m3u8",
+    ].join("\n");
+    expect(parseMaster(master)).toEqual([{ uri: "v360/index.m3u8", bandwidth: 900000, width: 640, height: 360, codecs: "avc1.64001e,mp4a.40.2" }]);
+  });
+
   it("names the SourceBuffer hls.js keeps a rendition in from its CODECS", () => {
     expect(sourceBufferName("avc1.64001e,mp4a.40.2")).toBe("audiovideo");
     expect(sourceBufferName("mp4a.40.2, hvc1.1.6.L93.B0")).toBe("audiovideo");

@@ -1,4 +1,5 @@
 import type { Chapter } from "@/lib/videos/chapters";
+import type { PublishedAudio } from "@/lib/videos/outputs";
 import type { Rung } from "./start-level";
 
 export type CaptionTrack = { src: string; lang: string; label: string };
@@ -24,8 +25,10 @@ export type PlayerSource = {
   title: string;
   /** Signed master playlist, once the ladder is published. */
   hlsUrl: string | null;
-  /** hls.js itself (see hls-script.ts), when there is a ladder. */
+  /** hls.js itself (see hls-script.ts), when there is a ladder: its full build when there is alternate audio. */
   hlsScriptUrl: string | null;
+  /** The ladder's alternate audio renditions (in hls.js' audioTracks order); empty when its rungs carry their audio. */
+  audioTracks: PublishedAudio[];
   /** What the page's HTML plays before hydration and hls.js (components/player/early/); hls.js goes on from it. */
   firstSegment: FirstSegment | null;
   /** Signed faststart MP4: what plays while the ladder is processing, and the last fallback. */

@@ -104,6 +104,23 @@ describe("watch page data", () => {
     // The HTML appends the preloaded segment of the rung it chose (index 0 = 360p), with its init segment inlined.
     expect(page.source.hlsScriptUrl).toMatch(/^\/_reel\/hls\/hls\.light\.min\.js\?v=/);
     expect(page.source.firstSegment).toEqual({ level: 0, url: `${base}v2/seg_00000.m4s`, init: initBytes(2).toString("base64"), codecs: "avc1.64001e,mp4a.40.2" });
+    expect(page.source.audioTracks).toEqual([]);
+  });
+
+  it("gives a ladder with alternate audio its tracks and hls.js' full build, and leaves its start to hls.js", async () => {
+    const audio = [
+      { language: "en", name: "English", default: true },
+      { language: "fr", name: "French", default: false },
+    ];
+    const v = await makeVideo({ status: "ready", outputs: { hls: [1080, 720, 360], audio } });
+    await publishLadder(v.id);
+    const page = await loadWatchPage(owner, v.id, noHints);
+    if (page?.kind !== "playable") throw new Error("expected a playable page");
+    expect(page.source.audioTracks).toEqual(audio);
+    expect(page.source.hlsScriptUrl).toMatch(/^\/_reel\/hls\/hls\.min\.js\?v=/);
+    // A rung's segment holds no sound here: the page appends nothing and preloads no segment.
+    expect(page.source.firstSegment).toBeNull();
+    expect(page.preloads.map((p) => p.priority)).toEqual(["low", "low"]);
   });
 
   it("leaves the start to hls.js when the first segment cannot be appended from the page", async () => {

@@ -5,6 +5,7 @@ import type { ProcessingProgress } from "@/lib/db/schema";
 import { paths } from "@/lib/env";
 import { signedPlayback, type SignedPlayback } from "@/lib/media/urls";
 import { findViewable } from "@/lib/videos/access";
+import { outputsOf } from "@/lib/videos/outputs";
 import { chaptersOf } from "@/lib/videos/chapters";
 import { parseMaster, parseMediaPlaylist, segmentAt } from "./hls-manifest";
 import { hlsScriptUrl } from "./hls-script";
@@ -92,6 +93,7 @@ export async function loadWatchPage(viewer: Viewer | null, videoId: string, hint
   // A resume point is a few seconds back anyway: it moves to the keyframe there. An explicit ?t= is kept as asked.
   const startAt = requestedStart ?? keyframeAtOrBefore(resumePosition(saved, video.duration));
   const plan = signed.hls ? await hlsPlan(video.id, startAt, hints) : null;
+  const audioTracks = plan ? (outputsOf(video.outputs).audio ?? []) : [];
   if (!plan && !signed.mp4) {
     if (video.status === "missing") return { kind: "missing", ...base };
     return { kind: "processing", ...base, progress: video.progress, status: video.status };
@@ -101,8 +103,10 @@ export async function loadWatchPage(viewer: Viewer | null, videoId: string, hint
     videoId: video.id,
     title: video.title,
     hlsUrl: plan ? signed.hls : null,
-    hlsScriptUrl: plan ? hlsScriptUrl() : null,
-    firstSegment: plan?.first && signed.hls ? { level: plan.first.level, url: `${signed.base}hls/${plan.first.segmentPath}`, init: plan.first.init, codecs: plan.first.codecs } : null,
+    hlsScriptUrl: plan ? hlsScriptUrl({ alternateAudio: audioTracks.length > 0 }) : null,
+    audioTracks,
+    // The early start appends a rung's segment, which holds no sound when the audio is a rendition of its own.
+    firstSegment: plan?.first && signed.hls && audioTracks.length === 0 ? { level: plan.first.level, url: `${signed.base}hls/${plan.first.segmentPath}`, init: plan.first.init, codecs: plan.first.codecs } : null,
     mp4Url: signed.mp4,
     rungs: plan?.rungs ?? [],
     posterUrl: pickPoster(signed.posters),

@@ -118,6 +118,7 @@ export function linkSource(viewer: Viewer, row: ProxyLink): PlayerSource {
     hlsUrl: hls ? url : null,
     hlsScriptUrl: hls ? hlsScriptUrl() : null,
     firstSegment: null,
+    audioTracks: [],
     mp4Url: hls ? null : url,
     rungs: [],
     posterUrl: null,

@@ -8,7 +8,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fetchRaw } from "@/lib/media/test-support";
 import { closeGracefully, createWebServer } from "./http-server";
-import { HLS_SCRIPT_DIR, HLS_SCRIPT_FILE, hlsScriptUrl } from "@/lib/playback/hls-script";
+import { HLS_FULL_SCRIPT_FILE, HLS_SCRIPT_DIR, HLS_SCRIPT_FILE, hlsScriptUrl } from "@/lib/playback/hls-script";
 import { createStaticFiles, hlsScriptFiles } from "./static-files";
 
 const NEXT_STATIC_PREFIX = "/_next/static/";
@@ -167,6 +167,10 @@ describe("static files", () => {
       expect(res.headers["content-type"]).toBe("text/javascript; charset=utf-8");
       expect(res.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
       expect(zlib.brotliDecompressSync(res.body).equals(await fs.readFile(path.join(HLS_SCRIPT_DIR, HLS_SCRIPT_FILE)))).toBe(true);
+      // The full build, for videos with alternate audio, through the same fast path.
+      const full = await request(at, hlsScriptUrl({ alternateAudio: true }), { "accept-encoding": "br" });
+      expect(full.status).toBe(200);
+      expect(zlib.brotliDecompressSync(full.body).equals(await fs.readFile(path.join(HLS_SCRIPT_DIR, HLS_FULL_SCRIPT_FILE)))).toBe(true);
       expect((await request(at, "/_reel/hls/hls.js")).status).toBe(404);
       expect((await request(at, "/_reel/hls/../package.json")).status).toBe(400);
     } finally {

@@ -7,7 +7,7 @@ import { compressText } from "@/lib/media/bodies";
 import { decide, describeFile, type Decision, type Encoding, type FileMeta } from "@/lib/media/decision";
 import { IMMUTABLE, type MediaKind } from "@/lib/storage/mime";
 import { decodeSegment, hasSafeCharacters, isInside } from "@/lib/media/paths";
-import { HLS_SCRIPT_DIR, HLS_SCRIPT_FILE, HLS_SCRIPT_PREFIX } from "@/lib/playback/hls-script";
+import { HLS_SCRIPT_DIR, HLS_SCRIPT_FILES, HLS_SCRIPT_PREFIX } from "@/lib/playback/hls-script";
 import type { FastPath } from "./fast-path";
 
 /**
@@ -181,7 +181,7 @@ export function nextStaticFiles(): StaticFiles {
   });
 }
 
-/** hls.js for the watch page (see lib/playback/hls-script.ts). */
+/** hls.js for the watch page, light and full build (see lib/playback/hls-script.ts). */
 export function hlsScriptFiles(): StaticFiles {
-  return createStaticFiles({ prefix: HLS_SCRIPT_PREFIX, root: HLS_SCRIPT_DIR, only: [HLS_SCRIPT_FILE] });
+  return createStaticFiles({ prefix: HLS_SCRIPT_PREFIX, root: HLS_SCRIPT_DIR, only: HLS_SCRIPT_FILES });
 }

@@ -19,7 +19,12 @@
  * Rungs above the source are never made (no upscaling). When the source sits well between two
  * rungs (more than 10% above the highest one kept), a top rung at the source's own size is added,
  * its bitrate scaled from the rung below by pixel count, so quality is not thrown away.
+ *
+ * A source with two or more audio streams keeps them all as alternate audio renditions (audio-tracks.ts), each
+ * encoded once at the top rung's audio bitrate; its video rungs then carry no audio of their own.
  */
+import { planAudioRenditions, type AudioRendition, type AudioTrackSource } from "./audio-tracks";
+
 export type RungSpec = { shortSide: number; videoKbps: number; audioKbps: number };
 
 export const RUNG_TABLE: readonly RungSpec[] = [
@@ -48,6 +53,8 @@ export type LadderSource = {
   fps: number;
   vfr: boolean;
   hasAudio: boolean;
+  /** Every audio stream of the source; two or more make alternate audio renditions. */
+  audioTracks?: readonly AudioTrackSource[];
 };
 
 export type PlannedRung = {
@@ -73,6 +80,8 @@ export type LadderPlan = {
   keyframes: { mode: "gop"; frames: number } | { mode: "forced"; seconds: number };
   segmentSeconds: number;
   hasAudio: boolean;
+  /** Alternate audio renditions; empty when the audio (if any) is muxed into every rung. */
+  alternateAudio: AudioRendition[];
 };
 
 export function planLadder(source: LadderSource): LadderPlan {
@@ -118,6 +127,7 @@ export function planLadder(source: LadderSource): LadderPlan {
     keyframes: source.vfr ? { mode: "forced", seconds: GOP_SECONDS } : { mode: "gop", frames: Math.max(1, Math.round(fps * GOP_SECONDS)) },
     segmentSeconds: SEGMENT_SECONDS,
     hasAudio: source.hasAudio,
+    alternateAudio: source.hasAudio ? planAudioRenditions(source.audioTracks ?? []) : [],
   };
 }
 

@@ -50,6 +50,34 @@ describe("HLS playlists", () => {
     );
     expect(codecsByUri(master).get("v240/index.m3u8")).toBe("avc1.640015,mp4a.40.2");
   });
+
+  it("writes alternate audio renditions and points every variant at their group", () => {
+    const variant = { bandwidth: 500_000, averageBandwidth: 450_000, codecs: "avc1.640015,mp4a.40.2", frameRate: 25 };
+    const master = masterPlaylist(
+      [
+        { uri: "v240/index.m3u8", width: 426, height: 240, ...variant },
+        { uri: "v360/index.m3u8", width: 640, height: 360, ...variant },
+      ],
+      [
+        { uri: "a0/index.m3u8", group: "audio", name: "English", language: "en", default: true },
+        { uri: "a1/index.m3u8", group: "audio", name: "Track 2", default: false },
+      ],
+    );
+    expect(master.split("\n")).toEqual([
+      "#EXTM3U",
+      "#EXT-X-VERSION:7",
+      "#EXT-X-INDEPENDENT-SEGMENTS",
+      '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",LANGUAGE="en",NAME="English",DEFAULT=YES,AUTOSELECT=YES,URI="a0/index.m3u8"',
+      '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="Track 2",DEFAULT=NO,AUTOSELECT=YES,URI="a1/index.m3u8"',
+      '#EXT-X-STREAM-INF:BANDWIDTH=500000,AVERAGE-BANDWIDTH=450000,RESOLUTION=426x240,CODECS="avc1.640015,mp4a.40.2",FRAME-RATE=25.000,AUDIO="audio"',
+      "v240/index.m3u8",
+      '#EXT-X-STREAM-INF:BANDWIDTH=500000,AVERAGE-BANDWIDTH=450000,RESOLUTION=640x360,CODECS="avc1.640015,mp4a.40.2",FRAME-RATE=25.000,AUDIO="audio"',
+      "v360/index.m3u8",
+      "",
+    ]);
+    // The watch page's own reader sees the rungs and nothing else.
+    expect(codecsByUri(master).size).toBe(2);
+  });
 });
 
 describe("storyboard", () => {

@@ -46,11 +46,23 @@ export type MasterVariant = {
   frameRate: number;
 };
 
-export function masterPlaylist(variants: MasterVariant[]): string {
+/** An alternate audio rendition (`#EXT-X-MEDIA:TYPE=AUDIO`); name and language already checked (audio-tracks.ts). */
+export type MasterAudio = { uri: string; group: string; name: string; language?: string; default: boolean };
+
+/**
+ * The master playlist. With `audio`, every variant names its group (`AUDIO="…"`) and its BANDWIDTH counts the
+ * most demanding audio rendition too, as RFC 8216 asks of variants whose audio is a separate rendition.
+ */
+export function masterPlaylist(variants: MasterVariant[], audio: MasterAudio[] = []): string {
   const lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS"];
+  for (const a of audio) {
+    const language = a.language ? `,LANGUAGE="${a.language}"` : "";
+    lines.push(`#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="${a.group}"${language},NAME="${a.name}",DEFAULT=${a.default ? "YES" : "NO"},AUTOSELECT=YES,URI="${a.uri}"`);
+  }
+  const group = audio.length ? `,AUDIO="${audio[0].group}"` : "";
   for (const v of variants) {
     lines.push(
-      `#EXT-X-STREAM-INF:BANDWIDTH=${Math.round(v.bandwidth)},AVERAGE-BANDWIDTH=${Math.round(v.averageBandwidth)},RESOLUTION=${v.width}x${v.height},CODECS="${v.codecs}",FRAME-RATE=${v.frameRate.toFixed(3)}`,
+      `#EXT-X-STREAM-INF:BANDWIDTH=${Math.round(v.bandwidth)},AVERAGE-BANDWIDTH=${Math.round(v.averageBandwidth)},RESOLUTION=${v.width}x${v.height},CODECS="${v.codecs}",FRAME-RATE=${v.frameRate.toFixed(3)}${group}`,
       v.uri,
     );
   }

@@ -18,4 +18,11 @@ describe("which stored files a video row names", () => {
     expect(isNamedByRow("hls/master.m3u8", {}, captions)).toBe(false);
     expect(isNamedByRow("mp4/video.mp4", { hls: [240] }, captions)).toBe(false);
   });
+
+  it("keeps the alternate audio renditions the row lists, and only those", () => {
+    const withAudio = { ...outputs, audio: [{ language: "en", name: "English", default: true }, { language: "fr", name: "French", default: false }] };
+    for (const rel of ["hls/a0/init.mp4", "hls/a1/seg00001.m4s"]) expect(isNamedByRow(rel, withAudio, captions), rel).toBe(true);
+    for (const rel of ["hls/a2/index.m3u8", "hls/va0/index.m3u8"]) expect(isNamedByRow(rel, withAudio, captions), rel).toBe(false);
+    expect(isNamedByRow("hls/a0/index.m3u8", outputs, captions)).toBe(false);
+  });
 });

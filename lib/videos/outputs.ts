@@ -1,4 +1,13 @@
+import type { AudioRendition } from "@/lib/transcode/audio-tracks";
 import type { HlsRendition } from "@/lib/transcode/hls-output";
+
+/** One alternate audio rendition, as the watch API lists it. */
+export type PublishedAudio = { language: string | null; name: string; default: boolean };
+
+/** `outputs.audio` for a ladder's alternate audio renditions: undefined (dropped from the row) when there are none. */
+export function publishedAudio(renditions: readonly AudioRendition[]): PublishedAudio[] | undefined {
+  return renditions.length ? renditions.map((a) => ({ language: a.language ?? null, name: a.name, default: a.default })) : undefined;
+}
 
 /**
  * What `videos.outputs` holds. The top-level keys say what is published, in the shape the media
@@ -13,6 +22,8 @@ export type VideoOutputs = {
   /** Poster widths, ascending (`thumbs/poster-<w>.webp`). */
   poster?: number[];
   storyboard?: true;
+  /** Alternate audio renditions (folder `hls/a<n>/`, in this order), when the source has two or more audio streams. */
+  audio?: PublishedAudio[];
   /** The symlink to a media-folder original, relative to the video folder. */
   source?: string;
   /** Ids of the captions extracted from the source (rows in `captions`). */
@@ -44,6 +55,8 @@ export function isNamedByRow(relative: string, outputs: VideoOutputs, captionFil
       return !!outputs.mp4 && inside === "video.mp4";
     case "hls": {
       if (inside === "master.m3u8") return !!outputs.hls?.length;
+      const audio = /^a(\d+)\//.exec(inside);
+      if (audio) return !!outputs.hls?.length && Number(audio[1]) < (outputs.audio?.length ?? 0);
       const rung = /^v(\d+)\//.exec(inside);
       return !!rung && (outputs.hls ?? []).includes(Number(rung[1]));
     }

@@ -43,6 +43,8 @@ export function videoView(video: Video, viewer: Viewer | null, captions: Caption
     storyboard: signed.storyboard,
     captions: signed.captions,
     chapters: chaptersOf(video),
+    /** Alternate audio renditions of the HLS ladder (in its order); empty when the video has at most one audio track. */
+    audioTracks: outputs.audio ?? [],
     canManage: canManage(viewer, video),
   };
 }

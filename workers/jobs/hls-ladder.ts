@@ -6,6 +6,7 @@ import { chosenEncoder, withCpuFallback } from "@/lib/ffmpeg/encoders";
 import { runFfmpeg, timeLimitFor } from "@/lib/ffmpeg/run";
 import { layout, storage } from "@/lib/storage";
 import { finalizeHlsOutput } from "@/lib/transcode/hls-output";
+import { publishedAudio } from "@/lib/videos/outputs";
 import { completeStep } from "@/lib/videos/pipeline";
 import { requireFrames } from "./frame-count";
 import { ladderFor, mediaInfoOf } from "./media-info";
@@ -54,7 +55,11 @@ export const hlsLadderJob: JobDefinition<"hls-ladder"> = {
     const renditions = await finalizeHlsOutput(outDir, plan);
     await storage.publish(videoId, "hls", outDir);
     await completeStep(videoId, "hls-ladder", {
-      outputs: { hls: renditions.map((r) => Number(r.name)), details: { hls: { renditions, encoder: result.encoder } } },
+      outputs: {
+        hls: renditions.map((r) => Number(r.name)),
+        audio: publishedAudio(plan.alternateAudio),
+        details: { hls: { renditions, encoder: result.encoder } },
+      },
     });
   },
 };

@@ -10,5 +10,8 @@ export function mediaInfoOf(video: Video): MediaInfo {
 }
 
 export function ladderFor(info: MediaInfo): LadderPlan {
-  return planLadder({ displayWidth: info.video.displayWidth, displayHeight: info.video.displayHeight, fps: info.video.fps, vfr: info.video.vfr, hasAudio: info.audio !== undefined });
+  return planLadder({
+    displayWidth: info.video.displayWidth, displayHeight: info.video.displayHeight, fps: info.video.fps, vfr: info.video.vfr, hasAudio: info.audio !== undefined,
+    audioTracks: info.audioTracks,
+  });
 }

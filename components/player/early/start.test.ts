@@ -51,6 +51,7 @@ function source(overrides: Partial<PlayerSource>): PlayerSource {
     title: `A "quoted" <title> & more`,
     hlsUrl: `${ORIGIN}/media/hls/master.m3u8`,
     hlsScriptUrl: null,
+    audioTracks: [],
     firstSegment: { level: 0, url: `${ORIGIN}/media/hls/v0/seg_00000.m4s`, init, codecs },
     mp4Url: `${ORIGIN}/media/mp4/video.mp4`,
     rungs: [],

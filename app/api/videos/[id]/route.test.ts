@@ -121,6 +121,16 @@ describe("GET /api/videos/:id", () => {
 });
 
 describe("PATCH /api/videos/:id", () => {
+  it("lists the alternate audio tracks of the ladder, and none for a video with one audio track", async () => {
+    const audioTracks = [
+      { language: "en", name: "English", default: true },
+      { language: null, name: "Commentary", default: false },
+    ];
+    const video = await makeVideo({ status: "ready", outputs: { hls: [360], audio: audioTracks } });
+    expect((await (await call(GET, video.id, "owner")).json()).audioTracks).toEqual(audioTracks);
+    expect((await (await call(GET, (await makeVideo({ status: "ready", outputs: { hls: [360] } })).id, "owner")).json()).audioTracks).toEqual([]);
+  });
+
   it("lets the owner change details, not other members", async () => {
     const video = await makeVideo({ visibility: "public" });
     const body = JSON.stringify({ title: "Better title", tags: ["Cats", "cats", "travel"], visibility: "unlisted" });
