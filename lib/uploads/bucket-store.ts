@@ -88,11 +88,13 @@ export class BucketUploadStore extends S3Store implements ReelUploadStore {
     return assertRoomFor(os.tmpdir(), Math.min(incoming, this.calcOptimalPartSize(undefined)), reserve);
   }
 
-  /** Newest write of an upload: its record, its tail, its object, or any of its parts. */
-  private async lastActivity(id: string, listed?: _Object[], multipart?: MultipartUpload): Promise<number> {
+  /**
+   * Newest write of an upload: its record, its tail, its object, or any of its parts. A multipart upload's
+   * `Initiated` is not used: some S3-compatible servers answer a fixed date there (moto_server does).
+   */
+  private async lastActivity(id: string, listed?: _Object[]): Promise<number> {
     const objects = listed ?? (await this.listUnder(this.prefix + id));
     const stamps = objects.map((o) => o.LastModified?.getTime() ?? 0);
-    if (multipart?.Initiated) stamps.push(multipart.Initiated.getTime());
     try {
       for (const part of await this.retrieveParts(id)) stamps.push(part.LastModified?.getTime() ?? 0);
     } catch {
@@ -131,20 +133,25 @@ export class BucketUploadStore extends S3Store implements ReelUploadStore {
   async deleteExpired(): Promise<number> {
     const expiry = this.getExpiration();
     if (expiry <= 0) return 0;
-    const objects = new Map<string, _Object[]>();
-    for (const o of await this.listUnder(this.prefix)) {
-      const id = o.Key!.slice(this.prefix.length).replace(SUFFIXES, "");
-      if (UPLOAD_ID.test(id)) objects.set(id, [...(objects.get(id) ?? []), o]);
-    }
+    // Multipart uploads first: one created after this listing then has its record in the next one.
     const multipart = new Map<string, MultipartUpload>();
     for (const u of await this.multipartUploads()) {
       const id = u.Key!.slice(this.prefix.length);
       if (UPLOAD_ID.test(id)) multipart.set(id, u);
     }
+    const objects = new Map<string, _Object[]>();
+    for (const o of await this.listUnder(this.prefix)) {
+      const id = o.Key!.slice(this.prefix.length).replace(SUFFIXES, "");
+      if (UPLOAD_ID.test(id)) objects.set(id, [...(objects.get(id) ?? []), o]);
+    }
     const now = Date.now();
     let removed = 0;
-    for (const id of new Set([...objects.keys(), ...multipart.keys()])) {
-      if (now - (await this.lastActivity(id, objects.get(id) ?? [], multipart.get(id))) <= expiry) continue;
+    for (const id of new Set([...multipart.keys(), ...objects.keys()])) {
+      const listed = objects.get(id) ?? [];
+      if (now - (await this.lastActivity(id, listed)) <= expiry) continue;
+      // No record listed: either what a crash right after creating the multipart upload left, or an upload
+      // whose record is being written this very moment.
+      if (listed.length === 0 && (await this.getRecord(id))) continue;
       const open = multipart.get(id);
       if (open) await this.client.abortMultipartUpload({ Bucket: this.bucket, Key: id, UploadId: open.UploadId });
       await this.client.deleteObjects({ Bucket: this.bucket, Delete: { Objects: [{ Key: id }, { Key: this.infoKey(id) }, { Key: this.partKey(id, true) }], Quiet: true } });
