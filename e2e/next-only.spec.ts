@@ -51,7 +51,8 @@ test("first run and upload: the video reaches ready on the worker", async () => 
   await setup.expectOpen();
   await setup.fill({ name: "Next Admin", email: "next-admin@reel.test", password: "next only password" });
   await setup.submit();
-  await expect(page).toHaveURL(/\/$/);
+  // An argon2 hash and a sign-in on two shared cores.
+  await expect(page).toHaveURL(/\/$/, { timeout: 30_000 });
 
   const upload = new UploadPage(page);
   await upload.goto();
@@ -65,7 +66,7 @@ test("first run and upload: the video reaches ready on the worker", async () => 
 test("watch: hls.js plays segments fetched from the bucket", async () => {
   const watch = new WatchPage(page);
   await watch.goto(videoId);
-  await expect(watch.player).toHaveAttribute("data-engine", "hls");
+  await expect(watch.player).toHaveAttribute("data-engine", "hls", { timeout: 20_000 });
   await watch.waitForPlayback(0.5);
   const bucket = new URL(bucketRequests[0] ?? "http://none").origin;
   expect(bucketRequests.some((u) => /\/hls\/v\d+\/.+\.m4s\?/.test(u) && u.includes("X-Amz-Signature="))).toBe(true);
@@ -82,7 +83,7 @@ test("resume: a reload starts a few seconds before the saved position", async ()
   const position = await watch.currentTime();
 
   await page.reload();
-  await expect(watch.player).toHaveAttribute("data-engine", "hls");
+  await expect(watch.player).toHaveAttribute("data-engine", "hls", { timeout: 20_000 });
   await expect.poll(() => watch.currentTime(), { timeout: 15_000 }).toBeGreaterThan(position - 4);
   const resumedAt = await watch.currentTime();
   expect(resumedAt).toBeLessThan(position);
