@@ -2,9 +2,13 @@ import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
 import { requestProtocol } from "@/lib/http/forwarded";
 import { documentHeaders, newNonce, responseHeaders } from "@/lib/http/security-headers";
+import { mediaOrigin } from "@/lib/storage/origin";
 
 /** The player for other sites (app/embed): any site may show it in a frame; every other page refuses to be framed. */
 const EMBED = /^\/embed\//;
+
+/** Where browsers fetch media bytes from when they are in a bucket (fixed for the process's life). */
+const MEDIA_ORIGIN = mediaOrigin(env);
 
 /** Pages only people who are signed in ever see. */
 const PRIVATE = /^\/(admin|settings|upload|favorites|history)(\/|$)/;
@@ -23,7 +27,7 @@ export function proxy(request: NextRequest) {
   // No socket here, and Next's server speaks plain HTTP: HTTPS can only be a trusted proxy's word.
   const headers = {
     ...responseHeaders({ https: requestProtocol(request.headers) === "https" }),
-    ...documentHeaders({ nonce: newNonce(), dev: env.NODE_ENV === "development", frameAncestors: EMBED.test(request.nextUrl.pathname) ? ["*"] : undefined }),
+    ...documentHeaders({ nonce: newNonce(), dev: env.NODE_ENV === "development", frameAncestors: EMBED.test(request.nextUrl.pathname) ? ["*"] : undefined, mediaOrigin: MEDIA_ORIGIN }),
   };
   const response = PRIVATE.test(request.nextUrl.pathname) && !hasSessionCookie(request) ? toLogin(request) : forward(request, headers["content-security-policy"]);
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);

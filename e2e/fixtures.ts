@@ -91,7 +91,7 @@ const watchedContexts = new WeakSet<BrowserContext>();
  * Records every Content-Security-Policy violation in the context's pages: the document's securitypolicyviolation
  * events (from a listener in place before any of the page's scripts) and Chromium's "Refused to …" console messages.
  */
-async function watchCsp(context: BrowserContext, seen: string[]) {
+export async function watchCsp(context: BrowserContext, seen: string[]) {
   if (watchedContexts.has(context)) return;
   watchedContexts.add(context);
   await context.exposeBinding("reelCspViolation", ({ page }, text: string) => void seen.push(`${page?.url()}: ${text}`));

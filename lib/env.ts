@@ -83,6 +83,8 @@ const schema = z.object({
 
   REEL_UPLOAD_MAX_BYTES: bytes.default(20 * 1024 ** 3),
   REEL_UPLOAD_EXPIRY_HOURS: z.coerce.number().min(1).default(24),
+  /** Bytes per request of a browser upload: lower it where a platform caps request bodies (e.g. 4MiB). */
+  REEL_UPLOAD_CHUNK_BYTES: bytes.pipe(z.number().min(64 * 1024, "must be at least 64KiB")).default(50 * 1024 ** 2),
   /** Keep this much disk free: uploads and imports that would eat into it are refused. */
   REEL_DISK_RESERVE_BYTES: bytes.default(1024 ** 3),
   REEL_MEDIA_DIRS: list(/[,:]/).default([]),

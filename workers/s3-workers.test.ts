@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sql } from "drizzle-orm";
@@ -16,6 +14,7 @@ import { outputsOf } from "@/lib/videos/outputs";
 import { createTestUser } from "@/test/factories";
 import { makeSource } from "@/test/media";
 import { settled, waitForVideo } from "@/test/videos";
+import { startWorkerProcess, type WorkerProcess } from "@/test/worker-process";
 import { removeOrphanedObjects } from "./jobs/storage-cleanup";
 
 // Media in the tests' bucket (test/global-setup.ts), under a prefix of this file's own, and a database of this file's
@@ -28,23 +27,13 @@ const { prefix, fresh } = await vi.hoisted(async () => {
 });
 
 /** Three worker processes on one queue, each with its own data folder: they share only Postgres and the bucket. */
-const workers: { child: ChildProcess; dataDir: string }[] = [];
+const workers: WorkerProcess[] = [];
 let ownerId: string;
 
-function startWorker(): Promise<{ child: ChildProcess; dataDir: string }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "reel-s3-worker-"));
-  const child = spawn(process.execPath, ["--import", "tsx", "workers/index.ts"], {
-    stdio: ["ignore", "ignore", "pipe", "ipc"],
-    env: { ...process.env, REEL_STORAGE: "s3", REEL_S3_PREFIX: prefix, REEL_DATA_DIR: dataDir },
-  });
-  const worker = { child, dataDir };
+async function startWorker(): Promise<WorkerProcess> {
+  const worker = await startWorkerProcess({ REEL_STORAGE: "s3", REEL_S3_PREFIX: prefix });
   workers.push(worker);
-  return new Promise((resolve, reject) => {
-    let stderr = "";
-    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk));
-    child.on("message", (m: { type?: string }) => m?.type === "ready" && resolve(worker));
-    child.on("exit", (code) => reject(new Error(`worker exited (${code}): ${stderr}`)));
-  });
+  return worker;
 }
 
 async function upload(name: string, seconds: number): Promise<Video> {

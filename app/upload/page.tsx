@@ -24,7 +24,7 @@ export default async function UploadPage() {
   return (
     <div className="mx-auto max-w-3xl">
       <PageHeader title="Upload" description="Videos are playable seconds after they arrive; all qualities follow while you wait." />
-      <Uploader maxBytes={env.REEL_UPLOAD_MAX_BYTES} />
+      <Uploader maxBytes={env.REEL_UPLOAD_MAX_BYTES} chunkBytes={env.REEL_UPLOAD_CHUNK_BYTES} />
       <Card className="mt-10">
         <CardTitle>Import from a URL</CardTitle>
         <CardDescription>A direct link to a video file (not a web page). Reel downloads it, then processes it like an upload.</CardDescription>

@@ -11,10 +11,10 @@ import { useUploads } from "./use-uploads";
 const ACCEPT = ["video/*", ...VIDEO_EXTENSIONS.map((e) => `.${e}`)].join(",");
 
 /** Drop zone + file picker; one resumable upload per file. */
-export function Uploader({ maxBytes }: { maxBytes: number }) {
+export function Uploader({ maxBytes, chunkBytes }: { maxBytes: number; chunkBytes: number }) {
   const inputId = useId();
   const [over, setOver] = useState(false);
-  const uploads = useUploads(maxBytes);
+  const uploads = useUploads(maxBytes, chunkBytes);
 
   return (
     <section className="space-y-4" aria-label="Upload files">

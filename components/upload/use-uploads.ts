@@ -7,8 +7,6 @@ import { notVideoReason } from "@/lib/uploads/names";
 
 export const UPLOAD_ENDPOINT = "/api/uploads";
 const VIDEO_ID_HEADER = "Reel-Video-Id";
-/** Big enough that per-request overhead vanishes, small enough that a retry repeats little. */
-const CHUNK_SIZE = 50 * 1024 * 1024;
 /** Keeps retrying for about two minutes: long enough to ride out a server restart. */
 const RETRY_DELAYS = [0, 1000, 3000, 5000, 10_000, 20_000, 30_000, 30_000, 30_000];
 const SPEED_WINDOW_MS = 5000;
@@ -47,8 +45,11 @@ function errorMessage(error: Error | DetailedError): string {
   return "The connection to the server was lost";
 }
 
-/** Drives one tus upload per file: progress, speed, pause/resume/retry, resume across reloads. */
-export function useUploads(maxBytes: number) {
+/**
+ * Drives one tus upload per file: progress, speed, pause/resume/retry, resume across reloads. Each request
+ * carries at most `chunkBytes` (REEL_UPLOAD_CHUNK_BYTES).
+ */
+export function useUploads(maxBytes: number, chunkBytes: number) {
   const [entries, setEntries] = useState<UploadEntry[]>([]);
   const [previous, setPrevious] = useState<PreviousUpload[]>([]);
   const uploads = useRef(new Map<string, Upload>());
@@ -94,7 +95,7 @@ export function useUploads(maxBytes: number) {
         }
         const upload = new Upload(file, {
           endpoint: UPLOAD_ENDPOINT,
-          chunkSize: CHUNK_SIZE,
+          chunkSize: chunkBytes,
           retryDelays: RETRY_DELAYS,
           metadata: { filename: file.name, filetype: file.type },
           removeFingerprintOnSuccess: true,
@@ -127,7 +128,7 @@ export function useUploads(maxBytes: number) {
         void start(key, upload, true);
       }
     },
-    [maxBytes, refreshPrevious, start, update],
+    [maxBytes, chunkBytes, refreshPrevious, start, update],
   );
 
   const pause = useCallback(

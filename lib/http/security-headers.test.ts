@@ -15,6 +15,15 @@ function directives(policy: string): Map<string, string[]> {
 const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
 
 describe("content security policy", () => {
+  it("lets media, images and hls.js's requests reach the media origin (bucket or CDN) when there is one, and nothing else", () => {
+    const d = directives(contentSecurityPolicy({ nonce: "n", dev: false, mediaOrigin: "https://media.example.com" }));
+    expect(d.get("media-src")).toEqual(["'self'", "blob:", "https://media.example.com"]);
+    expect(d.get("img-src")).toEqual(["'self'", "data:", "https://media.example.com"]);
+    expect(d.get("connect-src")).toEqual(["'self'", "https://media.example.com"]);
+    expect(d.get("script-src")).toEqual(["'self'", "'nonce-n'"]);
+    expect(d.get("default-src")).toEqual(["'self'"]);
+  });
+
   it("allows scripts from Reel's origin and the request's nonce only, never inline scripts at large", () => {
     const d = directives(contentSecurityPolicy({ nonce: "abc123==", dev: false }));
     expect(d.get("script-src")).toEqual(["'self'", "'nonce-abc123=='"]);

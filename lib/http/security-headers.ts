@@ -17,8 +17,8 @@ import { createHash, randomBytes } from "node:crypto";
  */
 
 /**
- * Where each kind of content may come from. Everything Reel serves is same-origin today; media or posters moved to
- * object storage or a CDN add that origin here (media-src, img-src, connect-src) and nowhere else.
+ * Where each kind of content may come from. Everything Reel serves itself is same-origin; media in a bucket or
+ * behind a CDN add that one origin (`mediaOrigin`) to media-src, img-src and connect-src, and nowhere else.
  */
 const SOURCES = {
   "default-src": ["'self'"],
@@ -47,7 +47,11 @@ export type DocumentPolicy = {
    * passes its own list, e.g. ["*"] or the allowed origins.
    */
   frameAncestors?: readonly string[];
+  /** The origin browsers fetch media bytes from when they are not Reel's own (a bucket, a CDN: lib/storage/origin.ts). */
+  mediaOrigin?: string | null;
 };
+
+const MEDIA_DIRECTIVES = new Set(["img-src", "media-src", "connect-src"]);
 
 export const REFERRER_POLICY = "strict-origin-when-cross-origin";
 
@@ -91,9 +95,9 @@ export function newNonce(): string {
   return randomBytes(16).toString("base64");
 }
 
-export function contentSecurityPolicy({ nonce, dev, frameAncestors = ["'none'"] }: DocumentPolicy): string {
+export function contentSecurityPolicy({ nonce, dev, frameAncestors = ["'none'"], mediaOrigin }: DocumentPolicy): string {
   const directives: [string, readonly string[]][] = [
-    ...Object.entries(SOURCES),
+    ...Object.entries(SOURCES).map(([name, sources]): [string, readonly string[]] => [name, mediaOrigin && MEDIA_DIRECTIVES.has(name) ? [...sources, mediaOrigin] : sources]),
     ["script-src", ["'self'", `'nonce-${nonce}'`, ...(dev ? ["'unsafe-eval'"] : [])]],
     ["frame-ancestors", frameAncestors],
   ];

@@ -1,9 +1,8 @@
-import fs from "node:fs/promises";
 import path from "node:path";
 import type { Viewer } from "@/lib/auth/viewer";
 import type { ProcessingProgress } from "@/lib/db/schema";
-import { paths } from "@/lib/env";
 import { signedPlayback, type SignedPlayback } from "@/lib/media/urls";
+import { storage } from "@/lib/storage";
 import { findViewable } from "@/lib/videos/access";
 import { outputsOf } from "@/lib/videos/outputs";
 import { chaptersOf } from "@/lib/videos/chapters";
@@ -40,8 +39,9 @@ export function pickPoster(posters: SignedPlayback["posters"]): string | null {
   return (fitting.at(-1) ?? posters[0])?.url ?? null;
 }
 
-async function readText(file: string): Promise<string | null> {
-  return fs.readFile(file, "utf8").catch(() => null);
+/** A file of the video's ladder, from whichever storage holds it (the data folder or the bucket). */
+async function readLadderFile(videoId: string, relative: string): Promise<Buffer | null> {
+  return storage.read(videoId, `hls/${relative}`).catch(() => null);
 }
 
 /**
@@ -50,8 +50,7 @@ async function readText(file: string): Promise<string | null> {
  * Paths are relative to the ladder's folder.
  */
 async function hlsPlan(videoId: string, startAt: number, hints: ClientHints) {
-  const dir = path.join(/*turbopackIgnore: true*/ paths.media, videoId, "hls");
-  const master = await readText(path.join(/*turbopackIgnore: true*/ dir, "master.m3u8"));
+  const master = (await readLadderFile(videoId, "master.m3u8"))?.toString("utf8");
   if (!master) return null;
   const variants = sortRungs(parseMaster(master));
   if (variants.length === 0) return null;
@@ -60,7 +59,7 @@ async function hlsPlan(videoId: string, startAt: number, hints: ClientHints) {
   const rungs = variants.map(({ height, width, bandwidth }) => ({ height, width, bandwidth }));
   const inLadder = (uri: string) => path.posix.normalize(path.posix.join(path.posix.dirname(start.uri), uri));
   const safe = (p: string) => !p.startsWith("..") && !p.includes("://");
-  const mediaText = safe(start.uri) ? await readText(path.join(/*turbopackIgnore: true*/ dir, start.uri)) : null;
+  const mediaText = safe(start.uri) ? (await readLadderFile(videoId, start.uri))?.toString("utf8") : null;
   const media = mediaText ? parseMediaPlaylist(mediaText) : null;
   const segment = media ? segmentAt(media, startAt) : null;
   const initPath = media?.initUri ? inLadder(media.initUri) : null;
@@ -68,13 +67,13 @@ async function hlsPlan(videoId: string, startAt: number, hints: ClientHints) {
   const codecs = start.codecs;
   // Appending from the page needs the codecs (for its SourceBuffer) and an init segment small enough to inline.
   const appendable = codecs && initPath && segmentPath && safe(initPath) && safe(segmentPath);
-  const init = appendable ? await readInit(path.join(/*turbopackIgnore: true*/ dir, initPath)) : null;
+  const init = appendable ? await readInit(videoId, initPath) : null;
   const first = appendable && init ? { level: startLevel, segmentPath, init, codecs } : null;
   return { rungs, first, playlists: safe(start.uri) ? [start.uri] : [] };
 }
 
-async function readInit(file: string): Promise<string | null> {
-  const bytes = await fs.readFile(file).catch(() => null);
+async function readInit(videoId: string, relative: string): Promise<string | null> {
+  const bytes = await readLadderFile(videoId, relative);
   return bytes && bytes.length <= MAX_INLINE_INIT_BYTES ? bytes.toString("base64") : null;
 }
 

@@ -48,6 +48,20 @@ describe("media in an S3 bucket", () => {
     expect(await listed(id)).toEqual([]);
   });
 
+  it("copies an object into a video's folder inside the bucket, in parts when it is large, byte for byte", async () => {
+    const [from, id] = [randomUUID(), randomUUID()];
+    const bytes = randomBytes(11 * 1024 * 1024 + 7);
+    await storage.publishFile(from, "source/in.bin", path.join(await folder({ "in.bin": bytes }), "in.bin"));
+    const fromKey = storage.key(from, "source/in.bin");
+    await storage.copyIn(fromKey, id, "source/whole.mp4");
+    // Parts of 5 MiB (S3's smallest): three UploadPartCopy ranges, the last one short.
+    await storage.copyIn(fromKey, id, "source/parts.mp4", { singleMax: 0, partBytes: 5 * 1024 * 1024 });
+    expect(await listed(id)).toEqual(["source/parts.mp4", "source/whole.mp4"]);
+    for (const name of ["source/whole.mp4", "source/parts.mp4"]) expect((await storage.read(id, name))!.equals(bytes)).toBe(true);
+    expect(await listed(from)).toEqual(["source/in.bin"]);
+    await Promise.all([storage.removeVideo(id), storage.removeVideo(from)]);
+  });
+
   it("refuses paths that leave the video's folder, and ids that are not UUIDs", () => {
     expect(() => storage.key(randomUUID(), "../other/x")).toThrow(/escapes/);
     expect(() => storage.key("../../etc", "x")).toThrow(/not a video id/);

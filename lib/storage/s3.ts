@@ -6,11 +6,18 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Readable } from "node:stream";
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
   S3Client,
+  UploadPartCopyCommand,
+  type S3ClientConfig,
   type _Object,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
@@ -38,8 +45,12 @@ export type S3Settings = Pick<
 const PART_BYTES = 8 * 1024 * 1024;
 const PARALLEL_UPLOADS = 4;
 
-export function s3Client(settings: S3Settings): S3Client {
-  return new S3Client({
+/** One CopyObject copies at most 5 GiB; larger objects are copied part by part (UploadPartCopy). */
+const SINGLE_COPY_MAX_BYTES = 5 * 1024 ** 3;
+const COPY_PART_BYTES = 512 * 1024 ** 2;
+
+export function s3ClientConfig(settings: S3Settings): S3ClientConfig {
+  return {
     region: settings.REEL_S3_REGION,
     ...(settings.REEL_S3_ENDPOINT && { endpoint: settings.REEL_S3_ENDPOINT }),
     forcePathStyle: settings.REEL_S3_FORCE_PATH_STYLE,
@@ -49,7 +60,11 @@ export function s3Client(settings: S3Settings): S3Client {
     // Checksums on every request are for stores that ask for them; several S3-compatible stores refuse the new headers.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
-  });
+  };
+}
+
+export function s3Client(settings: S3Settings): S3Client {
+  return new S3Client(s3ClientConfig(settings));
 }
 
 /** Local files under `dir`, as paths relative to it with `/` separators. */
@@ -105,6 +120,11 @@ export type S3MediaStorage = MediaStorage & {
   put(videoId: string, relative: string, fromFile: string): Promise<void>;
   /** Copies one stored file to the local path `toFile` (its folder is created). */
   get(videoId: string, relative: string, toFile: string): Promise<void>;
+  /**
+   * Copies the object at `fromKey` (a full key, e.g. a finished upload) to `relative` of a video inside the
+   * bucket: no byte passes through Reel. The source object stays. Above `singleMax` bytes the copy goes in parts.
+   */
+  copyIn(fromKey: string, videoId: string, relative: string, sizes?: { singleMax: number; partBytes: number }): Promise<void>;
   /**
    * A GET URL of one file that expires at `expiresAt` (unix seconds), through the CDN when one is set; with
    * `disposition`, the store answers with that Content-Disposition (`response-content-disposition`: downloads).
@@ -262,6 +282,35 @@ export function createS3Storage(settings: S3Settings): S3MediaStorage {
         const id = rest.slice(0, slash);
         if (slash < 0 || !UUID.test(id)) continue; // not media (e.g. tus uploads under their own prefix)
         yield { videoId: id, relative: rest.slice(slash + 1), size: o.Size ?? 0, modified: o.LastModified ?? new Date(0) };
+      }
+    },
+
+    async copyIn(fromKey, videoId, relative, sizes = { singleMax: SINGLE_COPY_MAX_BYTES, partBytes: COPY_PART_BYTES }) {
+      const to = key(videoId, relative);
+      const source = `${bucket}/${escapeKey(fromKey)}`;
+      const ContentType = kindOf(to).type;
+      const { ContentLength: size = 0 } = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: fromKey }));
+      if (size <= sizes.singleMax) {
+        await client.send(new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: source, ContentType, MetadataDirective: "REPLACE" }));
+        return;
+      }
+      const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: to, ContentType }));
+      try {
+        const ranges = Array.from({ length: Math.ceil(size / sizes.partBytes) }, (_, i) => i);
+        const parts: { PartNumber: number; ETag: string }[] = [];
+        await eachLimited(ranges, PARALLEL_UPLOADS, async (i) => {
+          const first = i * sizes.partBytes;
+          const last = Math.min(size, first + sizes.partBytes) - 1;
+          const { CopyPartResult } = await client.send(
+            new UploadPartCopyCommand({ Bucket: bucket, Key: to, UploadId, PartNumber: i + 1, CopySource: source, CopySourceRange: `bytes=${first}-${last}` }),
+          );
+          parts.push({ PartNumber: i + 1, ETag: CopyPartResult!.ETag! });
+        });
+        parts.sort((a, b) => a.PartNumber - b.PartNumber);
+        await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: to, UploadId, MultipartUpload: { Parts: parts } }));
+      } catch (error) {
+        await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: to, UploadId })).catch(() => {});
+        throw error;
       }
     },
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Video } from "@/lib/db/schema";
-import { layout, localStorage, storage } from "@/lib/storage";
+import { bucketStorage, layout, localStorage, storage } from "@/lib/storage";
 import { registerSource, type RegisteredHook } from "@/lib/videos/ingest";
 import { safeFileName } from "./names";
 
@@ -17,9 +17,14 @@ export async function moveFile(from: string, to: string): Promise<void> {
   }
 }
 
-export type AdoptInput = {
-  /** The complete file (a finished upload, a finished download). It is moved, never copied twice. */
-  file: string;
+/**
+ * Where a complete source is: a local file (a finished upload or download; it is moved, never copied twice), or
+ * an object in the media bucket (a finished upload kept there; copied inside the bucket, and left for its owner
+ * to remove once the video exists).
+ */
+export type SourceBytes = { file: string; object?: never } | { object: string; file?: never };
+
+export type AdoptInput = SourceBytes & {
   originalName: string;
   ownerId: string | null;
   title: string;
@@ -29,17 +34,21 @@ export type AdoptInput = {
 };
 
 /**
- * Hands a complete file to the pipeline: moves it to `media/<videoId>/source/<safe name>` and
+ * Hands a complete source to the pipeline: puts it at `media/<videoId>/source/<safe name>` and
  * registers the source (row + probe job in one transaction). The id is chosen first so the file is
  * already in its final place when the probe job can start. If registering fails, the file goes back
- * where it was, so the caller can try again and nothing is lost.
+ * where it was (an object in the bucket never left), so the caller can try again and nothing is lost.
  */
 export async function adoptSourceFile(input: AdoptInput, onRegistered?: RegisteredHook): Promise<Video> {
   const id = randomUUID();
   const relative = `${layout.source}/${safeFileName(input.originalName)}`;
   // The row names the file by its place in the media folder; with a bucket, workers take the name from it.
   const target = localStorage.file(id, relative);
-  if (storage.kind === "local") {
+  const bucket = bucketStorage();
+  if (input.object !== undefined) {
+    if (!bucket) throw new Error("a source in the bucket needs REEL_STORAGE=s3");
+    await bucket.copyIn(input.object, id, relative);
+  } else if (!bucket) {
     await fs.mkdir(path.dirname(target), { recursive: true });
     await moveFile(input.file, target);
   } else {
@@ -57,11 +66,11 @@ export async function adoptSourceFile(input: AdoptInput, onRegistered?: Register
       size: input.size,
     }, onRegistered);
   } catch (error) {
-    if (storage.kind === "local") await moveFile(target, input.file);
+    if (input.file !== undefined && !bucket) await moveFile(target, input.file);
     await storage.removeVideo(id);
     throw error;
   }
-  if (storage.kind !== "local") await fs.rm(input.file, { force: true });
+  if (input.file !== undefined && bucket) await fs.rm(input.file, { force: true });
   return video;
 }
 

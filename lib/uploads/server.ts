@@ -5,10 +5,11 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { env, paths } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { childLogger } from "@/lib/log";
+import type { S3Settings } from "@/lib/storage/s3";
 import { adoptSourceFile } from "./adopt";
-import { assertRoomFor } from "./disk";
+import { BucketUploadStore } from "./bucket-store";
 import { titleFromFileName } from "./names";
-import { OWNER_KEY, UploadStore, VIDEO_KEY } from "./store";
+import { OWNER_KEY, UploadStore, VIDEO_KEY, type ReelUploadStore } from "./store";
 
 const log = childLogger("uploads");
 
@@ -18,8 +19,10 @@ export const UPLOAD_PATH = "/api/uploads";
 export const VIDEO_ID_HEADER = "Reel-Video-Id";
 
 export type UploadServerOptions = {
-  /** Partial uploads (and their JSON records). */
+  /** Partial uploads (and their JSON records), unless they live in a bucket. */
   directory: string;
+  /** Keeps partial uploads in this bucket instead, where every web server can resume them (`REEL_STORAGE=s3`). */
+  bucket?: S3Settings;
   maxSize: number;
   /** Disk space that must stay free after an upload is accepted. */
   reserveBytes: number;
@@ -33,7 +36,7 @@ export type UploadServer = {
   /** tus preflight: no credentials involved. */
   options(request: Request): Promise<Response>;
   cleanUpExpired(): Promise<number>;
-  store: UploadStore;
+  store: ReelUploadStore;
 };
 
 /** What tus turns into a response when a hook throws. */
@@ -70,9 +73,14 @@ function uploadIdOf(url: string): string | null {
 }
 
 export function createUploadServer(options: UploadServerOptions): UploadServer {
-  // FileStore creates its folder asynchronously; the disk check of a first request would find it missing.
-  fs.mkdirSync(options.directory, { recursive: true, mode: 0o700 });
-  const store = new UploadStore({ directory: options.directory, expirationPeriodInMilliseconds: options.expiryMs });
+  let store: ReelUploadStore;
+  if (options.bucket) {
+    store = new BucketUploadStore(options.bucket, { expiryMs: options.expiryMs });
+  } else {
+    // FileStore creates its folder asynchronously; the disk check of a first request would find it missing.
+    fs.mkdirSync(options.directory, { recursive: true, mode: 0o700 });
+    store = new UploadStore({ directory: options.directory, expirationPeriodInMilliseconds: options.expiryMs });
+  }
   /** The viewer of each creation request, for onUploadCreate (tus hooks only see the request). */
   const creators = new WeakMap<Request, Viewer>();
   /** One hand-over per upload even if the final PATCH and a HEAD race. */
@@ -85,7 +93,7 @@ export function createUploadServer(options: UploadServerOptions): UploadServer {
       const metadata = upload.metadata ?? {};
       const originalName = metadata.filename ?? "upload";
       const video = await adoptSourceFile({
-        file: store.dataPath(upload.id),
+        ...store.finishedBytes(upload.id),
         originalName,
         ownerId: metadata[OWNER_KEY] ?? null,
         title: titleFromFileName(originalName),
@@ -112,7 +120,7 @@ export function createUploadServer(options: UploadServerOptions): UploadServer {
       const viewer = creators.get(req as Request);
       if (!viewer) throw { status_code: 401, body: "Sign in to upload\n" } satisfies TusError;
       try {
-        await assertRoomFor(options.directory, upload.size ?? 0, options.reserveBytes);
+        await store.assertRoom(upload.size ?? 0, options.reserveBytes);
       } catch (error) {
         throw toTusError(error);
       }
@@ -121,7 +129,7 @@ export function createUploadServer(options: UploadServerOptions): UploadServer {
     async onIncomingRequest(req) {
       if (req.method !== "PATCH") return;
       try {
-        await assertRoomFor(options.directory, Number(req.headers.get("content-length") ?? 0) || 0, options.reserveBytes);
+        await store.assertRoom(Number(req.headers.get("content-length") ?? 0) || 0, options.reserveBytes);
       } catch (error) {
         throw toTusError(error);
       }
@@ -186,6 +194,7 @@ export function uploadServer(): UploadServer {
   if (!globalForUploads.reelUploadServer) {
     globalForUploads.reelUploadServer = createUploadServer({
       directory: paths.uploads,
+      ...(env.REEL_STORAGE === "s3" && { bucket: env }),
       maxSize: env.REEL_UPLOAD_MAX_BYTES,
       reserveBytes: env.REEL_DISK_RESERVE_BYTES,
       expiryMs: env.REEL_UPLOAD_EXPIRY_HOURS * 3600_000,
@@ -198,7 +207,8 @@ export function uploadServer(): UploadServer {
 /**
  * Removes expired partial uploads now and then every hour (or every quarter of the expiry when
  * that is shorter). It runs in the web process because partial uploads live on the web server's
- * disk; workers may run on other machines. Idempotent; the timer never keeps the process alive.
+ * disk, or in the bucket the web servers write them to (each web server sweeps it; removing an
+ * upload twice is harmless). Idempotent; the timer never keeps the process alive.
  */
 export function startUploadCleanup(): void {
   if (globalForUploads.reelUploadTimer) return;

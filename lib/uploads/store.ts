@@ -1,7 +1,9 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { FileStore } from "@tus/file-store";
-import { ERRORS, Upload } from "@tus/server";
+import { ERRORS, Upload, type DataStore } from "@tus/server";
+import type { SourceBytes } from "./adopt";
+import { assertRoomFor } from "./disk";
 
 /** Upload ids are 128 random bits in hex: unguessable, and safe as file names. */
 export const UPLOAD_ID = /^[0-9a-f]{32}$/;
@@ -10,8 +12,24 @@ export const UPLOAD_ID = /^[0-9a-f]{32}$/;
 export const OWNER_KEY = "reelOwner";
 export const VIDEO_KEY = "reelVideoId";
 
+/** What Reel keeps of an upload besides its bytes: owner and name in `metadata`, the video id once finished. */
+export type UploadRecord = Pick<Upload, "metadata" | "size">;
+
+/** An upload datastore with Reel's rules: the upload server (./server.ts) works with either. */
+export interface ReelUploadStore extends DataStore {
+  getUpload(id: string): Promise<Upload>;
+  /** The record as stored (owner, video id), or null for no such upload. */
+  getRecord(id: string): Promise<UploadRecord | null>;
+  /** Where a complete upload's bytes are, for the hand-over to the pipeline. */
+  finishedBytes(id: string): SourceBytes;
+  /** Marks an upload handed over: its bytes are the video's now, the record remembers which video. */
+  markFinished(upload: Upload, videoId: string): Promise<void>;
+  /** Refuses (507) when taking `incoming` more bytes would eat into the free space to keep. */
+  assertRoom(incoming: number, reserve: number): Promise<void>;
+}
+
 /**
- * tus's file store with two Reel rules:
+ * tus's file store (the data folder, `REEL_STORAGE=local`) with two Reel rules:
  * - Expiry counts from the LAST byte received, not from creation: a slow upload that keeps moving
  *   never expires; one left alone for the expiry period does. (tus judges expiry by
  *   `creation_date`, so the upload reports its last activity there.)
@@ -19,7 +37,7 @@ export const VIDEO_KEY = "reelVideoId";
  *   media/, so a client that lost the final response learns the outcome from HEAD instead of
  *   uploading the file again. The record expires like everything else.
  */
-export class UploadStore extends FileStore {
+export class UploadStore extends FileStore implements ReelUploadStore {
   async getUpload(id: string): Promise<Upload> {
     const info = await this.configstore.get(id);
     if (!info) throw ERRORS.FILE_NOT_FOUND;
@@ -32,7 +50,7 @@ export class UploadStore extends FileStore {
   }
 
   /** The record as stored (owner, video id), without touching the data file. */
-  async getRecord(id: string) {
+  async getRecord(id: string): Promise<UploadRecord | null> {
     return UPLOAD_ID.test(id) ? ((await this.configstore.get(id)) ?? null) : null;
   }
 
@@ -53,6 +71,14 @@ export class UploadStore extends FileStore {
   dataPath(id: string): string {
     if (!UPLOAD_ID.test(id)) throw ERRORS.FILE_NOT_FOUND;
     return path.join(this.directory, id);
+  }
+
+  finishedBytes(id: string): SourceBytes {
+    return { file: this.dataPath(id) };
+  }
+
+  assertRoom(incoming: number, reserve: number): Promise<void> {
+    return assertRoomFor(this.directory, incoming, reserve);
   }
 
   private async lastActivity(id: string): Promise<string> {
