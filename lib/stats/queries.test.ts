@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { closeDb, db } from "@/lib/db/client";
 import { qoeReports, videos, views, type NewQoeReport } from "@/lib/db/schema";
 import { createTestUser } from "@/test/factories";
-import { audienceOverview, peakConcurrent, qualityOverview, qualitySplit, retentionCurve } from "./queries";
+import { audienceOverview, peakConcurrent, qualityOverview, qualitySplit, retentionCurve, topVideos } from "./queries";
 import { allTimeTotals, rollUpAndExpire } from "./rollup";
 
 /** The startup histogram's upper edges (lib/stats/definitions.ts), written out again here. */
@@ -165,6 +165,16 @@ describe("audience figures", () => {
         / (select count(*) from qoe_reports where video_id = ${videoId} and startup_ms is not null) as v`);
     expect(Number(completion)).toBeGreaterThan(0);
     expect(num(totals.completionPercent)).toBeCloseTo(Number(completion), 9);
+  });
+});
+
+describe("top videos", () => {
+  it("rank by views, with unique viewers and watch time", async () => {
+    const mine = (await topVideos({ range: "24h" }, 1000)).find((row) => row.videoId === videoId);
+    const minutes = Number(await one(sql`select sum(watched_seconds)::float / 60 as v from qoe_reports where video_id = ${videoId}`));
+    expect(mine).toMatchObject({ views: 5, viewers: 3 });
+    // Shown to a tenth of a minute.
+    expect(Math.abs(mine!.watchMinutes - minutes)).toBeLessThanOrEqual(0.05 + 1e-9);
   });
 });
 

@@ -206,10 +206,10 @@ export const topVideos = cached("topVideos", async function topVideos({ range }:
     top as (
       select w.video_id, count(*)::int as views, count(distinct w.user_id)::int as viewers
       from views w where w.created_at >= ${since(range)} group by w.video_id
-    )
-    select t.video_id as "videoId", v.title, t.views, t.viewers,
-      coalesce((select round((sum(r.watched_seconds) / 60)::numeric, 1) from src r where r.video_id = t.video_id), 0)::float as "watchMinutes"
-    from top t join videos v on v.id = t.video_id
+    ),
+    watch as (select r.video_id, sum(r.watched_seconds) as seconds from src r group by 1)
+    select t.video_id as "videoId", v.title, t.views, t.viewers, coalesce(round((watch.seconds / 60)::numeric, 1), 0)::float as "watchMinutes"
+    from top t join videos v on v.id = t.video_id left join watch on watch.video_id = t.video_id
     order by t.views desc, v.title limit ${limit}`);
   return [...rows];
 });
