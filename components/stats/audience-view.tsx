@@ -23,7 +23,7 @@ export function AudienceView({ audience, retention, bucket, csv }: { audience: A
         ]}
       />
       <StatsSection title="Views and watch time" csv={csv("audience-series")}>
-        <div className="grid gap-6 lg:grid-cols-2">
+        <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
           <StatsLineChart label="Views" data={audience.series} x="bucket" xKind={bucket} lines={[{ key: "views", label: "Views", color: "#60a5fa" }, { key: "viewers", label: "Unique viewers", color: "#34d399" }]} />
           <StatsLineChart label="Watch time" data={audience.series} x="bucket" xKind={bucket} unit=" min" lines={[{ key: "watchMinutes", label: "Minutes watched", color: "#f59e0b" }]} />
         </div>

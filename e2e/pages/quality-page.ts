@@ -18,6 +18,11 @@ export class QualityPage {
     return this.page.locator(`[data-testid="stats-chart"][data-chart="${label}"]`);
   }
 
+  /** How wide the page is laid out, in CSS pixels: more than the viewport means it scrolls sideways. */
+  layoutWidth() {
+    return this.page.evaluate(() => document.documentElement.scrollWidth);
+  }
+
   card(label: string) {
     return this.page.locator(`[data-testid="stat-card"][data-stat="${label}"] dd`);
   }

@@ -63,6 +63,15 @@ describe("the session rule and the credential", () => {
   });
 });
 
+describe("concurrent requests", () => {
+  it("each get their own account when looked up together; a disabled or unknown one gets none", async () => {
+    const [a, b, gone] = await Promise.all([createTestUser({ name: "Batch A" }), createTestUser({ name: "Batch B" }), createTestUser({ disabled: true })]);
+    const requests = await Promise.all([a.id, b.id, a.id, gone.id, "0b7c3f5e-3d55-4f07-9d0a-6c1d2b3e4f51", "not-a-uuid"].map((id) => sessionOf(id)));
+    const viewers = await Promise.all(requests.map((request) => getViewer(request)));
+    expect(viewers.map((v) => v?.name ?? null)).toEqual(["Batch A", "Batch B", "Batch A", null, null, null]);
+  });
+});
+
 describe("requireAccess", () => {
   it("asks for a viewer, then for the role or right", async () => {
     const member = await createTestUser();

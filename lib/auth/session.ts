@@ -1,8 +1,8 @@
 import { LRUCache } from "lru-cache";
-import { decode } from "next-auth/jwt";
 import { cookies as requestCookies, headers as requestHeaders } from "next/headers";
 import { env } from "@/lib/env";
 import { findActiveUserById, authenticateApiToken } from "./queries";
+import { decodeSessionJwt } from "./session-jwt";
 import { bearerToken, hashToken } from "./tokens";
 import { authorize } from "./access";
 import type { User } from "@/lib/db/schema";
@@ -96,7 +96,7 @@ export async function readSession(cookieHeader: string | null): Promise<SessionC
     const known = decodedSessions.get(key);
     if (known && known.expiresAt > Date.now()) return known.claims;
     try {
-      const payload = await decode({ token: value, secret: env.AUTH_SECRET, salt: name });
+      const payload = await decodeSessionJwt(value, env.AUTH_SECRET, name);
       const version = payload?.sessionVersion ?? 0;
       const claims = typeof payload?.sub === "string" && Number.isInteger(version) ? { userId: payload.sub, version } : null;
       if (typeof payload?.exp === "number") decodedSessions.set(key, { claims, expiresAt: payload.exp * 1000 });

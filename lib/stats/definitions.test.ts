@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { browserFamily, deviceClass } from "./definitions";
+import { browserFamily, deviceClass, histogramPercentile, STARTUP_BUCKETS_MS } from "./definitions";
 
 describe("browser family", () => {
   it.each([
@@ -23,5 +23,21 @@ describe("device class", () => {
     expect(deviceClass({ width: 1366, height: 850 })).toBe("desktop");
     expect(deviceClass({ width: 1920, height: 1080 }, "Mozilla/5.0 (SMART-TV; Linux; Tizen 6.0)")).toBe("tv");
     expect(deviceClass(null)).toBe("desktop");
+  });
+});
+
+describe("startup percentiles from a histogram", () => {
+  it("are the upper edge of the bucket holding the nearest-rank session", () => {
+    const histogram = new Array(STARTUP_BUCKETS_MS.length + 1).fill(0);
+    // Buckets: ≤ 100 ms (2 sessions), 200–300 ms (1), 500–750 ms (1), above 60 s (1).
+    histogram[0] = 2;
+    histogram[2] = 1;
+    histogram[5] = 1;
+    histogram[16] = 1;
+    expect(histogramPercentile(histogram, 0.4)).toBe(100);
+    expect(histogramPercentile(histogram, 0.5)).toBe(300);
+    expect(histogramPercentile(histogram, 0.8)).toBe(750);
+    expect(histogramPercentile(histogram, 0.95)).toBe(60000);
+    expect(histogramPercentile(histogram.map(() => 0), 0.5)).toBeNull();
   });
 });

@@ -37,9 +37,25 @@ export const RETENTION_POINTS = Array.from({ length: 21 }, (_, i) => i * 5);
 
 /**
  * Upper edges (ms) of the startup-time histogram kept in hourly rollups; the last bucket takes everything above.
- * A percentile read from rollups is the upper edge of the bucket it falls in.
+ * Startup percentiles are read from these histograms, not from raw rows: a percentile is the upper edge of the
+ * bucket the nearest-rank session falls in (so p50 = 750 means "between 500 and 750 ms"), and one in the last bucket
+ * reads as its lower edge, 60 s. The precision is therefore the bucket's width: 100 ms up to 500 ms, 250–500 ms up to
+ * 2 s, coarser above. Every other quality figure is a ratio of sums, which rollups keep exactly.
  */
 export const STARTUP_BUCKETS_MS = [100, 200, 300, 400, 500, 750, 1000, 1500, 2000, 3000, 5000, 8000, 13000, 20000, 30000, 60000];
+
+/** The nearest-rank `share` percentile (0–1) of a startup histogram (counts per STARTUP_BUCKETS_MS bucket), per the above. */
+export function histogramPercentile(histogram: readonly number[], share: number): number | null {
+  const total = histogram.reduce((n, c) => n + c, 0);
+  if (total === 0) return null;
+  const rank = Math.max(1, Math.ceil(share * total));
+  let seen = 0;
+  for (let i = 0; i < histogram.length; i++) {
+    seen += histogram[i];
+    if (seen >= rank) return STARTUP_BUCKETS_MS[Math.min(i, STARTUP_BUCKETS_MS.length - 1)];
+  }
+  return STARTUP_BUCKETS_MS.at(-1)!;
+}
 
 /** Browser family from a User-Agent. Order matters: Edge and Opera say "Chrome", Chrome says "Safari". */
 export function browserFamily(userAgent: string | null | undefined): "chrome" | "firefox" | "safari" | "edge" | "other" {
@@ -70,21 +86,20 @@ export function deviceClass(viewport: { width: number; height: number } | null |
 export const EBVS_CONDITION = "r.startup_ms is null and r.fatal_error is null and r.exited_before_start = 1";
 
 /**
- * Quality figures as SQL aggregates over a qoe_reports-shaped row source (alias `r`). Each comment is the
- * definition, after Mux Data.
+ * Quality figures as SQL aggregates over a qoe_hourly-shaped row source (alias `r`: the hourly rollups, plus the
+ * raw reports of the hours not rolled up yet summed the same way, lib/stats/rollup.ts). Each comment is the
+ * definition, after Mux Data. Startup percentiles come from the summed histogram (`startupHistogram`, see
+ * histogramPercentile); every other figure is exact.
  */
 export const QUALITY_SQL = {
   /** Playback sessions in the period (Mux: views). */
-  sessions: "count(*)",
-  /** Video startup time: from the play request (or navigation, for autoplay) to the first frame with the playhead moving. Only sessions that started. */
-  startupP50: "percentile_disc(0.5) within group (order by r.startup_ms)",
-  startupP95: "percentile_disc(0.95) within group (order by r.startup_ms)",
+  sessions: "sum(r.sessions)::int",
   /** Exits before video start: sessions the viewer left after asking to play and before the first frame, without an error; % of sessions. */
-  ebvsPercent: `100.0 * count(*) filter (where ${EBVS_CONDITION}) / nullif(count(*), 0)`,
+  ebvsPercent: "100.0 * sum(r.exits_before_start) / nullif(sum(r.sessions), 0)",
   /** Playback failure: sessions that ended on a fatal error, before or after starting; % of sessions. */
-  failurePercent: "100.0 * count(*) filter (where r.fatal_error is not null) / nullif(count(*), 0)",
+  failurePercent: "100.0 * sum(r.failures) / nullif(sum(r.sessions), 0)",
   /** Video startup failure: a fatal error before the first frame; % of sessions. */
-  startupFailurePercent: "100.0 * count(*) filter (where r.fatal_error is not null and r.startup_ms is null) / nullif(count(*), 0)",
+  startupFailurePercent: "100.0 * sum(r.startup_failures) / nullif(sum(r.sessions), 0)",
   /** Rebuffer percentage: time stalled ÷ (watch time + time stalled), stalls right after a seek excluded (the player does not count them). */
   rebufferPercent: "100.0 * sum(r.stall_ms) / 1000.0 / nullif(sum(r.watched_seconds) + sum(r.stall_ms) / 1000.0, 0)",
   /** Rebuffer frequency: stalls per minute of watch time (seeks excluded). */
@@ -92,11 +107,13 @@ export const QUALITY_SQL = {
   /** Upscale percentage: share of watch time the picture was smaller than the player (stretched up). */
   upscalePercent: "100.0 * sum(r.upscaled_seconds) / nullif(sum(r.watched_seconds), 0)",
   /** Weighted average bitrate: the rendition's bitrate weighted by the time it played, kbit/s (sessions on a ladder: an MP4's bitrate is not known to the player). */
-  avgBitrateKbps: "sum(r.bitrate_kbit_sum) / nullif(sum(r.watched_seconds) filter (where r.bitrate_kbit_sum > 0), 0)",
+  avgBitrateKbps: "sum(r.bitrate_kbit_sum) / nullif(sum(r.bitrate_watched_seconds), 0)",
   /** Quality switches per session (rendition changes on screen). */
-  switchesPerSession: "sum(r.quality_switches)::float / nullif(count(*), 0)",
+  switchesPerSession: "sum(r.quality_switches)::float / nullif(sum(r.sessions), 0)",
+  /** Video startup time: from the play request (or navigation, for autoplay) to the first frame with the playhead moving. Only sessions that started; the histogram the p50/p95 are read from. */
+  startupHistogram: `array[${[0, ...STARTUP_BUCKETS_MS].map((_, i) => `sum(r.startup_histogram[${i + 1}])::int`).join(", ")}]`,
 } as const;
-export type QualityFigure = keyof typeof QUALITY_SQL;
+export type QualityFigure = Exclude<keyof typeof QUALITY_SQL, "startupHistogram"> | "startupP50" | "startupP95";
 
 export const QUALITY_LABELS: Record<QualityFigure, { label: string; unit: string }> = {
   sessions: { label: "Playback sessions", unit: "" },

@@ -3,8 +3,11 @@ import { sql } from "drizzle-orm";
 import { closeDb, db } from "@/lib/db/client";
 import { qoeReports, videos, views, type NewQoeReport } from "@/lib/db/schema";
 import { createTestUser } from "@/test/factories";
-import { audienceOverview, peakConcurrent, qualityOverview, qualitySplit, retentionCurve } from "./queries";
+import { audienceOverview, peakConcurrent, qualityOverview, qualitySplit, retentionCurve, topVideos } from "./queries";
 import { allTimeTotals, rollUpAndExpire } from "./rollup";
+
+/** The startup histogram's upper edges (lib/stats/definitions.ts), written out again here. */
+const EDGES = [100, 200, 300, 400, 500, 750, 1000, 1500, 2000, 3000, 5000, 8000, 13000, 20000, 30000, 60000];
 
 /**
  * Every figure is checked against a query written here, differently from lib/stats (nearest-rank by OFFSET, counts
@@ -62,6 +65,17 @@ beforeAll(async () => {
   await db.insert(qoeReports).values(rows);
   const viewers = await Promise.all([createTestUser(), createTestUser(), createTestUser()]);
   await db.insert(views).values([0, 1, 2, 0, 1].map((i, n) => ({ userId: viewers[i].id, videoId, createdAt: minutesAgo(5 + n * 40) })));
+  // Old sessions (and a recent one) for the expiry test, seeded before the first rollup as they would have been reported.
+  const base = { videoId: otherVideo, mode: "hls" as const, startupMs: 500, watchedSeconds: 30, stallCount: 1, stallMs: 700, qualitySwitches: 2, state: "ended" as const };
+  await db.insert(qoeReports).values([
+    { ...base, sessionId: `old-${crypto.randomUUID()}`, createdAt: minutesAgo(60 * 24 * 40), updatedAt: minutesAgo(60 * 24 * 40) },
+    { ...base, sessionId: `old-${crypto.randomUUID()}`, startupMs: null, exitedBeforeStart: 1, createdAt: minutesAgo(60 * 24 * 40), updatedAt: minutesAgo(60 * 24 * 40) },
+    { ...base, sessionId: `recent-${crypto.randomUUID()}`, fatalError: "boom", createdAt: minutesAgo(1), updatedAt: minutesAgo(1) },
+  ]);
+  // Figures are read from the hourly rollups plus the raw reports of the current hour: both take part.
+  await rollUpAndExpire();
+  const [{ rolled }] = await db.execute<{ rolled: number }>(sql`select count(*)::int as rolled from qoe_hourly where video_id = ${videoId}`);
+  expect(rolled).toBeGreaterThan(0);
 });
 afterAll(closeDb);
 
@@ -72,12 +86,15 @@ async function one<T>(query: ReturnType<typeof sql>): Promise<T> {
 const num = (v: unknown) => (v === null ? null : Number(v));
 
 describe("quality figures", () => {
-  it("match independent queries: startup p50/p95, EBVS, failures, rebuffer, upscale, bitrate", async () => {
+  it("match independent queries: startup p50/p95 (to the histogram's bucket), EBVS, failures, rebuffer, upscale, bitrate", async () => {
     const { summary } = await qualityOverview({ range: "24h", videoId });
     const scope = sql`video_id = ${videoId} and created_at >= now() - interval '24 hours'`;
     const started = await one<number>(sql`select count(*)::int as v from qoe_reports where ${scope} and startup_ms is not null`);
+    // The nearest-rank session's startup time, reported as the upper edge of the histogram bucket it falls in.
     const nearestRank = (p: number) =>
-      one<number>(sql`select startup_ms as v from qoe_reports where ${scope} and startup_ms is not null order by startup_ms offset ${Math.ceil(p * started) - 1} limit 1`);
+      one<number>(sql`
+        select (select coalesce(min(e), 60000) from unnest(${sql.raw(`array[${EDGES.join(",")}]`)}::int[]) e where e >= s.startup_ms) as v
+        from (select startup_ms from qoe_reports where ${scope} and startup_ms is not null order by startup_ms offset ${Math.ceil(p * started) - 1} limit 1) s`);
     expect(summary.startupP50).toBe(await nearestRank(0.5));
     expect(summary.startupP95).toBe(await nearestRank(0.95));
 
@@ -137,22 +154,32 @@ describe("audience figures", () => {
     expect(await peakConcurrent({ range: "24h", videoId })).toBe(expected);
   });
 
-  it("views, unique viewers and watch time follow the view rule's table", async () => {
+  it("views, unique viewers, watch time, average view duration and completion", async () => {
     const { totals } = await audienceOverview({ range: "24h", videoId });
     expect(totals.views).toBe(5);
     expect(totals.viewers).toBe(3);
     expect(num(totals.watchSeconds)).toBeCloseTo(Number(await one(sql`select sum(watched_seconds)::float as v from qoe_reports where video_id = ${videoId}`)), 3);
+    expect(num(totals.avgViewSeconds)).toBeCloseTo(Number(await one(sql`select avg(watched_seconds)::float as v from qoe_reports where video_id = ${videoId} and startup_ms is not null`)), 6);
+    const completion = await one<number>(sql`
+      select 100.0 * (select count(*) from qoe_reports where video_id = ${videoId} and startup_ms is not null and max_position >= 95)
+        / (select count(*) from qoe_reports where video_id = ${videoId} and startup_ms is not null) as v`);
+    expect(Number(completion)).toBeGreaterThan(0);
+    expect(num(totals.completionPercent)).toBeCloseTo(Number(completion), 9);
+  });
+});
+
+describe("top videos", () => {
+  it("rank by views, with unique viewers and watch time", async () => {
+    const mine = (await topVideos({ range: "24h" }, 1000)).find((row) => row.videoId === videoId);
+    const minutes = Number(await one(sql`select sum(watched_seconds)::float / 60 as v from qoe_reports where video_id = ${videoId}`));
+    expect(mine).toMatchObject({ views: 5, viewers: 3 });
+    // Shown to a tenth of a minute.
+    expect(Math.abs(mine!.watchMinutes - minutes)).toBeLessThanOrEqual(0.05 + 1e-9);
   });
 });
 
 describe("rollups and expiry", () => {
   it("keep all-time totals equal while raw reports expire", async () => {
-    const base = { videoId: otherVideo, mode: "hls" as const, startupMs: 500, watchedSeconds: 30, stallCount: 1, stallMs: 700, qualitySwitches: 2, state: "ended" as const };
-    await db.insert(qoeReports).values([
-      { ...base, sessionId: `old-${crypto.randomUUID()}`, createdAt: minutesAgo(60 * 24 * 40), updatedAt: minutesAgo(60 * 24 * 40) },
-      { ...base, sessionId: `old-${crypto.randomUUID()}`, startupMs: null, exitedBeforeStart: 1, createdAt: minutesAgo(60 * 24 * 40), updatedAt: minutesAgo(60 * 24 * 40) },
-      { ...base, sessionId: `recent-${crypto.randomUUID()}`, fatalError: "boom", createdAt: minutesAgo(1), updatedAt: minutesAgo(1) },
-    ]);
     const before = await allTimeTotals(otherVideo);
     expect(before.sessions).toBe(await one<number>(sql`select count(*)::int as v from qoe_reports where video_id = ${otherVideo}`));
     const result = await rollUpAndExpire(31);

@@ -2,7 +2,8 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
 import { db } from "@/lib/db/client";
-import { COMPLETION_SHARE, LIVE_STALE_SECONDS, QUALITY_SQL, RANGES, RETENTION_POINTS, type QualityFigure, type RangeKey, type Split } from "./definitions";
+import { COMPLETION_SHARE, histogramPercentile, LIVE_STALE_SECONDS, QUALITY_SQL, RANGES, RETENTION_POINTS, type QualityFigure, type RangeKey, type Split } from "./definitions";
+import { HOURLY_COLUMNS, rawPeaks, rawSums } from "./rollup";
 
 /**
  * The figures behind /admin/quality, /admin/audience and a video's Statistics tab. Every quality figure is an
@@ -35,9 +36,25 @@ function cached<A extends unknown[], T>(name: string, fn: (...args: A) => Promis
 export type QualityRow = Record<QualityFigure, number | null>;
 
 const figures = sql.raw(Object.entries(QUALITY_SQL).map(([name, expr]) => `${expr} as "${name}"`).join(", "));
-const since = (range: RangeKey) => sql`now() - make_interval(hours => ${RANGES[range].hours})`;
+/** Periods start on an hour boundary, so they are made of whole rolled-up hours. */
+const since = (range: RangeKey) => sql`date_trunc('hour', now() - make_interval(hours => ${RANGES[range].hours}))`;
 const bucket = (range: RangeKey) => sql.raw(`'${RANGES[range].bucket}'`);
 const videoFilter = (column: SQL, videoId?: string) => (videoId ? sql`and ${column} = ${videoId}` : sql``);
+const NIL_UUID = "00000000-0000-0000-0000-000000000000";
+
+/**
+ * The hourly sums of a period (qoe_hourly-shaped rows, alias `r` once selected from): the rolled-up hours, plus the
+ * raw reports of the hours after the last rolled-up one (the current hour, and the previous until the rollup ran).
+ */
+function hourlySource({ range, videoId }: Scope) {
+  return sql`
+    with mark as (select coalesce(max(hour) + interval '1 hour', '-infinity') as at from qoe_hourly),
+    src as (
+      select ${HOURLY_COLUMNS} from qoe_hourly where hour >= ${since(range)} ${videoFilter(sql`video_id`, videoId)}
+      union all
+      (${rawSums(sql`r.created_at >= ${since(range)} and r.created_at >= (select at from mark) ${videoFilter(sql`r.video_id`, videoId)}`)})
+    )`;
+}
 
 function numbers<T extends Record<string, unknown>>(row: T): T {
   const out: Record<string, unknown> = {};
@@ -45,45 +62,50 @@ function numbers<T extends Record<string, unknown>>(row: T): T {
   return out as T;
 }
 
+/** A row of QUALITY_SQL's aggregates as figures: the startup histogram read as p50/p95 (histogramPercentile). */
+function qualityRow<T extends { startupHistogram: number[] }>(row: T): Omit<T, "startupHistogram"> & QualityRow {
+  const { startupHistogram, sessions, ...rest } = numbers(row) as T & { sessions: number | null };
+  const histogram = startupHistogram.map(Number);
+  return { sessions, startupP50: histogramPercentile(histogram, 0.5), startupP95: histogramPercentile(histogram, 0.95), ...rest } as unknown as Omit<T, "startupHistogram"> & QualityRow;
+}
+
 /** Every quality figure over the range, and per hour/day bucket for the charts. */
-export const qualityOverview = cached("qualityOverview", async function qualityOverview({ range, videoId }: Scope) {
-  const [summary] = await db.execute<QualityRow>(sql`
-    select ${figures} from qoe_reports r where r.created_at >= ${since(range)} ${videoFilter(sql`r.video_id`, videoId)}`);
-  const series = await db.execute<QualityRow & { bucket: string }>(sql`
-    select date_trunc(${bucket(range)}, r.created_at) as bucket, ${figures}
-    from qoe_reports r where r.created_at >= ${since(range)} ${videoFilter(sql`r.video_id`, videoId)}
-    group by 1 order by 1`);
-  return { summary: numbers(summary), series: series.map((row) => ({ ...numbers(row), bucket: new Date(row.bucket).toISOString() })) };
+export const qualityOverview = cached("qualityOverview", async function qualityOverview(scope: Scope) {
+  const [summary] = await db.execute<{ startupHistogram: number[] }>(sql`${hourlySource(scope)} select ${figures} from src r`);
+  const series = await db.execute<{ startupHistogram: number[]; bucket: string }>(sql`
+    ${hourlySource(scope)} select date_trunc(${bucket(scope.range)}, r.hour) as bucket, ${figures} from src r group by 1 order by 1`);
+  return { summary: qualityRow(summary), series: series.map((row) => ({ ...qualityRow(row), bucket: new Date(row.bucket).toISOString() })) };
 });
 
 const SPLIT_KEY: Record<Split, SQL> = {
   browser: sql`r.browser`,
   device: sql`r.device`,
   mode: sql`r.mode`,
-  video: sql`r.video_id::text`,
+  video: sql`nullif(r.video_id, ${NIL_UUID}::uuid)::text`,
 };
 
 /** Quality figures per browser family, device class, delivery or video (the 50 with most sessions). */
-export const qualitySplit = cached("qualitySplit", async function qualitySplit({ range, videoId }: Scope, split: Split) {
-  const rows = await db.execute<QualityRow & { key: string | null; label: string | null }>(sql`
+export const qualitySplit = cached("qualitySplit", async function qualitySplit(scope: Scope, split: Split) {
+  const rows = await db.execute<{ startupHistogram: number[]; key: string | null; label: string | null }>(sql`
+    ${hourlySource(scope)}
     select s.*, ${split === "video" ? sql`(select title from videos v where v.id::text = s.key)` : sql`s.key`} as label
     from (
       select ${SPLIT_KEY[split]} as key, ${figures}
-      from qoe_reports r where r.created_at >= ${since(range)} ${videoFilter(sql`r.video_id`, videoId)}
-      group by 1 order by count(*) desc limit 50
+      from src r group by 1 order by sum(r.sessions) desc limit 50
     ) s order by s.sessions desc`);
-  return rows.map(numbers);
+  return rows.map(qualityRow);
 });
 
 /** Videos with the most failed sessions, then the highest rebuffer percentage (at least 3 sessions). */
 export const worstVideos = cached("worstVideos", async function worstVideos({ range }: Scope, limit = 10) {
-  const rows = await db.execute<QualityRow & { key: string; label: string | null }>(sql`
+  const rows = await db.execute<{ startupHistogram: number[]; key: string; label: string | null }>(sql`
+    ${hourlySource({ range })}
     select s.*, (select title from videos v where v.id = s.key) as label from (
       select r.video_id as key, ${figures}
-      from qoe_reports r where r.created_at >= ${since(range)} and r.video_id is not null
-      group by 1 having count(*) >= 3
+      from src r where r.video_id <> ${NIL_UUID}::uuid
+      group by 1 having sum(r.sessions) >= 3
     ) s order by s."failurePercent" desc, s."rebufferPercent" desc nulls last limit ${limit}`);
-  return rows.map(numbers);
+  return rows.map(qualityRow);
 });
 
 export type FailedSession = { sessionId: string; videoId: string | null; title: string | null; error: string; browser: string; device: string; mode: string; at: string };
@@ -127,26 +149,28 @@ export async function playingNow(): Promise<PlayingNow[]> {
   return rows.map((row) => ({ ...row, startedAt: new Date(row.startedAt).toISOString(), watchedSeconds: Number(row.watchedSeconds) }));
 }
 
+const COMPLETION_POINT = RETENTION_POINTS.indexOf(COMPLETION_SHARE * 100) + 1;
+
 /** Views (counted, see VIEW_RULE), unique viewers and watch time per bucket, and their totals. */
 export const audienceOverview = cached("audienceOverview", async function audienceOverview({ range, videoId }: Scope) {
   const [views] = await db.execute<{ views: number; viewers: number }>(sql`
     select count(*)::int as views, count(distinct w.user_id)::int as viewers from views w
     where w.created_at >= ${since(range)} ${videoFilter(sql`w.video_id`, videoId)}`);
-  // Average view duration and completion are over sessions that started (showed a frame).
+  // Average view duration and completion are over sessions that started (showed a frame); completion is the
+  // retention curve's point at COMPLETION_SHARE.
   const [watch] = await db.execute<{ watchSeconds: number; sessions: number; avgViewSeconds: number | null; completionPercent: number | null }>(sql`
-    select coalesce(sum(r.watched_seconds), 0)::float as "watchSeconds", count(*)::int as sessions,
-      avg(r.watched_seconds) filter (where r.startup_ms is not null)::float as "avgViewSeconds",
-      100.0 * count(*) filter (where r.startup_ms is not null and v.duration > 0 and r.max_position >= ${COMPLETION_SHARE} * v.duration)
-        / nullif(count(*) filter (where r.startup_ms is not null and v.duration > 0), 0) as "completionPercent"
-    from qoe_reports r left join videos v on v.id = r.video_id
-    where r.created_at >= ${since(range)} ${videoFilter(sql`r.video_id`, videoId)}`);
+    ${hourlySource({ range, videoId })}
+    select coalesce(sum(r.watched_seconds), 0)::float as "watchSeconds", coalesce(sum(r.sessions), 0)::int as sessions,
+      (sum(r.started_watched_seconds) / nullif(sum(r.started), 0))::float as "avgViewSeconds",
+      100.0 * sum(coalesce(r.retention[${COMPLETION_POINT}], 0)) / nullif(sum(coalesce(r.retention[1], 0)), 0) as "completionPercent"
+    from src r`);
   const series = await db.execute<{ bucket: string; views: number; viewers: number; watchMinutes: number }>(sql`
-    with b as (
+    ${hourlySource({ range, videoId })},
+    b as (
       select date_trunc(${bucket(range)}, w.created_at) as bucket, count(*)::int as views, count(distinct w.user_id)::int as viewers, 0::float as watch
       from views w where w.created_at >= ${since(range)} ${videoFilter(sql`w.video_id`, videoId)} group by 1
       union all
-      select date_trunc(${bucket(range)}, r.created_at), 0, 0, sum(r.watched_seconds)
-      from qoe_reports r where r.created_at >= ${since(range)} ${videoFilter(sql`r.video_id`, videoId)} group by 1
+      select date_trunc(${bucket(range)}, r.hour), 0, 0, sum(r.watched_seconds) from src r group by 1
     )
     select bucket, sum(views)::int as views, max(viewers)::int as viewers, round((sum(watch) / 60)::numeric, 1)::float as "watchMinutes"
     from b group by bucket order by bucket`);
@@ -158,16 +182,14 @@ export const audienceOverview = cached("audienceOverview", async function audien
 
 /**
  * Retention curve: at each point (every 5 % of the duration), the share of started sessions whose furthest position
- * reached it. Drop-off points are where the curve falls most between two points.
+ * reached it (kept per hour in the rollups, so exact). Drop-off points are where the curve falls most between two points.
  */
-export const retentionCurve = cached("retentionCurve", async function retentionCurve({ range, videoId }: Scope) {
-  const rows = await db.execute<{ point: number; percent: number | null }>(sql`
-    select p.point, 100.0 * count(r.*) filter (where r.max_position >= p.point / 100.0 * v.duration) / nullif(count(r.*), 0) as percent
-    from unnest(${sql.raw(`array[${RETENTION_POINTS.join(",")}]`)}::int[]) as p(point)
-    cross join qoe_reports r join videos v on v.id = r.video_id
-    where r.startup_ms is not null and v.duration > 0 and r.created_at >= ${since(range)} ${videoFilter(sql`r.video_id`, videoId)}
-    group by p.point order by p.point`);
-  const curve = rows.map((row) => ({ point: row.point, percent: row.percent === null ? null : Number(row.percent) }));
+export const retentionCurve = cached("retentionCurve", async function retentionCurve(scope: Scope) {
+  const [row] = await db.execute<{ reached: (number | string | null)[] }>(sql`
+    ${hourlySource(scope)}
+    select array[${sql.raw(RETENTION_POINTS.map((_, i) => `sum(coalesce(r.retention[${i + 1}], 0))`).join(", "))}] as reached from src r`);
+  const reached = row.reached.map((n) => Number(n ?? 0));
+  const curve = RETENTION_POINTS.map((point, i) => ({ point, percent: reached[0] > 0 ? (100 * reached[i]) / reached[0] : null }));
   const drops = curve
     .slice(1)
     .map((row, i) => ({ point: row.point, drop: (curve[i].percent ?? 0) - (row.percent ?? 0) }))
@@ -180,28 +202,30 @@ export const retentionCurve = cached("retentionCurve", async function retentionC
 /** Most viewed videos: views, unique viewers and watch time. */
 export const topVideos = cached("topVideos", async function topVideos({ range }: Scope, limit = 10) {
   const rows = await db.execute<{ videoId: string; title: string; views: number; viewers: number; watchMinutes: number }>(sql`
-    select w.video_id as "videoId", v.title, count(*)::int as views, count(distinct w.user_id)::int as viewers,
-      coalesce((select round((sum(r.watched_seconds) / 60)::numeric, 1) from qoe_reports r
-        where r.video_id = w.video_id and r.created_at >= ${since(range)}), 0)::float as "watchMinutes"
-    from views w join videos v on v.id = w.video_id
-    where w.created_at >= ${since(range)} group by w.video_id, v.title order by views desc, v.title limit ${limit}`);
+    ${hourlySource({ range })},
+    top as (
+      select w.video_id, count(*)::int as views, count(distinct w.user_id)::int as viewers
+      from views w where w.created_at >= ${since(range)} group by w.video_id
+    ),
+    watch as (select r.video_id, sum(r.watched_seconds) as seconds from src r group by 1)
+    select t.video_id as "videoId", v.title, t.views, t.viewers, coalesce(round((watch.seconds / 60)::numeric, 1), 0)::float as "watchMinutes"
+    from top t join videos v on v.id = t.video_id left join watch on watch.video_id = t.video_id
+    order by t.views desc, v.title limit ${limit}`);
   return [...rows];
 });
 
 /**
- * Peak concurrent viewers: the most sessions open at one instant, a session spanning its first to its last report.
- * At equal instants an end is counted before a start, so back-to-back sessions do not overlap.
+ * Peak concurrent viewers: the most sessions open at one instant of the period, a session spanning its first to its
+ * last report (one that is still open when the period begins counts too). The largest of the period's hourly peaks:
+ * rolled up (qoe_peak_hourly), and from the raw reports for the hours after the last rolled-up one.
  */
 export async function peakConcurrent({ range, videoId }: Scope): Promise<number> {
+  const key = videoId ?? NIL_UUID;
+  const mark = sql`(select coalesce(max(hour) + interval '1 hour', ${since(range)}) from qoe_hourly)`;
   const [row] = await db.execute<{ peak: number | null }>(sql`
-    select max(open)::int as peak from (
-      select sum(delta) over (order by at, delta rows unbounded preceding) as open from (
-        select r.created_at as at, 1 as delta from qoe_reports r
-          where r.startup_ms is not null and r.created_at >= ${since(range)} ${videoFilter(sql`r.video_id`, videoId)}
-        union all
-        select r.updated_at, -1 from qoe_reports r
-          where r.startup_ms is not null and r.created_at >= ${since(range)} ${videoFilter(sql`r.video_id`, videoId)}
-      ) e
-    ) s`);
+    select greatest(
+      (select max(peak) from qoe_peak_hourly where video_id = ${key} and hour >= ${since(range)}),
+      (select max(peak) from (${rawPeaks(sql`greatest(${since(range)}, ${mark})`, sql`date_trunc('hour', now()) + interval '1 hour'`, videoId)}) t where t.video_id = ${key})
+    )::int as peak`);
   return row?.peak ?? 0;
 }

@@ -1,8 +1,8 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { EBVS_CONDITION, STARTUP_BUCKETS_MS } from "./definitions";
+import { EBVS_CONDITION, RETENTION_POINTS, STARTUP_BUCKETS_MS } from "./definitions";
 
 /** Hours before the newest rolled-up hour that are rebuilt each run: sessions keep reporting after the hour they began. */
 const REBUILD_HOURS = 48;
@@ -18,33 +18,85 @@ const histogram = sql.raw(
     })
     .join(", ")}]`,
 );
+const retention = sql.raw(
+  `array[${RETENTION_POINTS.map((point) => `count(*) filter (where r.startup_ms is not null and v.duration > 0 and r.max_position >= ${point} / 100.0 * v.duration)::int`).join(", ")}]`,
+);
 const ebvs = sql.raw(EBVS_CONDITION);
 
+/** The columns of qoe_hourly, in the order rawSums() selects them. */
+export const HOURLY_COLUMNS = sql.raw(`hour, video_id, browser, device, mode, sessions, started, exits_before_start, failures, startup_failures,
+  startup_ms_sum, startup_histogram, watched_seconds, started_watched_seconds, stall_count, stall_ms, quality_switches, upscaled_seconds,
+  bitrate_kbit_sum, bitrate_watched_seconds, retention`);
+
 /**
- * Rebuilds the hourly sums of complete hours from the raw reports (the newest REBUILD_HOURS again, older ones once),
- * then deletes raw reports older than REEL_QOE_RETENTION_DAYS that are already summed. One runner at a time across
- * workers (an advisory lock); returns null when another holds it.
+ * qoe_hourly's rows computed from the raw reports matching `where` (a condition on `r`): what the rollup stores,
+ * and what the stats queries add for the hours not rolled up yet.
+ */
+export function rawSums(where: SQL) {
+  return sql`
+    select date_trunc('hour', r.created_at) as hour, coalesce(r.video_id, ${NIL_UUID}::uuid) as video_id, r.browser, r.device, r.mode,
+      count(*)::int as sessions, count(*) filter (where r.startup_ms is not null)::int as started,
+      count(*) filter (where ${ebvs})::int as exits_before_start, count(*) filter (where r.fatal_error is not null)::int as failures,
+      count(*) filter (where r.fatal_error is not null and r.startup_ms is null)::int as startup_failures,
+      coalesce(sum(r.startup_ms), 0)::float as startup_ms_sum, ${histogram} as startup_histogram, sum(r.watched_seconds)::float as watched_seconds,
+      coalesce(sum(r.watched_seconds) filter (where r.startup_ms is not null), 0)::float as started_watched_seconds,
+      sum(r.stall_count)::int as stall_count, sum(r.stall_ms)::float as stall_ms, sum(r.quality_switches)::int as quality_switches,
+      sum(r.upscaled_seconds)::float as upscaled_seconds, sum(r.bitrate_kbit_sum)::float as bitrate_kbit_sum,
+      coalesce(sum(r.watched_seconds) filter (where r.bitrate_kbit_sum > 0), 0)::float as bitrate_watched_seconds, ${retention} as retention
+    from qoe_reports r left join videos v on v.id = r.video_id
+    where ${where}
+    group by 1, 2, 3, 4, 5`;
+}
+
+/**
+ * Peak concurrent started sessions in each hour from `from` to before `to` (hour boundaries), per video and for all
+ * videos (nil uuid), from the raw reports. A session is open from its first report to its last (one of no length
+ * never is); at equal instants an end comes before a start, so back-to-back sessions do not overlap. Each session is
+ * taken into every hour it overlaps, so the largest hourly peak of a period is its peak.
+ */
+export function rawPeaks(from: SQL, to: SQL, videoId?: string) {
+  return sql`
+    with m as (
+      select h.hour, r.video_id, greatest(r.created_at, h.hour) as starts, r.updated_at as ends
+      from qoe_reports r
+      cross join lateral generate_series(date_trunc('hour', r.created_at), r.updated_at, interval '1 hour') as h(hour)
+      where r.startup_ms is not null and r.updated_at > r.created_at and r.updated_at > ${from} and r.created_at < ${to}
+        and h.hour < r.updated_at and h.hour >= ${from} and h.hour < ${to} ${videoId ? sql`and r.video_id = ${videoId}` : sql``}
+    ),
+    e as (
+      select hour, video_id, starts as at, 1 as delta from m
+      union all
+      select hour, video_id, ends, -1 from m where ends < hour + interval '1 hour'
+    ),
+    k as (
+      select hour, video_id as key, at, delta from e where video_id is not null
+      ${videoId ? sql`` : sql`union all select hour, ${NIL_UUID}::uuid, at, delta from e`}
+    )
+    select hour, key as video_id, max(open)::int as peak from (
+      select hour, key, sum(delta) over (partition by hour, key order by at, delta rows unbounded preceding) as open from k
+    ) s group by hour, key`;
+}
+
+/**
+ * Rebuilds the hourly sums and peaks of complete hours from the raw reports (the newest REBUILD_HOURS again, older
+ * ones once), then deletes raw reports older than REEL_QOE_RETENTION_DAYS that are already summed. One runner at a
+ * time across workers (an advisory lock); returns null when another holds it.
  */
 export async function rollUpAndExpire(retentionDays: number = env.REEL_QOE_RETENTION_DAYS) {
   const rolled = await db.transaction(async (tx) => {
     const [{ locked }] = await tx.execute<{ locked: boolean }>(sql`select pg_try_advisory_xact_lock(hashtext('reel.stats-rollup')) as locked`);
     if (!locked) return null;
-    const [{ since }] = await tx.execute<{ since: string | null }>(
-      sql`select max(hour) - make_interval(hours => ${REBUILD_HOURS}) as since from qoe_hourly`,
-    );
-    const from = since ? sql`${since}::timestamptz` : sql`'-infinity'::timestamptz`;
+    const [{ since }] = await tx.execute<{ since: string | null }>(sql`
+      select coalesce((select max(hour) from qoe_hourly) - make_interval(hours => ${REBUILD_HOURS}),
+        (select date_trunc('hour', min(created_at)) from qoe_reports)) as since`);
+    if (since === null) return 0;
+    const from = sql`${since}::timestamptz`;
+    const to = sql`date_trunc('hour', now())`;
     await tx.execute(sql`delete from qoe_hourly where hour >= ${from}`);
+    await tx.execute(sql`delete from qoe_peak_hourly where hour >= ${from}`);
     const inserted = await tx.execute(sql`
-      insert into qoe_hourly (hour, video_id, browser, device, mode, sessions, started, exits_before_start, failures, startup_failures,
-        startup_ms_sum, startup_histogram, watched_seconds, stall_count, stall_ms, quality_switches, upscaled_seconds, bitrate_kbit_sum)
-      select date_trunc('hour', r.created_at), coalesce(r.video_id, ${NIL_UUID}::uuid), r.browser, r.device, r.mode,
-        count(*), count(*) filter (where r.startup_ms is not null), count(*) filter (where ${ebvs}),
-        count(*) filter (where r.fatal_error is not null), count(*) filter (where r.fatal_error is not null and r.startup_ms is null),
-        coalesce(sum(r.startup_ms), 0), ${histogram}, sum(r.watched_seconds), sum(r.stall_count), sum(r.stall_ms),
-        sum(r.quality_switches), sum(r.upscaled_seconds), sum(r.bitrate_kbit_sum)
-      from qoe_reports r
-      where r.created_at >= ${from} and r.created_at < date_trunc('hour', now())
-      group by 1, 2, 3, 4, 5`);
+      insert into qoe_hourly (${HOURLY_COLUMNS}) ${rawSums(sql`r.created_at >= ${from} and r.created_at < ${to}`)}`);
+    await tx.execute(sql`insert into qoe_peak_hourly (hour, video_id, peak) ${rawPeaks(from, to)}`);
     return inserted.count;
   });
   if (rolled === null) return null;

@@ -40,7 +40,7 @@ export default async function QualityPage({ searchParams }: { searchParams: Prom
         <PlayingNow />
         <StatCards items={CARDS.map((key) => ({ label: QUALITY_LABELS[key].label, value: figure(summary[key], QUALITY_LABELS[key].unit) }))} />
         <StatsSection title="Over time" csv={csv("quality-series")}>
-          <div className="grid gap-6 lg:grid-cols-2">
+          <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
             <StatsLineChart label="Startup time" data={series} x="bucket" xKind={bucket} unit=" ms" lines={[{ key: "startupP50", label: "p50", color: "#60a5fa" }, { key: "startupP95", label: "p95", color: "#f59e0b" }]} />
             <StatsLineChart label="Rebuffering and failures" data={series} x="bucket" xKind={bucket} unit="%" lines={[{ key: "rebufferPercent", label: "Rebuffer %", color: "#f43f5e" }, { key: "ebvsPercent", label: "Exits before start %", color: "#a78bfa" }, { key: "failurePercent", label: "Failures %", color: "#f97316" }]} />
             <StatsLineChart label="Weighted average bitrate" data={series} x="bucket" xKind={bucket} unit=" kbit/s" lines={[{ key: "avgBitrateKbps", label: "kbit/s", color: "#34d399" }]} />

@@ -57,6 +57,10 @@ export const qoeReports = pgTable(
     index("qoe_reports_video_time_idx").on(t.videoId, t.createdAt),
     index("qoe_reports_link_idx").on(t.linkId).where(sql`${t.linkId} is not null`),
     index("qoe_reports_live_idx").on(t.updatedAt).where(sql`${t.state} = 'playing'`),
+    // Latest failed sessions, newest first.
+    index("qoe_reports_failed_idx").on(t.updatedAt).where(sql`${t.fatalError} is not null`),
+    // Sessions still open at an hour's start (peak concurrency of the hours not yet rolled up).
+    index("qoe_reports_updated_idx").on(t.updatedAt),
   ],
 );
 export type QoeReport = typeof qoeReports.$inferSelect;
@@ -83,13 +87,37 @@ export const qoeHourly = pgTable(
     startupFailures: integer().notNull(),
     startupMsSum: doublePrecision().notNull(),
     startupHistogram: integer().array().notNull(),
+    /** Watched seconds of the sessions that started (average view duration). */
+    startedWatchedSeconds: doublePrecision().notNull().default(0),
+    /**
+     * Retention: for each point of RETENTION_POINTS (lib/stats/definitions.ts), the started sessions of a video with a
+     * known duration whose furthest position reached it. The first entry counts every such session.
+     */
+    retention: integer().array().notNull().default(sql`'{}'`),
     watchedSeconds: doublePrecision().notNull(),
     stallCount: integer().notNull(),
     stallMs: doublePrecision().notNull(),
     qualitySwitches: integer().notNull(),
     upscaledSeconds: doublePrecision().notNull(),
     bitrateKbitSum: doublePrecision().notNull(),
+    /** Watched seconds of the sessions with a known bitrate (the weighted average's denominator). */
+    bitrateWatchedSeconds: doublePrecision().notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.hour, t.videoId, t.browser, t.device, t.mode] }), index("qoe_hourly_video_idx").on(t.videoId, t.hour)],
 );
 export type QoeHourly = typeof qoeHourly.$inferSelect;
+
+/**
+ * Peak concurrent sessions within each hour, counting every started session open during it (also those that began
+ * in an earlier hour): the most open at one instant of a period is the largest of its hours'. Per video, and for all
+ * videos together under the nil uuid.
+ */
+export const qoePeakHourly = pgTable(
+  "qoe_peak_hourly",
+  {
+    hour: timestamp({ withTimezone: true }).notNull(),
+    videoId: uuid().notNull(),
+    peak: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.videoId, t.hour] })],
+);
