@@ -28,7 +28,7 @@ test("first run: any page leads to /setup, which creates the administrator and s
   await expect(page.getByText("No videos yet — upload one")).toBeVisible();
   const shell = new ShellPage(page);
   await shell.expectSignedInAs(FIRST_ADMIN.name);
-  expect(await shell.navLinks()).toEqual(["Home", "Videos", "Favorites", "History", "Play a link", "Upload", "Admin"]);
+  expect(await shell.navLinks()).toEqual(["Home", "Videos", "Favorites", "History", "Play a link", "Downloads", "Upload", "Admin"]);
 
   // Once an account exists, /setup is closed, for the browser and for a replayed form alike.
   await page.goto("/setup");
