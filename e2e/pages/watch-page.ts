@@ -1,16 +1,11 @@
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect } from "@playwright/test";
+import { PageObject } from "./page-object";
 
 /** The watch page and its player, driven the way a viewer would: pointer, menus and keyboard. */
-export class WatchPage {
-  readonly player: Locator;
-  readonly video: Locator;
-  readonly seekBar: Locator;
-
-  constructor(readonly page: Page) {
-    this.player = page.getByTestId("player");
-    this.video = this.player.locator("video");
-    this.seekBar = page.getByTestId("seek-bar");
-  }
+export class WatchPage extends PageObject {
+  readonly player = this.page.getByTestId("player");
+  readonly video = this.player.locator("video");
+  readonly seekBar = this.page.getByTestId("seek-bar");
 
   private markingPlayback = false;
 
