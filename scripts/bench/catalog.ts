@@ -388,7 +388,7 @@ async function renderOneByOne(base: string, cookie: string, pid: number, pages =
 /** Bytes of the RSC payload Next inlines for hydration: the `self.__next_f.push(...)` scripts. */
 function flightBytes(html: string): number {
   let total = 0;
-  for (const m of html.matchAll(/<script>(self\.__next_f\.push\([\s\S]*?)<\/script>/g)) total += Buffer.byteLength(m[1]);
+  for (const m of html.matchAll(/<script[^>]*>(self\.__next_f\.push\([\s\S]*?)<\/script>/g)) total += Buffer.byteLength(m[1]);
   return total;
 }
 
