@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -16,6 +16,7 @@ import { outputsOf } from "@/lib/videos/outputs";
 import { createTestUser } from "@/test/factories";
 import { makeSource } from "@/test/media";
 import { settled, waitForVideo } from "@/test/videos";
+import { startWorkerProcess } from "@/test/worker-process";
 import { removeOrphanedObjects } from "./jobs/storage-cleanup";
 
 // Media in the tests' bucket (test/global-setup.ts), under a prefix of this file's own, and a database of this file's
@@ -31,20 +32,13 @@ const { prefix, fresh } = await vi.hoisted(async () => {
 const workers: { child: ChildProcess; dataDir: string }[] = [];
 let ownerId: string;
 
-function startWorker(): Promise<{ child: ChildProcess; dataDir: string }> {
+async function startWorker(): Promise<{ child: ChildProcess; dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "reel-s3-worker-"));
-  const child = spawn(process.execPath, ["--import", "tsx", "workers/index.ts"], {
-    stdio: ["ignore", "ignore", "pipe", "ipc"],
-    env: { ...process.env, REEL_STORAGE: "s3", REEL_S3_PREFIX: prefix, REEL_DATA_DIR: dataDir },
-  });
+  const { child, ready } = startWorkerProcess({ REEL_STORAGE: "s3", REEL_S3_PREFIX: prefix, REEL_DATA_DIR: dataDir });
   const worker = { child, dataDir };
   workers.push(worker);
-  return new Promise((resolve, reject) => {
-    let stderr = "";
-    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk));
-    child.on("message", (m: { type?: string }) => m?.type === "ready" && resolve(worker));
-    child.on("exit", (code) => reject(new Error(`worker exited (${code}): ${stderr}`)));
-  });
+  await ready;
+  return worker;
 }
 
 async function upload(name: string, seconds: number): Promise<Video> {
