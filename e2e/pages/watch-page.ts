@@ -51,6 +51,25 @@ export class WatchPage extends PageObject {
     await expect.poll(() => this.currentTime(), { timeout: 15_000 }).toBeGreaterThan(beyond);
   }
 
+  /** Starts playback muted (browsers let a muted video play without a gesture) and waits until it has gone `beyond`. */
+  async playMuted(beyond: number) {
+    await this.media((v) => {
+      v.muted = true;
+      return v.play();
+    });
+    await this.waitForPlayback(beyond);
+  }
+
+  /** Pauses at `seconds` and waits until the seek has landed (past the whole second before it). */
+  async pauseAt(seconds: number) {
+    await this.video.evaluate((v: HTMLVideoElement, at) => {
+      v.pause();
+      v.currentTime = at;
+    }, seconds);
+    const floor = Math.floor(seconds);
+    await expect.poll(() => this.video.evaluate((v: HTMLVideoElement, least) => !v.seeking && v.currentTime > least, floor)).toBe(true);
+  }
+
   async openSettings() {
     await this.player.hover();
     await this.player.getByRole("button", { name: "Settings" }).click();
