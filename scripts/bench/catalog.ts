@@ -21,6 +21,7 @@
  * render (pages fetched one at a time), then stops the server and drops the database.
  * `--case cold` runs only the cold render, of `/`, `/videos` and `/tags/music` apiece (CPU per page, HTML bytes
  * and the share of them that is the RSC payload inlined for hydration): the figure a render change moves.
+ * BENCH_HTML_DIR=<folder> keeps the pages' HTML there.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -373,6 +374,11 @@ async function renderOneByOne(base: string, cookie: string, pid: number, pages =
       entry.cpuMs += groupCpuMs(pid) - cpu;
       entry.times.push(elapsed);
       entry.htmlBytes = Buffer.byteLength(html);
+      // BENCH_HTML_DIR keeps each page's HTML, to see what its bytes are.
+      if (process.env.BENCH_HTML_DIR && round === 0) {
+        fs.mkdirSync(process.env.BENCH_HTML_DIR, { recursive: true });
+        fs.writeFileSync(path.join(process.env.BENCH_HTML_DIR, `${page.replace(/\W+/g, "_") || "home"}.html`), html);
+      }
       entry.flightBytes = flightBytes(html);
     }
   }
