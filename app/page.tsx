@@ -2,6 +2,7 @@ import { NoVideos } from "@/components/library/no-videos";
 import { VideoGrid } from "@/components/library/video-grid";
 import { VideoRow } from "@/components/library/video-row";
 import { mayUpload } from "@/lib/auth/viewer";
+import { cardMaker } from "@/lib/library/cards";
 import { CACHED_PAGES } from "@/lib/library/cached-pages";
 import { catalogEndpoint, libraryViewer } from "@/lib/library/pages";
 import { continueWatching, popularTags, tagRows } from "@/lib/library/queries/home";
@@ -24,19 +25,22 @@ export default async function Home() {
   ]);
 
   if (!page.items.length && !resume.length) return <NoVideos mayUpload={mayUpload(viewer)} />;
+  // A video may stand in several rows and the grid: one card object each, written into the payload once.
+  const card = cardMaker();
+  const newest = page.items.map(card);
   return (
     <div className="flex flex-col gap-8">
       <h1 className="sr-only">Home</h1>
-      <VideoRow title="Continue watching" videos={resume} signedIn={signedIn} testId="continue-watching" />
-      <VideoRow title="Recently added" videos={page.items.slice(0, 12)} href="/videos" signedIn={signedIn} testId="recently-added" />
+      <VideoRow title="Continue watching" videos={resume.map(card)} signedIn={signedIn} testId="continue-watching" />
+      <VideoRow title="Recently added" videos={newest.slice(0, 12)} href="/videos" signedIn={signedIn} testId="recently-added" />
       {rows.map((row) => (
-        <VideoRow key={row.tag} title={`#${row.tag}`} videos={row.videos} href={`/tags/${encodeURIComponent(row.tag)}`} signedIn={signedIn} testId="tag-row" />
+        <VideoRow key={row.tag} title={`#${row.tag}`} videos={row.videos.map(card)} href={`/tags/${encodeURIComponent(row.tag)}`} signedIn={signedIn} testId="tag-row" />
       ))}
       <section className="flex flex-col gap-3" aria-labelledby="all-videos">
         <h2 id="all-videos" className="text-lg font-semibold sm:text-xl">
           All videos
         </h2>
-        <VideoGrid initial={page.items} nextCursor={page.nextCursor} endpoint={catalogEndpoint({ sort: "newest" }, PAGE)} signedIn={signedIn} />
+        <VideoGrid initial={newest} nextCursor={page.nextCursor} endpoint={catalogEndpoint({ sort: "newest" }, PAGE)} signedIn={signedIn} />
       </section>
     </div>
   );

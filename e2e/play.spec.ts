@@ -67,11 +67,7 @@ test("an MP4 link plays and seeks, and stays in the recent list across a reload 
   await expect(memberPage.getByTestId("play-facts")).toContainText("seeking works");
   const watch = new WatchPage(memberPage);
   await expect(watch.player).toHaveAttribute("data-engine", "mp4");
-  await watch.media((v) => {
-    v.muted = true;
-    return v.play();
-  });
-  await watch.waitForPlayback(0.3);
+  await watch.playMuted(0.3);
   await watch.media((v) => (v.currentTime = 6));
   await expect.poll(() => watch.currentTime(), { timeout: 10_000 }).toBeGreaterThan(6.2);
   // The upstream URL is never in the page.
@@ -102,11 +98,7 @@ test("an HLS link plays through hls.js with both rungs, and reports its playback
   await play.play(`${origin}/hls/master.m3u8`);
   const watch = new WatchPage(memberPage);
   await expect(watch.player).toHaveAttribute("data-engine", "hls");
-  await watch.media((v) => {
-    v.muted = true;
-    return v.play();
-  });
-  await watch.waitForPlayback(0.3);
+  await watch.playMuted(0.3);
   expect((await watch.qualityOptions()).filter((l) => /^\d+p$/.test(l))).toEqual(["360p", "180p"]);
   const report = await startReport;
   expect(report.status()).toBe(204);

@@ -4,13 +4,10 @@ import { videos } from "../lib/db/schema";
 import { expect, test } from "./fixtures";
 import { doubleTapPicture, WatchDetails } from "./pages/watch-details-page";
 import { WatchPage } from "./pages/watch-page";
-import { createTestVideo } from "./watch-media";
+import { createTestVideo, TEST_LADDER } from "./watch-media";
 
 /** The watch page around the player, on one short generated ladder (and a second video for Up next). */
-const LADDER = [
-  { height: 360, kbps: 500 },
-  { height: 240, kbps: 250 },
-];
+const LADDER = TEST_LADDER.slice(1);
 
 let main: { id: string; duration: number };
 let other: { id: string };
@@ -57,11 +54,7 @@ test("Share gives a link at the current time that opens there", async ({ memberP
   const around = new WatchDetails(memberPage);
   await watch.goto(main.id);
   await watch.waitForPlayback(0.2);
-  await watch.media((v) => {
-    v.pause();
-    v.currentTime = 3.4;
-  });
-  await expect.poll(() => watch.media((v) => !v.seeking && v.currentTime > 3)).toBe(true);
+  await watch.pauseAt(3.4);
   const link = await around.shareLink(true);
   expect(link).toBe(`${new URL(memberPage.url()).origin}/watch/${main.id}?t=3s`);
 
@@ -135,11 +128,7 @@ test("on a touch screen, double taps on the sides seek 10 s back and forward wit
   const watch = new WatchPage(page);
   await watch.goto(main.id);
   await watch.waitForPlayback(0.2);
-  await watch.media((v) => {
-    v.pause();
-    v.currentTime = 4.5;
-  });
-  await expect.poll(() => watch.media((v) => !v.seeking && v.currentTime > 4)).toBe(true);
+  await watch.pauseAt(4.5);
   expect(await doubleTapPicture(page, "left")).toBe("« 10 s");
   await expect.poll(() => watch.currentTime()).toBeLessThan(0.5);
   expect(await doubleTapPicture(page, "right")).toBe("10 s »");

@@ -10,6 +10,13 @@ import { promisify } from "node:util";
  */
 const run = promisify(execFile);
 
+/** The rungs the watch tests generate, highest first: small and quick to encode, yet three qualities to switch between. */
+export const TEST_LADDER = [
+  { height: 480, kbps: 900 },
+  { height: 360, kbps: 500 },
+  { height: 240, kbps: 250 },
+];
+
 export type LadderOptions = {
   seconds: number;
   fps: number;

@@ -4,13 +4,7 @@ import { qoeReports, videos } from "../lib/db/schema";
 import { expect, test } from "./fixtures";
 import { LibraryPage } from "./pages/library-page";
 import { WatchPage } from "./pages/watch-page";
-import { createTestVideo } from "./watch-media";
-
-const LADDER = [
-  { height: 480, kbps: 900 },
-  { height: 360, kbps: 500 },
-  { height: 240, kbps: 250 },
-];
+import { createTestVideo, TEST_LADDER as LADDER } from "./watch-media";
 
 let ready: { id: string; duration: number };
 let processing: { id: string };

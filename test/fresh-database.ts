@@ -3,8 +3,9 @@ import { createDatabase, dropDatabase, runMigrations } from "../lib/db/migrate";
 
 /**
  * For tests that need a database nobody else writes to (e.g. "no user exists yet"): creates and migrates
- * one on the run's server and points DATABASE_URL at it. Call it BEFORE importing any lib module (use
- * dynamic imports), since lib/env.ts reads the environment once. Each test file runs in its own process.
+ * one on the run's server and points DATABASE_URL at it. Call it BEFORE any lib module is imported, since lib/env.ts
+ * reads the environment once: in `await vi.hoisted(async () => …)`, which Vitest runs before the file's imports (see
+ * workers/pipeline.test.ts). Each test file runs in its own process.
  */
 export async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const server = process.env.DATABASE_URL;

@@ -1,24 +1,21 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 
-export type WorkerProcess = { child: ChildProcess; dataDir: string };
-
 /**
- * Starts Reel's worker process (`workers/index.ts`, as `npm run worker` does) with the test's environment
- * plus `env` and a data folder of its own (no disk shared with anyone), and resolves once it takes jobs.
+ * Starts workers/index.ts in a process of its own, as the launcher does (IPC channel), with the test's environment plus
+ * `env`. `child` is there at once, for the caller to keep and kill; `ready` settles when the worker takes jobs, or
+ * fails with its stderr if it exits first.
  */
-export function startWorkerProcess(env: Record<string, string> = {}): Promise<WorkerProcess> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "reel-worker-"));
-  const child = spawn(process.execPath, ["--import", "tsx", "workers/index.ts"], {
+export function startWorkerProcess(env: Record<string, string> = {}): { child: ChildProcess; ready: Promise<void> } {
+  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("workers/index.ts")], {
     stdio: ["ignore", "ignore", "pipe", "ipc"],
-    env: { ...process.env, ...env, REEL_DATA_DIR: dataDir },
+    env: { ...process.env, ...env },
   });
-  return new Promise((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     let stderr = "";
     child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk));
-    child.on("message", (m: { type?: string }) => m?.type === "ready" && resolve({ child, dataDir }));
+    child.on("message", (m: { type?: string }) => m?.type === "ready" && resolve());
     child.on("exit", (code) => reject(new Error(`worker exited (${code}): ${stderr}`)));
   });
+  return { child, ready };
 }

@@ -1,9 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Container, damagedCases } from "@/test/damaged-media";
-import { freshDatabase } from "@/test/fresh-database";
 import { recordFuzzResult } from "@/test/fuzz";
 
 /**
@@ -31,16 +30,20 @@ const ALLOWANCE_SECONDS = 3 * SOURCE_SECONDS + MARGIN_SECONDS;
 const IN_FLIGHT = 2;
 
 // Job states and worker crashes are counted on a queue no other test file's worker takes jobs from.
-const fresh = await freshDatabase();
-const { sql } = await import("drizzle-orm");
-const { db } = await import("@/lib/db/client");
-const { paths } = await import("@/lib/env");
-const { stopProducerBoss } = await import("@/lib/queue/boss");
-const { adoptSourceFile } = await import("@/lib/uploads/adopt");
-const { outputsOf } = await import("@/lib/videos/outputs");
-const { findVideo } = await import("@/lib/videos/queries");
-const { createTestUser } = await import("@/test/factories");
-const { makeSource, mediaDir } = await import("@/test/media");
+const { fresh } = await vi.hoisted(async () => {
+  const { freshDatabase } = await import("@/test/fresh-database");
+  return { fresh: await freshDatabase() };
+});
+
+import { sql } from "drizzle-orm";
+import { db } from "@/lib/db/client";
+import { paths } from "@/lib/env";
+import { stopProducerBoss } from "@/lib/queue/boss";
+import { adoptSourceFile } from "@/lib/uploads/adopt";
+import { outputsOf } from "@/lib/videos/outputs";
+import { findVideo } from "@/lib/videos/queries";
+import { createTestUser } from "@/test/factories";
+import { makeSource, mediaDir } from "@/test/media";
 
 type Worker = { child: ChildProcess; log: () => string };
 /** How the worker ended, if it did: then no video will move any more. */

@@ -1,13 +1,16 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { freshDatabase } from "@/test/fresh-database";
+import { afterAll, describe, expect, it, vi } from "vitest";
 
 // Counting heartbeat rows needs a table no other test's worker writes to.
-const fresh = await freshDatabase();
-const { db } = await import("@/lib/db/client");
-const { workerHeartbeats } = await import("@/lib/db/schema");
-const { checkHealth } = await import("@/lib/system/health");
+const { fresh } = await vi.hoisted(async () => {
+  const { freshDatabase } = await import("@/test/fresh-database");
+  return { fresh: await freshDatabase() };
+});
+
+import { db } from "@/lib/db/client";
+import { workerHeartbeats } from "@/lib/db/schema";
+import { checkHealth } from "@/lib/system/health";
 
 afterAll(() => fresh.drop());
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -27,6 +27,7 @@ import { findVideo } from "@/lib/videos/queries";
 import { createTestUser } from "@/test/factories";
 import { ffprobeJson, makeSource, mediaDir } from "@/test/media";
 import { settled, waitForVideo } from "@/test/videos";
+import { startWorkerProcess } from "@/test/worker-process";
 import { failureDetail, runningJobs, startPipelineWorkers } from "./pipeline";
 
 let ownerId: string;
@@ -307,15 +308,11 @@ describe("a worker SIGKILLed mid-ladder", () => {
   });
 
   /** The real worker process, started as the launcher starts it; resolves when it takes jobs. */
-  function startWorker(): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ["--import", "tsx", "workers/index.ts"], { stdio: ["ignore", "ignore", "pipe", "ipc"], env: process.env });
+  async function startWorker(): Promise<ChildProcess> {
+    const { child, ready } = startWorkerProcess();
     children.push(child);
-    return new Promise((resolve, reject) => {
-      let stderr = "";
-      child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk));
-      child.on("message", (m: { type?: string }) => m?.type === "ready" && resolve(child));
-      child.on("exit", (code) => reject(new Error(`worker exited (${code}): ${stderr}`)));
-    });
+    await ready;
+    return child;
   }
 
   it("is picked up again promptly by another worker and completes", async () => {

@@ -1,12 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
-import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runMigrations } from "@/lib/db/migrate";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/scripts/lib/embedded-postgres";
 import { freePort } from "@/scripts/lib/ports";
 
@@ -18,32 +14,42 @@ import { freePort } from "@/scripts/lib/ports";
  * itself; no job is lost and none takes effect twice.
  */
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), "reel-pg-restart-"));
-// Reachable by the postgres user when running as root (mkdtemp makes it 0700).
-fs.chmodSync(root, 0o755);
-const pgOptions = {
-  dataDir: path.join(root, "pg"),
-  port: await freePort(Number(process.env.REEL_PG_PORT || 54329) + 40),
-  password: randomBytes(16).toString("hex"),
-  log: pino({ level: "silent" }),
-  ephemeral: true,
-};
-let pg: EmbeddedPostgres = await startEmbeddedPostgres(pgOptions);
-await runMigrations(pg.url);
-// Everything below (this process's pool, the web process, the worker) uses that Postgres and a data folder of its own.
-process.env.DATABASE_URL = pg.url;
-process.env.REEL_DATA_DIR = path.join(root, "data");
+// Everything below (this process's pool, the web process, the worker) uses that Postgres and a data folder of its own,
+// set before lib/env is read.
+const { root, pgOptions, first } = await vi.hoisted(async () => {
+  const [{ randomBytes }, fs, os, path, { pino }] = await Promise.all([
+    import("node:crypto"), import("node:fs"), import("node:os"), import("node:path"), import("pino"),
+  ]);
+  const { runMigrations } = await import("@/lib/db/migrate");
+  const { startEmbeddedPostgres } = await import("@/scripts/lib/embedded-postgres");
+  const { freePort } = await import("@/scripts/lib/ports");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "reel-pg-restart-"));
+  // Reachable by the postgres user when running as root (mkdtemp makes it 0700).
+  fs.chmodSync(dir, 0o755);
+  const options = {
+    dataDir: path.join(dir, "pg"),
+    port: await freePort(Number(process.env.REEL_PG_PORT || 54329) + 40),
+    password: randomBytes(16).toString("hex"),
+    log: pino({ level: "silent" }),
+    ephemeral: true,
+  };
+  const started = await startEmbeddedPostgres(options);
+  await runMigrations(started.url);
+  Object.assign(process.env, { DATABASE_URL: started.url, REEL_DATA_DIR: path.join(dir, "data") });
+  return { root: dir, pgOptions: options, first: started };
+});
+let pg: EmbeddedPostgres = first;
 
-const { sql } = await import("drizzle-orm");
-const { closeDb, db } = await import("@/lib/db/client");
-const { env, paths } = await import("@/lib/env");
-const { stopProducerBoss } = await import("@/lib/queue/boss");
-const { cancelProcessing } = await import("@/lib/videos/lifecycle");
-const { findVideo } = await import("@/lib/videos/queries");
-const { makeSource } = await import("@/test/media");
-const { createTokenUser } = await import("@/test/serve-routes");
-const { startWebProcess } = await import("@/test/web-process");
-const { VIDEO_ID_HEADER } = await import("@/lib/uploads/server");
+import { sql } from "drizzle-orm";
+import { closeDb, db } from "@/lib/db/client";
+import { env, paths } from "@/lib/env";
+import { stopProducerBoss } from "@/lib/queue/boss";
+import { cancelProcessing } from "@/lib/videos/lifecycle";
+import { findVideo } from "@/lib/videos/queries";
+import { makeSource } from "@/test/media";
+import { createTokenUser } from "@/test/serve-routes";
+import { startWebProcess } from "@/test/web-process";
+import { VIDEO_ID_HEADER } from "@/lib/uploads/server";
 
 const STEPS = ["probe", "faststart", "poster", "hls-ladder", "storyboard", "captions"];
 const children: ChildProcess[] = [];

@@ -1,5 +1,7 @@
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sql } from "drizzle-orm";
@@ -14,7 +16,7 @@ import { outputsOf } from "@/lib/videos/outputs";
 import { createTestUser } from "@/test/factories";
 import { makeSource } from "@/test/media";
 import { settled, waitForVideo } from "@/test/videos";
-import { startWorkerProcess, type WorkerProcess } from "@/test/worker-process";
+import { startWorkerProcess } from "@/test/worker-process";
 import { removeOrphanedObjects } from "./jobs/storage-cleanup";
 
 // Media in the tests' bucket (test/global-setup.ts), under a prefix of this file's own, and a database of this file's
@@ -27,12 +29,15 @@ const { prefix, fresh } = await vi.hoisted(async () => {
 });
 
 /** Three worker processes on one queue, each with its own data folder: they share only Postgres and the bucket. */
-const workers: WorkerProcess[] = [];
+const workers: { child: ChildProcess; dataDir: string }[] = [];
 let ownerId: string;
 
-async function startWorker(): Promise<WorkerProcess> {
-  const worker = await startWorkerProcess({ REEL_STORAGE: "s3", REEL_S3_PREFIX: prefix });
+async function startWorker(): Promise<{ child: ChildProcess; dataDir: string }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "reel-s3-worker-"));
+  const { child, ready } = startWorkerProcess({ REEL_STORAGE: "s3", REEL_S3_PREFIX: prefix, REEL_DATA_DIR: dataDir });
+  const worker = { child, dataDir };
   workers.push(worker);
+  await ready;
   return worker;
 }
 

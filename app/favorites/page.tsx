@@ -4,6 +4,7 @@ import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageViewer } from "@/lib/guards/pages";
+import { toCard } from "@/lib/library/cards";
 import { listFavorites } from "@/lib/library/queries/lists";
 
 export const metadata: Metadata = { title: "Favorites" };
@@ -17,7 +18,7 @@ export default async function FavoritesPage() {
     <>
       <PageHeader title="Favorites" description="Videos you marked with ♡, most recent first." />
       <VideoGrid
-        initial={page.items}
+        initial={page.items.map(toCard)}
         nextCursor={page.nextCursor}
         endpoint={`/api/favorites?limit=${PAGE}`}
         signedIn

@@ -2,7 +2,7 @@ import { Alert } from "@/components/ui/alert";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { SORTS, type CatalogSort } from "@/lib/library/format";
-import type { LibraryVideo } from "@/lib/library/queries/video-rows";
+import type { VideoCardData } from "@/lib/library/cards";
 import { NoVideos } from "./no-videos";
 import { SearchBox } from "./search-box";
 import { SortSelect } from "./sort-select";
@@ -28,7 +28,7 @@ export function CatalogView({
   basePath: string;
   query: { q?: string; tags?: string[]; sort?: CatalogSort };
   sort: CatalogSort;
-  items: LibraryVideo[];
+  items: VideoCardData[];
   nextCursor: string | null;
   endpoint: string;
   tags: string[];

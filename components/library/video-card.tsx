@@ -1,5 +1,9 @@
+"use client";
+
+// A client component although it keeps no state: a server page that renders cards (the home page's rows) then sends
+// each card's data once (VideoCardData) rather than its whole markup again in the RSC payload.
 import Link from "next/link";
-import type { LibraryVideo } from "@/lib/library/queries/video-rows";
+import type { VideoCardData } from "@/lib/library/cards";
 import { compactCount } from "@/lib/library/format";
 import { formatTime } from "@/lib/playback/shortcuts";
 import { CardActions } from "./card-actions";
@@ -14,19 +18,23 @@ const STATUS_LABEL: Record<string, string> = {
   missing: "Missing",
 };
 
+/** The poster widths each layout shows (VideoGrid's columns, VideoRow's card widths). */
+const POSTER_SIZES = {
+  grid: "(max-width: 640px) 50vw, (max-width: 1024px) 33vw, (max-width: 1536px) 25vw, 20vw",
+  row: "(max-width: 640px) 44vw, (max-width: 1024px) 30vw, 18vw",
+};
+
 /** Grid and row card: poster (lazy), duration, progress, status for owners, title, rating and favourite. */
 export function VideoCard({
   video,
   signedIn,
   eager = false,
-  sizes = "(max-width: 640px) 50vw, (max-width: 1024px) 33vw, (max-width: 1536px) 25vw, 20vw",
   variant = "grid",
 }: {
-  video: LibraryVideo;
+  video: VideoCardData;
   signedIn: boolean;
   eager?: boolean;
-  sizes?: string;
-  variant?: "grid" | "row";
+  variant?: keyof typeof POSTER_SIZES;
 }) {
   const progress = video.me.progress;
   const showProgress = progress && !progress.finished && progress.fraction !== null;
@@ -36,7 +44,7 @@ export function VideoCard({
     <article className="group relative flex min-w-0 flex-col gap-1.5" data-testid="video-card" data-video-id={video.id}>
       {/* The title below is the card's link for keyboards and screen readers; the poster repeats it for pointers only. */}
       <Link href={`/watch/${video.id}`} className="relative block aspect-video overflow-hidden rounded-lg bg-panel-2" tabIndex={-1} aria-hidden>
-        <Poster title={video.title} poster={video.poster} eager={eager} sizes={sizes} />
+        <Poster title={video.title} poster={video.poster} eager={eager} sizes={POSTER_SIZES[variant]} />
         {duration && (
           <span className="absolute right-1.5 bottom-1.5 rounded bg-black/80 px-1.5 py-0.5 text-xs font-medium tabular-nums">{duration}</span>
         )}

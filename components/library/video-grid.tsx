@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { toCard, type VideoCardData } from "@/lib/library/cards";
 import type { LibraryVideo } from "@/lib/library/queries/video-rows";
 import { VideoCard } from "./video-card";
 
@@ -16,7 +17,7 @@ export function VideoGrid({
   signedIn,
   empty,
 }: {
-  initial: LibraryVideo[];
+  initial: VideoCardData[];
   nextCursor: string | null;
   /** URL of the list with the current filters, without cursor. */
   endpoint: string;
@@ -44,7 +45,7 @@ export function VideoGrid({
           const page = (await res.json()) as { items: LibraryVideo[]; nextCursor: string | null };
           setItems((prev) => {
             const seen = new Set(prev.map((v) => v.id));
-            return [...prev, ...page.items.filter((v) => !seen.has(v.id))];
+            return [...prev, ...page.items.filter((v) => !seen.has(v.id)).map(toCard)];
           });
           setCursor(page.nextCursor);
         } catch {

@@ -1,9 +1,9 @@
 import Link from "next/link";
-import type { LibraryVideo } from "@/lib/library/queries/video-rows";
+import type { VideoCardData } from "@/lib/library/cards";
 import { VideoCard } from "./video-card";
 
 /** A titled, horizontally scrolling row of cards (home page). */
-export function VideoRow({ title, videos, href, signedIn, testId }: { title: string; videos: LibraryVideo[]; href?: string; signedIn: boolean; testId?: string }) {
+export function VideoRow({ title, videos, href, signedIn, testId }: { title: string; videos: VideoCardData[]; href?: string; signedIn: boolean; testId?: string }) {
   if (!videos.length) return null;
   return (
     <section className="flex flex-col gap-3" data-testid={testId} aria-label={title}>
@@ -18,7 +18,7 @@ export function VideoRow({ title, videos, href, signedIn, testId }: { title: str
       <ul className="-mx-4 flex snap-x scroll-px-4 gap-3 overflow-x-auto scroll-smooth px-4 pb-2 [scrollbar-width:thin] sm:-mx-6 sm:scroll-px-6 sm:px-6 lg:-mx-8 lg:scroll-px-8 lg:px-8">
         {videos.map((video, i) => (
           <li key={video.id} className="w-[44vw] shrink-0 snap-start sm:w-[30vw] md:w-[23vw] lg:w-[18vw] 2xl:w-[14vw]">
-            <VideoCard video={video} signedIn={signedIn} eager={i < 4} variant="row" sizes="(max-width: 640px) 44vw, (max-width: 1024px) 30vw, 18vw" />
+            <VideoCard video={video} signedIn={signedIn} eager={i < 4} variant="row" />
           </li>
         ))}
       </ul>

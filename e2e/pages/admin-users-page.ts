@@ -1,15 +1,11 @@
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect, type Locator } from "@playwright/test";
+import { PageObject } from "./page-object";
 
-export class AdminUsersPage {
-  readonly form: Locator;
-
-  constructor(readonly page: Page) {
-    this.form = page.getByRole("form", { name: "Add a user" });
-  }
+export class AdminUsersPage extends PageObject {
+  readonly form = this.page.getByRole("form", { name: "Add a user" });
 
   async goto() {
-    await this.page.goto("/admin/users");
-    await expect(this.page.getByRole("heading", { name: "Users", exact: true })).toBeVisible();
+    await this.open("/admin/users", "Users");
   }
 
   row(email: string): Locator {

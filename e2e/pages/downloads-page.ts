@@ -1,14 +1,10 @@
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect } from "@playwright/test";
+import { PageObject } from "./page-object";
 
 /** The watch page's Download panel and the Downloads page, driven as a viewer would. */
-export class DownloadsPage {
-  readonly panel: Locator;
-  readonly rows: Locator;
-
-  constructor(readonly page: Page) {
-    this.panel = page.getByTestId("download-panel");
-    this.rows = page.getByTestId("download-row");
-  }
+export class DownloadsPage extends PageObject {
+  readonly panel = this.page.getByTestId("download-panel");
+  readonly rows = this.page.getByTestId("download-row");
 
   async goto() {
     await this.page.goto("/downloads");

@@ -1,11 +1,8 @@
-import { expect, type Page } from "@playwright/test";
+import { PageObject } from "./page-object";
 
-export class JobsPage {
-  constructor(readonly page: Page) {}
-
+export class JobsPage extends PageObject {
   async goto() {
-    await this.page.goto("/admin/jobs");
-    await expect(this.page.getByRole("heading", { name: "Jobs", exact: true })).toBeVisible();
+    await this.open("/admin/jobs", "Jobs");
   }
 
   /** The running job of `step` (its label, e.g. "HLS ladder") for the video titled `title`. */

@@ -1,9 +1,8 @@
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect, type Locator } from "@playwright/test";
+import { PageObject } from "./page-object";
 
 /** The library's pages: home rows, the /videos catalog, favourites and history. */
-export class LibraryPage {
-  constructor(readonly page: Page) {}
-
+export class LibraryPage extends PageObject {
   async gotoVideos(query: Record<string, string> = {}) {
     const qs = new URLSearchParams(query).toString();
     await this.page.goto(qs ? `/videos?${qs}` : "/videos");
@@ -59,9 +58,7 @@ export class LibraryPage {
   }
 }
 
-export class HistoryPage {
-  constructor(readonly page: Page) {}
-
+export class HistoryPage extends PageObject {
   async goto() {
     await this.page.goto("/history");
   }

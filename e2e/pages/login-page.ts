@@ -1,17 +1,11 @@
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect } from "@playwright/test";
+import { PageObject } from "./page-object";
 
-export class LoginPage {
-  readonly email: Locator;
-  readonly password: Locator;
-  readonly submit: Locator;
-  readonly error: Locator;
-
-  constructor(readonly page: Page) {
-    this.email = page.getByLabel("Email");
-    this.password = page.getByLabel("Password");
-    this.submit = page.getByRole("button", { name: "Sign in", exact: true });
-    this.error = page.getByTestId("login-error");
-  }
+export class LoginPage extends PageObject {
+  readonly email = this.page.getByLabel("Email");
+  readonly password = this.page.getByLabel("Password");
+  readonly submit = this.page.getByRole("button", { name: "Sign in", exact: true });
+  readonly error = this.page.getByTestId("login-error");
 
   async goto(callbackUrl?: string) {
     await this.page.goto(callbackUrl ? `/login?callbackUrl=${encodeURIComponent(callbackUrl)}` : "/login");

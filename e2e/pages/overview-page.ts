@@ -1,14 +1,11 @@
-import { expect, type Page } from "@playwright/test";
+import { PageObject } from "./page-object";
 
 /** The admin overview (/admin). */
-export class OverviewPage {
+export class OverviewPage extends PageObject {
   static readonly panels = ["storage", "videos", "queue", "server", "workers", "web", "routes", "errors"] as const;
 
-  constructor(readonly page: Page) {}
-
   async goto() {
-    await this.page.goto("/admin");
-    await expect(this.page.getByRole("heading", { name: "Overview", exact: true })).toBeVisible();
+    await this.open("/admin", "Overview");
   }
 
   panel(name: (typeof OverviewPage.panels)[number]) {

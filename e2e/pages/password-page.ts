@@ -1,8 +1,7 @@
-import { expect, type Page } from "@playwright/test";
+import { expect } from "@playwright/test";
+import { PageObject } from "./page-object";
 
-export class PasswordPage {
-  constructor(readonly page: Page) {}
-
+export class PasswordPage extends PageObject {
   async expectLoaded() {
     await expect(this.page.getByRole("heading", { name: "Password", exact: true })).toBeVisible();
   }

@@ -1,16 +1,11 @@
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect } from "@playwright/test";
+import { PageObject } from "./page-object";
 
 /** Play a link: the paste form and the recent list on /play. */
-export class PlayPage {
-  readonly input: Locator;
-  readonly error: Locator;
-  readonly recent: Locator;
-
-  constructor(readonly page: Page) {
-    this.input = page.getByRole("textbox", { name: "Video link" });
-    this.error = page.getByTestId("play-error");
-    this.recent = page.getByTestId("play-recent-item");
-  }
+export class PlayPage extends PageObject {
+  readonly input = this.page.getByRole("textbox", { name: "Video link" });
+  readonly error = this.page.getByTestId("play-error");
+  readonly recent = this.page.getByTestId("play-recent-item");
 
   async goto() {
     await this.page.goto("/play");

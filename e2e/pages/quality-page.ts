@@ -1,12 +1,9 @@
-import { expect, type Page } from "@playwright/test";
+import { PageObject } from "./page-object";
 
 /** /admin/quality: the playing-now panel, the figure cards and the charts. */
-export class QualityPage {
-  constructor(readonly page: Page) {}
-
+export class QualityPage extends PageObject {
   async goto(range: "24h" | "7d" | "30d" = "24h") {
-    await this.page.goto(`/admin/quality?range=${range}`);
-    await expect(this.page.getByRole("heading", { name: "Playback quality", exact: true })).toBeVisible();
+    await this.open(`/admin/quality?range=${range}`, "Playback quality");
   }
 
   /** Streams in the playing-now panel of the video `videoId`. */

@@ -1,11 +1,9 @@
-import { expect, type Page } from "@playwright/test";
+import { expect } from "@playwright/test";
+import { PageObject } from "./page-object";
 
-export class SessionsPage {
-  constructor(readonly page: Page) {}
-
+export class SessionsPage extends PageObject {
   async goto() {
-    await this.page.goto("/settings/sessions");
-    await expect(this.page.getByRole("heading", { name: "Sessions", exact: true })).toBeVisible();
+    await this.open("/settings/sessions", "Sessions");
   }
 
   /** Confirms the prompt; every session ends, this one included, so the page lands on /login. */

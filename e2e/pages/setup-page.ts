@@ -1,8 +1,7 @@
-import { expect, type Page } from "@playwright/test";
+import { expect } from "@playwright/test";
+import { PageObject } from "./page-object";
 
-export class SetupPage {
-  constructor(readonly page: Page) {}
-
+export class SetupPage extends PageObject {
   async expectOpen() {
     await expect(this.page).toHaveURL(/\/setup$/);
     await expect(this.page.getByRole("heading", { name: "Create the administrator account" })).toBeVisible();

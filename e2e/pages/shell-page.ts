@@ -1,12 +1,9 @@
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect } from "@playwright/test";
+import { PageObject } from "./page-object";
 
 /** The header every page renders in: navigation and the account menu, on wide and narrow screens. */
-export class ShellPage {
-  readonly header: Locator;
-
-  constructor(readonly page: Page) {
-    this.header = page.getByRole("banner");
-  }
+export class ShellPage extends PageObject {
+  readonly header = this.page.getByRole("banner");
 
   /** Whether the viewport shows the phone menu button instead of the full bar. */
   async isCompact() {

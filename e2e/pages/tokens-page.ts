@@ -1,11 +1,9 @@
-import { expect, type Page } from "@playwright/test";
+import { expect } from "@playwright/test";
+import { PageObject } from "./page-object";
 
-export class TokensPage {
-  constructor(readonly page: Page) {}
-
+export class TokensPage extends PageObject {
   async goto() {
-    await this.page.goto("/settings/tokens");
-    await expect(this.page.getByRole("heading", { name: "API tokens", exact: true })).toBeVisible();
+    await this.open("/settings/tokens", "API tokens");
   }
 
   /** Creates a token in the UI and returns the secret shown once. */

@@ -1,22 +1,16 @@
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect, type Locator } from "@playwright/test";
+import { PageObject } from "./page-object";
 
 export type DroppedFile = { name: string; mimeType: string; buffer: Buffer };
 
 /** The upload page: drop zone, one item per file (progress, actions, processing status), URL import. */
-export class UploadPage {
-  readonly dropzone: Locator;
-  readonly input: Locator;
-  readonly urlField: Locator;
-
-  constructor(readonly page: Page) {
-    this.dropzone = page.getByTestId("upload-dropzone");
-    this.input = page.getByTestId("upload-input");
-    this.urlField = page.getByLabel("Video URL");
-  }
+export class UploadPage extends PageObject {
+  readonly dropzone = this.page.getByTestId("upload-dropzone");
+  readonly input = this.page.getByTestId("upload-input");
+  readonly urlField = this.page.getByLabel("Video URL");
 
   async goto() {
-    await this.page.goto("/upload");
-    await expect(this.page.getByRole("heading", { name: "Upload", exact: true })).toBeVisible();
+    await this.open("/upload", "Upload");
   }
 
   /** Drops files the way a browser does: a DataTransfer with File objects, dragover then drop. */

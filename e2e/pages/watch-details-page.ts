@@ -1,20 +1,13 @@
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
+import { PageObject } from "./page-object";
 
 /** What the watch page shows around the player: rating, favourite, Share, Download, Up next and the autoplay countdown. */
-export class WatchDetails {
-  readonly details: Locator;
-  readonly favorite: Locator;
-  readonly ratingSummary: Locator;
-  readonly upNext: Locator;
-  readonly countdown: Locator;
-
-  constructor(readonly page: Page) {
-    this.details = page.getByTestId("video-details");
-    this.favorite = page.getByTestId("watch-favorite");
-    this.ratingSummary = page.getByTestId("rating-summary");
-    this.upNext = page.getByTestId("up-next");
-    this.countdown = page.getByTestId("autoplay-countdown");
-  }
+export class WatchDetails extends PageObject {
+  readonly details = this.page.getByTestId("video-details");
+  readonly favorite = this.page.getByTestId("watch-favorite");
+  readonly ratingSummary = this.page.getByTestId("rating-summary");
+  readonly upNext = this.page.getByTestId("up-next");
+  readonly countdown = this.page.getByTestId("autoplay-countdown");
 
   star(value: number) {
     return this.page.getByRole("group", { name: "Your rating" }).getByRole("button", { name: value === 1 ? "1 star" : `${value} stars` });

@@ -1,16 +1,11 @@
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect } from "@playwright/test";
+import { PageObject } from "./page-object";
 
 /** The watch page and its player, driven the way a viewer would: pointer, menus and keyboard. */
-export class WatchPage {
-  readonly player: Locator;
-  readonly video: Locator;
-  readonly seekBar: Locator;
-
-  constructor(readonly page: Page) {
-    this.player = page.getByTestId("player");
-    this.video = this.player.locator("video");
-    this.seekBar = page.getByTestId("seek-bar");
-  }
+export class WatchPage extends PageObject {
+  readonly player = this.page.getByTestId("player");
+  readonly video = this.player.locator("video");
+  readonly seekBar = this.page.getByTestId("seek-bar");
 
   private markingPlayback = false;
 
@@ -54,6 +49,25 @@ export class WatchPage {
 
   async waitForPlayback(beyond = 0.5) {
     await expect.poll(() => this.currentTime(), { timeout: 15_000 }).toBeGreaterThan(beyond);
+  }
+
+  /** Starts playback muted (browsers let a muted video play without a gesture) and waits until it has gone `beyond`. */
+  async playMuted(beyond: number) {
+    await this.media((v) => {
+      v.muted = true;
+      return v.play();
+    });
+    await this.waitForPlayback(beyond);
+  }
+
+  /** Pauses at `seconds` and waits until the seek has landed (past the whole second before it). */
+  async pauseAt(seconds: number) {
+    await this.video.evaluate((v: HTMLVideoElement, at) => {
+      v.pause();
+      v.currentTime = at;
+    }, seconds);
+    const floor = Math.floor(seconds);
+    await expect.poll(() => this.video.evaluate((v: HTMLVideoElement, least) => !v.seeking && v.currentTime > least, floor)).toBe(true);
   }
 
   async openSettings() {

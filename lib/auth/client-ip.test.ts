@@ -17,13 +17,16 @@ describe("clientIp", () => {
     expect(clientIp(h({}), 1)).toBeNull();
   });
 
-  it("normalises addresses: IPv4-mapped IPv6 to IPv4, IPv6 to its /64, garbage to null", () => {
-    expect(normalizeIp("::ffff:192.0.2.1")).toBe("192.0.2.1");
-    expect(normalizeIp("2001:db8:0:12:abcd::1")).toBe("2001:db8:0:12::/64");
-    expect(normalizeIp("2001:db8:0:12:ffff::2")).toBe("2001:db8:0:12::/64");
-    expect(normalizeIp("[2001:db8::1]")).toBe("2001:db8:0:0::/64");
-    expect(normalizeIp("fe80::1%eth0")).toBe("fe80:0:0:0::/64");
-    expect(normalizeIp("not-an-ip")).toBeNull();
-    expect(normalizeIp("")).toBeNull();
+  // IPv4-mapped IPv6 to IPv4, IPv6 to its /64, garbage to null.
+  it.each([
+    ["::ffff:192.0.2.1", "192.0.2.1"],
+    ["2001:db8:0:12:abcd::1", "2001:db8:0:12::/64"],
+    ["2001:db8:0:12:ffff::2", "2001:db8:0:12::/64"],
+    ["[2001:db8::1]", "2001:db8:0:0::/64"],
+    ["fe80::1%eth0", "fe80:0:0:0::/64"],
+    ["not-an-ip", null],
+    ["", null],
+  ])("normalises the address %j to %j", (address, normalised) => {
+    expect(normalizeIp(address)).toBe(normalised);
   });
 });

@@ -2,6 +2,7 @@ import { redirect } from "next/navigation";
 import { optionalPageViewer } from "@/lib/guards/pages";
 import { mayUpload, type Viewer } from "@/lib/auth/viewer";
 import { getSetting } from "@/lib/settings";
+import { toCard } from "./cards";
 import { listCatalog, type CatalogQuery } from "./queries/catalog";
 import { popularTags } from "./queries/home";
 import { effectiveSort } from "./rules";
@@ -38,7 +39,7 @@ export async function catalogGrid(viewer: Viewer | null, query: Omit<CatalogQuer
   return {
     query,
     sort: effectiveSort(query.sort, query.q),
-    items: page.items,
+    items: page.items.map(toCard),
     nextCursor: page.nextCursor,
     endpoint: catalogEndpoint(query, GRID_PAGE),
     tags: tags.map((t) => t.tag).filter((t) => t !== withoutTag),

@@ -31,10 +31,21 @@ afterAll(async () => {
   await closeDb();
 });
 
-function start(lockName: string) {
-  const sync = startMediaFolderSync({ dirs: [dir], stabilityMs: 300, retryMs: 300, lockName });
+/** A sync of `folder` (the shared one unless a test needs its own), stopped after the file if the test has not. */
+function start(lockName: string, folder = dir, stabilityMs = 300) {
+  const sync = startMediaFolderSync({ dirs: [folder], stabilityMs, retryMs: 300, lockName });
   running.push(sync);
   return sync;
+}
+
+/** A folder of the test's own holding one clip under `fileName`, synced, and the video the clip became. */
+async function importedAlone(folderPrefix: string, fileName: string, lockName: string) {
+  const own = fs.mkdtempSync(path.join(os.tmpdir(), folderPrefix));
+  const file = path.join(own, fileName);
+  fs.writeFileSync(file, clipA);
+  const sync = start(lockName, own, 200);
+  const video = (await until("imported", () => findFolderVideo(file), Boolean)) as Video;
+  return { own, file, sync, video };
 }
 
 async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
@@ -122,19 +133,13 @@ describe("media folders", () => {
   });
 
   it("does not bring back a deleted video's file, unless the file changes", async () => {
-    const own = fs.mkdtempSync(path.join(os.tmpdir(), "reel-deleted-"));
-    const file = path.join(own, "unwanted.mp4");
-    fs.writeFileSync(file, clipA);
-    const sync = startMediaFolderSync({ dirs: [own], stabilityMs: 200, retryMs: 300, lockName: "media-folders-deleted" });
-    running.push(sync);
-    const video = (await until("imported", () => findFolderVideo(file), Boolean)) as Video;
+    const { own, file, sync, video } = await importedAlone("reel-deleted-", "unwanted.mp4", "media-folders-deleted");
     await deleteVideo(video.id);
     expect(fs.readFileSync(file).equals(clipA)).toBe(true);
     await sync.stop();
 
     // A rescan (a restart) and a touch of the folder see the same file: it stays out.
-    const again = startMediaFolderSync({ dirs: [own], stabilityMs: 200, retryMs: 300, lockName: "media-folders-deleted" });
-    running.push(again);
+    const again = start("media-folders-deleted", own, 200);
     fs.writeFileSync(path.join(own, "other.txt"), "x");
     await again.scanned();
     await again.settled();
@@ -149,12 +154,7 @@ describe("media folders", () => {
   });
 
   it("rescans on request (a change the watcher missed), and reports each folder's videos", async () => {
-    const own = fs.mkdtempSync(path.join(os.tmpdir(), "reel-rescan-"));
-    const file = path.join(own, "kept.mp4");
-    fs.writeFileSync(file, clipA);
-    const sync = startMediaFolderSync({ dirs: [own], stabilityMs: 200, retryMs: 300, lockName: "media-folders-rescan" });
-    running.push(sync);
-    const video = (await until("imported", () => findFolderVideo(file), Boolean)) as Video;
+    const { own, file, sync, video } = await importedAlone("reel-rescan-", "kept.mp4", "media-folders-rescan");
     await sync.settled();
     // As if an unlink event had come from a share that then came back without telling anyone.
     await db.update(videos).set({ status: "missing" }).where(eq(videos.id, video.id));
@@ -172,13 +172,11 @@ describe("media folders", () => {
   it("leaves videos alone when their folder is unavailable (an unmounted disk)", async () => {
     const gone = fs.mkdtempSync(path.join(os.tmpdir(), "reel-unmounted-"));
     fs.writeFileSync(path.join(gone, "film.mp4"), clipA);
-    const sync = startMediaFolderSync({ dirs: [gone], stabilityMs: 200, retryMs: 300, lockName: "media-folders-unmounted" });
-    running.push(sync);
+    const sync = start("media-folders-unmounted", gone, 200);
     const video = (await until("film imported", () => findFolderVideo(path.join(gone, "film.mp4")), Boolean)) as Video;
     await sync.stop();
     fs.rmSync(gone, { recursive: true });
-    const again = startMediaFolderSync({ dirs: [gone], stabilityMs: 200, retryMs: 300, lockName: "media-folders-unmounted" });
-    running.push(again);
+    const again = start("media-folders-unmounted", gone, 200);
     await again.scanned();
     await again.settled();
     const [after] = await db.select().from(videos).where(eq(videos.id, video.id));

@@ -1,34 +1,36 @@
 import fs from "node:fs/promises";
 import http from "node:http";
-import os from "node:os";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { randomBytes, randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase } from "@/test/fresh-database";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 // The overview counts the whole instance: a database and a data folder nobody else writes to, so every figure is known.
-const METRICS_TOKEN = randomBytes(24).toString("hex");
-process.env.REEL_METRICS_TOKEN = METRICS_TOKEN;
-const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "reel-monitoring-"));
-process.env.REEL_DATA_DIR = dataDir;
-const fresh = await freshDatabase();
-const { sql } = await import("drizzle-orm");
-const { db } = await import("@/lib/db/client");
-const { paths } = await import("@/lib/env");
-const { logger } = await import("@/lib/log");
-const { videos, workerHeartbeats } = await import("@/lib/db/schema");
-const { producerBoss, stopProducerBoss } = await import("@/lib/queue/boss");
-const { createTestUser } = await import("@/test/factories");
-const { createApiToken } = await import("@/lib/auth/api-tokens");
-const { closeGracefully, createWebServer } = await import("@/lib/server/http-server");
-const { RequestCounters } = await import("./counters");
-const { createPublisher } = await import("./publisher");
-const { adminOverview } = await import("./overview");
-const { metricsText } = await import("./metrics");
-const { BUCKET_BOUNDS_MS } = await import("./rules");
-const overviewRoute = await import("@/app/api/admin/overview/route");
-const metricsRoute = await import("@/app/metrics/route");
+// Set before lib/env is read.
+const { METRICS_TOKEN, dataDir, fresh } = await vi.hoisted(async () => {
+  const [{ randomBytes }, { mkdtemp }, { tmpdir }, { join }] = await Promise.all([import("node:crypto"), import("node:fs/promises"), import("node:os"), import("node:path")]);
+  const token = randomBytes(24).toString("hex");
+  const dir = await mkdtemp(join(tmpdir(), "reel-monitoring-"));
+  Object.assign(process.env, { REEL_METRICS_TOKEN: token, REEL_DATA_DIR: dir });
+  const { freshDatabase } = await import("@/test/fresh-database");
+  return { METRICS_TOKEN: token, dataDir: dir, fresh: await freshDatabase() };
+});
+import { sql } from "drizzle-orm";
+import { db } from "@/lib/db/client";
+import { paths } from "@/lib/env";
+import { logger } from "@/lib/log";
+import { videos, workerHeartbeats } from "@/lib/db/schema";
+import { producerBoss, stopProducerBoss } from "@/lib/queue/boss";
+import { createTestUser } from "@/test/factories";
+import { createApiToken } from "@/lib/auth/api-tokens";
+import { closeGracefully, createWebServer } from "@/lib/server/http-server";
+import { RequestCounters } from "./counters";
+import { createPublisher } from "./publisher";
+import { adminOverview } from "./overview";
+import { metricsText } from "./metrics";
+import { BUCKET_BOUNDS_MS } from "./rules";
+import * as overviewRoute from "@/app/api/admin/overview/route";
+import * as metricsRoute from "@/app/metrics/route";
 
 let adminAuth: string;
 let memberAuth: string;

@@ -149,12 +149,11 @@ describe("HLS playlists", () => {
     expect(parseMaster(master)).toEqual([{ uri: "v360/index.m3u8", bandwidth: 900000, width: 640, height: 360, codecs: "avc1.64001e,mp4a.40.2" }]);
   });
 
-  it("names the SourceBuffer hls.js keeps a rendition in from its CODECS", () => {
-    expect(sourceBufferName("avc1.64001e,mp4a.40.2")).toBe("audiovideo");
-    expect(sourceBufferName("mp4a.40.2, hvc1.1.6.L93.B0")).toBe("audiovideo");
-    expect(sourceBufferName("avc1.64001e")).toBe("video");
-    expect(sourceBufferName("av01.0.08M.08")).toBe("video");
-    expect(sourceBufferName("mp4a.40.2")).toBe("audio");
-    expect(sourceBufferName("opus")).toBe("audio");
+  it.each([
+    ["audiovideo", ["avc1.64001e,mp4a.40.2", "mp4a.40.2, hvc1.1.6.L93.B0"]],
+    ["video", ["avc1.64001e", "av01.0.08M.08"]],
+    ["audio", ["mp4a.40.2", "opus"]],
+  ] as const)("names the SourceBuffer hls.js keeps a rendition in from its CODECS: %s for %j", (buffer, codecs) => {
+    for (const c of codecs) expect(sourceBufferName(c)).toBe(buffer);
   });
 });

@@ -2,26 +2,29 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import zlib, { gunzipSync } from "node:zlib";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { freshDatabase } from "@/test/fresh-database";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 // Version counters are instance-wide: a database of its own, so other test files' writes do not bump them.
-const fresh = await freshDatabase();
-const { encode } = await import("next-auth/jwt");
-const { eq } = await import("drizzle-orm");
-const { createDb } = await import("@/lib/db/client");
-const { favorites, settings, users, videos } = await import("@/lib/db/schema");
-const { env } = await import("@/lib/env");
-const { logger } = await import("@/lib/log");
-const { createApiToken } = await import("@/lib/auth/api-tokens");
-const { getViewer } = await import("@/lib/auth/session");
-const { closeGracefully, createWebServer } = await import("./http-server");
-const { createVideo, createViewer, setProgress } = await import("@/test/library-data");
-const { catalogFastPath, cachedPageFastPaths } = await import("./catalog-fast-paths");
-const { listCatalog } = await import("@/lib/library/queries/catalog");
-const { cacheVersions } = await import("./response-cache-queries");
-const { clearResponseCache, COUNTERS_STALE_MS, making, sendCachedOrWait, servable, store } = await import("./response-cache");
-const { contentSecurityPolicy, newNonce, scriptNonce } = await import("@/lib/http/security-headers");
+const { fresh } = await vi.hoisted(async () => {
+  const { freshDatabase } = await import("@/test/fresh-database");
+  return { fresh: await freshDatabase() };
+});
+
+import { encode } from "next-auth/jwt";
+import { eq } from "drizzle-orm";
+import { createDb } from "@/lib/db/client";
+import { favorites, settings, users, videos } from "@/lib/db/schema";
+import { env } from "@/lib/env";
+import { logger } from "@/lib/log";
+import { createApiToken } from "@/lib/auth/api-tokens";
+import { getViewer } from "@/lib/auth/session";
+import { closeGracefully, createWebServer } from "./http-server";
+import { createVideo, createViewer, setProgress } from "@/test/library-data";
+import { catalogFastPath, cachedPageFastPaths } from "./catalog-fast-paths";
+import { listCatalog } from "@/lib/library/queries/catalog";
+import { cacheVersions } from "./response-cache-queries";
+import { clearResponseCache, COUNTERS_STALE_MS, making, sendCachedOrWait, servable, store } from "./response-cache";
+import { contentSecurityPolicy, newNonce, scriptNonce } from "@/lib/http/security-headers";
 
 /**
  * The cache of rendered lists over real HTTP, with a stand-in for Next that renders the viewer's catalog

@@ -1,15 +1,18 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase } from "@/test/fresh-database";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 // "No live worker" needs a heartbeat table of its own.
-const fresh = await freshDatabase();
-const { createDb, db } = await import("@/lib/db/client");
-const { workerHeartbeats } = await import("@/lib/db/schema");
-const { selfTestFfmpeg } = await import("@/lib/ffmpeg/locate");
-const { freePort } = await import("@/scripts/lib/ports");
-const { checkHealth } = await import("./health");
-const { upsertHeartbeat } = await import("./heartbeats");
+const { fresh } = await vi.hoisted(async () => {
+  const { freshDatabase } = await import("@/test/fresh-database");
+  return { fresh: await freshDatabase() };
+});
+
+import { createDb, db } from "@/lib/db/client";
+import { workerHeartbeats } from "@/lib/db/schema";
+import { selfTestFfmpeg } from "@/lib/ffmpeg/locate";
+import { freePort } from "@/scripts/lib/ports";
+import { checkHealth } from "./health";
+import { upsertHeartbeat } from "./heartbeats";
 
 let localFfmpeg: string;
 beforeAll(async () => {

@@ -2,20 +2,23 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase } from "@/test/fresh-database";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 // Its own queue: the pipeline workers started here must not take other test files' jobs, nor leave theirs half done.
-const fresh = await freshDatabase();
-const { env, paths } = await import("@/lib/env");
-const { createBoss, stopProducerBoss } = await import("@/lib/queue/boss");
-const { findVideo } = await import("@/lib/videos/queries");
-const { startPipelineWorkers } = await import("@/workers/pipeline");
-const { freePort } = await import("@/scripts/lib/ports");
-const { makeSource } = await import("@/test/media");
-const { createTokenUser } = await import("@/test/serve-routes");
-const { startWebProcess } = await import("@/test/web-process");
-const { VIDEO_ID_HEADER } = await import("./server");
+const { fresh } = await vi.hoisted(async () => {
+  const { freshDatabase } = await import("@/test/fresh-database");
+  return { fresh: await freshDatabase() };
+});
+
+import { env, paths } from "@/lib/env";
+import { createBoss, stopProducerBoss } from "@/lib/queue/boss";
+import { findVideo } from "@/lib/videos/queries";
+import { startPipelineWorkers } from "@/workers/pipeline";
+import { freePort } from "@/scripts/lib/ports";
+import { makeSource } from "@/test/media";
+import { createTokenUser } from "@/test/serve-routes";
+import { startWebProcess } from "@/test/web-process";
+import { VIDEO_ID_HEADER } from "./server";
 
 /**
  * Fault: the web process is SIGKILLed while a tus PATCH is half sent. A new web process on the same

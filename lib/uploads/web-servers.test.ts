@@ -52,7 +52,10 @@ beforeAll(async () => {
     children.push(web);
     webs[name] = web.url;
   }
-  children.push(await startWorkerProcess());
+  // The worker shares no disk with the web servers either: only the database and the bucket.
+  const worker = startWorkerProcess({ REEL_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "reel-worker-")) });
+  children.push(worker);
+  await worker.ready;
   proxy = http.createServer((req, res) => {
     const backend: Backend = req.method === "POST" ? "A" : target;
     routed.push({ method: req.method!, backend });

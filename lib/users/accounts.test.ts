@@ -1,17 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase } from "@/test/fresh-database";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 // These rules are about "no account yet" and "the last administrator": they need a database of their own.
-const fresh = await freshDatabase();
-const accounts = await import("./accounts");
-const { db } = await import("@/lib/db/client");
-const { sql } = await import("drizzle-orm");
-const { verifyPassword } = await import("@/lib/auth/passwords");
-const { findUserByEmail } = await import("@/lib/auth/queries");
-const { asViewer, createTestUser } = await import("@/test/factories");
-const { CLIENT_IP_HEADER } = await import("@/lib/auth/client-ip");
-const { LOGIN_FAILURE_LIMIT } = await import("@/lib/auth/login-limit");
-const { default: postgres } = await import("postgres");
+const { fresh } = await vi.hoisted(async () => {
+  const { freshDatabase } = await import("@/test/fresh-database");
+  return { fresh: await freshDatabase() };
+});
+
+import * as accounts from "./accounts";
+import { db } from "@/lib/db/client";
+import { sql } from "drizzle-orm";
+import { verifyPassword } from "@/lib/auth/passwords";
+import { findUserByEmail } from "@/lib/auth/queries";
+import { asViewer, createTestUser } from "@/test/factories";
+import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
+import { LOGIN_FAILURE_LIMIT } from "@/lib/auth/login-limit";
+import postgres from "postgres";
 
 afterAll(() => fresh.drop());
 

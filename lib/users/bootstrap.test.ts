@@ -1,12 +1,15 @@
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { freshDatabase } from "@/test/fresh-database";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 // "No account yet" needs a database of its own.
-const fresh = await freshDatabase();
-const { ensureInitialAdmin } = await import("./bootstrap");
-const { db } = await import("@/lib/db/client");
-const { users } = await import("@/lib/db/schema");
-const { verifyPassword } = await import("@/lib/auth/passwords");
+const { fresh } = await vi.hoisted(async () => {
+  const { freshDatabase } = await import("@/test/fresh-database");
+  return { fresh: await freshDatabase() };
+});
+
+import { ensureInitialAdmin } from "./bootstrap";
+import { db } from "@/lib/db/client";
+import { users } from "@/lib/db/schema";
+import { verifyPassword } from "@/lib/auth/passwords";
 
 afterAll(() => fresh.drop());
 beforeEach(async () => {

@@ -19,6 +19,9 @@
  * Prints p50/p95/throughput next to the goals, and the web process's CPU time per request (user +
  * system, from /proc, divided by the requests answered), and with the cache off the CPU time of a cold
  * render (pages fetched one at a time), then stops the server and drops the database.
+ * `--case cold` runs only the cold render, of `/`, `/videos` and `/tags/music` apiece (CPU per page, HTML bytes
+ * and the share of them that is the RSC payload inlined for hydration): the figure a render change moves.
+ * BENCH_HTML_DIR=<folder> keeps the pages' HTML there.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -52,6 +55,9 @@ const WORDS = [
 ];
 const SEARCHES = ["moun", "river sun", "ocean", "sunsett", "elephnt", "golden bridge", "pasta", "galaxy rocket", "timelap", "whale"];
 const PAGES = ["/videos", "/videos?sort=views", "/videos?tags=music", "/videos?sort=rating", "/videos?sort=title"];
+/** `--case cold`: the three catalog pages the Node server caches, each rendered cold, measured apiece. */
+const COLD_PAGES = ["/", "/videos", "/tags/music"];
+const CASE = caseOption();
 
 const WRITES = { viewsPerSecond: 20, ratingsPerSecond: 2, uploadEverySeconds: 10 };
 
@@ -93,12 +99,20 @@ async function main() {
       log(`--seed-only: left the seeded database at ${databaseUrl}`);
       return;
     }
+    const cookie = await sessionCookie(viewer.id, authSecret);
+    const base = `http://127.0.0.1:${PORT}`;
+    if (CASE === "cold") {
+      await closeDb();
+      await ensureBuild(log);
+      web = await startWebServer({ ...process.env, NODE_ENV: "production", REEL_RESPONSE_CACHE_MB: "0" } as NodeJS.ProcessEnv, PORT);
+      await warmUp(base, cookie, COLD_PAGES);
+      printColdPages(await renderOneByOne(base, cookie, web.pid!, COLD_PAGES, 10));
+      return;
+    }
     const reference = await queryReference(viewer);
     await closeDb();
 
-    const cookie = await sessionCookie(viewer.id, authSecret);
     await ensureBuild(log);
-    const base = `http://127.0.0.1:${PORT}`;
     const searches = SEARCHES.map((q) => `/api/videos?q=${encodeURIComponent(q)}&limit=24`);
     const measure = async (cacheMb: number, writing = false) => {
       web = await startWebServer({ ...process.env, NODE_ENV: "production", REEL_RESPONSE_CACHE_MB: String(cacheMb) } as NodeJS.ProcessEnv, PORT);
@@ -136,7 +150,7 @@ async function main() {
     console.log(row("reference: search query alone", reference.search));
     const cold = uncached.cold!;
     console.log(
-      `cold render, one page at a time (cache off): ${cold.cpuMs.toFixed(1)} ms of web-process CPU per page, ${cold.p50.toFixed(0)} ms p50 (${cold.pages} pages)`,
+      `cold render, one page at a time (cache off): ${cold.cpuMs.toFixed(1)} ms of web-process CPU per page, ${cold.p50.toFixed(0)} ms p50 (${cold.pages.length * cold.rounds} pages)`,
     );
     const w = mixed.writes!;
     console.log(
@@ -336,24 +350,71 @@ async function startWriter(reader: Viewer) {
   };
 }
 
+type ColdPage = { path: string; cpuMs: number; p50: number; htmlBytes: number; flightBytes: number };
+
 /**
- * The CPU a render costs, without wrk's timeouts muddling the count: the catalog pages fetched one at a time, three
- * rounds, and the web process's CPU time divided by the pages.
+ * The CPU a render costs, without wrk's timeouts muddling the count: the pages fetched one at a time, `rounds` times
+ * over, and the web process's CPU time divided by the pages, in all and per page. The HTML is fetched uncompressed so
+ * its size is the render's own; `flightBytes` is the part inside Next's inlined RSC payload scripts.
  */
-async function renderOneByOne(base: string, cookie: string, pid: number) {
+async function renderOneByOne(base: string, cookie: string, pid: number, pages = PAGES, rounds = 3) {
   const times: number[] = [];
+  const perPage = new Map(pages.map((p) => [p, { cpuMs: 0, times: [] as number[], htmlBytes: 0, flightBytes: 0 }]));
   const cpuBefore = groupCpuMs(pid);
-  for (let round = 0; round < 3; round++) {
-    for (const page of PAGES) {
+  for (let round = 0; round < rounds; round++) {
+    for (const page of pages) {
+      const cpu = groupCpuMs(pid);
       const t = performance.now();
-      const res = await fetch(base + page, { headers: { cookie } });
-      await res.arrayBuffer();
+      const res = await fetch(base + page, { headers: { cookie, "accept-encoding": "identity" } });
+      const html = await res.text();
       if (res.status !== 200) throw new Error(`GET ${page} answered ${res.status}`);
-      times.push(performance.now() - t);
+      const elapsed = performance.now() - t;
+      times.push(elapsed);
+      const entry = perPage.get(page)!;
+      entry.cpuMs += groupCpuMs(pid) - cpu;
+      entry.times.push(elapsed);
+      entry.htmlBytes = Buffer.byteLength(html);
+      // BENCH_HTML_DIR keeps each page's HTML, to see what its bytes are.
+      if (process.env.BENCH_HTML_DIR && round === 0) {
+        fs.mkdirSync(process.env.BENCH_HTML_DIR, { recursive: true });
+        fs.writeFileSync(path.join(process.env.BENCH_HTML_DIR, `${page.replace(/\W+/g, "_") || "home"}.html`), html);
+      }
+      entry.flightBytes = flightBytes(html);
     }
   }
-  times.sort((a, b) => a - b);
-  return { cpuMs: (groupCpuMs(pid) - cpuBefore) / times.length, p50: times[Math.floor(times.length / 2)], pages: times.length };
+  const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+  return {
+    cpuMs: (groupCpuMs(pid) - cpuBefore) / times.length,
+    p50: median(times),
+    rounds,
+    pages: [...perPage].map(([path, e]): ColdPage => ({ path, cpuMs: e.cpuMs / rounds, p50: median(e.times), htmlBytes: e.htmlBytes, flightBytes: e.flightBytes })),
+  };
+}
+
+/** Bytes of the RSC payload Next inlines for hydration: the `self.__next_f.push(...)` scripts. */
+function flightBytes(html: string): number {
+  let total = 0;
+  for (const m of html.matchAll(/<script[^>]*>(self\.__next_f\.push\([\s\S]*?)<\/script>/g)) total += Buffer.byteLength(m[1]);
+  return total;
+}
+
+function printColdPages(cold: Awaited<ReturnType<typeof renderOneByOne>>) {
+  console.log("");
+  console.log(`cold render (response cache off), one page at a time, ${cold.rounds} rounds · load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  console.log(`${"page".padEnd(14)} ${"CPU ms/page".padStart(11)} ${"p50 ms".padStart(7)} ${"HTML bytes".padStart(10)} ${"RSC payload".padStart(11)}`);
+  for (const p of cold.pages) {
+    console.log(`${p.path.padEnd(14)} ${p.cpuMs.toFixed(1).padStart(11)} ${p.p50.toFixed(0).padStart(7)} ${String(p.htmlBytes).padStart(10)} ${String(p.flightBytes).padStart(11)}`);
+  }
+  console.log(`${"all".padEnd(14)} ${cold.cpuMs.toFixed(1).padStart(11)} ${cold.p50.toFixed(0).padStart(7)}`);
+}
+
+/** `--case cold` (or `--case=cold`): which part of the bench to run; the whole bench when absent. */
+function caseOption(): "all" | "cold" {
+  const i = process.argv.findIndex((a) => a === "--case" || a.startsWith("--case="));
+  if (i < 0) return "all";
+  const value = process.argv[i].includes("=") ? process.argv[i].split("=")[1] : process.argv[i + 1];
+  if (value !== "cold") throw new Error(`--case takes "cold" (got ${JSON.stringify(value)})`);
+  return value;
 }
 
 /** User + system CPU time (ms) of every process in the web server's process group (its own: it is started detached). */
@@ -383,8 +444,8 @@ async function sessionCookie(userId: string, secret: string) {
 }
 
 
-async function warmUp(base: string, cookie: string) {
-  for (const url of [...PAGES, ...SEARCHES.map((q) => `/api/videos?q=${encodeURIComponent(q)}`)]) {
+async function warmUp(base: string, cookie: string, pages = PAGES) {
+  for (const url of [...pages, ...SEARCHES.map((q) => `/api/videos?q=${encodeURIComponent(q)}`)]) {
     const res = await fetch(base + url, { headers: { cookie } });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`warm-up: GET ${url} answered ${res.status}`);
