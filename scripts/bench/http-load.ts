@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import http from "node:http";
 import { spawn, spawnSync } from "node:child_process";
 import fsp from "node:fs/promises";
 import path from "node:path";
@@ -159,4 +160,22 @@ export function loadOptions(args = process.argv.slice(2)): { duration: number; c
   };
   const wrk = args.includes("--autocannon") ? null : (["/usr/bin/wrk", "/usr/local/bin/wrk"].find((p) => fs.existsSync(p)) ?? null);
   return { duration: flag("duration", 10), connections: flag("connections", 50), wrk };
+}
+
+/**
+ * Sanity check before timing: `length` bytes from `start` (or the last `length` when the file is shorter) through
+ * the target equal the file's.
+ */
+export async function checkRange(target: Target, file: Buffer, length: number, start = 123_456_789): Promise<void> {
+  const from = Math.max(0, Math.min(start, file.length - length));
+  const body = await new Promise<Buffer>((resolve, reject) => {
+    http
+      .get({ host: "127.0.0.1", port: target.port, path: target.path, headers: { range: `bytes=${from}-${from + length - 1}` } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => (res.statusCode === 206 ? resolve(Buffer.concat(chunks)) : reject(new Error(`${target.name}: HTTP ${res.statusCode}`))));
+      })
+      .on("error", reject);
+  });
+  if (!body.equals(file.subarray(from, from + length))) throw new Error(`${target.name} sent wrong bytes`);
 }

@@ -21,7 +21,7 @@ import fsp from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { loadOptions, measure, stopOnOverrun, printHeader, printRow, processTreeCpu, wrkVersion, type Load, type Result, type Target } from "./http-load";
+import { checkRange, loadOptions, measure, stopOnOverrun, printHeader, printRow, processTreeCpu, wrkVersion, type Load, type Result, type Target } from "./http-load";
 
 const MIB = 1024 * 1024;
 const FILE_SIZE = 200 * MIB;
@@ -190,7 +190,7 @@ async function main(): Promise<void> {
       rangeTargets.push({ name: "Reel → nginx (REEL_ACCEL=nginx)", port: ports.nginxAccel, path: signed("mp4/video.mp4"), cpu: accelCpu });
     }
     const fileBytes = await fsp.readFile(path.join(video, "mp4/video.mp4"));
-    for (const t of rangeTargets) await checkRange(t, fileBytes);
+    for (const t of rangeTargets) await checkRange(t, fileBytes, RANGE);
 
     // The bucket: the first 32 MB of the file as the MP4, the same playlist; a Reel server that reads them from there.
     const s3Targets: Target[] = [];
@@ -216,7 +216,7 @@ async function main(): Promise<void> {
       bucket.client.destroy();
       ports.reelS3 = await freePort(ports.nginxAccel + 1, 3349);
       reelS3Target = { name: "playlist · Reel, S3 storage (signs 301 URIs)", port: ports.reelS3, path: signed("hls/v0/index.m3u8"), headers: browser, cpu: await start("reel-s3", ports.reelS3) };
-      for (const t of s3Targets) await checkRange(t, fileBytes.subarray(0, S3_OBJECT_SIZE));
+      for (const t of s3Targets) await checkRange(t, fileBytes.subarray(0, S3_OBJECT_SIZE), RANGE);
       console.log("done");
     }
 
@@ -297,20 +297,5 @@ async function main(): Promise<void> {
     clearTimeout(hardStop);
     await cleanup();
   }
-}
-
-/** Sanity check before timing: the bytes of a range equal the file's. */
-async function checkRange(target: Target, file: Buffer): Promise<void> {
-  const start = Math.min(123_456_789, file.length - RANGE);
-  const body = await new Promise<Buffer>((resolve, reject) => {
-    http
-      .get({ host: "127.0.0.1", port: target.port, path: target.path, headers: { range: `bytes=${start}-${start + RANGE - 1}` } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c) => chunks.push(c));
-        res.on("end", () => (res.statusCode === 206 ? resolve(Buffer.concat(chunks)) : reject(new Error(`${target.name}: HTTP ${res.statusCode}`))));
-      })
-      .on("error", reject);
-  });
-  if (!body.equals(file.subarray(start, start + RANGE))) throw new Error(`${target.name} sent wrong bytes`);
 }
 

@@ -14,7 +14,7 @@ import fsp from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { loadOptions, measure, stopOnOverrun, printHeader, printRow, processTreeCpu, wrkVersion, type Result, type Target } from "./http-load";
+import { checkRange, loadOptions, measure, stopOnOverrun, printHeader, printRow, processTreeCpu, wrkVersion, type Result, type Target } from "./http-load";
 
 const MIB = 1024 * 1024;
 const FILE_SIZE = 200 * MIB;
@@ -141,7 +141,7 @@ server {
       { name: "Reel proxy (Node fast path)", port: ports.reel, path: reelPath, cpu: reelCpu },
     ];
     const file = await fsp.readFile(path.join(www, "film.mp4"));
-    for (const t of targets) await checkRange(t, file);
+    for (const t of targets) await checkRange(t, file, RANGE);
 
     const ttfbDirect = await firstByteTimes(targets[0]);
     const ttfbReel = await firstByteTimes(targets[2]);
@@ -180,21 +180,6 @@ server {
     clearTimeout(hardStop);
     await cleanup();
   }
-}
-
-/** The bytes of a range through each server equal the file's. */
-async function checkRange(target: Target, file: Buffer): Promise<void> {
-  const start = 123_456_789;
-  const body = await new Promise<Buffer>((resolve, reject) => {
-    http
-      .get({ host: "127.0.0.1", port: target.port, path: target.path, headers: { range: `bytes=${start}-${start + RANGE - 1}` } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c) => chunks.push(c));
-        res.on("end", () => (res.statusCode === 206 ? resolve(Buffer.concat(chunks)) : reject(new Error(`${target.name}: HTTP ${res.statusCode}`))));
-      })
-      .on("error", reject);
-  });
-  if (!body.equals(file.subarray(start, start + RANGE))) throw new Error(`${target.name} sent wrong bytes`);
 }
 
 /** Milliseconds from sending a request to its response headers, one request at a time on a kept-alive connection. */
