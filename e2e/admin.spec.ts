@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "./fixtures";
 import { JobsPage } from "./pages/jobs-page";
+import { SettingsPage } from "./pages/settings-page";
 
 /**
  * A real source handed to the instance's worker the way an upload is (moved under media/<id>/source/, then
@@ -62,5 +63,22 @@ test.describe("admin media folders page", () => {
     await expect(adminPage.getByText("No media folder configured")).toBeVisible();
     const res = await memberPage.goto("/admin/media-folders");
     expect(res?.status()).toBe(403);
+  });
+});
+
+test.describe("admin settings page", () => {
+  test("a port out of range is refused with its reason and nothing is saved; valid values are saved", async ({ adminPage }) => {
+    const settings = new SettingsPage(adminPage);
+    await settings.goto();
+    const ports = settings.form("Fetching URLs").getByLabel("More ports");
+    // Other tests rely on the instance's fetch policy: the valid save below writes back what was there.
+    const before = await ports.inputValue();
+    await ports.fill(`${before} 99999`);
+    await settings.save("Fetching URLs");
+    await expect(settings.form("Fetching URLs").getByRole("alert")).toContainText("65535");
+    await settings.goto();
+    await expect(ports).toHaveValue(before);
+    await settings.save("Fetching URLs");
+    await expect(settings.form("Fetching URLs").getByRole("status")).toHaveText("Saved.");
   });
 });
