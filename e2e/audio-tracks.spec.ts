@@ -24,6 +24,8 @@ async function watchIn(browser: Browser, member: SignedIn, locale: string) {
 }
 
 test("the Audio menu lists both languages and switching to French keeps playing", async ({ browser, member }) => {
+  // Real playback on both tracks, a menu opened three times: longer than most tests, on a busy machine too.
+  test.slow();
   const { context, page, watch, errors } = await watchIn(browser, member, "en-US");
   // Only this video needs alternate audio: it gets hls.js' full build.
   const scripts = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name).filter((n) => n.includes("/_reel/hls/")));

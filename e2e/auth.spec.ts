@@ -167,6 +167,8 @@ test.describe("sessions on several devices", () => {
   });
 
   test("a password change signs the other devices out, not the one it was made on", async ({ browser }) => {
+    // Two devices, three password hashes (argon2id, deliberately slow) and five navigations.
+    test.slow();
     const account = await createAccount();
     const fresh = "a fresh password 8910";
     try {

@@ -199,6 +199,8 @@ test("on a phone it fits the screen with touch-sized controls", async ({ browser
     if (!(await button.isVisible())) continue;
     const b = (await button.boundingBox())!;
     expect.soft(Math.min(b.width, b.height), (await button.getAttribute("aria-label")) ?? "button").toBeGreaterThanOrEqual(44);
+    // Every control is on screen, none pushed past the player's edge.
+    expect.soft(b.x + b.width, (await button.getAttribute("aria-label")) ?? "button").toBeLessThanOrEqual(box.x + box.width + 0.5);
   }
   expect(await phonePage.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
   await context.close();

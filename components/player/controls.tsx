@@ -23,7 +23,22 @@ export type PlayerCommands = {
   openMenu(menu: PlayerMenu): void;
 };
 
-function ControlButton({ label, onClick, children, pressed, menu }: { label: string; onClick(): void; children: React.ReactNode; pressed?: boolean; menu?: boolean }) {
+/** `wideOnly`: left out below the sm breakpoint, where a phone's bar has room for six buttons and the clock. */
+function ControlButton({
+  label,
+  onClick,
+  children,
+  pressed,
+  menu,
+  wideOnly,
+}: {
+  label: string;
+  onClick(): void;
+  children: React.ReactNode;
+  pressed?: boolean;
+  menu?: boolean;
+  wideOnly?: boolean;
+}) {
   return (
     <button
       type="button"
@@ -33,7 +48,7 @@ function ControlButton({ label, onClick, children, pressed, menu }: { label: str
       aria-haspopup={menu ? "menu" : undefined}
       data-menu-button={menu ? "" : undefined}
       onClick={onClick}
-      className="flex h-11 w-11 shrink-0 items-center justify-center rounded-full text-white/90 hover:bg-white/10 hover:text-white focus-visible:ring-2 focus-visible:ring-white focus-visible:outline-none"
+      className={`${wideOnly ? "hidden sm:flex" : "flex"} h-11 w-11 shrink-0 items-center justify-center rounded-full text-white/90 hover:bg-white/10 hover:text-white focus-visible:ring-2 focus-visible:ring-white focus-visible:outline-none`}
     >
       {children}
     </button>
@@ -126,7 +141,7 @@ export function PlayerControls({
           className="hidden h-11 w-20 accent-white [@media(pointer:fine)]:block"
         />
         <span className="px-1 text-xs whitespace-nowrap text-white/90 tabular-nums sm:text-sm" data-testid="time">
-          {formatTime(currentTime)} <span className="text-white/50">/ {formatTime(duration)}</span>
+          {formatTime(currentTime)} <span className="hidden text-white/50 sm:inline">/ {formatTime(duration)}</span>
         </span>
         {/* The chapter playing, beside the clock on screens wide enough for it. */}
         <span className="hidden min-w-0 truncate px-1 text-sm text-white/80 sm:block" data-testid="current-chapter">
@@ -151,8 +166,9 @@ export function PlayerControls({
         <ControlButton label="Settings" onClick={() => commands.openMenu(menu === "settings" ? null : "settings")} menu>
           <Icon name="settings" />
         </ControlButton>
+        {/* Phones offer picture in picture themselves (full screen, then home). */}
         {pipSupported && (
-          <ControlButton label="Picture in picture" onClick={commands.togglePip} pressed={pip}>
+          <ControlButton label="Picture in picture" onClick={commands.togglePip} pressed={pip} wideOnly>
             <Icon name="pip" />
           </ControlButton>
         )}

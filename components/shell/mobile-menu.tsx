@@ -22,7 +22,7 @@ export function MobileMenu({ items, user, signOutAction }: { items: NavItem[]; u
   useDismiss(open, close, container, button);
 
   return (
-    <div ref={container} className="md:hidden">
+    <div ref={container} className="lg:hidden">
       <button
         ref={button}
         type="button"
