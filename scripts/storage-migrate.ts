@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { closeDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { migrateStorage, type MigrationEvent } from "@/lib/storage/migrate";
-import { videosToMigrate } from "@/lib/storage/migration-queries";
+import { videosToMigrate } from "@/lib/videos/migration-queries";
 import { createS3Storage } from "@/lib/storage/s3";
 
 /**

@@ -1,8 +1,10 @@
-import { AUDIO_GROUP } from "@/lib/transcode/audio-tracks";
 import type { LadderPlan } from "@/lib/transcode/ladder";
 import { type VideoEncoder } from "./encoders";
 import type { MediaInfo } from "./probe";
 import { inputFile, outputFile, OWN_HLS_DEMUXER, sourceDemuxer } from "./run";
+
+/** The group every video rung names in `AUDIO="…"` when a ladder has alternate audio renditions. */
+export const AUDIO_GROUP = "audio";
 
 /**
  * Argument builders for every ffmpeg run Reel makes. Each returns an argument ARRAY: option

@@ -6,7 +6,7 @@ import { newApiToken } from "@/lib/auth/tokens";
 import * as progressRoute from "@/app/api/videos/[id]/progress/route";
 import * as qoeRoute from "@/app/api/qoe/route";
 import { QOE_VIEWER_BURST } from "./qoe";
-import { qoeIngest } from "./qoe-ingest";
+import { qoeIngest } from "@/lib/stats/qoe-ingest";
 import { findQoeReport } from "./queries";
 
 async function makeUser(role: "admin" | "member") {

@@ -4,7 +4,7 @@ import { childLogger } from "@/lib/log";
 import { onShutdown } from "@/lib/system/shutdown";
 import { ensureInitialAdmin } from "@/lib/users/bootstrap";
 import { mediaFastPath } from "@/lib/media/node-adapter";
-import { qoeIngest } from "@/lib/playback/qoe-ingest";
+import { qoeIngest } from "@/lib/stats/qoe-ingest";
 import { proxyFastPath } from "@/lib/proxy/node-adapter";
 import { flushUsage } from "@/lib/proxy/usage";
 import { cachedPageFastPaths, catalogFastPath } from "./catalog-fast-paths";

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { toWebHeaders } from "@/lib/http/node-headers";
-import { postQoe } from "@/lib/playback/http";
+import { postQoe } from "@/lib/stats/http";
 import type { FastPath } from "./fast-path";
 
 /**

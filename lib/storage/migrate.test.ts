@@ -14,7 +14,7 @@ import { createWebMediaHandler } from "@/lib/media/web-adapter";
 import { diskFirst } from "./disk-first";
 import { localStorage } from "./local";
 import { migrateStorage, type MigrationEvent } from "./migrate";
-import { videosToMigrate } from "./migration-queries";
+import { videosToMigrate } from "@/lib/videos/migration-queries";
 import { createS3Storage } from "./s3";
 
 // The tests' S3 API server (test/global-setup.ts), under a prefix of this file's own; the data folder is the test run's.

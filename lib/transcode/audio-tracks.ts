@@ -22,8 +22,6 @@ export type AudioRendition = {
   default: boolean;
 };
 
-/** The group every video rung names in `AUDIO="…"`. */
-export const AUDIO_GROUP = "audio";
 const MAX_NAME = 60;
 /** ISO 639-2 codes that name no language (undetermined, multiple, none). */
 const NO_LANGUAGE = new Set(["und", "mul", "zxx", "mis"]);

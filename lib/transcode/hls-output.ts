@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { scanTopLevelBoxes } from "@/lib/ffmpeg/mp4-boxes";
-import { AUDIO_GROUP } from "./audio-tracks";
+import { AUDIO_GROUP } from "@/lib/ffmpeg/commands";
 import type { LadderPlan } from "./ladder";
 import { codecsByUri, masterPlaylist, measureBandwidth, parseMediaPlaylist, replaceMapUri, type MasterAudio, type MasterVariant } from "./playlists";
 

@@ -1,6 +1,6 @@
 import { route } from "@/lib/guards/route";
-import { qoeBody } from "./qoe";
-import { recordQoe } from "./service";
+import { qoeBody } from "@/lib/playback/qoe";
+import { recordQoe } from "./ingest";
 
 /** Largest report accepted: a full one is about 600 bytes. */
 const QOE_MAX_BODY = 4096;

@@ -4,8 +4,8 @@ import { LRUCache } from "lru-cache";
 import { db } from "@/lib/db/client";
 import { qoeReports, type NewQoeReport } from "@/lib/db/schema";
 import { childLogger } from "@/lib/log";
-import { browserFamily, deviceClass } from "@/lib/stats/definitions";
-import { QOE_MAX_REPORTS_PER_SESSION, QOE_VIEWER_BURST, QOE_VIEWER_PER_SECOND, type QoeBody } from "./qoe";
+import { browserFamily, deviceClass } from "./definitions";
+import { QOE_MAX_REPORTS_PER_SESSION, QOE_VIEWER_BURST, QOE_VIEWER_PER_SECOND, type QoeBody } from "@/lib/playback/qoe";
 
 const log = childLogger("qoe");
 

@@ -2,7 +2,7 @@ import "server-only";
 import { asc } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { videos } from "@/lib/db/schema";
-import { isActive } from "@/lib/videos/rules";
+import { isActive } from "./rules";
 
 /**
  * The videos `storage:migrate` moves, oldest first. A video a worker is still processing is `busy`:
