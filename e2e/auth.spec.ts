@@ -396,7 +396,8 @@ test.describe("managing users", () => {
     await page.getByLabel("Password", { exact: true }).fill("ivy's new password");
     await page.getByLabel("Confirm password").fill("ivy's new password");
     await page.getByRole("button", { name: "Set password and sign in" }).click();
-    await expect(page).toHaveURL(`${baseURL}/`);
+    // Setting the password hashes it (argon2id, deliberately slow), then signs in: more than the usual 5 s on a busy machine.
+    await expect(page).toHaveURL(`${baseURL}/`, { timeout: 15_000 });
     const shell = new ShellPage(page);
     await shell.expectSignedInAs("Ivy Invitee");
     expect(await shell.navLinks()).toEqual(["Home", "Videos", "Favorites", "History", "Play a link", "Downloads", "Upload"]);
