@@ -14,9 +14,8 @@ export default defineConfig({
   testDir: "e2e",
   testMatch: "**/*.spec.ts",
   outputDir: "test-results/e2e",
-  // Two cores are shared by the browsers, the web server, the worker and Postgres, but most of a browser test's
-  // time is spent waiting on real-time playback, which a third worker fills.
-  workers: 3,
+  // Two cores are shared by the browser, the web server, the worker and Postgres.
+  workers: 2,
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,

@@ -148,6 +148,8 @@ test.describe("sessions on several devices", () => {
   }
 
   test("signing out of all devices on one signs the others out on their next page", async ({ browser }) => {
+    // Several devices signing in (argon2id, deliberately slow) and a page each after the sign-out.
+    test.slow();
     const account = await createAccount();
     try {
       const [laptop, phone] = await devices(browser, account, 2);
