@@ -1,38 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { db, closeDb } from "@/lib/db/client";
-import { apiTokens, proxyLinks, users, videos, watchProgress } from "@/lib/db/schema";
-import { newApiToken } from "@/lib/auth/tokens";
+import { proxyLinks, watchProgress } from "@/lib/db/schema";
 import * as progressRoute from "@/app/api/videos/[id]/progress/route";
 import * as qoeRoute from "@/app/api/qoe/route";
+import { createVideo } from "@/test/library-data";
+import { createTokenUser } from "@/test/serve-routes";
 import { QOE_VIEWER_BURST } from "./qoe";
 import { qoeIngest } from "@/lib/stats/qoe-ingest";
 import { findQoeReport } from "./queries";
 
-async function makeUser(role: "admin" | "member") {
-  const [user] = await db.insert(users).values({ email: `${crypto.randomUUID()}@example.test`, name: role, role }).returning();
-  const token = newApiToken();
-  await db.insert(apiTokens).values({ userId: user.id, name: "test", tokenHash: token.tokenHash, prefix: token.prefix });
-  return { user, auth: `Bearer ${token.token}` };
-}
-
-let owner: Awaited<ReturnType<typeof makeUser>>;
-let other: Awaited<ReturnType<typeof makeUser>>;
-let privateVideo: string;
-let publicVideo: string;
-
-beforeAll(async () => {
-  owner = await makeUser("member");
-  other = await makeUser("member");
-  const rows = await db
-    .insert(videos)
-    .values([
-      { ownerId: owner.user.id, title: "private", visibility: "private", sourceKind: "upload", duration: 100, status: "ready" },
-      { ownerId: owner.user.id, title: "public", visibility: "public", sourceKind: "upload", duration: 100, status: "ready" },
-    ])
-    .returning({ id: videos.id });
-  [privateVideo, publicVideo] = rows.map((r) => r.id);
-});
+const [owner, other] = await Promise.all([createTokenUser({ password: null }), createTokenUser({ password: null })]);
+const privateVideo = await createVideo(null, { ownerId: owner.user.id, title: "private", visibility: "private", duration: 100 });
+const publicVideo = await createVideo(null, { ownerId: owner.user.id, title: "public", duration: 100 });
 afterAll(closeDb);
 
 function call(handler: (r: Request, c: { params: Promise<Record<string, string>> }) => Promise<Response>, method: string, url: string, opts: { auth?: string; body?: unknown; id?: string; contentType?: string } = {}) {
@@ -44,17 +24,17 @@ function call(handler: (r: Request, c: { params: Promise<Record<string, string>>
 
 describe("progress API", () => {
   it("saves, returns and resumes a position per user", async () => {
-    const put = await call(progressRoute.PUT, "PUT", `/api/videos/${privateVideo}/progress`, { auth: owner.auth, id: privateVideo, body: { position: 42, duration: 100 } });
+    const put = await call(progressRoute.PUT, "PUT", `/api/videos/${privateVideo}/progress`, { auth: owner.authorization, id: privateVideo, body: { position: 42, duration: 100 } });
     expect(put.status).toBe(200);
-    const get = await call(progressRoute.GET, "GET", `/api/videos/${privateVideo}/progress`, { auth: owner.auth, id: privateVideo });
+    const get = await call(progressRoute.GET, "GET", `/api/videos/${privateVideo}/progress`, { auth: owner.authorization, id: privateVideo });
     expect(await get.json()).toMatchObject({ position: 42, duration: 100, finished: false, resumeAt: 39 });
     const [row] = await db.select().from(watchProgress).where(eq(watchProgress.videoId, privateVideo));
     expect(row).toMatchObject({ userId: owner.user.id, position: 42 });
   });
 
   it("keeps the later position when a report taken earlier arrives late", async () => {
-    const [video] = await db.insert(videos).values({ ownerId: owner.user.id, title: "late", visibility: "private", sourceKind: "upload", duration: 100, status: "ready" }).returning({ id: videos.id });
-    const save = (body: object) => call(progressRoute.PUT, "PUT", `/api/videos/${video.id}/progress`, { auth: owner.auth, id: video.id, body });
+    const video = await createVideo(null, { ownerId: owner.user.id, title: "late", visibility: "private", duration: 100 });
+    const save = (body: object) => call(progressRoute.PUT, "PUT", `/api/videos/${video}/progress`, { auth: owner.authorization, id: video, body });
     // Taken offline a minute ago, sent now: nothing newer is stored, so it is kept.
     expect(await (await save({ position: 20, at: Date.now() - 60_000 })).json()).toMatchObject({ position: 20 });
     // Another device saves a position now; the offline one from before that arrives afterwards changes nothing.
@@ -62,34 +42,34 @@ describe("progress API", () => {
     expect(await (await save({ position: 30, at: Date.now() - 30_000 })).json()).toMatchObject({ position: 50 });
     // A clock ahead of the server's counts as now.
     expect(await (await save({ position: 60, at: Date.now() + 3_600_000 })).json()).toMatchObject({ position: 60 });
-    const [row] = await db.select().from(watchProgress).where(eq(watchProgress.videoId, video.id));
+    const [row] = await db.select().from(watchProgress).where(eq(watchProgress.videoId, video));
     expect(row.position).toBe(60);
     expect(row.updatedAt.getTime()).toBeLessThanOrEqual(Date.now());
   });
 
   it("upserts and marks >= 95% finished, which starts over", async () => {
-    await call(progressRoute.PUT, "PUT", `/api/videos/${publicVideo}/progress`, { auth: other.auth, id: publicVideo, body: { position: 30 } });
-    const put = await call(progressRoute.PUT, "PUT", `/api/videos/${publicVideo}/progress`, { auth: other.auth, id: publicVideo, body: { position: 96 } });
+    await call(progressRoute.PUT, "PUT", `/api/videos/${publicVideo}/progress`, { auth: other.authorization, id: publicVideo, body: { position: 30 } });
+    const put = await call(progressRoute.PUT, "PUT", `/api/videos/${publicVideo}/progress`, { auth: other.authorization, id: publicVideo, body: { position: 96 } });
     expect(await put.json()).toMatchObject({ position: 96, finished: true, resumeAt: 0 });
     const rows = await db.select().from(watchProgress).where(eq(watchProgress.videoId, publicVideo));
     expect(rows).toHaveLength(1);
   });
 
   it("accepts a sendBeacon-style POST with a text/plain body", async () => {
-    const res = await call(progressRoute.POST, "POST", `/api/videos/${publicVideo}/progress`, { auth: owner.auth, id: publicVideo, body: JSON.stringify({ position: 12 }), contentType: "text/plain;charset=UTF-8" });
+    const res = await call(progressRoute.POST, "POST", `/api/videos/${publicVideo}/progress`, { auth: owner.authorization, id: publicVideo, body: JSON.stringify({ position: 12 }), contentType: "text/plain;charset=UTF-8" });
     expect(res.status).toBe(200);
   });
 
   it("requires a signed-in viewer who may watch the video", async () => {
     // An unknown API token is an anonymous caller (a cookie-less request needs Next's request scope, absent here).
     expect((await call(progressRoute.GET, "GET", "/x", { auth: "Bearer reel_unknowntoken", id: privateVideo })).status).toBe(401);
-    expect((await call(progressRoute.PUT, "PUT", "/x", { auth: other.auth, id: privateVideo, body: { position: 1 } })).status).toBe(404);
-    expect((await call(progressRoute.GET, "GET", "/x", { auth: other.auth, id: crypto.randomUUID() })).status).toBe(404);
-    expect((await call(progressRoute.GET, "GET", "/x", { auth: other.auth, id: "not-a-uuid" })).status).toBe(400);
+    expect((await call(progressRoute.PUT, "PUT", "/x", { auth: other.authorization, id: privateVideo, body: { position: 1 } })).status).toBe(404);
+    expect((await call(progressRoute.GET, "GET", "/x", { auth: other.authorization, id: crypto.randomUUID() })).status).toBe(404);
+    expect((await call(progressRoute.GET, "GET", "/x", { auth: other.authorization, id: "not-a-uuid" })).status).toBe(400);
   });
 
   it("names the bad field", async () => {
-    const res = await call(progressRoute.PUT, "PUT", "/x", { auth: owner.auth, id: privateVideo, body: { position: -5 } });
+    const res = await call(progressRoute.PUT, "PUT", "/x", { auth: owner.authorization, id: privateVideo, body: { position: -5 } });
     expect(res.status).toBe(400);
     expect((await res.json()).error.message).toContain("position");
   });
@@ -103,9 +83,9 @@ describe("QoE API", () => {
   it("stores a report and merges later ones of the same session, keeping running maxima", async () => {
     const sessionId = `s-${crypto.randomUUID()}`;
     const chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
-    expect((await post(owner.auth, report(sessionId, { viewport: { width: 390, height: 844 } }), chrome)).status).toBe(204);
+    expect((await post(owner.authorization, report(sessionId, { viewport: { width: 390, height: 844 } }), chrome)).status).toBe(204);
     await qoeIngest.flush();
-    const second = await post(owner.auth, report(sessionId, { startupMs: 999, stallCount: 3, stallMs: 100, qualitySwitches: 2, state: "paused", maxPosition: 12.5, fatalError: "mediaError: x" }), chrome);
+    const second = await post(owner.authorization, report(sessionId, { startupMs: 999, stallCount: 3, stallMs: 100, qualitySwitches: 2, state: "paused", maxPosition: 12.5, fatalError: "mediaError: x" }), chrome);
     expect(second.status).toBe(204);
     await qoeIngest.flush();
     const row = await findQoeReport(sessionId);
@@ -114,23 +94,23 @@ describe("QoE API", () => {
 
   it("refuses to let another viewer write a stored session", async () => {
     const sessionId = `s-${crypto.randomUUID()}`;
-    await post(owner.auth, report(sessionId));
+    await post(owner.authorization, report(sessionId));
     await qoeIngest.flush();
-    expect((await post(other.auth, { ...report(sessionId), videoId: publicVideo, stallCount: 50 })).status).toBe(204);
+    expect((await post(other.authorization, { ...report(sessionId), videoId: publicVideo, stallCount: 50 })).status).toBe(204);
     await qoeIngest.flush();
     expect(await findQoeReport(sessionId)).toMatchObject({ userId: owner.user.id, videoId: privateVideo, stallCount: 1, reportCount: 1 });
   });
 
   it("rate-limits each viewer", async () => {
-    const flooder = await makeUser("member");
+    const flooder = await createTokenUser({ password: null });
     const statuses: number[] = [];
-    for (let i = 0; i < QOE_VIEWER_BURST + 5; i++) statuses.push((await post(flooder.auth, { ...report(`s-${crypto.randomUUID()}`), videoId: publicVideo })).status);
+    for (let i = 0; i < QOE_VIEWER_BURST + 5; i++) statuses.push((await post(flooder.authorization, { ...report(`s-${crypto.randomUUID()}`), videoId: publicVideo })).status);
     expect(statuses.slice(0, QOE_VIEWER_BURST).every((s) => s === 204)).toBe(true);
-    const refused = await post(flooder.auth, { ...report(`s-${crypto.randomUUID()}`), videoId: publicVideo });
+    const refused = await post(flooder.authorization, { ...report(`s-${crypto.randomUUID()}`), videoId: publicVideo });
     expect(refused.status).toBe(429);
     expect(refused.headers.get("retry-after")).toBe("1");
     // Someone else is not affected.
-    expect((await post(owner.auth, report(`s-${crypto.randomUUID()}`))).status).toBe(204);
+    expect((await post(owner.authorization, report(`s-${crypto.randomUUID()}`))).status).toBe(204);
   });
 
   it("stores a link's reports under the link, delivered proxied, for its owner only", async () => {
@@ -140,21 +120,21 @@ describe("QoE API", () => {
       .returning();
     const linkReport = (sessionId: string, extra: Record<string, unknown> = {}) => ({ sessionId, linkId: link.id, mode: "proxied", startupMs: 240, watchedSeconds: 6, ...extra });
     const sessionId = `s-${crypto.randomUUID()}`;
-    expect((await post(owner.auth, linkReport(sessionId))).status).toBe(204);
+    expect((await post(owner.authorization, linkReport(sessionId))).status).toBe(204);
     await qoeIngest.flush();
     expect(await findQoeReport(sessionId)).toMatchObject({ userId: owner.user.id, linkId: link.id, videoId: null, mode: "proxied", startupMs: 240, watchedSeconds: 6 });
 
     // Another member cannot report on it, nor write into its session by naming a video instead.
-    expect((await post(other.auth, linkReport(`s-${crypto.randomUUID()}`))).status).toBe(404);
-    expect((await post(owner.auth, { ...report(sessionId), videoId: publicVideo, stallCount: 9 })).status).toBe(204);
+    expect((await post(other.authorization, linkReport(`s-${crypto.randomUUID()}`))).status).toBe(404);
+    expect((await post(owner.authorization, { ...report(sessionId), videoId: publicVideo, stallCount: 9 })).status).toBe(204);
     await qoeIngest.flush();
     expect(await findQoeReport(sessionId)).toMatchObject({ linkId: link.id, videoId: null, stallCount: 0, reportCount: 1 });
 
     // Exactly one of video and link; "proxied" is a link's delivery and only a link's.
-    expect((await post(owner.auth, linkReport(`s-${crypto.randomUUID()}`, { mode: "hls" }))).status).toBe(400);
-    expect((await post(owner.auth, linkReport(`s-${crypto.randomUUID()}`, { videoId: publicVideo }))).status).toBe(400);
-    expect((await post(owner.auth, report(`s-${crypto.randomUUID()}`, { mode: "proxied" }))).status).toBe(400);
-    expect((await post(owner.auth, { sessionId: `s-${crypto.randomUUID()}`, mode: "mp4" })).status).toBe(400);
+    expect((await post(owner.authorization, linkReport(`s-${crypto.randomUUID()}`, { mode: "hls" }))).status).toBe(400);
+    expect((await post(owner.authorization, linkReport(`s-${crypto.randomUUID()}`, { videoId: publicVideo }))).status).toBe(400);
+    expect((await post(owner.authorization, report(`s-${crypto.randomUUID()}`, { mode: "proxied" }))).status).toBe(400);
+    expect((await post(owner.authorization, { sessionId: `s-${crypto.randomUUID()}`, mode: "mp4" })).status).toBe(400);
 
     // Removing the link keeps the session's figures.
     await db.delete(proxyLinks).where(eq(proxyLinks.id, link.id));
@@ -162,9 +142,9 @@ describe("QoE API", () => {
   });
 
   it("checks the video may be watched and validates the body", async () => {
-    expect((await post(other.auth, report(`s-${crypto.randomUUID()}`))).status).toBe(404);
-    expect((await post(owner.auth, report(`s-${crypto.randomUUID()}`, { droppedFrames: -3 }))).status).toBe(400);
-    expect((await post(owner.auth, report(`s-${crypto.randomUUID()}`, { state: "buffering" }))).status).toBe(400);
-    expect((await post(owner.auth, report(`s-${crypto.randomUUID()}`, { viewport: { width: 1e9, height: 1 } }))).status).toBe(400);
+    expect((await post(other.authorization, report(`s-${crypto.randomUUID()}`))).status).toBe(404);
+    expect((await post(owner.authorization, report(`s-${crypto.randomUUID()}`, { droppedFrames: -3 }))).status).toBe(400);
+    expect((await post(owner.authorization, report(`s-${crypto.randomUUID()}`, { state: "buffering" }))).status).toBe(400);
+    expect((await post(owner.authorization, report(`s-${crypto.randomUUID()}`, { viewport: { width: 1e9, height: 1 } }))).status).toBe(400);
   });
 });
