@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import http from "node:http";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fsp from "node:fs/promises";
 import path from "node:path";
 
 /**
  * HTTP load runs for the benchmarks (bench:media, bench:proxy): wrk (or autocannon when wrk is missing) against
- * one target, with the serving processes' CPU time per request.
+ * one target, with the serving processes' CPU time per request; and the servers those benchmarks run in child processes.
  */
 
 const MIB = 1024 * 1024;
@@ -30,6 +30,34 @@ export async function measure(wrk: string | null, target: Target, load: Load, du
   const cpuBefore = await target.cpu();
   const result = await run(duration);
   return { ...result, cpuPerRequest: ((await target.cpu()) - cpuBefore) / result.requests };
+}
+
+/**
+ * In a bench's child process: serves `handler` on 127.0.0.1:`port`, tells the parent "ready" once listening, answers
+ * each message with the CPU time (µs) it has used so far, and exits with the parent.
+ */
+export function serveForParent(handler: http.RequestListener, port: number): void {
+  const server = http.createServer({ keepAliveTimeout: 30_000 }, handler);
+  server.listen(port, "127.0.0.1", () => process.send?.("ready"));
+  process.on("message", () => {
+    const { user, system } = process.cpuUsage();
+    process.send?.(user + system);
+  });
+  process.on("SIGTERM", () => process.exit(0));
+  process.on("disconnect", () => process.exit(0));
+}
+
+/** In the parent: waits for a child started with an IPC channel to serve (serveForParent); resolves with its CPU probe. */
+export async function childServing(child: ChildProcess, name: string): Promise<() => Promise<number>> {
+  await new Promise<void>((resolve, reject) => {
+    child.once("message", () => resolve());
+    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}`)));
+  });
+  return () =>
+    new Promise<number>((resolve) => {
+      child.once("message", (m) => resolve(Number(m)));
+      child.send("cpu");
+    });
 }
 
 /** CPU time (µs) of a process and its children (nginx: master + workers), from /proc. */

@@ -21,7 +21,7 @@ import fsp from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { checkRange, loadOptions, measure, stopOnOverrun, printHeader, printRow, processTreeCpu, wrkVersion, type Load, type Result, type Target } from "./http-load";
+import { checkRange, childServing, loadOptions, measure, stopOnOverrun, printHeader, printRow, processTreeCpu, serveForParent, wrkVersion, type Load, type Result, type Target } from "./http-load";
 
 const MIB = 1024 * 1024;
 const FILE_SIZE = 200 * MIB;
@@ -46,15 +46,7 @@ async function serve(kind: Kind, port: number, media: string): Promise<void> {
     const { serveMedia } = await import("@/lib/media/node-adapter");
     handler = serveMedia;
   }
-  const server = http.createServer({ keepAliveTimeout: 30_000 }, handler);
-  server.listen(port, "127.0.0.1", () => process.send?.("ready"));
-  // The parent asks for this process's CPU time around each run.
-  process.on("message", () => {
-    const { user, system } = process.cpuUsage();
-    process.send?.(user + system);
-  });
-  process.on("SIGTERM", () => process.exit(0));
-  process.on("disconnect", () => process.exit(0));
+  serveForParent(handler, port);
 }
 
 /** The reference: what a competent hand-written Node file server does, minus any checks. */
@@ -149,15 +141,7 @@ async function main(): Promise<void> {
         stdio: ["ignore", "inherit", "inherit", "ipc"],
       });
       children.push(child);
-      await new Promise<void>((resolve, reject) => {
-        child.once("message", () => resolve());
-        child.once("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
-      });
-      return () =>
-        new Promise<number>((resolve) => {
-          child.once("message", (m) => resolve(Number(m)));
-          child.send("cpu");
-        });
+      return childServing(child, `${kind} server`);
     };
     const reelCpu = await start("reel", ports.reel);
     const plainCpu = await start("plain", ports.plain);

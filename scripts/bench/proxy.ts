@@ -14,7 +14,7 @@ import fsp from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { checkRange, loadOptions, measure, stopOnOverrun, printHeader, printRow, processTreeCpu, wrkVersion, type Result, type Target } from "./http-load";
+import { checkRange, childServing, loadOptions, measure, stopOnOverrun, printHeader, printRow, processTreeCpu, serveForParent, wrkVersion, type Result, type Target } from "./http-load";
 
 const MIB = 1024 * 1024;
 const FILE_SIZE = 200 * MIB;
@@ -32,14 +32,7 @@ async function serve(port: number): Promise<void> {
   const { DEFAULT_FETCH_POLICY } = await import("@/lib/net/policy");
   // The admin's settings come from the database in Reel; the bench runs without one: the default fetch policy, and no
   // daily limit (with one, the check is two lookups in memory; the database is read per person every few seconds).
-  const server = http.createServer({ keepAliveTimeout: 30_000 }, createProxyHandler({ policy: DEFAULT_FETCH_POLICY, dailyBytes: 0 }));
-  server.listen(port, "127.0.0.1", () => process.send?.("ready"));
-  process.on("message", () => {
-    const { user, system } = process.cpuUsage();
-    process.send?.(user + system);
-  });
-  process.on("SIGTERM", () => process.exit(0));
-  process.on("disconnect", () => process.exit(0));
+  serveForParent(createProxyHandler({ policy: DEFAULT_FETCH_POLICY, dailyBytes: 0 }), port);
 }
 
 async function main(): Promise<void> {
@@ -121,15 +114,7 @@ server {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     children.push(child);
-    await new Promise<void>((resolve, reject) => {
-      child.once("message", () => resolve());
-      child.once("exit", (code) => reject(new Error(`Reel proxy exited with ${code}`)));
-    });
-    const reelCpu = () =>
-      new Promise<number>((resolve) => {
-        child.once("message", (m) => resolve(Number(m)));
-        child.send("cpu");
-      });
+    const reelCpu = await childServing(child, "Reel proxy");
 
     const keyring = parseKeyring(keys);
     const linkId = randomUUID();
