@@ -23,6 +23,15 @@ const int = (random: Random, min: number, max: number) => min + Math.floor(rando
 
 export type Damage = { kind: string; detail: string; apply: (source: Buffer, random: Random) => Buffer };
 
+/** A damage that edits a copy of the source in place (the source itself stays intact for the next case). */
+const onCopy =
+  (edit: (copy: Buffer, random: Random, source: Buffer) => void): Damage["apply"] =>
+  (b, r) => {
+    const out = Buffer.from(b);
+    edit(out, r, b);
+    return out;
+  };
+
 // ---- damage every container can suffer --------------------------------------------------------
 
 const truncate: Damage = {
@@ -34,21 +43,17 @@ const truncate: Damage = {
 const flipBytes: Damage = {
   kind: "bytes flipped",
   detail: "1–64 random bytes anywhere",
-  apply: (b, r) => {
-    const out = Buffer.from(b);
+  apply: onCopy((out, r) => {
     for (let n = int(r, 1, 64); n > 0; n--) out[int(r, 0, out.length - 1)] ^= int(r, 1, 255);
-    return out;
-  },
+  }),
 };
 
 const flipHeader: Damage = {
   kind: "header bytes flipped",
   detail: "1–16 random bytes in the first 4 KiB",
-  apply: (b, r) => {
-    const out = Buffer.from(b);
+  apply: onCopy((out, r) => {
     for (let n = int(r, 1, 16); n > 0; n--) out[int(r, 0, Math.min(4095, out.length - 1))] ^= int(r, 1, 255);
-    return out;
-  },
+  }),
 };
 
 const zeroHeader: Damage = {
@@ -142,8 +147,7 @@ const moovRemoved: Damage = {
 const mvhdDuration: Damage = {
   kind: "duration absurd",
   detail: "the movie header claims 0, 23 h or 4 billion ticks, or a 0 timescale",
-  apply: (b, r) => {
-    const out = Buffer.from(b);
+  apply: onCopy((out, r, b) => {
     const at = out.indexOf("mvhd", box(b, "moov").offset, "latin1");
     const timescaleAt = at + 4 + 4 + 8;
     const durationAt = timescaleAt + 4;
@@ -153,22 +157,19 @@ const mvhdDuration: Damage = {
     else if (choice === 1) out.writeUInt32BE(Math.min(0xffffffff, 23 * 3600 * timescale), durationAt);
     else if (choice === 2) out.writeUInt32BE(0xffffffff, durationAt);
     else out.writeUInt32BE(0, timescaleAt);
-    return out;
-  },
+  }),
 };
 
 const chunkOffsets: Damage = {
   kind: "sample table damaged",
   detail: "chunk offsets (stco) or sample sizes (stsz) point past the end of the file",
-  apply: (b, r) => {
-    const out = Buffer.from(b);
+  apply: onCopy((out, r, b) => {
     const table = r() < 0.5 ? "stco" : "stsz";
     const at = out.indexOf(table, box(b, "moov").offset, "latin1");
     const entries = out.readUInt32BE(at + 4 + 4 + (table === "stsz" ? 4 : 0));
     const first = at + 4 + 4 + (table === "stsz" ? 8 : 4);
     for (let n = int(r, 1, 8); n > 0 && entries > 0; n--) out.writeUInt32BE(int(r, b.length, 0x7fffffff), first + 4 * int(r, 0, entries - 1));
-    return out;
-  },
+  }),
 };
 
 // ---- Matroska, WebM ----------------------------------------------------------------------------
@@ -201,8 +202,7 @@ const CUES = [0x1c, 0x53, 0xbb, 0x6b];
 const segmentHuge: Damage = {
   kind: "element size huge",
   detail: "the Segment or a Cluster claims (almost) 2^56 bytes",
-  apply: (b, r) => {
-    const out = Buffer.from(b);
+  apply: onCopy((out, r, b) => {
     const clusters = clustersOf(b);
     const at = r() < 0.5 ? ebmlElement(b, SEGMENT) : clusters[int(r, 0, clusters.length - 1)];
     const size = ebmlSize(out, at, 4);
@@ -210,37 +210,34 @@ const segmentHuge: Damage = {
     out[size.at] = 0xff >> (size.length - 1);
     out.fill(0xff, size.at + 1, size.at + size.length);
     out[size.at + size.length - 1] &= 0xfe;
-    return out;
-  },
+  }),
 };
 
 const mkvDuration: Damage = {
   kind: "duration absurd",
   detail: "the Segment's Duration set to 0, negative, NaN, 23 h or 10^15 ms",
-  apply: (b, r) => {
-    const out = Buffer.from(b);
+  apply: onCopy((out, r, b) => {
     const at = ebmlElement(b, DURATION, ebmlElement(b, SEGMENT));
     const size = ebmlSize(out, at, 2);
     const bytes = out[size.at] & 0x7f;
     const value = [0, -5000, NaN, 23 * 3600 * 1000, 1e15][int(r, 0, 4)];
     if (bytes === 8) out.writeDoubleBE(value, size.at + 1);
     else out.writeFloatBE(value, size.at + 1);
-    return out;
-  },
+  }),
 };
 
 const clusterBroken: Damage = {
   kind: "index removed",
   detail: "the Cues (seek index) zeroed, or a Cluster's ID destroyed",
-  apply: (b, r) => {
-    const out = Buffer.from(b);
+  apply: onCopy((out, r, b) => {
     const cues = b.indexOf(Buffer.from(CUES));
-    if (cues >= 0 && r() < 0.5) return out.fill(0, cues, Math.min(out.length, cues + 64));
-    const clusters = clustersOf(b);
-    const at = clusters[int(r, 0, clusters.length - 1)];
-    out.fill(0x00, at, at + 4);
-    return out;
-  },
+    if (cues >= 0 && r() < 0.5) out.fill(0, cues, Math.min(out.length, cues + 64));
+    else {
+      const clusters = clustersOf(b);
+      const at = clusters[int(r, 0, clusters.length - 1)];
+      out.fill(0x00, at, at + 4);
+    }
+  }),
 };
 
 // ---- AVI ------------------------------------------------------------------------------------------
@@ -248,12 +245,10 @@ const clusterBroken: Damage = {
 const riffHuge: Damage = {
   kind: "element size huge",
   detail: "the RIFF or movi list claims 4 GiB",
-  apply: (b, r) => {
-    const out = Buffer.from(b);
+  apply: onCopy((out, r, b) => {
     const at = r() < 0.5 ? 0 : b.indexOf("movi", 0, "latin1") - 8;
     out.writeUInt32LE(0xffffffff, at + 4);
-    return out;
-  },
+  }),
 };
 
 const idx1Removed: Damage = {
@@ -269,13 +264,11 @@ const idx1Removed: Damage = {
 const aviFrames: Damage = {
   kind: "duration absurd",
   detail: "the main header's frame count and rate set absurd",
-  apply: (b, r) => {
-    const out = Buffer.from(b);
+  apply: onCopy((out, r, b) => {
     const avih = b.indexOf("avih", 0, "latin1") + 8;
     if (r() < 0.5) out.writeUInt32LE(0xffffffff, avih + 16); // dwTotalFrames
     else out.writeUInt32LE(0, avih); // dwMicroSecPerFrame
-    return out;
-  },
+  }),
 };
 
 const SPECIFIC: Record<Container, Damage[]> = {
