@@ -14,17 +14,17 @@ const { prefix, fresh } = await vi.hoisted(async () => {
   return { prefix: value, fresh: await freshDatabase() };
 });
 
-const { env } = await import("@/lib/env");
-const { storage } = await import("@/lib/storage");
-const { findVideo } = await import("@/lib/videos/queries");
-const { freePort } = await import("@/scripts/lib/ports");
-const { makeSource } = await import("@/test/media");
-const { createTokenUser } = await import("@/test/serve-routes");
-const { settled, waitForVideo } = await import("@/test/videos");
-const { startWebProcess } = await import("@/test/web-process");
-const { startWorkerProcess } = await import("@/test/worker-process");
-const { VIDEO_ID_HEADER } = await import("./server");
-const { BucketUploadStore } = await import("./bucket-store");
+import { env } from "@/lib/env";
+import { storage } from "@/lib/storage";
+import { findVideo } from "@/lib/videos/queries";
+import { freePort } from "@/scripts/lib/ports";
+import { makeSource } from "@/test/media";
+import { createTokenUser } from "@/test/serve-routes";
+import { settled, waitForVideo } from "@/test/videos";
+import { startWebProcess } from "@/test/web-process";
+import { startWorkerProcess } from "@/test/worker-process";
+import { VIDEO_ID_HEADER } from "./server";
+import { BucketUploadStore } from "./bucket-store";
 
 type Backend = "A" | "B";
 
