@@ -105,7 +105,10 @@ async function database(): Promise<string> {
   return pg.url;
 }
 
-/** Environment and lib/ modules, loaded once the database exists (lib/env.ts reads the environment at import). */
+/**
+ * Environment, then the lib/ modules both parts use, loaded once the database exists (lib/env.ts reads the environment
+ * at import).
+ */
 async function setup() {
   const databaseUrl = await database();
   Object.assign(process.env, { DATABASE_URL: databaseUrl, REEL_DATA_DIR: work, LOG_LEVEL: "warn", REEL_HWACCEL: "none" });
@@ -117,16 +120,24 @@ async function setup() {
     await stopProducerBoss();
     await closeDb();
   });
-  return { db, sql };
+  return {
+    db,
+    sql,
+    ...(await import("../../lib/env")),
+    ...(await import("../../lib/ffmpeg/probe")),
+    ...(await import("../../lib/ffmpeg/commands")),
+    ...(await import("../../lib/ffmpeg/encoders")),
+    ...(await import("../../lib/ffmpeg/run")),
+    ...(await import("../../lib/transcode/ladder")),
+    ...(await import("../../lib/transcode/hls-output")),
+    ...(await import("../../lib/videos/ingest")),
+    ...(await import("../../lib/videos/lifecycle")),
+    ...(await import("../../lib/videos/queries")),
+    ...(await import("../../lib/videos/outputs")),
+  };
 }
 
-async function ladderBench() {
-  const { probeMedia } = await import("../../lib/ffmpeg/probe");
-  const { hlsLadderArgs } = await import("../../lib/ffmpeg/commands");
-  const { CPU_ENCODER } = await import("../../lib/ffmpeg/encoders");
-  const { runFfmpeg } = await import("../../lib/ffmpeg/run");
-  const { planLadder } = await import("../../lib/transcode/ladder");
-  const { finalizeHlsOutput } = await import("../../lib/transcode/hls-output");
+async function ladderBench({ probeMedia, hlsLadderArgs, CPU_ENCODER, runFfmpeg, planLadder, finalizeHlsOutput }: Awaited<ReturnType<typeof setup>>) {
 
   const source = path.join(work, "source-1080p.mp4");
   const made = await timed(async () =>
@@ -179,13 +190,7 @@ async function ladderBench() {
   return { direct: average(runs.direct), reel: average(runs.reel), perRung, duration: info.duration, rungs: plan.rungs.length };
 }
 
-async function playableBench({ db, sql }: Awaited<ReturnType<typeof setup>>) {
-  const { probeMedia } = await import("../../lib/ffmpeg/probe");
-  const { registerSource } = await import("../../lib/videos/ingest");
-  const { cancelProcessing } = await import("../../lib/videos/lifecycle");
-  const { findVideo } = await import("../../lib/videos/queries");
-  const { outputsOf } = await import("../../lib/videos/outputs");
-  const { paths } = await import("../../lib/env");
+async function playableBench({ db, sql, probeMedia, registerSource, cancelProcessing, findVideo, outputsOf, paths }: Awaited<ReturnType<typeof setup>>) {
 
   // A high-bitrate 1080p H.264/AAC MP4 of about BIG_MB: a 10 s chunk stream-copied end to end.
   const chunk = path.join(work, "chunk.mp4");
@@ -246,9 +251,9 @@ async function playableBench({ db, sql }: Awaited<ReturnType<typeof setup>>) {
 
 async function main() {
   console.log(`bench:transcode — ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}, work folder ${work}`);
-  const handles = await setup();
-  const ladder = ONLY === "playable" ? null : await ladderBench();
-  const playable = ONLY === "ladder" ? null : await playableBench(handles);
+  const reel = await setup();
+  const ladder = ONLY === "playable" ? null : await ladderBench(reel);
+  const playable = ONLY === "ladder" ? null : await playableBench(reel);
 
   const verdict = (ok: boolean) => (ok ? "✓" : "✗");
   console.log(`\nresults (load at the end ${os.loadavg().map((l) => l.toFixed(1)).join(" ")})`);
