@@ -5,6 +5,7 @@ import { hashPassword } from "../lib/auth/passwords";
 import { closeDb, db } from "../lib/db/client";
 import { deleteUserRow, insertUser } from "../lib/users/queries";
 import { baseURL } from "./env";
+import { createTestVideo } from "./watch-media";
 
 /**
  * Shared Playwright fixtures. Accounts are created straight in the database of the instance under
@@ -182,5 +183,21 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await context.close();
   },
 });
+
+type TestVideoOptions = Parameters<typeof createTestVideo>[0];
+
+/**
+ * Test videos with their media (watch-media.ts), made once before the spec's tests. Each entry of the answer is filled
+ * in place then, so a spec can destructure it at the top: `const { clip } = videosBeforeAll({ clip: {…} })`.
+ */
+export function videosBeforeAll<K extends string>(specs: Record<K, TestVideoOptions>): Record<K, Awaited<ReturnType<typeof createTestVideo>>> {
+  const entries = Object.entries<TestVideoOptions>(specs).map(([name, options]) => ({ name, options, video: {} as Awaited<ReturnType<typeof createTestVideo>> }));
+  test.beforeAll(async () => {
+    // Encoding the ladders takes longer than a hook's default time on a busy machine.
+    test.setTimeout(60_000);
+    await Promise.all(entries.map(async ({ options, video }) => Object.assign(video, await createTestVideo(options))));
+  });
+  return Object.fromEntries(entries.map(({ name, video }) => [name, video])) as Record<K, Awaited<ReturnType<typeof createTestVideo>>>;
+}
 
 export { expect };

@@ -1,15 +1,9 @@
-import { expect, test } from "./fixtures";
+import { expect, test, videosBeforeAll } from "./fixtures";
 import { OverviewPage } from "./pages/overview-page";
 import { QualityPage } from "./pages/quality-page";
 import { WatchPage } from "./pages/watch-page";
-import { createTestVideo } from "./watch-media";
 
-let video: { id: string };
-
-test.beforeAll(async () => {
-  test.setTimeout(60_000);
-  video = await createTestVideo({ title: "Quality chart test", seconds: 30, fps: 24, rungs: [{ height: 360, kbps: 500 }, { height: 240, kbps: 250 }] });
-});
+const { video } = videosBeforeAll({ video: { title: "Quality chart test", seconds: 30, fps: 24, rungs: [{ height: 360, kbps: 500 }, { height: 240, kbps: 250 }] } });
 
 test("the overview and the quality page show a stream playing now, the startup-time chart, and the stream leaving", async ({ adminPage, memberPage }, testInfo) => {
   test.setTimeout(120_000);

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { db } from "../lib/db/client";
 import { videos } from "../lib/db/schema";
-import { expect, test } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { expect, test, videosBeforeAll } from "./fixtures";
 import { doubleTapPicture, WatchDetails } from "./pages/watch-details-page";
 import { WatchPage } from "./pages/watch-page";
 import { createTestVideo, TEST_LADDER } from "./watch-media";
@@ -9,25 +10,27 @@ import { createTestVideo, TEST_LADDER } from "./watch-media";
 /** The watch page around the player, on one short generated ladder (and a second video for Up next). */
 const LADDER = TEST_LADDER.slice(1);
 
-let main: { id: string; duration: number };
-let other: { id: string };
+const { main, other } = videosBeforeAll({
+  main: { title: "Around the player", seconds: 6, fps: 24, rungs: LADDER },
+  other: { title: "Plays next", seconds: 4, fps: 24, rungs: LADDER.slice(1) },
+});
 
 test.beforeAll(async () => {
-  test.setTimeout(60_000);
-  [main, other] = await Promise.all([
-    createTestVideo({ title: "Around the player", seconds: 6, fps: 24, rungs: LADDER }),
-    createTestVideo({ title: "Plays next", seconds: 4, fps: 24, rungs: LADDER.slice(1) }),
-  ]);
   const tags = ["details-e2e"];
   await db.update(videos).set({ tags, description: "Notes at https://example.com/notes <b>not bold</b>" }).where(eq(videos.id, main.id));
   await db.update(videos).set({ tags }).where(eq(videos.id, other.id));
 });
 
+/** Opens the main video's watch page: its player, and what the page shows around it. */
+async function openMain(page: Page) {
+  const watch = new WatchPage(page);
+  await watch.goto(main.id);
+  return { watch, around: new WatchDetails(page) };
+}
+
 test("shows the details, with safe links and tags, and keeps rating and favourite across a reload", async ({ memberPage }) => {
   test.slow();
-  const watch = new WatchPage(memberPage);
-  const around = new WatchDetails(memberPage);
-  await watch.goto(main.id);
+  const { watch, around } = await openMain(memberPage);
   await watch.waitForPlayback(0.2);
   const link = around.details.getByRole("link", { name: "https://example.com/notes" });
   await expect(link).toHaveAttribute("rel", "noopener nofollow ugc");
@@ -50,9 +53,7 @@ test("Share gives a link at the current time that opens there", async ({ memberP
   test.slow();
   // This short video ends soon after: no countdown to another one in the middle of the test.
   await memberPage.addInitScript(() => localStorage.setItem("reel:autoplay-next", "off"));
-  const watch = new WatchPage(memberPage);
-  const around = new WatchDetails(memberPage);
-  await watch.goto(main.id);
+  const { watch, around } = await openMain(memberPage);
   await watch.waitForPlayback(0.2);
   await watch.pauseAt(3.4);
   const link = await around.shareLink(true);
@@ -77,9 +78,7 @@ async function playToEnd(watch: WatchPage, around: WatchDetails) {
 
 test("at the end, Autoplay next counts down and starts the next video", async ({ memberPage }) => {
   test.slow();
-  const watch = new WatchPage(memberPage);
-  const around = new WatchDetails(memberPage);
-  await watch.goto(main.id);
+  const { watch, around } = await openMain(memberPage);
   const next = await around.firstUpNextId();
   await playToEnd(watch, around);
   await memberPage.waitForURL(`**/watch/${next}`);
@@ -89,9 +88,7 @@ test("Cancel stops the Autoplay next countdown", async ({ memberPage }) => {
   test.slow();
   // The page's clock runs as usual, until the test moves it on past the countdown.
   await memberPage.clock.install();
-  const watch = new WatchPage(memberPage);
-  const around = new WatchDetails(memberPage);
-  await watch.goto(main.id);
+  const { watch, around } = await openMain(memberPage);
   await playToEnd(watch, around);
   await around.countdown.getByRole("button", { name: "Cancel" }).click();
   await expect(around.countdown).toBeHidden();
@@ -102,9 +99,7 @@ test("Cancel stops the Autoplay next countdown", async ({ memberPage }) => {
 
 test("turning Autoplay next off is remembered and no countdown starts", async ({ memberPage }) => {
   test.slow();
-  const watch = new WatchPage(memberPage);
-  const around = new WatchDetails(memberPage);
-  await watch.goto(main.id);
+  const { watch, around } = await openMain(memberPage);
   // The page hydrates at the video's first frame (components/player/early-start.ts): the switch works from then on.
   await watch.waitForPlayback(0.2);
   const toggle = memberPage.getByRole("switch", { name: "Autoplay next" });
@@ -125,8 +120,7 @@ test("on a touch screen, double taps on the sides seek 10 s back and forward wit
   test.slow();
   const context = await browser.newContext({ storageState: member.storageState, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
   const page = await context.newPage();
-  const watch = new WatchPage(page);
-  await watch.goto(main.id);
+  const { watch } = await openMain(page);
   await watch.waitForPlayback(0.2);
   await watch.pauseAt(4.5);
   expect(await doubleTapPicture(page, "left")).toBe("« 10 s");
@@ -157,10 +151,9 @@ for (const [width, height] of [
     test.slow();
     const context = await browser.newContext({ storageState: member.storageState, viewport: { width, height } });
     const page = await context.newPage();
-    const watch = new WatchPage(page);
-    await watch.goto(main.id);
+    const { watch, around } = await openMain(page);
     await watch.waitForPlayback(0.2);
-    await expect(new WatchDetails(page).upNext).toBeVisible();
+    await expect(around.upNext).toBeVisible();
     expect(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
     await page.screenshot({ path: testInfo.outputPath(`watch-${width}x${height}.png`), fullPage: true });
     await context.close();

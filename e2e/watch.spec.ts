@@ -1,20 +1,14 @@
 import { desc, eq } from "drizzle-orm";
 import { db } from "../lib/db/client";
 import { qoeReports, videos } from "../lib/db/schema";
-import { expect, test } from "./fixtures";
+import { expect, test, videosBeforeAll } from "./fixtures";
 import { LibraryPage } from "./pages/library-page";
 import { WatchPage } from "./pages/watch-page";
 import { createTestVideo, TEST_LADDER as LADDER } from "./watch-media";
 
-let ready: { id: string; duration: number };
-let processing: { id: string };
-
-test.beforeAll(async () => {
-  test.setTimeout(60_000);
-  [ready, processing] = await Promise.all([
-    createTestVideo({ title: "Ladder test", seconds: 12, fps: 24, rungs: LADDER }),
-    createTestVideo({ title: "Still processing", seconds: 4, fps: 24, rungs: LADDER.slice(1), status: "processing" }),
-  ]);
+const { ready, processing } = videosBeforeAll({
+  ready: { title: "Ladder test", seconds: 12, fps: 24, rungs: LADDER },
+  processing: { title: "Still processing", seconds: 4, fps: 24, rungs: LADDER.slice(1), status: "processing" },
 });
 
 test("plays through hls.js, switches quality by hand and seeks", async ({ memberPage }) => {
