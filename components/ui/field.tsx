@@ -28,46 +28,50 @@ function Messages({ id, hint, error }: { id: string; hint?: ReactNode; error?: s
   );
 }
 
-/** A labelled text input with an optional hint and error, wired for screen readers. */
-export function Input({ label, hint, error, id, name, className, ...props }: FieldProps & Omit<ComponentProps<"input">, "id" | "name">) {
-  const inputId = id ?? `field-${name}`;
+/**
+ * A text control (input, select) with its label above and its hint and error below, wired for screen readers:
+ * `control` gets the attributes that tie it to them.
+ */
+function LabelledControl({
+  field: { label, hint, error, id, name, className },
+  control: render,
+}: {
+  field: FieldProps & { className?: string };
+  control: (props: { id: string; name: string; "aria-invalid"?: true; "aria-describedby"?: string; className: string }) => ReactNode;
+}) {
+  const controlId = id ?? `field-${name}`;
   return (
     <div className={cx("grid gap-1.5", className)}>
-      <label htmlFor={inputId} className="text-sm font-medium">
+      <label htmlFor={controlId} className="text-sm font-medium">
         {label}
       </label>
-      <input
-        id={inputId}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(inputId, hint, error)}
-        className={cx(control, error ? "border-danger" : "border-line")}
-        {...props}
-      />
-      <Messages id={inputId} hint={hint} error={error} />
+      {render({
+        id: controlId,
+        name,
+        "aria-invalid": error ? true : undefined,
+        "aria-describedby": describedBy(controlId, hint, error),
+        className: cx(control, error ? "border-danger" : "border-line"),
+      })}
+      <Messages id={controlId} hint={hint} error={error} />
     </div>
   );
 }
 
+/** A labelled text input with an optional hint and error. */
+export function Input({ label, hint, error, id, name, className, ...props }: FieldProps & Omit<ComponentProps<"input">, "id" | "name">) {
+  return <LabelledControl field={{ label, hint, error, id, name, className }} control={(wired) => <input {...wired} {...props} />} />;
+}
+
 export function Select({ label, hint, error, id, name, className, children, ...props }: FieldProps & Omit<ComponentProps<"select">, "id" | "name">) {
-  const selectId = id ?? `field-${name}`;
   return (
-    <div className={cx("grid gap-1.5", className)}>
-      <label htmlFor={selectId} className="text-sm font-medium">
-        {label}
-      </label>
-      <select
-        id={selectId}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(selectId, hint, error)}
-        className={cx(control, "pr-8", error ? "border-danger" : "border-line")}
-        {...props}
-      >
-        {children}
-      </select>
-      <Messages id={selectId} hint={hint} error={error} />
-    </div>
+    <LabelledControl
+      field={{ label, hint, error, id, name, className }}
+      control={(wired) => (
+        <select {...wired} className={cx(wired.className, "pr-8")} {...props}>
+          {children}
+        </select>
+      )}
+    />
   );
 }
 
