@@ -21,17 +21,15 @@ export function AppHeader({ user, signOutAction }: { user: ShellUser | null; sig
         </nav>
         <div className="ml-auto flex items-center gap-2">
           <InstallButton />
-          {user ? (
-            <div className="hidden lg:block">
+          <div className="hidden lg:block">
+            {user ? (
               <UserMenu user={user} signOutAction={signOutAction} />
-            </div>
-          ) : (
-            <div className="hidden lg:block">
+            ) : (
               <ButtonLink href="/login" size="sm">
                 Sign in
               </ButtonLink>
-            </div>
-          )}
+            )}
+          </div>
           <MobileMenu items={items} user={user} signOutAction={signOutAction} />
         </div>
       </div>

@@ -2,41 +2,31 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useCallback, useRef, useState } from "react";
 import { CloseIcon, MenuIcon } from "@/components/ui/icons";
 import { buttonClasses } from "@/components/ui/button";
+import { usePopover } from "@/components/ui/use-popover";
 import { NavLinks } from "./nav-links";
 import { accountNav, initials, type NavItem, type ShellUser } from "./nav";
 import { SignOutForm } from "./sign-out-form";
-import { useDismiss } from "./use-dismiss";
 
 /** Phones and narrow windows: one button that opens every link of the header in a panel below it. */
 export function MobileMenu({ items, user, signOutAction }: { items: NavItem[]; user: ShellUser | null; signOutAction: () => Promise<void> }) {
   // Open "on" a path: following a link lands on a new page, and the panel must not stay over it.
   const pathname = usePathname();
-  const [openOn, setOpenOn] = useState<string | null>(null);
-  const open = openOn === pathname;
-  const close = useCallback(() => setOpenOn(null), []);
-  const container = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-  useDismiss(open, close, container, button);
+  const { open, close, container, panelId, buttonProps } = usePopover({ id: "mobile-menu", openOn: pathname });
 
   return (
     <div ref={container} className="lg:hidden">
       <button
-        ref={button}
-        type="button"
-        aria-expanded={open}
-        aria-controls="mobile-menu"
+        {...buttonProps}
         aria-label={open ? "Close menu" : "Open menu"}
-        onClick={() => setOpenOn(open ? null : pathname)}
         className={buttonClasses({ variant: "ghost", size: "icon" })}
       >
         {open ? <CloseIcon className="size-6" /> : <MenuIcon className="size-6" />}
       </button>
       {/* Positioned against the sticky header: its backdrop filter would trap a fixed panel anyway. */}
       <div
-        id="mobile-menu"
+        id={panelId}
         hidden={!open}
         className="absolute inset-x-0 top-full h-[calc(100dvh-var(--header-height))] overflow-y-auto border-t border-line bg-surface px-4 pt-3 pb-8"
       >

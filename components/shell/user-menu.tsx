@@ -1,29 +1,19 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useId, useRef, useState } from "react";
 import { ChevronDownIcon, KeyIcon, SignOutIcon } from "@/components/ui/icons";
+import { usePopover } from "@/components/ui/use-popover";
 import { accountNav, initials, type ShellUser } from "./nav";
 import { SignOutForm } from "./sign-out-form";
-import { useDismiss } from "./use-dismiss";
 
 /** The avatar button at the right of the header (wide screens) and its account panel. */
 export function UserMenu({ user, signOutAction }: { user: ShellUser; signOutAction: () => Promise<void> }) {
-  const [open, setOpen] = useState(false);
-  const close = useCallback(() => setOpen(false), []);
-  const container = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-  const panelId = useId();
-  useDismiss(open, close, container, button);
+  const { open, close, container, panelId, buttonProps } = usePopover();
 
   return (
     <div ref={container} className="relative">
       <button
-        ref={button}
-        type="button"
-        aria-expanded={open}
-        aria-controls={panelId}
-        onClick={() => setOpen((o) => !o)}
+        {...buttonProps}
         className="flex min-h-11 items-center gap-2 rounded-full py-1 pr-2 pl-1 text-sm hover:bg-panel-2"
       >
         <span aria-hidden className="flex size-8 items-center justify-center rounded-full bg-panel-2 text-xs font-semibold ring-1 ring-line-strong">

@@ -1,22 +1,19 @@
 "use client";
 
-import { useId, useState } from "react";
+import { useState } from "react";
 import { formatBytes } from "@/lib/offline/rules";
 import type { DownloadLink } from "@/lib/videos/downloads";
+import { ActionPopover } from "./action-popover";
 
 /**
  * Download: the original file or the MP4, through URLs signed when the menu opens (they expire, so none is in the
  * page's HTML). Shown only to those who may download; the server checks again.
  */
 export function DownloadMenu({ videoId }: { videoId: string }) {
-  const [open, setOpen] = useState(false);
   const [files, setFiles] = useState<DownloadLink[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const id = useId();
 
-  const toggle = async () => {
-    if (open) return setOpen(false);
-    setOpen(true);
+  const load = async () => {
     setError(null);
     setFiles(null);
     const res = await fetch(`/api/videos/${videoId}/download`).catch(() => null);
@@ -26,37 +23,24 @@ export function DownloadMenu({ videoId }: { videoId: string }) {
   };
 
   return (
-    <div className="relative">
-      <button
-        type="button"
-        onClick={() => void toggle()}
-        aria-expanded={open}
-        aria-controls={`${id}-panel`}
-        data-testid="download-button"
-        className="inline-flex min-h-11 items-center gap-1.5 rounded-lg border border-line bg-panel-2 px-3 text-sm hover:border-line-strong pointer-fine:min-h-9"
-      >
-        <span aria-hidden>⤓</span> Download
-      </button>
-      {open && (
-        <div
-          id={`${id}-panel`}
-          role="group"
-          aria-label="Download this video"
-          onKeyDown={(e) => e.key === "Escape" && setOpen(false)}
-          className="absolute right-0 z-30 mt-2 w-[min(18rem,calc(100vw-2rem))] space-y-1 rounded-xl border border-line bg-panel p-2 shadow-xl"
-          data-testid="download-menu"
-        >
-          {error && <p className="p-2 text-sm text-danger">{error}</p>}
-          {!files && !error && <p className="p-2 text-sm text-muted">Preparing links…</p>}
-          {files?.length === 0 && <p className="p-2 text-sm text-muted">Nothing to download yet.</p>}
-          {files?.map((file) => (
-            <a key={file.kind} href={file.url} download className="flex min-h-11 items-center justify-between gap-3 rounded-lg px-3 text-sm hover:bg-panel-2" data-testid={`download-${file.kind}`}>
-              <span>{file.label}</span>
-              {file.bytes !== null && <span className="text-muted">{formatBytes(file.bytes)}</span>}
-            </a>
-          ))}
-        </div>
-      )}
-    </div>
+    <ActionPopover
+      icon="⤓"
+      label="Download"
+      panelLabel="Download this video"
+      testId="download-button"
+      panelTestId="download-menu"
+      panelClassName="w-[min(18rem,calc(100vw-2rem))] space-y-1 p-2"
+      onOpen={() => void load()}
+    >
+      {error && <p className="p-2 text-sm text-danger">{error}</p>}
+      {!files && !error && <p className="p-2 text-sm text-muted">Preparing links…</p>}
+      {files?.length === 0 && <p className="p-2 text-sm text-muted">Nothing to download yet.</p>}
+      {files?.map((file) => (
+        <a key={file.kind} href={file.url} download className="flex min-h-11 items-center justify-between gap-3 rounded-lg px-3 text-sm hover:bg-panel-2" data-testid={`download-${file.kind}`}>
+          <span>{file.label}</span>
+          {file.bytes !== null && <span className="text-muted">{formatBytes(file.bytes)}</span>}
+        </a>
+      ))}
+    </ActionPopover>
   );
 }
