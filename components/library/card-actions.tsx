@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { RatingStars } from "./rating-stars";
 import { useVideoActions } from "./use-video-actions";
 
 /** Favourite toggle and 1–5 rating for one video; writes through the JSON API and keeps the answer. */
@@ -35,19 +36,13 @@ export function CardActions({ videoId, favorite, rating, title }: { videoId: str
         ★{mine ?? ""}
       </button>
       {open && (
-        <div role="group" aria-label="Rate 1 to 5" className="absolute top-full right-0 z-20 mt-1 flex rounded-lg border border-line bg-panel-2 p-1 shadow-lg">
-          {[1, 2, 3, 4, 5].map((v) => (
-            <button
-              key={v}
-              type="button"
-              onClick={() => rate(v)}
-              aria-label={`${v} star${v > 1 ? "s" : ""}`}
-              className={`px-1.5 py-1 text-lg leading-none hover:scale-110 ${mine && v <= mine ? "text-warning" : "text-muted"}`}
-            >
-              ★
-            </button>
-          ))}
-        </div>
+        <RatingStars
+          value={mine}
+          onRate={rate}
+          label="Rate 1 to 5"
+          className="absolute top-full right-0 z-20 mt-1 flex rounded-lg border border-line bg-panel-2 p-1 shadow-lg"
+          starClassName="px-1.5 py-1 text-lg"
+        />
       )}
       {error && (
         <span role="alert" className="absolute top-full right-0 z-20 mt-1 rounded bg-danger-bg px-2 py-1 text-xs whitespace-nowrap text-danger">

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { RatingStars } from "@/components/library/rating-stars";
 import { useVideoActions } from "@/components/library/use-video-actions";
 
 type Summary = { average: number | null; count: number };
@@ -31,23 +32,7 @@ export function WatchRating({ videoId, favorite, rating, summary, signedIn }: { 
           {fav ? "Favourite" : "Add to favourites"}
         </button>
       )}
-      {signedIn && (
-        <div role="group" aria-label="Your rating" className="flex">
-          {[1, 2, 3, 4, 5].map((v) => (
-            <button
-              key={v}
-              type="button"
-              onClick={() => rate(v)}
-              aria-pressed={mine === v}
-              aria-label={`${v} star${v > 1 ? "s" : ""}`}
-              data-testid={`watch-rate-${v}`}
-              className={`min-h-11 min-w-9 text-xl leading-none hover:scale-110 pointer-fine:min-h-9 ${mine && v <= mine ? "text-warning" : "text-muted"}`}
-            >
-              ★
-            </button>
-          ))}
-        </div>
-      )}
+      {signedIn && <RatingStars value={mine} onRate={rate} label="Your rating" className="flex" starClassName="min-h-11 min-w-9 text-xl pointer-fine:min-h-9" testId="watch-rate" />}
       <span className="text-sm text-muted" aria-live="polite" data-testid="rating-summary">
         {!signedIn && totals.count > 0 && <span aria-hidden>★ </span>}
         {summaryText(totals)}
