@@ -6,7 +6,7 @@ import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { UrlForm } from "@/components/ui/url-form";
+import { UrlForm, useUrlForm } from "@/components/ui/url-form";
 import { progressFraction, timeLeftLabel } from "@/lib/library/format";
 import { describeLink, type LinkItem } from "./link-facts";
 
@@ -32,26 +32,8 @@ async function readError(res: Response): Promise<string> {
 /** Paste a link and play it; the last 20 links, with how far they were watched. */
 export function PlayLink({ initial }: { initial: LinkItem[] }) {
   const router = useRouter();
-  const [url, setUrl] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { form, error, setError } = useUrlForm<LinkItem>("/api/proxy/links", readError, (link) => router.push(`/play/${link.id}`));
   const [items, setItems] = useState(initial);
-
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await fetch("/api/proxy/links", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ url }) });
-      if (!res.ok) return setError(await readError(res));
-      const link = (await res.json()) as LinkItem;
-      router.push(`/play/${link.id}`);
-    } catch {
-      setError("The connection to the server was lost");
-    } finally {
-      setBusy(false);
-    }
-  }
 
   async function remove(id: string | null) {
     setError(null);
@@ -62,7 +44,7 @@ export function PlayLink({ initial }: { initial: LinkItem[] }) {
 
   return (
     <div className="space-y-6">
-      <UrlForm url={url} onUrl={setUrl} onSubmit={submit} busy={busy} label="Video link" placeholder="https://example.com/video.mp4 or …/playlist.m3u8" action="Play" testId="play-form" />
+      <UrlForm {...form} label="Video link" placeholder="https://example.com/video.mp4 or …/playlist.m3u8" action="Play" testId="play-form" />
       {error && (
         <Alert tone="error" data-testid="play-error">
           {error}

@@ -1,6 +1,35 @@
 "use client";
 
+import { useState } from "react";
 import { Button } from "./button";
+
+/**
+ * The state behind a UrlForm that sends `{ url }` to `endpoint` (POST, JSON): `onAnswer` gets the server's answer (and
+ * `clear` to empty the field); a refusal, in the words `readError` finds, or a lost connection goes to `error`, which
+ * the caller shows and may set itself.
+ */
+export function useUrlForm<T>(endpoint: string, readError: (res: Response) => Promise<string>, onAnswer: (answer: T, clear: () => void) => void) {
+  const [url, setUrl] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function onSubmit(event: React.FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await fetch(endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ url }) });
+      if (!res.ok) setError(await readError(res));
+      else onAnswer((await res.json()) as T, () => setUrl(""));
+    } catch {
+      setError("The connection to the server was lost");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return { form: { url, onUrl: setUrl, onSubmit, busy }, error, setError };
+}
 
 /** One URL field and its button: pasting a link to import (upload page) or to play (Play a link). */
 export function UrlForm({

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { UrlForm } from "@/components/ui/url-form";
+import { UrlForm, useUrlForm } from "@/components/ui/url-form";
 import { formatBytes } from "@/lib/uploads/format";
 import { VideoStatus } from "./video-status";
 
@@ -78,10 +78,11 @@ function ImportRow({ item: initial }: { item: ImportItem }) {
 
 /** Import a video from a direct link: the server downloads it, then processes it like an upload. */
 export function UrlImport() {
-  const [url, setUrl] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [items, setItems] = useState<ImportItem[]>([]);
+  const { form, error } = useUrlForm<ImportItem>("/api/imports", readError, (item, clear) => {
+    setItems((list) => [item, ...list]);
+    clear();
+  });
 
   // Imports keep going on the server: after a reload, show the ones still under way.
   useEffect(() => {
@@ -91,28 +92,9 @@ export function UrlImport() {
       .catch(() => undefined);
   }, []);
 
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await fetch("/api/imports", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ url }) });
-      if (!res.ok) setError(await readError(res));
-      else {
-        const item = (await res.json()) as ImportItem;
-        setItems((list) => [item, ...list]);
-        setUrl("");
-      }
-    } catch {
-      setError("The connection to the server was lost");
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return (
     <div className="mt-4 space-y-3">
-      <UrlForm url={url} onUrl={setUrl} onSubmit={submit} busy={busy} label="Video URL" placeholder="https://example.com/video.mp4" action="Import" />
+      <UrlForm {...form} label="Video URL" placeholder="https://example.com/video.mp4" action="Import" />
       {error ? (
         <Alert tone="error" data-testid="import-error">
           {error}
