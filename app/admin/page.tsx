@@ -6,7 +6,6 @@ import { PlayingNow } from "@/components/admin/playing-now";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardTitle } from "@/components/ui/card";
-import { cx } from "@/components/ui/cx";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageAdmin } from "@/lib/guards/pages";
 import { adminOverview, type AdminOverview } from "@/lib/monitoring/overview";
@@ -35,14 +34,15 @@ function Figure({ label, value, detail, testId }: { label: string; value: ReactN
   );
 }
 
-function Panel({ title, id, children, className }: { title: string; id: string; children: ReactNode; className?: string }) {
+/** One card of the overview; given an `empty` message (a list with no rows), it shows that instead of its children. */
+function Panel({ title, id, empty, children }: { title: string; id: string; empty?: string | false; children: ReactNode }) {
   return (
     // min-w-0: a grid item otherwise grows to its widest table, and a phone's page with it.
-    <Card aria-labelledby={`${id}-heading`} data-testid={`panel-${id}`} className={cx("min-w-0", className)}>
+    <Card aria-labelledby={`${id}-heading`} data-testid={`panel-${id}`} className="min-w-0">
       <CardTitle id={`${id}-heading`} className="mb-3 text-base">
         {title}
       </CardTitle>
-      {children}
+      {empty ? <p className="text-sm text-muted">{empty}</p> : children}
     </Card>
   );
 }
@@ -69,16 +69,12 @@ function StoragePanel({ storage }: { storage: AdminOverview["storage"] }) {
 function VideosPanel({ videos }: { videos: AdminOverview["videos"] }) {
   const statuses = [...STATUS_ORDER.filter((s) => s in videos), ...Object.keys(videos).filter((s) => !STATUS_ORDER.includes(s))];
   return (
-    <Panel title="Videos" id="videos">
-      {statuses.length === 0 ? (
-        <p className="text-sm text-muted">No videos yet.</p>
-      ) : (
-        <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3">
-          {statuses.map((status) => (
-            <Figure key={status} label={status} value={videos[status]} testId={`videos-${status}`} />
-          ))}
-        </dl>
-      )}
+    <Panel title="Videos" id="videos" empty={statuses.length === 0 && "No videos yet."}>
+      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3">
+        {statuses.map((status) => (
+          <Figure key={status} label={status} value={videos[status]} testId={`videos-${status}`} />
+        ))}
+      </dl>
     </Panel>
   );
 }
@@ -133,6 +129,15 @@ function Table({ head, children, testId }: { head: string[]; children: ReactNode
   );
 }
 
+/** A table row's figures after its first cell, right-aligned under their headings. */
+function FigureCells({ values }: { values: ReactNode[] }) {
+  return values.map((value, i) => (
+    <td key={i} className="py-2 pr-3 text-right">
+      {value}
+    </td>
+  ));
+}
+
 function WorkersPanel({ workers }: { workers: AdminOverview["workers"] }) {
   return (
     <Panel title="Workers" id="workers">
@@ -166,49 +171,35 @@ function WorkersPanel({ workers }: { workers: AdminOverview["workers"] }) {
 
 function WebPanel({ processes }: { processes: AdminOverview["webProcesses"] }) {
   return (
-    <Panel title="Web processes" id="web">
-      {processes.length === 0 ? (
-        <p className="text-sm text-muted">No web process has published its figures in the last 20 seconds.</p>
-      ) : (
-        <Table head={["Process", "Memory", "CPU", "Event loop p50 / max"]} testId="web-processes">
-          {processes.map((p) => (
-            <tr key={p.id} data-testid="web-process-row">
-              <td className="max-w-[12rem] truncate py-2 pr-3">
-                {p.hostname} <span className="text-muted">pid {p.pid}</span>
-              </td>
-              <td className="py-2 pr-3 text-right">{formatBytes(p.rssBytes)}</td>
-              <td className="py-2 pr-3 text-right">{percent(p.cpu)}</td>
-              <td className="py-2 pr-3 text-right">
-                {p.eventLoopMedianMs.toFixed(1)} / {p.eventLoopMaxMs.toFixed(0)} ms
-              </td>
-            </tr>
-          ))}
-        </Table>
-      )}
+    <Panel title="Web processes" id="web" empty={processes.length === 0 && "No web process has published its figures in the last 20 seconds."}>
+      <Table head={["Process", "Memory", "CPU", "Event loop p50 / max"]} testId="web-processes">
+        {processes.map((p) => (
+          <tr key={p.id} data-testid="web-process-row">
+            <td className="max-w-[12rem] truncate py-2 pr-3">
+              {p.hostname} <span className="text-muted">pid {p.pid}</span>
+            </td>
+            <FigureCells values={[formatBytes(p.rssBytes), percent(p.cpu), `${p.eventLoopMedianMs.toFixed(1)} / ${p.eventLoopMaxMs.toFixed(0)} ms`]} />
+          </tr>
+        ))}
+      </Table>
     </Panel>
   );
 }
 
 function RoutesPanel({ routes }: { routes: AdminOverview["routes"] }) {
   return (
-    <Panel title="Request timings, last hour" id="routes">
-      {routes.length === 0 ? (
-        <p className="text-sm text-muted">No requests counted yet.</p>
-      ) : (
-        <Table head={["Route", "Requests", "p50", "p95", "5xx"]} testId="route-timings">
-          {routes.map((r) => (
-            <tr key={r.route} data-testid="route-row">
-              <td className="max-w-[16rem] truncate py-2 pr-3 font-mono text-xs" title={r.route}>
-                {r.route}
-              </td>
-              <td className="py-2 pr-3 text-right">{r.count}</td>
-              <td className="py-2 pr-3 text-right">{ms(r.p50Ms, r.count)}</td>
-              <td className="py-2 pr-3 text-right">{ms(r.p95Ms, r.count)}</td>
-              <td className={`py-2 pr-3 text-right ${r.errors > 0 ? "text-danger" : ""}`}>{r.errors}</td>
-            </tr>
-          ))}
-        </Table>
-      )}
+    <Panel title="Request timings, last hour" id="routes" empty={routes.length === 0 && "No requests counted yet."}>
+      <Table head={["Route", "Requests", "p50", "p95", "5xx"]} testId="route-timings">
+        {routes.map((r) => (
+          <tr key={r.route} data-testid="route-row">
+            <td className="max-w-[16rem] truncate py-2 pr-3 font-mono text-xs" title={r.route}>
+              {r.route}
+            </td>
+            <FigureCells values={[r.count, ms(r.p50Ms, r.count), ms(r.p95Ms, r.count)]} />
+            <td className={`py-2 pr-3 text-right ${r.errors > 0 ? "text-danger" : ""}`}>{r.errors}</td>
+          </tr>
+        ))}
+      </Table>
     </Panel>
   );
 }

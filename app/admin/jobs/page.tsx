@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Badge } from "@/components/ui/badge";
+import type { ReactNode } from "react";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageAdmin } from "@/lib/guards/pages";
@@ -57,6 +58,40 @@ function Progress({ job }: { job: JobWithVideo }) {
   );
 }
 
+/** A job's step and its video, with `children` (more badges) beside the step and its last error under the video. */
+function JobTitle({ job, tone, error, children }: { job: JobWithVideo; tone?: BadgeTone; error?: string | null; children: ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <div className="flex flex-wrap items-center gap-2">
+        <Badge tone={tone}>{JOB_LABELS[job.name] ?? job.name}</Badge>
+        {children}
+      </div>
+      <div className="mt-1 flex min-w-0">
+        <VideoLink job={job} />
+      </div>
+      {error && <p className="mt-1 truncate text-xs text-danger">Last attempt: {error}</p>}
+    </div>
+  );
+}
+
+/** One list of the page under its heading and count; `empty` stands in for a list with nothing in it. */
+function JobSection({ id, title, count, empty, testId, children }: { id: string; title: string; count: number; empty: ReactNode; testId?: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`} className="mb-3 text-lg font-semibold">
+        {title} <span className="text-muted">({count})</span>
+      </h2>
+      {count === 0 ? (
+        empty
+      ) : (
+        <ul className="divide-y divide-line overflow-hidden rounded-xl border border-line bg-panel" data-testid={testId}>
+          {children}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 export default async function JobsPage() {
   await requirePageAdmin("/admin/jobs");
   const { running, queued, failedVideos } = await jobsOverview();
@@ -67,84 +102,50 @@ export default async function JobsPage() {
       <LiveRefresh active={running.length + queued.length > 0} />
       <PageHeader title="Jobs" description="Processing work of every worker: running now, waiting, and videos that failed." />
       <div className="grid gap-8">
-        <section aria-labelledby="running-heading">
-          <h2 id="running-heading" className="mb-3 text-lg font-semibold">
-            Running <span className="text-muted">({running.length})</span>
-          </h2>
-          {running.length === 0 ? (
-            <EmptyState title="Nothing running" description="Workers pick up new uploads within a second." className="py-8" />
-          ) : (
-            <ul className="divide-y divide-line overflow-hidden rounded-xl border border-line bg-panel" data-testid="running-jobs">
-              {running.map((job) => (
-                <li key={job.id} className="grid gap-3 p-4 sm:grid-cols-[minmax(0,1fr)_16rem_auto] sm:items-center" data-testid="job-row" data-job={job.name}>
-                  <div className="min-w-0">
-                    <div className="flex flex-wrap items-center gap-2">
-                      <Badge tone="accent">{JOB_LABELS[job.name] ?? job.name}</Badge>
-                      {job.retryCount > 0 && <Badge tone="warning">attempt {job.retryCount + 1} of {job.retryLimit + 1}</Badge>}
-                    </div>
-                    <div className="mt-1 flex min-w-0">
-                      <VideoLink job={job} />
-                    </div>
-                  </div>
-                  <Progress job={job} />
-                  {activeVideo(job) && <VideoJobButton videoId={job.video!.id} intent="cancel" title={job.video!.title} />}
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+        <JobSection
+          id="running"
+          title="Running"
+          count={running.length}
+          empty={<EmptyState title="Nothing running" description="Workers pick up new uploads within a second." className="py-8" />}
+          testId="running-jobs"
+        >
+          {running.map((job) => (
+            <li key={job.id} className="grid gap-3 p-4 sm:grid-cols-[minmax(0,1fr)_16rem_auto] sm:items-center" data-testid="job-row" data-job={job.name}>
+              <JobTitle job={job} tone="accent">
+                {job.retryCount > 0 && <Badge tone="warning">attempt {job.retryCount + 1} of {job.retryLimit + 1}</Badge>}
+              </JobTitle>
+              <Progress job={job} />
+              {activeVideo(job) && <VideoJobButton videoId={job.video!.id} intent="cancel" title={job.video!.title} />}
+            </li>
+          ))}
+        </JobSection>
 
-        <section aria-labelledby="queued-heading">
-          <h2 id="queued-heading" className="mb-3 text-lg font-semibold">
-            Queued <span className="text-muted">({queued.length})</span>
-          </h2>
-          {queued.length === 0 ? (
-            <p className="text-sm text-muted">No job is waiting.</p>
-          ) : (
-            <ul className="divide-y divide-line overflow-hidden rounded-xl border border-line bg-panel">
-              {queued.map((job) => (
-                <li key={job.id} className="grid gap-2 p-4 sm:grid-cols-[minmax(0,1fr)_auto] sm:items-center" data-testid="job-row" data-job={job.name}>
-                  <div className="min-w-0">
-                    <div className="flex flex-wrap items-center gap-2">
-                      <Badge>{JOB_LABELS[job.name] ?? job.name}</Badge>
-                      {job.state === "retry" && <Badge tone="warning">retry {job.retryCount} of {job.retryLimit}</Badge>}
-                      <span className="text-xs text-muted">queued {dateTime.format(job.createdOn)}</span>
-                    </div>
-                    <div className="mt-1 flex min-w-0">
-                      <VideoLink job={job} />
-                    </div>
-                    {job.lastError && <p className="mt-1 truncate text-xs text-danger">Last attempt: {job.lastError}</p>}
-                  </div>
-                  {activeVideo(job) && <VideoJobButton videoId={job.video!.id} intent="cancel" title={job.video!.title} />}
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+        <JobSection id="queued" title="Queued" count={queued.length} empty={<p className="text-sm text-muted">No job is waiting.</p>}>
+          {queued.map((job) => (
+            <li key={job.id} className="grid gap-2 p-4 sm:grid-cols-[minmax(0,1fr)_auto] sm:items-center" data-testid="job-row" data-job={job.name}>
+              <JobTitle job={job} error={job.lastError}>
+                {job.state === "retry" && <Badge tone="warning">retry {job.retryCount} of {job.retryLimit}</Badge>}
+                <span className="text-xs text-muted">queued {dateTime.format(job.createdOn)}</span>
+              </JobTitle>
+              {activeVideo(job) && <VideoJobButton videoId={job.video!.id} intent="cancel" title={job.video!.title} />}
+            </li>
+          ))}
+        </JobSection>
 
-        <section aria-labelledby="failed-heading">
-          <h2 id="failed-heading" className="mb-3 text-lg font-semibold">
-            Failed videos <span className="text-muted">({failedVideos.length})</span>
-          </h2>
-          {failedVideos.length === 0 ? (
-            <p className="text-sm text-muted">No video has failed.</p>
-          ) : (
-            <ul className="divide-y divide-line overflow-hidden rounded-xl border border-line bg-panel" data-testid="failed-videos">
-              {failedVideos.map((video) => (
-                <li key={video.id} className="grid gap-2 p-4 sm:grid-cols-[minmax(0,1fr)_auto] sm:items-center" data-testid="failed-video">
-                  <div className="min-w-0">
-                    <Link href={`/watch/${video.id}`} className="block truncate font-medium hover:underline">
-                      {video.title}
-                    </Link>
-                    <p className="text-sm text-danger">{video.failureReason === "cancelled" ? "Cancelled" : video.failureReason}</p>
-                    <p className="text-xs text-muted">{dateTime.format(video.updatedAt)}</p>
-                  </div>
-                  <VideoJobButton videoId={video.id} intent="retry" title={video.title} />
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+        <JobSection id="failed" title="Failed videos" count={failedVideos.length} empty={<p className="text-sm text-muted">No video has failed.</p>} testId="failed-videos">
+          {failedVideos.map((video) => (
+            <li key={video.id} className="grid gap-2 p-4 sm:grid-cols-[minmax(0,1fr)_auto] sm:items-center" data-testid="failed-video">
+              <div className="min-w-0">
+                <Link href={`/watch/${video.id}`} className="block truncate font-medium hover:underline">
+                  {video.title}
+                </Link>
+                <p className="text-sm text-danger">{video.failureReason === "cancelled" ? "Cancelled" : video.failureReason}</p>
+                <p className="text-xs text-muted">{dateTime.format(video.updatedAt)}</p>
+              </div>
+              <VideoJobButton videoId={video.id} intent="retry" title={video.title} />
+            </li>
+          ))}
+        </JobSection>
       </div>
     </>
   );
