@@ -16,7 +16,7 @@ const nextConfig: NextConfig = {
   // file's types never stop a start-up build); `npm test` checks the whole project, tests included.
   typescript: { tsconfigPath: "tsconfig.build.json" },
   // forbidden() → app/forbidden.tsx with a real 403 for members who open admin pages.
-  experimental: { authInterrupts: true, inlineCss: true },
+  experimental: { authInterrupts: true },
   // Under `next start` alone, answers that skip proxy.ts (API, media, static files) get the per-response headers here;
   // Reel's own server sets them on everything it answers. HSTS depends on the request, so it comes from those two.
   async headers() {
