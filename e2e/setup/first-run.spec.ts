@@ -5,6 +5,9 @@ import { ShellPage } from "../pages/shell-page";
 
 // Runs before every other spec, on an instance with no account yet.
 test("first run: any page leads to /setup, which creates the administrator and signs them in", async ({ page }) => {
+  // Every later spec depends on this one: a fresh instance's first pages and an argon2id hash on a busy machine
+  // must not fail the whole run for want of time.
+  test.slow();
   test.skip(await hasAnyUser(), "the instance under test already has accounts; first-run needs an empty one");
 
   for (const path of ["/", "/admin/users", "/login", "/settings/tokens"]) {
