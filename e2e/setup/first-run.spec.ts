@@ -28,7 +28,8 @@ test("first run: any page leads to /setup, which creates the administrator and s
 
   await setup.fill(FIRST_ADMIN);
   await setup.submit();
-  await expect(page).toHaveURL(/\/$/);
+  // An argon2id hash, then the sign-in.
+  await expect(page).toHaveURL(/\/$/, { timeout: 15_000 });
   await expect(page.getByText("No videos yet — upload one")).toBeVisible();
   const shell = new ShellPage(page);
   await shell.expectSignedInAs(FIRST_ADMIN.name);
