@@ -30,9 +30,10 @@ if (process.argv[2] === "--serve") {
 async function serve(port: number): Promise<void> {
   const { createProxyHandler } = await import("@/lib/proxy/node-adapter");
   const { DEFAULT_FETCH_POLICY } = await import("@/lib/net/policy");
+  const { SOCKET_HIGH_WATER_MARK } = await import("@/lib/server/http-server");
   // The admin's settings come from the database in Reel; the bench runs without one: the default fetch policy, and no
   // daily limit (with one, the check is two lookups in memory; the database is read per person every few seconds).
-  const server = http.createServer({ keepAliveTimeout: 30_000 }, createProxyHandler({ policy: DEFAULT_FETCH_POLICY, dailyBytes: 0 }));
+  const server = http.createServer({ keepAliveTimeout: 30_000, highWaterMark: SOCKET_HIGH_WATER_MARK }, createProxyHandler({ policy: DEFAULT_FETCH_POLICY, dailyBytes: 0 }));
   server.listen(port, "127.0.0.1", () => process.send?.("ready"));
   process.on("message", () => {
     const { user, system } = process.cpuUsage();
