@@ -101,7 +101,7 @@ export function parseFetchUrl(input: string | URL): URL {
   return url;
 }
 
-function portOf(url: URL): number {
+export function portOf(url: URL): number {
   return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
 }
 
