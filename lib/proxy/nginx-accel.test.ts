@@ -8,7 +8,7 @@ import { DEFAULT_FETCH_POLICY } from "@/lib/net/policy";
 import type { ResolvedAddress, Resolver } from "@/lib/net/safe-fetch";
 import { ProxyLimiter } from "./limits";
 import { createProxyHandler } from "./node-adapter";
-import { proxyBase, proxyUri } from "./paths";
+import { proxyBase, proxyUri, type RefKind } from "./paths";
 import { bytesToday } from "./usage";
 
 /**
@@ -43,6 +43,7 @@ beforeAll(async () => {
   const media = path.join(dir, "media");
   await fs.mkdir(www);
   await fs.writeFile(path.join(www, "film.mp4"), film);
+  await fs.writeFile(path.join(www, "index.m3u8"), "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nfilm.mp4\n#EXT-X-ENDLIST\n");
   await fs.mkdir(path.join(media, secretVideo, "mp4"), { recursive: true });
   await fs.writeFile(path.join(media, secretVideo, "mp4", "video.mp4"), secret);
 
@@ -54,11 +55,11 @@ beforeAll(async () => {
     nginx!,
     upDir,
     port,
-    `  types { video/mp4 mp4; }
-  server {
+    `  server {
     listen 127.0.0.1:${port};
     root ${www};
     sendfile on;
+    types { video/mp4 mp4; application/vnd.apple.mpegurl m3u8; }
     location = /evil.mp4 { alias ${www}/film.mp4; add_header X-Accel-Redirect /_reel_media/${secretVideo}/mp4/video.mp4; }
   }
   server {
@@ -89,10 +90,10 @@ afterAll(async () => {
   if (dir) await fs.rm(dir, { recursive: true, force: true });
 });
 
-/** A link's byte path, as /play/<id> signs it for its owner. */
-function linkPath(url: string): string {
+/** A link's path, as /play/<id> signs it for its owner. */
+function linkPath(url: string, kind: RefKind = "bytes"): string {
   const linkId = randomUUID();
-  return proxyUri(proxyBase(linkId, 600).base, { url, userId, kind: "bytes" }, linkId);
+  return proxyUri(proxyBase(linkId, 600).base, { url, userId, kind }, linkId);
 }
 
 const range = (from: number, to: number) => ({ range: `bytes=${from}-${to}` });
@@ -175,5 +176,18 @@ describe("Play a link with REEL_ACCEL=nginx behind deploy/nginx/reel.conf", () =
       expect(r.body.equals(film.subarray(0, 100))).toBe(true);
     }
     expect((await fetchRaw(reel.port, link, { headers: range(0, 9) })).headers["x-accel-redirect"]).toBeDefined();
+  });
+
+  it("playlists stay with Reel, which rewrites them", async () => {
+    names.set("media.example.test", "127.0.0.1");
+    const link = linkPath(`http://media.example.test:${port}/index.m3u8`, "playlist");
+    for (let i = 0; i < 2; i++) {
+      const r = await fetchRaw(front.port, link);
+      expect(r.status).toBe(200);
+      expect(r.headers["content-type"]).toBe("application/vnd.apple.mpegurl");
+      expect(r.body.toString()).toMatch(/^\/proxy\/.+\/media$/m);
+      expect(r.body.toString()).not.toMatch(/film\.mp4|example\.test/);
+    }
+    expect((await fetchRaw(reel.port, link)).headers["x-accel-redirect"]).toBeUndefined();
   });
 });
