@@ -16,6 +16,9 @@ import { portOf, type ResolvedAddress } from "@/lib/net/safe-fetch";
  * and used while it lasts. Anything else the upstream answers in nginx (a redirect, an error) is not passed on: nginx
  * sends the request back to Reel marked `X-Reel-Accel: fallback`, Reel forgets what it knew and serves it itself.
  *
+ * Reel hands a request over only when nginx marked it `X-Reel-Accel: front` (reel.conf overwrites whatever a client
+ * sent): reached without nginx, the X-Reel-Upstream headers would show the viewer the upstream URL.
+ *
  * Daily limit: the bytes counted are the length of the range asked for (of the whole file without a Range), when Reel
  * answers; nginx reports nothing back. A viewer who leaves mid-range is counted for the whole range, and a request that
  * falls back is counted twice (here, and by Reel's own path for what it then sends). The open-streams limit cannot see
@@ -24,8 +27,13 @@ import { portOf, type ResolvedAddress } from "@/lib/net/safe-fetch";
 
 /** nginx's internal location (deploy/nginx/reel.conf); only reachable through X-Accel-Redirect. */
 export const ACCEL_LOCATION = "/_reel_proxy/";
-/** The header nginx's fallback location sets on a request it sends back to Reel. */
-export const ACCEL_FALLBACK_HEADER = "x-reel-accel";
+/** How nginx marks the requests it passes to Reel: `front` (may be handed back) or `fallback` (came back). */
+export const ACCEL_HEADER = "x-reel-accel";
+export type AccelMark = "front" | "fallback" | null;
+
+export function accelMark(value: string | null | undefined): AccelMark {
+  return value === "front" || value === "fallback" ? value : null;
+}
 
 /** What Reel's own path learned about a link's upstream: the URL that answered, its type and size. */
 export type AccelTarget = { url: string; contentType: string; size: number };

@@ -97,6 +97,8 @@ function linkPath(url: string, kind: RefKind = "bytes"): string {
 }
 
 const range = (from: number, to: number) => ({ range: `bytes=${from}-${to}` });
+/** Asking Reel itself, as nginx's `location /` does. */
+const asNginx = (from: number, to: number) => ({ ...range(from, to), "x-reel-accel": "front" });
 const allHeaders = (headers: Record<string, unknown>) => JSON.stringify(headers);
 
 describe("Play a link with REEL_ACCEL=nginx behind deploy/nginx/reel.conf", () => {
@@ -108,11 +110,16 @@ describe("Play a link with REEL_ACCEL=nginx behind deploy/nginx/reel.conf", () =
     expect(first.status).toBe(206);
     expect(first.body.equals(film.subarray(0, 1000))).toBe(true);
 
-    const direct = await fetchRaw(reel.port, link, { headers: range(5, 9) });
+    const direct = await fetchRaw(reel.port, link, { headers: asNginx(5, 9) });
     expect(direct.headers["x-accel-redirect"]).toMatch(/^\/_reel_proxy\//);
     expect(direct.headers["x-reel-upstream"]).toBe(`http://127.0.0.1:${port}/film.mp4`);
     expect(direct.headers["x-reel-upstream-host"]).toBe(`media.example.test:${port}`);
     expect(direct.body.length).toBe(0);
+    // Reached without nginx, Reel sends the bytes itself and names no upstream.
+    const bypass = await fetchRaw(reel.port, link, { headers: range(5, 9) });
+    expect(bypass.headers["x-accel-redirect"]).toBeUndefined();
+    expect(allHeaders(bypass.headers)).not.toMatch(/x-reel|example\.test|127\.0\.0\.1/i);
+    expect(bypass.body.equals(film.subarray(5, 10))).toBe(true);
 
     const before = await bytesToday(userId);
     const r = await fetchRaw(front.port, link, { headers: range(1_000_000, 1_999_999) });
@@ -133,7 +140,7 @@ describe("Play a link with REEL_ACCEL=nginx behind deploy/nginx/reel.conf", () =
     names.set("rebind.example.test", "127.0.0.1");
     const link = linkPath(`http://rebind.example.test:${port}/film.mp4`);
     expect((await fetchRaw(front.port, link, { headers: range(0, 99) })).status).toBe(206);
-    expect((await fetchRaw(reel.port, link, { headers: range(0, 99) })).headers["x-accel-redirect"]).toBeDefined();
+    expect((await fetchRaw(reel.port, link, { headers: asNginx(0, 99) })).headers["x-accel-redirect"]).toBeDefined();
     names.set("rebind.example.test", "10.0.0.7");
     const r = await fetchRaw(front.port, link, { headers: range(0, 99) });
     expect(r.status).toBe(403);
@@ -162,7 +169,7 @@ describe("Play a link with REEL_ACCEL=nginx behind deploy/nginx/reel.conf", () =
     expect(r.headers.location).toBeUndefined();
     expect(allHeaders(r.headers)).not.toMatch(/upstream-secret|example\.test/);
     // Reel followed it by hand and checked it; the URL that answered is nginx's next upstream.
-    const direct = await fetchRaw(reel.port, link, { headers: range(0, 9) });
+    const direct = await fetchRaw(reel.port, link, { headers: asNginx(0, 9) });
     expect(direct.headers["x-reel-upstream-host"]).toBe(`media.example.test:${port}`);
     expect(direct.headers["x-reel-upstream"]).toBe(`http://127.0.0.1:${port}/film.mp4?signature=upstream-secret`);
   });
@@ -175,7 +182,7 @@ describe("Play a link with REEL_ACCEL=nginx behind deploy/nginx/reel.conf", () =
       expect(r.status).toBe(206);
       expect(r.body.equals(film.subarray(0, 100))).toBe(true);
     }
-    expect((await fetchRaw(reel.port, link, { headers: range(0, 9) })).headers["x-accel-redirect"]).toBeDefined();
+    expect((await fetchRaw(reel.port, link, { headers: asNginx(0, 9) })).headers["x-accel-redirect"]).toBeDefined();
   });
 
   it("playlists stay with Reel, which rewrites them", async () => {
@@ -188,6 +195,6 @@ describe("Play a link with REEL_ACCEL=nginx behind deploy/nginx/reel.conf", () =
       expect(r.body.toString()).toMatch(/^\/proxy\/.+\/media$/m);
       expect(r.body.toString()).not.toMatch(/film\.mp4|example\.test/);
     }
-    expect((await fetchRaw(reel.port, link)).headers["x-accel-redirect"]).toBeUndefined();
+    expect((await fetchRaw(reel.port, link, { headers: { "x-reel-accel": "front" } })).headers["x-accel-redirect"]).toBeUndefined();
   });
 });

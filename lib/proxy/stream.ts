@@ -7,7 +7,7 @@ import { childLogger } from "@/lib/log";
 import { parseRange } from "@/lib/media/decision";
 import { currentFetchPolicy } from "@/lib/net/current-policy";
 import { checkedAddresses, safeFetch, type SafeFetchOptions } from "@/lib/net/safe-fetch";
-import { accelAnswer, forgetTarget, knownTarget, learnTarget, requestedBytes } from "./accel";
+import { accelAnswer, forgetTarget, knownTarget, learnTarget, requestedBytes, type AccelMark } from "./accel";
 import { isPlaylistText, rewritePlaylist } from "./hls";
 import { ProxyLimiter } from "./limits";
 import { parseProxyPath, proxyUri, type ProxyRef } from "./paths";
@@ -41,8 +41,11 @@ export type ProxyRequest = {
   range: string | null;
   /** Aborted when the client goes away before the answer starts. */
   signal: AbortSignal;
-  /** nginx sent the request back: the upstream answered it something nginx may not pass on (./accel.ts). */
-  accelFallback?: boolean;
+  /**
+   * How nginx in front marked the request (./accel.ts): `front`, it may take the bytes; `fallback`, it sent the
+   * request back (the upstream answered something nginx may not pass on).
+   */
+  nginx?: AccelMark;
 };
 
 export type ProxyAnswer = {
@@ -120,8 +123,8 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions = {}): Prom
     const range = ref.kind === "bytes" && req.range && SINGLE_RANGE.test(req.range.trim()) ? req.range.trim() : null;
     const policy = options.policy ?? (await currentFetchPolicy());
     const accel = ref.kind === "bytes" && (options.accel ?? env.REEL_ACCEL === "nginx");
-    if (accel && req.accelFallback) forgetTarget(ref.url);
-    const target = accel && !req.accelFallback ? knownTarget(ref.url) : undefined;
+    if (accel && req.nginx === "fallback") forgetTarget(ref.url);
+    const target = accel && req.nginx === "front" ? knownTarget(ref.url) : undefined;
     if (target) {
       // The same policy on the address nginx will connect to, resolved now (throws a 403 AppError when refused).
       const [address] = await checkedAddresses(new URL(target.url), { policy, resolve: options.resolve, allowLoopback: options.allowLoopback });

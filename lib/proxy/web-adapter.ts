@@ -1,6 +1,6 @@
 import "server-only";
 import { Readable } from "node:stream";
-import { ACCEL_FALLBACK_HEADER } from "./accel";
+import { ACCEL_HEADER, accelMark } from "./accel";
 import { PROXY_PREFIX } from "./paths";
 import { proxy, type ProxyOptions } from "./stream";
 
@@ -21,7 +21,7 @@ export function createWebProxyHandler(options: ProxyOptions = {}) {
         method: request.method,
         range: request.headers.get("range"),
         signal: request.signal,
-        accelFallback: request.headers.get(ACCEL_FALLBACK_HEADER) === "fallback",
+        nginx: accelMark(request.headers.get(ACCEL_HEADER)),
       },
       options,
     );
