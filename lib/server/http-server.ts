@@ -9,6 +9,13 @@ import { processCounters, type RequestCounters } from "@/lib/monitoring/counters
 import { routeLabel } from "@/lib/monitoring/rules";
 import { matchFastPath, type FastPath } from "./fast-path";
 
+/**
+ * Bytes a socket reads ahead and a response buffers before backpressure applies (Node 20's default is 16 KiB). A
+ * relayed or file body arrives in chunks of up to 64 KiB: at 16 KiB every chunk filled the socket's buffer, so reading
+ * stopped until the client had taken it, one chunk at a time. With room for a few chunks, reading and writing overlap.
+ */
+export const SOCKET_HIGH_WATER_MARK = 256 * 1024;
+
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 /**
@@ -25,7 +32,7 @@ export function createWebServer(options: {
 }) {
   const { fastPaths, fallback, log, trustedProxies = env.REEL_TRUST_PROXY, counters = processCounters } = options;
   const slotOf = routeSlots(fastPaths, counters);
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer({ highWaterMark: SOCKET_HIGH_WATER_MARK }, async (req, res) => {
     const started = performance.now();
     // Route handlers never see the socket: pass its address on, overwriting any client-sent value.
     stampClientIp(req);
