@@ -260,18 +260,22 @@ test.describe("the session ends elsewhere", () => {
     try {
       await signInAs(account);
       const page = context.pages()[0] ?? (await context.newPage());
-      const downloads = new DownloadsPage(page);
-      const shell = new ShellPage(page);
-      await downloads.goto();
+      const before = new DownloadsPage(page);
+      await before.goto();
       await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null), { timeout: 60_000 }).toMatch(/\/sw\.js\?v=/);
-      await expect.poll(() => downloads.owner(), { timeout: 30_000 }).toBe(account.id);
+      await expect.poll(() => before.owner(), { timeout: 30_000 }).toBe(account.id);
 
       await context.setOffline(true);
-      expect(await downloads.queueProgress(video.id, 5)).toBe(202);
-      expect(await downloads.outboxOwners()).toEqual([account.id]);
-      // Someone else signs in on this browser before it is online again.
+      expect(await before.queueProgress(video.id, 5)).toBe(202);
+      expect(await before.outboxOwners()).toEqual([account.id]);
+      // Someone else signs in on this browser before it is online again. The app is opened afresh: the service
+      // worker, which sends the outbox as the page is requested, acts before the page can check the session.
       await signInAs(next);
+      await page.close();
       await context.setOffline(false);
+      const reopened = await context.newPage();
+      const shell = new ShellPage(reopened);
+      const downloads = new DownloadsPage(reopened);
       await downloads.goto();
 
       await expect(shell.offlineNotice).toContainText("the previous account's downloads on this device were removed", { timeout: 30_000 });
