@@ -22,8 +22,10 @@ import { closeGracefully, createWebServer } from "./http-server";
 import { createVideo, createViewer, setProgress } from "@/test/library-data";
 import { catalogFastPath, cachedPageFastPaths } from "./catalog-fast-paths";
 import { listCatalog } from "@/lib/library/queries/catalog";
+import { rateVideo, recordView } from "@/lib/library/queries/interactions";
+import { updateDetails } from "@/lib/videos/lifecycle";
 import { cacheVersions } from "./response-cache-queries";
-import { clearResponseCache, COUNTERS_STALE_MS, making, sendCachedOrWait, servable, store } from "./response-cache";
+import { clearResponseCache, COUNTERS_REFRESH_MS, COUNTERS_STALE_MS, due, making, sendCachedOrWait, servable, store } from "./response-cache";
 import { contentSecurityPolicy, newNonce, scriptNonce } from "@/lib/http/security-headers";
 
 /**
@@ -38,6 +40,8 @@ let server: ReturnType<typeof createWebServer>;
 let renders = 0;
 let releaseStream!: () => void;
 const streamReleased = new Promise<void>((resolve) => (releaseStream = resolve));
+/** While set, a render of a path holding "held" tells it has begun and waits for `open`. */
+let hold: { begun: () => void; open: Promise<void> } | null = null;
 const other = createDb(process.env.DATABASE_URL!, { max: 2 });
 type Viewer = Awaited<ReturnType<typeof createViewer>>;
 let alice: Viewer;
@@ -68,11 +72,15 @@ beforeAll(async () => {
         await streamReleased;
         return void res.end("<p>second</p>");
       }
+      if (hold && req.url?.includes("held")) {
+        hold.begun();
+        await hold.open;
+      }
       const headers = new Headers(Object.entries(req.headers).map(([k, v]): [string, string] => [k, String(v)]));
       const viewer = await getViewer(headers);
       if (!viewer) return void res.writeHead(307, { location: "/login" }).end();
       const page = await listCatalog(viewer, { limit: 50 });
-      const html = `<ul>${page.items.map((v) => `<li>${v.title}${v.me.favorite ? " ♥" : ""}</li>`).join("")}</ul>`;
+      const html = `<ul>${page.items.map((v) => `<li>${v.title}${v.me.favorite ? " ♥" : ""} · ${v.viewCount} views</li>`).join("")}</ul>`;
       if (req.url?.includes("cookie")) res.setHeader("set-cookie", "x=1");
       // As proxy.ts and Next do: a fresh nonce in the policy and on the page's inline scripts.
       let scripts = "";
@@ -174,6 +182,13 @@ describe("stale counters", () => {
     expect(servable(made, { ...made, version: "4.3", at: made.at })).toBe(false);
   });
 
+  it("are made again from COUNTERS_REFRESH_MS on, and only when the counts moved", () => {
+    expect(due(made, { ...made, counters: "130", at: made.at + COUNTERS_REFRESH_MS - 1 })).toBe(false);
+    expect(due(made, { ...made, counters: "130", at: made.at + COUNTERS_REFRESH_MS })).toBe(true);
+    expect(due(made, { ...made, at: made.at + COUNTERS_STALE_MS * 5 })).toBe(false);
+    expect(COUNTERS_REFRESH_MS).toBeLessThan(COUNTERS_STALE_MS);
+  });
+
   it("keep a page through views and ratings, and not through an edit", async () => {
     const id = await createVideo(null, { title: "Busy river" });
     expect((await get("/videos?counted", alice)).text).toContain("Busy river");
@@ -183,6 +198,90 @@ describe("stale counters", () => {
     const edited = await get("/videos?counted", alice);
     expect(edited.cache).toBe("miss");
     expect(edited.text).toContain("Busy river, edited");
+  });
+});
+
+describe("while people watch (Reel's own writes)", () => {
+  it("keeps a page through counted views and ratings by others", async () => {
+    const id = await createVideo(null, { title: "Watched canyon" });
+    const first = await get("/videos?watched", alice);
+    expect(first.text).toContain("Watched canyon · 0 views");
+    const rendered = renders;
+    expect((await recordView(bob, id, 30)).counted).toBe(true);
+    await rateVideo(bob, id, 4);
+    const again = await get("/videos?watched", alice);
+    expect(again.cache).toBe("hit");
+    expect(again.text).toBe(first.text);
+    expect(renders).toBe(rendered);
+  });
+
+  it("shows counts at most COUNTERS_STALE_MS older than the database's", async () => {
+    const id = await createVideo(null, { title: "Counted glacier" });
+    // Only Date is faked (the age of an entry is read from it): timers, sockets and the database run as usual.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    try {
+      const start = Date.now();
+      expect((await get("/videos?bound", alice)).text).toContain("Counted glacier · 0 views");
+      await recordView(bob, id, 30);
+      vi.setSystemTime(start + COUNTERS_REFRESH_MS - 1);
+      const lagging = await get("/videos?bound", alice);
+      expect(lagging.cache).toBe("hit");
+      expect(lagging.text).toContain("Counted glacier · 0 views");
+      vi.setSystemTime(start + COUNTERS_STALE_MS);
+      const current = await get("/videos?bound", alice);
+      expect(current.cache).toBe("miss");
+      expect(current.text).toContain("Counted glacier · 1 views");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("has one request make a list again ahead of the bound, while the others are still served the kept one", async () => {
+    const id = await createVideo(null, { title: "Refreshed dune" });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    try {
+      const start = Date.now();
+      expect((await get("/videos?held", alice)).text).toContain("Refreshed dune · 0 views");
+      await recordView(bob, id, 30);
+      vi.setSystemTime(start + COUNTERS_REFRESH_MS);
+      let begun!: () => void;
+      let open!: () => void;
+      const rendering = new Promise<void>((resolve) => (begun = resolve));
+      hold = { begun, open: new Promise<void>((resolve) => (open = resolve)) };
+      const remade = get("/videos?held", alice);
+      await Promise.race([rendering, remade.then(() => expect.fail("answered from the cache without a render"))]);
+      const meanwhile = await get("/videos?held", alice);
+      expect(meanwhile.cache).toBe("hit");
+      expect(meanwhile.text).toContain("Refreshed dune · 0 views");
+      // A remake slower than the rest of the bound: past it, requests wait for the remade list.
+      vi.setSystemTime(start + COUNTERS_STALE_MS);
+      const late = get("/videos?held", alice);
+      open();
+      const first = await remade;
+      expect(first.cache).toBe("miss");
+      expect(first.text).toContain("Refreshed dune · 1 views");
+      expect((await late).text).toBe(first.text);
+      const after = await get("/videos?held", alice);
+      expect(after.cache).toBe("hit");
+      expect(after.text).toBe(first.text);
+    } finally {
+      hold = null;
+      vi.useRealTimers();
+    }
+  });
+
+  it("drops a video made private from every kept list at once, though counts moved since", async () => {
+    const id = await createVideo(bob, { title: "Secret lagoon", tags: ["lagoon"] });
+    const paths = ["/videos?private", "/", "/tags/lagoon", "/api/videos?q=lagoon&limit=5"];
+    for (const path of paths) expect((await get(path, alice)).text, path).toContain("Secret lagoon");
+    for (const path of paths) expect((await get(path, alice)).cache, path).toBe("hit");
+    await recordView(alice, id, 30);
+    await updateDetails(id, { visibility: "private" });
+    for (const path of paths) {
+      const after = await get(path, alice);
+      expect(after.cache, path).not.toBe("hit");
+      expect(after.text, path).not.toContain("Secret lagoon");
+    }
   });
 });
 
