@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import zlib, { gunzipSync } from "node:zlib";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 // Version counters are instance-wide: a database of its own, so other test files' writes do not bump them.
 const { fresh } = await vi.hoisted(async () => {
@@ -215,59 +215,60 @@ describe("while people watch (Reel's own writes)", () => {
     expect(renders).toBe(rendered);
   });
 
-  it("shows counts at most COUNTERS_STALE_MS older than the database's", async () => {
-    const id = await createVideo(null, { title: "Counted glacier" });
-    // Only Date is faked (the age of an entry is read from it): timers, sockets and the database run as usual.
+  /**
+   * Keeps `path` for alice, listing a new video `title` with no views, then counts a view of it; returns when the page
+   * was made. Only Date is faked from here on (the age of an entry is read from it): timers, sockets and the database
+   * run as usual.
+   */
+  async function keptThenViewed(title: string, path: string) {
+    const id = await createVideo(null, { title });
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
-    try {
-      const start = Date.now();
-      expect((await get("/videos?bound", alice)).text).toContain("Counted glacier · 0 views");
-      await recordView(bob, id, 30);
-      vi.setSystemTime(start + COUNTERS_REFRESH_MS - 1);
-      const lagging = await get("/videos?bound", alice);
-      expect(lagging.cache).toBe("hit");
-      expect(lagging.text).toContain("Counted glacier · 0 views");
-      vi.setSystemTime(start + COUNTERS_STALE_MS);
-      const current = await get("/videos?bound", alice);
-      expect(current.cache).toBe("miss");
-      expect(current.text).toContain("Counted glacier · 1 views");
-    } finally {
-      vi.useRealTimers();
-    }
+    const start = Date.now();
+    expect((await get(path, alice)).text).toContain(`${title} · 0 views`);
+    await recordView(bob, id, 30);
+    return start;
+  }
+
+  afterEach(() => {
+    hold = null;
+    vi.useRealTimers();
+  });
+
+  it("shows counts at most COUNTERS_STALE_MS older than the database's", async () => {
+    const start = await keptThenViewed("Counted glacier", "/videos?bound");
+    vi.setSystemTime(start + COUNTERS_REFRESH_MS - 1);
+    const lagging = await get("/videos?bound", alice);
+    expect(lagging.cache).toBe("hit");
+    expect(lagging.text).toContain("Counted glacier · 0 views");
+    vi.setSystemTime(start + COUNTERS_STALE_MS);
+    const current = await get("/videos?bound", alice);
+    expect(current.cache).toBe("miss");
+    expect(current.text).toContain("Counted glacier · 1 views");
   });
 
   it("has one request make a list again ahead of the bound, while the others are still served the kept one", async () => {
-    const id = await createVideo(null, { title: "Refreshed dune" });
-    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
-    try {
-      const start = Date.now();
-      expect((await get("/videos?held", alice)).text).toContain("Refreshed dune · 0 views");
-      await recordView(bob, id, 30);
-      vi.setSystemTime(start + COUNTERS_REFRESH_MS);
-      let begun!: () => void;
-      let open!: () => void;
-      const rendering = new Promise<void>((resolve) => (begun = resolve));
-      hold = { begun, open: new Promise<void>((resolve) => (open = resolve)) };
-      const remade = get("/videos?held", alice);
-      await Promise.race([rendering, remade.then(() => expect.fail("answered from the cache without a render"))]);
-      const meanwhile = await get("/videos?held", alice);
-      expect(meanwhile.cache).toBe("hit");
-      expect(meanwhile.text).toContain("Refreshed dune · 0 views");
-      // A remake slower than the rest of the bound: past it, requests wait for the remade list.
-      vi.setSystemTime(start + COUNTERS_STALE_MS);
-      const late = get("/videos?held", alice);
-      open();
-      const first = await remade;
-      expect(first.cache).toBe("miss");
-      expect(first.text).toContain("Refreshed dune · 1 views");
-      expect((await late).text).toBe(first.text);
-      const after = await get("/videos?held", alice);
-      expect(after.cache).toBe("hit");
-      expect(after.text).toBe(first.text);
-    } finally {
-      hold = null;
-      vi.useRealTimers();
-    }
+    const start = await keptThenViewed("Refreshed dune", "/videos?held");
+    vi.setSystemTime(start + COUNTERS_REFRESH_MS);
+    let begun!: () => void;
+    let open!: () => void;
+    const rendering = new Promise<void>((resolve) => (begun = resolve));
+    hold = { begun, open: new Promise<void>((resolve) => (open = resolve)) };
+    const remade = get("/videos?held", alice);
+    await Promise.race([rendering, remade.then(() => expect.fail("answered from the cache without a render"))]);
+    const meanwhile = await get("/videos?held", alice);
+    expect(meanwhile.cache).toBe("hit");
+    expect(meanwhile.text).toContain("Refreshed dune · 0 views");
+    // A remake slower than the rest of the bound: past it, requests wait for the remade list.
+    vi.setSystemTime(start + COUNTERS_STALE_MS);
+    const late = get("/videos?held", alice);
+    open();
+    const first = await remade;
+    expect(first.cache).toBe("miss");
+    expect(first.text).toContain("Refreshed dune · 1 views");
+    expect((await late).text).toBe(first.text);
+    const after = await get("/videos?held", alice);
+    expect(after.cache).toBe("hit");
+    expect(after.text).toBe(first.text);
   });
 
   it("drops a video made private from every kept list at once, though counts moved since", async () => {
