@@ -17,20 +17,13 @@ import { cacheVersions, sessionUserWithVersions, type CacheVersions } from "./re
  * every favourite, rating and progress change, and the counters' version with every view and rating count.
  * An entry is served only while the first two are as it was made at, so a list never lacks a change of
  * those; its counts may lag by up to COUNTERS_STALE_MS, so that on a site where people are watching, every
- * view does not throw away every page. Such an entry is made again ahead of that bound, by one request while
- * the others are still served it, so that counts moving do not make a crowd wait for a render. A request
- * costs the session check and one indexed lookup. Entries also expire after MAX_AGE_MS: pages carry relative
- * times and signed poster URLs.
+ * view does not throw away every page. A request costs the session check and one indexed lookup. Entries
+ * also expire after MAX_AGE_MS: pages carry relative times and signed poster URLs.
  */
 
 const MAX_AGE_MS = 60_000;
 /** How long a kept list may go on showing view and rating counts (and the order by them) older than the database's. */
 export const COUNTERS_STALE_MS = 10_000;
-/**
- * From this age on, a kept list whose counts moved is made again by the next request for it, while the others are
- * still served the kept one: the new one is kept before the bound, unless making it takes longer than the rest.
- */
-export const COUNTERS_REFRESH_MS = 7_000;
 /** Larger answers are not kept (a catalog page is ~120 KB). */
 const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
 /**
@@ -54,12 +47,6 @@ const entries =
         ttl: MAX_AGE_MS,
       })
     : null;
-
-/**
- * Answers being made now, by key: a miss of the same key meanwhile waits for it instead of making it again, and an
- * answer due to be made again (due) is made by one request only.
- */
-const flights = new Map<string, { version: string; done: Promise<void> }>();
 
 /** Who is asking, and under which key and versions their answers are kept. */
 export type CacheScope = Made & { viewer: Viewer | null; key: string };
@@ -95,11 +82,6 @@ export function servable(made: Made, now: Made): boolean {
   return made.version === now.version && (made.counters === now.counters || now.at - made.at < COUNTERS_STALE_MS);
 }
 
-/** Whether an answer that is servable at `now` should be made again, its counts having moved COUNTERS_REFRESH_MS ago or more. */
-export function due(made: Made, now: Made): boolean {
-  return made.counters !== now.counters && now.at - made.at >= COUNTERS_REFRESH_MS;
-}
-
 export function cacheEnabled(): boolean {
   return entries !== null;
 }
@@ -109,13 +91,10 @@ export function acceptsGzip(req: IncomingMessage): boolean {
   return /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
 }
 
-/**
- * Sends the stored answer for `key` if `scope` may be served it (servable); false when there is none, or when it is
- * due to be made again and nobody is making it yet (this request then makes it).
- */
-function sendCached(req: IncomingMessage, res: ServerResponse, key: string, scope: Made): boolean {
+/** Sends the stored answer for `key` if `scope` may be served it (servable); false when there is none. */
+export function sendCached(req: IncomingMessage, res: ServerResponse, key: string, scope: Made): boolean {
   const entry = entries?.get(key);
-  const hit = entry !== undefined && servable(entry, scope) && (!due(entry, scope) || flights.has(key));
+  const hit = entry !== undefined && servable(entry, scope);
   if (entries) processCounters.countCache(hit);
   if (!hit) return false;
   const gzipped = entry.gzipped && acceptsGzip(req) ? entry.gzipped : null;
@@ -149,11 +128,13 @@ export async function store(key: string, made: Made, status: number, headers: Re
   if (entries.peek(key) === entry) entries.set(key, { ...entry, gzipped: compressed });
 }
 
+/** Answers being made now, by key: a miss of the same key meanwhile waits for it instead of making it again. */
+const flights = new Map<string, { version: string; done: Promise<void> }>();
+
 /**
  * Sends the stored answer for `key` as sendCached does; when there is none but one is being made for the same key
  * and versions, waits for it first (a crowd arriving after a change costs one render, not one each). False when
- * the caller must make the answer itself: it then calls `making`, and requests meanwhile are served the kept answer
- * while it is servable, or wait.
+ * the caller must make the answer itself: it then calls `making`.
  */
 export async function sendCachedOrWait(req: IncomingMessage, res: ServerResponse, key: string, scope: Made): Promise<boolean> {
   if (sendCached(req, res, key, scope)) return true;
