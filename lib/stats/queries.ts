@@ -3,7 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
 import { db } from "@/lib/db/client";
 import { COMPLETION_SHARE, histogramPercentile, LIVE_STALE_SECONDS, QUALITY_SQL, RANGES, RETENTION_POINTS, type QualityFigure, type RangeKey, type Split } from "./definitions";
-import { HOURLY_COLUMNS, rawPeaks, rawSums } from "./rollup";
+import { RETENTION_SUMS, rawPeaks, rawSums, SUM_COLUMNS } from "./rollup";
 
 /**
  * The figures behind /admin/quality, /admin/audience and a video's Statistics tab. Every quality figure is an
@@ -42,17 +42,34 @@ const bucket = (range: RangeKey) => sql.raw(`'${RANGES[range].bucket}'`);
 const videoFilter = (column: SQL, videoId?: string) => (videoId ? sql`and ${column} = ${videoId}` : sql``);
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";
 
+/** Ranges at least this long read the daily sums for their whole days, the hourly ones only at their edges. */
+const DAILY_FROM_HOURS = 24 * 7;
+
 /**
- * The hourly sums of a period (qoe_hourly-shaped rows, alias `r` once selected from): the rolled-up hours, plus the
- * raw reports of the hours after the last rolled-up one (the current hour, and the previous until the rollup ran).
+ * The sums of a period (qoe_hourly-shaped rows, alias `r` once selected from, `hour` their period's start): for a
+ * range of a week or more, the daily sums of the whole UTC days in it, the hourly sums of the partial day at its
+ * start and of the hours after the last summed day; for shorter ranges, the hourly sums; then the raw reports of the
+ * hours after the last rolled-up one (the current hour, and the previous until the rollup ran).
  */
-function hourlySource({ range, videoId }: Scope) {
+function rolledSource({ range, videoId }: Scope) {
+  const from = since(range);
+  const hourly = (where: SQL) => sql`select hour, ${SUM_COLUMNS} from qoe_hourly where ${where} ${videoFilter(sql`video_id`, videoId)}`;
+  const raw = rawSums(sql`r.created_at >= ${from} and r.created_at >= (select at from mark) ${videoFilter(sql`r.video_id`, videoId)}`);
+  const mark = sql`mark as (select coalesce(max(hour) + interval '1 hour', '-infinity') as at from qoe_hourly)`;
+  if (RANGES[range].hours < DAILY_FROM_HOURS) return sql`with ${mark}, src as (${hourly(sql`hour >= ${from}`)} union all (${raw}))`;
+  // The first midnight at or after the start, and the day after the last summed one (null before any).
   return sql`
-    with mark as (select coalesce(max(hour) + interval '1 hour', '-infinity') as at from qoe_hourly),
+    with ${mark},
+    days as (
+      select date_trunc('day', ${from} - interval '1 microsecond', 'UTC') + interval '1 day' as first,
+        (select max(day) + interval '1 day' from qoe_daily) as next
+    ),
     src as (
-      select ${HOURLY_COLUMNS} from qoe_hourly where hour >= ${since(range)} ${videoFilter(sql`video_id`, videoId)}
-      union all
-      (${rawSums(sql`r.created_at >= ${since(range)} and r.created_at >= (select at from mark) ${videoFilter(sql`r.video_id`, videoId)}`)})
+      select day as hour, ${SUM_COLUMNS} from qoe_daily
+      where day >= (select first from days) and day < (select next from days) ${videoFilter(sql`video_id`, videoId)}
+      union all ${hourly(sql`hour >= ${from} and hour < (select first from days)`)}
+      union all ${hourly(sql`hour >= (select greatest(first, next) from days)`)}
+      union all (${raw})
     )`;
 }
 
@@ -71,9 +88,9 @@ function qualityRow<T extends { startupHistogram: number[] }>(row: T): Omit<T, "
 
 /** Every quality figure over the range, and per hour/day bucket for the charts. */
 export const qualityOverview = cached("qualityOverview", async function qualityOverview(scope: Scope) {
-  const [summary] = await db.execute<{ startupHistogram: number[] }>(sql`${hourlySource(scope)} select ${figures} from src r`);
+  const [summary] = await db.execute<{ startupHistogram: number[] }>(sql`${rolledSource(scope)} select ${figures} from src r`);
   const series = await db.execute<{ startupHistogram: number[]; bucket: string }>(sql`
-    ${hourlySource(scope)} select date_trunc(${bucket(scope.range)}, r.hour) as bucket, ${figures} from src r group by 1 order by 1`);
+    ${rolledSource(scope)} select date_trunc(${bucket(scope.range)}, r.hour, 'UTC') as bucket, ${figures} from src r group by 1 order by 1`);
   return { summary: qualityRow(summary), series: series.map((row) => ({ ...qualityRow(row), bucket: new Date(row.bucket).toISOString() })) };
 });
 
@@ -87,7 +104,7 @@ const SPLIT_KEY: Record<Split, SQL> = {
 /** Quality figures per browser family, device class, delivery or video (the 50 with most sessions). */
 export const qualitySplit = cached("qualitySplit", async function qualitySplit(scope: Scope, split: Split) {
   const rows = await db.execute<{ startupHistogram: number[]; key: string | null; label: string | null }>(sql`
-    ${hourlySource(scope)}
+    ${rolledSource(scope)}
     select s.*, ${split === "video" ? sql`(select title from videos v where v.id::text = s.key)` : sql`s.key`} as label
     from (
       select ${SPLIT_KEY[split]} as key, ${figures}
@@ -99,7 +116,7 @@ export const qualitySplit = cached("qualitySplit", async function qualitySplit(s
 /** Videos with the most failed sessions, then the highest rebuffer percentage (at least 3 sessions). */
 export const worstVideos = cached("worstVideos", async function worstVideos({ range }: Scope, limit = 10) {
   const rows = await db.execute<{ startupHistogram: number[]; key: string; label: string | null }>(sql`
-    ${hourlySource({ range })}
+    ${rolledSource({ range })}
     select s.*, (select title from videos v where v.id = s.key) as label from (
       select r.video_id as key, ${figures}
       from src r where r.video_id <> ${NIL_UUID}::uuid
@@ -159,18 +176,18 @@ export const audienceOverview = cached("audienceOverview", async function audien
   // Average view duration and completion are over sessions that started (showed a frame); completion is the
   // retention curve's point at COMPLETION_SHARE.
   const [watch] = await db.execute<{ watchSeconds: number; sessions: number; avgViewSeconds: number | null; completionPercent: number | null }>(sql`
-    ${hourlySource({ range, videoId })}
+    ${rolledSource({ range, videoId })}
     select coalesce(sum(r.watched_seconds), 0)::float as "watchSeconds", coalesce(sum(r.sessions), 0)::int as sessions,
       (sum(r.started_watched_seconds) / nullif(sum(r.started), 0))::float as "avgViewSeconds",
       100.0 * sum(coalesce(r.retention[${COMPLETION_POINT}], 0)) / nullif(sum(coalesce(r.retention[1], 0)), 0) as "completionPercent"
     from src r`);
   const series = await db.execute<{ bucket: string; views: number; viewers: number; watchMinutes: number }>(sql`
-    ${hourlySource({ range, videoId })},
+    ${rolledSource({ range, videoId })},
     b as (
-      select date_trunc(${bucket(range)}, w.created_at) as bucket, count(*)::int as views, count(distinct w.user_id)::int as viewers, 0::float as watch
+      select date_trunc(${bucket(range)}, w.created_at, 'UTC') as bucket, count(*)::int as views, count(distinct w.user_id)::int as viewers, 0::float as watch
       from views w where w.created_at >= ${since(range)} ${videoFilter(sql`w.video_id`, videoId)} group by 1
       union all
-      select date_trunc(${bucket(range)}, r.hour), 0, 0, sum(r.watched_seconds) from src r group by 1
+      select date_trunc(${bucket(range)}, r.hour, 'UTC'), 0, 0, sum(r.watched_seconds) from src r group by 1
     )
     select bucket, sum(views)::int as views, max(viewers)::int as viewers, round((sum(watch) / 60)::numeric, 1)::float as "watchMinutes"
     from b group by bucket order by bucket`);
@@ -186,8 +203,8 @@ export const audienceOverview = cached("audienceOverview", async function audien
  */
 export const retentionCurve = cached("retentionCurve", async function retentionCurve(scope: Scope) {
   const [row] = await db.execute<{ reached: (number | string | null)[] }>(sql`
-    ${hourlySource(scope)}
-    select array[${sql.raw(RETENTION_POINTS.map((_, i) => `sum(coalesce(r.retention[${i + 1}], 0))`).join(", "))}] as reached from src r`);
+    ${rolledSource(scope)}
+    select array[${RETENTION_SUMS}] as reached from src r`);
   const reached = row.reached.map((n) => Number(n ?? 0));
   const curve = RETENTION_POINTS.map((point, i) => ({ point, percent: reached[0] > 0 ? (100 * reached[i]) / reached[0] : null }));
   const drops = curve
@@ -202,7 +219,7 @@ export const retentionCurve = cached("retentionCurve", async function retentionC
 /** Most viewed videos: views, unique viewers and watch time. */
 export const topVideos = cached("topVideos", async function topVideos({ range }: Scope, limit = 10) {
   const rows = await db.execute<{ videoId: string; title: string; views: number; viewers: number; watchMinutes: number }>(sql`
-    ${hourlySource({ range })},
+    ${rolledSource({ range })},
     top as (
       select w.video_id, count(*)::int as views, count(distinct w.user_id)::int as viewers
       from views w where w.created_at >= ${since(range)} group by w.video_id
