@@ -11,7 +11,7 @@ import { db } from "@/lib/db/client";
 import { qoeReports, videos, views, type NewQoeReport } from "@/lib/db/schema";
 import { createTestUser } from "@/test/factories";
 import type { RangeKey } from "./definitions";
-import { audienceOverview, peakConcurrent, qualityOverview, qualitySplit, retentionCurve, topVideos } from "./queries";
+import { audienceOverview, peakConcurrent, qualityOverview, qualitySplit, retentionCurve, STATS_CACHE_MS, topVideos } from "./queries";
 import { allTimeTotals, rollUpAndExpire } from "./rollup";
 
 /** The startup histogram's upper edges (lib/stats/definitions.ts), written out again here. */
@@ -261,6 +261,34 @@ describe("top videos", () => {
     expect(mine).toMatchObject({ views: 5, viewers: 3 });
     // Shown to a tenth of a minute.
     expect(Math.abs(mine!.watchMinutes - minutes)).toBeLessThanOrEqual(0.05 + 1e-9);
+  });
+});
+
+describe("cached figures", () => {
+  it("are answered at once when old, while fresh ones are computed for the next caller", async () => {
+    const [owner] = await db.execute<{ id: string }>(sql`select owner_id as id from videos where id = ${videoId}`);
+    const [video] = await db.insert(videos).values({ ownerId: owner.id, title: "stats D", visibility: "public", sourceKind: "upload", duration: 60, status: "ready" }).returning({ id: videos.id });
+    const session = (n: number): NewQoeReport => ({ sessionId: `cache-${n}-${crypto.randomUUID()}`, videoId: video.id, mode: "hls", state: "ended", startupMs: 300, watchedSeconds: 10 });
+    await db.insert(qoeReports).values(session(1));
+    const scope = { range: "24h" as const, videoId: video.id };
+    expect((await qualityOverview(scope)).summary.sessions).toBe(1);
+    await db.insert(qoeReports).values(session(2));
+    // Within STATS_CACHE_MS: the kept answer.
+    expect((await qualityOverview(scope)).summary.sessions).toBe(1);
+    const now = Date.now();
+    const clock = vi.spyOn(Date, "now").mockReturnValue(now + STATS_CACHE_MS + 1);
+    try {
+      // Older than that: still the kept answer, without waiting; a fresh one follows.
+      expect((await qualityOverview(scope)).summary.sessions).toBe(1);
+      let sessions = 1;
+      for (let i = 0; i < 10_000 && sessions === 1; i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sessions = (await qualityOverview(scope)).summary.sessions ?? 0;
+      }
+      expect(sessions).toBe(2);
+    } finally {
+      clock.mockRestore();
+    }
   });
 });
 
