@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { stampClientIp } from "@/lib/auth/client-ip";
 import { env } from "@/lib/env";
 import { requestProtocol } from "@/lib/http/forwarded";
+import { nodeHeaderSource } from "@/lib/http/node-headers";
 import { responseHeaders } from "@/lib/http/security-headers";
 import { processCounters, type RequestCounters } from "@/lib/monitoring/counters";
 import { routeLabel } from "@/lib/monitoring/rules";
@@ -37,7 +38,7 @@ export function createWebServer(options: {
     // Route handlers never see the socket: pass its address on, overwriting any client-sent value.
     stampClientIp(req);
     // Every answer, fast path or Next, error or not (pages add their document headers in proxy.ts).
-    const https = Boolean((req.socket as TLSSocket).encrypted) || requestProtocol({ get: (name) => header(req, name) ?? null }, trustedProxies) === "https";
+    const https = Boolean((req.socket as TLSSocket).encrypted) || requestProtocol(nodeHeaderSource(req.headers), trustedProxies) === "https";
     for (const [name, value] of Object.entries(responseHeaders({ https }))) res.setHeader(name, value);
     const fast = matchFastPath(req.url, fastPaths);
     try {
@@ -83,11 +84,6 @@ function routeSlots(fastPaths: readonly FastPath[], counters: RequestCounters) {
     if (!slots) return counters.slot(routeLabel(req.method, req.url));
     return slots[req.method === "GET" ? 0 : req.method === "HEAD" ? 1 : 2];
   };
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(", ") : value;
 }
 
 /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts what is left. */
