@@ -1,14 +1,15 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext } from "@playwright/test";
+import { chromium, request as playwrightRequest, type BrowserContext } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
 import { db } from "../lib/db/client";
 import { videos, watchProgress } from "../lib/db/schema";
 import { QUOTA_MESSAGE } from "../lib/offline/downloader";
 import { baseURL } from "./env";
-import { expect, test } from "./fixtures";
+import { type Account, apiSignIn, createAccount, deleteAccount, expect, test } from "./fixtures";
 import { DownloadsPage } from "./pages/downloads-page";
+import { SessionsPage } from "./pages/sessions-page";
 import { ShellPage } from "./pages/shell-page";
 import { WatchPage } from "./pages/watch-page";
 import { createTestVideo } from "./watch-media";
@@ -180,4 +181,110 @@ test("signing out forgets this device's copy of the person: offline, / no longer
   await expect(personal).toHaveCount(0);
   await context.setOffline(false);
   expect(await downloads.stored(video.id)).toEqual({ record: false, files: 0 });
+});
+
+/** What a device may keep when nobody's data is on it: build files, icons, the shell pages as anyone sees them. */
+const SHARED_ENTRY = /^reel-shell-\S+ \/(_next\/static\/|_reel\/|icons\/|manifest\.webmanifest$|icon\.svg$|offline$|downloads$)/;
+
+/** The persistent context signs in as `account` instead of the worker's member (the test ends that account's sessions). */
+async function signInAs(account: Account) {
+  const request = await playwrightRequest.newContext({ baseURL });
+  try {
+    expect((await apiSignIn(request, account.email, account.password)).status()).toBe(302);
+    await context.clearCookies();
+    await context.addCookies((await request.storageState()).cookies);
+  } finally {
+    await request.dispose();
+  }
+}
+
+test.describe("the session ends elsewhere", () => {
+  let account: Account;
+  test.beforeEach(async () => {
+    account = await createAccount();
+  });
+  test.afterEach(async () => {
+    await deleteAccount(account.id);
+  });
+
+  test("signed out everywhere from another device: offline the downloads still play; back online they are removed and the viewer is told", async ({ browser }) => {
+    // A download, a second device signing in (argon2id, deliberately slow), offline playback.
+    test.setTimeout(180_000);
+    await signInAs(account);
+    const page = context.pages()[0] ?? (await context.newPage());
+    const watch = new WatchPage(page);
+    const downloads = new DownloadsPage(page);
+    const shell = new ShellPage(page);
+    await watch.goto(video.id);
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null), { timeout: 60_000 }).toMatch(/\/sw\.js\?v=/);
+    // The app has checked the session once and knows whose the data on this device is.
+    await expect.poll(() => downloads.owner(), { timeout: 30_000 }).toBe(account.id);
+    await downloads.openQualities();
+    await downloads.panel.getByRole("radio", { name: /^240p/ }).check();
+    await downloads.start();
+    await expect(downloads.progress()).toHaveAttribute("aria-valuenow", "100", { timeout: 30_000 });
+
+    // Another device of the same person signs out of all devices.
+    const other = await browser.newContext();
+    try {
+      expect((await apiSignIn(other.request, account.email, account.password)).status()).toBe(302);
+      const sessions = new SessionsPage(await other.newPage());
+      await sessions.goto();
+      await sessions.signOutEverywhere();
+    } finally {
+      await other.close();
+    }
+
+    // On the train, before this device could learn of it: nothing is removed and the download plays.
+    await context.setOffline(true);
+    await downloads.goto();
+    await downloads.row("Offline test").getByRole("button", { name: "Play" }).click();
+    await watch.waitForPlayback(0.5);
+    await watch.media((v) => v.pause());
+    expect(await downloads.stored(video.id)).toEqual({ record: true, files: 14 });
+    await expect(shell.offlineNotice).toHaveCount(0);
+
+    // Back online: the app learns the session ended, and this device forgets the account.
+    await context.setOffline(false);
+    await expect(shell.offlineNotice).toContainText("You were signed out; downloads on this device were removed.", { timeout: 30_000 });
+    await expect(downloads.rows).toHaveCount(0);
+    expect(await downloads.stored(video.id)).toEqual({ record: false, files: 0 });
+    expect(await downloads.owner()).toBeNull();
+    const left = (await downloads.cacheEntries()).filter((e) => !SHARED_ENTRY.test(e) && e !== "reel-offline-records /offline-owner");
+    expect(left).toEqual([]);
+  });
+
+  test("a report queued offline under one account is never sent under the next one signed in on this browser", async () => {
+    test.setTimeout(120_000);
+    const next = await createAccount({ name: "Nell Next" });
+    try {
+      await signInAs(account);
+      const page = context.pages()[0] ?? (await context.newPage());
+      const before = new DownloadsPage(page);
+      await before.goto();
+      await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null), { timeout: 60_000 }).toMatch(/\/sw\.js\?v=/);
+      await expect.poll(() => before.owner(), { timeout: 30_000 }).toBe(account.id);
+
+      await context.setOffline(true);
+      expect(await before.queueProgress(video.id, 5)).toBe(202);
+      expect(await before.outboxOwners()).toEqual([account.id]);
+      // Someone else signs in on this browser before it is online again. The app is opened afresh: the service
+      // worker, which sends the outbox as the page is requested, acts before the page can check the session.
+      await signInAs(next);
+      await page.close();
+      await context.setOffline(false);
+      const reopened = await context.newPage();
+      const shell = new ShellPage(reopened);
+      const downloads = new DownloadsPage(reopened);
+      await downloads.goto();
+
+      await expect(shell.offlineNotice).toContainText("the previous account's downloads on this device were removed", { timeout: 30_000 });
+      await expect.poll(() => downloads.outbox()).toBe(0);
+      expect(await downloads.owner()).toBe(next.id);
+      const saved = await db.select().from(watchProgress).where(eq(watchProgress.videoId, video.id));
+      expect(saved.filter((row) => row.userId === next.id || row.userId === account.id)).toEqual([]);
+    } finally {
+      await deleteAccount(next.id);
+    }
+  });
 });

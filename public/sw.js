@@ -16,6 +16,8 @@ const SHELL = `reel-shell-${VERSION}`;
 const MEDIA = "reel-offline-media";
 const RECORDS = "reel-offline-records";
 const OUTBOX = "reel-outbox";
+/** Whose offline data this is, in RECORDS (lib/offline/store.ts): `{ userId }`, null for a guest. */
+const OWNER = "/offline-owner";
 /**
  * Pages that must work without a network from the first install on. They are kept as anyone sees them (fetched
  * without cookies, never replaced by a signed-in copy), so signing out (lib/offline/store.ts) need not remove them.
@@ -162,7 +164,8 @@ async function report(request, url) {
     const queued = progress ? JSON.stringify({ ...progress, at: progress.at || Date.now() }) : body;
     const outbox = await caches.open(OUTBOX);
     const key = `/outbox/${String(Date.now()).padStart(15, "0")}-${Math.random().toString(36).slice(2)}`;
-    await outbox.put(key, new Response(JSON.stringify({ url: url.pathname, method: request.method, body: queued })));
+    const owner = await readOwner();
+    await outbox.put(key, new Response(JSON.stringify({ url: url.pathname, method: request.method, body: queued, owner })));
     return new Response(null, { status: 202 });
   }
 }
@@ -183,16 +186,50 @@ async function rememberPosition(videoId, progress) {
   await records.put(`/offline-records/${videoId}/position`, new Response(JSON.stringify({ position: progress.position, at: Date.now() })));
 }
 
+/** Whose the data on this device is, as the pages last confirmed it; undefined when not recorded. */
+async function readOwner() {
+  const hit = await (await caches.open(RECORDS)).match(OWNER);
+  const value = hit ? parse(await hit.text()) : null;
+  return value && (typeof value.userId === "string" || value.userId === null) ? value.userId : undefined;
+}
+
+/**
+ * Whose session the cookies carry now (GET /api/session): a user id, null when signed out, undefined without a
+ * clear answer from Reel (no network, a server error, a proxy or portal in front of it). The pages read the same
+ * answer with readSessionAnswer (lib/offline/rules.ts); this file is served as it is, so it cannot import that.
+ */
+async function sessionUser() {
+  try {
+    const response = await fetch("/api/session", { credentials: "same-origin", cache: "no-store" });
+    const body = parse(await response.text());
+    if (response.status === 200 && body && typeof body.userId === "string") return body.userId;
+    if (response.status === 401 && body && body.error && body.error.code === "unauthorized") return null;
+  } catch {
+    // No network: the outbox waits.
+  }
+  return undefined;
+}
+
 let flushing = null;
 
-/** Sends what waits in the outbox, oldest first; stops at the first network failure and keeps the rest. */
+/**
+ * Sends what waits in the outbox, oldest first; stops at the first network failure and keeps the rest. A report goes
+ * out only under the session it was made in: one of an account that was signed out meanwhile, or of a guest, is
+ * never sent with someone else's cookie; it is dropped (the pages forget that account's data anyway).
+ */
 function flushOutbox() {
   flushing ??= (async () => {
     const outbox = await caches.open(OUTBOX);
     const keys = (await outbox.keys()).sort((a, b) => (a.url < b.url ? -1 : 1));
     if (keys.length === 0) return;
+    const user = await sessionUser();
+    if (user === undefined) return;
     for (const key of keys) {
       const entry = await (await outbox.match(key)).json();
+      if (entry.owner !== user) {
+        await outbox.delete(key);
+        continue;
+      }
       let response;
       try {
         response = await fetch(entry.url, {

@@ -9,7 +9,7 @@ import { defaultQuality, formatBytes } from "@/lib/offline/rules";
 import { offlineSupported, readRecord, storedRels } from "@/lib/offline/store";
 import type { DownloadRecord, OfflineSummary } from "@/lib/offline/types";
 import { DownloadProgress } from "./download-progress";
-import { useDownloadState } from "./use-downloads";
+import { useDownloadsGeneration, useDownloadState } from "./use-downloads";
 
 const noSubscription = () => () => {};
 
@@ -34,9 +34,11 @@ export function DownloadPanel({ videoId, saveProgress }: { videoId: string; save
   const [error, setError] = useState<string | null>(null);
   const supported = useSyncExternalStore(noSubscription, offlineSupported, () => false);
 
+  const generation = useDownloadsGeneration();
+
   useEffect(() => {
     if (offlineSupported()) void storedState(videoId).then(setInitial, () => {});
-  }, [videoId]);
+  }, [videoId, generation]);
 
   if (!supported) return null;
   const state = live ?? initial?.state;

@@ -14,6 +14,15 @@ export function useDownloadState(videoId: string): DownloadState | undefined {
   );
 }
 
+/** Changes when this device's offline data was forgotten (a sign-out): what a component read from it is out of date. */
+export function useDownloadsGeneration(): number {
+  return useSyncExternalStore(
+    (listener) => downloads().subscribe(listener),
+    () => downloads().generation(),
+    () => 0,
+  );
+}
+
 /** The stored downloads, read again whenever a download changes; null until read (or where offline is unsupported). */
 export function useDownloadRecords(): { records: DownloadRecord[] | null; reload: () => void } {
   const [records, setRecords] = useState<DownloadRecord[] | null>(null);

@@ -55,4 +55,37 @@ export class DownloadsPage extends PageObject {
   outbox() {
     return this.page.evaluate(async () => (await (await caches.open("reel-outbox")).keys()).length);
   }
+
+  /** Whose the queued reports are: the account each was made under. */
+  outboxOwners() {
+    return this.page.evaluate(async () => {
+      const outbox = await caches.open("reel-outbox");
+      return Promise.all((await outbox.keys()).map(async (k) => ((await (await outbox.match(k))!.json()) as { owner?: string | null }).owner));
+    });
+  }
+
+  /** Whose the offline data on this device is, as the app recorded it (undefined: not recorded). */
+  owner() {
+    return this.page.evaluate(async () => {
+      const hit = await (await caches.open("reel-offline-records")).match("/offline-owner");
+      return hit ? ((await hit.json()) as { userId: string | null }).userId : undefined;
+    });
+  }
+
+  /** Every entry of Cache Storage, as `cache name path`. */
+  cacheEntries() {
+    return this.page.evaluate(async () => {
+      const entries: string[] = [];
+      for (const name of await caches.keys()) for (const request of await (await caches.open(name)).keys()) entries.push(`${name} ${new URL(request.url).pathname}`);
+      return entries;
+    });
+  }
+
+  /** Queues a position report as the player sends it; offline, the service worker keeps it in the outbox (202). */
+  queueProgress(videoId: string, position: number) {
+    return this.page.evaluate(
+      async ({ id, position }) => (await fetch(`/api/videos/${id}/progress`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ position }) })).status,
+      { id: videoId, position },
+    );
+  }
 }

@@ -4,6 +4,8 @@ import { PageObject } from "./page-object";
 /** The header every page renders in: navigation and the account menu, on wide and narrow screens. */
 export class ShellPage extends PageObject {
   readonly header = this.page.getByRole("banner");
+  /** What the app says when it forgot this device's offline data because the session ended elsewhere. */
+  readonly offlineNotice = this.page.getByTestId("offline-notice");
 
   /** Whether the viewport shows the phone menu button instead of the full bar. */
   async isCompact() {

@@ -10,12 +10,32 @@ export class WatchPage extends PageObject {
   private markingPlayback = false;
 
   async goto(videoId: string) {
-    if (!this.markingPlayback) {
-      // Media events do not bubble, but a capturing listener on the document sees them: when playback began.
-      await this.page.addInitScript(() => document.addEventListener("playing", () => performance.mark("test:playing"), { capture: true, once: true }));
-      this.markingPlayback = true;
-    }
+    await this.markPlaybackStarts();
     await this.page.goto(`/watch/${videoId}`);
+  }
+
+  /**
+   * From the next document on, records where playback began: the position when the media element first fired
+   * `playing`. A check that reads `currentTime` later races playback, which has moved on by then on a busy machine.
+   */
+  async markPlaybackStarts() {
+    if (this.markingPlayback) return;
+    // Media events do not bubble, but a capturing listener on the document sees them.
+    await this.page.addInitScript(() =>
+      document.addEventListener(
+        "playing",
+        (event) => performance.mark("test:playing", { detail: (event.target as HTMLMediaElement).currentTime }),
+        { capture: true, once: true },
+      ),
+    );
+    this.markingPlayback = true;
+  }
+
+  /** The position playback began at in this document (see markPlaybackStarts), once it has begun. */
+  async playbackStartedAt(): Promise<number> {
+    const read = () => this.page.evaluate(() => (performance.getEntriesByName("test:playing")[0] as PerformanceMark | undefined)?.detail as number | undefined);
+    await expect.poll(read, { timeout: 15_000 }).toEqual(expect.any(Number));
+    return (await read())!;
   }
 
   /** Which engine the player took: "hls" (hls.js), "native-hls" or "mp4". */

@@ -5,11 +5,15 @@ import { ShellPage } from "../pages/shell-page";
 
 // Runs before every other spec, on an instance with no account yet.
 test("first run: any page leads to /setup, which creates the administrator and signs them in", async ({ page }) => {
+  // Every later spec depends on this one: a fresh instance's first pages and an argon2id hash on a busy machine
+  // must not fail the whole run for want of time.
+  test.slow();
   test.skip(await hasAnyUser(), "the instance under test already has accounts; first-run needs an empty one");
 
   for (const path of ["/", "/admin/users", "/login", "/settings/tokens"]) {
     await page.goto(path);
-    await expect(page, `${path} should lead to /setup`).toHaveURL(/\/setup$/);
+    // Through /login, whose redirect may come after the page's scripts have run.
+    await expect(page, `${path} should lead to /setup`).toHaveURL(/\/setup$/, { timeout: 15_000 });
   }
 
   const setup = new SetupPage(page);
@@ -24,7 +28,8 @@ test("first run: any page leads to /setup, which creates the administrator and s
 
   await setup.fill(FIRST_ADMIN);
   await setup.submit();
-  await expect(page).toHaveURL(/\/$/);
+  // An argon2id hash, then the sign-in.
+  await expect(page).toHaveURL(/\/$/, { timeout: 15_000 });
   await expect(page.getByText("No videos yet — upload one")).toBeVisible();
   const shell = new ShellPage(page);
   await shell.expectSignedInAs(FIRST_ADMIN.name);

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import ipaddr from "ipaddr.js";
 import { env } from "@/lib/env";
-import { forwarded } from "@/lib/http/forwarded";
+import { forwarded, type HeaderSource } from "@/lib/http/forwarded";
 
 /**
  * Next's route handlers and server actions never see the socket, so Reel's web server copies the
@@ -20,7 +20,7 @@ export function stampClientIp(request: IncomingMessage) {
  * appended (lib/http/forwarded.ts); otherwise the socket address stamped above.
  * IPv6 addresses are reduced to their /64, the block one host usually holds.
  */
-export function clientIp(headers: Headers, trustedProxies: number = env.REEL_TRUST_PROXY): string | null {
+export function clientIp(headers: HeaderSource, trustedProxies: number = env.REEL_TRUST_PROXY): string | null {
   if (trustedProxies > 0) return normalizeIp(forwarded(headers, "for", trustedProxies) ?? "");
   return normalizeIp(headers.get(CLIENT_IP_HEADER) ?? "");
 }

@@ -1,6 +1,7 @@
 import { LRUCache } from "lru-cache";
 import { cookies as requestCookies, headers as requestHeaders } from "next/headers";
 import { env } from "@/lib/env";
+import type { HeaderSource } from "@/lib/http/forwarded";
 import { findActiveUserById, authenticateApiToken } from "./queries";
 import { decodeSessionJwt } from "./session-jwt";
 import { bearerToken, hashToken } from "./tokens";
@@ -13,11 +14,12 @@ const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"
 
 /**
  * Resolves the caller from an `Authorization: Bearer` API token or the session cookie (pages and
- * server actions pass nothing: the current request's headers are read). The user row is read on every
- * call, so a disabled or deleted account, a changed role, or sessions ended elsewhere take effect at once.
+ * server actions pass nothing: the current request's headers are read; Reel's Node server passes a Node request's
+ * headers, lib/http/node-headers.ts). The user row is read on every call, so a disabled or deleted account, a
+ * changed role, or sessions ended elsewhere take effect at once.
  */
-export async function getViewer(request?: Request | Headers): Promise<Viewer | null> {
-  const headers = request instanceof Headers ? request : request ? request.headers : await requestHeaders();
+export async function getViewer(request?: Request | HeaderSource): Promise<Viewer | null> {
+  const headers = request instanceof Request ? request.headers : (request ?? (await requestHeaders()));
   const credential = await readCredential(headers.get("authorization"), () => (request ? headers.get("cookie") : currentCookieHeader()));
   if (!credential) return null;
   if ("token" in credential) return tokenViewer(credential.token);

@@ -4,7 +4,7 @@ import { authorize, type Access, type ViewerFor } from "@/lib/auth/access";
 import { getViewer } from "@/lib/auth/session";
 import type { Viewer } from "@/lib/auth/viewer";
 import { AppError } from "@/lib/errors";
-import { requestHost } from "@/lib/http/forwarded";
+import { requestHost, type HeaderSource } from "@/lib/http/forwarded";
 import { errorResponse, parse, readJson, searchParamsObject } from "@/lib/http/request";
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
@@ -29,7 +29,7 @@ export type RouteOptions<A extends Access, P, Q, B> = {
   maxBodyBytes?: number;
 };
 
-const DEFAULT_MAX_BODY = 1024 * 1024;
+export const DEFAULT_MAX_BODY = 1024 * 1024;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
@@ -37,16 +37,16 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * riding on the cookie must come from Reel's own pages. Browsers say where a request comes from
  * (Sec-Fetch-Site, else Origin); clients that say nothing (scripts with a cookie jar) are not browsers.
  */
-export function checkSameOrigin(request: Request, viewer: Viewer | null) {
-  if (viewer?.via !== "session" || SAFE_METHODS.has(request.method)) return;
-  const site = request.headers.get("sec-fetch-site");
+export function checkSameOrigin(method: string, headers: HeaderSource, viewer: Viewer | null) {
+  if (viewer?.via !== "session" || SAFE_METHODS.has(method)) return;
+  const site = headers.get("sec-fetch-site");
   if (site) {
     if (site === "same-origin" || site === "none") return;
     throw new AppError("forbidden", "Cross-site request refused");
   }
-  const origin = request.headers.get("origin");
+  const origin = headers.get("origin");
   if (!origin) return;
-  const host = requestHost(request.headers);
+  const host = requestHost(headers);
   let originHost: string | null = null;
   try {
     originHost = new URL(origin).host;
@@ -69,7 +69,7 @@ export function route<A extends Access, P extends z.ZodType | undefined = undefi
   return async (request: Request, context?: RouteContext): Promise<Response> => {
     try {
       const found = options.access === "anyone" ? null : await getViewer(request);
-      checkSameOrigin(request, found);
+      checkSameOrigin(request.method, request.headers, found);
       const viewer = authorize(found, options.access);
       const params = options.params ? parse(options.params, (await context?.params) ?? {}, "path") : undefined;
       const query = options.query ? parse(options.query, searchParamsObject(new URL(request.url).searchParams), "query") : undefined;

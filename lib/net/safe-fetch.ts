@@ -2,6 +2,7 @@ import dns from "node:dns";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
+import type { DuplexOptions } from "node:stream";
 import { LRUCache } from "lru-cache";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -100,7 +101,7 @@ export function parseFetchUrl(input: string | URL): URL {
   return url;
 }
 
-function portOf(url: URL): number {
+export function portOf(url: URL): number {
   return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
 }
 
@@ -170,6 +171,15 @@ function poolFor(url: URL, addresses: ResolvedAddress[]): http.Agent {
   return agent;
 }
 
+/**
+ * How far a response body is read ahead of its consumer (Node 20's default is 16 KiB). Bodies arrive in chunks of up
+ * to 64 KiB, so at 16 KiB the socket stopped reading after every chunk until the consumer caught up; the link proxy
+ * then moved one chunk at a time. This bounds the memory one upstream response holds.
+ */
+const READ_AHEAD_BYTES = 1024 * 1024;
+/** Request options are passed on to the socket (net.Socket takes stream options); the response stream takes its high-water mark from the socket. */
+const READ_AHEAD: Pick<DuplexOptions, "readableHighWaterMark"> = { readableHighWaterMark: READ_AHEAD_BYTES };
+
 function request(url: URL, addresses: ResolvedAddress[], options: SafeFetchOptions): Promise<IncomingMessage> {
   const transport = url.protocol === "https:" ? https : http;
   const connectTimeout = options.connectTimeoutMs ?? 15_000;
@@ -184,6 +194,7 @@ function request(url: URL, addresses: ResolvedAddress[], options: SafeFetchOptio
       method: options.method ?? "GET",
       headers: { "user-agent": "Reel", ...options.headers },
       lookup: pinnedLookup(addresses),
+      ...READ_AHEAD,
       agent: options.keepAlive ? poolFor(url, addresses) : false,
       signal: options.signal,
     });

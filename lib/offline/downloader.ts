@@ -1,5 +1,5 @@
 import { fitsQuota, formatBytes } from "./rules";
-import { deleteMedia, forgetUserData, listRecords, MEDIA_CACHE, mediaKey, PLAYER_SCRIPT_KEY, readRecord, storedRels, writeRecord } from "./store";
+import { deleteMedia, forgetUserData, listRecords, MEDIA_CACHE, mediaKey, PLAYER_SCRIPT_KEY, readRecord, storedRels, writeOwner, writeRecord } from "./store";
 import type { DownloadRecord, DownloadStatus, OfflinePlan, OfflineSummary } from "./types";
 
 /** What the download UI shows for one video. */
@@ -75,6 +75,7 @@ class DownloadManager {
   private states = new Map<string, DownloadState>();
   private running = new Map<string, AbortController>();
   private listeners = new Set<() => void>();
+  private resets = 0;
   private samples = new Map<string, { at: number; bytes: number }[]>();
   private channel = typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel("reel-downloads");
 
@@ -84,6 +85,7 @@ class DownloadManager {
       if (type === "state" && e.data.state && !this.running.has(videoId)) this.set(e.data.state, false);
       if (type === "pause" && this.running.has(videoId)) void this.pause(videoId);
       if (type === "cancel" && this.running.has(videoId)) void this.cancel(videoId);
+      if (type === "forgotten") this.reset(false);
     });
   }
 
@@ -94,6 +96,11 @@ class DownloadManager {
 
   state(videoId: string): DownloadState | undefined {
     return this.states.get(videoId);
+  }
+
+  /** Counts the times the stored data was forgotten (reset()): what a view read of it before is void. */
+  generation(): number {
+    return this.resets;
   }
 
   private set(state: DownloadState, broadcast = true) {
@@ -160,6 +167,14 @@ class DownloadManager {
   /** Signing out: every download stops, in this tab and the others, before the stored data is removed. */
   async stopAll(): Promise<void> {
     for (const record of await listRecords()) if (record.status !== "complete") await this.cancel(record.videoId);
+  }
+
+  /** The stored data is gone: what every tab shows of downloads is read again (finished ones send no state of their own). */
+  reset(broadcast = true) {
+    this.states.clear();
+    this.resets++;
+    if (broadcast) this.channel?.postMessage({ type: "forgotten", videoId: "" });
+    for (const listener of this.listeners) listener();
   }
 
   /** On app start, online: downloads left unfinished (a reload, a closed tab) go on where they stopped. */
@@ -329,10 +344,16 @@ export function downloads(): DownloadManager {
   return manager;
 }
 
-/** Before signing out: downloads stop, then everything this device keeps of the person goes (store.ts, forgetUserData). */
-export async function forgetOnSignOut(): Promise<void> {
+/**
+ * The device forgets the person: downloads stop, then everything it keeps of them goes (store.ts, forgetUserData), and
+ * the data from now on is `nextOwner`'s (a guest's unless someone else is signed in already). Run before signing out
+ * here, and when the app learns that the session ended elsewhere (lib/offline/session-check.ts).
+ */
+export async function forgetOnSignOut(nextOwner: string | null = null): Promise<void> {
   await downloads().stopAll();
   await forgetUserData();
+  await writeOwner(nextOwner);
+  downloads().reset();
 }
 
 export function describeSpeed(bytesPerSecond: number | null): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultQuality, fitsQuota, formatBytes, masterForRung, safeRel } from "./rules";
+import { defaultQuality, fitsQuota, formatBytes, masterForRung, offlineDataVerdict, readSessionAnswer, safeRel } from "./rules";
 
 const MASTER = `#EXTM3U
 #EXT-X-VERSION:7
@@ -39,5 +39,54 @@ describe("offline rules", () => {
     expect(fitsQuota({}, 5_000_000)).toBe(true);
     expect(formatBytes(1536)).toBe("1.5 KB");
     expect(formatBytes(5 * 1024 * 1024)).toBe("5.0 MB");
+  });
+});
+
+describe("offline data and the session", () => {
+  const A = "6f1d2c1e-8f4b-4c1e-9d2a-1b2c3d4e5f60";
+  const B = "0b6a4d1e-2c3f-4e5a-8b7c-9d0e1f2a3b4c";
+  const signedOut = readSessionAnswer(401, { error: { code: "unauthorized", message: "Sign in to continue" } });
+
+  it("clears an account's data once Reel says its session ended, online", () => {
+    expect(offlineDataVerdict({ online: true, owner: A, answer: signedOut })).toBe("clear");
+  });
+
+  it("keeps everything offline, whatever the last answer was", () => {
+    expect(offlineDataVerdict({ online: false, owner: A, answer: signedOut })).toBe("keep");
+    expect(offlineDataVerdict({ online: false, owner: A, answer: { userId: B } })).toBe("keep");
+    expect(offlineDataVerdict({ online: false, owner: A, answer: "unknown" })).toBe("keep");
+  });
+
+  it("clears when someone else is signed in on this browser, keeps for the same person", () => {
+    expect(offlineDataVerdict({ online: true, owner: A, answer: { userId: B } })).toBe("clear");
+    expect(offlineDataVerdict({ online: true, owner: A, answer: { userId: A } })).toBe("keep");
+  });
+
+  it("keeps when there is no answer from Reel (network error, server error, someone else's 401)", () => {
+    for (const [status, body] of [
+      [500, null],
+      [502, "<html>Bad gateway</html>"],
+      [401, null],
+      [401, { message: "proxy password required" }],
+      [200, "<html>Sign in to the train's Wi-Fi</html>"],
+      [200, { userId: 42 }],
+      [403, { error: { code: "forbidden" } }],
+    ] as const) {
+      const answer = readSessionAnswer(status, body);
+      expect(answer, `${status} ${JSON.stringify(body)}`).toBe("unknown");
+      expect(offlineDataVerdict({ online: true, owner: A, answer })).toBe("keep");
+    }
+  });
+
+  it("records whose the data is when nobody was recorded, and a guest who signs in keeps what they saved", () => {
+    expect(offlineDataVerdict({ online: true, owner: undefined, answer: { userId: A } })).toBe("adopt");
+    expect(offlineDataVerdict({ online: true, owner: undefined, answer: signedOut })).toBe("adopt");
+    expect(offlineDataVerdict({ online: true, owner: null, answer: { userId: A } })).toBe("adopt");
+    expect(offlineDataVerdict({ online: true, owner: null, answer: signedOut })).toBe("keep");
+  });
+
+  it("reads Reel's answers", () => {
+    expect(readSessionAnswer(200, { userId: A })).toEqual({ userId: A });
+    expect(signedOut).toEqual({ userId: null });
   });
 });

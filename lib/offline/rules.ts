@@ -40,6 +40,40 @@ export function fitsQuota(estimate: { usage?: number; quota?: number }, bytes: n
   return (estimate.usage ?? 0) + bytes + 64 * 1024 <= estimate.quota;
 }
 
+/**
+ * What the server says of this browser's session (GET /api/session): whose it is, nobody's (Reel's own 401), or
+ * nothing usable. Only Reel's answers count: a 401 or a login page from something in front of it (a proxy's password
+ * prompt, a captive portal on a train) says nothing about the account, and must never cost anyone their downloads.
+ */
+export type SessionAnswer = { userId: string | null } | "unknown";
+
+export function readSessionAnswer(status: number, body: unknown): SessionAnswer {
+  const json = (body ?? {}) as { userId?: unknown; error?: { code?: unknown } };
+  if (status === 200 && typeof json.userId === "string") return { userId: json.userId };
+  if (status === 401 && json.error?.code === "unauthorized") return { userId: null };
+  return "unknown";
+}
+
+/**
+ * Whose offline data this device holds (downloads, queued reports, offline copies of pages): an account's id, a
+ * guest's (null), or not recorded yet (undefined: a new device, or one whose data was just forgotten).
+ */
+export type OfflineOwner = string | null | undefined;
+
+/**
+ * What to do with this device's offline data once the server has answered: keep it; adopt it (record whose it is,
+ * nothing to remove); or clear it, as signing out here does, because the account it belongs to is no longer the one
+ * signed in (signed out elsewhere, a new password, disabled, expired, or someone else signed in on this browser).
+ * Without a network, or without an answer, nothing changes: downloads must play on the train.
+ * A guest who signs in keeps the public videos they saved (their queued reports are never sent under the account:
+ * public/sw.js sends a report only under the session it was made in).
+ */
+export function offlineDataVerdict({ online, owner, answer }: { online: boolean; owner: OfflineOwner; answer: SessionAnswer }): "keep" | "adopt" | "clear" {
+  if (!online || answer === "unknown" || owner === answer.userId) return "keep";
+  if (owner === undefined || owner === null) return "adopt";
+  return "clear";
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   const units = ["KB", "MB", "GB", "TB"];

@@ -1,4 +1,5 @@
 import { chaptersFromVtt, type Chapter } from "@/lib/videos/chapters";
+import type { OfflineOwner } from "./rules";
 import type { DownloadRecord } from "./types";
 
 /**
@@ -19,6 +20,8 @@ const SHARED_SHELL_ENTRY = /^\/(_next\/static\/|_reel\/|icons\/|manifest\.webman
 export const PLAYER_SCRIPT_KEY = "/offline-media/player/hls.js";
 
 export const mediaKey = (videoId: string, rel: string) => `/offline-media/${videoId}/${rel.split("/").map(encodeURIComponent).join("/")}`;
+/** Whose offline data this is (lib/offline/rules.ts, OfflineOwner); public/sw.js tags queued reports with it. */
+const OWNER_KEY = "/offline-owner";
 const recordKey = (videoId: string) => `/offline-records/${videoId}`;
 const positionKey = (videoId: string) => `/offline-records/${videoId}/position`;
 
@@ -77,6 +80,16 @@ export async function deleteMedia(videoId: string, { record }: { record: boolean
   if (!record) return;
   const records = await caches.open(RECORDS_CACHE);
   await Promise.all([records.delete(recordKey(videoId)), records.delete(positionKey(videoId))]);
+}
+
+export async function readOwner(): Promise<OfflineOwner> {
+  const hit = await (await caches.open(RECORDS_CACHE)).match(OWNER_KEY);
+  const value = hit ? ((await hit.json()) as { userId?: unknown }) : null;
+  return typeof value?.userId === "string" || value?.userId === null ? value.userId : undefined;
+}
+
+export async function writeOwner(userId: string | null): Promise<void> {
+  await (await caches.open(RECORDS_CACHE)).put(OWNER_KEY, new Response(JSON.stringify({ userId }), { headers: { "content-type": "application/json" } }));
 }
 
 /**

@@ -2,6 +2,7 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
 import type { FastPath } from "@/lib/server/fast-path";
+import { ACCEL_HEADER, accelMark } from "./accel";
 import { PROXY_PREFIX } from "./paths";
 import { proxy, type ProxyOptions } from "./stream";
 
@@ -20,7 +21,13 @@ export function createProxyHandler(options: ProxyOptions = {}) {
     };
     res.once("close", onClose);
     const answer = await proxy(
-      { path: url.slice(PROXY_PREFIX.length, query < 0 ? undefined : query), method: req.method ?? "GET", range: req.headers.range ?? null, signal: gone.signal },
+      {
+        path: url.slice(PROXY_PREFIX.length, query < 0 ? undefined : query),
+        method: req.method ?? "GET",
+        range: req.headers.range ?? null,
+        signal: gone.signal,
+        nginx: accelMark(req.headers[ACCEL_HEADER] as string | undefined),
+      },
       options,
     );
     res.off("close", onClose);

@@ -6,7 +6,8 @@ import { isAppError } from "@/lib/errors";
 import { childLogger } from "@/lib/log";
 import { parseRange } from "@/lib/media/decision";
 import { currentFetchPolicy } from "@/lib/net/current-policy";
-import { safeFetch, type SafeFetchOptions } from "@/lib/net/safe-fetch";
+import { checkedAddresses, safeFetch, type SafeFetchOptions } from "@/lib/net/safe-fetch";
+import { accelAnswer, forgetTarget, knownTarget, learnTarget, requestedBytes, type AccelMark } from "./accel";
 import { isPlaylistText, rewritePlaylist } from "./hls";
 import { ProxyLimiter } from "./limits";
 import { parseProxyPath, proxyUri, type ProxyRef } from "./paths";
@@ -40,6 +41,11 @@ export type ProxyRequest = {
   range: string | null;
   /** Aborted when the client goes away before the answer starts. */
   signal: AbortSignal;
+  /**
+   * How nginx in front marked the request (./accel.ts): `front`, it may take the bytes; `fallback`, it sent the
+   * request back (the upstream answered something nginx may not pass on).
+   */
+  nginx?: AccelMark;
 };
 
 export type ProxyAnswer = {
@@ -55,6 +61,8 @@ export type ProxyOptions = Pick<SafeFetchOptions, "resolve" | "allowLoopback" | 
   limiter?: ProxyLimiter;
   /** Bytes one person may have relayed per UTC day (0: no limit); by default the admin's setting. */
   dailyBytes?: number;
+  /** Hand byte requests to nginx (./accel.ts); by default when REEL_ACCEL=nginx. */
+  accel?: boolean;
 };
 
 const SINGLE_RANGE = /^bytes=(\d{1,15}-\d{0,15}|-\d{1,15})$/;
@@ -98,13 +106,13 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions = {}): Prom
 
   let bytes = 0;
   let settled = false;
-  const settle = (status: number, error?: Error | null) => {
+  const settle = (status: number, error?: Error | null, accel?: true) => {
     if (settled) return;
     settled = true;
     limiter.release(ref.userId);
     if (bytes > 0) countUsage(ref.userId, bytes);
     const reason = error ? describe(error) : undefined;
-    log[reason ? "warn" : "info"]({ ...fields, status, bytes, ms: Date.now() - started, reason }, "proxy stream");
+    log[reason ? "warn" : "info"]({ ...fields, status, bytes, ms: Date.now() - started, reason, accel }, "proxy stream");
   };
   const refuse = (status: number, reason: string): ProxyAnswer => {
     settle(status, new Error(reason));
@@ -113,11 +121,22 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions = {}): Prom
 
   try {
     const range = ref.kind === "bytes" && req.range && SINGLE_RANGE.test(req.range.trim()) ? req.range.trim() : null;
+    const policy = options.policy ?? (await currentFetchPolicy());
+    const accel = ref.kind === "bytes" && (options.accel ?? env.REEL_ACCEL === "nginx");
+    if (accel && req.nginx === "fallback") forgetTarget(ref.url);
+    const target = accel && req.nginx === "front" ? knownTarget(ref.url) : undefined;
+    if (target) {
+      // The same policy on the address nginx will connect to, resolved now (throws a 403 AppError when refused).
+      const [address] = await checkedAddresses(new URL(target.url), { policy, resolve: options.resolve, allowLoopback: options.allowLoopback });
+      bytes = requestedBytes(req.method, range, target.size);
+      settle(range ? 206 : 200, null, true);
+      return { status: 200, headers: accelAnswer(target, address, range, linkId), body: null, settle: () => undefined };
+    }
     const upstream = await safeFetch(ref.url, {
       method: req.method === "HEAD" ? "HEAD" : "GET",
       headers: { accept: "*/*", "accept-encoding": "identity", ...(range ? { range } : {}) },
       signal: req.signal,
-      policy: options.policy ?? (await currentFetchPolicy()),
+      policy,
       keepAlive: true,
       resolve: options.resolve,
       allowLoopback: options.allowLoopback,
@@ -134,6 +153,9 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions = {}): Prom
       upstream.body.destroy();
       return refuse(502, answer.refused);
     }
+    // A range the upstream itself cut, of a file whose size it told: nginx may take this link's next requests.
+    const total = /\/(\d+)$/.exec(answer.headers["content-range"] ?? "")?.[1];
+    if (accel && upstream.status === 206 && total) learnTarget(ref.url, { url: upstream.url, contentType: answer.headers["content-type"], size: Number(total) });
     if (answer.body && "on" in answer.body) answer.body.on("data", (chunk: Buffer) => (bytes += chunk.length));
     return { ...answer, settle: (error) => settle(answer.status, error) };
   } catch (error) {

@@ -1,5 +1,6 @@
 import "server-only";
 import { Readable } from "node:stream";
+import { ACCEL_HEADER, accelMark } from "./accel";
 import { PROXY_PREFIX } from "./paths";
 import { proxy, type ProxyOptions } from "./stream";
 
@@ -15,7 +16,13 @@ export function createWebProxyHandler(options: ProxyOptions = {}) {
     if (start < 0) return new Response("not found\n", { status: 404 });
     const query = url.indexOf("?", start);
     const answer = await proxy(
-      { path: url.slice(start + PROXY_PREFIX.length, query < 0 ? undefined : query), method: request.method, range: request.headers.get("range"), signal: request.signal },
+      {
+        path: url.slice(start + PROXY_PREFIX.length, query < 0 ? undefined : query),
+        method: request.method,
+        range: request.headers.get("range"),
+        signal: request.signal,
+        nginx: accelMark(request.headers.get(ACCEL_HEADER)),
+      },
       options,
     );
     const init = { status: answer.status, headers: answer.headers };

@@ -4,10 +4,18 @@ import type { Logger } from "pino";
 import { stampClientIp } from "@/lib/auth/client-ip";
 import { env } from "@/lib/env";
 import { requestProtocol } from "@/lib/http/forwarded";
+import { nodeHeaderSource } from "@/lib/http/node-headers";
 import { responseHeaders } from "@/lib/http/security-headers";
 import { processCounters, type RequestCounters } from "@/lib/monitoring/counters";
 import { routeLabel } from "@/lib/monitoring/rules";
 import { matchFastPath, type FastPath } from "./fast-path";
+
+/**
+ * Bytes a socket reads ahead and a response buffers before backpressure applies (Node 20's default is 16 KiB). A
+ * relayed or file body arrives in chunks of up to 64 KiB: at 16 KiB every chunk filled the socket's buffer, so reading
+ * stopped until the client had taken it, one chunk at a time. With room for a few chunks, reading and writing overlap.
+ */
+export const SOCKET_HIGH_WATER_MARK = 256 * 1024;
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -25,12 +33,12 @@ export function createWebServer(options: {
 }) {
   const { fastPaths, fallback, log, trustedProxies = env.REEL_TRUST_PROXY, counters = processCounters } = options;
   const slotOf = routeSlots(fastPaths, counters);
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer({ highWaterMark: SOCKET_HIGH_WATER_MARK }, async (req, res) => {
     const started = performance.now();
     // Route handlers never see the socket: pass its address on, overwriting any client-sent value.
     stampClientIp(req);
     // Every answer, fast path or Next, error or not (pages add their document headers in proxy.ts).
-    const https = Boolean((req.socket as TLSSocket).encrypted) || requestProtocol({ get: (name) => header(req, name) ?? null }, trustedProxies) === "https";
+    const https = Boolean((req.socket as TLSSocket).encrypted) || requestProtocol(nodeHeaderSource(req.headers), trustedProxies) === "https";
     for (const [name, value] of Object.entries(responseHeaders({ https }))) res.setHeader(name, value);
     const fast = matchFastPath(req.url, fastPaths);
     try {
@@ -76,11 +84,6 @@ function routeSlots(fastPaths: readonly FastPath[], counters: RequestCounters) {
     if (!slots) return counters.slot(routeLabel(req.method, req.url));
     return slots[req.method === "GET" ? 0 : req.method === "HEAD" ? 1 : 2];
   };
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(", ") : value;
 }
 
 /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts what is left. */

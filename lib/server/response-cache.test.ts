@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import zlib, { gunzipSync } from "node:zlib";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 // Version counters are instance-wide: a database of its own, so other test files' writes do not bump them.
 const { fresh } = await vi.hoisted(async () => {
@@ -22,6 +22,8 @@ import { closeGracefully, createWebServer } from "./http-server";
 import { createVideo, createViewer, setProgress } from "@/test/library-data";
 import { catalogFastPath, cachedPageFastPaths } from "./catalog-fast-paths";
 import { listCatalog } from "@/lib/library/queries/catalog";
+import { rateVideo, recordView } from "@/lib/library/queries/interactions";
+import { updateDetails } from "@/lib/videos/lifecycle";
 import { cacheVersions } from "./response-cache-queries";
 import { clearResponseCache, COUNTERS_STALE_MS, making, sendCachedOrWait, servable, store } from "./response-cache";
 import { contentSecurityPolicy, newNonce, scriptNonce } from "@/lib/http/security-headers";
@@ -72,7 +74,7 @@ beforeAll(async () => {
       const viewer = await getViewer(headers);
       if (!viewer) return void res.writeHead(307, { location: "/login" }).end();
       const page = await listCatalog(viewer, { limit: 50 });
-      const html = `<ul>${page.items.map((v) => `<li>${v.title}${v.me.favorite ? " ♥" : ""}</li>`).join("")}</ul>`;
+      const html = `<ul>${page.items.map((v) => `<li>${v.title}${v.me.favorite ? " ♥" : ""} · ${v.viewCount} views</li>`).join("")}</ul>`;
       if (req.url?.includes("cookie")) res.setHeader("set-cookie", "x=1");
       // As proxy.ts and Next do: a fresh nonce in the policy and on the page's inline scripts.
       let scripts = "";
@@ -183,6 +185,54 @@ describe("stale counters", () => {
     const edited = await get("/videos?counted", alice);
     expect(edited.cache).toBe("miss");
     expect(edited.text).toContain("Busy river, edited");
+  });
+});
+
+describe("while people watch (Reel's own writes)", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("keeps a page through counted views and ratings by others", async () => {
+    const id = await createVideo(null, { title: "Watched canyon" });
+    const first = await get("/videos?watched", alice);
+    expect(first.text).toContain("Watched canyon · 0 views");
+    const rendered = renders;
+    expect((await recordView(bob, id, 30)).counted).toBe(true);
+    await rateVideo(bob, id, 4);
+    const again = await get("/videos?watched", alice);
+    expect(again.cache).toBe("hit");
+    expect(again.text).toBe(first.text);
+    expect(renders).toBe(rendered);
+  });
+
+  it("shows counts at most COUNTERS_STALE_MS older than the database's", async () => {
+    const id = await createVideo(null, { title: "Counted glacier" });
+    // Only Date is faked (the age of an entry is read from it): timers, sockets and the database run as usual.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    const start = Date.now();
+    expect((await get("/videos?bound", alice)).text).toContain("Counted glacier · 0 views");
+    await recordView(bob, id, 30);
+    vi.setSystemTime(start + COUNTERS_STALE_MS - 1);
+    const lagging = await get("/videos?bound", alice);
+    expect(lagging.cache).toBe("hit");
+    expect(lagging.text).toContain("Counted glacier · 0 views");
+    vi.setSystemTime(start + COUNTERS_STALE_MS);
+    const current = await get("/videos?bound", alice);
+    expect(current.cache).toBe("miss");
+    expect(current.text).toContain("Counted glacier · 1 views");
+  });
+
+  it("drops a video made private from every kept list at once, though counts moved since", async () => {
+    const id = await createVideo(bob, { title: "Secret lagoon", tags: ["lagoon"] });
+    const paths = ["/videos?private", "/", "/tags/lagoon", "/api/videos?q=lagoon&limit=5"];
+    for (const path of paths) expect((await get(path, alice)).text, path).toContain("Secret lagoon");
+    for (const path of paths) expect((await get(path, alice)).cache, path).toBe("hit");
+    await recordView(alice, id, 30);
+    await updateDetails(id, { visibility: "private" });
+    for (const path of paths) {
+      const after = await get(path, alice);
+      expect(after.cache, path).not.toBe("hit");
+      expect(after.text, path).not.toContain("Secret lagoon");
+    }
   });
 });
 

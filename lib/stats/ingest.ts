@@ -3,6 +3,7 @@ import { clientIp } from "@/lib/auth/client-ip";
 import type { Viewer } from "@/lib/auth/viewer";
 import type { Video } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
+import type { HeaderSource } from "@/lib/http/forwarded";
 import type { QoeBody } from "@/lib/playback/qoe";
 import { requireOwnLink } from "@/lib/proxy/links";
 import { canView } from "@/lib/videos/access";
@@ -22,7 +23,7 @@ const ownLinks = new LRUCache<string, true>({ max: 50_000, ttl: 30_000 });
  * the link: a link is its owner's alone) and sends within the per-viewer rate; the write happens a moment later, so
  * the reply never waits on it.
  */
-export async function recordQoe(viewer: Viewer | null, report: QoeBody, headers: Headers) {
+export async function recordQoe(viewer: Viewer | null, report: QoeBody, headers: HeaderSource) {
   const viewerKey = viewer ? `user:${viewer.id}` : `ip:${clientIp(headers) ?? "unknown"}`;
   if (!qoeIngest.allow(viewerKey)) throw new AppError("rate_limited", "Too many playback reports", undefined, { "Retry-After": "1" });
   if (report.linkId) {

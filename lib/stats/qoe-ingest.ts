@@ -9,8 +9,12 @@ import { QOE_MAX_REPORTS_PER_SESSION, QOE_VIEWER_BURST, QOE_VIEWER_PER_SECOND, t
 
 const log = childLogger("qoe");
 
-/** Reports are written together at most this long after they arrive... */
-const FLUSH_AFTER_MS = 250;
+/**
+ * Reports are written together at most this long after they arrive... A web process that crashes (or is killed with
+ * SIGKILL) loses what arrived within this window and was not written yet; a stop by SIGTERM/SIGINT writes it first
+ * (lib/server/main.ts). A player's reports are running totals, so its next one (5 s later) restores most of it.
+ */
+const FLUSH_AFTER_MS = 100;
 /** ...or at once when this many sessions are waiting (one INSERT of up to this many rows). */
 const FLUSH_AT = 500;
 /** Beyond this many waiting sessions (the database is down or slow), new reports are refused, not queued. */

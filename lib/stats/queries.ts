@@ -2,8 +2,9 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
 import { db } from "@/lib/db/client";
+import { childLogger } from "@/lib/log";
 import { COMPLETION_SHARE, histogramPercentile, LIVE_STALE_SECONDS, QUALITY_SQL, RANGES, RETENTION_POINTS, type QualityFigure, type RangeKey, type Split } from "./definitions";
-import { HOURLY_COLUMNS, rawPeaks, rawSums } from "./rollup";
+import { RETENTION_SUMS, rawPeaks, rawSums, SUM_COLUMNS } from "./rollup";
 
 /**
  * The figures behind /admin/quality, /admin/audience and a video's Statistics tab. Every quality figure is an
@@ -13,24 +14,44 @@ import { HOURLY_COLUMNS, rawPeaks, rawSums } from "./rollup";
 
 export type Scope = { range: RangeKey; videoId?: string };
 
+const log = childLogger("stats");
+
 /**
- * Aggregates over a period are kept this long per process and shared by concurrent callers: several admins (and the
- * pages' 5 s self-refresh) then cost one query per figure, not one each. Streams playing now are never cached.
+ * Aggregates over a period are kept per process and shared by concurrent callers: several admins (and the pages' 5 s
+ * self-refresh) then cost one query per figure, not one each. An answer older than STATS_CACHE_MS is still given
+ * while a fresh one is computed in the background, so no request waits on a recomputation (a month of figures takes
+ * longer than a page may); one unused for STATS_MAX_AGE_MS is dropped, and the next caller waits for a fresh one.
+ * Streams playing now are never cached.
  */
 export const STATS_CACHE_MS = 15_000;
-const recent = new LRUCache<string, Promise<unknown>>({ max: 1000, ttl: STATS_CACHE_MS });
+const STATS_MAX_AGE_MS = 5 * 60_000;
+type Entry = { value: Promise<unknown>; at: number; refreshing: boolean };
+const recent = new LRUCache<string, Entry>({ max: 1000, ttl: STATS_MAX_AGE_MS });
 
 function cached<A extends unknown[], T>(name: string, fn: (...args: A) => Promise<T>): (...args: A) => Promise<T> {
   return (...args: A) => {
     const key = `${name} ${JSON.stringify(args)}`;
-    let hit = recent.get(key) as Promise<T> | undefined;
-    if (!hit) {
-      hit = fn(...args);
-      recent.set(key, hit);
+    const entry = recent.get(key);
+    if (!entry) {
+      const value = fn(...args);
+      recent.set(key, { value, at: Date.now(), refreshing: false });
       // A failed query is not kept.
-      hit.catch(() => recent.delete(key));
+      value.catch(() => recent.delete(key));
+      return value;
     }
-    return hit;
+    if (!entry.refreshing && Date.now() - entry.at > STATS_CACHE_MS) {
+      entry.refreshing = true;
+      const value = fn(...args);
+      value.then(
+        () => recent.set(key, { value, at: Date.now(), refreshing: false }),
+        (err: unknown) => {
+          // The previous answer stays; the next caller tries again.
+          entry.refreshing = false;
+          log.warn({ err, query: name }, "could not refresh statistics");
+        },
+      );
+    }
+    return entry.value as Promise<T>;
   };
 }
 export type QualityRow = Record<QualityFigure, number | null>;
@@ -42,17 +63,43 @@ const bucket = (range: RangeKey) => sql.raw(`'${RANGES[range].bucket}'`);
 const videoFilter = (column: SQL, videoId?: string) => (videoId ? sql`and ${column} = ${videoId}` : sql``);
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";
 
+/** Ranges at least this long read the daily sums for their whole days, the hourly ones only at their edges. */
+const DAILY_FROM_HOURS = 24 * 7;
+
 /**
- * The hourly sums of a period (qoe_hourly-shaped rows, alias `r` once selected from): the rolled-up hours, plus the
- * raw reports of the hours after the last rolled-up one (the current hour, and the previous until the rollup ran).
+ * Where the rolled-up sums end: the hour after the newest hourly row and the day after the newest daily one (null
+ * before any). Read first and passed to the queries as values, so Postgres plans each part's range for what it holds
+ * (behind a subquery it guessed a third of the table and scanned all of it).
  */
-function hourlySource({ range, videoId }: Scope) {
+async function rollupEnds(): Promise<{ hours: SQL; days: SQL | null }> {
+  const [row] = await db.execute<{ hours: string | null; days: string | null }>(sql`
+    select (select max(hour) + interval '1 hour' from qoe_hourly) as hours, (select max(day) + interval '1 day' from qoe_daily) as days`);
+  return {
+    hours: row.hours === null ? sql`'-infinity'::timestamptz` : sql`${row.hours}::timestamptz`,
+    days: row.days === null ? null : sql`${row.days}::timestamptz`,
+  };
+}
+
+/**
+ * The sums of a period (qoe_hourly-shaped rows, alias `r` once selected from, `hour` their period's start): for a
+ * range of a week or more, the daily sums of the whole UTC days in it, the hourly sums of the partial day at its
+ * start and of the hours after the last summed day; for shorter ranges, the hourly sums; then the raw reports of the
+ * hours after the last rolled-up one (the current hour, and the previous until the rollup ran). A CTE `src`.
+ */
+async function rolledSource({ range, videoId }: Scope) {
+  const ends = await rollupEnds();
+  const from = since(range);
+  const hourly = (where: SQL) => sql`select hour, ${SUM_COLUMNS} from qoe_hourly where ${where} and hour < ${ends.hours} ${videoFilter(sql`video_id`, videoId)}`;
+  const raw = sql`(${rawSums(sql`r.created_at >= ${from} and r.created_at >= ${ends.hours} ${videoFilter(sql`r.video_id`, videoId)}`)})`;
+  if (RANGES[range].hours < DAILY_FROM_HOURS || !ends.days) return sql`with src as (${hourly(sql`hour >= ${from}`)} union all ${raw})`;
+  // The first midnight at or after the start.
+  const firstDay = sql`(date_trunc('day', ${from} - interval '1 microsecond', 'UTC') + interval '1 day')`;
   return sql`
-    with mark as (select coalesce(max(hour) + interval '1 hour', '-infinity') as at from qoe_hourly),
-    src as (
-      select ${HOURLY_COLUMNS} from qoe_hourly where hour >= ${since(range)} ${videoFilter(sql`video_id`, videoId)}
-      union all
-      (${rawSums(sql`r.created_at >= ${since(range)} and r.created_at >= (select at from mark) ${videoFilter(sql`r.video_id`, videoId)}`)})
+    with src as (
+      select day as hour, ${SUM_COLUMNS} from qoe_daily where day >= ${firstDay} and day < ${ends.days} ${videoFilter(sql`video_id`, videoId)}
+      union all ${hourly(sql`hour >= ${from} and hour < ${firstDay}`)}
+      union all ${hourly(sql`hour >= greatest(${firstDay}, ${ends.days})`)}
+      union all ${raw}
     )`;
 }
 
@@ -71,10 +118,12 @@ function qualityRow<T extends { startupHistogram: number[] }>(row: T): Omit<T, "
 
 /** Every quality figure over the range, and per hour/day bucket for the charts. */
 export const qualityOverview = cached("qualityOverview", async function qualityOverview(scope: Scope) {
-  const [summary] = await db.execute<{ startupHistogram: number[] }>(sql`${hourlySource(scope)} select ${figures} from src r`);
-  const series = await db.execute<{ startupHistogram: number[]; bucket: string }>(sql`
-    ${hourlySource(scope)} select date_trunc(${bucket(scope.range)}, r.hour) as bucket, ${figures} from src r group by 1 order by 1`);
-  return { summary: qualityRow(summary), series: series.map((row) => ({ ...qualityRow(row), bucket: new Date(row.bucket).toISOString() })) };
+  // One pass: the buckets, and the whole range as the row whose bucket is null (an empty range has that row only).
+  const rows = await db.execute<{ startupHistogram: number[]; bucket: string | null }>(sql`
+    ${await rolledSource(scope)} select date_trunc(${bucket(scope.range)}, r.hour, 'UTC') as bucket, ${figures}
+    from src r group by grouping sets ((1), ()) order by 1 nulls first`);
+  const [summary, ...series] = rows;
+  return { summary: qualityRow(summary), series: series.map((row) => ({ ...qualityRow(row), bucket: new Date(row.bucket!).toISOString() })) };
 });
 
 const SPLIT_KEY: Record<Split, SQL> = {
@@ -87,8 +136,8 @@ const SPLIT_KEY: Record<Split, SQL> = {
 /** Quality figures per browser family, device class, delivery or video (the 50 with most sessions). */
 export const qualitySplit = cached("qualitySplit", async function qualitySplit(scope: Scope, split: Split) {
   const rows = await db.execute<{ startupHistogram: number[]; key: string | null; label: string | null }>(sql`
-    ${hourlySource(scope)}
-    select s.*, ${split === "video" ? sql`(select title from videos v where v.id::text = s.key)` : sql`s.key`} as label
+    ${await rolledSource(scope)}
+    select s.*, ${split === "video" ? sql`(select title from videos v where v.id = s.key::uuid)` : sql`s.key`} as label
     from (
       select ${SPLIT_KEY[split]} as key, ${figures}
       from src r group by 1 order by sum(r.sessions) desc limit 50
@@ -99,7 +148,7 @@ export const qualitySplit = cached("qualitySplit", async function qualitySplit(s
 /** Videos with the most failed sessions, then the highest rebuffer percentage (at least 3 sessions). */
 export const worstVideos = cached("worstVideos", async function worstVideos({ range }: Scope, limit = 10) {
   const rows = await db.execute<{ startupHistogram: number[]; key: string; label: string | null }>(sql`
-    ${hourlySource({ range })}
+    ${await rolledSource({ range })}
     select s.*, (select title from videos v where v.id = s.key) as label from (
       select r.video_id as key, ${figures}
       from src r where r.video_id <> ${NIL_UUID}::uuid
@@ -159,18 +208,18 @@ export const audienceOverview = cached("audienceOverview", async function audien
   // Average view duration and completion are over sessions that started (showed a frame); completion is the
   // retention curve's point at COMPLETION_SHARE.
   const [watch] = await db.execute<{ watchSeconds: number; sessions: number; avgViewSeconds: number | null; completionPercent: number | null }>(sql`
-    ${hourlySource({ range, videoId })}
+    ${await rolledSource({ range, videoId })}
     select coalesce(sum(r.watched_seconds), 0)::float as "watchSeconds", coalesce(sum(r.sessions), 0)::int as sessions,
       (sum(r.started_watched_seconds) / nullif(sum(r.started), 0))::float as "avgViewSeconds",
       100.0 * sum(coalesce(r.retention[${COMPLETION_POINT}], 0)) / nullif(sum(coalesce(r.retention[1], 0)), 0) as "completionPercent"
     from src r`);
   const series = await db.execute<{ bucket: string; views: number; viewers: number; watchMinutes: number }>(sql`
-    ${hourlySource({ range, videoId })},
+    ${await rolledSource({ range, videoId })},
     b as (
-      select date_trunc(${bucket(range)}, w.created_at) as bucket, count(*)::int as views, count(distinct w.user_id)::int as viewers, 0::float as watch
+      select date_trunc(${bucket(range)}, w.created_at, 'UTC') as bucket, count(*)::int as views, count(distinct w.user_id)::int as viewers, 0::float as watch
       from views w where w.created_at >= ${since(range)} ${videoFilter(sql`w.video_id`, videoId)} group by 1
       union all
-      select date_trunc(${bucket(range)}, r.hour), 0, 0, sum(r.watched_seconds) from src r group by 1
+      select date_trunc(${bucket(range)}, r.hour, 'UTC'), 0, 0, sum(r.watched_seconds) from src r group by 1
     )
     select bucket, sum(views)::int as views, max(viewers)::int as viewers, round((sum(watch) / 60)::numeric, 1)::float as "watchMinutes"
     from b group by bucket order by bucket`);
@@ -186,8 +235,8 @@ export const audienceOverview = cached("audienceOverview", async function audien
  */
 export const retentionCurve = cached("retentionCurve", async function retentionCurve(scope: Scope) {
   const [row] = await db.execute<{ reached: (number | string | null)[] }>(sql`
-    ${hourlySource(scope)}
-    select array[${sql.raw(RETENTION_POINTS.map((_, i) => `sum(coalesce(r.retention[${i + 1}], 0))`).join(", "))}] as reached from src r`);
+    ${await rolledSource(scope)}
+    select array[${RETENTION_SUMS}] as reached from src r`);
   const reached = row.reached.map((n) => Number(n ?? 0));
   const curve = RETENTION_POINTS.map((point, i) => ({ point, percent: reached[0] > 0 ? (100 * reached[i]) / reached[0] : null }));
   const drops = curve
@@ -202,7 +251,7 @@ export const retentionCurve = cached("retentionCurve", async function retentionC
 /** Most viewed videos: views, unique viewers and watch time. */
 export const topVideos = cached("topVideos", async function topVideos({ range }: Scope, limit = 10) {
   const rows = await db.execute<{ videoId: string; title: string; views: number; viewers: number; watchMinutes: number }>(sql`
-    ${hourlySource({ range })},
+    ${await rolledSource({ range })},
     top as (
       select w.video_id, count(*)::int as views, count(distinct w.user_id)::int as viewers
       from views w where w.created_at >= ${since(range)} group by w.video_id
@@ -221,11 +270,12 @@ export const topVideos = cached("topVideos", async function topVideos({ range }:
  */
 export async function peakConcurrent({ range, videoId }: Scope): Promise<number> {
   const key = videoId ?? NIL_UUID;
-  const mark = sql`(select coalesce(max(hour) + interval '1 hour', ${since(range)}) from qoe_hourly)`;
+  // Peaks are rolled up with the hourly sums: they end where those do.
+  const { hours } = await rollupEnds();
   const [row] = await db.execute<{ peak: number | null }>(sql`
     select greatest(
-      (select max(peak) from qoe_peak_hourly where video_id = ${key} and hour >= ${since(range)}),
-      (select max(peak) from (${rawPeaks(sql`greatest(${since(range)}, ${mark})`, sql`date_trunc('hour', now()) + interval '1 hour'`, videoId)}) t where t.video_id = ${key})
+      (select max(peak) from qoe_peak_hourly where video_id = ${key} and hour >= ${since(range)} and hour < ${hours}),
+      (select max(peak) from (${rawPeaks(sql`greatest(${since(range)}, ${hours})`, sql`date_trunc('hour', now()) + interval '1 hour'`, videoId)}) t where t.video_id = ${key})
     )::int as peak`);
   return row?.peak ?? 0;
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { EBVS_CONDITION, RETENTION_POINTS, STARTUP_BUCKETS_MS } from "./definitions";
+import { EBVS_CONDITION, QUALITY_SQL, RETENTION_POINTS, STARTUP_BUCKETS_MS } from "./definitions";
 
 /** Hours before the newest rolled-up hour that are rebuilt each run: sessions keep reporting after the hour they began. */
 const REBUILD_HOURS = 48;
@@ -18,15 +18,26 @@ const histogram = sql.raw(
     })
     .join(", ")}]`,
 );
+// Compared as 100 × position ≥ point × duration: point / 100.0 × duration is inexact in floating point (0.55 × 100 is
+// 55.000000000000007), which left a session that stopped exactly at a point out of it.
 const retention = sql.raw(
-  `array[${RETENTION_POINTS.map((point) => `count(*) filter (where r.startup_ms is not null and v.duration > 0 and r.max_position >= ${point} / 100.0 * v.duration)::int`).join(", ")}]`,
+  `array[${RETENTION_POINTS.map((point) => `count(*) filter (where r.startup_ms is not null and v.duration > 0 and 100 * r.max_position >= ${point} * v.duration)::int`).join(", ")}]`,
 );
 const ebvs = sql.raw(EBVS_CONDITION);
 
-/** The columns of qoe_hourly, in the order rawSums() selects them. */
-export const HOURLY_COLUMNS = sql.raw(`hour, video_id, browser, device, mode, sessions, started, exits_before_start, failures, startup_failures,
+/** The columns qoe_hourly and qoe_daily share after their period column, in the order rawSums() selects them. */
+export const SUM_COLUMNS = sql.raw(`video_id, browser, device, mode, sessions, started, exits_before_start, failures, startup_failures,
   startup_ms_sum, startup_histogram, watched_seconds, started_watched_seconds, stall_count, stall_ms, quality_switches, upscaled_seconds,
   bitrate_kbit_sum, bitrate_watched_seconds, retention`);
+
+/** Element-wise sums of the retention arrays of qoe_hourly-shaped rows (alias `r`); rows from before retention was kept have none. */
+export const RETENTION_SUMS = sql.raw(RETENTION_POINTS.map((_, i) => `sum(coalesce(r.retention[${i + 1}], 0))`).join(", "));
+
+/** qoe_hourly-shaped rows (alias `r`) added up per split, in SUM_COLUMNS' order after the split columns: how a day sums its hours. */
+const SUMS_OF_SUMS = sql`sum(r.sessions)::int, sum(r.started)::int, sum(r.exits_before_start)::int, sum(r.failures)::int,
+  sum(r.startup_failures)::int, sum(r.startup_ms_sum)::float, ${sql.raw(QUALITY_SQL.startupHistogram)}, sum(r.watched_seconds)::float,
+  sum(r.started_watched_seconds)::float, sum(r.stall_count)::int, sum(r.stall_ms)::float, sum(r.quality_switches)::int,
+  sum(r.upscaled_seconds)::float, sum(r.bitrate_kbit_sum)::float, sum(r.bitrate_watched_seconds)::float, array[${RETENTION_SUMS}]::int[]`;
 
 /**
  * qoe_hourly's rows computed from the raw reports matching `where` (a condition on `r`): what the rollup stores,
@@ -79,7 +90,8 @@ export function rawPeaks(from: SQL, to: SQL, videoId?: string) {
 
 /**
  * Rebuilds the hourly sums and peaks of complete hours from the raw reports (the newest REBUILD_HOURS again, older
- * ones once), then deletes raw reports older than REEL_QOE_RETENTION_DAYS that are already summed. One runner at a
+ * ones once) and the daily sums of complete UTC days from those hours (the days they touch, and any day not summed
+ * yet), then deletes raw reports older than REEL_QOE_RETENTION_DAYS that are already summed. One runner at a
  * time across workers (an advisory lock); returns null when another holds it.
  */
 export async function rollUpAndExpire(retentionDays: number = env.REEL_QOE_RETENTION_DAYS) {
@@ -95,8 +107,18 @@ export async function rollUpAndExpire(retentionDays: number = env.REEL_QOE_RETEN
     await tx.execute(sql`delete from qoe_hourly where hour >= ${from}`);
     await tx.execute(sql`delete from qoe_peak_hourly where hour >= ${from}`);
     const inserted = await tx.execute(sql`
-      insert into qoe_hourly (${HOURLY_COLUMNS}) ${rawSums(sql`r.created_at >= ${from} and r.created_at < ${to}`)}`);
+      insert into qoe_hourly (hour, ${SUM_COLUMNS}) ${rawSums(sql`r.created_at >= ${from} and r.created_at < ${to}`)}`);
     await tx.execute(sql`insert into qoe_peak_hourly (hour, video_id, peak) ${rawPeaks(from, to)}`);
+    const [{ firstDay }] = await tx.execute<{ firstDay: string }>(sql`
+      select least(date_trunc('day', ${from}, 'UTC'), coalesce((select max(day) + interval '1 day' from qoe_daily),
+        (select date_trunc('day', min(hour), 'UTC') from qoe_hourly))) as "firstDay"`);
+    const dayFrom = sql`${firstDay}::timestamptz`;
+    await tx.execute(sql`delete from qoe_daily where day >= ${dayFrom}`);
+    await tx.execute(sql`
+      insert into qoe_daily (day, ${SUM_COLUMNS})
+      select date_trunc('day', r.hour, 'UTC'), r.video_id, r.browser, r.device, r.mode, ${SUMS_OF_SUMS}
+      from qoe_hourly r where r.hour >= ${dayFrom} and r.hour < date_trunc('day', ${to}, 'UTC')
+      group by 1, 2, 3, 4, 5`);
     return inserted.count;
   });
   if (rolled === null) return null;

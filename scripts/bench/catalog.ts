@@ -16,8 +16,8 @@
  * 5. Mixed: the cache on, the same readers while this process writes from its own connections what a
  *    site in use writes (20 views/s and 2 ratings/s by other members, a finished upload every 10 s:
  *    a processing video turned ready), through Reel's own functions.
- * Prints p50/p95/throughput next to the goals, and the web process's CPU time per request (user +
- * system, from /proc, divided by the requests answered), and with the cache off the CPU time of a cold
+ * Prints p50/p95/throughput next to the goals, the share of answers that were cache hits, and the web process's CPU
+ * time per request (user + system, from /proc, divided by the requests answered), and with the cache off the CPU time of a cold
  * render (pages fetched one at a time), then stops the server and drops the database.
  * `--case cold` runs only the cold render, of `/`, `/videos` and `/tags/music` apiece (CPU per page, HTML bytes
  * and the share of them that is the RSC payload inlined for hydration): the figure a render change moves.
@@ -61,8 +61,11 @@ const CASE = caseOption();
 
 const WRITES = { viewsPerSecond: 20, ratingsPerSecond: 2, uploadEverySeconds: 10 };
 
-/** `cpuMs`: the web process's CPU time per request, when it was measured. */
-type Stats = { p50: number; p95: number; rps: number; requests: number; errors: number; cpuMs?: number };
+/**
+ * `cpuMs`: the web process's CPU time per request, when it was measured; `hits`: the share of answers that came from
+ * the response cache (`x-reel-cache: hit`, which a request that waited for another's render also gets).
+ */
+type Stats = { p50: number; p95: number; rps: number; requests: number; errors: number; cpuMs?: number; hits?: number };
 
 const log = (...a: unknown[]) => console.log("[bench:catalog]", ...a);
 
@@ -132,14 +135,14 @@ async function main() {
     await closeDb();
 
     const row = (name: string, s: Stats, goal?: number) =>
-      `${name.padEnd(42)} ${s.p50.toFixed(1).padStart(7)} ${s.p95.toFixed(1).padStart(7)} ${s.rps.toFixed(0).padStart(8)} ${(s.cpuMs === undefined ? "" : s.cpuMs.toFixed(2)).padStart(9)}  ${
+      `${name.padEnd(42)} ${s.p50.toFixed(1).padStart(7)} ${s.p95.toFixed(1).padStart(7)} ${s.rps.toFixed(0).padStart(8)} ${(s.cpuMs === undefined ? "" : s.cpuMs.toFixed(2)).padStart(9)} ${(s.hits === undefined ? "" : `${(s.hits * 100).toFixed(1)}%`).padStart(6)}  ${
         goal === undefined ? "" : `p95 ≤ ${goal} ms: ${s.p95 <= goal ? "MET" : "MISSED"} (${(s.p95 / goal).toFixed(2)}× goal)`
       }${s.errors ? `  errors: ${s.errors}` : ""}`;
     console.log("");
     console.log(`10,000 videos · 50 tags · 100,000 progress rows · 100,000 views · ${CONNECTIONS} connections · ${SECONDS} s each · ${os.availableParallelism()} cores`);
     // Other work on the machine takes its share of the cores: the load average tells how much.
     console.log(`load average at the start ${loadAtStart.map((l) => l.toFixed(1)).join(" ")}, at the end ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
-    console.log(`${"".padEnd(42)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"req/s".padStart(8)} ${"CPU ms/req".padStart(9)}`);
+    console.log(`${"".padEnd(42)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"req/s".padStart(8)} ${"CPU ms/req".padStart(9)} ${"hits".padStart(6)}`);
     console.log(row("catalog pages /videos (HTML), cache warm", cached.page, GOALS.page));
     console.log(row("search API /api/videos?q=, cache warm", cached.search, GOALS.search));
     console.log(row("same pages, response cache off", uncached.page));
@@ -461,14 +464,24 @@ async function runWrk(base: string, cookie: string, paths: string[], name: strin
     script,
     `local paths = { ${paths.map((p) => JSON.stringify(p)).join(", ")} }
 local i = 0
+hits = 0
+local threads = {}
+setup = function(thread)
+  table.insert(threads, thread)
+end
 request = function()
   i = i + 1
   return wrk.format("GET", paths[(i % #paths) + 1])
 end
+response = function(status, headers, body)
+  if headers["x-reel-cache"] == "hit" then hits = hits + 1 end
+end
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("RESULT %f %f %d %d %d\\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout + e.status))
+  local hit = 0
+  for _, thread in ipairs(threads) do hit = hit + thread:get("hits") end
+  io.write(string.format("RESULT %f %f %d %d %d %d\\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout + e.status, hit))
 end
 `,
   );
@@ -480,10 +493,10 @@ end
     child.stderr.on("data", (d) => (out += d));
     await new Promise((resolve) => child.once("close", resolve));
     const cpu = groupCpuMs(pid) - cpuBefore;
-    const m = /RESULT (\S+) (\S+) (\d+) (\d+) (\d+)/.exec(out);
+    const m = /RESULT (\S+) (\S+) (\d+) (\d+) (\d+) (\d+)/.exec(out);
     if (!m) throw new Error(`wrk failed: ${out}`);
-    const [p50, p95, requests, durationUs, errors] = m.slice(1).map(Number);
-    return { p50, p95, requests, rps: requests / (durationUs / 1e6), errors, cpuMs: cpu / requests };
+    const [p50, p95, requests, durationUs, errors, hits] = m.slice(1).map(Number);
+    return { p50, p95, requests, rps: requests / (durationUs / 1e6), errors, cpuMs: cpu / requests, hits: hits / requests };
   } finally {
     fs.rmSync(script, { force: true });
   }

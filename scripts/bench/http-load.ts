@@ -36,8 +36,8 @@ export async function measure(wrk: string | null, target: Target, load: Load, du
  * In a bench's child process: serves `handler` on 127.0.0.1:`port`, tells the parent "ready" once listening, answers
  * each message with the CPU time (µs) it has used so far, and exits with the parent.
  */
-export function serveForParent(handler: http.RequestListener, port: number): void {
-  const server = http.createServer({ keepAliveTimeout: 30_000 }, handler);
+export function serveForParent(handler: http.RequestListener, port: number, options: http.ServerOptions = {}): void {
+  const server = http.createServer({ keepAliveTimeout: 30_000, ...options }, handler);
   server.listen(port, "127.0.0.1", () => process.send?.("ready"));
   process.on("message", () => {
     const { user, system } = process.cpuUsage();

@@ -4,8 +4,10 @@
  * Play a link's proxy (lib/proxy/) against nginx `proxy_pass`, measured in the same run on 127.0.0.1: both fetch
  * 1 MiB random ranges of a 200 MB file from the same upstream (nginx serving it with sendfile). Goal: Reel ≥ 0.8×
  * nginx proxy_pass in requests/s. Also the time to first byte Reel adds over fetching the upstream directly (p50,
- * goal ≤ 2 ms) and the server CPU per request. Each server runs in its own process (nginx with one worker); all
- * stop and the temp folder is removed at the end, on error, or after a hard time limit.
+ * goal ≤ 2 ms) and the server CPU per request. A last row puts deploy/nginx/reel.conf in front of Reel with
+ * REEL_ACCEL=nginx: Reel checks each request, nginx fetches the range (lib/proxy/accel.ts). Each server runs in its
+ * own process (nginx with one worker); all stop and the temp folder is removed at the end, on error, or after a hard
+ * time limit.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -21,18 +23,19 @@ const FILE_SIZE = 200 * MIB;
 const RANGE = MIB;
 
 if (process.argv[2] === "--serve") {
-  await serve(Number(process.argv[3]));
+  await serve(Number(process.argv[3]), process.argv[4] === "accel");
 } else {
   await main();
 }
 
-/** Child process: Reel's proxy handler on 127.0.0.1:port, as the Node server registers it. */
-async function serve(port: number): Promise<void> {
+/** Child process: Reel's proxy handler on 127.0.0.1:port, as the Node server registers it; `accel`: REEL_ACCEL=nginx. */
+async function serve(port: number, accel: boolean): Promise<void> {
   const { createProxyHandler } = await import("@/lib/proxy/node-adapter");
   const { DEFAULT_FETCH_POLICY } = await import("@/lib/net/policy");
+  const { SOCKET_HIGH_WATER_MARK } = await import("@/lib/server/http-server");
   // The admin's settings come from the database in Reel; the bench runs without one: the default fetch policy, and no
   // daily limit (with one, the check is two lookups in memory; the database is read per person every few seconds).
-  serveForParent(createProxyHandler({ policy: DEFAULT_FETCH_POLICY, dailyBytes: 0 }), port);
+  serveForParent(createProxyHandler({ policy: DEFAULT_FETCH_POLICY, dailyBytes: 0, accel }), port, { highWaterMark: SOCKET_HIGH_WATER_MARK });
 }
 
 async function main(): Promise<void> {
@@ -40,7 +43,7 @@ async function main(): Promise<void> {
 
   const { parseKeyring } = await import("@/lib/media/signing");
   const { proxyBase, proxyUri } = await import("@/lib/proxy/paths");
-  const { findNginx, freePort, startNginx } = await import("@/lib/media/test-support");
+  const { findNginx, freePort, renderReelConf, startNginx } = await import("@/lib/media/test-support");
 
   const nginxBin = findNginx();
   if (!nginxBin) throw new Error("bench:proxy needs nginx (apt-get install nginx-light): it is both the upstream and the reference");
@@ -67,14 +70,18 @@ async function main(): Promise<void> {
     for await (const chunk of fs.createReadStream(path.join(www, "film.mp4"), { highWaterMark: 8 * MIB })) void chunk;
     console.log("done");
 
-    const ports = { upstream: await freePort(3500, 3549), nginxProxy: 0, reel: 0 };
+    const ports = { upstream: await freePort(3500, 3549), nginxProxy: 0, reel: 0, reelAccel: 0, front: 0 };
     ports.nginxProxy = await freePort(ports.upstream + 1, 3549);
     ports.reel = await freePort(ports.nginxProxy + 1, 3549);
+    ports.reelAccel = await freePort(ports.reel + 1, 3549);
+    ports.front = await freePort(ports.reelAccel + 1, 3549);
 
     const upDir = path.join(dir, "upstream");
     const pxDir = path.join(dir, "proxy");
+    const frontDir = path.join(dir, "front");
     await fsp.mkdir(upDir);
     await fsp.mkdir(pxDir);
+    await fsp.mkdir(frontDir);
     const upstream = await startNginx(
       nginxBin,
       upDir,
@@ -99,22 +106,29 @@ server {
     nginxes.push(nginxProxy);
 
     const keys = `b1:${randomBytes(32).toString("hex")}`;
-    const child = spawn(process.execPath, ["--import", "tsx", import.meta.filename, "--serve", String(ports.reel)], {
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        LOG_LEVEL: "silent",
-        REEL_DATA_DIR: dir,
-        REEL_MEDIA_KEYS: keys,
-        // The upstream is on loopback, and one bench user opens every connection.
-        REEL_UNSAFE_ALLOW_LOOPBACK_FETCH: "1",
-        REEL_PROXY_MAX_STREAMS: "1000",
-        REEL_PROXY_REQUESTS_PER_MINUTE: "100000000",
-      },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    children.push(child);
-    const reelCpu = await childServing(child, "Reel proxy");
+    const startReel = async (port: number, accel: boolean) => {
+      const child = spawn(process.execPath, ["--import", "tsx", import.meta.filename, "--serve", String(port), ...(accel ? ["accel"] : [])], {
+        env: {
+          ...process.env,
+          NODE_ENV: "production",
+          LOG_LEVEL: "silent",
+          REEL_DATA_DIR: dir,
+          REEL_MEDIA_KEYS: keys,
+          // The upstream is on loopback, and one bench user opens every connection.
+          REEL_UNSAFE_ALLOW_LOOPBACK_FETCH: "1",
+          REEL_PROXY_MAX_STREAMS: "1000",
+          REEL_PROXY_REQUESTS_PER_MINUTE: "100000000",
+        },
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      });
+      children.push(child);
+      return childServing(child, accel ? "Reel proxy (accel)" : "Reel proxy");
+    };
+    const reelCpu = await startReel(ports.reel, false);
+    const reelAccelCpu = await startReel(ports.reelAccel, true);
+    // deploy/nginx/reel.conf as shipped, in front of the REEL_ACCEL=nginx process (no media folder is used).
+    const front = await startNginx(nginxBin, frontDir, ports.front, await renderReelConf(ports.reelAccel, www, ports.front));
+    nginxes.push(front);
 
     const keyring = parseKeyring(keys);
     const linkId = randomUUID();
@@ -124,6 +138,7 @@ server {
       { name: "nginx sendfile (upstream, direct)", port: ports.upstream, path: "/film.mp4", cpu: async () => processTreeCpu(upstream.pid) },
       { name: "nginx proxy_pass", port: ports.nginxProxy, path: "/film.mp4", cpu: async () => processTreeCpu(nginxProxy.pid) },
       { name: "Reel proxy (Node fast path)", port: ports.reel, path: reelPath, cpu: reelCpu },
+      { name: "Reel→nginx accel", port: ports.front, path: reelPath, cpu: async () => (await processTreeCpu(front.pid)) + (await reelAccelCpu()) },
     ];
     const file = await fsp.readFile(path.join(www, "film.mp4"));
     for (const t of targets) await checkRange(t, file, RANGE);
@@ -131,6 +146,7 @@ server {
     const ttfbDirect = await firstByteTimes(targets[0]);
     const ttfbReel = await firstByteTimes(targets[2]);
     const ttfbNginx = await firstByteTimes(targets[1]);
+    const ttfbAccel = await firstByteTimes(targets[3]);
 
     const loadBefore = os.loadavg()[0];
     const gen = wrk ? `wrk ${wrkVersion(wrk)} (1 thread)` : "autocannon (in process)";
@@ -144,22 +160,28 @@ server {
     }
 
     const reel = results["Reel proxy (Node fast path)"];
+    const accel = results["Reel→nginx accel"];
     const reference = results["nginx proxy_pass"];
-    const ratio = reel.requests && reference.requests ? reel.rps / reference.rps : NaN;
+    const ratioTo = (r: Result) => (r.requests && reference.requests ? r.rps / reference.rps : NaN);
+    const ratio = ratioTo(reel);
+    const accelRatio = ratioTo(accel);
     const p50 = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const added = p50(ttfbReel) - p50(ttfbDirect);
     console.log("\nTime to first byte, 1-byte ranges one at a time (p50 of 200)");
-    console.log(`  upstream direct ${p50(ttfbDirect).toFixed(2)} ms · via nginx proxy_pass ${p50(ttfbNginx).toFixed(2)} ms · via Reel ${p50(ttfbReel).toFixed(2)} ms`);
+    console.log(`  upstream direct ${p50(ttfbDirect).toFixed(2)} ms · via nginx proxy_pass ${p50(ttfbNginx).toFixed(2)} ms · via Reel ${p50(ttfbReel).toFixed(2)} ms · via Reel→nginx accel ${p50(ttfbAccel).toFixed(2)} ms`);
     console.log("\nResults");
     console.log(`  Reel / nginx proxy_pass, req/s           ${Number.isNaN(ratio) ? "n/a" : `${ratio.toFixed(2)}x  (goal ≥ 0.8x: ${ratio >= 0.8 ? "met" : "NOT met"})`}`);
-    console.log(`  added time to first byte (p50)           ${added.toFixed(2)} ms  (goal ≤ 2 ms: ${added <= 2 ? "met" : "NOT met"})`);
-    console.log(`  server CPU per request                   Reel ${reel.cpuPerRequest.toFixed(0)} µs · nginx proxy_pass ${reference.cpuPerRequest.toFixed(0)} µs`);
+    console.log(`  Reel→nginx accel / nginx proxy_pass      ${Number.isNaN(accelRatio) ? "n/a" : `${accelRatio.toFixed(2)}x  (goal ≥ 0.8x: ${accelRatio >= 0.8 ? "met" : "NOT met"})`}`);
+    console.log(`  added time to first byte (p50)           ${added.toFixed(2)} ms  (goal ≤ 2 ms: ${added <= 2 ? "met" : "NOT met"}) · accel ${(p50(ttfbAccel) - p50(ttfbDirect)).toFixed(2)} ms`);
+    console.log(
+      `  server CPU per request                   Reel ${reel.cpuPerRequest.toFixed(0)} µs · Reel→nginx accel ${accel.cpuPerRequest.toFixed(0)} µs (both) · nginx proxy_pass ${reference.cpuPerRequest.toFixed(0)} µs`,
+    );
     console.log(`\nLoad average (1 min) before → after: ${loadBefore.toFixed(2)} → ${os.loadavg()[0].toFixed(2)} on ${os.availableParallelism()} CPUs`);
 
     await fsp.mkdir("bench-results", { recursive: true });
     await fsp.writeFile(
       "bench-results/proxy.json",
-      JSON.stringify({ at: new Date().toISOString(), generator: gen, duration, connections, results, ttfbMs: { direct: p50(ttfbDirect), nginxProxy: p50(ttfbNginx), reel: p50(ttfbReel) } }, null, 2),
+      JSON.stringify({ at: new Date().toISOString(), generator: gen, duration, connections, results, ttfbMs: { direct: p50(ttfbDirect), nginxProxy: p50(ttfbNginx), reel: p50(ttfbReel), reelAccel: p50(ttfbAccel) } }, null, 2),
     );
   } finally {
     clearTimeout(hardStop);

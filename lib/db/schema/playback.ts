@@ -67,45 +67,60 @@ export type QoeReport = typeof qoeReports.$inferSelect;
 export type NewQoeReport = typeof qoeReports.$inferInsert;
 
 /**
- * Hourly sums of qoe_reports per video and split (browser, device, delivery), rebuilt by the stats-rollup job for
- * recent hours; they outlive the raw rows so long-range totals stay. Startup times are kept as a histogram
- * (buckets in lib/stats/definitions.ts) since percentiles do not add up.
+ * The sums kept per period and split (video, browser, device, delivery) by qoe_hourly and qoe_daily: the same
+ * columns, so one query reads either. Startup times are kept as a histogram (buckets in lib/stats/definitions.ts)
+ * since percentiles do not add up.
+ */
+const qoeSums = () => ({
+  /** The nil uuid for sessions whose video was deleted (a primary key column cannot be null). */
+  videoId: uuid().notNull(),
+  browser: text().notNull(),
+  device: text().notNull(),
+  mode: text().notNull(),
+  sessions: integer().notNull(),
+  started: integer().notNull(),
+  exitsBeforeStart: integer().notNull(),
+  failures: integer().notNull(),
+  startupFailures: integer().notNull(),
+  startupMsSum: doublePrecision().notNull(),
+  startupHistogram: integer().array().notNull(),
+  /** Watched seconds of the sessions that started (average view duration). */
+  startedWatchedSeconds: doublePrecision().notNull().default(0),
+  /**
+   * Retention: for each point of RETENTION_POINTS (lib/stats/definitions.ts), the started sessions of a video with a
+   * known duration whose furthest position reached it. The first entry counts every such session.
+   */
+  retention: integer().array().notNull().default(sql`'{}'`),
+  watchedSeconds: doublePrecision().notNull(),
+  stallCount: integer().notNull(),
+  stallMs: doublePrecision().notNull(),
+  qualitySwitches: integer().notNull(),
+  upscaledSeconds: doublePrecision().notNull(),
+  bitrateKbitSum: doublePrecision().notNull(),
+  /** Watched seconds of the sessions with a known bitrate (the weighted average's denominator). */
+  bitrateWatchedSeconds: doublePrecision().notNull().default(0),
+});
+
+/**
+ * Hourly sums of qoe_reports, rebuilt by the stats-rollup job for recent hours; they outlive the raw rows so
+ * long-range totals stay.
  */
 export const qoeHourly = pgTable(
   "qoe_hourly",
-  {
-    hour: timestamp({ withTimezone: true }).notNull(),
-    /** The nil uuid for sessions whose video was deleted (a primary key column cannot be null). */
-    videoId: uuid().notNull(),
-    browser: text().notNull(),
-    device: text().notNull(),
-    mode: text().notNull(),
-    sessions: integer().notNull(),
-    started: integer().notNull(),
-    exitsBeforeStart: integer().notNull(),
-    failures: integer().notNull(),
-    startupFailures: integer().notNull(),
-    startupMsSum: doublePrecision().notNull(),
-    startupHistogram: integer().array().notNull(),
-    /** Watched seconds of the sessions that started (average view duration). */
-    startedWatchedSeconds: doublePrecision().notNull().default(0),
-    /**
-     * Retention: for each point of RETENTION_POINTS (lib/stats/definitions.ts), the started sessions of a video with a
-     * known duration whose furthest position reached it. The first entry counts every such session.
-     */
-    retention: integer().array().notNull().default(sql`'{}'`),
-    watchedSeconds: doublePrecision().notNull(),
-    stallCount: integer().notNull(),
-    stallMs: doublePrecision().notNull(),
-    qualitySwitches: integer().notNull(),
-    upscaledSeconds: doublePrecision().notNull(),
-    bitrateKbitSum: doublePrecision().notNull(),
-    /** Watched seconds of the sessions with a known bitrate (the weighted average's denominator). */
-    bitrateWatchedSeconds: doublePrecision().notNull().default(0),
-  },
+  { hour: timestamp({ withTimezone: true }).notNull(), ...qoeSums() },
   (t) => [primaryKey({ columns: [t.hour, t.videoId, t.browser, t.device, t.mode] }), index("qoe_hourly_video_idx").on(t.videoId, t.hour)],
 );
 export type QoeHourly = typeof qoeHourly.$inferSelect;
+
+/**
+ * Daily sums (UTC days), rolled from qoe_hourly once a day's hours are all rolled up: ranges of a week or more read
+ * days, and hours only for the partial days at their edges.
+ */
+export const qoeDaily = pgTable(
+  "qoe_daily",
+  { day: timestamp({ withTimezone: true }).notNull(), ...qoeSums() },
+  (t) => [primaryKey({ columns: [t.day, t.videoId, t.browser, t.device, t.mode] }), index("qoe_daily_video_idx").on(t.videoId, t.day)],
+);
 
 /**
  * Peak concurrent sessions within each hour, counting every started session open during it (also those that began
