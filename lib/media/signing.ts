@@ -19,7 +19,7 @@ import { env } from "@/lib/env";
  *   breaks the signature. The text after the last `.` of the first form is a bare kid, of the second
  *   holds a `/`, so no message of one form is a message of the other, whatever the subject.
  *
- * The original is granted only where tokens are issued for a video that has nothing else to play
+ * The original is granted only where tokens are issued, for a video that has no MP4 yet
  * (urls.ts, signedPlayback); otherwise only a download token opens it. Tokens without a grant, the
  * format before grants existed, keep verifying: they open everything but the original.
  *
