@@ -157,9 +157,6 @@ test("a download of a video with two audio languages lists both offline, and swi
   const watch = new WatchPage(page);
   const downloads = new DownloadsPage(page);
   await watch.goto(languages.id);
-  // Paused before the download, as in the test above: the panel then holds still while it is driven.
-  await watch.waitForPlayback(0.1);
-  await watch.media((v) => v.pause());
   await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null), { timeout: 60_000 }).toMatch(/\/sw\.js\?v=/);
   await downloads.openQualities();
   await downloads.start();
