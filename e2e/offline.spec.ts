@@ -12,7 +12,7 @@ import { DownloadsPage } from "./pages/downloads-page";
 import { SessionsPage } from "./pages/sessions-page";
 import { ShellPage } from "./pages/shell-page";
 import { WatchPage } from "./pages/watch-page";
-import { createTestVideo } from "./watch-media";
+import { createTestVideo, createTwoLanguageVideo } from "./watch-media";
 
 const LADDER = [
   { height: 480, kbps: 900 },
@@ -149,6 +149,39 @@ test("installable; a download plays offline with seeking, captions and previews,
   await expect(downloads.rows).toHaveCount(0);
   expect(await downloads.stored(video.id)).toEqual({ record: false, files: 0 });
   await expect.poll(() => downloads.usage()).toBeLessThan(before);
+});
+
+test("a download of a video with two audio languages lists both offline, and switching to the other plays", async () => {
+  test.setTimeout(240_000);
+  const languages = await createTwoLanguageVideo({ title: "Offline languages", seconds: 10 });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const watch = new WatchPage(page);
+  const downloads = new DownloadsPage(page);
+  await watch.goto(languages.id);
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null), { timeout: 60_000 }).toMatch(/\/sw\.js\?v=/);
+  await downloads.openQualities();
+  await downloads.start();
+  await expect(downloads.progress()).toHaveAttribute("aria-valuenow", "100", { timeout: 60_000 });
+  // Both audio renditions are stored with the rung, and the full hls.js build that plays them.
+  const playlists = await page.evaluate(async (id) => {
+    const keys = await (await caches.open("reel-offline-media")).keys();
+    return keys.map((k) => new URL(k.url).pathname).filter((p) => p.startsWith(`/offline-media/${id}/hls/`) && p.endsWith(".m3u8")).sort();
+  }, languages.id);
+  expect(playlists.filter((p) => /\/hls\/a\d+\//.test(p))).toHaveLength(2);
+
+  await context.setOffline(true);
+  await downloads.goto();
+  await downloads.row("Offline languages").getByRole("button", { name: "Play" }).click();
+  await expect(watch.player).toHaveAttribute("data-engine", "hls");
+  await watch.waitForPlayback(0.5);
+  await expect(watch.player).toHaveAttribute("data-audio-track", "0", { timeout: 15_000 });
+  expect((await watch.audioOptions()).labels).toEqual(["English (en)", "French (fr)"]);
+  await watch.chooseAudio("French (fr)");
+  await expect(watch.player).toHaveAttribute("data-audio-track", "1", { timeout: 15_000 });
+  const at = await watch.currentTime();
+  await watch.waitForPlayback(at + 1);
+  expect(await watch.media((v) => v.paused)).toBe(false);
+  await context.setOffline(false);
 });
 
 test("signing out forgets this device's copy of the person: offline, / no longer shows their page", async () => {

@@ -19,8 +19,9 @@ const library = path.join(dataDir, `library-${randomBytes(4).toString("hex")}`);
 process.env.REEL_MEDIA_DIRS = library;
 
 const { paths } = await import("@/lib/env");
-const { mediaUrl } = await import("./urls");
-const { parseKeyring, signToken } = await import("./signing");
+const { downloadUrl, mediaUrl, signedPlayback } = await import("./urls");
+const { attachmentHeader } = await import("./disposition");
+const { GRANT_ORIGINAL, parseKeyring, signToken } = await import("./signing");
 const { createMediaHandler, serveMedia } = await import("./node-adapter");
 const { createWebMediaHandler } = await import("./web-adapter");
 const route = await import("@/app/media/[...path]/route");
@@ -66,6 +67,8 @@ beforeAll(async () => {
   await fs.symlink(secret, path.join(dir, "hls/escape.m3u8"));
   await fs.symlink(secret, path.join(dir, "source/escape.mkv"));
   await fs.symlink(path.join(library, "film.mkv"), path.join(dir, "thumbs/film.webp"));
+  // Inside the video folder, but the original under another name: only what opens the original opens it.
+  await fs.symlink("../source/name with space.mp4", path.join(dir, "thumbs/original.webp"));
   await fs.mkdir(path.join(paths.media, other, "storyboard"), { recursive: true });
   await fs.writeFile(path.join(paths.media, other, "storyboard/storyboard.vtt"), "WEBVTT\n");
   await fs.symlink(path.join(paths.media, other, "storyboard"), path.join(dir, "captions/other"));
@@ -102,6 +105,8 @@ describe.each(adapters)("$name", ({ start, compresses }) => {
 
   const get = (rel: string, headers: Record<string, string> = {}, method = "GET", id = video) =>
     fetchRaw(server.port, mediaUrl(id, rel, { ttlSeconds: 600 }), { method, headers });
+  /** With the token a video without an MP4 gets (urls.ts, signedPlayback): it opens the original too. */
+  const getOriginal = (rel: string) => fetchRaw(server.port, mediaUrl(video, rel, { ttlSeconds: 600, grant: GRANT_ORIGINAL }));
   const mp4 = files["mp4/video.mp4"];
   const size = mp4.length;
 
@@ -175,7 +180,7 @@ describe.each(adapters)("$name", ({ start, compresses }) => {
     });
 
     it("serves a name that needs percent-encoding", async () => {
-      const r = await get("source/name with space.mp4");
+      const r = await getOriginal("source/name with space.mp4");
       expect(r.status).toBe(200);
       expect(r.body.equals(files["source/name with space.mp4"])).toBe(true);
     });
@@ -437,6 +442,77 @@ describe.each(adapters)("$name", ({ start, compresses }) => {
     });
   });
 
+  describe("the original (source/)", () => {
+    const upload = files["source/name with space.mp4"];
+    const refused = (r: { status: number; body: Buffer; headers: Record<string, unknown> }) => {
+      expect(r.status).toBe(403);
+      expect(r.headers["x-accel-redirect"]).toBeUndefined();
+      expect(r.body.includes(upload.subarray(0, 64))).toBe(false);
+      expect(r.body.includes(original.subarray(0, 64))).toBe(false);
+    };
+
+    it("a playback token of a video with an MP4 does not open it, in any spelling, even after it was served", async () => {
+      // Served first with the token that opens it, so the refusals below also go through the resolver's cache.
+      expect((await getOriginal("source/name with space.mp4")).body.equals(upload)).toBe(true);
+      expect((await getOriginal("source/film.mkv")).body.equals(original)).toBe(true);
+      expect((await getOriginal("thumbs/original.webp")).body.equals(upload)).toBe(true);
+      const token = mediaUrl(video, "x", { ttlSeconds: 600 }).split("/")[2];
+      for (const rel of ["source/name%20with%20space.mp4", "source/film.mkv", "sourc%65/film.mkv", "%73ource/film.mkv", "thumbs/original.webp"]) {
+        const r = await fetchRaw(server.port, `/media/${token}/${video}/${rel}`);
+        refused(r);
+        refused(await fetchRaw(server.port, `/media/${token}/${video}/${rel}`, { method: "HEAD", headers: { range: "bytes=0-9" } }));
+      }
+      // The same token still plays everything else.
+      expect((await get("mp4/video.mp4")).status).toBe(200);
+    });
+
+    it("the player's URLs: the original plays while the video has no MP4, and not once it has one", async () => {
+      const outputs = { source: "source/film.mkv", hls: [360] };
+      const before = signedPlayback({ id: video, duration: 10, outputs, sourcePath: null });
+      const r = await fetchRaw(server.port, before.source!);
+      expect(r.status).toBe(200);
+      expect(r.body.equals(original)).toBe(true);
+      const after = signedPlayback({ id: video, duration: 10, outputs: { ...outputs, mp4: true }, sourcePath: null });
+      expect(after.source).toBeNull();
+      refused(await fetchRaw(server.port, `${after.base}source/film.mkv`));
+      expect((await fetchRaw(server.port, after.mp4!)).status).toBe(200);
+    });
+
+    it("the download URL opens it, under its name", async () => {
+      const url = downloadUrl({ id: video, outputs: { mp4: true, source: "source/film.mkv" }, sourcePath: null }, "original", "My film")!;
+      const r = await fetchRaw(server.port, url);
+      expect(r.status).toBe(200);
+      expect(r.headers["content-disposition"]).toBe(attachmentHeader("My film.mkv"));
+      expect(r.body.equals(original)).toBe(true);
+    });
+
+    it("a grant added to a token, or taken from one, breaks its signature", async () => {
+      const plain = mediaUrl(video, "x", { ttlSeconds: 600 }).split("/")[2];
+      const granted = mediaUrl(video, "x", { ttlSeconds: 600, grant: GRANT_ORIGINAL }).split("/")[2];
+      const [kid, expires, sig] = plain.split(".");
+      const forgedGrant = `${kid}.${expires}.${GRANT_ORIGINAL}.${sig}`;
+      const dropped = granted.replace(`.${GRANT_ORIGINAL}.`, ".");
+      const other = granted.replace(`.${GRANT_ORIGINAL}.`, ".O.");
+      for (const token of [forgedGrant, dropped, other]) {
+        refused(await fetchRaw(server.port, `/media/${token}/${video}/source/film.mkv`));
+        expect((await fetchRaw(server.port, `/media/${token}/${video}/mp4/video.mp4`)).status).toBe(403);
+      }
+    });
+
+    it("with REEL_ACCEL=nginx the refusal comes before any X-Accel-Redirect", async () => {
+      const accel = await start({ accelPrefix: "/_reel_media/" });
+      try {
+        const plain = mediaUrl(video, "source/film.mkv", { ttlSeconds: 600 });
+        refused(await fetchRaw(accel.port, plain));
+        const granted = await fetchRaw(accel.port, mediaUrl(video, "source/film.mkv", { ttlSeconds: 600, grant: GRANT_ORIGINAL }));
+        expect(granted.status).toBe(200);
+        expect(granted.headers["x-accel-redirect"]).toBe(`/_reel_media/${video}/source/film.mkv`);
+      } finally {
+        await accel.close();
+      }
+    });
+  });
+
   describe("open files", () => {
     // A video folder of this test's own: the other servers of this file cache descriptors of the shared one, and
     // release them on their own schedule.
@@ -508,13 +584,14 @@ describe.each(adapters)("$name", ({ start, compresses }) => {
 
   describe("path safety", () => {
     it("serves an original in a media folder through the source/ symlink", async () => {
-      const r = await get("source/film.mkv");
+      const r = await getOriginal("source/film.mkv");
       expect(r.status).toBe(200);
       expect(r.headers["content-type"]).toBe("video/x-matroska");
       expect(r.body.equals(original)).toBe(true);
     });
 
-    const token = () => mediaUrl(video, "x", { ttlSeconds: 600 }).split("/")[2];
+    // A token that opens the original: what refuses below is the path, not the missing grant.
+    const token = () => mediaUrl(video, "x", { ttlSeconds: 600, grant: GRANT_ORIGINAL }).split("/")[2];
     const attempts: Array<[string, (t: string) => string]> = [
       ["../", (t) => `/media/${t}/${video}/hls/../../../${path.basename(secret)}`],
       ["..\\ (raw backslash)", (t) => `/media/${t}/${video}/hls/..\\..\\..\\secret.txt`],

@@ -8,7 +8,7 @@ import { env, paths } from "@/lib/env";
 import { createS3Storage } from "@/lib/storage/s3";
 import { createMediaHandler } from "./node-adapter";
 import { attachmentHeader } from "./disposition";
-import { parseKeyring, signToken } from "./signing";
+import { GRANT_ORIGINAL, parseKeyring, signToken } from "./signing";
 import { downloadUrl } from "./urls";
 import { createWebMediaHandler } from "./web-adapter";
 
@@ -18,6 +18,7 @@ const keyring = parseKeyring(`k1:${randomBytes(24).toString("hex")}`);
 const videoId = randomUUID();
 const segment = randomBytes(2048);
 const mp4 = randomBytes(3000);
+const upload = randomBytes(1500);
 
 let server: http.Server;
 let nodeBase: string;
@@ -44,6 +45,8 @@ beforeAll(async () => {
   await bucket.publish(videoId, "hls", path.join(dir, "hls"));
   await bucket.publish(videoId, "storyboard", path.join(dir, "storyboard"));
   await bucket.publish(videoId, "mp4", path.join(dir, "mp4"));
+  fs.writeFileSync(path.join(dir, "upload.mov"), upload);
+  await bucket.publishFile(videoId, "source/upload.mov", path.join(dir, "upload.mov"));
   const handle = createMediaHandler({ bucket, keyring });
   server = http.createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -121,6 +124,22 @@ describe.each(Object.entries(adapters))("media from a bucket through the %s adap
     expect(range.status).toBe(206);
     expect(Buffer.from(await range.arrayBuffer()).equals(mp4.subarray(10, 20))).toBe(true);
     expect((await get(url.slice("/media/".length).replace(/download=.*$/, "download=evil.exe"))).status).toBe(403);
+  });
+
+  it("the original: redirected for a token granted it and a download URL, refused to any other playback token", async () => {
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const grantedToken = signToken(videoId, exp, keyring, GRANT_ORIGINAL);
+    const granted = await get(`${grantedToken}/${videoId}/source/upload.mov`);
+    expect(granted.status).toBe(302);
+    expect(Buffer.from(await (await fetch(granted.headers.get("location")!)).arrayBuffer()).equals(upload)).toBe(true);
+    const download = downloadUrl({ id: videoId, outputs: { mp4: true, source: "source/upload.mov" }, sourcePath: null }, "original", "Trip", { keyring })!;
+    expect((await get(download.slice("/media/".length))).status).toBe(302);
+
+    const refused = await get(`${token()}/${videoId}/source/upload.mov`);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("location")).toBeNull();
+    const [kid, expires, sig] = token(exp).split(".");
+    expect((await get(`${kid}.${expires}.${GRANT_ORIGINAL}.${sig}/${videoId}/source/upload.mov`)).status).toBe(403);
   });
 
   it("refuses a tampered or expired token, another video's token, bad paths and other methods", async () => {

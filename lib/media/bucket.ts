@@ -4,12 +4,13 @@ import type { S3MediaStorage } from "@/lib/storage";
 import { kindOf, SHORT } from "@/lib/storage/mime";
 import { isProblem, parseMediaPath } from "./paths";
 import { attachmentHeader } from "./disposition";
-import { downloadParam } from "./resolve";
+import { downloadParam, opensOriginal, ORIGINAL_REFUSED } from "./resolve";
 import { downloadSubject, mediaKeyring, tokenExpiresAt, verifyToken, type Keyring } from "./signing";
 
 /**
  * `/media/<token>/<videoId>/<rel>` when media live in a bucket (REEL_STORAGE=s3). The token is
- * checked as on disk (HMAC, no database); then no media byte passes through this server:
+ * checked as on disk (HMAC, no database; the original only for a download token or a playback token
+ * granted it); then no media byte passes through this server:
  * - playlists (`.m3u8`) and the storyboard index are read from the bucket and answered with every
  *   segment, init segment and sprite they name replaced by a presigned URL (through the CDN when
  *   one is set) that expires with the token; variant playlists stay relative, so they come here too;
@@ -71,6 +72,7 @@ export function createBucketMediaHandler(bucket: S3MediaStorage, options: { keyr
     if (verifyToken(parsed.token, subject, Date.now() / 1000, (keyring ??= mediaKeyring())) !== "ok") {
       return answer(403, "invalid or expired media token");
     }
+    if (parsed.rel.startsWith("source/") && !opensOriginal(parsed.token, name)) return answer(403, ORIGINAL_REFUSED);
     if (method !== "GET" && method !== "HEAD") return answer(405, "method not allowed", { allow: "GET, HEAD" });
     const expiresAt = tokenExpiresAt(parsed.token);
     const { videoId, rel } = parsed;

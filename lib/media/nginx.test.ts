@@ -6,7 +6,7 @@ import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeFile } from "./decision";
 import { createMediaHandler } from "./node-adapter";
-import { parseKeyring } from "./signing";
+import { GRANT_ORIGINAL, parseKeyring } from "./signing";
 import { fetchRaw, findNginx, freePort, listen, parseMultipart, renderReelConf, startNginx, type NginxProcess, type Served } from "./test-support";
 import { mediaUrl } from "./urls";
 
@@ -133,11 +133,15 @@ describe("REEL_ACCEL=nginx with a real nginx", () => {
     expect(segment.headers["content-type"]).toBe("video/iso.segment");
   });
 
-  it("names that need encoding, and originals through the source/ symlink", async () => {
+  it("names that need encoding, and originals through the source/ symlink for a token granted them only", async () => {
     expect((await get("thumbs/poster 320.webp")).status).toBe(200);
-    const src = await get("source/film.mkv");
+    const src = await fetchRaw(proxy.port, mediaUrl(video, "source/film.mkv", { ttlSeconds: 600, keyring, grant: GRANT_ORIGINAL }));
     expect(src.status).toBe(200);
     expect(src.body.equals(original)).toBe(true);
+    // A playback token of a video with an MP4: Reel refuses it before any X-Accel-Redirect, so nginx sends nothing.
+    const refused = await get("source/film.mkv");
+    expect(refused.status).toBe(403);
+    expect(refused.body.includes(original.subarray(0, 64))).toBe(false);
   });
 
   it("refuses bad tokens, traversal, escaping symlinks and direct access to the internal location", async () => {

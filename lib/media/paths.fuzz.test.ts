@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect } from "vitest";
 import { fuzz } from "@/test/fuzz";
 import { createMediaResolver, releaseFile } from "./resolve";
-import { parseKeyring, signToken } from "./signing";
+import { GRANT_ORIGINAL, parseKeyring, signToken } from "./signing";
 
 /**
  * The media path resolver (paths.ts through resolve.ts) on a real folder tree with symlinks that
@@ -14,7 +14,8 @@ import { parseKeyring, signToken } from "./signing";
  * at a sibling that shares the folder's name as a prefix, and in a loop. A reference written
  * here (percent-decode, path.resolve, prefix check, realpath, prefix check again) says where a
  * request may lead; the resolver must never serve a file the reference would not, and on plain
- * names must serve exactly what it would.
+ * names must serve exactly what it would. Tokens come with and without the grant to open the
+ * original: without it, nothing of source/ (nor a link into it) is ever served.
  */
 
 const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "reel-paths-fuzz-")));
@@ -62,10 +63,15 @@ link(path.join(root, "outside"), `media/${video}/thumbs/out`);
 link("/etc/hostname", `media/${video}/thumbs/abs`);
 link("loop", `media/${video}/storyboard/loop`);
 link(`../../${other}`, `media/${video}/captions/other`);
+// Inside the video folder, leading to its original: a file only a token with the grant opens.
+link("../source/upload.mkv", `media/${video}/thumbs/original.webp`);
 
 const keyring = parseKeyring(`p1:${"p".repeat(40)}`);
 const expires = Math.floor(Date.now() / 1000) + 365 * 86400;
-const tokens: Record<string, string> = { [video]: signToken(video, expires, keyring), [other]: signToken(other, expires, keyring) };
+/** With the grant (a video without an MP4), and without it (every other playback token). */
+const granted: Record<string, string> = { [video]: signToken(video, expires, keyring, GRANT_ORIGINAL), [other]: signToken(other, expires, keyring, GRANT_ORIGINAL) };
+const plain: Record<string, string> = { [video]: signToken(video, expires, keyring), [other]: signToken(other, expires, keyring) };
+const GRANTED = new Set(Object.values(granted));
 const resolver = createMediaResolver({ media, mediaDirs: [library], keyring, ttlMs: 60_000, maxEntries: 64 });
 
 const isInside = (p: string, folder: string) => p.startsWith(folder + path.sep);
@@ -73,10 +79,11 @@ const isInside = (p: string, folder: string) => p.startsWith(folder + path.sep);
 /**
  * Where the request may lead, or null: one percent-decoding per segment, resolved lexically under
  * the video folder, then through its symlinks to a regular file still inside the video folder,
- * or inside a media folder when the path starts with source/.
+ * or inside a media folder when the path starts with source/; and, for a token without the grant,
+ * neither under source/ nor leading into it.
  */
 function reference(raw: string): string | null {
-  const [, videoId, ...rest] = raw.split("/");
+  const [token, videoId, ...rest] = raw.split("/");
   let segments: string[];
   try {
     segments = rest.map((s) => decodeURIComponent(s));
@@ -94,6 +101,8 @@ function reference(raw: string): string | null {
   } catch {
     return null;
   }
+  const original = segments[0] === "source" || isInside(real, path.join(folder, "source"));
+  if (original && !GRANTED.has(token)) return null;
   if (isInside(real, folder)) return real;
   return segments[0] === "source" && isInside(real, library) ? real : null;
 }
@@ -166,7 +175,11 @@ const editedArb = (segments: string[], edits: number): fc.Arbitrary<string[]> =>
 const rawArb = fc
   .record({
     // Mostly this video's token and id, so the edits below are what decides.
-    token: fc.oneof({ weight: 9, arbitrary: fc.constant(tokens[video]) }, { weight: 1, arbitrary: fc.constant(tokens[other]) }),
+    token: fc.oneof(
+      { weight: 6, arbitrary: fc.constant(granted[video]) },
+      { weight: 3, arbitrary: fc.constant(plain[video]) },
+      { weight: 1, arbitrary: fc.constantFrom(granted[other], plain[other]) },
+    ),
     videoId: fc.oneof(
       { weight: 9, arbitrary: fc.constant(video) },
       { weight: 1, arbitrary: fc.constantFrom(other, video.toUpperCase(), "..", `${video}evil`, "%2e%2e", "") },
@@ -179,8 +192,8 @@ const rawArb = fc
 
 /** Paths from the tree as they are: here the resolver must serve exactly what the reference finds. */
 const plainArb = fc.oneof(
-  fc.constantFrom(...TREE).map((segments) => `${tokens[video]}/${video}/${segments.join("/")}`),
-  fc.constantFrom(...OTHER_TREE).map((segments) => `${tokens[other]}/${other}/${segments.join("/")}`),
+  fc.tuple(fc.constantFrom(granted[video], plain[video]), fc.constantFrom(...TREE)).map(([token, segments]) => `${token}/${video}/${segments.join("/")}`),
+  fc.tuple(fc.constantFrom(granted[other], plain[other]), fc.constantFrom(...OTHER_TREE)).map(([token, segments]) => `${token}/${other}/${segments.join("/")}`),
 );
 
 describe("media path fuzz", () => {
@@ -189,8 +202,9 @@ describe("media path fuzz", () => {
     fc.asyncProperty(rawArb, async (raw) => {
       const got = await served(raw);
       if (got === null) return;
-      const [, videoId, first] = raw.split("/");
-      const allowed = isInside(got, path.join(media, videoId)) || (decodeURIComponent(first) === "source" && isInside(got, library));
+      const [token, videoId, first] = raw.split("/");
+      const original = decodeURIComponent(first) === "source" || isInside(got, path.join(media, videoId, "source"));
+      const allowed = (GRANTED.has(token) || !original) && (isInside(got, path.join(media, videoId)) || (decodeURIComponent(first) === "source" && isInside(got, library)));
       expect(allowed, `${JSON.stringify(raw)} served ${got}`).toBe(true);
       expect(got, JSON.stringify(raw)).toBe(reference(raw));
     }),

@@ -118,6 +118,14 @@ export async function resolveMediaFile(roots: RealRoots, videoId: string, rel: s
   return null;
 }
 
+/**
+ * Whether a file resolveMediaFile found is the video's original: named under `source/`, or a link elsewhere in the
+ * video folder that leads into `source/` (the pipeline makes none; this keeps such a link from opening the original).
+ */
+export function isOriginal(roots: RealRoots, videoId: string, rel: string, real: string): boolean {
+  return rel.startsWith("source/") || isInside(real, `${roots.media}/${videoId}/source`);
+}
+
 /** Whether `real` (a real path) lies strictly inside the folder `root` (a real path too). */
 export function isInside(real: string, root: string): boolean {
   return real.length > root.length + 1 && real.startsWith(root) && real.charCodeAt(root.length) === 47; /* / */

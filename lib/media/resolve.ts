@@ -2,13 +2,14 @@ import fs from "node:fs";
 import { env, paths } from "@/lib/env";
 import { bucketStorage, type S3MediaStorage } from "@/lib/storage";
 import { describeFile, type FileMeta } from "./decision";
-import { isProblem, parseMediaPath, realRoots, resolveMediaFile, type RealRoots } from "./paths";
+import { isOriginal, isProblem, parseMediaPath, realRoots, resolveMediaFile, type RealRoots } from "./paths";
 import { attachmentHeader } from "./disposition";
-import { downloadSubject, mediaKeyring, verifyToken, type Keyring } from "./signing";
+import { downloadSubject, grantsOriginal, mediaKeyring, verifyToken, type Keyring } from "./signing";
 
 /**
  * From the request path after `/media/` to a file both adapters can serve: verify the token
- * (HMAC, no database), check the path, resolve it inside the allowed roots, open it and fstat the
+ * (HMAC, no database), check the path, resolve it inside the allowed roots, refuse the original to
+ * a playback token that was not granted it (signing.ts), open the file and fstat the
  * open descriptor (so the size and validators always describe the bytes read). The result is
  * cached briefly per path — published media files are immutable — so a hit costs one HMAC and one
  * Map lookup, and the bytes are read from the already open descriptor: no open/stat/close per
@@ -25,6 +26,8 @@ export type MediaFile = {
   /** Decoded path inside the video folder. */
   rel: string;
   realPath: string;
+  /** The video's original (paths.ts, isOriginal): only a download token or a playback token granted it opens it. */
+  original: boolean;
   meta: FileMeta;
   /** Shared by concurrent requests; only valid between resolve() and releaseFile(). */
   fd: number;
@@ -94,6 +97,17 @@ export type MediaResolver = {
 
 const FORBIDDEN: Resolution = { ok: false, status: 403, reason: "invalid or expired media token" };
 const NOT_FOUND: Resolution = { ok: false, status: 404, reason: "not found" };
+/** Why a playback token without the grant gets a 403 for the original (bucket.ts says it too). */
+export const ORIGINAL_REFUSED = "this token does not open the original";
+const NOT_GRANTED: Resolution = { ok: false, status: 403, reason: ORIGINAL_REFUSED };
+
+/**
+ * A playback token (`download` null) opens the original only when it carries the grant; a download token signs the
+ * one path it opens, so its signature has already said yes.
+ */
+export function opensOriginal(token: string, download: string | null): boolean {
+  return download !== null || grantsOriginal(token);
+}
 
 export function createMediaResolver(options: ResolverOptions = {}): MediaResolver {
   const media = options.media ?? paths.media;
@@ -126,21 +140,30 @@ export function createMediaResolver(options: ResolverOptions = {}): MediaResolve
     const parsed = parseMediaPath(raw);
     if (isProblem(parsed)) return { ok: false, status: parsed.status, reason: parsed.reason };
     if (!tokenOk(token, subject ?? parsed.videoId)) return FORBIDDEN;
+    const granted = opensOriginal(token, subject);
+    // Refused before the file system is asked; the real path is checked below, for links into source/.
+    if (!granted && parsed.rel.startsWith("source/")) return NOT_GRANTED;
     roots ??= realRoots(media, mediaDirs).catch((error) => {
       roots = undefined; // the media folder does not exist yet: try again next time
       throw error;
     });
-    const realPath = await roots.then(
-      (r) => resolveMediaFile(r, parsed.videoId, parsed.rel),
+    const resolved = await roots.then(
+      async (r) => {
+        const real = await resolveMediaFile(r, parsed.videoId, parsed.rel);
+        return real && { real, original: isOriginal(r, parsed.videoId, parsed.rel, real) };
+      },
       () => null,
     );
-    if (!realPath) return NOT_FOUND;
+    if (!resolved) return NOT_FOUND;
+    if (resolved.original && !granted) return NOT_GRANTED;
+    const realPath = resolved.real;
     const opened = await openRegularFile(realPath);
     if (!opened) return NOT_FOUND;
     const file: MediaFile = {
       videoId: parsed.videoId,
       rel: parsed.rel,
       realPath,
+      original: resolved.original,
       meta: describeFile({ size: opened.stat.size, mtimeMs: opened.stat.mtimeMs, path: parsed.rel }),
       fd: opened.fd,
       refs: 2, // the cache's and the caller's
@@ -173,6 +196,7 @@ export function createMediaResolver(options: ResolverOptions = {}): MediaResolve
       if (hit) {
         if (hit.file.expiresAt > Date.now()) {
           if (!tokenOk(token, subject ?? hit.file.videoId)) return FORBIDDEN;
+          if (hit.file.original && !opensOriginal(token, subject)) return NOT_GRANTED;
           hit.file.refs++;
           return name === null ? hit : asDownload(hit, name);
         }

@@ -2,16 +2,26 @@ import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from "no
 import { env } from "@/lib/env";
 
 /**
- * Signed media tokens. A token grants access to every file of ONE video until it expires, and
- * travels as a path segment: `/media/<token>/<videoId>/<rel path>`, so the relative URLs inside
- * HLS playlists and the storyboard VTT inherit it without rewriting.
+ * Signed media tokens. A playback token grants access to the published files of ONE video (not its
+ * original, see grants below) until it expires, and travels as a path segment:
+ * `/media/<token>/<videoId>/<rel path>`, so the relative URLs inside HLS playlists and the storyboard
+ * VTT inherit it without rewriting.
  *
- * Format: `<kid>.<expires>.<sig>`
+ * Format: `<kid>.<expires>.<sig>`, or `<kid>.<expires>.<grant>.<sig>` for a token with a grant
  * - kid: the key id (`[A-Za-z0-9]{1,16}`) from `REEL_MEDIA_KEYS` (`kid:secret,...`); the first
  *   key signs, every listed key verifies, so keys rotate by adding a new one in front and dropping
  *   the old one once its tokens have expired. An unknown kid is refused.
  * - expires: Unix time in seconds.
- * - sig: base64url (unpadded, 43 chars) of HMAC-SHA256(secret, `<videoId>.<expires>.<kid>`).
+ * - grant: what the token opens beyond the published files; only `o` (GRANT_ORIGINAL): the video's
+ *   `source/` folder, its original. Any other value is malformed.
+ * - sig: base64url (unpadded, 43 chars) of HMAC-SHA256(secret, `<videoId>.<expires>.<kid>`), and
+ *   with a grant of `<videoId>.<expires>.<kid>/<grant>`: adding, removing or changing the grant
+ *   breaks the signature. The text after the last `.` of the first form is a bare kid, of the second
+ *   holds a `/`, so no message of one form is a message of the other, whatever the subject.
+ *
+ * The original is granted only where tokens are issued, for a video that has no MP4 yet
+ * (urls.ts, signedPlayback); otherwise only a download token opens it. Tokens without a grant, the
+ * format before grants existed, keep verifying: they open everything but the original.
  *
  * Download tokens (see urls.ts, downloadUrl) use the same format over another subject: the file's path
  * and the name it is saved as (downloadSubject), so a download URL opens that one file, under that
@@ -29,7 +39,11 @@ export type Keyring = {
   byKid: ReadonlyMap<string, MediaKey>;
 };
 
-const TOKEN = /^([A-Za-z0-9]{1,16})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
+const TOKEN = /^([A-Za-z0-9]{1,16})\.(\d{1,12})\.(?:(o)\.)?([A-Za-z0-9_-]{43})$/;
+
+/** The grant that lets a playback token open the video's original (`source/`). */
+export const GRANT_ORIGINAL = "o";
+export type Grant = typeof GRANT_ORIGINAL;
 
 /** Parses `kid:secret[,kid:secret...]` (the format lib/env.ts validates). */
 export function parseKeyring(spec: string): Keyring {
@@ -59,15 +73,16 @@ export function mediaKeyring(): Keyring {
   return configured;
 }
 
-function signature(key: KeyObject, subject: string, expires: string, kid: string): string {
-  return createHmac("sha256", key).update(`${subject}.${expires}.${kid}`).digest("base64url");
+function signature(key: KeyObject, subject: string, expires: string, kid: string, grant: string | undefined): string {
+  const message = grant ? `${subject}.${expires}.${kid}/${grant}` : `${subject}.${expires}.${kid}`;
+  return createHmac("sha256", key).update(message).digest("base64url");
 }
 
-/** `subject` is a video id for playback tokens, or a downloadSubject. */
-export function signToken(subject: string, expiresAt: number, keyring: Keyring = mediaKeyring()): string {
+/** `subject` is a video id for playback tokens, or a downloadSubject; `grant` only for playback tokens. */
+export function signToken(subject: string, expiresAt: number, keyring: Keyring = mediaKeyring(), grant?: Grant): string {
   const { kid, key } = keyring.signer;
   const expires = String(Math.floor(expiresAt));
-  return `${kid}.${expires}.${signature(key, subject, expires, kid)}`;
+  return `${kid}.${expires}.${grant ? `${grant}.` : ""}${signature(key, subject, expires, kid, grant)}`;
 }
 
 /**
@@ -97,6 +112,14 @@ export function verifyToken(
   const key = keyring.byKid.get(m[1]);
   if (!key) return "unknown-key";
   if (Number(m[2]) <= nowSeconds) return "expired";
-  const expected = signature(key.key, subject, m[2], m[1]);
-  return timingSafeEqual(Buffer.from(expected, "latin1"), Buffer.from(m[3], "latin1")) ? "ok" : "bad-signature";
+  const expected = signature(key.key, subject, m[2], m[1], m[3]);
+  return timingSafeEqual(Buffer.from(expected, "latin1"), Buffer.from(m[4], "latin1")) ? "ok" : "bad-signature";
+}
+
+/**
+ * Whether a playback token may open the original, i.e. carries GRANT_ORIGINAL; check it with verifyToken first (the
+ * signature covers the grant).
+ */
+export function grantsOriginal(token: string): boolean {
+  return TOKEN.exec(token)?.[3] === GRANT_ORIGINAL;
 }

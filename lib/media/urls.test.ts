@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { env, paths } from "@/lib/env";
-import { parseKeyring, verifyToken } from "./signing";
+import { grantsOriginal, parseKeyring, verifyToken } from "./signing";
 import { expiryFor, mediaUrl, playbackTtl, signedPlayback } from "./urls";
 
 const keyring = parseKeyring(`u1:${"k".repeat(40)}`);
@@ -54,7 +54,9 @@ describe("signedPlayback", () => {
     ]);
     expect(playback.storyboard).toBe(`${base}storyboard/storyboard.vtt`);
     expect(playback.captions).toEqual([{ id: "c1", lang: "en", label: "English", url: `${base}captions/en.vtt` }]);
-    expect(playback.source).toBe(`${base}source/upload.mov`);
+    // With an MP4 to play, the player's token does not open the original.
+    expect(playback.source).toBeNull();
+    expect(grantsOriginal(tokenOf(base))).toBe(false);
     // TTL = duration + margin (rounded up to the grid).
     const ttl = 120 + env.REEL_MEDIA_TOKEN_MARGIN_SECONDS;
     expect(playbackTtl(120)).toBe(ttl);
@@ -68,7 +70,24 @@ describe("signedPlayback", () => {
     const playback = signedPlayback({ id, duration: null, outputs: { source: "source/original.mkv" }, sourcePath: "/srv/films/x.mkv" }, [], { keyring });
     expect(playback).toMatchObject({ mp4: null, hls: null, hlsRungs: [], posters: [], storyboard: null, captions: [] });
     expect(playback.source).toBe(`${playback.base}source/original.mkv`);
+    // The original is all there is to play: the token opens it, and says so under its signature.
+    expect(grantsOriginal(tokenOf(playback.base))).toBe(true);
+    expect(verifyToken(tokenOf(playback.base), id, Date.now() / 1000, keyring)).toBe("ok");
     const outside = signedPlayback({ id, duration: 10, outputs: {}, sourcePath: "/srv/films/x.mkv" }, [], { keyring });
     expect(outside.source).toBeNull();
+    expect(grantsOriginal(tokenOf(outside.base))).toBe(false);
+  });
+
+  it("an upload's original is opened by the token until the MP4 exists, HLS or not", () => {
+    const id = randomUUID();
+    const video = (outputs: Record<string, unknown>) => ({ id, duration: 10, outputs, sourcePath: `${paths.media}/${id}/source/upload.mov` });
+    for (const outputs of [{}, { hls: [360], poster: [320] }]) {
+      const playback = signedPlayback(video(outputs), [], { keyring });
+      expect(playback.source).toBe(`${playback.base}source/upload.mov`);
+      expect(grantsOriginal(tokenOf(playback.base))).toBe(true);
+    }
+    const ready = signedPlayback(video({ mp4: true, hls: [360] }), [], { keyring });
+    expect(ready.source).toBeNull();
+    expect(grantsOriginal(tokenOf(ready.base))).toBe(false);
   });
 });

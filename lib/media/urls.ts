@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Caption, Video } from "@/lib/db/schema";
 import { env, paths } from "@/lib/env";
 import { downloadFileName } from "./disposition";
-import { downloadSubject, signToken, type Keyring } from "./signing";
+import { downloadSubject, GRANT_ORIGINAL, signToken, type Grant, type Keyring } from "./signing";
 
 /**
  * Signed media URLs for pages and APIs: `/media/<token>/<videoId>/<rel path>` (see signing.ts
@@ -28,6 +28,8 @@ export type UrlOptions = {
   /** Milliseconds since the epoch; injectable for tests. */
   now?: number;
   keyring?: Keyring;
+  /** GRANT_ORIGINAL: the token also opens `source/` (signedPlayback decides when). */
+  grant?: Grant;
 };
 
 export function expiryFor(ttlSeconds: number, now = Date.now()): number {
@@ -42,7 +44,7 @@ function encodeRel(relPath: string): string {
 /** The URL prefix every file of the video shares: `/media/<token>/<videoId>/`. */
 export function mediaBase(videoId: string, options: UrlOptions = {}): { base: string; expiresAt: number } {
   const expiresAt = expiryFor(options.ttlSeconds ?? env.REEL_MEDIA_TOKEN_MARGIN_SECONDS, options.now);
-  return { base: `/media/${signToken(videoId, expiresAt, options.keyring)}/${videoId}/`, expiresAt };
+  return { base: `/media/${signToken(videoId, expiresAt, options.keyring, options.grant)}/${videoId}/`, expiresAt };
 }
 
 /** One signed URL; `relPath` is the path inside the video folder, e.g. `hls/master.m3u8`. */
@@ -68,6 +70,7 @@ export type SignedPlayback = {
   posters: Array<{ width: number; url: string }>;
   storyboard: string | null;
   captions: Array<{ id: string; lang: string; label: string; url: string }>;
+  /** The original, only while the video has no MP4 (then it is the one file a player may fall back to). */
   source: string | null;
 };
 
@@ -82,17 +85,25 @@ type Outputs = {
 const numbers = (value: unknown): number[] =>
   Array.isArray(value) ? value.filter((n): n is number => typeof n === "number" && Number.isFinite(n) && n > 0) : [];
 
-/** The signed URLs of everything published so far for this video (see the layout above). */
+/**
+ * The signed URLs of everything published so far for this video (see the layout above). The token opens the
+ * original only while there is no MP4: once there is one, the original is for those who may download it
+ * (downloadUrl), and a viewer who learns its name cannot fetch it with the player's token.
+ */
 export function signedPlayback(
   video: Pick<Video, "id" | "duration" | "outputs" | "sourcePath">,
   captions: ReadonlyArray<Pick<Caption, "id" | "lang" | "label" | "file">> = [],
   options: UrlOptions = {},
 ): SignedPlayback {
-  const { base, expiresAt } = mediaBase(video.id, { ...options, ttlSeconds: options.ttlSeconds ?? playbackTtl(video.duration) });
   const outputs = (video.outputs ?? {}) as Outputs;
+  const source = outputs.mp4 ? null : sourceRel(video, outputs);
+  const { base, expiresAt } = mediaBase(video.id, {
+    ...options,
+    ttlSeconds: options.ttlSeconds ?? playbackTtl(video.duration),
+    grant: source ? GRANT_ORIGINAL : undefined,
+  });
   const url = (rel: string) => base + encodeRel(rel);
   const rungs = numbers(outputs.hls).sort((a, b) => b - a);
-  const source = sourceRel(video, outputs);
   return {
     expiresAt,
     base,

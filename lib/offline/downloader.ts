@@ -1,5 +1,5 @@
 import { fitsQuota, formatBytes } from "./rules";
-import { deleteMedia, forgetUserData, listRecords, MEDIA_CACHE, mediaKey, PLAYER_SCRIPT_KEY, readRecord, storedRels, writeOwner, writeRecord } from "./store";
+import { deleteMedia, forgetUserData, listRecords, MEDIA_CACHE, mediaKey, playerScriptKey, readRecord, storedRels, writeOwner, writeRecord } from "./store";
 import type { DownloadRecord, DownloadStatus, OfflinePlan, OfflineSummary } from "./types";
 
 /** What the download UI shows for one video. */
@@ -51,6 +51,7 @@ function recordFrom(plan: OfflinePlan, saveProgress: boolean, previous?: Downloa
     kind: plan.kind,
     height: plan.height,
     hlsScriptUrl: plan.hlsScriptUrl,
+    audioTracks: plan.audioTracks,
     posterRel: plan.posterRel,
     storyboardRel: plan.storyboardRel,
     captions: plan.captions,
@@ -246,7 +247,7 @@ class DownloadManager {
         await media.put(mediaKey(videoId, "hls/master.m3u8"), new Response(plan.master, { headers: { "content-type": "application/vnd.apple.mpegurl" } }));
         storedBytes += current.files.find((f) => f.rel === "hls/master.m3u8")?.bytes ?? 0;
       }
-      if (plan.hlsScriptUrl) await this.storePlayerScript(plan.hlsScriptUrl);
+      if (plan.hlsScriptUrl) await this.storePlayerScript(plan.hlsScriptUrl, playerScriptKey(plan.audioTracks.length > 0));
 
       const queue = current.files.filter((f) => !stored.has(f.rel) && f.rel !== "hls/master.m3u8");
       const fetchOne = async (rel: string) => {
@@ -316,14 +317,14 @@ class DownloadManager {
     this.set({ videoId, status: paused ? "paused" : "failed", storedBytes, totalBytes: latest.totalBytes, bytesPerSecond: null, note });
   }
 
-  private async storePlayerScript(url: string) {
+  private async storePlayerScript(url: string, key: string) {
     const media = await caches.open(MEDIA_CACHE);
-    const current = await media.match(PLAYER_SCRIPT_KEY);
+    const current = await media.match(key);
     if (current?.headers.get("x-reel-source") === url) return;
     const response = await fetch(url, { credentials: "same-origin" });
     if (!response.ok) throw new Error(`The player could not be stored (${response.status}).`);
     const headers = { "content-type": "text/javascript; charset=utf-8", "x-reel-source": url };
-    await media.put(PLAYER_SCRIPT_KEY, new Response(await response.blob(), { headers }));
+    await media.put(key, new Response(await response.blob(), { headers }));
   }
 
   private speed(videoId: string, bytes: number): number | null {

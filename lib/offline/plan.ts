@@ -6,7 +6,7 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { paths } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { signedPlayback } from "@/lib/media/urls";
-import { parseMaster, parseMediaPlaylist } from "@/lib/playback/hls-manifest";
+import { audioRenditionUris, parseMaster, parseMediaPlaylist } from "@/lib/playback/hls-manifest";
 import { hlsScriptUrl } from "@/lib/playback/hls-script";
 import { listCaptions } from "@/lib/playback/queries";
 import { sortRungs } from "@/lib/playback/start-level";
@@ -20,41 +20,57 @@ import type { OfflineFile, OfflinePlan, OfflineSummary } from "./types";
 /** Where the chapters track is kept with a download; it is not a file of the media folder, so the API serves it. */
 const CHAPTERS_REL = "chapters.vtt";
 
-type Rendition = { height: number; files: { rel: string; bytes: number }[]; master: string | null };
+type StoredFile = { rel: string; bytes: number };
+type Rendition = { height: number; files: StoredFile[]; master: string | null };
 
 async function size(dir: string, rel: string): Promise<number | null> {
   const stat = await fs.stat(path.join(/*turbopackIgnore: true*/ dir, rel)).catch(() => null);
   return stat?.isFile() ? stat.size : null;
 }
 
-/** Each rung of the ladder with the files it needs (playlist, init segment, segments), highest first. */
+/** A media playlist of the ladder (`uri` as the master names it) with its init segment and segments; null when one is missing. */
+async function playlistFiles(dir: string, uri: string): Promise<StoredFile[] | null> {
+  const playlistRel = safeRel(`hls/${uri}`);
+  if (!playlistRel) return null;
+  const text = await fs.readFile(path.join(/*turbopackIgnore: true*/ dir, playlistRel), "utf8").catch(() => null);
+  if (!text) return null;
+  const media = parseMediaPlaylist(text);
+  const folder = path.posix.dirname(playlistRel);
+  const rels = [playlistRel, ...(media.initUri ? [`${folder}/${media.initUri}`] : []), ...media.segments.map((s) => `${folder}/${s.uri}`)].map(safeRel);
+  if (rels.some((r) => r === null)) return null;
+  const files: StoredFile[] = [];
+  for (const rel of rels as string[]) {
+    const bytes = await size(dir, rel);
+    if (bytes === null) return null;
+    files.push({ rel, bytes });
+  }
+  return files;
+}
+
+/**
+ * Each rung of the ladder with the files it needs (playlist, init segment, segments), highest first. A ladder with
+ * alternate audio gives every rung all its audio renditions too (the rungs hold no sound), so the Audio menu works
+ * offline; the master kept with a download names them as the online one does.
+ */
 async function hlsRenditions(dir: string): Promise<Rendition[] | null> {
   const masterText = await fs.readFile(path.join(/*turbopackIgnore: true*/ dir, "hls", "master.m3u8"), "utf8").catch(() => null);
   if (!masterText) return null;
+  const audio: StoredFile[] = [];
+  for (const uri of audioRenditionUris(masterText)) {
+    const files = await playlistFiles(dir, uri);
+    if (!files) return null; // a rung without its sound is no copy to keep
+    audio.push(...files);
+  }
   const renditions: Rendition[] = [];
   for (const variant of sortRungs(parseMaster(masterText))) {
-    const playlistRel = safeRel(`hls/${variant.uri}`);
-    if (!playlistRel) continue;
-    const text = await fs.readFile(path.join(/*turbopackIgnore: true*/ dir, playlistRel), "utf8").catch(() => null);
-    if (!text) continue;
-    const media = parseMediaPlaylist(text);
-    const folder = path.posix.dirname(playlistRel);
-    const rels = [playlistRel, ...(media.initUri ? [`${folder}/${media.initUri}`] : []), ...media.segments.map((s) => `${folder}/${s.uri}`)].map(safeRel);
-    if (rels.some((r) => r === null)) continue;
-    const files: Rendition["files"] = [];
-    for (const rel of rels as string[]) {
-      const bytes = await size(dir, rel);
-      if (bytes === null) break;
-      files.push({ rel, bytes });
-    }
-    if (files.length !== rels.length) continue;
-    renditions.push({ height: variant.height, files, master: masterForRung(masterText, variant.uri) });
+    const files = await playlistFiles(dir, variant.uri);
+    if (files) renditions.push({ height: variant.height, files: [...files, ...audio], master: masterForRung(masterText, variant.uri) });
   }
   return renditions.length ? renditions.reverse() : null;
 }
 
 /** The storyboard index and the sprite images beside it. */
-async function storyboardFiles(dir: string): Promise<{ rel: string; bytes: number }[]> {
+async function storyboardFiles(dir: string): Promise<StoredFile[]> {
   const names = await fs.readdir(path.join(/*turbopackIgnore: true*/ dir, "storyboard")).catch(() => [] as string[]);
   const files = [];
   for (const name of names.sort()) {
@@ -75,8 +91,8 @@ async function gather(viewer: Viewer | null, videoId: string) {
   const dir = path.join(/*turbopackIgnore: true*/ paths.media, video.id);
   const captionRows = await listCaptions(video.id);
   const signed = signedPlayback(video, captionRows);
-  // A rung of a ladder with alternate audio holds no sound: such a video is kept as its MP4 (the default track).
-  const renditions = signed.hls && !outputsOf(video.outputs).audio?.length ? await hlsRenditions(dir) : null;
+  const renditions = signed.hls ? await hlsRenditions(dir) : null;
+  const audioTracks = renditions ? (outputsOf(video.outputs).audio ?? []) : [];
   const mp4Bytes = !renditions && signed.mp4 ? await size(dir, "mp4/video.mp4") : null;
   if (!renditions && mp4Bytes === null) throw new AppError("conflict", "This video is not ready to download yet");
 
@@ -84,7 +100,7 @@ async function gather(viewer: Viewer | null, videoId: string) {
   const posterRel = poster ? relOf(poster, signed.base) : null;
   const captions = signed.captions.map((c) => ({ rel: relOf(c.url, signed.base), lang: c.lang, label: c.label })).filter((c): c is { rel: string; lang: string; label: string } => c.rel !== null);
   const storyboard = signed.storyboard ? await storyboardFiles(dir) : [];
-  const common: { rel: string; bytes: number }[] = [...storyboard];
+  const common: StoredFile[] = [...storyboard];
   for (const rel of [posterRel, ...captions.map((c) => c.rel)]) {
     const bytes = rel ? await size(dir, rel) : null;
     if (rel && bytes !== null) common.push({ rel, bytes });
@@ -108,7 +124,8 @@ async function gather(viewer: Viewer | null, videoId: string) {
     version,
     kind: renditions ? "hls" : "mp4",
     qualities: options.map((o) => ({ height: o.height, bytes: commonBytes + o.files.reduce((n, f) => n + f.bytes, 0) })),
-    hlsScriptUrl: renditions ? hlsScriptUrl() : null,
+    hlsScriptUrl: renditions ? hlsScriptUrl({ alternateAudio: audioTracks.length > 0 }) : null,
+    audioTracks,
     posterRel,
     storyboardRel: storyboard.some((f) => f.rel === "storyboard/storyboard.vtt") ? "storyboard/storyboard.vtt" : null,
     captions,

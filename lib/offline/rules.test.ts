@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { audioRenditionUris } from "@/lib/playback/hls-manifest";
 import { defaultQuality, fitsQuota, formatBytes, masterForRung, offlineDataVerdict, readSessionAnswer, safeRel } from "./rules";
 
 const MASTER = `#EXTM3U
@@ -18,6 +19,20 @@ describe("offline rules", () => {
     expect(master).not.toContain("v360");
     expect(master.trim().split("\n").at(-1)).toBe("v720/index.m3u8");
     expect(masterForRung(MASTER, "v1080/index.m3u8")).toBeNull();
+  });
+
+  it("keeps every alternate audio rendition beside the chosen variant, and names their playlists", () => {
+    const withAudio = MASTER.replace(
+      "#EXT-X-INDEPENDENT-SEGMENTS\n",
+      '#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="English",LANGUAGE="en",DEFAULT=YES,URI="a0/index.m3u8"\n' +
+        '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="French",LANGUAGE="fr",URI="a1/index.m3u8"\n#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="x",URI="s0/index.m3u8"\n',
+    );
+    expect(audioRenditionUris(withAudio)).toEqual(["a0/index.m3u8", "a1/index.m3u8"]);
+    expect(audioRenditionUris(MASTER)).toEqual([]);
+    const master = masterForRung(withAudio, "v360/index.m3u8")!;
+    expect(master).toContain('URI="a0/index.m3u8"');
+    expect(master).toContain('URI="a1/index.m3u8"');
+    expect(master).not.toContain("v720");
   });
 
   it("refuses paths that leave the video's folder", () => {

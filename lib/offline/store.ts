@@ -16,8 +16,11 @@ export const OUTBOX_CACHE = "reel-outbox";
 const SHELL_CACHE_PREFIX = "reel-shell-";
 /** What the shell cache may keep across users: build files (named by their content), icons, and the shell pages as anyone sees them. */
 const SHARED_SHELL_ENTRY = /^\/(_next\/static\/|_reel\/|icons\/|manifest\.webmanifest$|icon\.svg$|offline$|downloads$)/;
-/** hls.js for offline playback, shared by every download (the online URL is only cached until the next build). */
-export const PLAYER_SCRIPT_KEY = "/offline-media/player/hls.js";
+/**
+ * hls.js for offline playback, shared by every download (the online URL is only cached until the next build): the
+ * light build, and the full one for downloads with alternate audio (lib/playback/hls-script.ts).
+ */
+export const playerScriptKey = (alternateAudio: boolean) => (alternateAudio ? "/offline-media/player/hls.full.js" : "/offline-media/player/hls.js");
 
 export const mediaKey = (videoId: string, rel: string) => `/offline-media/${videoId}/${rel.split("/").map(encodeURIComponent).join("/")}`;
 /** Whose offline data this is (lib/offline/rules.ts, OfflineOwner); public/sw.js tags queued reports with it. */

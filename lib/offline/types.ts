@@ -1,3 +1,5 @@
+import type { PublishedAudio } from "@/lib/videos/outputs";
+
 /**
  * What the server tells a browser that wants to keep a video for offline viewing (GET /api/videos/:id/offline), and
  * what the browser keeps. Files are named by their path inside the video's media folder (`rel`): that path, under
@@ -25,7 +27,10 @@ export type OfflineSummary = {
   kind: "hls" | "mp4";
   /** Highest first. */
   qualities: OfflineQuality[];
+  /** hls.js for this download: the full build when the ladder has alternate audio (see audioTracks). */
   hlsScriptUrl: string | null;
+  /** The ladder's alternate audio renditions, every one stored with an HLS download; empty when the rungs carry their sound. */
+  audioTracks: PublishedAudio[];
   posterRel: string | null;
   storyboardRel: string | null;
   captions: OfflineCaption[];
@@ -47,6 +52,8 @@ export type DownloadRecord = Pick<
   OfflineSummary,
   "videoId" | "title" | "duration" | "aspect" | "version" | "kind" | "hlsScriptUrl" | "posterRel" | "storyboardRel" | "captions" | "chaptersRel"
 > & {
+  /** Absent in records kept before alternate audio travelled with downloads (those have none). */
+  audioTracks?: PublishedAudio[];
   height: number;
   /** Every file to store, by rel, with its size. */
   files: { rel: string; bytes: number }[];

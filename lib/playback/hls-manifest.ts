@@ -33,6 +33,15 @@ export function parseMaster(text: string): Variant[] {
   return variants;
 }
 
+/** The playlist URIs of a master's alternate audio renditions (`#EXT-X-MEDIA:TYPE=AUDIO`), in their order. */
+export function audioRenditionUris(text: string): string[] {
+  return lines(text)
+    .filter((line) => line.startsWith("#EXT-X-MEDIA:"))
+    .map((line) => attributes(line.slice("#EXT-X-MEDIA:".length)))
+    .filter((attrs) => attrs.TYPE === "AUDIO" && attrs.URI)
+    .map((attrs) => attrs.URI);
+}
+
 export function parseMediaPlaylist(text: string): MediaPlaylist {
   let initUri: string | null = null;
   const segments: MediaPlaylist["segments"] = [];
