@@ -90,9 +90,23 @@ export class WatchPage extends PageObject {
     await expect.poll(() => this.video.evaluate((v: HTMLVideoElement, least) => !v.seeking && v.currentTime > least, floor)).toBe(true);
   }
 
+  /**
+   * Clicks one of the player's buttons the way a viewer does: the pointer moves over the player, which shows the
+   * controls, then clicks. While playing they hide again once the pointer rests; on a busy machine that can happen
+   * between the move and the click, so both are tried again (the pointer a few pixels off, a real move).
+   */
+  private async clickControl(name: string) {
+    const button = this.player.getByRole("button", { name, exact: true });
+    let nudge = 0;
+    await expect(async () => {
+      const box = (await this.player.boundingBox())!;
+      await this.page.mouse.move(box.x + box.width / 2 + (nudge++ % 2) * 8, box.y + box.height / 2);
+      await button.click({ timeout: 2_000 });
+    }).toPass({ timeout: 20_000 });
+  }
+
   async openSettings() {
-    await this.player.hover();
-    await this.player.getByRole("button", { name: "Settings" }).click();
+    await this.clickControl("Settings");
     return this.page.getByRole("menu", { name: "Settings" });
   }
 
@@ -109,8 +123,7 @@ export class WatchPage extends PageObject {
   }
 
   async openAudioMenu() {
-    await this.player.hover();
-    await this.player.getByRole("button", { name: "Audio" }).click();
+    await this.clickControl("Audio");
     return this.page.getByRole("menu", { name: "Audio" });
   }
 
