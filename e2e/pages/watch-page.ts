@@ -80,6 +80,19 @@ export class WatchPage extends PageObject {
     await this.waitForPlayback(beyond);
   }
 
+  /**
+   * Plays from `from` until `seconds` more have played, and checks it is still playing: a check of "keeps playing" that
+   * never races the end of a short clip, however long a busy machine took to get here.
+   */
+  async playsOnFrom(from: number, seconds: number) {
+    await this.video.evaluate((v: HTMLVideoElement, at) => {
+      v.currentTime = at;
+      return v.play();
+    }, from);
+    await this.waitForPlayback(from + seconds);
+    expect(await this.media((v) => v.paused)).toBe(false);
+  }
+
   /** Pauses at `seconds` and waits until the seek has landed (past the whole second before it). */
   async pauseAt(seconds: number) {
     await this.video.evaluate((v: HTMLVideoElement, at) => {
