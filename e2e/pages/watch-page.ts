@@ -1,4 +1,5 @@
-import { expect } from "@playwright/test";
+import { expect, type Response } from "@playwright/test";
+import { keyframeAtOrBefore, resumePosition } from "../../lib/playback/progress";
 import { PageObject } from "./page-object";
 
 /** The watch page and its player, driven the way a viewer would: pointer, menus and keyboard. */
@@ -36,6 +37,41 @@ export class WatchPage extends PageObject {
     const read = () => this.page.evaluate(() => (performance.getEntriesByName("test:playing")[0] as PerformanceMark | undefined)?.detail as number | undefined);
     await expect.poll(read, { timeout: 15_000 }).toEqual(expect.any(Number));
     return (await read())!;
+  }
+
+  /**
+   * Pauses with the keyboard and waits until the server has stored the paused position; returns it. A periodic save
+   * can land between the key press and the pause, so only a save of the position the player stopped at counts.
+   */
+  async pauseAndSave(videoId: string): Promise<number> {
+    const saved: number[] = [];
+    const onResponse = (response: Response) => {
+      const request = response.request();
+      if (request.method() === "PUT" && response.ok() && request.url().includes(`/api/videos/${videoId}/progress`)) saved.push(request.postDataJSON().position);
+    };
+    this.page.on("response", onResponse);
+    try {
+      await this.press("k");
+      await expect.poll(() => this.media((v) => v.paused)).toBe(true);
+      const paused = await this.currentTime();
+      await expect.poll(() => saved.some((p) => Math.abs(p - paused) < 0.25)).toBe(true);
+      return paused;
+    } finally {
+      this.page.off("response", onResponse);
+    }
+  }
+
+  /**
+   * Playback in this document (see markPlaybackStarts) began where resuming from `saved` lands by Reel's own rule:
+   * a few seconds back, on the keyframe at or before that point.
+   */
+  async expectResumedFrom(saved: number, duration: number) {
+    const expected = keyframeAtOrBefore(resumePosition({ position: saved, duration, finished: false }, duration));
+    expect(expected).toBeGreaterThan(0);
+    const resumedAt = await this.playbackStartedAt();
+    expect(resumedAt).toBeGreaterThanOrEqual(expected - 0.1);
+    expect(resumedAt).toBeLessThan(expected + 1);
+    return resumedAt;
   }
 
   /** Which engine the player took: "hls" (hls.js), "native-hls" or "mp4". */
