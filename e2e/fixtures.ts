@@ -3,6 +3,7 @@ import { test as base, expect, request as playwrightRequest, type APIRequestCont
 import { sql } from "drizzle-orm";
 import { hashPassword } from "../lib/auth/passwords";
 import { closeDb, db } from "../lib/db/client";
+import { retryOnDeadlock } from "../lib/db/errors";
 import { deleteUserRow, insertUser } from "../lib/users/queries";
 import { baseURL } from "./env";
 import { createTestVideo } from "./watch-media";
@@ -49,7 +50,8 @@ export async function createAccount(options: Partial<Pick<Account, "name" | "rol
 }
 
 export async function deleteAccount(id: string) {
-  await deleteUserRow(db, id);
+  // The account's player may still be saving its position as the test ends.
+  await retryOnDeadlock(() => deleteUserRow(db, id));
 }
 
 /** Forgets failed sign-ins recorded for these addresses/accounts (a rate-limit test cleaning up after itself). */

@@ -39,7 +39,8 @@ test.beforeEach(async ({ member }) => {
   context = await chromium.launchPersistentContext(profile, {
     baseURL,
     viewport: { width: 390, height: 844 },
-    executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium",
+    // The full browser: the headless shell the other specs run in never offers installation.
+    executablePath: process.env.PLAYWRIGHT_FULL_CHROMIUM_PATH ?? "/usr/bin/chromium",
     // The engagement check would hold the install prompt back from a profile that is seconds old.
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--bypass-app-banner-engagement-checks"],
   });

@@ -1,4 +1,5 @@
 import { db } from "@/lib/db/client";
+import { retryOnDeadlock } from "@/lib/db/errors";
 import { withCurrentPassword } from "@/lib/auth/current-password";
 import { hashPassword } from "@/lib/auth/passwords";
 import { endSessions, revokeAllApiTokens } from "@/lib/auth/queries";
@@ -112,13 +113,15 @@ export async function updateUser(actor: Viewer, id: string, change: UserChange):
 }
 
 export async function deleteUser(actor: Viewer, id: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    await lockAccounts(tx);
-    const target = await findUserById(tx, id);
-    if (!target) throw notFound();
-    checkDeletion(actor.id, target, await countOtherActiveAdmins(tx, id));
-    await deleteUserRow(tx, id);
-  });
+  await retryOnDeadlock(() =>
+    db.transaction(async (tx) => {
+      await lockAccounts(tx);
+      const target = await findUserById(tx, id);
+      if (!target) throw notFound();
+      checkDeletion(actor.id, target, await countOtherActiveAdmins(tx, id));
+      await deleteUserRow(tx, id);
+    }),
+  );
 }
 
 /** Who an invite link is for, or null when it is unknown, used, expired or the account is disabled. */
