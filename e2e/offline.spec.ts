@@ -154,12 +154,14 @@ test("installable; a download plays offline with seeking, captions and previews,
 
 test("a download of a video with two audio languages lists both offline, and switching to the other plays", async () => {
   test.setTimeout(240_000);
-  // Longer than the steps before going offline take on a busy machine: a video that ended would count down to the next.
-  const languages = await createTwoLanguageVideo({ title: "Offline languages", seconds: 30 });
+  const languages = await createTwoLanguageVideo({ title: "Offline languages", seconds: 16 });
   const page = context.pages()[0] ?? (await context.newPage());
   const watch = new WatchPage(page);
   const downloads = new DownloadsPage(page);
   await watch.goto(languages.id);
+  // Paused while it downloads: a video that ended on a busy machine would count down to the next one.
+  await watch.waitForPlayback(0.1);
+  await watch.media((v) => v.pause());
   await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null), { timeout: 60_000 }).toMatch(/\/sw\.js\?v=/);
   await downloads.openQualities();
   await downloads.start();
