@@ -12,6 +12,8 @@ const { ready, processing } = videosBeforeAll({
 });
 
 test("plays through hls.js, switches quality by hand and seeks", async ({ memberPage }) => {
+  // Two switches, a seek and the QoE report, each waiting on the network and the decoder: long on a busy machine.
+  test.slow();
   // The page's <video> is the early start's and the player adopts it: nothing may complain about it.
   const errors: string[] = [];
   memberPage.on("pageerror", (e) => errors.push(e.message));
@@ -88,14 +90,14 @@ test("keyboard shortcuts act on the player", async ({ memberPage }) => {
   await watch.press("k");
   await expect.poll(() => watch.media((v) => v.paused)).toBe(false);
 
-  await watch.press("0");
-  await expect.poll(() => watch.currentTime()).toBeLessThan(2);
-  await watch.press("l");
-  await expect.poll(() => watch.currentTime()).toBeGreaterThanOrEqual(10);
-
-  await watch.press("5");
-  await expect.poll(() => watch.currentTime()).toBeGreaterThanOrEqual(ready.duration * 0.5 - 0.5);
-  expect(await watch.currentTime()).toBeLessThan(ready.duration * 0.5 + 1.5);
+  // Paused, the playhead moves only with the shortcuts.
+  await watch.press("k");
+  await expect.poll(() => watch.media((v) => v.paused)).toBe(true);
+  expect(await watch.seekWithKey("0")).toBe(0);
+  expect(await watch.seekWithKey("l")).toBeCloseTo(10, 0);
+  const half = await watch.seekWithKey("5");
+  expect(half).toBeGreaterThan(ready.duration * 0.5 - 0.25);
+  expect(half).toBeLessThan(ready.duration * 0.5 + 0.25);
 
   const muted = await watch.media((v) => v.muted);
   await watch.press("m");

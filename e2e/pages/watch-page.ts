@@ -1,4 +1,4 @@
-import { expect, type Response } from "@playwright/test";
+import { expect, type Locator, type Response } from "@playwright/test";
 import { keyframeAtOrBefore, resumePosition } from "../../lib/playback/progress";
 import { PageObject } from "./page-object";
 
@@ -74,6 +74,21 @@ export class WatchPage extends PageObject {
     return resumedAt;
   }
 
+  /**
+   * Presses a seeking shortcut and returns where the seek it started went, read at the media element's `seeking` event:
+   * a later read races playback, and on a busy machine hls.js may meanwhile have skipped a hole it had not loaded yet.
+   */
+  async seekWithKey(key: string): Promise<number> {
+    await this.video.evaluate((v: HTMLVideoElement) => {
+      performance.clearMarks("test:seeking");
+      v.addEventListener("seeking", () => performance.mark("test:seeking", { detail: v.currentTime }), { once: true });
+    });
+    await this.press(key);
+    const read = () => this.page.evaluate(() => (performance.getEntriesByName("test:seeking")[0] as PerformanceMark | undefined)?.detail as number | undefined);
+    await expect.poll(read).toEqual(expect.any(Number));
+    return (await read())!;
+  }
+
   /** Which engine the player took: "hls" (hls.js), "native-hls" or "mp4". */
   engine() {
     return this.player.getAttribute("data-engine");
@@ -140,54 +155,69 @@ export class WatchPage extends PageObject {
   }
 
   /**
-   * Clicks one of the player's buttons the way a viewer does: the pointer moves over the player, which shows the
-   * controls, then clicks. While playing they hide again once the pointer rests; on a busy machine that can happen
-   * between the move and the click, so both are tried again (the pointer a few pixels off, a real move).
+   * Opens one of the player's menus the way a viewer does: the pointer moves over the player, which shows the controls,
+   * then clicks the menu's button; done once the menu shows its items (read before that render, it would have none).
+   * While playing the controls hide again once the pointer rests: on a busy machine that can happen between the move and
+   * the click, so both are tried again (the pointer a few pixels off, a real move). A click that landed but was reported
+   * late has opened the menu, which is then not clicked shut again.
    */
-  private async clickControl(name: string) {
+  private async openMenu(name: string) {
     const button = this.player.getByRole("button", { name, exact: true });
+    const menu = this.page.getByRole("menu", { name });
+    const shown = menu.getByRole("menuitemradio").first();
     let nudge = 0;
     await expect(async () => {
+      if (await shown.isVisible()) return;
       const box = (await this.player.boundingBox())!;
       await this.page.mouse.move(box.x + box.width / 2 + (nudge++ % 2) * 8, box.y + box.height / 2);
       await button.click({ timeout: 2_000 });
+      await expect(shown).toBeVisible({ timeout: 2_000 });
     }).toPass({ timeout: 20_000 });
+    return menu;
   }
 
-  async openSettings() {
-    await this.clickControl("Settings");
-    return this.page.getByRole("menu", { name: "Settings" });
+  openSettings() {
+    return this.openMenu("Settings");
+  }
+
+  /** Picks an item; the menu closes then, and is waited for, so that the next one opened is never this one closing. */
+  private async choose(menu: Locator, group: string, label: string) {
+    await menu.getByRole("group", { name: group }).getByRole("menuitemradio", { name: label }).click();
+    await expect(menu).toBeHidden();
+  }
+
+  private async dismiss(menu: Locator) {
+    await this.page.keyboard.press("Escape");
+    await expect(menu).toBeHidden();
   }
 
   async chooseQuality(label: string) {
-    const menu = await this.openSettings();
-    await menu.getByRole("group", { name: "Quality" }).getByRole("menuitemradio", { name: label }).click();
+    await this.choose(await this.openSettings(), "Quality", label);
   }
 
   async qualityOptions() {
     const menu = await this.openSettings();
     const labels = await menu.getByRole("group", { name: "Quality" }).getByRole("menuitemradio").allTextContents();
-    await this.page.keyboard.press("Escape");
+    await this.dismiss(menu);
     return labels.map((l) => l.replace("✓", "").trim());
   }
 
-  async openAudioMenu() {
-    await this.clickControl("Audio");
-    return this.page.getByRole("menu", { name: "Audio" });
+  openAudioMenu() {
+    return this.openMenu("Audio");
   }
 
   /** The Audio menu's tracks as labelled, and the one checked. */
   async audioOptions() {
-    const items = (await this.openAudioMenu()).getByRole("group", { name: "Audio" }).getByRole("menuitemradio");
+    const menu = await this.openAudioMenu();
+    const items = menu.getByRole("group", { name: "Audio" }).getByRole("menuitemradio");
     const labels = (await items.allTextContents()).map((l) => l.replace("✓", "").trim());
     const checked = await items.evaluateAll((els) => els.findIndex((e) => e.getAttribute("aria-checked") === "true"));
-    await this.page.keyboard.press("Escape");
+    await this.dismiss(menu);
     return { labels, checked: checked >= 0 ? labels[checked] : null };
   }
 
   async chooseAudio(label: string) {
-    const menu = await this.openAudioMenu();
-    await menu.getByRole("group", { name: "Audio" }).getByRole("menuitemradio", { name: label }).click();
+    await this.choose(await this.openAudioMenu(), "Audio", label);
   }
 
   /** hls.audioTrack as the player last heard it from hls.js (AUDIO_TRACK_SWITCHING). */
