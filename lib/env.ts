@@ -106,6 +106,15 @@ const schema = z.object({
   REEL_ACCEL: z.enum(["none", "nginx"]).default("none"),
   /** Internal location nginx maps to the media root when REEL_ACCEL=nginx. */
   REEL_ACCEL_PREFIX: z.string().startsWith("/").default("/_reel_media/"),
+  /**
+   * What nginx sends with each request it passes to Reel (deploy/nginx/reel.conf), so that only nginx may ask Reel to
+   * hand Play a link's bytes over (lib/proxy/accel.ts). Configured, not generated: nginx's own config must hold it.
+   * Characters that need no quoting in nginx's config nor in a header.
+   */
+  REEL_ACCEL_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9+/=._~-]{32,}$/, "expected 32+ characters of letters, digits and + / = . _ ~ - (e.g. openssl rand -hex 32)")
+    .optional(),
   /** Memory for rendered catalog pages and lists (lib/server/response-cache.ts); 0 turns the cache off. */
   REEL_RESPONSE_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
   /** A bearer token Prometheus may scrape `/metrics` with (administrators' API tokens work too). */
@@ -139,6 +148,9 @@ const schema = z.object({
    */
   REEL_QOE_RETENTION_DAYS: z.coerce.number().int().min(31).max(3650).default(90),
 }).superRefine((v, ctx) => {
+  if (v.REEL_ACCEL === "nginx" && !v.REEL_ACCEL_SECRET) {
+    ctx.addIssue({ code: "custom", path: ["REEL_ACCEL_SECRET"], message: "required when REEL_ACCEL=nginx: the value deploy/nginx/reel.conf sends as $reel_accel_secret" });
+  }
   if (v.REEL_STORAGE === "s3" && !v.REEL_S3_BUCKET) ctx.addIssue({ code: "custom", path: ["REEL_S3_BUCKET"], message: "required when REEL_STORAGE=s3" });
   if (!v.REEL_S3_ACCESS_KEY_ID !== !v.REEL_S3_SECRET_ACCESS_KEY) {
     ctx.addIssue({ code: "custom", path: ["REEL_S3_SECRET_ACCESS_KEY"], message: "set both REEL_S3_ACCESS_KEY_ID and REEL_S3_SECRET_ACCESS_KEY, or neither" });

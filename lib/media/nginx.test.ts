@@ -52,7 +52,7 @@ describe("REEL_ACCEL=nginx with a real nginx", () => {
 
     reel = await listen(createMediaHandler({ media, mediaDirs: [library], keyring, accelPrefix: "/_reel_media/" }));
     const port = await freePort(3330, 3349);
-    proxy = await startNginx(nginx, dir, port, await renderReelConf(reel.port, media, port));
+    proxy = await startNginx(nginx, dir, port, await renderReelConf(reel.port, media, port, randomBytes(32).toString("hex")));
   });
 
   afterAll(async () => {

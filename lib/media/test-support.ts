@@ -162,14 +162,15 @@ ${httpBlock}
   };
 }
 
-/** deploy/nginx/reel.conf with Reel's address, the media folder and the listen address filled in. */
-export async function renderReelConf(reelPort: number, mediaRoot: string, listenPort: number): Promise<string> {
+/** deploy/nginx/reel.conf with REEL_ACCEL_SECRET, Reel's address, the media folder and the listen address filled in. */
+export async function renderReelConf(reelPort: number, mediaRoot: string, listenPort: number, accelSecret: string): Promise<string> {
   const template = await fs.readFile(path.join(import.meta.dirname, "../../deploy/nginx/reel.conf"), "utf8");
   const filled = template
+    .replace('default "paste REEL_ACCEL_SECRET here";', `default "${accelSecret}";`)
     .replace("server 127.0.0.1:3000;", `server 127.0.0.1:${reelPort};`)
     .replace("alias /srv/reel/data/media/;", `alias ${mediaRoot.replace(/\/?$/, "/")};`)
     .replace("listen 80;", `listen 127.0.0.1:${listenPort};`);
-  if (filled.includes("3000;") || filled.includes("/srv/reel") || filled.includes("listen 80;")) throw new Error("deploy/nginx/reel.conf changed shape");
+  if (filled.includes("3000;") || filled.includes("/srv/reel") || filled.includes("listen 80;") || filled.includes("paste REEL_ACCEL_SECRET")) throw new Error("deploy/nginx/reel.conf changed shape");
   return filled;
 }
 

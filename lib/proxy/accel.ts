@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash, timingSafeEqual } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { parseRange } from "@/lib/media/decision";
 import { portOf, type ResolvedAddress } from "@/lib/net/safe-fetch";
@@ -16,8 +17,12 @@ import { portOf, type ResolvedAddress } from "@/lib/net/safe-fetch";
  * and used while it lasts. Anything else the upstream answers in nginx (a redirect, an error) is not passed on: nginx
  * sends the request back to Reel marked `X-Reel-Accel: fallback`, Reel forgets what it knew and serves it itself.
  *
- * Reel hands a request over only when nginx marked it `X-Reel-Accel: front` (reel.conf overwrites whatever a client
- * sent): reached without nginx, the X-Reel-Upstream headers would show the viewer the upstream URL.
+ * The marks count only with REEL_ACCEL_SECRET: reel.conf sends `X-Reel-Accel: front <secret>` (or `fallback <secret>`),
+ * overwriting whatever a client sent. Reel's port may be reachable without nginx (bound to 0.0.0.0, a second route
+ * in), and there anyone could write the header: the X-Reel-Upstream headers of a hand-off would then show the viewer
+ * the upstream's URL and address, which after redirects may be an internal name the link's owner never typed. A mark
+ * without the secret, or with a wrong one, is no mark: the request is served by Reel's own path as if no nginx were
+ * there (a forged `fallback` does not make Reel forget what it knew either), and nothing in the answer says why.
  *
  * Daily limit: the bytes counted are the length of the range asked for (of the whole file without a Range), when Reel
  * answers; nginx reports nothing back. A viewer who leaves mid-range is counted for the whole range, and a request that
@@ -27,13 +32,31 @@ import { portOf, type ResolvedAddress } from "@/lib/net/safe-fetch";
 
 /** nginx's internal location (deploy/nginx/reel.conf); only reachable through X-Accel-Redirect. */
 export const ACCEL_LOCATION = "/_reel_proxy/";
-/** How nginx marks the requests it passes to Reel: `front` (may be handed back) or `fallback` (came back). */
+/**
+ * How nginx marks the requests it passes to Reel, followed by a space and REEL_ACCEL_SECRET: `front` (may be handed
+ * back) or `fallback` (came back).
+ */
 export const ACCEL_HEADER = "x-reel-accel";
 export type AccelMark = "front" | "fallback" | null;
 
-export function accelMark(value: string | null | undefined): AccelMark {
-  return value === "front" || value === "fallback" ? value : null;
+/** The mark of an X-Reel-Accel value, or null when it does not carry `secret` (or there is none to carry). */
+export function accelMark(value: string | null | undefined, secret: string | undefined): AccelMark {
+  if (!value || !secret) return null;
+  const space = value.indexOf(" ");
+  const mark = value.slice(0, space);
+  if (space < 0 || (mark !== "front" && mark !== "fallback")) return null;
+  return sameSecret(value.slice(space + 1), secret) ? mark : null;
 }
+
+/**
+ * Compared as SHA-256 digests, so both sides have the same length whatever was sent (timingSafeEqual needs that), and
+ * the time taken tells nothing of how much of the secret a guess got right.
+ */
+function sameSecret(given: string, secret: string): boolean {
+  return timingSafeEqual(digest(given), digest(secret));
+}
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
 
 /** What Reel's own path learned about a link's upstream: the URL that answered, its type and size. */
 export type AccelTarget = { url: string; contentType: string; size: number };

@@ -13,7 +13,8 @@ import { bytesToday } from "./usage";
 
 /**
  * Play a link with REEL_ACCEL=nginx: the shipped deploy/nginx/reel.conf in front of Reel's proxy handler, Debian's
- * nginx as the upstream. Reel checks each request and names the checked address; nginx fetches the bytes.
+ * nginx as the upstream. Reel checks each request and names the checked address; nginx fetches the bytes. Reel's
+ * port is also asked directly, as a client that reaches it without nginx would.
  */
 
 const nginx = findNginx();
@@ -23,11 +24,15 @@ const film = randomBytes(2 * 1024 * 1024);
 const secret = Buffer.from("another video's bytes");
 const secretVideo = randomUUID();
 const userId = randomUUID();
+/** REEL_ACCEL_SECRET: reel.conf sends it, the handler expects it. */
+const accelSecret = randomBytes(32).toString("hex");
 let dir: string;
 let upstream: NginxProcess;
 let front: NginxProcess;
 let reel: Served;
 let port: number;
+/** Paths of the requests Reel handed to nginx (answered with X-Accel-Redirect), whoever asked. */
+const handedOver: string[] = [];
 /** Names the upstream answers to; a test may move one (DNS rebinding, a host that moved). */
 const names = new Map<string, string>();
 const resolve: Resolver = async (host) => {
@@ -67,20 +72,27 @@ beforeAll(async () => {
     location / { return 302 http://media.example.test:${port}/film.mp4?signature=upstream-secret; }
   }`,
   );
-  reel = await listen(
-    createProxyHandler({
-      accel: true,
-      resolve,
-      allowLoopback: true,
-      policy: DEFAULT_FETCH_POLICY,
-      dailyBytes: 0,
-      limiter: new ProxyLimiter({ maxStreams: 100, perMinute: 100_000 }),
-    }),
-  );
+  const serveProxy = createProxyHandler({
+    accel: true,
+    resolve,
+    allowLoopback: true,
+    policy: DEFAULT_FETCH_POLICY,
+    dailyBytes: 0,
+    limiter: new ProxyLimiter({ maxStreams: 100, perMinute: 100_000 }),
+    accelSecret,
+  });
+  reel = await listen((req, res) => {
+    const writeHead = res.writeHead.bind(res) as (status: number, headers: Record<string, string>) => typeof res;
+    (res as unknown as { writeHead: typeof writeHead }).writeHead = (status, headers) => {
+      if (headers["x-accel-redirect"]) handedOver.push(req.url ?? "");
+      return writeHead(status, headers);
+    };
+    return serveProxy(req, res);
+  });
   const listenPort = await freePort(port + 1, 3499);
   const frontDir = path.join(dir, "front");
   await fs.mkdir(frontDir);
-  front = await startNginx(nginx!, frontDir, listenPort, await renderReelConf(reel.port, media, listenPort));
+  front = await startNginx(nginx!, frontDir, listenPort, await renderReelConf(reel.port, media, listenPort, accelSecret));
 });
 
 afterAll(async () => {
@@ -98,7 +110,7 @@ function linkPath(url: string, kind: RefKind = "bytes"): string {
 
 const range = (from: number, to: number) => ({ range: `bytes=${from}-${to}` });
 /** Asking Reel itself, as nginx's `location /` does. */
-const asNginx = (from: number, to: number) => ({ ...range(from, to), "x-reel-accel": "front" });
+const asNginx = (from: number, to: number) => ({ ...range(from, to), "x-reel-accel": `front ${accelSecret}` });
 const allHeaders = (headers: Record<string, unknown>) => JSON.stringify(headers);
 
 describe("Play a link with REEL_ACCEL=nginx behind deploy/nginx/reel.conf", () => {
@@ -122,7 +134,9 @@ describe("Play a link with REEL_ACCEL=nginx behind deploy/nginx/reel.conf", () =
     expect(bypass.body.equals(film.subarray(5, 10))).toBe(true);
 
     const before = await bytesToday(userId);
+    const handOffs = handedOver.length;
     const r = await fetchRaw(front.port, link, { headers: range(1_000_000, 1_999_999) });
+    expect(handedOver.slice(handOffs)).toEqual([link]);
     expect(r.status).toBe(206);
     expect(r.headers["content-range"]).toBe(`bytes 1000000-1999999/${film.length}`);
     expect(r.headers["content-type"]).toBe("video/mp4");
@@ -134,6 +148,30 @@ describe("Play a link with REEL_ACCEL=nginx behind deploy/nginx/reel.conf", () =
     const whole = await fetchRaw(front.port, link);
     expect(whole.status).toBe(200);
     expect(whole.body.equals(film)).toBe(true);
+  });
+
+  it("a mark without nginx's secret is no mark: Reel reached directly sends the bytes itself and names no upstream", async () => {
+    names.set("internal.example.test", "127.0.0.1");
+    const link = linkPath(`http://internal.example.test:${port}/film.mp4`);
+    expect((await fetchRaw(front.port, link, { headers: range(0, 99) })).status).toBe(206);
+    const wrong = `${accelSecret.slice(0, -1)}${accelSecret.endsWith("0") ? "1" : "0"}`;
+    const forged = ["front", "fallback", "front ", `front ${wrong}`, `fallback ${wrong}`, `front ${accelSecret}0`, `front  ${accelSecret}`, accelSecret, `FRONT ${accelSecret}`];
+    for (const mark of forged) {
+      const r = await fetchRaw(reel.port, link, { headers: { ...range(5, 9), "x-reel-accel": mark } });
+      expect(r.status, mark).toBe(206);
+      expect(r.headers["x-accel-redirect"], mark).toBeUndefined();
+      expect(allHeaders(r.headers), mark).not.toMatch(/x-reel|example\.test|127\.0\.0\.1|_reel_proxy/i);
+      expect(r.body.equals(film.subarray(5, 10)), mark).toBe(true);
+    }
+    // Nor did a forged `fallback` make Reel forget the link's upstream: nginx's own mark is still handed over.
+    expect((await fetchRaw(reel.port, link, { headers: asNginx(5, 9) })).headers["x-reel-upstream"]).toBe(`http://127.0.0.1:${port}/film.mp4`);
+    // Through nginx, whatever mark a client writes is replaced by nginx's: the range is handed over and arrives whole.
+    const handOffs = handedOver.length;
+    const through = await fetchRaw(front.port, link, { headers: { ...range(100, 199), "x-reel-accel": "fallback" } });
+    expect(handedOver.slice(handOffs)).toEqual([link]);
+    expect(through.status).toBe(206);
+    expect(through.body.equals(film.subarray(100, 200))).toBe(true);
+    expect(allHeaders(through.headers)).not.toMatch(/x-reel|example\.test|127\.0\.0\.1/i);
   });
 
   it("refuses a link whose host now resolves to a private address, even though nginx knew it", async () => {
@@ -195,6 +233,6 @@ describe("Play a link with REEL_ACCEL=nginx behind deploy/nginx/reel.conf", () =
       expect(r.body.toString()).toMatch(/^\/proxy\/.+\/media$/m);
       expect(r.body.toString()).not.toMatch(/film\.mp4|example\.test/);
     }
-    expect((await fetchRaw(reel.port, link, { headers: { "x-reel-accel": "front" } })).headers["x-accel-redirect"]).toBeUndefined();
+    expect((await fetchRaw(reel.port, link, { headers: { "x-reel-accel": `front ${accelSecret}` } })).headers["x-accel-redirect"]).toBeUndefined();
   });
 });

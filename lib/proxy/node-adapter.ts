@@ -2,7 +2,7 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
 import type { FastPath } from "@/lib/server/fast-path";
-import { ACCEL_HEADER, accelMark } from "./accel";
+import { ACCEL_HEADER } from "./accel";
 import { PROXY_PREFIX } from "./paths";
 import { proxy, type ProxyOptions } from "./stream";
 
@@ -26,7 +26,7 @@ export function createProxyHandler(options: ProxyOptions = {}) {
         method: req.method ?? "GET",
         range: req.headers.range ?? null,
         signal: gone.signal,
-        nginx: accelMark(req.headers[ACCEL_HEADER] as string | undefined),
+        accelHeader: req.headers[ACCEL_HEADER] as string | undefined,
       },
       options,
     );

@@ -7,7 +7,7 @@ import { childLogger } from "@/lib/log";
 import { parseRange } from "@/lib/media/decision";
 import { currentFetchPolicy } from "@/lib/net/current-policy";
 import { checkedAddresses, safeFetch, type SafeFetchOptions } from "@/lib/net/safe-fetch";
-import { accelAnswer, forgetTarget, knownTarget, learnTarget, requestedBytes, type AccelMark } from "./accel";
+import { accelAnswer, accelMark, forgetTarget, knownTarget, learnTarget, requestedBytes } from "./accel";
 import { isPlaylistText, rewritePlaylist } from "./hls";
 import { ProxyLimiter } from "./limits";
 import { parseProxyPath, proxyUri, type ProxyRef } from "./paths";
@@ -42,10 +42,10 @@ export type ProxyRequest = {
   /** Aborted when the client goes away before the answer starts. */
   signal: AbortSignal;
   /**
-   * How nginx in front marked the request (./accel.ts): `front`, it may take the bytes; `fallback`, it sent the
-   * request back (the upstream answered something nginx may not pass on).
+   * The X-Reel-Accel header as received: nginx in front marks a request `front` (it may take the bytes) or `fallback`
+   * (it sent the request back: the upstream answered something nginx may not pass on), with the secret (./accel.ts).
    */
-  nginx?: AccelMark;
+  accelHeader?: string | null;
 };
 
 export type ProxyAnswer = {
@@ -63,6 +63,8 @@ export type ProxyOptions = Pick<SafeFetchOptions, "resolve" | "allowLoopback" | 
   dailyBytes?: number;
   /** Hand byte requests to nginx (./accel.ts); by default when REEL_ACCEL=nginx. */
   accel?: boolean;
+  /** What nginx's marks must carry; by default REEL_ACCEL_SECRET. */
+  accelSecret?: string;
 };
 
 const SINGLE_RANGE = /^bytes=(\d{1,15}-\d{0,15}|-\d{1,15})$/;
@@ -123,8 +125,9 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions = {}): Prom
     const range = ref.kind === "bytes" && req.range && SINGLE_RANGE.test(req.range.trim()) ? req.range.trim() : null;
     const policy = options.policy ?? (await currentFetchPolicy());
     const accel = ref.kind === "bytes" && (options.accel ?? env.REEL_ACCEL === "nginx");
-    if (accel && req.nginx === "fallback") forgetTarget(ref.url);
-    const target = accel && req.nginx === "front" ? knownTarget(ref.url) : undefined;
+    const mark = accel ? accelMark(req.accelHeader, options.accelSecret ?? env.REEL_ACCEL_SECRET) : null;
+    if (mark === "fallback") forgetTarget(ref.url);
+    const target = mark === "front" ? knownTarget(ref.url) : undefined;
     if (target) {
       // The same policy on the address nginx will connect to, resolved now (throws a 403 AppError when refused).
       const [address] = await checkedAddresses(new URL(target.url), { policy, resolve: options.resolve, allowLoopback: options.allowLoopback });

@@ -1,6 +1,6 @@
 import "server-only";
 import { Readable } from "node:stream";
-import { ACCEL_HEADER, accelMark } from "./accel";
+import { ACCEL_HEADER } from "./accel";
 import { PROXY_PREFIX } from "./paths";
 import { proxy, type ProxyOptions } from "./stream";
 
@@ -21,7 +21,7 @@ export function createWebProxyHandler(options: ProxyOptions = {}) {
         method: request.method,
         range: request.headers.get("range"),
         signal: request.signal,
-        nginx: accelMark(request.headers.get(ACCEL_HEADER)),
+        accelHeader: request.headers.get(ACCEL_HEADER),
       },
       options,
     );

@@ -33,9 +33,10 @@ beforeAll(async () => {
   await fs.mkdir(path.join(data, "media", video, "mp4"), { recursive: true });
   await fs.writeFile(path.join(data, "media", video, "mp4", "video.mp4"), mp4);
   const port = await freePort(env.PORT + 60);
-  web = await startWebProcess(port, { REEL_DATA_DIR: data, REEL_ACCEL: "nginx", REEL_TRUST_PROXY: "1" });
+  const accelSecret = randomBytes(32).toString("hex");
+  web = await startWebProcess(port, { REEL_DATA_DIR: data, REEL_ACCEL: "nginx", REEL_ACCEL_SECRET: accelSecret, REEL_TRUST_PROXY: "1" });
   const listen = await freeNginxPort(3350, 3399);
-  proxy = await startNginx(nginx, dir, listen, await renderReelConf(port, path.join(data, "media"), listen));
+  proxy = await startNginx(nginx, dir, listen, await renderReelConf(port, path.join(data, "media"), listen, accelSecret));
 });
 
 afterAll(async () => {

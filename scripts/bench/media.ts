@@ -42,7 +42,7 @@ async function serve(kind: Kind, port: number, media: string): Promise<void> {
   if (kind === "plain") {
     handler = plainHandler(media);
   } else {
-    // REEL_DATA_DIR, REEL_MEDIA_KEYS and REEL_ACCEL come from the parent through the environment.
+    // REEL_DATA_DIR, REEL_MEDIA_KEYS, REEL_ACCEL and REEL_ACCEL_SECRET come from the parent through the environment.
     const { serveMedia } = await import("@/lib/media/node-adapter");
     handler = serveMedia;
   }
@@ -115,6 +115,7 @@ async function main(): Promise<void> {
     console.log("done");
 
     const keys = `b1:${randomBytes(32).toString("hex")}`;
+    const accelSecret = randomBytes(32).toString("hex");
     const keyring = parseKeyring(keys);
     const ports = { reel: await freePort(3300, 3349), accelReel: 0, plain: 0, nginxStatic: 0, nginxAccel: 0, reelS3: 0 };
     ports.plain = await freePort(ports.reel + 1, 3349);
@@ -137,6 +138,7 @@ async function main(): Promise<void> {
           REEL_DATA_DIR: dir,
           REEL_MEDIA_KEYS: keys,
           REEL_ACCEL: kind === "reel-accel" ? "nginx" : "none",
+          REEL_ACCEL_SECRET: accelSecret,
         },
         stdio: ["ignore", "inherit", "inherit", "ipc"],
       });
@@ -154,7 +156,7 @@ async function main(): Promise<void> {
     listen 127.0.0.1:${ports.nginxStatic};
     location /files/ { alias ${media}/; sendfile on; tcp_nopush on; sendfile_max_chunk 2m; }
 }`;
-      const started = await startNginx(nginxBin, dir, ports.nginxStatic, `${staticServer}\n${await renderReelConf(ports.accelReel, media, ports.nginxAccel)}`);
+      const started = await startNginx(nginxBin, dir, ports.nginxStatic, `${staticServer}\n${await renderReelConf(ports.accelReel, media, ports.nginxAccel, accelSecret)}`);
       nginx = started;
       nginxCpu = async () => processTreeCpu(started.pid);
       accelCpu = async () => (await processTreeCpu(started.pid)) + (await accelReelCpu());

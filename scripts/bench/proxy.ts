@@ -106,6 +106,7 @@ server {
     nginxes.push(nginxProxy);
 
     const keys = `b1:${randomBytes(32).toString("hex")}`;
+    const accelSecret = randomBytes(32).toString("hex");
     const startReel = async (port: number, accel: boolean) => {
       const child = spawn(process.execPath, ["--import", "tsx", import.meta.filename, "--serve", String(port), ...(accel ? ["accel"] : [])], {
         env: {
@@ -114,6 +115,7 @@ server {
           LOG_LEVEL: "silent",
           REEL_DATA_DIR: dir,
           REEL_MEDIA_KEYS: keys,
+          REEL_ACCEL_SECRET: accelSecret,
           // The upstream is on loopback, and one bench user opens every connection.
           REEL_UNSAFE_ALLOW_LOOPBACK_FETCH: "1",
           REEL_PROXY_MAX_STREAMS: "1000",
@@ -127,7 +129,7 @@ server {
     const reelCpu = await startReel(ports.reel, false);
     const reelAccelCpu = await startReel(ports.reelAccel, true);
     // deploy/nginx/reel.conf as shipped, in front of the REEL_ACCEL=nginx process (no media folder is used).
-    const front = await startNginx(nginxBin, frontDir, ports.front, await renderReelConf(ports.reelAccel, www, ports.front));
+    const front = await startNginx(nginxBin, frontDir, ports.front, await renderReelConf(ports.reelAccel, www, ports.front, accelSecret));
     nginxes.push(front);
 
     const keyring = parseKeyring(keys);
@@ -142,6 +144,13 @@ server {
     ];
     const file = await fsp.readFile(path.join(www, "film.mp4"));
     for (const t of targets) await checkRange(t, file, RANGE);
+    // Reel has now seen the upstream answer a range; unless it takes nginx's mark (the secret in reel.conf is its
+    // own), the accel row would measure Reel's own path behind nginx.
+    const handOff = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      http.get({ host: "127.0.0.1", port: ports.reelAccel, path: reelPath, headers: { range: "bytes=0-0", "x-reel-accel": `front ${accelSecret}` } }, resolve).on("error", reject);
+    });
+    handOff.resume();
+    if (!handOff.headers["x-accel-redirect"]) throw new Error("Reel did not hand the link to nginx: the accel row would measure Reel's own path");
 
     const ttfbDirect = await firstByteTimes(targets[0]);
     const ttfbReel = await firstByteTimes(targets[2]);
