@@ -46,6 +46,7 @@ import { env, paths } from "@/lib/env";
 import { stopProducerBoss } from "@/lib/queue/boss";
 import { cancelProcessing } from "@/lib/videos/lifecycle";
 import { findVideo } from "@/lib/videos/queries";
+import { freezeLadder } from "@/test/ffmpeg-processes";
 import { makeSource } from "@/test/media";
 import { createTokenUser } from "@/test/serve-routes";
 import { startWebProcess } from "@/test/web-process";
@@ -292,9 +293,10 @@ describe("Postgres restarted under load", () => {
   }, 300_000);
 
   it("a job delivered again because its completion was lost takes effect once", async () => {
-    // A long ladder holds the only ladder slot, so that the next video's ladder waits in the queue, where it is held.
-    const blocker = await upload(makeSource({ name: "blocker.mp4", width: 426, height: 240, fps: 30, seconds: 120 }));
-    await until("the blocking ladder to run", async () => (await findVideo(blocker))?.progress?.step === "hls-ladder", 120_000);
+    // A ladder holds the only ladder slot, so that the next video's ladder waits in the queue, where it is held. Its
+    // ffmpeg is stopped rather than given a long source to encode: the cancel below kills it all the same.
+    const blocker = await upload(makeSource({ name: "blocker.mp4", width: 426, height: 240, fps: 30, seconds: 20 }));
+    await freezeLadder(blocker);
     const id = await upload(makeSource({ name: "delivered-twice.mp4", width: 320, height: 240, fps: 15, seconds: 4 }));
     const first = await until("its faststart to complete", async () => (await jobsOf([id])).find((j) => j.name === "faststart" && j.state === "completed"), 60_000);
     const held = await db.execute(
