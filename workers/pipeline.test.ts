@@ -290,6 +290,11 @@ describe("the reason a step that gives up leaves", () => {
 
 describe("a worker SIGKILLed mid-ladder", () => {
   const children: ChildProcess[] = [];
+  // One source for both (each upload is a copy of it): its ladder is held mid-way by freezeLadder, not by its length.
+  let source: string;
+  beforeAll(() => {
+    source = makeSource({ name: "to-kill.mp4", width: 426, height: 240, fps: 30, seconds: 20 });
+  });
   afterAll(() => {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
   });
@@ -304,7 +309,7 @@ describe("a worker SIGKILLed mid-ladder", () => {
 
   it("is picked up again promptly by another worker and completes", async () => {
     const first = await startWorker();
-    const video = await upload(makeSource({ name: "to-kill.mp4", width: 426, height: 240, fps: 30, seconds: 20 }));
+    const video = await upload(source);
     // Its ffmpeg stopped once the progress shows it under way: still running when the worker dies, whatever the machine.
     await freezeLadder(video.id, ladderUnderWay);
     first.kill("SIGKILL");
@@ -328,7 +333,7 @@ describe("a worker SIGKILLed mid-ladder", () => {
 
   it("on its last attempt, fails the video with a reason through the dead-letter queue", async () => {
     const first = await startWorker();
-    const video = await upload(makeSource({ name: "to-kill-last.mp4", width: 426, height: 240, fps: 30, seconds: 20 }));
+    const video = await upload(source, "to-kill-last.mp4");
     await freezeLadder(video.id, ladderUnderWay);
     // As if this were already the last retry.
     await db.execute(sql`update pgboss.job set retry_count = retry_limit where name = 'hls-ladder' and data->>'videoId' = ${video.id} and state = 'active'`);
