@@ -217,9 +217,13 @@ describe("Postgres restarted under load", () => {
   });
 
   it("web requests recover without a restart, the worker reconnects, and every job takes effect exactly once", async () => {
+    const longA = makeSource({ name: "long-a.mp4", width: 426, height: 240, fps: 15, seconds: 10 });
+    // The same clip again, under a name of its own: a copy, not a second encode.
+    const longB = path.join(path.dirname(longA), "long-b.mp4");
+    fs.copyFileSync(longA, longB);
     const clips = [
-      makeSource({ name: "long-a.mp4", width: 426, height: 240, fps: 15, seconds: 10 }),
-      makeSource({ name: "long-b.mp4", width: 426, height: 240, fps: 15, seconds: 10 }),
+      longA,
+      longB,
       makeSource({ name: "short-c.mkv", width: 320, height: 240, fps: 15, seconds: 4, subtitles: true }),
       makeSource({ name: "short-d.mp4", width: 320, height: 240, fps: 15, seconds: 4 }),
     ];
