@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import { sql } from "drizzle-orm";
+import { db } from "@/lib/db/client";
 import type { Video } from "@/lib/db/schema";
 import { findVideo } from "@/lib/videos/queries";
 
@@ -40,11 +42,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function freezeLadder(videoId: string, underWay: (v: Video) => boolean = () => true, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const until = async (what: string, done: () => Promise<boolean> | boolean, everyMs: number) => {
+    while (!(await done())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} of ${videoId}`);
+      await sleep(everyMs);
+    }
+  };
+  // Looking for the ffmpeg reads every process's command line (a few ms of CPU): the quick looks start once a worker has the job.
+  await until("a worker to take the ladder", async () => [...(await db.execute(sql`select 1 from pgboss.job where name = 'hls-ladder' and data->>'videoId' = ${videoId} and state = 'active'`))].length > 0, 100);
   let pids: number[] = [];
-  for (; pids.length === 0; pids = ffmpegPids(`hls-ladder/${videoId}-`)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for the ladder of ${videoId} to start`);
-    await sleep(25);
-  }
+  await until("the ladder's ffmpeg", () => (pids = ffmpegPids(`hls-ladder/${videoId}-`)).length > 0, 25);
   const signal = async (name: "SIGSTOP" | "SIGCONT") => {
     for (const pid of pids) process.kill(pid, name);
     // Stopped, not finished in the meantime (then the source would be too short).
