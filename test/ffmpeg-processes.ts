@@ -8,7 +8,7 @@ import { findVideo } from "@/lib/videos/queries";
  * The ffmpeg processes whose command line holds `marker`: a video id (its source and work folders are in the
  * arguments), or `hls-ladder/<videoId>-` for the ladder's run alone (its outputs go to that work folder).
  */
-export function ffmpegPids(marker: string): number[] {
+function ffmpegPids(marker: string): number[] {
   return fs
     .readdirSync("/proc")
     .filter((n) => /^\d+$/.test(n))
