@@ -155,8 +155,8 @@ async function processAndCheck(ownerId: string, worker: Worker) {
       }
     }),
   );
-  // The queue keeps moving: a healthy video sent after all of them is processed as usual.
-  const control = await processOne(ownerId, COUNT, "control", "control.mp4", fs.readFileSync(makeSource({ name: "control.mp4", seconds: SOURCE_SECONDS, fps: 15 })));
+  // The queue keeps moving: a healthy video (the intact MP4 source) sent after all of them is processed as usual.
+  const control = await processOne(ownerId, COUNT, "control", "control.mp4", sources.mp4);
 
   outcomes.sort((a, b) => a.n - b.n);
   const labels = new Map([...outcomes, control].map((o) => [o.videoId, `#${o.n} ${o.label}`]));

@@ -25,6 +25,7 @@ import { cancelProcessing } from "@/lib/videos/lifecycle";
 import { outputsOf } from "@/lib/videos/outputs";
 import { findVideo } from "@/lib/videos/queries";
 import { createTestUser } from "@/test/factories";
+import { ffmpegRunningFor, freezeLadder, ladderUnderWay } from "@/test/ffmpeg-processes";
 import { ffprobeJson, makeSource, mediaDir } from "@/test/media";
 import { settled, waitForVideo } from "@/test/videos";
 import { startWorkerProcess } from "@/test/worker-process";
@@ -51,20 +52,6 @@ async function upload(file: string, title = path.basename(file)): Promise<Video>
   return registerSource({ id, ownerId, title, sourceKind: "upload", sourcePath: target, size: fs.statSync(target).size });
 }
 
-
-function ffmpegRunningFor(marker: string): boolean {
-  return fs
-    .readdirSync("/proc")
-    .filter((n) => /^\d+$/.test(n))
-    .some((pid) => {
-      try {
-        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        return cmd.startsWith("ffmpeg") && cmd.includes(marker);
-      } catch {
-        return false;
-      }
-    });
-}
 
 function workFolders(job: string, videoId: string): string[] {
   const dir = path.join(paths.tmp, job);
@@ -303,6 +290,11 @@ describe("the reason a step that gives up leaves", () => {
 
 describe("a worker SIGKILLed mid-ladder", () => {
   const children: ChildProcess[] = [];
+  // One source for both (each upload is a copy of it): its ladder is held mid-way by freezeLadder, not by its length.
+  let source: string;
+  beforeAll(() => {
+    source = makeSource({ name: "to-kill.mp4", width: 426, height: 240, fps: 30, seconds: 20 });
+  });
   afterAll(() => {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
   });
@@ -317,13 +309,13 @@ describe("a worker SIGKILLed mid-ladder", () => {
 
   it("is picked up again promptly by another worker and completes", async () => {
     const first = await startWorker();
-    // Long enough that the ladder is still running when the (1/s) progress write shows it under way, even on an idle machine.
-    const video = await upload(makeSource({ name: "to-kill.mp4", width: 426, height: 240, fps: 30, seconds: 120 }));
-    await waitForVideo(video.id, (v) => v.progress?.step === "hls-ladder" && v.progress.percent >= 10);
+    const video = await upload(source);
+    // Its ffmpeg stopped once the progress shows it under way: still running when the worker dies, whatever the machine.
+    await freezeLadder(video.id, ladderUnderWay);
     first.kill("SIGKILL");
     const killedAt = Date.now();
 
-    // Its ffmpeg dies with it (parent-death signal), so the half-made ladder stops growing.
+    // Its ffmpeg dies with it (the parent-death signal is a SIGKILL, which ends a stopped process too): no orphan goes on with the half-made ladder.
     while (ffmpegRunningFor(video.id) && Date.now() - killedAt < 5000) await new Promise((r) => setTimeout(r, 50));
     expect(ffmpegRunningFor(video.id)).toBe(false);
 
@@ -341,8 +333,8 @@ describe("a worker SIGKILLed mid-ladder", () => {
 
   it("on its last attempt, fails the video with a reason through the dead-letter queue", async () => {
     const first = await startWorker();
-    const video = await upload(makeSource({ name: "to-kill-last.mp4", width: 426, height: 240, fps: 30, seconds: 120 }));
-    await waitForVideo(video.id, (v) => v.progress?.step === "hls-ladder" && v.progress.percent >= 10);
+    const video = await upload(source, "to-kill-last.mp4");
+    await freezeLadder(video.id, ladderUnderWay);
     // As if this were already the last retry.
     await db.execute(sql`update pgboss.job set retry_count = retry_limit where name = 'hls-ladder' and data->>'videoId' = ${video.id} and state = 'active'`);
     first.kill("SIGKILL");

@@ -46,6 +46,7 @@ import { env, paths } from "@/lib/env";
 import { stopProducerBoss } from "@/lib/queue/boss";
 import { cancelProcessing } from "@/lib/videos/lifecycle";
 import { findVideo } from "@/lib/videos/queries";
+import { freezeLadder } from "@/test/ffmpeg-processes";
 import { makeSource } from "@/test/media";
 import { createTokenUser } from "@/test/serve-routes";
 import { startWebProcess } from "@/test/web-process";
@@ -216,9 +217,13 @@ describe("Postgres restarted under load", () => {
   });
 
   it("web requests recover without a restart, the worker reconnects, and every job takes effect exactly once", async () => {
+    const longA = makeSource({ name: "long-a.mp4", width: 426, height: 240, fps: 15, seconds: 10 });
+    // The same clip again, under a name of its own: a copy, not a second encode.
+    const longB = path.join(path.dirname(longA), "long-b.mp4");
+    fs.copyFileSync(longA, longB);
     const clips = [
-      makeSource({ name: "long-a.mp4", width: 426, height: 240, fps: 15, seconds: 10 }),
-      makeSource({ name: "long-b.mp4", width: 426, height: 240, fps: 15, seconds: 10 }),
+      longA,
+      longB,
       makeSource({ name: "short-c.mkv", width: 320, height: 240, fps: 15, seconds: 4, subtitles: true }),
       makeSource({ name: "short-d.mp4", width: 320, height: 240, fps: 15, seconds: 4 }),
     ];
@@ -292,9 +297,10 @@ describe("Postgres restarted under load", () => {
   }, 300_000);
 
   it("a job delivered again because its completion was lost takes effect once", async () => {
-    // A long ladder holds the only ladder slot, so that the next video's ladder waits in the queue, where it is held.
-    const blocker = await upload(makeSource({ name: "blocker.mp4", width: 426, height: 240, fps: 30, seconds: 120 }));
-    await until("the blocking ladder to run", async () => (await findVideo(blocker))?.progress?.step === "hls-ladder", 120_000);
+    // A ladder holds the only ladder slot, so that the next video's ladder waits in the queue, where it is held. Its
+    // ffmpeg is stopped rather than given a long source to encode: the cancel below kills it all the same.
+    const blocker = await upload(makeSource({ name: "blocker.mp4", width: 426, height: 240, fps: 30, seconds: 20 }));
+    await freezeLadder(blocker);
     const id = await upload(makeSource({ name: "delivered-twice.mp4", width: 320, height: 240, fps: 15, seconds: 4 }));
     const first = await until("its faststart to complete", async () => (await jobsOf([id])).find((j) => j.name === "faststart" && j.state === "completed"), 60_000);
     const held = await db.execute(
