@@ -33,9 +33,14 @@ export class WatchPage extends PageObject {
   }
 
   /** The position playback began at in this document (see markPlaybackStarts), once it has begun. */
-  async playbackStartedAt(): Promise<number> {
-    const read = () => this.page.evaluate(() => (performance.getEntriesByName("test:playing")[0] as PerformanceMark | undefined)?.detail as number | undefined);
-    await expect.poll(read, { timeout: 15_000 }).toEqual(expect.any(Number));
+  playbackStartedAt(): Promise<number> {
+    return this.markedPosition("test:playing", 15_000);
+  }
+
+  /** The position a test's performance mark recorded in its detail, once the page has made it. */
+  private async markedPosition(name: string, timeout?: number): Promise<number> {
+    const read = () => this.page.evaluate((mark) => (performance.getEntriesByName(mark)[0] as PerformanceMark | undefined)?.detail as number | undefined, name);
+    await expect.poll(read, { timeout }).toEqual(expect.any(Number));
     return (await read())!;
   }
 
@@ -84,9 +89,7 @@ export class WatchPage extends PageObject {
       v.addEventListener("seeking", () => performance.mark("test:seeking", { detail: v.currentTime }), { once: true });
     });
     await this.press(key);
-    const read = () => this.page.evaluate(() => (performance.getEntriesByName("test:seeking")[0] as PerformanceMark | undefined)?.detail as number | undefined);
-    await expect.poll(read).toEqual(expect.any(Number));
-    return (await read())!;
+    return this.markedPosition("test:seeking");
   }
 
   /** Which engine the player took: "hls" (hls.js), "native-hls" or "mp4". */
