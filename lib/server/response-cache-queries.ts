@@ -7,15 +7,15 @@ import { read } from "@/lib/library/queries/video-rows";
 
 /**
  * What a cached list depends on (drizzle/0003, drizzle/0007): `version` is the catalog's version and the viewer's own
- * (favourites, ratings, progress), which an entry must match; `counters` is the version of the view and rating counts,
- * which an entry may lag for a few seconds (./response-cache.ts).
+ * (favourites, ratings, progress), which an entry must match, and `personal` the viewer's own part of it; `counters` is
+ * the version of the view and rating counts, which an entry may lag for a few seconds (./response-cache.ts).
  */
-export type CacheVersions = { version: string; counters: string };
+export type CacheVersions = { version: string; personal: string; counters: string };
 
-const versionsOf = (catalog: string, personal: string | number | null, counters: string): CacheVersions => ({
-  version: `${catalog}.${personal ?? "-"}`,
-  counters,
-});
+const versionsOf = (catalog: string, own: string | number | null, counters: string): CacheVersions => {
+  const personal = String(own ?? "-");
+  return { version: `${catalog}.${personal}`, personal, counters };
+};
 
 /** The versions for `userId` (null: a guest), for callers whose user row was read elsewhere: one round trip. */
 export async function cacheVersions(userId: string | null): Promise<CacheVersions> {

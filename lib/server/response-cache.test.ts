@@ -25,7 +25,7 @@ import { listCatalog } from "@/lib/library/queries/catalog";
 import { rateVideo, recordView } from "@/lib/library/queries/interactions";
 import { updateDetails } from "@/lib/videos/lifecycle";
 import { cacheVersions } from "./response-cache-queries";
-import { clearResponseCache, COUNTERS_STALE_MS, making, sendCachedOrWait, servable, store } from "./response-cache";
+import { clearResponseCache, COUNTERS_STALE_MS, making, sendCachedOrWait, servable, store, type Made } from "./response-cache";
 import { contentSecurityPolicy, newNonce, scriptNonce } from "@/lib/http/security-headers";
 
 /**
@@ -166,7 +166,7 @@ describe("version counters (triggers)", () => {
 });
 
 describe("stale counters", () => {
-  const made = { version: "4.2", counters: "100", at: 1_000_000 };
+  const made = { version: "4.2", personal: "2", counters: "100", at: 1_000_000 };
 
   it("lets a kept answer lag the view and rating counts for COUNTERS_STALE_MS, never the catalog or the viewer", () => {
     expect(servable(made, { ...made, counters: "130", at: made.at + COUNTERS_STALE_MS - 1 })).toBe(true);
@@ -237,8 +237,12 @@ describe("while people watch (Reel's own writes)", () => {
 });
 
 describe("concurrent misses", () => {
-  it("make an answer once: a request arriving while it is made waits for it", async () => {
-    const scope = { version: "1.1", counters: "1", at: Date.now() };
+  /**
+   * Two requests for one key at `scope`, the second arriving while the first makes the answer ("made now"), after
+   * `kept` (if any) was stored under the key: what each got, and how many times the answer was made.
+   */
+  async function twoAtOnce(key: string, scope: Made, kept?: Made) {
+    if (kept) await store(key, kept, 200, { "content-type": "text/plain" }, Buffer.from("made before"));
     let makes = 0;
     let entered = 0;
     let release!: () => void;
@@ -247,30 +251,59 @@ describe("concurrent misses", () => {
     const arrived = new Promise<void>((resolve) => (bothIn = resolve));
     const once = http.createServer(async (req, res) => {
       if (++entered === 2) bothIn();
-      if (await sendCachedOrWait(req, res, "flight", scope)) return;
-      const made = making("flight", scope, res);
+      if (await sendCachedOrWait(req, res, key, scope)) return;
+      const made = making(key, scope, res);
       makes++;
       // The first one holds its answer until the second request has arrived and found it being made.
       if (entered < 2) await arrived;
       await gate;
-      await store("flight", scope, 200, { "content-type": "text/plain" }, Buffer.from("made once"));
-      res.writeHead(200, { "content-type": "text/plain" }).end("made once");
+      await store(key, scope, 200, { "content-type": "text/plain" }, Buffer.from("made now"));
+      res.writeHead(200, { "content-type": "text/plain" }).end("made now");
       made();
     });
     await new Promise<void>((resolve) => once.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(once.address() as AddressInfo).port}/`;
+    const ask = () => fetch(url).then(async (r) => [r.headers.get("x-reel-cache"), await r.text()]);
     try {
-      const answers = Promise.all([fetch(url), fetch(url)].map((p) => p.then(async (r) => [r.headers.get("x-reel-cache"), await r.text()])));
+      const first = ask();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const second = ask();
       await arrived;
+      // The second may be answered before the first is let go (a kept copy), or only after it (a wait).
+      const early = await Promise.race([second, new Promise((resolve) => setTimeout(() => resolve("waiting"), 100))]);
       release();
-      const got = await answers;
-      expect(got.map(([, text]) => text)).toEqual(["made once", "made once"]);
-      expect(got.filter(([cache]) => cache === "hit")).toHaveLength(1);
-      expect(makes).toBe(1);
+      const made = await first;
+      return { first: made, second: await second, early, after: await ask(), makes };
     } finally {
       once.closeAllConnections();
       await new Promise((resolve) => once.close(resolve));
     }
+  }
+
+  it("make an answer once: a request arriving while it is made waits for it", async () => {
+    const got = await twoAtOnce("flight", { version: "1.1", personal: "1", counters: "1", at: Date.now() });
+    expect(got.first).toEqual([null, "made now"]);
+    expect(got.early).toBe("waiting");
+    expect(got.second).toEqual(["hit", "made now"]);
+    expect(got.makes).toBe(1);
+  });
+
+  it("send the copy being replaced to a request that arrives while the new one is made, if the viewer's own version is the same", async () => {
+    const at = Date.now();
+    const got = await twoAtOnce("replaced", { version: "2.1", personal: "1", counters: "1", at }, { version: "1.1", personal: "1", counters: "1", at });
+    expect(got.first).toEqual([null, "made now"]);
+    expect(got.second).toEqual(["stale", "made before"]);
+    expect(got.early).toEqual(got.second);
+    expect(got.after).toEqual(["hit", "made now"]);
+    expect(got.makes).toBe(1);
+  });
+
+  it("never send a copy made before the viewer's own change: those requests wait for the new one", async () => {
+    const at = Date.now();
+    const got = await twoAtOnce("own change", { version: "1.2", personal: "2", counters: "1", at }, { version: "1.1", personal: "1", counters: "1", at });
+    expect(got.early).toBe("waiting");
+    expect(got.second).toEqual(["hit", "made now"]);
+    expect(got.makes).toBe(1);
   });
 });
 

@@ -16,8 +16,9 @@ import { cacheVersions, sessionUserWithVersions, type CacheVersions } from "./re
  * and how it shows them (added, removed, edited, made private or ready, guest access), the viewer's own with
  * every favourite, rating and progress change, and the counters' version with every view and rating count.
  * An entry is served only while the first two are as it was made at, so a list never lacks a change of
- * those; its counts may lag by up to COUNTERS_STALE_MS, so that on a site where people are watching, every
- * view does not throw away every page. A request costs the session check and one indexed lookup. Entries
+ * those (but for requests that arrive while its replacement is being made: sendCachedOrWait); its counts may
+ * lag by up to COUNTERS_STALE_MS, so that on a site where people are watching, every view does not throw away
+ * every page. A request costs the session check and one indexed lookup. Entries
  * also expire after MAX_AGE_MS: pages carry relative times and signed poster URLs.
  */
 
@@ -37,7 +38,7 @@ const gzip = promisify(zlib.gzip);
 /** `gzipped` is the body as it was sent gzipped, or follows a moment after the entry is kept (compressed off the main thread). */
 type Entry = Made & { headers: Record<string, string>; body: Buffer; gzipped?: Buffer };
 /** The versions an answer was made at, and when they were read (before it was made). */
-type Made = CacheVersions & { at: number };
+export type Made = CacheVersions & { at: number };
 
 const entries =
   env.REEL_RESPONSE_CACHE_MB > 0
@@ -97,16 +98,20 @@ export function sendCached(req: IncomingMessage, res: ServerResponse, key: strin
   const hit = entry !== undefined && servable(entry, scope);
   if (entries) processCounters.countCache(hit);
   if (!hit) return false;
+  send(req, res, entry, "hit");
+  return true;
+}
+
+function send(req: IncomingMessage, res: ServerResponse, entry: Entry, cache: "hit" | "stale") {
   const gzipped = entry.gzipped && acceptsGzip(req) ? entry.gzipped : null;
   const body = gzipped ?? entry.body;
   res.writeHead(200, {
     ...entry.headers,
     ...(gzipped ? { "content-encoding": "gzip" } : {}),
     "content-length": body.length,
-    "x-reel-cache": "hit",
+    "x-reel-cache": cache,
   });
   res.end(req.method === "HEAD" ? undefined : body);
-  return true;
 }
 
 /**
@@ -120,7 +125,7 @@ export async function store(key: string, made: Made, status: number, headers: Re
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) if (!UNSTORED_HEADERS.has(name.toLowerCase())) kept[name] = value;
   if (!keepablePolicy(kept, body)) return;
-  const entry: Entry = { version: made.version, counters: made.counters, at: made.at, headers: kept, body, gzipped };
+  const entry: Entry = { version: made.version, personal: made.personal, counters: made.counters, at: made.at, headers: kept, body, gzipped };
   entries.set(key, entry);
   if (gzipped) return;
   const compressed = await gzip(body);
@@ -133,13 +138,22 @@ const flights = new Map<string, { version: string; done: Promise<void> }>();
 
 /**
  * Sends the stored answer for `key` as sendCached does; when there is none but one is being made for the same key
- * and versions, waits for it first (a crowd arriving after a change costs one render, not one each). False when
- * the caller must make the answer itself: it then calls `making`.
+ * and versions, a crowd arriving after a change costs one render, not one each: the rest are sent the copy being
+ * replaced, when it was made at the viewer's own version (`x-reel-cache: stale`), or else wait for the new one. The
+ * copy is one this viewer was already shown and lacks no change of their own (favourites, ratings, progress), only
+ * others' changes of the last moment: what they would have been shown had they asked while it was still current; on
+ * a site where uploads finish and titles change while many people browse, no request queues behind a render.
+ * False when the caller must make the answer itself: it then calls `making`.
  */
 export async function sendCachedOrWait(req: IncomingMessage, res: ServerResponse, key: string, scope: Made): Promise<boolean> {
   if (sendCached(req, res, key, scope)) return true;
   const flight = flights.get(key);
   if (!flight || flight.version !== scope.version) return false;
+  const replaced = entries?.peek(key);
+  if (replaced && replaced.personal === scope.personal) {
+    send(req, res, replaced, "stale");
+    return true;
+  }
   await flight.done;
   return sendCached(req, res, key, scope);
 }

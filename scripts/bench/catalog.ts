@@ -63,7 +63,8 @@ const WRITES = { viewsPerSecond: 20, ratingsPerSecond: 2, uploadEverySeconds: 10
 
 /**
  * `cpuMs`: the web process's CPU time per request, when it was measured; `hits`: the share of answers that came from
- * the response cache (`x-reel-cache: hit`, which a request that waited for another's render also gets).
+ * the response cache (`x-reel-cache: hit`, which a request that waited for another's render also gets, or `stale`, the
+ * copy being replaced, sent while the new one is made).
  */
 type Stats = { p50: number; p95: number; rps: number; requests: number; errors: number; cpuMs?: number; hits?: number };
 
@@ -474,7 +475,7 @@ request = function()
   return wrk.format("GET", paths[(i % #paths) + 1])
 end
 response = function(status, headers, body)
-  if headers["x-reel-cache"] == "hit" then hits = hits + 1 end
+  if headers["x-reel-cache"] == "hit" or headers["x-reel-cache"] == "stale" then hits = hits + 1 end
 end
 done = function(summary, latency, requests)
   local e = summary.errors
