@@ -58,7 +58,10 @@ function sameSecret(given: string, secret: string): boolean {
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
-/** What Reel's own path learned about a link's upstream: the URL that answered, its type and size. */
+/**
+ * What Reel's own path learned about a link's upstream: the URL that answered, its type and size. Used for nginx's
+ * hand-off here, and by Reel's own relay of the next ranges (lib/net/range-relay.ts, called from ./stream.ts).
+ */
 export type AccelTarget = { url: string; contentType: string; size: number };
 
 /** A minute: an upstream that changes its answer meanwhile falls back to Reel's path, which learns again. */

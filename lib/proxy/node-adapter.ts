@@ -1,6 +1,7 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
+import { RangeBody } from "@/lib/net/range-relay";
 import type { FastPath } from "@/lib/server/fast-path";
 import { ACCEL_HEADER } from "./accel";
 import { PROXY_PREFIX } from "./paths";
@@ -45,6 +46,7 @@ export function createProxyHandler(options: ProxyOptions = {}) {
       res.end(answer.body);
       return answer.settle();
     }
+    if (answer.body instanceof RangeBody) return answer.body.relay(res, answer.settle);
     relay(answer.body, res, answer.settle);
   };
 }

@@ -47,8 +47,11 @@ let viewer: Viewer;
 let origin: string;
 const oddSockets: { path: string; closed: Promise<void> }[] = [];
 /** A public-looking name for the loopback upstream, allowed only because of the test-only setting. */
+/** Where rebind.example.test points now: a test moves it to a private address between two ranges. */
+let rebindTo = "127.0.0.1";
 const resolve: Resolver = async (host) => {
   if (host === "media.example.test") return [{ address: "127.0.0.1", family: 4 }];
+  if (host === "rebind.example.test") return [{ address: rebindTo, family: 4 }];
   if (host === "nas.home.arpa") return [{ address: "192.168.255.254", family: 4 }];
   throw new Error("ENOTFOUND");
 };
@@ -122,6 +125,8 @@ beforeAll(async () => {
       };
       return more();
     }
+    const ranged = /^\/ranged\/([a-z-]+)\.mp4$/.exec(req.url ?? "");
+    if (ranged) return servedRange(ranged[1], req, res);
     res.writeHead(404).end();
   });
 
@@ -135,6 +140,28 @@ afterAll(async () => {
   await upstream?.stop();
   await fs.rm(dir, { recursive: true, force: true });
 });
+
+/** Requests per /ranged/<how>.mp4, and the socket each came on. */
+const rangedRequests = new Map<string, Socket[]>();
+
+/**
+ * /ranged/<how>.mp4 answers its first range as a file server does (206, its Content-Range and length), so the proxy
+ * takes the link's next ranges over its relay; then `how` says what changes: `plain` nothing, `ignores-ranges` the
+ * whole file with a 200, `short` the head of a range but only part of its body, `stall` the head and one chunk.
+ */
+function servedRange(how: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+  const seen = rangedRequests.get(how) ?? [];
+  rangedRequests.set(how, [...seen, req.socket as Socket]);
+  const [, from, to] = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? "") ?? [];
+  const start = Number(from);
+  const end = Math.min(Number(to), film.length - 1);
+  const head = { "content-type": "video/mp4", "content-range": `bytes ${start}-${end}/${film.length}`, "content-length": String(end - start + 1) };
+  if (seen.length === 0 || how === "plain") return void res.writeHead(206, head).end(film.subarray(start, end + 1));
+  if (how === "ignores-ranges") return void res.writeHead(200, { "content-type": "video/mp4", "content-length": String(film.length) }).end(film);
+  res.writeHead(206, head);
+  if (how === "short") return void res.write(film.subarray(start, start + 1000), () => req.socket.destroy());
+  res.write(film.subarray(start, start + 1000));
+}
 
 /** A proxy path for any upstream URL (what a link or a rewritten playlist gives the browser). */
 function proxied(url: string, kind: RefKind = "bytes", linkId = randomUUID(), userId = viewer.id): string {
@@ -306,6 +333,67 @@ describe("streaming through /proxy/", () => {
     await expect(Promise.race([upstreamSide.closed.then(() => "closed"), new Promise((r) => setTimeout(() => r("still open"), 1000))])).resolves.toBe("closed");
   });
 
+  it("takes a link's next ranges over one kept connection to the URL that answered, byte for byte", async () => {
+    const url = proxied(`http://127.0.0.1:${odd.port}/ranged/plain.mp4`);
+    for (const [start, end] of [[0, 99], [1000, 70_000], [film.length - 10, film.length - 1], [5, 5]]) {
+      const part = await fetchRaw(reel.port, url, { headers: { range: `bytes=${start}-${end}` } });
+      expect(part.status).toBe(206);
+      expect(part.headers["content-range"]).toBe(`bytes ${start}-${end}/${film.length}`);
+      expect(part.body.equals(film.subarray(start, end + 1))).toBe(true);
+    }
+    const [first, ...relayed] = rangedRequests.get("plain")!;
+    expect(relayed).toHaveLength(3);
+    expect(new Set(relayed).size).toBe(1);
+    expect(relayed[0]).not.toBe(first);
+  });
+
+  it("asks again on the general path when the upstream changes its answer", async () => {
+    const url = proxied(`http://127.0.0.1:${odd.port}/ranged/ignores-ranges.mp4`);
+    for (let i = 0; i < 2; i++) {
+      const part = await fetchRaw(reel.port, url, { headers: { range: "bytes=3000-3999" } });
+      expect(part.status).toBe(206);
+      expect(part.body.equals(film.subarray(3000, 4000))).toBe(true);
+    }
+  });
+
+  it("checks the address of every range it relays: a name that moves to a private address is refused", async () => {
+    rebindTo = "127.0.0.1";
+    const url = proxied(`http://rebind.example.test:${odd.port}/ranged/plain.mp4`);
+    try {
+      expect((await fetchRaw(reel.port, url, { headers: { range: "bytes=0-9" } })).status).toBe(206);
+      expect((await fetchRaw(reel.port, url, { headers: { range: "bytes=10-19" } })).status).toBe(206);
+      rebindTo = "10.0.0.1";
+      expect((await fetchRaw(reel.port, url, { headers: { range: "bytes=20-29" } })).status).toBe(403);
+    } finally {
+      rebindTo = "127.0.0.1";
+    }
+  });
+
+  it("breaks a relayed range off when the upstream sends less than it announced, and closes the upstream when the client goes away", async () => {
+    const received = (how: string, leave: boolean) =>
+      new Promise<{ status: number; received: number; complete: boolean }>((done) => {
+        const req = http.get({ host: "127.0.0.1", port: reel.port, path: proxied(`http://127.0.0.1:${odd.port}/ranged/${how}.mp4`, "bytes", linkOf(how)), agent: false, headers: { range: "bytes=0-99999" } }, (res) => {
+          let got = 0;
+          res.on("data", (c: Buffer) => {
+            got += c.length;
+            if (leave) req.destroy();
+          });
+          res.on("error", () => undefined);
+          res.on("close", () => done({ status: res.statusCode!, received: got, complete: res.complete }));
+        });
+        req.on("error", () => undefined);
+      });
+    const links = new Map<string, ReturnType<typeof randomUUID>>();
+    const linkOf = (how: string) => links.get(how) ?? (links.set(how, randomUUID()), links.get(how)!);
+    expect(await received("short", false)).toMatchObject({ status: 206, received: 100_000, complete: true });
+    expect(await received("short", false)).toMatchObject({ status: 206, received: 1000, complete: false });
+
+    expect(await received("stall", false)).toMatchObject({ status: 206, complete: true });
+    await received("stall", true);
+    const upstreamSide = rangedRequests.get("stall")!.at(-1)!;
+    await expect(Promise.race([new Promise((r) => (upstreamSide.destroyed ? r("closed") : upstreamSide.once("close", () => r("closed")))), new Promise((r) => setTimeout(() => r("still open"), 1000))])).resolves.toBe("closed");
+  });
+
   it("limits the streams one user has open at once", async () => {
     // Held streams are paused, so their upstreams go quiet: this server's idle timeout must outlast the test.
     const limiter = new ProxyLimiter({ maxStreams: 3, perMinute: 100_000 });
@@ -334,6 +422,13 @@ describe("streaming through /proxy/", () => {
       const master = await fetchRaw(web.port, proxied(`${origin}/hls/master.m3u8`, "playlist"));
       expect(master.body.toString()).not.toMatch(/127\.0\.0\.1|low\//);
       expect((await fetchRaw(web.port, proxied("http://10.0.0.1/x.mp4"))).status).toBe(403);
+      // The second range of a link comes over the relay, as a stream here.
+      const link = proxied(`http://127.0.0.1:${odd.port}/ranged/plain.mp4`);
+      for (const start of [0, 5000]) {
+        const range = await fetchRaw(web.port, link, { headers: { range: `bytes=${start}-${start + 49_999}` } });
+        expect(range.status).toBe(206);
+        expect(range.body.equals(film.subarray(start, start + 50_000))).toBe(true);
+      }
     } finally {
       await web.close();
     }

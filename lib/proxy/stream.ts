@@ -6,8 +6,10 @@ import { isAppError } from "@/lib/errors";
 import { childLogger } from "@/lib/log";
 import { parseRange } from "@/lib/media/decision";
 import { currentFetchPolicy } from "@/lib/net/current-policy";
+import type { FetchPolicy } from "@/lib/net/policy";
+import { fetchRange, RangeBody } from "@/lib/net/range-relay";
 import { checkedAddresses, safeFetch, type SafeFetchOptions } from "@/lib/net/safe-fetch";
-import { accelAnswer, accelMark, forgetTarget, knownTarget, learnTarget, requestedBytes } from "./accel";
+import { accelAnswer, accelMark, forgetTarget, knownTarget, learnTarget, requestedBytes, type AccelTarget } from "./accel";
 import { isPlaylistText, rewritePlaylist } from "./hls";
 import { ProxyLimiter } from "./limits";
 import { parseProxyPath, proxyUri, type ProxyRef } from "./paths";
@@ -23,6 +25,9 @@ import { countUsage, dailyLimitRefusal, secondsToNextDay } from "./usage";
  * and Content-Length. An upstream that answers 200 to a Range request (it ignores ranges) is handled by skipping
  * bytes up to the start and answering 206 ourselves, when it told its length; without a length the whole body
  * goes out as 200 with `Accept-Ranges: none`. Link validation reports such links as not seekable.
+ * Once the upstream answered a range with a 206 and the file's size, the link's next ranges go to the URL that
+ * answered over lib/net/range-relay.ts (checked the same way, far less CPU per byte); any other answer there sends
+ * the request down the general path again, which learns anew.
  * Playlists are read whole (they are capped), rewritten (./hls.ts) and sent with an exact length.
  */
 
@@ -51,7 +56,8 @@ export type ProxyRequest = {
 export type ProxyAnswer = {
   status: number;
   headers: Record<string, string>;
-  body: Readable | Buffer | null;
+  /** A RangeBody is written to the response by its relay() (Node) or read through toReadable() (web). */
+  body: Readable | Buffer | RangeBody | null;
   /** Call once when the response is over: `error` when it broke off (client gone, upstream cut). */
   settle(error?: Error | null): void;
 };
@@ -135,6 +141,22 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions = {}): Prom
       settle(range ? 206 : 200, null, true);
       return { status: 200, headers: accelAnswer(target, address, range, linkId), body: null, settle: () => undefined };
     }
+    const known = range && req.method === "GET" ? knownTarget(ref.url) : undefined;
+    if (known && range) {
+      const body = await relayRange(known, range, req.signal, policy, options);
+      if (body) {
+        return {
+          status: 206,
+          headers: { ...byteHeaders(body.headers.get("content-type") ?? null), "accept-ranges": "bytes", "content-range": body.headers.get("content-range")!, "content-length": String(body.length) },
+          body,
+          settle: (error) => {
+            bytes = body.sent;
+            settle(206, error);
+          },
+        };
+      }
+      forgetTarget(ref.url);
+    }
     const upstream = await safeFetch(ref.url, {
       method: req.method === "HEAD" ? "HEAD" : "GET",
       headers: { accept: "*/*", "accept-encoding": "identity", ...(range ? { range } : {}) },
@@ -158,7 +180,7 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions = {}): Prom
     }
     // A range the upstream itself cut, of a file whose size it told: nginx may take this link's next requests.
     const total = /\/(\d+)$/.exec(answer.headers["content-range"] ?? "")?.[1];
-    if (accel && upstream.status === 206 && total) learnTarget(ref.url, { url: upstream.url, contentType: answer.headers["content-type"], size: Number(total) });
+    if (upstream.status === 206 && total) learnTarget(ref.url, { url: upstream.url, contentType: answer.headers["content-type"], size: Number(total) });
     if (answer.body && "on" in answer.body) answer.body.on("data", (chunk: Buffer) => (bytes += chunk.length));
     return { ...answer, settle: (error) => settle(answer.status, error) };
   } catch (error) {
@@ -184,11 +206,7 @@ function passBytes(
   if (![200, 206, 416].includes(status)) return { refused: `the upstream server answered ${status}` };
   if (status !== 416 && !allowedContentType(type ?? "")) return { refused: `the upstream server sent ${baseType(type)}, not video` };
   const length = numberOrNull(upstream.get("content-length"));
-  const headers: Record<string, string> = {
-    "content-type": type ? baseType(type) : "application/octet-stream",
-    "cache-control": "private, max-age=3600",
-    "x-content-type-options": "nosniff",
-  };
+  const headers = byteHeaders(type);
   if (status === 416) {
     body.resume();
     const total = upstream.get("content-range");
@@ -226,6 +244,35 @@ function passBytes(
     headers: { ...headers, "accept-ranges": ranges, ...(length !== null ? { "content-length": String(length) } : {}) },
     body: length === null ? capped(body, maxBytes) : body,
   };
+}
+
+function byteHeaders(type: string | null): Record<string, string> {
+  return { "content-type": type ? baseType(type) : "application/octet-stream", "cache-control": "private, max-age=3600", "x-content-type-options": "nosniff" };
+}
+
+/**
+ * A range of a link whose upstream answered ranges before, from the URL that answered then (`target`), over the
+ * relay; null when the answer there is anything but that file's 206 of a video type (the caller then takes the
+ * general path). The fetch policy is applied to the target's host now, as for any hop.
+ */
+async function relayRange(target: AccelTarget, range: string, signal: AbortSignal, policy: FetchPolicy, options: ProxyOptions): Promise<RangeBody | null> {
+  const url = new URL(target.url);
+  const addresses = await checkedAddresses(url, { policy, resolve: options.resolve, allowLoopback: options.allowLoopback });
+  const body = await fetchRange(url, addresses, {
+    range,
+    signal,
+    connectTimeoutMs: options.connectTimeoutMs ?? env.REEL_PROXY_CONNECT_TIMEOUT_SECONDS * 1000,
+    idleTimeoutMs: options.idleTimeoutMs ?? env.REEL_PROXY_IDLE_TIMEOUT_SECONDS * 1000,
+  });
+  if (!body) return null;
+  const contentRange = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(body.headers.get("content-range") ?? "");
+  const sameFile = contentRange !== null && Number(contentRange[3]) === target.size;
+  const exact = contentRange !== null && Number(contentRange[2]) - Number(contentRange[1]) + 1 === body.length;
+  if (!sameFile || !exact || !allowedContentType(body.headers.get("content-type") ?? "")) {
+    body.destroy();
+    return null;
+  }
+  return body;
 }
 
 /**

@@ -1,5 +1,6 @@
 import "server-only";
 import { Readable } from "node:stream";
+import { RangeBody } from "@/lib/net/range-relay";
 import { ACCEL_HEADER } from "./accel";
 import { PROXY_PREFIX } from "./paths";
 import { proxy, type ProxyOptions } from "./stream";
@@ -35,7 +36,7 @@ export function createWebProxyHandler(options: ProxyOptions = {}) {
       answer.settle();
       return new Response(new Uint8Array(answer.body), init);
     }
-    const body = answer.body;
+    const body = answer.body instanceof RangeBody ? answer.body.toReadable() : answer.body;
     body.once("end", () => answer.settle());
     body.once("error", (error) => answer.settle(error));
     body.once("close", () => answer.settle(body.readableEnded ? null : new Error("client went away")));

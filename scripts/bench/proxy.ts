@@ -1,5 +1,5 @@
 /**
- * npm run bench:proxy [-- --duration 10 --connections 50 --autocannon]
+ * [BENCH_PORT=3500] npm run bench:proxy [-- --duration 10 --connections 50 --autocannon]
  *
  * Play a link's proxy (lib/proxy/) against nginx `proxy_pass`, measured in the same run on 127.0.0.1: both fetch
  * 1 MiB random ranges of a 200 MB file from the same upstream (nginx serving it with sendfile). Goal: Reel ≥ 0.8×
@@ -70,11 +70,14 @@ async function main(): Promise<void> {
     for await (const chunk of fs.createReadStream(path.join(www, "film.mp4"), { highWaterMark: 8 * MIB })) void chunk;
     console.log("done");
 
-    const ports = { upstream: await freePort(3500, 3549), nginxProxy: 0, reel: 0, reelAccel: 0, front: 0 };
-    ports.nginxProxy = await freePort(ports.upstream + 1, 3549);
-    ports.reel = await freePort(ports.nginxProxy + 1, 3549);
-    ports.reelAccel = await freePort(ports.reel + 1, 3549);
-    ports.front = await freePort(ports.reelAccel + 1, 3549);
+    // BENCH_PORT: the first of 50 ports to try (benches running side by side each get their own range).
+    const first = Number(process.env.BENCH_PORT ?? 3500);
+    const last = first + 49;
+    const ports = { upstream: await freePort(first, last), nginxProxy: 0, reel: 0, reelAccel: 0, front: 0 };
+    ports.nginxProxy = await freePort(ports.upstream + 1, last);
+    ports.reel = await freePort(ports.nginxProxy + 1, last);
+    ports.reelAccel = await freePort(ports.reel + 1, last);
+    ports.front = await freePort(ports.reelAccel + 1, last);
 
     const upDir = path.join(dir, "upstream");
     const pxDir = path.join(dir, "proxy");
