@@ -38,11 +38,12 @@ import { findNginx, startNginx } from "@/lib/media/test-support";
 import { HLS_SCRIPT_DIR, HLS_SCRIPT_FILE } from "@/lib/playback/hls-script";
 import { startReelInstance } from "./reel-instance";
 
-const PORT = 3620;
-const PG_PORT = 3621;
+/** BENCH_PORT: Reel's port; the embedded Postgres and the references' nginx take the next two. */
+const PORT = Number(process.env.BENCH_PORT ?? 3620);
+const PG_PORT = PORT + 1;
 const BASE = `http://127.0.0.1:${PORT}`;
 /** The references: nginx serving the same media folder and the two bare pages. */
-const NGINX_PORT = 3622;
+const NGINX_PORT = PORT + 2;
 const NGINX = `http://127.0.0.1:${NGINX_PORT}`;
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 20));
 const PHASES = process.env.BENCH_PHASES === "1";
