@@ -179,7 +179,14 @@ async function signIn(browser: Browser) {
  */
 const FIRST_FRAME_HOOK = `
   window.__reelFrom = 0;
-  document.addEventListener("click", (e) => { window.__reelFrom = e.timeStamp; }, { capture: true, once: true });
+  // Only a real click (the catalog's): the bench's own synthetic clicks on the video, when it waits for the controls,
+  // must not move the origin of the figures read after them.
+  const fromClick = (e) => {
+    if (!e.isTrusted) return;
+    window.__reelFrom = e.timeStamp;
+    document.removeEventListener("click", fromClick, true);
+  };
+  document.addEventListener("click", fromClick, true);
   window.__reelFirstFrame = new Promise((resolve) => {
     // Every <video> that enters the page is watched: on a client-side navigation the one that plays comes later.
     const watched = new Set();
