@@ -235,6 +235,8 @@ const PHASES_OF_PAGE = `() => {
   const nav = performance.getEntriesByType("navigation")[0];
   const resources = performance.getEntriesByType("resource").filter((r) => r.startTime >= from);
   const ends = (test) => resources.filter((r) => test(r.name, r)).map((r) => r.responseEnd - from);
+  // When the request left (after any wait for one of the host's connections), to tell queueing from transfer.
+  const requested = (test) => resources.filter((r) => test(r.name, r)).map((r) => r.requestStart - from);
   const out = from > 0 ? {} : { "html first byte": nav.responseStart, "html done": nav.responseEnd, "dom interactive": nav.domInteractive, "DOMContentLoaded": nav.domContentLoadedEventEnd };
   // The page's own scripts: requested while the HTML was parsed (later ones are loaded on demand after hydration).
   const scripts = ends((n, r) => n.includes("/_next/static/") && n.endsWith(".js") && (from > 0 || r.startTime < nav.domInteractive));
@@ -251,6 +253,8 @@ const PHASES_OF_PAGE = `() => {
   if (playlist.length) out["variant playlist"] = Math.min(...playlist);
   if (init.length) out["init segment"] = Math.min(...init);
   if (segments.length) out["first segment"] = Math.min(...segments);
+  const segmentAsked = requested((n) => n.endsWith(".m4s"));
+  if (segmentAsked.length) out["first segment requested"] = Math.min(...segmentAsked);
   for (const m of performance.getEntriesByType("mark")) if (m.name.startsWith("reel:") && m.startTime >= from && !(m.name in out)) out[m.name] = m.startTime - from;
   return out;
 }`;
