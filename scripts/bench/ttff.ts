@@ -38,11 +38,12 @@ import { findNginx, startNginx } from "@/lib/media/test-support";
 import { HLS_SCRIPT_DIR, HLS_SCRIPT_FILE } from "@/lib/playback/hls-script";
 import { startReelInstance } from "./reel-instance";
 
-const PORT = 3620;
-const PG_PORT = 3621;
+/** BENCH_PORT: Reel's port; the embedded Postgres and the references' nginx take the next two. */
+const PORT = Number(process.env.BENCH_PORT ?? 3620);
+const PG_PORT = PORT + 1;
 const BASE = `http://127.0.0.1:${PORT}`;
 /** The references: nginx serving the same media folder and the two bare pages. */
-const NGINX_PORT = 3622;
+const NGINX_PORT = PORT + 2;
 const NGINX = `http://127.0.0.1:${NGINX_PORT}`;
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 20));
 const PHASES = process.env.BENCH_PHASES === "1";
@@ -178,7 +179,14 @@ async function signIn(browser: Browser) {
  */
 const FIRST_FRAME_HOOK = `
   window.__reelFrom = 0;
-  document.addEventListener("click", (e) => { window.__reelFrom = e.timeStamp; }, { capture: true, once: true });
+  // Only a real click (the catalog's): the bench's own synthetic clicks on the video, when it waits for the controls,
+  // must not move the origin of the figures read after them.
+  const fromClick = (e) => {
+    if (!e.isTrusted) return;
+    window.__reelFrom = e.timeStamp;
+    document.removeEventListener("click", fromClick, true);
+  };
+  document.addEventListener("click", fromClick, true);
   window.__reelFirstFrame = new Promise((resolve) => {
     // Every <video> that enters the page is watched: on a client-side navigation the one that plays comes later.
     const watched = new Set();
@@ -227,6 +235,8 @@ const PHASES_OF_PAGE = `() => {
   const nav = performance.getEntriesByType("navigation")[0];
   const resources = performance.getEntriesByType("resource").filter((r) => r.startTime >= from);
   const ends = (test) => resources.filter((r) => test(r.name, r)).map((r) => r.responseEnd - from);
+  // When the request left (after any wait for one of the host's connections), to tell queueing from transfer.
+  const requested = (test) => resources.filter((r) => test(r.name, r)).map((r) => r.requestStart - from);
   const out = from > 0 ? {} : { "html first byte": nav.responseStart, "html done": nav.responseEnd, "dom interactive": nav.domInteractive, "DOMContentLoaded": nav.domContentLoadedEventEnd };
   // The page's own scripts: requested while the HTML was parsed (later ones are loaded on demand after hydration).
   const scripts = ends((n, r) => n.includes("/_next/static/") && n.endsWith(".js") && (from > 0 || r.startTime < nav.domInteractive));
@@ -243,6 +253,8 @@ const PHASES_OF_PAGE = `() => {
   if (playlist.length) out["variant playlist"] = Math.min(...playlist);
   if (init.length) out["init segment"] = Math.min(...init);
   if (segments.length) out["first segment"] = Math.min(...segments);
+  const segmentAsked = requested((n) => n.endsWith(".m4s"));
+  if (segmentAsked.length) out["first segment requested"] = Math.min(...segmentAsked);
   for (const m of performance.getEntriesByType("mark")) if (m.name.startsWith("reel:") && m.startTime >= from && !(m.name in out)) out[m.name] = m.startTime - from;
   return out;
 }`;
