@@ -2,10 +2,12 @@
  * npm run bench:stats — the quality and audience pages at 100,000 views and 1,000,000 playback-report rows.
  *
  * 1. Seeds a fresh database on the Postgres server in BENCH_DATABASE_SERVER or DATABASE_URL (set-based inserts:
- *    5,000 viewers, 500 videos, 100,000 views and 1,000,000 qoe_reports rows over 30 days), rolls them up once.
+ *    8 admins, 5,000 viewers, 500 videos, 100,000 views and 1,000,000 qoe_reports rows over 30 days), rolls them
+ *    up once.
  * 2. Starts Reel's web server (lib/server/main.ts, production build; built first when missing or stale) on
- *    127.0.0.1:3710 and, as an admin with a session cookie, loads each dashboard page and stats API with wrk at
- *    8 connections (8 concurrent admins) for BENCH_SECONDS (default 8) each.
+ *    127.0.0.1:3710 and loads each dashboard page and stats API with wrk at 8 connections for BENCH_SECONDS
+ *    (default 8) each, the requests signed in as the 8 admins in turn (8 concurrent admins, each with a session
+ *    cookie of their own).
  * 3. Media path: 1 MiB random ranges of a 64 MiB file at 16 connections, alone, then at the same time as beacon
  *    ingestion (POST /api/qoe from 5,000 signed-in viewers in turn, 32 connections): beacons/s and the media
  *    path's throughput with the beacon load ÷ without.
@@ -60,7 +62,7 @@ async function main() {
   try {
     await runMigrations(databaseUrl);
     const t0 = performance.now();
-    const { adminId, viewerIds, videoId } = await seed();
+    const { adminIds, viewerIds, videoId } = await seed();
     log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const t1 = performance.now();
     const { rollUpAndExpire } = await import("../../lib/stats/rollup");
@@ -75,19 +77,19 @@ async function main() {
     const { mediaUrl } = await import("../../lib/media/urls");
     const mediaPath = mediaUrl(videoId, "mp4/video.mp4", { ttlSeconds: 3600, keyring: parseKeyring(mediaKeys) });
 
-    const adminCookie = await sessionCookie(adminId, authSecret);
+    const adminCookies = await Promise.all(adminIds.map((id) => sessionCookie(id, authSecret)));
     log(`signing ${VIEWERS} viewer sessions`);
     const viewerCookies = await Promise.all(viewerIds.map((id) => sessionCookie(id, authSecret)));
     await ensureBuild(log);
     web = await startWebServer({ ...process.env, NODE_ENV: "production" } as NodeJS.ProcessEnv, PORT);
     const base = `http://127.0.0.1:${PORT}`;
     for (const target of TARGETS) {
-      const res = await fetch(base + target, { headers: { cookie: adminCookie } });
+      const res = await fetch(base + target, { headers: { cookie: adminCookies[0] } });
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`warm-up: GET ${target} answered ${res.status}`);
     }
 
-    const pages = TARGETS.map((target) => ({ target, stats: wrk(base, { connections: ADMINS, script: getScript([target], adminCookie) }) }));
+    const pages = TARGETS.map((target) => ({ target, stats: wrk(base, { connections: ADMINS, script: getScript(target, adminCookies) }) }));
     const mediaAlone = wrk(base, { connections: 16, script: rangeScript(mediaPath) });
     const beaconScriptFile = beaconScript(viewerCookies, videoId);
     const [mediaLoaded, beacons] = await Promise.all([
@@ -123,12 +125,13 @@ async function main() {
 async function seed() {
   const { db } = await import("../../lib/db/client");
   const { sql } = await import("drizzle-orm");
-  const [admin] = await db.execute<{ id: string }>(sql`insert into users (email, name, role) values ('admin@bench.test', 'Bench admin', 'admin') returning id`);
+  const admins = await db.execute<{ id: string }>(sql`
+    insert into users (email, name, role) select 'admin' || i || '@bench.test', 'Bench admin ' || i, 'admin' from generate_series(1, ${ADMINS}) i returning id`);
   const viewers = await db.execute<{ id: string }>(sql`
     insert into users (email, name, role) select 'viewer' || i || '@bench.test', 'Viewer ' || i, 'member' from generate_series(1, ${VIEWERS}) i returning id`);
   const videos = await db.execute<{ id: string }>(sql`
     insert into videos (owner_id, title, visibility, source_kind, duration, status)
-    select ${admin.id}, 'Bench video ' || i, 'public', 'upload', 60 + (i % 50) * 30, 'ready' from generate_series(1, 500) i returning id`);
+    select ${admins[0].id}, 'Bench video ' || i, 'public', 'upload', 60 + (i % 50) * 30, 'ready' from generate_series(1, 500) i returning id`);
   await db.execute(sql`create temp table bench_ids as select row_number() over () as n, id from videos`);
   await db.execute(sql`create temp table bench_users as select row_number() over () as n, id from users where role = 'member'`);
   await db.execute(sql`
@@ -154,7 +157,7 @@ async function seed() {
     join bench_users u on u.n = 1 + (i::bigint * 7919) % ${VIEWERS}
     join bench_ids v on v.n = 1 + (i * 31) % 500`);
   await db.execute(sql`analyze`);
-  return { adminId: admin.id, viewerIds: viewers.map((v) => v.id), videoId: videos[0].id };
+  return { adminIds: admins.map((a) => a.id), viewerIds: viewers.map((v) => v.id), videoId: videos[0].id };
 }
 
 async function sessionCookie(userId: string, secret: string) {
@@ -177,12 +180,13 @@ const DONE = `done = function(summary, latency, requests)
 end
 `;
 
-function getScript(paths: string[], cookie: string) {
-  return tempScript("get", `local paths = { ${paths.map((p) => JSON.stringify(p)).join(", ")} }
+/** GET `target` as each of `cookies` in turn. */
+function getScript(target: string, cookies: string[]) {
+  return tempScript("get", `local cookies = { ${cookies.map((c) => JSON.stringify(c)).join(", ")} }
 local i = 0
 request = function()
   i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1], { Cookie = ${JSON.stringify(cookie)} })
+  return wrk.format("GET", ${JSON.stringify(target)}, { Cookie = cookies[(i % #cookies) + 1] })
 end
 ${DONE}`);
 }
