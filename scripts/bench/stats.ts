@@ -10,7 +10,8 @@
  *    cookie of their own).
  * 3. Media path: 1 MiB random ranges of a 64 MiB file at 16 connections, alone, then at the same time as beacon
  *    ingestion (POST /api/qoe from 5,000 signed-in viewers in turn, 32 connections): beacons/s and the media
- *    path's throughput with the beacon load ÷ without.
+ *    path's throughput with the beacon load ÷ without; then CPU per beacon (web process, Postgres backends) next to
+ *    a plain Node server answering 204 to the same requests.
  * Prints p50/p95/throughput next to the goals, then stops the server and drops the database.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -96,7 +97,10 @@ async function main() {
       wrkAsync(base, { connections: 16, script: rangeScript(mediaPath) }),
       wrkAsync(base, { connections: 32, script: beaconScriptFile }),
     ]);
+    const cpuBefore = { web: cpuMs([web.pid!]), db: cpuMs(backendsOf(dbName)) };
     const beaconsAlone = wrk(base, { connections: 32, script: beaconScriptFile });
+    const beaconCpu = { web: cpuSince(cpuBefore.web, cpuMs([web.pid!])), db: cpuSince(cpuBefore.db, cpuMs(backendsOf(dbName))) };
+    const reference = await plainServerReference(beaconScriptFile);
 
     const row = (name: string, s: Stats, goal?: string) =>
       `${name.padEnd(52)} ${s.p50.toFixed(1).padStart(7)} ${s.p95.toFixed(1).padStart(7)} ${s.rps.toFixed(0).padStart(8)}  ${goal ?? ""}${s.errors ? `  non-2xx/errors: ${s.errors}` : ""}`;
@@ -111,6 +115,14 @@ async function main() {
     console.log(row("POST /api/qoe with media load", beacons));
     console.log(row("media 1 MiB ranges alone (16 connections)", mediaAlone));
     console.log(row("media 1 MiB ranges with beacon load", mediaLoaded));
+    // What a beacon costs against the least any Node server pays for the same request (the goal's CPU budget: on 2
+    // cores shared with wrk and Postgres, 5,000/s leaves well under 0.4 ms of CPU for each).
+    const perRequest = (ms: number, stats: Stats) => (ms / stats.requests).toFixed(3);
+    console.log(row("reference: plain Node server answering 204, same requests", reference.stats));
+    console.log(
+      `CPU per beacon: web process ${perRequest(beaconCpu.web, beaconsAlone)} ms + Postgres ${perRequest(beaconCpu.db, beaconsAlone)} ms; ` +
+        `plain Node server ${perRequest(reference.cpu, reference.stats)} ms`,
+    );
     const ratio = mediaLoaded.rps / mediaAlone.rps;
     console.log(`media throughput with beacons ÷ without: ${ratio.toFixed(2)} (goal ≥ ${GOALS.mediaRatio}: ${ratio >= GOALS.mediaRatio ? "MET" : "MISSED"})`);
   } finally {
@@ -165,6 +177,60 @@ async function sessionCookie(userId: string, secret: string) {
   const name = "authjs.session-token";
   const value = await encode({ token: { sub: userId }, secret, salt: name, maxAge: 3600 });
   return `${name}=${value}`;
+}
+
+/** CPU time (user + system, ms) each of the processes `pids` has used so far, from /proc (Linux); those gone are left out. */
+function cpuMs(pids: number[]): Map<number, number> {
+  const tickMs = 10; // USER_HZ is 100 on Linux
+  const used = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      used.set(pid, (Number(fields[11]) + Number(fields[12])) * tickMs);
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+  return used;
+}
+
+/** CPU ms used between two cpuMs() readings by the processes alive at the second (one begun meanwhile counts whole). */
+function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+}
+
+/** The Postgres backends serving database `name` on this machine (their process titles name it). */
+function backendsOf(name: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const title = (() => {
+      try {
+        return fs.readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      } catch {
+        return "";
+      }
+    })();
+    if (title.startsWith("postgres:") && title.includes(` ${name} `)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** The same beacon requests against a plain Node HTTP server that reads each body and answers 204, in this run. */
+async function plainServerReference(script: string) {
+  const port = PORT + 1;
+  const source = `require("node:http").createServer((req, res) => { req.on("data", () => {}); req.on("end", () => res.writeHead(204).end()); }).listen(${port}, "127.0.0.1", () => console.log("ready"));`;
+  const child = spawn(process.execPath, ["-e", source], { stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    await new Promise((resolve) => child.stdout!.once("data", resolve));
+    const before = cpuMs([child.pid!]);
+    const stats = wrk(`http://127.0.0.1:${port}`, { connections: 32, script });
+    return { stats, cpu: cpuSince(before, cpuMs([child.pid!])) };
+  } finally {
+    child.kill();
+  }
 }
 
 function tempScript(name: string, body: string) {
