@@ -3,6 +3,7 @@ import { toWebHeaders } from "@/lib/http/node-headers";
 import { CACHED_PAGES } from "@/lib/library/cached-pages";
 import { listVideos } from "@/lib/library/http";
 import { childLogger } from "@/lib/log";
+import { CACHED_STATS_PAGES, STATS_PAGE_CACHE_MS } from "@/lib/stats/freshness";
 import type { FastPath } from "./fast-path";
 import { acceptsGzip, cacheEnabled, cacheScope, captureResponse, making, sendCachedOrWait, sendFresh, store, type CacheScope } from "./response-cache";
 
@@ -55,10 +56,10 @@ function isRouterRequest(req: IncomingMessage): boolean {
 /**
  * The browsing pages (home, catalog, tag pages) as full HTML documents: rendered by Next on a miss and
  * kept per viewer, so a repeated visit skips React rendering (~15 ms of CPU per page) as well as the
- * queries. Next renders an identity body for the copy; misses and hits alike are sent gzipped to browsers that
- * accept it.
+ * queries; the statistics pages and tables the same way, each for `maxAgeMs` at most. Next renders an
+ * identity body for the copy; misses and hits alike are sent gzipped to browsers that accept it.
  */
-function cachedPage(prefix: string, exact: boolean): FastPath {
+function cachedPage(prefix: string, exact: boolean, maxAgeMs?: number): FastPath {
   return {
     prefix,
     exact,
@@ -71,7 +72,7 @@ function cachedPage(prefix: string, exact: boolean): FastPath {
       const gzip = acceptsGzip(req);
       delete req.headers["accept-encoding"];
       captureResponse(res, gzip, (status, headers, body, gzipped) => {
-        keep(key, scope, status, headers, body, gzipped);
+        keep(key, { ...scope, maxAgeMs }, status, headers, body, gzipped);
         made();
       });
       res.setHeader("x-reel-cache", "miss");
@@ -80,4 +81,7 @@ function cachedPage(prefix: string, exact: boolean): FastPath {
   };
 }
 
-export const cachedPageFastPaths: FastPath[] = Object.values(CACHED_PAGES).map((page) => cachedPage(page.path, !page.folder));
+export const cachedPageFastPaths: FastPath[] = [
+  ...Object.values(CACHED_PAGES).map((page) => cachedPage(page.path, !page.folder)),
+  ...CACHED_STATS_PAGES.map((page) => cachedPage(page.path, !page.folder, STATS_PAGE_CACHE_MS)),
+];

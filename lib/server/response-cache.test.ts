@@ -176,6 +176,13 @@ describe("stale counters", () => {
     expect(servable(made, { ...made, version: "4.3", at: made.at })).toBe(false);
   });
 
+  it("serves an answer with a max age of its own (statistics) only while it is younger", () => {
+    const stats = { ...made, maxAgeMs: 5000 };
+    expect(servable(stats, { ...made, at: made.at + 4999 })).toBe(true);
+    expect(servable(stats, { ...made, at: made.at + 5000 })).toBe(false);
+    expect(servable(stats, { ...made, version: "5.2", at: made.at + 1 })).toBe(false);
+  });
+
   it("keep a page through views and ratings, and not through an edit", async () => {
     const id = await createVideo(null, { title: "Busy river" });
     expect((await get("/videos?counted", alice)).text).toContain("Busy river");

@@ -37,8 +37,11 @@ const gzip = promisify(zlib.gzip);
 
 /** `gzipped` is the body as it was sent gzipped, or follows a moment after the entry is kept (compressed off the main thread). */
 type Entry = Made & { headers: Record<string, string>; body: Buffer; gzipped?: Buffer };
-/** The versions an answer was made at, and when they were read (before it was made). */
-export type Made = CacheVersions & { at: number };
+/**
+ * The versions an answer was made at, and when they were read (before it was made); `maxAgeMs` bounds how long an
+ * answer whose content moves with time alone (statistics) is served.
+ */
+export type Made = CacheVersions & { at: number; maxAgeMs?: number };
 
 const entries =
   env.REEL_RESPONSE_CACHE_MB > 0
@@ -77,9 +80,10 @@ export async function cacheScope(headers: IncomingHttpHeaders): Promise<CacheSco
 
 /**
  * Whether an answer made at `made` may be served to a request at `now`: the catalog's and the viewer's versions
- * as they are, the counts as they are or read less than COUNTERS_STALE_MS before.
+ * as they are, the counts as they are or read less than COUNTERS_STALE_MS before, and younger than its own max age.
  */
 export function servable(made: Made, now: Made): boolean {
+  if (made.maxAgeMs !== undefined && now.at - made.at >= made.maxAgeMs) return false;
   return made.version === now.version && (made.counters === now.counters || now.at - made.at < COUNTERS_STALE_MS);
 }
 
@@ -125,7 +129,7 @@ export async function store(key: string, made: Made, status: number, headers: Re
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) if (!UNSTORED_HEADERS.has(name.toLowerCase())) kept[name] = value;
   if (!keepablePolicy(kept, body)) return;
-  const entry: Entry = { version: made.version, personal: made.personal, counters: made.counters, at: made.at, headers: kept, body, gzipped };
+  const entry: Entry = { version: made.version, personal: made.personal, counters: made.counters, at: made.at, maxAgeMs: made.maxAgeMs, headers: kept, body, gzipped };
   entries.set(key, entry);
   if (gzipped) return;
   const compressed = await gzip(body);

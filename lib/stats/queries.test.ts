@@ -11,7 +11,8 @@ import { db } from "@/lib/db/client";
 import { qoeReports, videos, views, type NewQoeReport } from "@/lib/db/schema";
 import { createTestUser } from "@/test/factories";
 import type { RangeKey } from "./definitions";
-import { audienceOverview, peakConcurrent, qualityOverview, qualitySplit, retentionCurve, STATS_CACHE_MS, topVideos } from "./queries";
+import { STATS_CACHE_MS } from "./freshness";
+import { audienceOverview, peakConcurrent, qualityOverview, qualitySplit, retentionCurve, topVideos } from "./queries";
 import { allTimeTotals, rollUpAndExpire } from "./rollup";
 
 /** The startup histogram's upper edges (lib/stats/definitions.ts), written out again here. */

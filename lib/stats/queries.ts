@@ -4,6 +4,7 @@ import { LRUCache } from "lru-cache";
 import { db } from "@/lib/db/client";
 import { childLogger } from "@/lib/log";
 import { COMPLETION_SHARE, histogramPercentile, LIVE_STALE_SECONDS, QUALITY_SQL, RANGES, RETENTION_POINTS, type QualityFigure, type RangeKey, type Split } from "./definitions";
+import { STATS_CACHE_MS } from "./freshness";
 import { RETENTION_SUMS, rawPeaks, rawSums, SUM_COLUMNS } from "./rollup";
 
 /**
@@ -23,7 +24,6 @@ const log = childLogger("stats");
  * longer than a page may); one unused for STATS_MAX_AGE_MS is dropped, and the next caller waits for a fresh one.
  * Streams playing now are never cached.
  */
-export const STATS_CACHE_MS = 15_000;
 const STATS_MAX_AGE_MS = 5 * 60_000;
 type Entry = { value: Promise<unknown>; at: number; refreshing: boolean };
 const recent = new LRUCache<string, Entry>({ max: 1000, ttl: STATS_MAX_AGE_MS });

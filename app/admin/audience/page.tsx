@@ -6,6 +6,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requirePageAdmin } from "@/lib/guards/pages";
 import { RANGES, type RangeKey } from "@/lib/stats/definitions";
 import { audienceOverview, retentionCurve, topVideos } from "@/lib/stats/queries";
+import { FRESHNESS_NOTE } from "@/lib/stats/freshness";
 import { statsQuery } from "@/lib/stats/service";
 
 export const metadata: Metadata = { title: "Audience" };
@@ -19,7 +20,7 @@ export default async function AudiencePage({ searchParams }: { searchParams: Pro
   const csv = (table: string) => `/api/stats/${table}?range=${range}&format=csv`;
   return (
     <>
-      <PageHeader title="Audience" description="Views, watch time and how far viewers get." actions={<RangeTabs current={range} href={(r) => `/admin/audience?range=${r}`} />} />
+      <PageHeader title="Audience" description={`Views, watch time and how far viewers get. ${FRESHNESS_NOTE}`} actions={<RangeTabs current={range} href={(r) => `/admin/audience?range=${r}`} />} />
       <div className="grid grid-cols-1 gap-8">
         <AudienceView audience={audience} retention={retention} bucket={RANGES[range].bucket} csv={csv} />
         <StatsSection title="Top videos" csv={csv("top-videos")}>
