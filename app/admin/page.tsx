@@ -24,13 +24,20 @@ const duration = (ms: number) => (ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`);
 const ms = (value: number | null, count: number) => (count === 0 ? "–" : value === null ? "> 30 s" : `≤ ${duration(value)}`);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-function Figure({ label, value, detail, testId }: { label: string; value: ReactNode; detail?: ReactNode; testId?: string }) {
+type FigureItem = { label: string; value: ReactNode; detail?: ReactNode; testId?: string };
+
+/** A panel's headline figures, two to a row on a phone (three where a panel asks for more). */
+function Figures({ items, wide = false }: { items: FigureItem[]; wide?: boolean }) {
   return (
-    <div className="min-w-0" data-testid={testId}>
-      <dt className="text-xs text-muted">{label}</dt>
-      <dd className="text-xl font-semibold tabular-nums">{value}</dd>
-      {detail && <dd className="text-xs text-muted">{detail}</dd>}
-    </div>
+    <dl className={`grid grid-cols-2 gap-3 ${wide ? "sm:grid-cols-3" : ""}`}>
+      {items.map(({ label, value, detail, testId }) => (
+        <div key={label} className="min-w-0" data-testid={testId}>
+          <dt className="text-xs text-muted">{label}</dt>
+          <dd className="text-xl font-semibold tabular-nums">{value}</dd>
+          {detail && <dd className="text-xs text-muted">{detail}</dd>}
+        </div>
+      ))}
+    </dl>
   );
 }
 
@@ -56,12 +63,14 @@ function StoragePanel({ storage }: { storage: AdminOverview["storage"] }) {
           {formatBytes(storage.freeBytes)} free; uploads and imports stop when less than {formatBytes(storage.reserveBytes)} is left.
         </Alert>
       )}
-      <dl className="grid grid-cols-2 gap-3">
-        <Figure label="Originals" value={formatBytes(storage.originals)} testId="storage-originals" />
-        <Figure label="Renditions" value={formatBytes(storage.renditions)} testId="storage-renditions" />
-        <Figure label="Thumbnails" value={formatBytes(storage.thumbnails)} testId="storage-thumbnails" />
-        <Figure label="Free disk" value={formatBytes(storage.freeBytes)} detail={`${formatBytes(used)} of ${formatBytes(storage.totalBytes)} used`} testId="storage-free" />
-      </dl>
+      <Figures
+        items={[
+          { label: "Originals", value: formatBytes(storage.originals), testId: "storage-originals" },
+          { label: "Renditions", value: formatBytes(storage.renditions), testId: "storage-renditions" },
+          { label: "Thumbnails", value: formatBytes(storage.thumbnails), testId: "storage-thumbnails" },
+          { label: "Free disk", value: formatBytes(storage.freeBytes), detail: `${formatBytes(used)} of ${formatBytes(storage.totalBytes)} used`, testId: "storage-free" },
+        ]}
+      />
     </Panel>
   );
 }
@@ -70,23 +79,22 @@ function VideosPanel({ videos }: { videos: AdminOverview["videos"] }) {
   const statuses = [...STATUS_ORDER.filter((s) => s in videos), ...Object.keys(videos).filter((s) => !STATUS_ORDER.includes(s))];
   return (
     <Panel title="Videos" id="videos" empty={statuses.length === 0 && "No videos yet."}>
-      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3">
-        {statuses.map((status) => (
-          <Figure key={status} label={status} value={videos[status]} testId={`videos-${status}`} />
-        ))}
-      </dl>
+      <Figures wide items={statuses.map((status) => ({ label: status, value: videos[status], testId: `videos-${status}` }))} />
     </Panel>
   );
 }
 
-function QueuePanel({ queue }: { queue: AdminOverview["queue"] }) {
+function QueuePanel({ waiting, running, oldestWaitingSeconds }: AdminOverview["queue"]) {
+  const oldest = oldestWaitingSeconds === null ? "–" : formatEta(oldestWaitingSeconds);
   return (
     <Panel title="Queue" id="queue">
-      <dl className="grid grid-cols-2 gap-3">
-        <Figure label="Waiting" value={queue.waiting} testId="queue-waiting" />
-        <Figure label="Running" value={queue.running} testId="queue-running" />
-        <Figure label="Oldest waiting" value={queue.oldestWaitingSeconds === null ? "–" : formatEta(queue.oldestWaitingSeconds)} testId="queue-oldest" />
-      </dl>
+      <Figures
+        items={[
+          { label: "Waiting", value: waiting, testId: "queue-waiting" },
+          { label: "Running", value: running, testId: "queue-running" },
+          { label: "Oldest waiting", value: oldest, testId: "queue-oldest" },
+        ]}
+      />
       <p className="mt-3 text-sm">
         <Link href="/admin/jobs" className="text-accent-text hover:underline">
           All jobs
@@ -100,42 +108,53 @@ function ServerPanel({ overview }: { overview: AdminOverview }) {
   const { cache } = overview;
   return (
     <Panel title="Database and caches" id="server">
-      <dl className="grid grid-cols-2 gap-3">
-        <Figure label="Database size" value={formatBytes(overview.databaseBytes)} testId="database-size" />
-        <Figure label="Response cache hits" value={percent(cache.responseCache.hitRate)} detail={plural(cache.responseCache.lookups, "lookup")} testId="cache-hit-rate" />
-        <Figure label="Media answered 304" value={percent(cache.media.notModifiedRate)} detail={plural(cache.media.answers, "media answer")} testId="media-304-rate" />
-      </dl>
+      <Figures
+        items={[
+          { label: "Database size", value: formatBytes(overview.databaseBytes), testId: "database-size" },
+          { label: "Response cache hits", value: percent(cache.responseCache.hitRate), detail: plural(cache.responseCache.lookups, "lookup"), testId: "cache-hit-rate" },
+          { label: "Media answered 304", value: percent(cache.media.notModifiedRate), detail: plural(cache.media.answers, "media answer"), testId: "media-304-rate" },
+        ]}
+      />
     </Panel>
   );
 }
 
-/** A table that scrolls sideways on a phone rather than squeezing its columns. */
-function Table({ head, children, testId }: { head: string[]; children: ReactNode; testId: string }) {
-  return (
-    <div className="-mx-4 overflow-x-auto px-4 sm:mx-0 sm:px-0">
-      <table className="w-full min-w-[32rem] text-left text-sm" data-testid={testId}>
-        <thead className="text-xs text-muted">
-          <tr>
-            {head.map((h, i) => (
-              <th key={h} scope="col" className={`py-2 pr-3 font-medium ${i > 0 ? "text-right" : ""}`}>
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-line tabular-nums">{children}</tbody>
-      </table>
-    </div>
-  );
-}
+/** A table's column: the first is the row's name, left-aligned and cut short; the others are figures, right-aligned. */
+type Column<Row> = { head: string; cell: (row: Row) => ReactNode; className?: (row: Row) => string };
 
-/** A table row's figures after its first cell, right-aligned under their headings. */
-function FigureCells({ values }: { values: ReactNode[] }) {
-  return values.map((value, i) => (
-    <td key={i} className="py-2 pr-3 text-right">
-      {value}
-    </td>
-  ));
+type TablePanelProps<Row> = { title: string; id: string; empty: string; testId: string; rowTestId: string; rows: Row[]; rowKey: (row: Row) => string; columns: Column<Row>[] };
+
+/** A panel holding one table, which scrolls sideways on a phone rather than squeezing its columns. */
+function TablePanel<Row>({ title, id, empty, testId, rowTestId, rows, rowKey, columns }: TablePanelProps<Row>) {
+  const align = (i: number) => (i === 0 ? "max-w-[16rem] truncate" : "text-right");
+  return (
+    <Panel title={title} id={id} empty={rows.length === 0 && empty}>
+      <div className="-mx-4 overflow-x-auto px-4 sm:mx-0 sm:px-0">
+        <table className="w-full min-w-[32rem] text-left text-sm" data-testid={testId}>
+          <thead className="text-xs text-muted">
+            <tr>
+              {columns.map(({ head }, i) => (
+                <th key={head} scope="col" className={`py-2 pr-3 font-medium ${i > 0 ? "text-right" : ""}`}>
+                  {head}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-line tabular-nums">
+            {rows.map((row) => (
+              <tr key={rowKey(row)} data-testid={rowTestId}>
+                {columns.map(({ head, cell, className }, i) => (
+                  <td key={head} className={`py-2 pr-3 ${align(i)} ${className?.(row) ?? ""}`}>
+                    {cell(row)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Panel>
+  );
 }
 
 function WorkersPanel({ workers }: { workers: AdminOverview["workers"] }) {
@@ -170,50 +189,43 @@ function WorkersPanel({ workers }: { workers: AdminOverview["workers"] }) {
 }
 
 function WebPanel({ processes }: { processes: AdminOverview["webProcesses"] }) {
-  return (
-    <Panel title="Web processes" id="web" empty={processes.length === 0 && "No web process has published its figures in the last 20 seconds."}>
-      <Table head={["Process", "Memory", "CPU", "Event loop p50 / max"]} testId="web-processes">
-        {processes.map((p) => (
-          <tr key={p.id} data-testid="web-process-row">
-            <td className="max-w-[12rem] truncate py-2 pr-3">
-              {p.hostname} <span className="text-muted">pid {p.pid}</span>
-            </td>
-            <FigureCells values={[formatBytes(p.rssBytes), percent(p.cpu), `${p.eventLoopMedianMs.toFixed(1)} / ${p.eventLoopMaxMs.toFixed(0)} ms`]} />
-          </tr>
-        ))}
-      </Table>
-    </Panel>
-  );
+  type Process = AdminOverview["webProcesses"][number];
+  const columns: Column<Process>[] = [
+    {
+      head: "Process",
+      cell: (p) => (
+        <>
+          {p.hostname} <span className="text-muted">pid {p.pid}</span>
+        </>
+      ),
+    },
+    { head: "Memory", cell: (p) => formatBytes(p.rssBytes) },
+    { head: "CPU", cell: (p) => percent(p.cpu) },
+    { head: "Event loop p50 / max", cell: (p) => `${p.eventLoopMedianMs.toFixed(1)} / ${p.eventLoopMaxMs.toFixed(0)} ms` },
+  ];
+  const empty = "No web process has published its figures in the last 20 seconds.";
+  return <TablePanel title="Web processes" id="web" empty={empty} testId="web-processes" rowTestId="web-process-row" rows={processes} rowKey={(p) => p.id} columns={columns} />;
 }
 
 function RoutesPanel({ routes }: { routes: AdminOverview["routes"] }) {
-  return (
-    <Panel title="Request timings, last hour" id="routes" empty={routes.length === 0 && "No requests counted yet."}>
-      <Table head={["Route", "Requests", "p50", "p95", "5xx"]} testId="route-timings">
-        {routes.map((r) => (
-          <tr key={r.route} data-testid="route-row">
-            <td className="max-w-[16rem] truncate py-2 pr-3 font-mono text-xs" title={r.route}>
-              {r.route}
-            </td>
-            <FigureCells values={[r.count, ms(r.p50Ms, r.count), ms(r.p95Ms, r.count)]} />
-            <td className={`py-2 pr-3 text-right ${r.errors > 0 ? "text-danger" : ""}`}>{r.errors}</td>
-          </tr>
-        ))}
-      </Table>
-    </Panel>
-  );
+  type Route = AdminOverview["routes"][number];
+  const columns: Column<Route>[] = [
+    { head: "Route", cell: (r) => <span title={r.route} className="font-mono text-xs">{r.route}</span> },
+    { head: "Requests", cell: (r) => r.count },
+    { head: "p50", cell: (r) => ms(r.p50Ms, r.count) },
+    { head: "p95", cell: (r) => ms(r.p95Ms, r.count) },
+    { head: "5xx", cell: (r) => r.errors, className: (r) => (r.errors > 0 ? "text-danger" : "") },
+  ];
+  return <TablePanel title="Request timings, last hour" id="routes" empty="No requests counted yet." testId="route-timings" rowTestId="route-row" rows={routes} rowKey={(r) => r.route} columns={columns} />;
 }
 
-function ErrorsPanel({ errors }: { errors: AdminOverview["errors"] }) {
+function ErrorsPanel({ serverErrors, failedJobs, recentFailedJobs }: AdminOverview["errors"]) {
   return (
     <Panel title="Errors, last hour" id="errors">
-      <dl className="grid grid-cols-2 gap-3">
-        <Figure label="Server errors (5xx)" value={errors.serverErrors} testId="errors-5xx" />
-        <Figure label="Failed jobs" value={errors.failedJobs} testId="errors-jobs" />
-      </dl>
-      {errors.recentFailedJobs.length > 0 && (
+      <Figures items={[{ label: "Server errors (5xx)", value: serverErrors, testId: "errors-5xx" }, { label: "Failed jobs", value: failedJobs, testId: "errors-jobs" }]} />
+      {recentFailedJobs.length > 0 && (
         <ul className="mt-3 divide-y divide-line text-sm">
-          {errors.recentFailedJobs.map((job) => (
+          {recentFailedJobs.map((job) => (
             <li key={job.id} className="py-2">
               <p className="truncate">
                 <Badge tone="danger">{job.name}</Badge>{" "}
@@ -250,7 +262,7 @@ export default async function AdminOverviewPage() {
       <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-4">
         <StoragePanel storage={overview.storage} />
         <VideosPanel videos={overview.videos} />
-        <QueuePanel queue={overview.queue} />
+        <QueuePanel {...overview.queue} />
         <ServerPanel overview={overview} />
       </div>
       <div className="mt-4 grid gap-4 lg:grid-cols-2">
@@ -260,7 +272,7 @@ export default async function AdminOverviewPage() {
         <WorkersPanel workers={overview.workers} />
         <WebPanel processes={overview.webProcesses} />
         <RoutesPanel routes={overview.routes} />
-        <ErrorsPanel errors={overview.errors} />
+        <ErrorsPanel {...overview.errors} />
       </div>
     </>
   );

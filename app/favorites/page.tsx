@@ -9,18 +9,16 @@ import { listFavorites } from "@/lib/library/queries/lists";
 
 export const metadata: Metadata = { title: "Favorites" };
 
-const PAGE = 24;
-
 export default async function FavoritesPage() {
   const viewer = await requirePageViewer("/favorites");
-  const page = await listFavorites(viewer, undefined, PAGE);
+  const page = await listFavorites(viewer);
   return (
     <>
       <PageHeader title="Favorites" description="Videos you marked with ♡, most recent first." />
       <VideoGrid
         initial={page.items.map(toCard)}
         nextCursor={page.nextCursor}
-        endpoint={`/api/favorites?limit=${PAGE}`}
+        endpoint="/api/favorites"
         signedIn
         empty={<EmptyState title="No favorites yet" description="Press ♡ on a video to keep it here." action={<ButtonLink href="/videos">Browse videos</ButtonLink>} />}
       />

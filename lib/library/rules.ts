@@ -9,6 +9,8 @@ export function effectiveSort(sort: CatalogSort | undefined, q: string | undefin
   return sort === "relevance" && !searching ? "newest" : sort;
 }
 
+/** How many videos a list page holds unless its request asks for another number (up to PAGE_LIMIT_MAX). */
+export const PAGE_SIZE = 24;
 export const PAGE_LIMIT_MAX = 60;
 export const TAGS_MAX = 10;
 export const QUERY_MAX = 200;
@@ -107,7 +109,7 @@ export const catalogQuerySchema = z.object({
   tags: tagsParam.optional(),
   sort: z.enum(SORTS).optional(),
   cursor: z.string().max(512).optional(),
-  limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(24),
+  limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(PAGE_SIZE),
 });
 export type CatalogQueryInput = z.input<typeof catalogQuerySchema>;
 
@@ -126,5 +128,5 @@ export const ratingBodySchema = z.object({ value: z.number().int().min(1).max(5)
 export const viewBodySchema = z.object({ watchedSeconds: z.number().finite().min(0).max(86_400) });
 export const pageQuerySchema = z.object({
   cursor: z.string().max(512).optional(),
-  limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(24),
+  limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(PAGE_SIZE),
 });

@@ -6,16 +6,14 @@ const unmint = (uri: string) => Buffer.from(uri.split("/").pop()!, "base64url").
 
 describe("rewritePlaylist", () => {
   it("rewrites every URI of a master playlist, relative ones against the final URL", () => {
-    const master = [
-      "#EXTM3U",
-      '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="a",NAME="en",URI="audio/en.m3u8"',
-      '#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=1000,URI="iframes.m3u8"',
-      '#EXT-X-SESSION-KEY:METHOD=AES-128,URI="https://keys.example.net/k1"',
-      "#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360",
-      "low/index.m3u8",
-      "#EXT-X-STREAM-INF:BANDWIDTH=2400000,RESOLUTION=1280x720",
-      "/abs/high.m3u8?sig=secret",
-    ].join("\n");
+    const master = `#EXTM3U
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="a",NAME="en",URI="audio/en.m3u8"
+#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=1000,URI="iframes.m3u8"
+#EXT-X-SESSION-KEY:METHOD=AES-128,URI="https://keys.example.net/k1"
+#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360
+low/index.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=2400000,RESOLUTION=1280x720
+/abs/high.m3u8?sig=secret`;
     const out = rewritePlaylist(master, "https://cdn.example.net/show/master.m3u8", mint);
     expect(out.master).toBe(true);
     expect(out.live).toBe(false);
@@ -34,17 +32,16 @@ describe("rewritePlaylist", () => {
   });
 
   it("rewrites segments, keys and init segments of a media playlist; tells VOD from live", () => {
-    const media = [
-      "#EXTM3U",
-      "#EXT-X-TARGETDURATION:4",
-      '#EXT-X-KEY:METHOD=AES-128,URI="key.bin",IV=0x00000000000000000000000000000001',
-      '#EXT-X-MAP:URI="init.mp4",BYTERANGE="720@0"',
-      "#EXTINF:4.0,",
-      "seg0.m4s",
-      "#EXTINF:3.5,",
-      "http://169.254.169.254/latest/meta-data/",
-      "#EXT-X-ENDLIST",
-    ].join("\r\n");
+    // CRLF line ends, as some origins send them.
+    const media = `#EXTM3U
+#EXT-X-TARGETDURATION:4
+#EXT-X-KEY:METHOD=AES-128,URI="key.bin",IV=0x00000000000000000000000000000001
+#EXT-X-MAP:URI="init.mp4",BYTERANGE="720@0"
+#EXTINF:4.0,
+seg0.m4s
+#EXTINF:3.5,
+http://169.254.169.254/latest/meta-data/
+#EXT-X-ENDLIST`.replaceAll("\n", "\r\n");
     const out = rewritePlaylist(media, "http://origin.example.org/v/index.m3u8", mint);
     expect(out.live).toBe(false);
     expect(out.duration).toBeCloseTo(7.5);

@@ -35,8 +35,8 @@ const CATALOG_CONCURRENCY = Number(process.env.BENCH_CATALOG_CONCURRENCY ?? 200)
 const FILE_SIZE = 41 * MIB;
 const RANGE = MIB;
 const WRK_TIMEOUT_SECONDS = 10;
-const PROBES = 8;
-const PROBE_PAUSE_MS = 100;
+/** The TTFB probes: how many clients, and each one's pause between requests. */
+const PROBE = { clients: 8, pauseMs: 100 };
 const RSS_GOAL_MB = 400;
 const RATIO_GOAL = 0.8;
 const ADMIN = { email: "bench-load-admin@example.test", password: randomBytes(12).toString("base64url") };
@@ -131,7 +131,7 @@ async function main() {
   const gen = /wrk (\S+)/.exec(spawnSync("wrk", ["--version"], { encoding: "utf8" }).stdout ?? "")?.[1] ?? "";
   console.log("");
   console.log(
-    `1 MiB random ranges of a ${FILE_SIZE / MIB} MB file · ${CONNECTIONS} connections (wrk ${gen}, 2 threads, ${WRK_TIMEOUT_SECONDS} s timeout) + ${PROBES} TTFB probes · ${SECONDS} s each · ${os.availableParallelism()} cores`,
+    `1 MiB random ranges of a ${FILE_SIZE / MIB} MB file · ${CONNECTIONS} connections (wrk ${gen}, 2 threads, ${WRK_TIMEOUT_SECONDS} s timeout) + ${PROBE.clients} TTFB probes · ${SECONDS} s each · ${os.availableParallelism()} cores`,
   );
   console.log(`load average (1/5/15 min) before ${loadBefore.map((l) => l.toFixed(1)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(1)).join(" ")}`);
   console.log(
@@ -321,8 +321,8 @@ async function cpuMicroseconds(pids: number[]): Promise<number> {
 }
 
 /**
- * PROBES clients, each asking for a 1 MiB range on a new connection, noting the time to the first byte of the answer,
- * then hanging up and pausing PROBE_PAUSE_MS. The returned function stops them and gives the percentiles.
+ * PROBE.clients clients, each asking for a 1 MiB range on a new connection, noting the time to the first byte of the answer,
+ * then hanging up and pausing PROBE.pauseMs. The returned function stops them and gives the percentiles.
  */
 function probeTtfb(target: Target): () => Promise<Probe> {
   const samples: number[] = [];
@@ -349,10 +349,10 @@ function probeTtfb(target: Target): () => Promise<Probe> {
         resolve();
       });
     });
-  const loops = Array.from({ length: PROBES }, async () => {
+  const loops = Array.from({ length: PROBE.clients }, async () => {
     while (running) {
       await once();
-      await new Promise((r) => setTimeout(r, PROBE_PAUSE_MS));
+      await new Promise((r) => setTimeout(r, PROBE.pauseMs));
     }
   });
   return async () => {

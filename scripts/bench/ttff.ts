@@ -9,7 +9,7 @@
  * the catalog (see Visit), it measures:
  *  - navigation → first frame: from the navigation start (performance.timeOrigin), or the click, to the first
  *    requestVideoFrameCallback, each run in a new tab of a fresh browser context (cold cache; the returning viewer
- *    keeps one context), once the browser is idle after opening that tab (see SETTLED_CPU);
+ *    keeps one context), once the browser is idle after opening that tab (see SETTLE);
  *  - seek → frame: from setting currentTime (to 50 s, past what is buffered at start-up) to the first frame shown
  *    there; the table says how often the target happened to be buffered already.
  *  - controls interactive (Reel only): when the player answers a click, from the navigation start: once the first frame
@@ -64,11 +64,9 @@ const CATALOG_PAUSE_MS = 1000;
 /**
  * A new tab keeps this browser busy for about 0.8 s (about 1.6 CPUs: its omnibox pop-up is a WebUI page with its own
  * renderer). A viewer types an address into a tab that is already open, so each run starts once the browser uses less
- * than SETTLED_CPU over a SETTLE_STEP_MS window, or after SETTLE_MAX_MS.
+ * than SETTLE.cpu over a SETTLE.stepMs window, or after SETTLE.maxMs.
  */
-const SETTLED_CPU = 0.1;
-const SETTLE_STEP_MS = 200;
-const SETTLE_MAX_MS = 5000;
+const SETTLE = { cpu: 0.1, stepMs: 200, maxMs: 5000 };
 const ADMIN = { email: "bench-admin@example.test", password: randomBytes(12).toString("base64url") };
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
@@ -288,14 +286,14 @@ async function browserCpuSeconds(cdp: CDPSession): Promise<number> {
   return processInfo.reduce((sum, p) => sum + p.cpuTime, 0);
 }
 
-/** Waits until the browser is idle (see SETTLED_CPU). */
+/** Waits until the browser is idle (see SETTLE). */
 async function settle(cdp: CDPSession): Promise<void> {
-  const deadline = Date.now() + SETTLE_MAX_MS;
+  const deadline = Date.now() + SETTLE.maxMs;
   let before = await browserCpuSeconds(cdp);
   while (Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, SETTLE_STEP_MS));
+    await new Promise((r) => setTimeout(r, SETTLE.stepMs));
     const now = await browserCpuSeconds(cdp);
-    if ((now - before) / (SETTLE_STEP_MS / 1000) < SETTLED_CPU) return;
+    if ((now - before) / (SETTLE.stepMs / 1000) < SETTLE.cpu) return;
     before = now;
   }
 }

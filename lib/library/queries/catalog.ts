@@ -4,7 +4,7 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { listedTo } from "../access";
 import type { CatalogSort } from "../format";
 import { highlight, snippet, wordMatcher } from "../highlight";
-import { cursorKeys, effectiveSort, encodeCursor, prefixTsquery, searchTokens } from "../rules";
+import { cursorKeys, effectiveSort, encodeCursor, PAGE_SIZE, prefixTsquery, searchTokens } from "../rules";
 import { read, textArray, toVideo, VIDEO_COLUMNS, personalColumns, personalJoins, type LibraryVideo, type Page, type VideoRow } from "./video-rows";
 
 /* Catalog: sort, tag filter, search, keyset pagination. */
@@ -83,7 +83,7 @@ function filterOf(viewer: Viewer | null, tags: string[] | undefined): SQL {
 
 /** The catalog's one statement for a page (exported so the benchmark can EXPLAIN exactly what runs). */
 export function catalogStatement(viewer: Viewer | null, query: CatalogQuery = {}) {
-  const limit = query.limit ?? 24;
+  const limit = query.limit ?? PAGE_SIZE;
   const tokens = searchTokens(query.q);
   const sort = effectiveSort(query.sort, query.q);
   const searching = tokens.length > 0;

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
 import { viewableBy } from "../access";
-import { cursorKeys, encodeCursor } from "../rules";
+import { cursorKeys, encodeCursor, PAGE_SIZE } from "../rules";
 import { personalColumns, read, toVideo, VIDEO_COLUMNS, type LibraryVideo, type Page, type VideoRow } from "./video-rows";
 
 /* Personal lists: favourites and history (keyset by time, video id). */
@@ -44,11 +44,11 @@ async function personalPage(
   };
 }
 
-export function listFavorites(viewer: Viewer, cursor?: string, limit = 24) {
+export function listFavorites(viewer: Viewer, cursor?: string, limit = PAGE_SIZE) {
   return personalPage(viewer, "favorites", cursor, limit);
 }
 
-export function listHistory(viewer: Viewer, cursor?: string, limit = 24) {
+export function listHistory(viewer: Viewer, cursor?: string, limit = PAGE_SIZE) {
   return personalPage(viewer, "history", cursor, limit);
 }
 
