@@ -41,7 +41,9 @@ export function sandboxArgs(binary: string, { read, write }: SandboxPaths): stri
   for (const dir of SYSTEM_DIRS) {
     const link = readLink(dir);
     if (link !== null) args.push("--symlink", link, dir);
-    else if (fs.existsSync(dir)) args.push("--ro-bind", dir, dir);
+    // The ignore comment keeps Next's output tracing from taking this system path for one of the app's files
+    // (it would copy the whole project into the server's output).
+    else if (fs.existsSync(/*turbopackIgnore: true*/ dir)) args.push("--ro-bind", dir, dir);
   }
   for (const file of SYSTEM_ETC) args.push("--ro-bind-try", file, file);
   args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp");
