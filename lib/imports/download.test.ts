@@ -34,6 +34,8 @@ let base: string;
 let etag = '"v1"';
 /** Per path: what the next request should do. */
 const behaviour: Record<string, "cut" | "html" | "chunked" | "slow" | "hold" | undefined> = {};
+/** "cut" sends half the file, and hangs up once this file (the import's part) holds it. */
+let cutWhenWritten = "";
 /** "hold" sends half the file, then the rest once the test calls this. */
 let release = () => {};
 const requests: { path: string; range?: string; ifRange?: string }[] = [];
@@ -72,9 +74,16 @@ beforeAll(async () => {
       return;
     }
     if (mode === "cut") {
-      // The connection dies half-way (worker killed, network lost...).
+      // The connection dies half-way (worker killed, network lost...), once the importer has written what it was sent:
+      // however busy the machine, there is then a part to resume.
       behaviour[path] = undefined;
-      res.write(clip.subarray(start, start + Math.floor(clip.length / 2)), () => setTimeout(() => res.destroy(), 50));
+      const sent = Math.floor(clip.length / 2);
+      res.write(clip.subarray(start, start + sent));
+      const onDisk = setInterval(() => {
+        if ((fs.statSync(cutWhenWritten, { throwIfNoEntry: false })?.size ?? 0) < sent) return;
+        clearInterval(onDisk);
+        res.destroy();
+      }, 10);
       return;
     }
     res.end(clip.subarray(start));
@@ -92,6 +101,14 @@ afterAll(async () => {
   await stopProducerBoss();
   await closeDb();
 });
+
+/** An import whose first download is cut half-way. */
+async function newCutImport(path: string) {
+  behaviour[path] = "cut";
+  const row = await newImport(`${base}${path}`);
+  cutWhenWritten = partialPath(row.id);
+  return row;
+}
 
 async function importJobs(importId: string) {
   return [...(await db.execute<{ name: string }>(sql`select name from pgboss.job where name = 'import-url' and data->>'importId' = ${importId}`))];
@@ -112,8 +129,7 @@ describe("URL import", () => {
   });
 
   it("resumes an interrupted download with a Range request", async () => {
-    behaviour["/resume.mp4"] = "cut";
-    const row = await newImport(`${base}/resume.mp4`);
+    const row = await newCutImport("/resume.mp4");
     await expect(runImport(row.id)).rejects.toThrow();
     const partial = fs.statSync(partialPath(row.id)).size;
     expect(partial).toBeGreaterThan(0);
@@ -144,8 +160,7 @@ describe("URL import", () => {
   });
 
   it("starts over when the remote file changed since the partial download", async () => {
-    behaviour["/changed.mp4"] = "cut";
-    const row = await newImport(`${base}/changed.mp4`);
+    const row = await newCutImport("/changed.mp4");
     await expect(runImport(row.id)).rejects.toThrow();
     etag = '"v2"';
     try {
@@ -208,8 +223,7 @@ describe("URL import", () => {
   });
 
   it("gives up on the last attempt of a passing failure", async () => {
-    behaviour["/flaky.mp4"] = "cut";
-    const row = await newImport(`${base}/flaky.mp4`);
+    const row = await newCutImport("/flaky.mp4");
     expect(await runImport(row.id, { finalAttempt: true })).toMatchObject({ status: "failed" });
     expect(fs.existsSync(partialPath(row.id))).toBe(false);
   });
