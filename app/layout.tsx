@@ -27,7 +27,6 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang="en" className="dark">
       <body className="flex min-h-dvh flex-col">
-        <script nonce={await pageNonce()} dangerouslySetInnerHTML={{ __html: INSTALL_OFFER_SCRIPT }} />
         <a href="#main" className="sr-only z-50 rounded-lg bg-panel px-4 py-3 focus:not-sr-only focus:fixed focus:top-2 focus:left-2">
           Skip to content
         </a>
@@ -37,6 +36,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         <main id="main" className="mx-auto w-full max-w-screen-2xl flex-1 px-4 py-6 sm:px-6 sm:py-8 lg:px-8">
           {children}
         </main>
+        {/* After the page: a classic inline script waits for the stylesheet, and holds back the parser meanwhile
+            (the watch page's <video> must reach it at once). The browser's install offer comes long after. */}
+        <script nonce={await pageNonce()} dangerouslySetInnerHTML={{ __html: INSTALL_OFFER_SCRIPT }} />
       </body>
     </html>
   );

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import { actionForKey, type PlayerAction } from "@/lib/playback/shortcuts";
 import { PlayerControls, type PlayerCommands } from "./controls";
+import { takeEarlyStartSettings } from "./early/contract";
 import { playerVideoHtml } from "./early/markup";
 import { SeekRipple, useDoubleTapSeek } from "./double-tap";
 import { attachEngine, type Engine } from "./engine";
@@ -73,6 +74,8 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
   useLayoutEffect(() => {
     const video = slotRef.current!.querySelector("video")!;
     videoRef.current = video;
+    // From here on the element is the player's: an early start that has not run yet must leave it alone.
+    takeEarlyStartSettings(slotRef.current!);
     const listener = (event: Event) => handlers.current?.[event.type as (typeof MEDIA_EVENTS)[number]](video, event);
     for (const type of MEDIA_EVENTS) video.addEventListener(type, listener);
     return () => {

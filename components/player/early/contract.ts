@@ -40,4 +40,17 @@ declare global {
 }
 
 /** The attribute of the early start's <script> element that carries its EarlyStartConfig, as JSON. */
-export const CONFIG_ATTRIBUTE = "data-config";
+export const CONFIG_ATTRIBUTE = "data-reel-early-start";
+
+/**
+ * Takes the settings off the first early start script under `root` that still has them: whoever takes them owns the
+ * <video> before that script. The early start takes them when it runs; being an async module it may run late, so the
+ * player takes them too when it adopts the element, and an early start that finds none does nothing.
+ */
+export function takeEarlyStartSettings(root: ParentNode): { script: HTMLScriptElement; config: string } | null {
+  const script = root.querySelector<HTMLScriptElement>(`script[${CONFIG_ATTRIBUTE}]`);
+  const config = script?.getAttribute(CONFIG_ATTRIBUTE);
+  if (!script || typeof config !== "string") return null;
+  script.removeAttribute(CONFIG_ATTRIBUTE);
+  return { script, config };
+}

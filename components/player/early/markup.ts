@@ -26,8 +26,8 @@ function scriptText(code: string): string {
 
 /**
  * The player's <video> as HTML, for a container React never hydrates (player.tsx): the element is the page's until
- * the player adopts it. From the server it is followed by the early start, which starts it before the app's scripts
- * run; on a client-side navigation the browser does not run a script set through innerHTML, and the player's engine
+ * the player adopts it. From the server it is followed by the early start, which starts it as soon as it is parsed;
+ * on a client-side navigation the browser does not run a script set through innerHTML, and the player's engine
  * starts the element from nothing. Only an MP4-only title gets its src in the HTML, so the browser fetches it at once.
  */
 export function playerVideoHtml(source: PlayerSource, className: string, nonce: string | undefined): string {
@@ -45,6 +45,7 @@ export function playerVideoHtml(source: PlayerSource, className: string, nonce: 
     start: source.startAt,
     timeoutMs: EARLY_START_TIMEOUT_MS,
   };
-  const script = EARLY_START_SCRIPT && `<script${attributes({ nonce, [CONFIG_ATTRIBUTE]: JSON.stringify(config) })}>${scriptText(EARLY_START_SCRIPT)}</script>`;
+  // An async module: it runs as soon as it is parsed, while a classic inline script would wait for the stylesheet.
+  const script = EARLY_START_SCRIPT && `<script${attributes({ type: "module", async: true, nonce, [CONFIG_ATTRIBUTE]: JSON.stringify(config) })}>${scriptText(EARLY_START_SCRIPT)}</script>`;
   return `<video${video}>${tracks}</video>${script}`;
 }

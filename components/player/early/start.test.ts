@@ -8,7 +8,7 @@ import { parseMaster } from "@/lib/playback/hls-manifest";
 import type { PlayerSource } from "@/lib/playback/types";
 import { PREFERENCE_KEYS } from "../preferences";
 import { buildEarlyStartScript, EARLY_START_ENTRY } from "./build";
-import type { EarlyStart } from "./contract";
+import { CONFIG_ATTRIBUTE, type EarlyStart } from "./contract";
 
 /**
  * The early start as the browser runs it: the script next.config.ts inlines, in the player's markup (markup.ts),
@@ -68,23 +68,30 @@ function source(overrides: Partial<PlayerSource>): PlayerSource {
 }
 
 /**
- * Opens a page holding the player's markup for `src`, served from the generated media; `after` is HTML that follows
- * it (as the player's own code would come later). Resolves once the page has loaded.
+ * Opens a page holding the player's markup for `src`, served from the generated media, with `before` in its <head>.
+ * `holdSegments`: media segments are answered once it resolves. Resolves once the page has loaded (its DOM only when
+ * segments are held).
  */
-async function open(from: Browser, src: PlayerSource, options: { storage?: Record<string, string>; before?: string; after?: string } = {}): Promise<Page> {
+async function open(
+  from: Browser,
+  src: PlayerSource,
+  options: { storage?: Record<string, string>; before?: string; holdSegments?: Promise<void> } = {},
+): Promise<Page> {
   const page = await from.newPage();
   await page.route(`${ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
     if (url.pathname === "/") {
-      const html = `<!doctype html><html><head>${options.before ?? ""}</head><body><div>${playerVideoHtml(src, "player", "n0nce")}</div>${options.after ?? ""}</body></html>`;
+      const html = `<!doctype html><html><head>${options.before ?? ""}</head><body><div>${playerVideoHtml(src, "player", "n0nce")}</div></body></html>`;
       return route.fulfill({ contentType: "text/html", body: html, headers: { "content-security-policy": "script-src 'nonce-n0nce'" } });
     }
+    if (url.pathname.endsWith(".m4s")) await options.holdSegments;
     const file = path.join(dir, url.pathname.replace(/^\/media\//, ""));
     const body = await fs.readFile(file).catch(() => null);
     return body ? route.fulfill({ body, contentType: file.endsWith(".mp4") || file.endsWith(".m4s") ? "video/mp4" : "text/plain" }) : route.fulfill({ status: 404, body: "" });
   });
   if (options.storage) await page.addInitScript((values) => Object.entries(values).forEach(([k, v]) => localStorage.setItem(k, v)), options.storage);
-  await page.goto(`${ORIGIN}/`);
+  // A held segment holds the video element's part of the load event.
+  await page.goto(`${ORIGIN}/`, { waitUntil: options.holdSegments ? "domcontentloaded" : "load" });
   return page;
 }
 
@@ -153,11 +160,27 @@ describe("the watch page's early start", () => {
   });
 
   it("leaves playback to the player once the player has adopted the element", async () => {
-    const adopt = `<script nonce="n0nce">window.reelEarlyStart.adopted = true</script>`;
-    const page = await open(browser, source({}), { after: adopt });
+    // The player adopts the element before the first segment is in (the segment waits until then).
+    let release!: () => void;
+    const page = await open(browser, source({}), { holdSegments: new Promise<void>((resolve) => (release = resolve)) });
+    await page.waitForFunction(() => window.reelEarlyStart !== undefined);
+    await page.evaluate(() => (window.reelEarlyStart!.adopted = true));
+    release();
     const result = await seen(page, true);
     expect(result).toMatchObject({ firstSegment: true, paused: true });
     expect(result.firstFrameAt).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it("leaves the element alone when the player took it before the early start ran", async () => {
+    // The player takes the settings off the script when it mounts; here, before the page's markup is parsed.
+    const takeFirst = `<script nonce="n0nce">new MutationObserver((changes, observer) => {
+      const script = document.querySelector("script[${CONFIG_ATTRIBUTE}]");
+      if (script) { script.removeAttribute("${CONFIG_ATTRIBUTE}"); observer.disconnect(); }
+    }).observe(document, { childList: true, subtree: true })</script>`;
+    const page = await open(browser, source({}), { before: takeFirst });
+    expect(await page.evaluate(() => window.reelEarlyStart)).toBeUndefined();
+    expect(await page.locator("video").evaluate((v: HTMLVideoElement) => v.getAttribute("src"))).toBeNull();
     await page.close();
   });
 

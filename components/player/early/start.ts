@@ -1,6 +1,7 @@
 /**
- * The watch page's early start: runs from the page's HTML right after the player's <video>, before the app's scripts,
- * inside a container React never hydrates (markup.ts), so the element stays this script's until the player adopts it.
+ * The watch page's early start: an async inline module right after the player's <video> in the page's HTML, so it runs
+ * as soon as it is parsed, neither held by the stylesheet nor waiting for the app's scripts. It sits inside a container
+ * React never hydrates (markup.ts), so the element stays this script's until the player adopts it.
  * With a first segment it opens a Media Source on the element and appends the inlined init segment and that segment
  * (its download started from the <head>); with an MP4 src in the HTML the browser is already fetching. At the first
  * frame it starts playback as the player would. No hls.js yet: the engine loads it and hands it this Media Source
@@ -9,7 +10,7 @@
  * (build.ts); it relies on nothing but the DOM.
  */
 import { loadPreferences } from "../preferences";
-import { CONFIG_ATTRIBUTE, type EarlySegment, type EarlyStart, type EarlyStartConfig, type FirstSegmentBuffer } from "./contract";
+import { takeEarlyStartSettings, type EarlySegment, type EarlyStart, type EarlyStartConfig, type FirstSegmentBuffer } from "./contract";
 
 function decodeBase64(text: string): Uint8Array {
   const raw = atob(text);
@@ -102,8 +103,8 @@ export function startEarly(video: HTMLVideoElement, config: EarlyStartConfig): E
   return early;
 }
 
-// As the page's inline script: the element is the script's previous sibling, the settings are on the script.
-const script = typeof document === "undefined" ? null : document.currentScript;
-const video = script?.previousElementSibling;
-const config = script?.getAttribute(CONFIG_ATTRIBUTE);
-if (video instanceof HTMLVideoElement && config) startEarly(video, JSON.parse(config) as EarlyStartConfig);
+// As the page's inline module script, which a pending stylesheet does not hold back (a classic one waits for it) but
+// which has no document.currentScript: the settings are on the script, the element is its previous sibling.
+const taken = typeof document === "undefined" ? null : takeEarlyStartSettings(document);
+const video = taken?.script.previousElementSibling;
+if (video instanceof HTMLVideoElement && taken) startEarly(video, JSON.parse(taken.config) as EarlyStartConfig);
