@@ -69,19 +69,24 @@ function source(overrides: Partial<PlayerSource>): PlayerSource {
 
 /**
  * Opens a page holding the player's markup for `src`, served from the generated media, with `before` in its <head>.
- * `holdSegments`: media segments are answered once it resolves. Resolves once the page has loaded (its DOM only when
- * segments are held).
+ * `holdSegments`: media segments are answered once it resolves; `holdStylesheet`: the page links a stylesheet answered
+ * once it resolves. Resolves once the page has loaded (its DOM only when something is held).
  */
 async function open(
   from: Browser,
   src: PlayerSource,
-  options: { storage?: Record<string, string>; before?: string; holdSegments?: Promise<void> } = {},
+  options: { storage?: Record<string, string>; before?: string; holdSegments?: Promise<void>; holdStylesheet?: Promise<void> } = {},
 ): Promise<Page> {
   const page = await from.newPage();
   await page.route(`${ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
+    if (url.pathname === "/style.css") {
+      await options.holdStylesheet;
+      return route.fulfill({ contentType: "text/css", body: "video { display: block }" });
+    }
     if (url.pathname === "/") {
-      const html = `<!doctype html><html><head>${options.before ?? ""}</head><body><div>${playerVideoHtml(src, "player", "n0nce")}</div></body></html>`;
+      const stylesheet = options.holdStylesheet ? `<link rel="stylesheet" href="/style.css">` : "";
+      const html = `<!doctype html><html><head>${stylesheet}${options.before ?? ""}</head><body><div>${playerVideoHtml(src, "player", "n0nce")}</div></body></html>`;
       return route.fulfill({ contentType: "text/html", body: html, headers: { "content-security-policy": "script-src 'nonce-n0nce'" } });
     }
     if (url.pathname.endsWith(".m4s")) await options.holdSegments;
@@ -90,8 +95,8 @@ async function open(
     return body ? route.fulfill({ body, contentType: file.endsWith(".mp4") || file.endsWith(".m4s") ? "video/mp4" : "text/plain" }) : route.fulfill({ status: 404, body: "" });
   });
   if (options.storage) await page.addInitScript((values) => Object.entries(values).forEach(([k, v]) => localStorage.setItem(k, v)), options.storage);
-  // A held segment holds the video element's part of the load event.
-  await page.goto(`${ORIGIN}/`, { waitUntil: options.holdSegments ? "domcontentloaded" : "load" });
+  // A held segment or stylesheet holds the load event.
+  await page.goto(`${ORIGIN}/`, { waitUntil: options.holdSegments || options.holdStylesheet ? "domcontentloaded" : "load" });
   return page;
 }
 
@@ -169,6 +174,17 @@ describe("the watch page's early start", () => {
     const result = await seen(page, true);
     expect(result).toMatchObject({ firstSegment: true, paused: true });
     expect(result.firstFrameAt).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it("appends the first segment while the page's stylesheet is still loading", async () => {
+    // The stylesheet is answered only once the segment is in: an early start that waited for it would never append.
+    let release!: () => void;
+    const page = await open(browser, source({}), { holdStylesheet: new Promise<void>((resolve) => (release = resolve)) });
+    await page.waitForFunction(() => window.reelEarlyStart !== undefined);
+    const appended = await page.evaluate(async () => (await window.reelEarlyStart!.firstSegment) !== null);
+    release();
+    expect(appended).toBe(true);
     await page.close();
   });
 
