@@ -466,6 +466,21 @@ describe("statistics pages past their max age", () => {
     expect(renders).toBe(before + 1);
   });
 
+  it("are refreshed one at a time: a stale page of another viewer meanwhile waits for the next request", async () => {
+    const [ann, ben] = await Promise.all([createViewer("admin"), createViewer("admin")]);
+    await Promise.all([cookieFor(ann), cookieFor(ben)]);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    await Promise.all([get("/admin/quality?range=24h", ann), get("/admin/quality?range=24h", ben)]);
+    const before = renders;
+    vi.setSystemTime(Date.now() + STATS_PAGE_CACHE_MS);
+    const both = await Promise.all([get("/admin/quality?range=24h", ann), get("/admin/quality?range=24h", ben)]);
+    expect(both.map((got) => got.cache)).toEqual(["stale", "stale"]);
+    await rendered(before + 1);
+    const again = await Promise.all([get("/admin/quality?range=24h", ann), get("/admin/quality?range=24h", ben)]);
+    expect(again.map((got) => got.cache).sort()).toEqual(["hit", "stale"]);
+    await rendered(before + 2);
+  });
+
   it("never reach anyone else: a member still gets 403, a changed role or a disabled account a render of their own", async () => {
     const [admin, member] = await Promise.all([createViewer("admin"), createViewer()]);
     await Promise.all([cookieFor(admin), cookieFor(member)]);

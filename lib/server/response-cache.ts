@@ -143,14 +143,16 @@ export async function store(key: string, made: Made, status: number, headers: Re
  * Sends the stored answer for `key` past its own max age (statistics), marked `x-reel-cache: stale`, and has
  * `refresh` make its replacement in the background unless one is being made already: a viewer waits for a render
  * only when nothing is stored under their key (their first visit, after the cache's MAX_AGE_MS, or after a change of
- * their own, which the copy lacks). The key is the viewer's (cacheScope), so the copy goes to no one else; false when
- * there is none to send.
+ * their own, which the copy lacks). One background render at a time in the process: the copies of several viewers
+ * expire together, and their renders at once would hold up every answer behind them (a later request of a key left
+ * stale starts its render). The key is the viewer's (cacheScope), so the copy goes to no one else; false when there
+ * is none to send.
  */
 export function sendStale(req: IncomingMessage, res: ServerResponse, key: string, scope: Made, refresh: () => Promise<void>): boolean {
   const entry = entries?.get(key);
   if (entry?.maxAgeMs === undefined || entry.personal !== scope.personal) return false;
   send(req, res, entry, "stale");
-  if (!flights.has(key) && !refreshing.has(key)) {
+  if (refreshing.size === 0 && !flights.has(key)) {
     refreshing.add(key);
     refresh()
       .catch((error: unknown) => log.warn({ err: error, key }, "could not refresh a kept page"))
@@ -159,7 +161,7 @@ export function sendStale(req: IncomingMessage, res: ServerResponse, key: string
   return true;
 }
 
-/** Keys whose background refresh (sendStale) is under way, from before its render begins until it ends. */
+/** The key whose background refresh (sendStale) is under way, from before its render begins until it ends. */
 const refreshing = new Set<string>();
 
 /** Answers being made now, by key: a miss of the same key meanwhile waits for it instead of making it again. */
