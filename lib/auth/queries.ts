@@ -26,17 +26,21 @@ type User = typeof users.$inferSelect;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 let waiting: Map<string, { resolve: (user: User | null) => void; reject: (error: unknown) => void }[]> | null = null;
 
+/** Whether a lookup is in flight: the ids asked for meanwhile wait for it to end, then go together in the next. */
+let lookingUp = false;
+
 /**
  * Every authenticated request runs this. The ids asked for while the server reads one round of incoming requests
- * are looked up together, in one prepared statement, once that round is over: under load (players report every
- * few seconds) a query per batch instead of per request, and each request still reads the row after it arrived.
+ * are looked up together, in one prepared statement, once that round is over, or, while a lookup is in flight,
+ * once it has ended: under load (players report every few seconds) a batch grows with the load instead of each
+ * round of a few requests sending a statement of its own, and each request still reads the row after it arrived.
  */
 export function findActiveUserById(id: string): Promise<User | null> {
   if (!UUID.test(id)) return Promise.resolve(null);
   return new Promise((resolve, reject) => {
     if (!waiting) {
       waiting = new Map();
-      setImmediate(lookUpWaiting);
+      if (!lookingUp) setImmediate(lookUpWaiting);
     }
     const key = id.toLowerCase();
     const callers = waiting.get(key);
@@ -48,16 +52,23 @@ export function findActiveUserById(id: string): Promise<User | null> {
 function lookUpWaiting() {
   const batch = waiting!;
   waiting = null;
+  lookingUp = true;
   activeUsers ??= activeUsersStatement();
-  activeUsers.execute({ ids: [...batch.keys()] }).then(
-    (rows) => {
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      for (const [id, callers] of batch) for (const caller of callers) caller.resolve(byId.get(id) ?? null);
-    },
-    (error: unknown) => {
-      for (const callers of batch.values()) for (const caller of callers) caller.reject(error);
-    },
-  );
+  activeUsers
+    .execute({ ids: [...batch.keys()] })
+    .then(
+      (rows) => {
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        for (const [id, callers] of batch) for (const caller of callers) caller.resolve(byId.get(id) ?? null);
+      },
+      (error: unknown) => {
+        for (const callers of batch.values()) for (const caller of callers) caller.reject(error);
+      },
+    )
+    .finally(() => {
+      lookingUp = false;
+      if (waiting) setImmediate(lookUpWaiting);
+    });
 }
 
 /** The password hash of an active account (null for invited users who have not chosen one yet). */

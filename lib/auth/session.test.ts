@@ -70,6 +70,18 @@ describe("concurrent requests", () => {
     const viewers = await Promise.all(requests.map((request) => getViewer(request)));
     expect(viewers.map((v) => v?.name ?? null)).toEqual(["Batch A", "Batch B", "Batch A", null, null, null]);
   });
+
+  it("asked for while a lookup is in flight, are looked up once it ends, none left waiting", async () => {
+    const people = await Promise.all([1, 2, 3, 4].map((i) => createTestUser({ name: `Round ${i}` })));
+    const requests = await Promise.all(people.map((person) => sessionOf(person.id)));
+    const asked: Promise<Awaited<ReturnType<typeof getViewer>>>[] = [];
+    // One request per round of the event loop: the first starts a lookup, the others arrive while it is in flight.
+    for (const request of requests) {
+      asked.push(getViewer(request));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect((await Promise.all(asked)).map((v) => v?.name)).toEqual(["Round 1", "Round 2", "Round 3", "Round 4"]);
+  });
 });
 
 describe("requireAccess", () => {

@@ -5,7 +5,8 @@ import { listVideos } from "@/lib/library/http";
 import { childLogger } from "@/lib/log";
 import { CACHED_STATS_PAGES, STATS_PAGE_CACHE_MS } from "@/lib/stats/freshness";
 import type { FastPath } from "./fast-path";
-import { acceptsGzip, cacheEnabled, cacheScope, captureResponse, making, sendCachedOrWait, sendFresh, store, type CacheScope } from "./response-cache";
+import { refreshPage, takeRefreshMark } from "./page-refresh";
+import { acceptsGzip, cacheEnabled, cacheScope, captureResponse, making, sendCachedOrWait, sendFresh, sendStale, store, type CacheScope } from "./response-cache";
 
 const log = childLogger("library");
 
@@ -56,18 +57,21 @@ function isRouterRequest(req: IncomingMessage): boolean {
 /**
  * The browsing pages (home, catalog, tag pages) as full HTML documents: rendered by Next on a miss and
  * kept per viewer, so a repeated visit skips React rendering (~15 ms of CPU per page) as well as the
- * queries; the statistics pages and tables the same way, each for `maxAgeMs` at most. Next renders an
- * identity body for the copy; misses and hits alike are sent gzipped to browsers that accept it.
+ * queries; the statistics pages and tables the same way, fresh for `maxAgeMs`, then sent stale while one
+ * render in the background (./page-refresh.ts) replaces them. Next renders an identity body for the copy;
+ * misses and hits alike are sent gzipped to browsers that accept it.
  */
 function cachedPage(prefix: string, exact: boolean, maxAgeMs?: number): FastPath {
   return {
     prefix,
     exact,
     async handle(req, res, next) {
+      const refresh = takeRefreshMark(req);
       if (!cacheEnabled() || req.method !== "GET" || isRouterRequest(req)) return next(req, res);
       const scope = await cacheScope(req.headers);
       const key = `page ${scope.key} ${req.url}`;
-      if (await sendCachedOrWait(req, res, key, scope)) return;
+      if (!refresh && (await sendCachedOrWait(req, res, key, scope))) return;
+      if (!refresh && maxAgeMs !== undefined && sendStale(req, res, key, scope, () => refreshPage(req))) return;
       const made = making(key, scope, res);
       const gzip = acceptsGzip(req);
       delete req.headers["accept-encoding"];

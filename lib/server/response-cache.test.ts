@@ -27,6 +27,8 @@ import { updateDetails } from "@/lib/videos/lifecycle";
 import { cacheVersions } from "./response-cache-queries";
 import { clearResponseCache, COUNTERS_STALE_MS, making, sendCachedOrWait, servable, store, type Made } from "./response-cache";
 import { contentSecurityPolicy, newNonce, scriptNonce } from "@/lib/http/security-headers";
+import { STATS_PAGE_CACHE_MS } from "@/lib/stats/freshness";
+import { takeRefreshMark } from "./page-refresh";
 
 /**
  * The cache of rendered lists over real HTTP, with a stand-in for Next that renders the viewer's catalog
@@ -73,6 +75,11 @@ beforeAll(async () => {
       const headers = new Headers(Object.entries(req.headers).map(([k, v]): [string, string] => [k, String(v)]));
       const viewer = await getViewer(headers);
       if (!viewer) return void res.writeHead(307, { location: "/login" }).end();
+      if (req.url?.startsWith("/admin/")) {
+        // A statistics page: administrators only, and each render tells itself apart.
+        if (viewer.role !== "admin") return void res.writeHead(403, { "content-type": "text/plain" }).end("Forbidden");
+        return void res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(`<p>${viewer.name}</p><p>render ${renders}</p>`);
+      }
       const page = await listCatalog(viewer, { limit: 50 });
       const html = `<ul>${page.items.map((v) => `<li>${v.title}${v.me.favorite ? " ♥" : ""} · ${v.viewCount} views</li>`).join("")}</ul>`;
       if (req.url?.includes("cookie")) res.setHeader("set-cookie", "x=1");
@@ -426,6 +433,85 @@ describe("cached pages", () => {
     const before = renders;
     await fetch(`${base}/videos`, { method: "HEAD", headers: { cookie: cookies.get(alice.id)! } });
     expect(renders).toBe(before + 1);
+  });
+});
+
+describe("statistics pages past their max age", () => {
+  afterEach(() => vi.useRealTimers());
+
+  /** Waits until the fallback has rendered `count` times (a background refresh ends after its answer is kept). */
+  async function rendered(count: number) {
+    for (let i = 0; i < 100 && renders < count; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(renders).toBe(count);
+  }
+
+  it("are sent stale while one render in the background replaces them", async () => {
+    const admin = await createViewer("admin");
+    await cookieFor(admin);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    const first = await get("/admin/quality?range=7d", admin);
+    expect(first.cache).toBe("miss");
+    expect((await get("/admin/quality?range=7d", admin)).cache).toBe("hit");
+    const before = renders;
+    vi.setSystemTime(Date.now() + STATS_PAGE_CACHE_MS);
+    const crowd = await Promise.all([1, 2, 3].map(() => get("/admin/quality?range=7d", admin)));
+    // Each is sent the kept copy, or the new one when the refresh was quicker: none waits for a render of its own.
+    expect(crowd.filter((got) => got.cache === "stale").map((got) => got.text)).toContain(first.text);
+    for (const got of crowd) expect(got.cache === "stale" ? got.text : got.cache).toBe(got.cache === "stale" ? first.text : "hit");
+    await rendered(before + 1);
+    const after = await get("/admin/quality?range=7d", admin);
+    expect(after.cache).toBe("hit");
+    expect(after.text).toContain(`render ${before + 1}`);
+    expect(renders).toBe(before + 1);
+  });
+
+  it("are refreshed one at a time: a stale page of another viewer meanwhile waits for the next request", async () => {
+    const [ann, ben] = await Promise.all([createViewer("admin"), createViewer("admin")]);
+    await Promise.all([cookieFor(ann), cookieFor(ben)]);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    await Promise.all([get("/admin/quality?range=24h", ann), get("/admin/quality?range=24h", ben)]);
+    const before = renders;
+    vi.setSystemTime(Date.now() + STATS_PAGE_CACHE_MS);
+    const both = await Promise.all([get("/admin/quality?range=24h", ann), get("/admin/quality?range=24h", ben)]);
+    expect(both.map((got) => got.cache)).toEqual(["stale", "stale"]);
+    await rendered(before + 1);
+    const again = await Promise.all([get("/admin/quality?range=24h", ann), get("/admin/quality?range=24h", ben)]);
+    expect(again.map((got) => got.cache).sort()).toEqual(["hit", "stale"]);
+    await rendered(before + 2);
+  });
+
+  it("never reach anyone else: a member still gets 403, a changed role or a disabled account a render of their own", async () => {
+    const [admin, member] = await Promise.all([createViewer("admin"), createViewer()]);
+    await Promise.all([cookieFor(admin), cookieFor(member)]);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    const kept = await get("/admin/audience", admin);
+    vi.setSystemTime(Date.now() + STATS_PAGE_CACHE_MS);
+    expect((await get("/admin/audience", admin)).cache).toBe("stale");
+    const refused = await get("/admin/audience", member);
+    expect(refused.status).toBe(403);
+    expect(refused.text).not.toContain(admin.name);
+    vi.setSystemTime(Date.now() + STATS_PAGE_CACHE_MS);
+    await other.db.update(users).set({ role: "member" }).where(eq(users.id, admin.id));
+    const demoted = await get("/admin/audience", admin);
+    expect([demoted.status, demoted.cache]).toEqual([403, "miss"]);
+    await other.db.update(users).set({ role: "admin", disabledAt: new Date() }).where(eq(users.id, admin.id));
+    const disabled = await get("/admin/audience", admin);
+    expect(disabled.status).toBe(307);
+    expect(disabled.text).not.toBe(kept.text);
+  });
+
+  it("are not refreshed past the cache by a client's own refresh mark", async () => {
+    const admin = await createViewer("admin");
+    await cookieFor(admin);
+    await get("/admin/quality?range=30d", admin);
+    const before = renders;
+    const forged = await get("/admin/quality?range=30d", admin, { "x-reel-refresh": "00".repeat(32) });
+    expect(forged.cache).toBe("hit");
+    expect(renders).toBe(before);
+    const req = { headers: { "x-reel-refresh": "00".repeat(32) } } as unknown as http.IncomingMessage;
+    expect(takeRefreshMark(req)).toBe(false);
+    expect(req.headers["x-reel-refresh"]).toBeUndefined();
   });
 });
 

@@ -6,6 +6,7 @@ import { readCredential, sessionViewer, tokenViewer } from "@/lib/auth/session";
 import type { Viewer } from "@/lib/auth/viewer";
 import { env } from "@/lib/env";
 import { inlineScriptHashes, withScriptHashes } from "@/lib/http/security-headers";
+import { childLogger } from "@/lib/log";
 import { processCounters } from "@/lib/monitoring/counters";
 import { cacheVersions, sessionUserWithVersions, type CacheVersions } from "./response-cache-queries";
 
@@ -34,6 +35,7 @@ const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
 const UNSTORED_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "strict-transport-security"]);
 
 const gzip = promisify(zlib.gzip);
+const log = childLogger("response-cache");
 
 /** `gzipped` is the body as it was sent gzipped, or follows a moment after the entry is kept (compressed off the main thread). */
 type Entry = Made & { headers: Record<string, string>; body: Buffer; gzipped?: Buffer };
@@ -136,6 +138,31 @@ export async function store(key: string, made: Made, status: number, headers: Re
   // Set again (not mutated) so the cache counts the compressed copy's size; unless a newer entry replaced it.
   if (entries.peek(key) === entry) entries.set(key, { ...entry, gzipped: compressed });
 }
+
+/**
+ * Sends the stored answer for `key` past its own max age (statistics), marked `x-reel-cache: stale`, and has
+ * `refresh` make its replacement in the background unless one is being made already: a viewer waits for a render
+ * only when nothing is stored under their key (their first visit, after the cache's MAX_AGE_MS, or after a change of
+ * their own, which the copy lacks). One background render at a time in the process: the copies of several viewers
+ * expire together, and their renders at once would hold up every answer behind them (a later request of a key left
+ * stale starts its render). The key is the viewer's (cacheScope), so the copy goes to no one else; false when there
+ * is none to send.
+ */
+export function sendStale(req: IncomingMessage, res: ServerResponse, key: string, scope: Made, refresh: () => Promise<void>): boolean {
+  const entry = entries?.get(key);
+  if (entry?.maxAgeMs === undefined || entry.personal !== scope.personal) return false;
+  send(req, res, entry, "stale");
+  if (refreshing.size === 0 && !flights.has(key)) {
+    refreshing.add(key);
+    refresh()
+      .catch((error: unknown) => log.warn({ err: error, key }, "could not refresh a kept page"))
+      .finally(() => refreshing.delete(key));
+  }
+  return true;
+}
+
+/** The key whose background refresh (sendStale) is under way, from before its render begins until it ends. */
+const refreshing = new Set<string>();
 
 /** Answers being made now, by key: a miss of the same key meanwhile waits for it instead of making it again. */
 const flights = new Map<string, { version: string; done: Promise<void> }>();
@@ -294,4 +321,5 @@ export function captureResponse(
 export function clearResponseCache() {
   entries?.clear();
   flights.clear();
+  refreshing.clear();
 }

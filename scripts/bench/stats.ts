@@ -11,7 +11,8 @@
  * 3. Media path: 1 MiB random ranges of a 64 MiB file at 16 connections, alone, then at the same time as beacon
  *    ingestion (POST /api/qoe from 5,000 signed-in viewers in turn, 32 connections): beacons/s and the media
  *    path's throughput with the beacon load ÷ without; then CPU per beacon (web process, Postgres backends) next to
- *    a plain Node server answering 204 to the same requests.
+ *    a plain Node server answering 204 to the same requests, and CPU per MiB and per beacon counting the wrk client
+ *    too: how many cores the media figure alone plus the beacon goal would need on this machine.
  * Prints p50/p95/throughput next to the goals, then stops the server and drops the database.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -91,15 +92,17 @@ async function main() {
     }
 
     const pages = TARGETS.map((target) => ({ target, stats: wrk(base, { connections: ADMINS, script: getScript(target, adminCookies) }) }));
+    const mediaCpuBefore = { web: cpuMs([web.pid!]), client: clientCpuMs() };
     const mediaAlone = wrk(base, { connections: 16, script: rangeScript(mediaPath) });
+    const mediaCpu = { web: cpuSince(mediaCpuBefore.web, cpuMs([web.pid!])), client: clientCpuMs() - mediaCpuBefore.client };
     const beaconScriptFile = beaconScript(viewerCookies, videoId);
     const [mediaLoaded, beacons] = await Promise.all([
       wrkAsync(base, { connections: 16, script: rangeScript(mediaPath) }),
       wrkAsync(base, { connections: 32, script: beaconScriptFile }),
     ]);
-    const cpuBefore = { web: cpuMs([web.pid!]), db: cpuMs(backendsOf(dbName)) };
+    const cpuBefore = { web: cpuMs([web.pid!]), db: cpuMs(backendsOf(dbName)), client: clientCpuMs() };
     const beaconsAlone = wrk(base, { connections: 32, script: beaconScriptFile });
-    const beaconCpu = { web: cpuSince(cpuBefore.web, cpuMs([web.pid!])), db: cpuSince(cpuBefore.db, cpuMs(backendsOf(dbName))) };
+    const beaconCpu = { web: cpuSince(cpuBefore.web, cpuMs([web.pid!])), db: cpuSince(cpuBefore.db, cpuMs(backendsOf(dbName))), client: clientCpuMs() - cpuBefore.client };
     const reference = await plainServerReference(beaconScriptFile);
 
     const row = (name: string, s: Stats, goal?: string) =>
@@ -123,6 +126,15 @@ async function main() {
       `CPU per beacon: web process ${perRequest(beaconCpu.web, beaconsAlone)} ms + Postgres ${perRequest(beaconCpu.db, beaconsAlone)} ms; ` +
         `plain Node server ${perRequest(reference.cpu, reference.stats)} ms`,
     );
+    // The media goal's CPU budget: what 1 MiB and one beacon cost in all (server, database and the wrk client on this
+    // machine), and what the media figure alone plus 5,000 beacons/s would ask of the cores.
+    const perMiB = { web: mediaCpu.web / mediaAlone.requests, client: mediaCpu.client / mediaAlone.requests };
+    const perBeacon = (beaconCpu.web + beaconCpu.db + beaconCpu.client) / beaconsAlone.requests;
+    console.log(
+      `CPU per MiB: web process ${perMiB.web.toFixed(3)} ms + wrk ${perMiB.client.toFixed(3)} ms; per beacon in all (web, Postgres, wrk ${perRequest(beaconCpu.client, beaconsAlone)} ms) ${perBeacon.toFixed(3)} ms`,
+    );
+    const coresNeeded = (mediaAlone.rps * (perMiB.web + perMiB.client) + GOALS.beaconsPerSecond * perBeacon) / 1000;
+    console.log(`media alone at ${mediaAlone.rps.toFixed(0)} MiB/s with ${GOALS.beaconsPerSecond} beacons/s would need ${coresNeeded.toFixed(2)} cores of ${os.availableParallelism()}`);
     const ratio = mediaLoaded.rps / mediaAlone.rps;
     console.log(`media throughput with beacons ÷ without: ${ratio.toFixed(2)} (goal ≥ ${GOALS.mediaRatio}: ${ratio >= GOALS.mediaRatio ? "MET" : "MISSED"})`);
   } finally {
@@ -192,6 +204,12 @@ function cpuMs(pids: number[]): Map<number, number> {
     }
   }
   return used;
+}
+
+/** CPU time (ms) this process's finished children (the wrk runs it waited for) have used so far, from /proc (Linux). */
+function clientCpuMs(): number {
+  const fields = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+  return (Number(fields[13]) + Number(fields[14])) * 10;
 }
 
 /** CPU ms used between two cpuMs() readings by the processes alive at the second (one begun meanwhile counts whole). */

@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AudienceView } from "@/components/stats/audience-view";
+import { FreshnessNote } from "@/components/stats/freshness-note";
 import { figure, RangeTabs, StatsSection, StatsTable } from "@/components/stats/stats-ui";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageAdmin } from "@/lib/guards/pages";
 import { RANGES, type RangeKey } from "@/lib/stats/definitions";
 import { audienceOverview, retentionCurve, topVideos } from "@/lib/stats/queries";
-import { FRESHNESS_NOTE } from "@/lib/stats/freshness";
+import { madeAt } from "@/lib/stats/freshness";
 import { statsQuery } from "@/lib/stats/service";
 
 export const metadata: Metadata = { title: "Audience" };
@@ -20,7 +21,11 @@ export default async function AudiencePage({ searchParams }: { searchParams: Pro
   const csv = (table: string) => `/api/stats/${table}?range=${range}&format=csv`;
   return (
     <>
-      <PageHeader title="Audience" description={`Views, watch time and how far viewers get. ${FRESHNESS_NOTE}`} actions={<RangeTabs current={range} href={(r) => `/admin/audience?range=${r}`} />} />
+      <PageHeader title="Audience" description={
+          <>
+            Views, watch time and how far viewers get. <FreshnessNote madeAt={madeAt()} />
+          </>
+        } actions={<RangeTabs current={range} href={(r) => `/admin/audience?range=${r}`} />} />
       <div className="grid grid-cols-1 gap-8">
         <AudienceView audience={audience} retention={retention} bucket={RANGES[range].bucket} csv={csv} />
         <StatsSection title="Top videos" csv={csv("top-videos")}>

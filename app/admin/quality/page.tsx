@@ -2,13 +2,14 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PlayingNow } from "@/components/admin/playing-now";
 import { StatsLineChart } from "@/components/stats/line-chart";
+import { FreshnessNote } from "@/components/stats/freshness-note";
 import { figure, RangeTabs, StatCards, StatsSection, StatsTable, type Column } from "@/components/stats/stats-ui";
 import { LiveRefresh } from "@/components/admin/live-refresh";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageAdmin } from "@/lib/guards/pages";
 import { DELIVERY_LABELS, QUALITY_LABELS, RANGES, SPLIT_LABELS, SPLITS, type QualityFigure, type RangeKey, type Split } from "@/lib/stats/definitions";
 import { latestFailures, qualityOverview, qualitySplit, worstVideos, type QualityRow } from "@/lib/stats/queries";
-import { FRESHNESS_NOTE } from "@/lib/stats/freshness";
+import { madeAt } from "@/lib/stats/freshness";
 import { statsQuery } from "@/lib/stats/service";
 
 export const metadata: Metadata = { title: "Playback quality" };
@@ -36,7 +37,11 @@ export default async function QualityPage({ searchParams }: { searchParams: Prom
   return (
     <>
       <LiveRefresh active seconds={5} />
-      <PageHeader title="Playback quality" description={`What viewers experienced, after Mux Data's definitions (see the README). ${FRESHNESS_NOTE}`} actions={<RangeTabs current={range} href={(r) => href({ range: r })} />} />
+      <PageHeader title="Playback quality" description={
+          <>
+            What viewers experienced, after Mux Data&apos;s definitions (see the README). <FreshnessNote madeAt={madeAt()} />
+          </>
+        } actions={<RangeTabs current={range} href={(r) => href({ range: r })} />} />
       <div className="grid grid-cols-1 gap-8">
         <PlayingNow />
         <StatCards items={CARDS.map((key) => ({ label: QUALITY_LABELS[key].label, value: figure(summary[key], QUALITY_LABELS[key].unit) }))} />
