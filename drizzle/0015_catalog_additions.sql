@@ -4,9 +4,10 @@
 -- catalog's version, which a cached list never lags: once such a change is committed, no reader is shown the old list.
 INSERT INTO "content_versions" ("key") VALUES ('catalog_additions') ON CONFLICT DO NOTHING;
 --> statement-breakpoint
-CREATE FUNCTION bump_catalog_additions_version() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The version named by the trigger's argument.
+CREATE FUNCTION bump_content_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE content_versions SET version = version + 1 WHERE key = 'catalog_additions';
+  UPDATE content_versions SET version = version + 1 WHERE key = TG_ARGV[0];
   RETURN NULL;
 END
 $$;
@@ -17,7 +18,7 @@ CREATE TRIGGER videos_catalog_version_rows AFTER DELETE OR TRUNCATE ON "videos"
   FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
 --> statement-breakpoint
 CREATE TRIGGER videos_catalog_additions_rows AFTER INSERT ON "videos"
-  FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_additions_version();
+  FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version('catalog_additions');
 --> statement-breakpoint
 DROP TRIGGER videos_catalog_version_update ON "videos";
 --> statement-breakpoint
@@ -40,4 +41,4 @@ CREATE TRIGGER videos_catalog_version_update AFTER UPDATE ON "videos"
   ) EXECUTE FUNCTION bump_catalog_version();
 --> statement-breakpoint
 CREATE TRIGGER videos_catalog_additions_update AFTER UPDATE ON "videos"
-  FOR EACH ROW WHEN (is_catalog_promotion(OLD, NEW)) EXECUTE FUNCTION bump_catalog_additions_version();
+  FOR EACH ROW WHEN (is_catalog_promotion(OLD, NEW)) EXECUTE FUNCTION bump_content_version('catalog_additions');

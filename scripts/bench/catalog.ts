@@ -496,21 +496,23 @@ async function warmUp(base: string, cookie: string, pages = PAGES) {
 async function runWrk(base: string, cookie: string, paths: string[], name: string, pid: number, probe = false, seconds = SECONDS): Promise<Stats> {
   const script = path.join(os.tmpdir(), `reel-bench-${name}-${process.pid}.lua`);
   const probeScript = path.join(os.tmpdir(), `reel-bench-${name}-probe-${process.pid}.lua`);
-  const pathList = paths.map((p) => JSON.stringify(p)).join(", ");
-  fs.writeFileSync(
-    script,
-    `local paths = { ${pathList} }
+  // Both scripts ask for `paths` in turn and keep their threads for `done` to read.
+  const prelude = `local paths = { ${paths.map((p) => JSON.stringify(p)).join(", ")} }
 local i = 0
-hits = 0
-stale = 0
 local threads = {}
 setup = function(thread)
   table.insert(threads, thread)
 end
-request = function()
+local function nextRequest()
   i = i + 1
   return wrk.format("GET", paths[(i % #paths) + 1])
 end
+`;
+  fs.writeFileSync(
+    script,
+    `${prelude}hits = 0
+stale = 0
+request = nextRequest
 response = function(status, headers, body)
   if headers["x-reel-cache"] == "hit" then hits = hits + 1 end
   if headers["x-reel-cache"] == "stale" then stale = stale + 1 end
@@ -522,7 +524,7 @@ done = function(summary, latency, requests)
     hit = hit + thread:get("hits")
     old = old + thread:get("stale")
   end
-  io.write(string.format("RESULT %f %f %d %d %d %d %d\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+  io.write(string.format("RESULT %f %f %d %d %d %d %d\\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000,
     summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout + e.status, hit, old))
 end
 `,
@@ -536,30 +538,16 @@ local function now()
   ffi.C.clock_gettime(1, ts)
   return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
 end
-local paths = { ${pathList} }
-local i = 0
-local started = 0
-latencies = { hit = {}, stale = {}, made = {} }
-local threads = {}
-setup = function(thread)
-  table.insert(threads, thread)
-end
+${prelude}local started = 0
 request = function()
-  i = i + 1
   started = now()
-  return wrk.format("GET", paths[(i % #paths) + 1])
+  return nextRequest()
 end
+-- Written as they come: wrk's thread:get crashes on a table of tables.
 response = function(status, headers, body)
   local cache = headers["x-reel-cache"]
   local answer = (cache == "hit" or cache == "stale") and cache or "made"
-  table.insert(latencies[answer], now() - started)
-end
-done = function(summary, latency, requests)
-  for _, thread in ipairs(threads) do
-    for answer, list in pairs(thread:get("latencies")) do
-      for _, ms in ipairs(list) do io.write(string.format("PROBE %s %.3f\n", answer, ms)) end
-    end
-  end
+  io.write(string.format("PROBE %s %.3f\\n", answer, now() - started))
 end
 `,
   );
