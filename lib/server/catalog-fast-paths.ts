@@ -33,12 +33,11 @@ export const catalogFastPath: FastPath = {
     }
     const scope = cacheEnabled() ? await cacheScope(req.headers) : null;
     const key = `api ${scope?.key} ${req.url}`;
-    // A list that lacks only new videos or fresh counts is sent as it is while this makes the new one, after the answer.
-    const refresh = async () => {
-      const { status, headers, body } = await answer(req);
-      await store(key, scope!, status, headers, body);
-    };
-    if (scope && (await sendCachedOrWait(req, res, key, scope, () => refresh().catch(notKept)))) return;
+    if (scope) {
+      // A list that lacks only new videos or fresh counts is sent as it is while this makes the new one, after the answer.
+      const refresh = () => answer(req).then(({ status, headers, body }) => store(key, scope, status, headers, body)).catch(notKept);
+      if (await sendCachedOrWait(req, res, key, scope, refresh)) return;
+    }
     const made = scope && making(key, scope, res);
     try {
       const { status, headers, body } = await answer(req);
