@@ -172,11 +172,11 @@ export async function sendCachedOrWait(
   const flight = flights.get(key);
   const replaced = entries?.peek(key);
   if (replaced && laggable(replaced, scope) && (flight || refresh)) {
+    send(req, res, replaced, "stale");
     if (!flight && refresh) {
       const end = startFlight(key, scope);
       refresh().then(end, end);
     }
-    send(req, res, replaced, "stale");
     return true;
   }
   if (!flight || flight.version !== scope.version) return false;
