@@ -10,8 +10,10 @@ import { acceptsGzip, cacheEnabled, cacheScope, captureResponse, making, sendCac
 
 const log = childLogger("library");
 
+const notKept = (error: unknown) => log.warn({ err: error }, "could not keep a rendered list");
+
 function keep(key: string, scope: CacheScope, status: number, headers: Record<string, string>, body: Buffer, gzipped?: Buffer) {
-  store(key, scope, status, headers, body, gzipped).catch((error: unknown) => log.warn({ err: error }, "could not keep a rendered list"));
+  store(key, scope, status, headers, body, gzipped).catch(notKept);
 }
 
 /**
@@ -32,21 +34,31 @@ export const catalogFastPath: FastPath = {
     }
     const scope = cacheEnabled() ? await cacheScope(req.headers) : null;
     const key = `api ${scope?.key} ${req.url}`;
-    if (scope && (await sendCachedOrWait(req, res, key, scope))) return;
+    if (scope) {
+      // A list that lacks only new videos or fresh counts is sent as it is while this makes the new one, after the answer.
+      const refresh = () => answer(req).then(({ status, headers, body }) => store(key, scope, status, headers, body)).catch(notKept);
+      if (await sendCachedOrWait(req, res, key, scope, refresh)) return;
+    }
     const made = scope && making(key, scope, res);
     try {
-      // Only the path and query matter to the handler; the host is not trusted for anything.
-      const response = await listVideos(new Request(new URL(req.url ?? "/", "http://reel.internal"), { headers: toWebHeaders(req.headers) }));
-      const body = Buffer.from(await response.arrayBuffer());
-      const out: Record<string, string> = Object.fromEntries(response.headers);
-      out["cache-control"] = "private, no-store";
-      const gzipped = await sendFresh(req, res, response.status, out, body);
-      if (scope) keep(key, scope, response.status, out, body, gzipped);
+      const { status, headers, body } = await answer(req);
+      const gzipped = await sendFresh(req, res, status, headers, body);
+      if (scope) keep(key, scope, status, headers, body, gzipped);
     } finally {
       made?.();
     }
   },
 };
+
+/** The list API's answer to `req`, by the same handler as the Next route. */
+async function answer(req: IncomingMessage) {
+  // Only the path and query matter to the handler; the host is not trusted for anything.
+  const response = await listVideos(new Request(new URL(req.url ?? "/", "http://reel.internal"), { headers: toWebHeaders(req.headers) }));
+  const body = Buffer.from(await response.arrayBuffer());
+  const headers: Record<string, string> = Object.fromEntries(response.headers);
+  headers["cache-control"] = "private, no-store";
+  return { status: response.status, headers, body };
+}
 
 /** Requests Next's client router makes for the same URL (RSC payloads, prefetches, server actions): Next's own. */
 function isRouterRequest(req: IncomingMessage): boolean {

@@ -25,7 +25,7 @@ import { listCatalog } from "@/lib/library/queries/catalog";
 import { rateVideo, recordView } from "@/lib/library/queries/interactions";
 import { updateDetails } from "@/lib/videos/lifecycle";
 import { cacheVersions } from "./response-cache-queries";
-import { clearResponseCache, COUNTERS_STALE_MS, making, sendCachedOrWait, servable, store, type Made } from "./response-cache";
+import { clearResponseCache, COUNTERS_STALE_MS, laggable, making, sendCachedOrWait, servable, store, type Made } from "./response-cache";
 import { contentSecurityPolicy, newNonce, scriptNonce } from "@/lib/http/security-headers";
 import { STATS_PAGE_CACHE_MS } from "@/lib/stats/freshness";
 import { takeRefreshMark } from "./page-refresh";
@@ -160,6 +160,37 @@ describe("version counters (triggers)", () => {
     expect(rated.counters).not.toBe(viewed.counters);
   });
 
+  it("move the additions' version, not the catalog's, on a new video and on one processing made playable or ready", async () => {
+    const before = await cacheVersions(alice.id);
+    const id = await createVideo(alice, { title: "Fresh upload", status: "processing" });
+    const inserted = await cacheVersions(alice.id);
+    expect(inserted.version).toBe(before.version);
+    expect(inserted.additions).not.toBe(before.additions);
+    await other.db.update(videos).set({ status: "ready", readyAt: new Date(), duration: 42, outputs: { poster: [320] } as never }).where(eq(videos.id, id));
+    const ready = await cacheVersions(alice.id);
+    expect(ready.version).toBe(before.version);
+    expect(ready.additions).not.toBe(inserted.additions);
+  });
+
+  it("move the catalog's version on what takes from lists or changes them: made private, deleted, back to processing, edited with the promotion", async () => {
+    const id = await createVideo(alice, { title: "Taken away", status: "playable" });
+    const changes = [
+      { status: "processing" as const },
+      { status: "ready" as const, title: "Taken away, renamed" },
+      { visibility: "private" as const },
+    ];
+    for (const change of changes) {
+      const before = await cacheVersions(alice.id);
+      await other.db.update(videos).set(change).where(eq(videos.id, id));
+      const after = await cacheVersions(alice.id);
+      expect(after.version, JSON.stringify(change)).not.toBe(before.version);
+      expect(after.additions, JSON.stringify(change)).toBe(before.additions);
+    }
+    const before = await version(alice.id);
+    await other.db.delete(videos).where(eq(videos.id, id));
+    expect(await version(alice.id)).not.toBe(before);
+  });
+
   it("move a user's own version on their favourites and progress only", async () => {
     const id = await createVideo(alice, { title: "Personal counter" });
     const [a, b] = [await version(alice.id), await version(bob.id)];
@@ -173,7 +204,7 @@ describe("version counters (triggers)", () => {
 });
 
 describe("stale counters", () => {
-  const made = { version: "4.2", personal: "2", counters: "100", at: 1_000_000 };
+  const made = { version: "4.2", additions: "7", counters: "100", at: 1_000_000 };
 
   it("lets a kept answer lag the view and rating counts for COUNTERS_STALE_MS, never the catalog or the viewer", () => {
     expect(servable(made, { ...made, counters: "130", at: made.at + COUNTERS_STALE_MS - 1 })).toBe(true);
@@ -181,6 +212,15 @@ describe("stale counters", () => {
     expect(servable(made, { ...made, at: made.at + COUNTERS_STALE_MS * 5 })).toBe(true);
     expect(servable(made, { ...made, version: "5.2", at: made.at })).toBe(false);
     expect(servable(made, { ...made, version: "4.3", at: made.at })).toBe(false);
+    expect(servable(made, { ...made, additions: "8", at: made.at })).toBe(false);
+  });
+
+  it("lets an answer that is not servable be sent while it is replaced only when it lacks additions and counts", () => {
+    expect(laggable(made, { ...made, additions: "8", at: made.at + 1 })).toBe(true);
+    expect(laggable(made, { ...made, counters: "130", at: made.at + COUNTERS_STALE_MS })).toBe(true);
+    expect(laggable(made, { ...made, version: "5.2", additions: "8", at: made.at + 1 })).toBe(false);
+    expect(laggable(made, { ...made, version: "4.3", at: made.at + 1 })).toBe(false);
+    expect(laggable({ ...made, maxAgeMs: 5000 }, { ...made, counters: "130", at: made.at + 5000 })).toBe(false);
   });
 
   it("serves an answer with a max age of its own (statistics) only while it is younger", () => {
@@ -295,16 +335,16 @@ describe("concurrent misses", () => {
   }
 
   it("make an answer once: a request arriving while it is made waits for it", async () => {
-    const got = await twoAtOnce("flight", { version: "1.1", personal: "1", counters: "1", at: Date.now() });
+    const got = await twoAtOnce("flight", { version: "1.1", additions: "1", counters: "1", at: Date.now() });
     expect(got.first).toEqual([null, "made now"]);
     expect(got.early).toBe("waiting");
     expect(got.second).toEqual(["hit", "made now"]);
     expect(got.makes).toBe(1);
   });
 
-  it("send the copy being replaced to a request that arrives while the new one is made, if the viewer's own version is the same", async () => {
+  it("send the copy being replaced to a request that arrives while the new one is made, if it lacks only additions", async () => {
     const at = Date.now();
-    const got = await twoAtOnce("replaced", { version: "2.1", personal: "1", counters: "1", at }, { version: "1.1", personal: "1", counters: "1", at });
+    const got = await twoAtOnce("replaced", { version: "1.1", additions: "2", counters: "1", at }, { version: "1.1", additions: "1", counters: "1", at });
     expect(got.first).toEqual([null, "made now"]);
     expect(got.second).toEqual(["stale", "made before"]);
     expect(got.early).toEqual(got.second);
@@ -312,9 +352,12 @@ describe("concurrent misses", () => {
     expect(got.makes).toBe(1);
   });
 
-  it("never send a copy made before the viewer's own change: those requests wait for the new one", async () => {
+  it.each([
+    ["the viewer's own change", "1.2"],
+    ["a change of the catalog's version (a video made private)", "2.1"],
+  ])("never send a copy made before %s: those requests wait for the new one", async (change, version) => {
     const at = Date.now();
-    const got = await twoAtOnce("own change", { version: "1.2", personal: "2", counters: "1", at }, { version: "1.1", personal: "1", counters: "1", at });
+    const got = await twoAtOnce(change, { version, additions: "1", counters: "1", at }, { version: "1.1", additions: "1", counters: "1", at });
     expect(got.early).toBe("waiting");
     expect(got.second).toEqual(["hit", "made now"]);
     expect(got.makes).toBe(1);
@@ -556,6 +599,36 @@ describe("cached list API", () => {
     expect(second.text).toBe(first.text);
     await other.db.update(videos).set({ title: "Glacier timelapse" }).where(eq(videos.id, id));
     expect(JSON.parse((await get(path, alice)).text).items).toEqual([]);
+  });
+
+  it("answers at once with the list it has after an upload finishes, and makes the new one in the background", async () => {
+    const id = await createVideo(null, { title: "Zanzibar sunrise", status: "processing" });
+    const path = "/api/videos?q=zanzibar&limit=5";
+    expect(JSON.parse((await get(path, alice)).text).items).toEqual([]);
+    expect((await get(path, alice)).cache).toBe("hit");
+    await other.db.update(videos).set({ status: "ready", readyAt: new Date() }).where(eq(videos.id, id));
+    const lagging = await get(path, alice);
+    expect(lagging.cache).toBe("stale");
+    expect(JSON.parse(lagging.text).items).toEqual([]);
+    let after = await get(path, alice);
+    for (let tries = 0; after.cache !== "hit" && tries < 50; tries++) after = await get(path, alice);
+    expect(after.cache).toBe("hit");
+    expect(JSON.parse(after.text).items.map((v: { id: string }) => v.id)).toEqual([id]);
+  });
+
+  it("never answers with a list made before a video in it was made private or deleted", async () => {
+    const [hidden, deleted] = [await createVideo(null, { title: "Hidden fjord" }), await createVideo(null, { title: "Deleted fjord" })];
+    const path = "/api/videos?q=fjord&limit=5";
+    expect(JSON.parse((await get(path, alice)).text).items).toHaveLength(2);
+    await other.db.update(videos).set({ visibility: "private" }).where(eq(videos.id, hidden));
+    const [a, b] = await Promise.all([get(path, alice), get(path, alice)]);
+    for (const got of [a, b]) expect(got.text).not.toContain("Hidden fjord");
+    await other.db.delete(videos).where(eq(videos.id, deleted));
+    const [c, d] = await Promise.all([get(path, alice), get(path, alice)]);
+    for (const got of [c, d]) {
+      expect(got.cache).not.toBe("stale");
+      expect(JSON.parse(got.text).items).toEqual([]);
+    }
   });
 
   it("sends a list made now gzipped to clients that take it", async () => {

@@ -13,13 +13,14 @@ import { cacheVersions, sessionUserWithVersions, type CacheVersions } from "./re
 /**
  * Rendered catalog pages and lists, kept per viewer and served by Reel's Node server without running the
  * query or React again. Triggers in Postgres bump version counters in the writing transaction, whichever
- * process wrote (drizzle/0003, drizzle/0007): the catalog's with every change to which videos a list holds
- * and how it shows them (added, removed, edited, made private or ready, guest access), the viewer's own with
- * every favourite, rating and progress change, and the counters' version with every view and rating count.
- * An entry is served only while the first two are as it was made at, so a list never lacks a change of
- * those (but for requests that arrive while its replacement is being made: sendCachedOrWait); its counts may
- * lag by up to COUNTERS_STALE_MS, so that on a site where people are watching, every view does not throw away
- * every page. A request costs the session check and one indexed lookup. Entries
+ * process wrote (drizzle/0003, drizzle/0007, drizzle/0015): the catalog's with every change to which videos a list
+ * holds and how it shows them (removed, edited, made private or failed, guest access), the additions' with a new
+ * video or one processing made playable or ready, the viewer's own with every favourite, rating and progress change,
+ * and the counters' version with every view and rating count. An entry is served only while the catalog's and the
+ * viewer's own are as it was made at, so once a video is made private or deleted no list shows it; it may lack
+ * additions and counts while one render replaces it (sendCachedOrWait), and its counts may lag by up to
+ * COUNTERS_STALE_MS, so that on a site where people are watching and uploading, a view or a finished upload does
+ * not make readers wait for renders. A request costs the session check and one indexed lookup. Entries
  * also expire after MAX_AGE_MS: pages carry relative times and signed poster URLs.
  */
 
@@ -81,12 +82,22 @@ export async function cacheScope(headers: IncomingHttpHeaders): Promise<CacheSco
 }
 
 /**
- * Whether an answer made at `made` may be served to a request at `now`: the catalog's and the viewer's versions
- * as they are, the counts as they are or read less than COUNTERS_STALE_MS before, and younger than its own max age.
+ * Whether an answer made at `made` may be served to a request at `now` as current: the catalog's, the additions' and
+ * the viewer's versions as they are, the counts as they are or read less than COUNTERS_STALE_MS before, and younger
+ * than its own max age.
  */
 export function servable(made: Made, now: Made): boolean {
+  if (!laggable(made, now)) return false;
+  return made.additions === now.additions && (made.counters === now.counters || now.at - made.at < COUNTERS_STALE_MS);
+}
+
+/**
+ * Whether an answer that is not servable may still be sent while its replacement is made: it lacks only additions and
+ * counts, never a change of the catalog's version (a video removed, made private, edited) nor one of the viewer's own.
+ */
+export function laggable(made: Made, now: Made): boolean {
   if (made.maxAgeMs !== undefined && now.at - made.at >= made.maxAgeMs) return false;
-  return made.version === now.version && (made.counters === now.counters || now.at - made.at < COUNTERS_STALE_MS);
+  return made.version === now.version;
 }
 
 export function cacheEnabled(): boolean {
@@ -131,7 +142,7 @@ export async function store(key: string, made: Made, status: number, headers: Re
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) if (!UNSTORED_HEADERS.has(name.toLowerCase())) kept[name] = value;
   if (!keepablePolicy(kept, body)) return;
-  const entry: Entry = { version: made.version, personal: made.personal, counters: made.counters, at: made.at, maxAgeMs: made.maxAgeMs, headers: kept, body, gzipped };
+  const entry: Entry = { version: made.version, additions: made.additions, counters: made.counters, at: made.at, maxAgeMs: made.maxAgeMs, headers: kept, body, gzipped };
   entries.set(key, entry);
   if (gzipped) return;
   const compressed = await gzip(body);
@@ -168,23 +179,34 @@ const refreshing = new Set<string>();
 const flights = new Map<string, { version: string; done: Promise<void> }>();
 
 /**
- * Sends the stored answer for `key` as sendCached does; when there is none but one is being made for the same key
- * and versions, a crowd arriving after a change costs one render, not one each: the rest are sent the copy being
- * replaced, when it was made at the viewer's own version (`x-reel-cache: stale`), or else wait for the new one. The
- * copy is one this viewer was already shown and lacks no change of their own (favourites, ratings, progress), only
- * others' changes of the last moment: what they would have been shown had they asked while it was still current; on
- * a site where uploads finish and titles change while many people browse, no request queues behind a render.
- * False when the caller must make the answer itself: it then calls `making`.
+ * Sends the stored answer for `key` as sendCached does; when it lacks only additions and counts (laggable), a crowd
+ * arriving after a finished upload or with the counts' time up costs one render, not one each, and none of them
+ * waits for it: they are sent the copy being replaced (`x-reel-cache: stale`) while one render makes the new one,
+ * `refresh` in the background when the caller gives one, or else the next request's own. The copy is one this
+ * viewer was already shown, lacking no change of their own and nothing that was since hidden, removed or edited;
+ * after such a change, a request that arrives while the new answer is made for the same versions waits for it.
+ * False when the caller must make the answer itself: it then calls `making`. `refresh` makes and keeps the answer and
+ * deals with its own errors.
  */
-export async function sendCachedOrWait(req: IncomingMessage, res: ServerResponse, key: string, scope: Made): Promise<boolean> {
+export async function sendCachedOrWait(
+  req: IncomingMessage,
+  res: ServerResponse,
+  key: string,
+  scope: Made,
+  refresh?: () => Promise<void>,
+): Promise<boolean> {
   if (sendCached(req, res, key, scope)) return true;
   const flight = flights.get(key);
-  if (!flight || flight.version !== scope.version) return false;
   const replaced = entries?.peek(key);
-  if (replaced && replaced.personal === scope.personal) {
+  if (replaced && laggable(replaced, scope) && (flight || refresh)) {
     send(req, res, replaced, "stale");
+    if (!flight && refresh) {
+      const end = startFlight(key, scope);
+      refresh().then(end, end);
+    }
     return true;
   }
+  if (!flight || flight.version !== scope.version) return false;
   await flight.done;
   return sendCached(req, res, key, scope);
 }
@@ -194,15 +216,19 @@ export async function sendCachedOrWait(req: IncomingMessage, res: ServerResponse
  * once it is stored (or will not be); the end of `res` ends it too (a client gone, an error).
  */
 export function making(key: string, scope: Made, res: ServerResponse): () => void {
+  const end = startFlight(key, scope);
+  res.once("close", end);
+  return end;
+}
+
+function startFlight(key: string, scope: Made): () => void {
   let finish!: () => void;
   const flight = { version: scope.version, done: new Promise<void>((resolve) => (finish = resolve)) };
   flights.set(key, flight);
-  const end = () => {
+  return () => {
     if (flights.get(key) === flight) flights.delete(key);
     finish();
   };
-  res.once("close", end);
-  return end;
 }
 
 /**

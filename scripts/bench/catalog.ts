@@ -16,7 +16,8 @@
  * 5. Mixed: the cache on, the same readers while this process writes from its own connections what a
  *    site in use writes (20 views/s and 2 ratings/s by other members, a finished upload every 10 s:
  *    a processing video turned ready), through Reel's own functions.
- * Prints p50/p95/throughput next to the goals, the share of answers that were cache hits, and the web process's CPU
+ * Prints p50/p95/throughput next to the goals, the share of answers that were cache hits, what the readers waited by
+ * kind of answer (hit, the copy being replaced, made for them: a one-connection probe beside wrk), the web process's CPU
  * time per request (user + system, from /proc, divided by the requests answered), and with the cache off the CPU time of a cold
  * render (pages fetched one at a time), then stops the server and drops the database.
  * `--case cold` runs only the cold render, of `/`, `/videos` and `/tags/music` apiece (CPU per page, HTML bytes
@@ -66,7 +67,20 @@ const WRITES = { viewsPerSecond: 20, ratingsPerSecond: 2, uploadEverySeconds: 10
  * the response cache (`x-reel-cache: hit`, which a request that waited for another's render also gets, or `stale`, the
  * copy being replaced, sent while the new one is made).
  */
-type Stats = { p50: number; p95: number; rps: number; requests: number; errors: number; cpuMs?: number; hits?: number };
+type Stats = {
+  p50: number;
+  p95: number;
+  rps: number;
+  requests: number;
+  errors: number;
+  cpuMs?: number;
+  hits?: number;
+  /** The share of answers that were the copy being replaced (counted in `hits` too). */
+  stale?: number;
+  byAnswer?: Record<Answer, AnswerStats>;
+};
+type Answer = "all" | "hit" | "stale" | "made";
+type AnswerStats = { count: number; p50: number; p95: number };
 
 const log = (...a: unknown[]) => console.log("[bench:catalog]", ...a);
 
@@ -124,7 +138,8 @@ async function main() {
       const writer = writing ? await startWriter(viewer) : null;
       const pid = web.pid!;
       const cold = cacheMb === 0 ? await renderOneByOne(base, cookie, pid) : undefined;
-      const result = { page: await runWrk(base, cookie, PAGES, "page", pid), search: await runWrk(base, cookie, searches, "search", pid) };
+      const probe = cacheMb > 0;
+      const result = { page: await runWrk(base, cookie, PAGES, "page", pid, probe), search: await runWrk(base, cookie, searches, "search", pid, probe) };
       const writes = await writer?.stop();
       await stopWebServer(web);
       web = null;
@@ -152,6 +167,20 @@ async function main() {
     console.log(row("searches, cache on, while writing (mixed)", mixed.search, GOALS.search));
     console.log(row("reference: catalog query alone", reference.catalog));
     console.log(row("reference: search query alone", reference.search));
+    // Which answers the tail is made of: wrk's counts over all requests, the probe's latencies per kind of answer.
+    console.log("");
+    console.log(`by answer: share of wrk's requests; p50/p95 ms of a one-connection probe beside it (n = its requests)`);
+    const byAnswer = (name: string, s: Stats) => {
+      const b = s.byAnswer!;
+      const share = { hit: s.hits! - s.stale!, stale: s.stale!, made: 1 - s.hits! };
+      const cell = (answer: Answer) =>
+        `${answer} ${answer === "all" ? "" : `${(share[answer] * 100).toFixed(1)}% `}n=${b[answer].count} ${b[answer].count ? `${b[answer].p50.toFixed(1)}/${b[answer].p95.toFixed(1)}` : "-"}`;
+      return `${name.padEnd(42)} ${(["hit", "stale", "made", "all"] as const).map(cell).join(" · ")}`;
+    };
+    console.log(byAnswer("pages, cache warm", cached.page));
+    console.log(byAnswer("searches, cache warm", cached.search));
+    console.log(byAnswer("pages, while writing (mixed)", mixed.page));
+    console.log(byAnswer("searches, while writing (mixed)", mixed.search));
     const cold = uncached.cold!;
     console.log(
       `cold render, one page at a time (cache off): ${cold.cpuMs.toFixed(1)} ms of web-process CPU per page, ${cold.p50.toFixed(0)} ms p50 (${cold.pages.length * cold.rounds} pages)`,
@@ -458,49 +487,112 @@ async function warmUp(base: string, cookie: string, pages = PAGES) {
   spawnSync("wrk", ["-t1", `-c${CONNECTIONS}`, "-d3s", "-H", `Cookie: ${cookie}`, `${base}/videos`]);
 }
 
-/** Loads `paths` in turn; wrk runs beside this process's event loop, so the mixed case's writes go on meanwhile. */
-async function runWrk(base: string, cookie: string, paths: string[], name: string, pid: number, seconds = SECONDS): Promise<Stats> {
+/**
+ * Loads `paths` in turn; wrk runs beside this process's event loop, so the mixed case's writes go on meanwhile. With
+ * `probe`, a second wrk on one more connection asks for the same paths one at a time and times each answer by its
+ * `x-reel-cache` (wrk's own latencies cannot be told apart by answer): `byAnswer` is a sample of what a reader waits
+ * for a hit, for the copy being replaced (stale) and for an answer made for them (made).
+ */
+async function runWrk(base: string, cookie: string, paths: string[], name: string, pid: number, probe = false, seconds = SECONDS): Promise<Stats> {
   const script = path.join(os.tmpdir(), `reel-bench-${name}-${process.pid}.lua`);
-  fs.writeFileSync(
-    script,
-    `local paths = { ${paths.map((p) => JSON.stringify(p)).join(", ")} }
+  const probeScript = path.join(os.tmpdir(), `reel-bench-${name}-probe-${process.pid}.lua`);
+  // Both scripts ask for `paths` in turn and keep their threads for `done` to read.
+  const prelude = `local paths = { ${paths.map((p) => JSON.stringify(p)).join(", ")} }
 local i = 0
-hits = 0
 local threads = {}
 setup = function(thread)
   table.insert(threads, thread)
 end
-request = function()
+local function nextRequest()
   i = i + 1
   return wrk.format("GET", paths[(i % #paths) + 1])
 end
+`;
+  fs.writeFileSync(
+    script,
+    `${prelude}hits = 0
+stale = 0
+request = nextRequest
 response = function(status, headers, body)
-  if headers["x-reel-cache"] == "hit" or headers["x-reel-cache"] == "stale" then hits = hits + 1 end
+  if headers["x-reel-cache"] == "hit" then hits = hits + 1 end
+  if headers["x-reel-cache"] == "stale" then stale = stale + 1 end
 end
 done = function(summary, latency, requests)
   local e = summary.errors
-  local hit = 0
-  for _, thread in ipairs(threads) do hit = hit + thread:get("hits") end
-  io.write(string.format("RESULT %f %f %d %d %d %d\\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout + e.status, hit))
+  local hit, old = 0, 0
+  for _, thread in ipairs(threads) do
+    hit = hit + thread:get("hits")
+    old = old + thread:get("stale")
+  end
+  io.write(string.format("RESULT %f %f %d %d %d %d %d\\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout + e.status, hit, old))
 end
 `,
   );
-  try {
-    const cpuBefore = groupCpuMs(pid);
-    const child = spawn("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--timeout", "5s", "-H", `Cookie: ${cookie}`, "-s", script, base]);
+  fs.writeFileSync(
+    probeScript,
+    `local ffi = require("ffi")
+ffi.cdef[[ typedef struct { long tv_sec; long tv_nsec; } reel_timespec; int clock_gettime(int, reel_timespec *); ]]
+local ts = ffi.new("reel_timespec")
+local function now()
+  ffi.C.clock_gettime(1, ts)
+  return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+end
+${prelude}local started = 0
+request = function()
+  started = now()
+  return nextRequest()
+end
+-- Written as they come: wrk's thread:get crashes on a table of tables.
+response = function(status, headers, body)
+  local cache = headers["x-reel-cache"]
+  local answer = (cache == "hit" or cache == "stale") and cache or "made"
+  io.write(string.format("PROBE %s %.3f\\n", answer, now() - started))
+end
+`,
+  );
+  const run = (args: string[]) => {
+    const child = spawn("wrk", [...args, "--timeout", "5s", "-H", `Cookie: ${cookie}`, base]);
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
-    await new Promise((resolve) => child.once("close", resolve));
+    return new Promise<string>((resolve) => child.once("close", () => resolve(out)));
+  };
+  try {
+    const cpuBefore = groupCpuMs(pid);
+    const [out, probed] = await Promise.all([
+      run(["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "-s", script]),
+      probe ? run(["-t1", "-c1", `-d${seconds}s`, "-s", probeScript]) : undefined,
+    ]);
     const cpu = groupCpuMs(pid) - cpuBefore;
-    const m = /RESULT (\S+) (\S+) (\d+) (\d+) (\d+) (\d+)/.exec(out);
+    const m = /RESULT (\S+) (\S+) (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(out);
     if (!m) throw new Error(`wrk failed: ${out}`);
-    const [p50, p95, requests, durationUs, errors, hits] = m.slice(1).map(Number);
-    return { p50, p95, requests, rps: requests / (durationUs / 1e6), errors, cpuMs: cpu / requests, hits: hits / requests };
+    const [p50, p95, requests, durationUs, errors, hits, stale] = m.slice(1).map(Number);
+    return {
+      p50, p95, requests, rps: requests / (durationUs / 1e6), errors, cpuMs: cpu / requests,
+      hits: (hits + stale) / requests, stale: stale / requests,
+      byAnswer: probed === undefined ? undefined : probeStats(probed),
+    };
   } finally {
     fs.rmSync(script, { force: true });
+    fs.rmSync(probeScript, { force: true });
   }
+}
+
+/** The probe's answers by kind, with p50/p95 per kind and over all of them. */
+function probeStats(out: string): Record<Answer, AnswerStats> {
+  const times: Record<Answer, number[]> = { all: [], hit: [], stale: [], made: [] };
+  for (const [, answer, ms] of out.matchAll(/^PROBE (hit|stale|made) (\S+)$/gm)) {
+    times[answer as Answer].push(Number(ms));
+    times.all.push(Number(ms));
+  }
+  const at = (list: number[], p: number) => list[Math.min(list.length - 1, Math.floor((p / 100) * list.length))] ?? NaN;
+  return Object.fromEntries(
+    Object.entries(times).map(([answer, list]) => {
+      list.sort((a, b) => a - b);
+      return [answer, { count: list.length, p50: at(list, 50), p95: at(list, 95) }];
+    }),
+  ) as Record<Answer, AnswerStats>;
 }
 
 await main();
