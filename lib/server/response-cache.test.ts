@@ -544,6 +544,20 @@ describe("statistics pages past their max age", () => {
     expect(disabled.text).not.toBe(kept.text);
   });
 
+  it("are not sent stale after a change of the viewer's own or of the catalog's version: the request waits for a render", async () => {
+    const admin = await createViewer("admin");
+    await cookieFor(admin);
+    const id = await createVideo(null, { title: "Counted river" });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    await get("/admin/audience?range=7d", admin);
+    vi.setSystemTime(Date.now() + STATS_PAGE_CACHE_MS);
+    await other.db.insert(favorites).values({ userId: admin.id, videoId: id });
+    expect((await get("/admin/audience?range=7d", admin)).cache).toBe("miss");
+    vi.setSystemTime(Date.now() + STATS_PAGE_CACHE_MS);
+    await other.db.update(videos).set({ visibility: "private" }).where(eq(videos.id, id));
+    expect((await get("/admin/audience?range=7d", admin)).cache).toBe("miss");
+  });
+
   it("are not refreshed past the cache by a client's own refresh mark", async () => {
     const admin = await createViewer("admin");
     await cookieFor(admin);

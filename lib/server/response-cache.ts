@@ -154,14 +154,14 @@ export async function store(key: string, made: Made, status: number, headers: Re
  * Sends the stored answer for `key` past its own max age (statistics), marked `x-reel-cache: stale`, and has
  * `refresh` make its replacement in the background unless one is being made already: a viewer waits for a render
  * only when nothing is stored under their key (their first visit, after the cache's MAX_AGE_MS, or after a change of
- * their own, which the copy lacks). One background render at a time in the process: the copies of several viewers
+ * their own or of the catalog's version, which the copy lacks). One background render at a time in the process: the copies of several viewers
  * expire together, and their renders at once would hold up every answer behind them (a later request of a key left
  * stale starts its render). The key is the viewer's (cacheScope), so the copy goes to no one else; false when there
  * is none to send.
  */
 export function sendStale(req: IncomingMessage, res: ServerResponse, key: string, scope: Made, refresh: () => Promise<void>): boolean {
   const entry = entries?.get(key);
-  if (entry?.maxAgeMs === undefined || entry.personal !== scope.personal) return false;
+  if (entry?.maxAgeMs === undefined || entry.version !== scope.version) return false;
   send(req, res, entry, "stale");
   if (refreshing.size === 0 && !flights.has(key)) {
     refreshing.add(key);
