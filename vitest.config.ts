@@ -18,6 +18,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // expect.poll waits on a condition, not on the clock: its 1 s default fails a loaded machine, never a broken feature.
     expect: { poll: { timeout: 30_000 } },
+    // As Playwright's: in CI a test that fails is run once more, and npm test lists it as flaky at the end of its output.
+    retry: process.env.CI ? 1 : 0,
     pool: "forks",
     // Vitest's default on two cores is one file at a time; most files wait on ffmpeg, Postgres or sockets rather than
     // the CPU, so two at a time nearly halves the run. Files that start workers use a database of their own.

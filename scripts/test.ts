@@ -54,6 +54,8 @@ await fs.chmod(tmp, 0o755);
 cleanups.push(() => fs.rm(tmp, { recursive: true, force: true }));
 
 const totals: Counts = { passed: 0, failed: 0 };
+/** One line per test that failed, or passed only on its retry (CI retries once), printed again above the totals. */
+const verdicts: string[] = [];
 /** Whether this run's tsc passed over the whole project: the build it makes then skips its own check of a part of it. */
 let typesChecked = false;
 let exitCode = 0;
@@ -73,6 +75,8 @@ try {
   await cleanup();
 }
 if (totals.failed > 0) exitCode = 1;
+// Repeated where the run ends, which is what a CI log shows first: each runner prints them amid its own output.
+for (const line of verdicts) console.log(line);
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
 process.exit(exitCode);
 
@@ -103,7 +107,10 @@ async function databaseServer(): Promise<string> {
 async function typecheck(): Promise<Counts> {
   log.info("type-checking (tsc --noEmit)");
   const code = await run(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", "."], process.env);
-  if (code !== 0) log.error("type errors: see above");
+  if (code !== 0) {
+    log.error("type errors: see above");
+    verdicts.push("failed: tsc --noEmit (type errors above)");
+  }
   return code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
 }
 
@@ -117,6 +124,15 @@ async function runVitest(server: string): Promise<Counts> {
   const json = await fs.readFile(report, "utf8").then(JSON.parse, () => null);
   if (!json) return { passed: 0, failed: 1 };
   const counts = { passed: json.numPassedTests as number, failed: json.numFailedTests as number };
+  type VitestFile = { name: string; message?: string; assertionResults: { fullName: string; status: string; failureMessages: string[] }[] };
+  for (const file of json.testResults as VitestFile[]) {
+    const where = path.relative(root, file.name);
+    if (file.assertionResults.length === 0 && file.message) verdicts.push(`failed: vitest ${where}: ${firstLine(file.message)}`);
+    for (const test of file.assertionResults) {
+      if (test.status === "failed") verdicts.push(`failed: vitest ${where} › ${test.fullName}: ${firstLine(test.failureMessages[0])}`);
+      else if (test.status === "passed" && test.failureMessages.length > 0) verdicts.push(`flaky (passed on its retry): vitest ${where} › ${test.fullName}: ${firstLine(test.failureMessages[0])}`);
+    }
+  }
   // A crash outside any test (a failing global setup, a file that does not load) is a failure too.
   if (code !== 0 && counts.failed === 0) counts.failed = 1;
   return counts;
@@ -179,6 +195,11 @@ async function runE2e(server: string): Promise<Counts> {
     const json = await fs.readFile(report, "utf8").then(JSON.parse, () => null);
     const stats = json?.stats ?? {};
     const counts = { passed: (stats.expected ?? 0) + (stats.flaky ?? 0), failed: stats.unexpected ?? 0 };
+    for (const { spec, status } of playwrightTests(json?.suites ?? [])) {
+      const title = `playwright ${spec.file}:${spec.line} › ${spec.title}`;
+      if (status === "unexpected") verdicts.push(`failed: ${title}`);
+      else if (status === "flaky") verdicts.push(`flaky (passed on its retry): ${title}`);
+    }
     if (code !== 0 && counts.failed === 0) counts.failed = 1;
     failed = counts.failed > 0;
     return counts;
@@ -190,6 +211,18 @@ async function runE2e(server: string): Promise<Counts> {
       log.error("the browser tests failed; the Reel instance's log is in test-results/reel-e2e.log");
     }
   }
+}
+
+type PlaywrightSuite = { suites?: PlaywrightSuite[]; specs?: { title: string; file: string; line: number; tests: { status: string }[] }[] };
+function* playwrightTests(suites: PlaywrightSuite[]): Generator<{ spec: NonNullable<PlaywrightSuite["specs"]>[number]; status: string }> {
+  for (const suite of suites) {
+    for (const spec of suite.specs ?? []) for (const test of spec.tests) yield { spec, status: test.status };
+    yield* playwrightTests(suite.suites ?? []);
+  }
+}
+
+function firstLine(text: string | undefined): string {
+  return (text ?? "").split("\n")[0].slice(0, 300);
 }
 
 /** Up means: the health endpoint answers 200 and a worker has reported in. */
