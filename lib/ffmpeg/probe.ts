@@ -264,13 +264,13 @@ async function assertDecodableToEnd(absolutePath: string, info: MediaInfo) {
 
 function spawnCollect(binary: string, args: string[], limitSeconds: number, input: string) {
   return new Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }>((resolve, reject) => {
-    const child = spawnTied(binary, args, { paths: { read: [input], write: [] } });
+    const { child, kill } = spawnTied(binary, args, { paths: { read: [input], write: [] } });
     let stdout = "";
     let stderr = "";
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill("SIGKILL");
+      kill();
     }, limitSeconds * 1000);
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
     child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr = (stderr + c).slice(-8192)));

@@ -89,6 +89,17 @@ describe("runFfmpeg", () => {
     expect(ffmpegRunningWith(out)).toBe(false);
   });
 
+  it("kills ffmpeg cancelled in its first milliseconds, while its sandbox is being set up", async () => {
+    for (let i = 0; i < 20; i++) {
+      const out = path.join(mediaDir(), `cancelled-early-${i}.mp4`);
+      const controller = new AbortController();
+      const run = runFfmpeg({ args: longEncode(out), timeLimitSeconds: 60, workDir: mediaDir(), signal: controller.signal });
+      setTimeout(() => controller.abort(), i % 10);
+      await expect(run).rejects.toBeInstanceOf(FfmpegCancelledError);
+      expect(ffmpegRunningWith(out), `run ${i}, cancelled after ${i % 10} ms`).toBe(false);
+    }
+  });
+
   it("kills ffmpeg at its time limit", async () => {
     const out = path.join(mediaDir(), "slow-run.mp4");
     // The encode would run for minutes: ending at all, with this error, is the time limit at work.

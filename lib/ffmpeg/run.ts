@@ -95,7 +95,8 @@ export async function runFfmpeg(options: RunOptions): Promise<RunResult> {
   const started = Date.now();
   return new Promise<RunResult>((resolve, reject) => {
     if (options.signal?.aborted) return reject(new FfmpegCancelledError());
-    const child = spawnTied(ffmpegBinary(), [...GLOBAL_ARGS, ...options.args], { paths, nice: options.nice });
+    const tied = spawnTied(ffmpegBinary(), [...GLOBAL_ARGS, ...options.args], { paths, nice: options.nice });
+    const { child } = tied;
     let stderr = "";
     let settled = false;
     let killedFor: "cancel" | "timeout" | null = null;
@@ -104,7 +105,7 @@ export async function runFfmpeg(options: RunOptions): Promise<RunResult> {
     const kill = (why: "cancel" | "timeout") => {
       if (killedFor || child.exitCode !== null) return;
       killedFor = why;
-      child.kill("SIGKILL");
+      tied.kill();
     };
     const onAbort = () => kill("cancel");
     options.signal?.addEventListener("abort", onAbort, { once: true });

@@ -19,7 +19,7 @@ import { spawnTied } from "./spawn";
 if (!fs.existsSync("/usr/bin/bwrap")) throw new Error("bubblewrap is not installed (apt-get install bubblewrap): ffmpeg's sandbox cannot be tested");
 
 /** ffprobe as an attacker would wish it: no protocol or format whitelist, only what `spawn` adds. */
-function bareProbe(file: string, start: (args: string[]) => ReturnType<typeof spawnTied>) {
+function bareProbe(file: string, start: (args: string[]) => ReturnType<typeof spawnTied>["child"]) {
   const child = start(["-v", "error", "-show_format", file]);
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
@@ -55,7 +55,7 @@ describe("the ffmpeg sandbox, without the allow-list", () => {
 
   it.each(crafted.map((c) => [c.form, c] as const))("a %s opens nothing it names: only the input is there", async (_form, { file, target }) => {
     const canary = fifoCanary(target);
-    await bareProbe(`file:${file}`, (args) => spawnTied(ffprobeBinary(), args, { paths: { read: [file], write: [] } }));
+    await bareProbe(`file:${file}`, (args) => spawnTied(ffprobeBinary(), args, { paths: { read: [file], write: [] } }).child);
     expect(await canary.stop()).toBe(false);
   });
 
