@@ -105,7 +105,9 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
       video.defaultPlaybackRate = prefs.rate;
       video.playbackRate = prefs.rate;
     }
-    dispatch({ type: "mounted", volume: video.volume, muted: video.muted, rate: video.playbackRate, playing: !video.paused, forcedMute: !!forced });
+    // The early start asks for playback before the first frame: playing may still mean waiting for data.
+    const waiting = !video.paused && video.readyState < HTMLMediaElement.HAVE_FUTURE_DATA;
+    dispatch({ type: "mounted", volume: video.volume, muted: video.muted, rate: video.playbackRate, playing: !video.paused, waiting, forcedMute: !!forced });
 
     const reporter = new PlaybackReporter(video, { videoId: source.videoId, saveProgress: source.saveProgress, mode: source.hlsUrl ? "hls" : "mp4", progressUrl: source.progressUrl, linkId: source.linkId });
     reporterRef.current = reporter;

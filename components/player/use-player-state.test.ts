@@ -11,9 +11,15 @@ describe("player state", () => {
   });
 
   it("takes over an element the early start already set playing, muted by the browser", () => {
-    const state = run([{ type: "mounted", volume: 0.4, muted: true, rate: 1.5, playing: true, forcedMute: true }]);
-    expect(state).toMatchObject({ volume: 0.4, muted: true, rate: 1.5, playing: true, started: true, needsUnmute: true });
+    const state = run([{ type: "mounted", volume: 0.4, muted: true, rate: 1.5, playing: true, waiting: false, forcedMute: true }]);
+    expect(state).toMatchObject({ volume: 0.4, muted: true, rate: 1.5, playing: true, started: true, waiting: false, needsUnmute: true });
     expect(run([{ type: "unmuted" }], state).needsUnmute).toBe(false);
+  });
+
+  it("waits with an element the early start set playing before its first frame, until it plays", () => {
+    const state = run([{ type: "mounted", volume: 1, muted: false, rate: 1, playing: true, waiting: true, forcedMute: false }]);
+    expect(state).toMatchObject({ playing: true, started: true, waiting: true });
+    expect(run([{ type: "waiting", waiting: false }], state).waiting).toBe(false);
   });
 
   it("hides the controls only while playing with no menu open, and shows them again on pause", () => {

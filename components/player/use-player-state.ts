@@ -39,7 +39,7 @@ export type PlayerState = {
 
 export type PlayerEvent =
   /** The element as the player found it on mount (the early start may have applied preferences and started it). */
-  | { type: "mounted"; volume: number; muted: boolean; rate: number; playing: boolean; forcedMute: boolean }
+  | { type: "mounted"; volume: number; muted: boolean; rate: number; playing: boolean; waiting: boolean; forcedMute: boolean }
   | { type: "attached"; mode: EngineMode }
   | { type: "played" }
   | { type: "paused" }
@@ -99,7 +99,7 @@ export function playerReducer(state: PlayerState, event: PlayerEvent): PlayerSta
         muted: event.muted,
         rate: event.rate,
         needsUnmute: state.needsUnmute || event.forcedMute,
-        ...(event.playing ? { playing: true, started: true } : {}),
+        ...(event.playing ? { playing: true, started: true, waiting: event.waiting } : {}),
       };
     case "attached":
       return { ...state, mode: event.mode };

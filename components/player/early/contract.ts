@@ -28,7 +28,7 @@ export type EarlyStart = {
   firstFrameAt: number | null;
   /** Whether the browser refused sound without a gesture, so the video plays muted. */
   forcedMute: boolean;
-  /** Set by the player when it takes the element over: from then on it starts playback itself. */
+  /** Set by the player when it takes the element over: from then on a refusal of sound is the player's to handle. */
   adopted: boolean;
 };
 

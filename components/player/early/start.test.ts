@@ -110,7 +110,7 @@ function seen(page: Page, frame: boolean): Promise<Seen> {
     const video = early.video;
     if (frame) {
       await new Promise<void>((resolve) => (early.firstFrameAt !== null ? resolve() : video.requestVideoFrameCallback(() => resolve())));
-      // The early start's own frame callback was registered first, so it has run; play() may still be settling.
+      // The early start asked for playback when it ran; unless the player took over, wait until it began.
       if (!early.adopted) await new Promise<void>((resolve) => (video.paused ? video.addEventListener("playing", () => resolve(), { once: true }) : resolve()));
     }
     const [mark] = performance.getEntriesByName("reel:first-segment") as PerformanceMark[];
@@ -129,7 +129,7 @@ function seen(page: Page, frame: boolean): Promise<Seen> {
 }
 
 describe("the watch page's early start", () => {
-  it("appends the first segment without hls.js and plays at the first frame with the viewer's volume and speed", async () => {
+  it("appends the first segment without hls.js and plays it with the viewer's volume and speed", async () => {
     const page = await open(browser, source({}), { storage: { [PREFERENCE_KEYS.volume]: "0.35", [PREFERENCE_KEYS.rate]: "1.5" } });
     const result = await seen(page, true);
     expect(result).toMatchObject({ firstSegment: true, forcedMute: false, paused: false, muted: false, volume: 0.35, rate: 1.5, mark: true });
@@ -164,16 +164,34 @@ describe("the watch page's early start", () => {
     await page.close();
   });
 
-  it("leaves playback to the player once the player has adopted the element", async () => {
-    // The player adopts the element before the first segment is in (the segment waits until then).
+  it("asks for playback before the first segment is in, so the first frame needs no script", async () => {
     let release!: () => void;
     const page = await open(browser, source({}), { holdSegments: new Promise<void>((resolve) => (release = resolve)) });
     await page.waitForFunction(() => window.reelEarlyStart !== undefined);
-    await page.evaluate(() => (window.reelEarlyStart!.adopted = true));
+    expect(await page.evaluate(() => ({ paused: window.reelEarlyStart!.video.paused, readyState: window.reelEarlyStart!.video.readyState }))).toEqual({ paused: false, readyState: 0 });
     release();
-    const result = await seen(page, true);
-    expect(result).toMatchObject({ firstSegment: true, paused: true });
-    expect(result.firstFrameAt).toBeGreaterThan(0);
+    expect(await seen(page, true)).toMatchObject({ firstSegment: true, paused: false });
+    await page.close();
+  });
+
+  it("leaves a refusal of sound to the player once the player has adopted the element", async () => {
+    // The browser answers the play request only once the player has adopted the element: the player's own play
+    // request meets the same refusal and mutes, so the early start must not mute (nor say so) behind its back.
+    const refuseLater = `<script nonce="n0nce">
+      HTMLMediaElement.prototype.play = function () {
+        return new Promise((_, reject) => (window.refusePlay = () => reject(new DOMException("refused", "NotAllowedError"))));
+      };
+    </script>`;
+    const page = await open(browser, source({}), { before: refuseLater });
+    await page.waitForFunction(() => "refusePlay" in window);
+    const after = await page.evaluate(async () => {
+      const early = window.reelEarlyStart!;
+      early.adopted = true;
+      (window as unknown as { refusePlay: () => void }).refusePlay();
+      await new Promise((resolve) => setTimeout(resolve));
+      return { forcedMute: early.forcedMute, muted: early.video.muted };
+    });
+    expect(after).toEqual({ forcedMute: false, muted: false });
     await page.close();
   });
 
