@@ -6,7 +6,7 @@ import { childLogger } from "@/lib/log";
 import { CACHED_STATS_PAGES, STATS_PAGE_CACHE_MS } from "@/lib/stats/freshness";
 import type { FastPath } from "./fast-path";
 import { refreshPage, takeRefreshMark } from "./page-refresh";
-import { acceptsGzip, cacheEnabled, cacheScope, captureResponse, making, sendCachedOrWait, sendFresh, sendStale, store, type CacheScope } from "./response-cache";
+import { acceptsGzip, cacheEnabled, cacheScope, captureResponse, making, sendCachedOrWait, sendFresh, store, type CacheScope } from "./response-cache";
 
 const log = childLogger("library");
 
@@ -78,12 +78,13 @@ function cachedPage(prefix: string, exact: boolean, maxAgeMs?: number): FastPath
     prefix,
     exact,
     async handle(req, res, next) {
-      const refresh = takeRefreshMark(req);
+      const refreshing = takeRefreshMark(req);
       if (!cacheEnabled() || req.method !== "GET" || isRouterRequest(req)) return next(req, res);
       const scope = await cacheScope(req.headers);
       const key = `page ${scope.key} ${req.url}`;
-      if (!refresh && (await sendCachedOrWait(req, res, key, scope))) return;
-      if (!refresh && maxAgeMs !== undefined && sendStale(req, res, key, scope, () => refreshPage(req))) return;
+      // A page with a max age of its own is replaced in the background; the others by the next request's render.
+      const refresh = maxAgeMs === undefined ? undefined : () => refreshPage(req).catch((error: unknown) => log.warn({ err: error, key }, "could not refresh a kept page"));
+      if (!refreshing && (await sendCachedOrWait(req, res, key, scope, refresh))) return;
       const made = making(key, scope, res);
       const gzip = acceptsGzip(req);
       delete req.headers["accept-encoding"];

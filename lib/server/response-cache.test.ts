@@ -40,6 +40,8 @@ let base: string;
 const BOOT_SCRIPT = 'self.__next_f.push([1,"\\u003cp\\u003e"])';
 let server: ReturnType<typeof createWebServer>;
 let renders = 0;
+/** While set, renders of a URL with "held" in it wait for it. */
+let hold: Promise<void> | null = null;
 let releaseStream!: () => void;
 const streamReleased = new Promise<void>((resolve) => (releaseStream = resolve));
 const other = createDb(process.env.DATABASE_URL!, { max: 2 });
@@ -63,6 +65,7 @@ beforeAll(async () => {
     // Stands in for Next: a signed-in page lists the viewer's catalog; anonymous callers are sent to sign in.
     fallback: async (req, res) => {
       renders++;
+      if (hold && req.url?.includes("held")) await hold;
       if (req.url?.includes("stream")) {
         // As Next streams a page: head and first part, a flush, and the rest once it is ready.
         res.setHeader("content-type", "text/html; charset=utf-8");
@@ -220,7 +223,8 @@ describe("stale counters", () => {
     expect(laggable(made, { ...made, counters: "130", at: made.at + COUNTERS_STALE_MS })).toBe(true);
     expect(laggable(made, { ...made, version: "5.2", additions: "8", at: made.at + 1 })).toBe(false);
     expect(laggable(made, { ...made, version: "4.3", at: made.at + 1 })).toBe(false);
-    expect(laggable({ ...made, maxAgeMs: 5000 }, { ...made, counters: "130", at: made.at + 5000 })).toBe(false);
+    expect(laggable({ ...made, maxAgeMs: 5000 }, { ...made, counters: "130", at: made.at + 5000 })).toBe(true);
+    expect(laggable({ ...made, maxAgeMs: 5000 }, { ...made, version: "4.3", at: made.at + 5000 })).toBe(false);
   });
 
   it("serves an answer with a max age of its own (statistics) only while it is younger", () => {
@@ -507,6 +511,32 @@ describe("statistics pages past their max age", () => {
     expect(after.cache).toBe("hit");
     expect(after.text).toContain(`render ${before + 1}`);
     expect(renders).toBe(before + 1);
+  });
+
+  it("are sent stale, not held, while their own refresh is rendering", async () => {
+    const admin = await createViewer("admin");
+    await cookieFor(admin);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    const first = await get("/admin/quality?range=held", admin);
+    const before = renders;
+    vi.setSystemTime(Date.now() + STATS_PAGE_CACHE_MS);
+    let release!: () => void;
+    hold = new Promise<void>((resolve) => (release = resolve));
+    // A request that waited for the render after all would get the new page once the render is let go.
+    const letGo = setTimeout(release, 5000);
+    try {
+      expect((await get("/admin/quality?range=held", admin)).cache).toBe("stale");
+      for (let i = 0; i < 100 && renders === before; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(renders).toBe(before + 1);
+      const during = await get("/admin/quality?range=held", admin);
+      expect([during.cache, during.text]).toEqual(["stale", first.text]);
+    } finally {
+      clearTimeout(letGo);
+      release();
+      hold = null;
+    }
+    await rendered(before + 1);
+    expect((await get("/admin/quality?range=held", admin)).cache).toBe("hit");
   });
 
   it("are refreshed one at a time: a stale page of another viewer meanwhile waits for the next request", async () => {
