@@ -9,8 +9,8 @@ export type Answer = "all" | "hit" | "stale" | "made";
 export type AnswerStats = { count: number; p50: number; p95: number };
 
 /**
- * The probe's wrk script. `prelude` is Lua that defines `nextRequest()` (the next request to make); it may use
- * wrk's `setup`, not `request` or `response`.
+ * The probe's wrk script. `prelude` is Lua that defines `nextRequest()` (the next request to make), and none of
+ * wrk's own functions.
  */
 export function probeScript(prelude: string): string {
   return `local ffi = require("ffi")
@@ -30,6 +30,35 @@ response = function(status, headers, body)
   local cache = headers["x-reel-cache"]
   local answer = (cache == "hit" or cache == "stale") and cache or "made"
   io.write(string.format("PROBE %s %.3f\\n", answer, now() - started))
+end
+`;
+}
+
+/**
+ * The load's wrk script: `prelude` as for probeScript; counts the answers that were hits and stale copies, and ends
+ * with "RESULT p50 p95 requests duration errors hits stale" (ms, µs).
+ */
+export function countingScript(prelude: string): string {
+  return `${prelude}local threads = {}
+setup = function(thread)
+  table.insert(threads, thread)
+end
+hits = 0
+stale = 0
+request = nextRequest
+response = function(status, headers, body)
+  local cache = headers["x-reel-cache"]
+  if cache == "hit" then hits = hits + 1 elseif cache == "stale" then stale = stale + 1 end
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  local hit, old = 0, 0
+  for _, thread in ipairs(threads) do
+    hit = hit + thread:get("hits")
+    old = old + thread:get("stale")
+  end
+  io.write(string.format("RESULT %f %f %d %d %d %d %d\\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout + e.status, hit, old))
 end
 `;
 }

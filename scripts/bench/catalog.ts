@@ -30,7 +30,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Viewer } from "../../lib/auth/viewer";
-import { formatByAnswer, probeScript, probeStats, type Answer, type AnswerStats } from "./answer-probe";
+import { countingScript, formatByAnswer, probeScript, probeStats, type Answer, type AnswerStats } from "./answer-probe";
 import { ensureBuild, startWebServer, stopWebServer } from "./web-server";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3700);
@@ -490,39 +490,15 @@ async function warmUp(base: string, cookie: string, pages = PAGES) {
 async function runWrk(base: string, cookie: string, paths: string[], name: string, pid: number, probe = false, seconds = SECONDS): Promise<Stats> {
   const script = path.join(os.tmpdir(), `reel-bench-${name}-${process.pid}.lua`);
   const probeFile = path.join(os.tmpdir(), `reel-bench-${name}-probe-${process.pid}.lua`);
-  // Both scripts ask for `paths` in turn and keep their threads for `done` to read.
+  // Both scripts ask for `paths` in turn.
   const prelude = `local paths = { ${paths.map((p) => JSON.stringify(p)).join(", ")} }
 local i = 0
-local threads = {}
-setup = function(thread)
-  table.insert(threads, thread)
-end
 local function nextRequest()
   i = i + 1
   return wrk.format("GET", paths[(i % #paths) + 1])
 end
 `;
-  fs.writeFileSync(
-    script,
-    `${prelude}hits = 0
-stale = 0
-request = nextRequest
-response = function(status, headers, body)
-  if headers["x-reel-cache"] == "hit" then hits = hits + 1 end
-  if headers["x-reel-cache"] == "stale" then stale = stale + 1 end
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  local hit, old = 0, 0
-  for _, thread in ipairs(threads) do
-    hit = hit + thread:get("hits")
-    old = old + thread:get("stale")
-  end
-  io.write(string.format("RESULT %f %f %d %d %d %d %d\\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout + e.status, hit, old))
-end
-`,
-  );
+  fs.writeFileSync(script, countingScript(prelude));
   fs.writeFileSync(probeFile, probeScript(prelude));
   const run = (args: string[]) => {
     const child = spawn("wrk", [...args, "--timeout", "5s", "-H", `Cookie: ${cookie}`, base]);

@@ -22,7 +22,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { formatByAnswer, probeScript, probeStats, type Answer, type AnswerStats } from "./answer-probe";
+import { countingScript, formatByAnswer, probeScript, probeStats, type Answer, type AnswerStats } from "./answer-probe";
 import { ensureBuild, startWebServer, stopWebServer } from "./web-server";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3710);
@@ -305,28 +305,7 @@ end
 
 /** GET `target` as each of `cookies` in turn, counting the answers that were cache hits and stale copies. */
 function getScript(target: string, cookies: string[]) {
-  return tempScript("get", `${adminRotation(target, cookies)}local threads = {}
-setup = function(thread)
-  table.insert(threads, thread)
-end
-hits = 0
-stale = 0
-request = nextRequest
-response = function(status, headers, body)
-  local cache = headers["x-reel-cache"]
-  if cache == "hit" then hits = hits + 1 elseif cache == "stale" then stale = stale + 1 end
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  local hit, old = 0, 0
-  for _, thread in ipairs(threads) do
-    hit = hit + thread:get("hits")
-    old = old + thread:get("stale")
-  end
-  io.write(string.format("RESULT %f %f %d %d %d %d %d\\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout + e.status, hit, old))
-end
-`);
+  return tempScript("get", countingScript(adminRotation(target, cookies)));
 }
 
 function rangeScript(mediaPath: string) {
