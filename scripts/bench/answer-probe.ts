@@ -6,7 +6,9 @@
  */
 
 export type Answer = "all" | "hit" | "stale" | "made";
-export type AnswerStats = { count: number; p50: number; p95: number };
+export type AnswerStats = { count: number; p50: number; p95: number; max: number };
+/** One answer of the probe: its kind, how long it took and when it was asked, in ms since the probe's first request. */
+export type ProbedAnswer = { answer: Exclude<Answer, "all">; ms: number; at: number };
 
 /**
  * The probe's wrk script. `prelude` is Lua that defines `nextRequest()` (the next request to make), and none of
@@ -21,15 +23,17 @@ local function now()
   return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
 end
 ${prelude}local started = 0
+local first = nil
 request = function()
   started = now()
+  first = first or started
   return nextRequest()
 end
 -- Written as they come: wrk's thread:get crashes on a table of tables.
 response = function(status, headers, body)
   local cache = headers["x-reel-cache"]
   local answer = (cache == "hit" or cache == "stale") and cache or "made"
-  io.write(string.format("PROBE %s %.3f\\n", answer, now() - started))
+  io.write(string.format("PROBE %s %.3f %.0f\\n", answer, now() - started, started - first))
 end
 `;
 }
@@ -63,28 +67,42 @@ end
 `;
 }
 
-/** The probe's answers by kind (from its output), with p50/p95 per kind and over all of them. */
-export function probeStats(out: string): Record<Answer, AnswerStats> {
+/** The probe's answers (from its output), in the order they came. */
+export function probedAnswers(out: string): ProbedAnswer[] {
+  return [...out.matchAll(/^PROBE (hit|stale|made) (\S+) (\S+)$/gm)].map(([, answer, ms, at]) => ({ answer: answer as ProbedAnswer["answer"], ms: Number(ms), at: Number(at) }));
+}
+
+/** The answers by kind, with p50/p95/max per kind and over all of them. */
+export function probeStats(answers: ProbedAnswer[]): Record<Answer, AnswerStats> {
   const times: Record<Answer, number[]> = { all: [], hit: [], stale: [], made: [] };
-  for (const [, answer, ms] of out.matchAll(/^PROBE (hit|stale|made) (\S+)$/gm)) {
-    times[answer as Answer].push(Number(ms));
-    times.all.push(Number(ms));
+  for (const { answer, ms } of answers) {
+    times[answer].push(ms);
+    times.all.push(ms);
   }
   const at = (list: number[], p: number) => list[Math.min(list.length - 1, Math.floor((p / 100) * list.length))] ?? NaN;
   return Object.fromEntries(
     Object.entries(times).map(([answer, list]) => {
       list.sort((a, b) => a - b);
-      return [answer, { count: list.length, p50: at(list, 50), p95: at(list, 95) }];
+      return [answer, { count: list.length, p50: at(list, 50), p95: at(list, 95), max: list.at(-1) ?? NaN }];
     }),
   ) as Record<Answer, AnswerStats>;
 }
 
-/** "hit n=… p50/p95 · stale … · made … · all …", each kind's count and times in ms. */
+/** The `count` slowest answers, as "kind ms at s": where a few long stalls are, which make wrk's corrected p95. */
+export function slowest(answers: ProbedAnswer[], count = 3): string {
+  return [...answers]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, count)
+    .map(({ answer, ms, at }) => `${answer} ${ms.toFixed(0)} ms at ${(at / 1000).toFixed(1)} s`)
+    .join(", ");
+}
+
+/** "hit n=… p50/p95/max · stale … · made … · all …", each kind's count and times in ms. */
 export function formatByAnswer(stats: Record<Answer, AnswerStats>, share?: Partial<Record<Answer, number>>): string {
   const cell = (answer: Answer) => {
     const s = stats[answer];
     const part = share?.[answer];
-    return `${answer} ${part === undefined ? "" : `${(part * 100).toFixed(1)}% `}n=${s.count} ${s.count ? `${s.p50.toFixed(1)}/${s.p95.toFixed(1)}` : "-"}`;
+    return `${answer} ${part === undefined ? "" : `${(part * 100).toFixed(1)}% `}n=${s.count} ${s.count ? `${s.p50.toFixed(1)}/${s.p95.toFixed(1)}/${s.max.toFixed(0)}` : "-"}`;
   };
   return (["hit", "stale", "made", "all"] as const).map(cell).join(" · ");
 }

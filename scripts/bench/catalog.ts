@@ -30,7 +30,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Viewer } from "../../lib/auth/viewer";
-import { countingScript, formatByAnswer, probeScript, probeStats, type Answer, type AnswerStats } from "./answer-probe";
+import { countingScript, formatByAnswer, probedAnswers, probeScript, probeStats, type Answer, type AnswerStats } from "./answer-probe";
 import { ensureBuild, startWebServer, stopWebServer } from "./web-server";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3700);
@@ -168,7 +168,7 @@ async function main() {
     console.log(row("reference: search query alone", reference.search));
     // Which answers the tail is made of: wrk's counts over all requests, the probe's latencies per kind of answer.
     console.log("");
-    console.log(`by answer: share of wrk's requests; p50/p95 ms of a one-connection probe beside it (n = its requests)`);
+    console.log(`by answer: share of wrk's requests; p50/p95/max ms of a one-connection probe beside it (n = its requests)`);
     const byAnswer = (name: string, s: Stats) =>
       `${name.padEnd(42)} ${formatByAnswer(s.byAnswer!, { hit: s.hits! - s.stale!, stale: s.stale!, made: 1 - s.hits! })}`;
     console.log(byAnswer("pages, cache warm", cached.page));
@@ -520,7 +520,7 @@ end
     return {
       p50, p95, requests, rps: requests / (durationUs / 1e6), errors, cpuMs: cpu / requests,
       hits: (hits + stale) / requests, stale: stale / requests,
-      byAnswer: probed === undefined ? undefined : probeStats(probed),
+      byAnswer: probed === undefined ? undefined : probeStats(probedAnswers(probed)),
     };
   } finally {
     fs.rmSync(script, { force: true });

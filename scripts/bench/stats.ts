@@ -22,7 +22,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { countingScript, formatByAnswer, probeScript, probeStats, type Answer, type AnswerStats } from "./answer-probe";
+import { countingScript, formatByAnswer, probedAnswers, probeScript, probeStats, slowest, type ProbedAnswer } from "./answer-probe";
 import { ensureBuild, startWebServer, stopWebServer } from "./web-server";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3710);
@@ -97,13 +97,13 @@ async function main() {
       if (res.status !== 200) throw new Error(`warm-up: GET ${target} answered ${res.status}`);
     }
 
-    const pages: { target: string; stats: Stats; byAnswer: Record<Answer, AnswerStats> }[] = [];
+    const pages: { target: string; stats: Stats; probed: ProbedAnswer[] }[] = [];
     for (const target of TARGETS) {
       const [stats, probed] = await Promise.all([
         wrkAsync(base, { connections: ADMINS, script: getScript(target, adminCookies) }),
         wrkOutput(wrkArgs(base, { connections: 1, script: tempScript("probe", probeScript(adminRotation(target, adminCookies))) })),
       ]);
-      pages.push({ target, stats, byAnswer: probeStats(probed) });
+      pages.push({ target, stats, probed: probedAnswers(probed) });
     }
     const row = (name: string, s: Stats, goal?: string) =>
       `${name.padEnd(52)} ${s.p50.toFixed(1).padStart(7)} ${s.p95.toFixed(1).padStart(7)} ${s.rps.toFixed(0).padStart(8)}  ${goal ?? ""}${s.errors ? `  non-2xx/errors: ${s.errors}` : ""}`;
@@ -115,10 +115,11 @@ async function main() {
     for (const { target, stats } of pages) console.log(row(target, stats, verdict(stats)));
     // Which answers a page's tail is made of: wrk's share of each kind, the probe's latencies per kind.
     console.log("");
-    console.log(`pages by answer: share of wrk's requests; p50/p95 ms of a one-connection probe beside it (n = its requests)`);
-    for (const { target, stats, byAnswer } of pages) {
+    console.log(`pages by answer: share of wrk's requests; p50/p95/max ms of a one-connection probe beside it (n = its requests), its slowest`);
+    for (const { target, stats, probed } of pages) {
       const [hits, stale] = [stats.hits! / stats.requests, stats.stale! / stats.requests];
-      console.log(`${target.padEnd(52)} ${formatByAnswer(byAnswer, { hit: hits, stale, made: 1 - hits - stale })}`);
+      console.log(`${target.padEnd(52)} ${formatByAnswer(probeStats(probed), { hit: hits, stale, made: 1 - hits - stale })}`);
+      console.log(`${"".padEnd(52)} slowest: ${slowest(probed)}`);
     }
     if (!PAGES_ONLY) await mediaAndBeacons(base, web.pid!, dbName, mediaPath, beaconScript(viewerCookies, videoId), row);
     console.log(`load average at the start ${loadAtStart.map((l) => l.toFixed(1)).join(" ")}, at the end ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
