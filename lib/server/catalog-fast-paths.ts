@@ -104,6 +104,8 @@ function cachedPage(prefix: string, exact: boolean, maxAgeMs?: number): FastPath
 
 /** The end of the statistics render asked for last (renderTurn). */
 let lastStatsRender: Promise<void> = Promise.resolve();
+/** A render that takes longer than this from its turn (a query stuck on a lock) lets the next one start all the same. */
+const STATS_RENDER_TURN_MS = 30_000;
 
 /**
  * Waits until the statistics renders asked for before this one have ended; this one ends with `res`. One at a time
@@ -114,8 +116,12 @@ let lastStatsRender: Promise<void> = Promise.resolve();
  */
 function renderTurn(res: ServerResponse): Promise<void> {
   const before = lastStatsRender;
-  const ended = new Promise<void>((resolve) => res.once("close", () => resolve()));
-  lastStatsRender = before.then(() => ended);
+  const closed = new Promise<void>((resolve) => res.once("close", () => resolve()));
+  lastStatsRender = before.then(() => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, STATS_RENDER_TURN_MS).unref()));
+    return Promise.race([closed, late]).finally(() => clearTimeout(timer));
+  });
   return before;
 }
 
