@@ -15,7 +15,7 @@ const noClock = () => null;
 
 /**
  * How fresh the figures are, with the age of this very page: a stored copy may be sent while a newer one is made
- * (lib/server/response-cache.ts, sendStale), so the page says when it was made, not just how often figures move.
+ * (lib/server/response-cache.ts, sendCachedOrWait), so the page says when it was made, not just how often figures move.
  * The server writes the time; the browser then counts the page's age.
  */
 export function FreshnessNote({ madeAt }: { madeAt: number }) {

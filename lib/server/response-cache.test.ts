@@ -40,6 +40,11 @@ let base: string;
 const BOOT_SCRIPT = 'self.__next_f.push([1,"\\u003cp\\u003e"])';
 let server: ReturnType<typeof createWebServer>;
 let renders = 0;
+/** While set, renders of a URL with "held" in it wait for it. */
+let hold: Promise<void> | null = null;
+/** Renders of statistics pages under way, and the most there were at once. */
+let statsRendering = 0;
+let statsRenderingAtOnce = 0;
 let releaseStream!: () => void;
 const streamReleased = new Promise<void>((resolve) => (releaseStream = resolve));
 const other = createDb(process.env.DATABASE_URL!, { max: 2 });
@@ -78,7 +83,11 @@ beforeAll(async () => {
       if (req.url?.startsWith("/admin/")) {
         // A statistics page: administrators only, and each render tells itself apart.
         if (viewer.role !== "admin") return void res.writeHead(403, { "content-type": "text/plain" }).end("Forbidden");
-        return void res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(`<p>${viewer.name}</p><p>render ${renders}</p>`);
+        const render = renders;
+        statsRenderingAtOnce = Math.max(statsRenderingAtOnce, ++statsRendering);
+        if (hold && req.url.includes("held")) await hold;
+        statsRendering--;
+        return void res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(`<p>${viewer.name}</p><p>render ${render}</p>`);
       }
       const page = await listCatalog(viewer, { limit: 50 });
       const html = `<ul>${page.items.map((v) => `<li>${v.title}${v.me.favorite ? " ♥" : ""} · ${v.viewCount} views</li>`).join("")}</ul>`;
@@ -220,7 +229,8 @@ describe("stale counters", () => {
     expect(laggable(made, { ...made, counters: "130", at: made.at + COUNTERS_STALE_MS })).toBe(true);
     expect(laggable(made, { ...made, version: "5.2", additions: "8", at: made.at + 1 })).toBe(false);
     expect(laggable(made, { ...made, version: "4.3", at: made.at + 1 })).toBe(false);
-    expect(laggable({ ...made, maxAgeMs: 5000 }, { ...made, counters: "130", at: made.at + 5000 })).toBe(false);
+    expect(laggable({ ...made, maxAgeMs: 5000 }, { ...made, counters: "130", at: made.at + 5000 })).toBe(true);
+    expect(laggable({ ...made, maxAgeMs: 5000 }, { ...made, version: "4.3", at: made.at + 5000 })).toBe(false);
   });
 
   it("serves an answer with a max age of its own (statistics) only while it is younger", () => {
@@ -507,6 +517,57 @@ describe("statistics pages past their max age", () => {
     expect(after.cache).toBe("hit");
     expect(after.text).toContain(`render ${before + 1}`);
     expect(renders).toBe(before + 1);
+  });
+
+  it("are sent stale, not held, while their own refresh is rendering", async () => {
+    const admin = await createViewer("admin");
+    await cookieFor(admin);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    const first = await get("/admin/quality?range=held", admin);
+    const before = renders;
+    vi.setSystemTime(Date.now() + STATS_PAGE_CACHE_MS);
+    let release!: () => void;
+    hold = new Promise<void>((resolve) => (release = resolve));
+    // A request that waited for the render after all would get the new page once the render is let go.
+    const letGo = setTimeout(release, 5000);
+    try {
+      expect((await get("/admin/quality?range=held", admin)).cache).toBe("stale");
+      for (let i = 0; i < 100 && renders === before; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(renders).toBe(before + 1);
+      const during = await get("/admin/quality?range=held", admin);
+      expect([during.cache, during.text]).toEqual(["stale", first.text]);
+    } finally {
+      clearTimeout(letGo);
+      release();
+      hold = null;
+    }
+    await rendered(before + 1);
+    expect((await get("/admin/quality?range=held", admin)).cache).toBe("hit");
+  });
+
+  it("are rendered one at a time: viewers' first visits at once wait their turn", async () => {
+    const admins = await Promise.all([1, 2, 3].map(() => createViewer("admin")));
+    await Promise.all(admins.map(cookieFor));
+    const before = renders;
+    statsRenderingAtOnce = 0;
+    let release!: () => void;
+    hold = new Promise<void>((resolve) => (release = resolve));
+    try {
+      const first = get("/admin/quality?range=held-turns", admins[0]);
+      for (let i = 0; i < 100 && renders === before; i++) await new Promise((r) => setTimeout(r, 10));
+      const others = admins.slice(1).map((admin) => get("/admin/quality?range=held-turns", admin));
+      // Rendered at once, the others would enter the page while the first is held: give them the time to.
+      for (let i = 0; i < 50 && renders < before + 3; i++) await new Promise((r) => setTimeout(r, 10));
+      release();
+      const got = await Promise.all([first, ...others]);
+      expect(got.map((page) => page.cache)).toEqual(["miss", "miss", "miss"]);
+      got.forEach((page, i) => expect(page.text).toContain(admins[i].name));
+    } finally {
+      release();
+      hold = null;
+    }
+    expect(renders).toBe(before + 3);
+    expect(statsRenderingAtOnce).toBe(1);
   });
 
   it("are refreshed one at a time: a stale page of another viewer meanwhile waits for the next request", async () => {

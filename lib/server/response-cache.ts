@@ -6,7 +6,6 @@ import { readCredential, sessionViewer, tokenViewer } from "@/lib/auth/session";
 import type { Viewer } from "@/lib/auth/viewer";
 import { env } from "@/lib/env";
 import { inlineScriptHashes, withScriptHashes } from "@/lib/http/security-headers";
-import { childLogger } from "@/lib/log";
 import { processCounters } from "@/lib/monitoring/counters";
 import { cacheVersions, sessionUserWithVersions, type CacheVersions } from "./response-cache-queries";
 
@@ -36,7 +35,6 @@ const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
 const UNSTORED_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "strict-transport-security"]);
 
 const gzip = promisify(zlib.gzip);
-const log = childLogger("response-cache");
 
 /** `gzipped` is the body as it was sent gzipped, or follows a moment after the entry is kept (compressed off the main thread). */
 type Entry = Made & { headers: Record<string, string>; body: Buffer; gzipped?: Buffer };
@@ -87,16 +85,16 @@ export async function cacheScope(headers: IncomingHttpHeaders): Promise<CacheSco
  * than its own max age.
  */
 export function servable(made: Made, now: Made): boolean {
-  if (!laggable(made, now)) return false;
+  if (!laggable(made, now) || (made.maxAgeMs !== undefined && now.at - made.at >= made.maxAgeMs)) return false;
   return made.additions === now.additions && (made.counters === now.counters || now.at - made.at < COUNTERS_STALE_MS);
 }
 
 /**
- * Whether an answer that is not servable may still be sent while its replacement is made: it lacks only additions and
- * counts, never a change of the catalog's version (a video removed, made private, edited) nor one of the viewer's own.
+ * Whether an answer that is not servable may still be sent while its replacement is made: it lacks only additions,
+ * counts and the time past its own max age, never a change of the catalog's version (a video removed, made private,
+ * edited) nor one of the viewer's own.
  */
 export function laggable(made: Made, now: Made): boolean {
-  if (made.maxAgeMs !== undefined && now.at - made.at >= made.maxAgeMs) return false;
   return made.version === now.version;
 }
 
@@ -150,43 +148,26 @@ export async function store(key: string, made: Made, status: number, headers: Re
   if (entries.peek(key) === entry) entries.set(key, { ...entry, gzipped: compressed });
 }
 
-/**
- * Sends the stored answer for `key` past its own max age (statistics), marked `x-reel-cache: stale`, and has
- * `refresh` make its replacement in the background unless one is being made already: a viewer waits for a render
- * only when nothing is stored under their key (their first visit, after the cache's MAX_AGE_MS, or after a change of
- * their own or of the catalog's version, which the copy lacks). One background render at a time in the process: the copies of several viewers
- * expire together, and their renders at once would hold up every answer behind them (a later request of a key left
- * stale starts its render). The key is the viewer's (cacheScope), so the copy goes to no one else; false when there
- * is none to send.
- */
-export function sendStale(req: IncomingMessage, res: ServerResponse, key: string, scope: Made, refresh: () => Promise<void>): boolean {
-  const entry = entries?.get(key);
-  if (entry?.maxAgeMs === undefined || entry.version !== scope.version) return false;
-  send(req, res, entry, "stale");
-  if (refreshing.size === 0 && !flights.has(key)) {
-    refreshing.add(key);
-    refresh()
-      .catch((error: unknown) => log.warn({ err: error, key }, "could not refresh a kept page"))
-      .finally(() => refreshing.delete(key));
-  }
-  return true;
-}
-
-/** The key whose background refresh (sendStale) is under way, from before its render begins until it ends. */
-const refreshing = new Set<string>();
-
 /** Answers being made now, by key: a miss of the same key meanwhile waits for it instead of making it again. */
 const flights = new Map<string, { version: string; done: Promise<void> }>();
+/** Whether a background refresh (sendCachedOrWait's `refresh`) is under way. */
+let refreshing = false;
 
 /**
- * Sends the stored answer for `key` as sendCached does; when it lacks only additions and counts (laggable), a crowd
- * arriving after a finished upload or with the counts' time up costs one render, not one each, and none of them
- * waits for it: they are sent the copy being replaced (`x-reel-cache: stale`) while one render makes the new one,
- * `refresh` in the background when the caller gives one, or else the next request's own. The copy is one this
- * viewer was already shown, lacking no change of their own and nothing that was since hidden, removed or edited;
- * after such a change, a request that arrives while the new answer is made for the same versions waits for it.
- * False when the caller must make the answer itself: it then calls `making`. `refresh` makes and keeps the answer and
- * deals with its own errors.
+ * Sends the stored answer for `key` as sendCached does; when it lacks only additions, counts or time (laggable), a
+ * crowd arriving after a finished upload, with the counts' time up or past a statistics page's max age costs one
+ * render, not one each, and none of them waits for it: they are sent the copy being replaced (`x-reel-cache: stale`)
+ * while one render makes the new one, `refresh` in the background when the caller gives one, or else the next
+ * request's own. The copy is one this viewer was already shown, lacking no change of their own and nothing that was
+ * since hidden, removed or edited; after such a change, a request that arrives while the new answer is made for the
+ * same versions waits for it. False when the caller must make the answer itself: it then calls `making`. `refresh`
+ * makes and keeps the answer and deals with its own errors.
+ *
+ * One background refresh at a time in the process: the copies of several viewers go stale together (an upload, the
+ * same max age), and their renders at once would hold up every answer behind them. A copy left stale meanwhile is
+ * still sent, and a later request of its key starts its refresh. A viewer waits for a render only when nothing they
+ * may be sent is stored under their key (their first visit, after the cache's MAX_AGE_MS, or after a change of their
+ * own or of the catalog's version).
  */
 export async function sendCachedOrWait(
   req: IncomingMessage,
@@ -200,9 +181,14 @@ export async function sendCachedOrWait(
   const replaced = entries?.peek(key);
   if (replaced && laggable(replaced, scope) && (flight || refresh)) {
     send(req, res, replaced, "stale");
-    if (!flight && refresh) {
+    if (!flight && refresh && !refreshing) {
+      refreshing = true;
       const end = startFlight(key, scope);
-      refresh().then(end, end);
+      const done = () => {
+        refreshing = false;
+        end();
+      };
+      refresh().then(done, done);
     }
     return true;
   }
@@ -347,5 +333,5 @@ export function captureResponse(
 export function clearResponseCache() {
   entries?.clear();
   flights.clear();
-  refreshing.clear();
+  refreshing = false;
 }

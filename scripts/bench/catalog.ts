@@ -30,6 +30,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Viewer } from "../../lib/auth/viewer";
+import { countingScript, formatByAnswer, probedAnswers, probeScript, probeStats, type Answer, type AnswerStats } from "./answer-probe";
 import { ensureBuild, startWebServer, stopWebServer } from "./web-server";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3700);
@@ -79,8 +80,6 @@ type Stats = {
   stale?: number;
   byAnswer?: Record<Answer, AnswerStats>;
 };
-type Answer = "all" | "hit" | "stale" | "made";
-type AnswerStats = { count: number; p50: number; p95: number };
 
 const log = (...a: unknown[]) => console.log("[bench:catalog]", ...a);
 
@@ -169,14 +168,9 @@ async function main() {
     console.log(row("reference: search query alone", reference.search));
     // Which answers the tail is made of: wrk's counts over all requests, the probe's latencies per kind of answer.
     console.log("");
-    console.log(`by answer: share of wrk's requests; p50/p95 ms of a one-connection probe beside it (n = its requests)`);
-    const byAnswer = (name: string, s: Stats) => {
-      const b = s.byAnswer!;
-      const share = { hit: s.hits! - s.stale!, stale: s.stale!, made: 1 - s.hits! };
-      const cell = (answer: Answer) =>
-        `${answer} ${answer === "all" ? "" : `${(share[answer] * 100).toFixed(1)}% `}n=${b[answer].count} ${b[answer].count ? `${b[answer].p50.toFixed(1)}/${b[answer].p95.toFixed(1)}` : "-"}`;
-      return `${name.padEnd(42)} ${(["hit", "stale", "made", "all"] as const).map(cell).join(" · ")}`;
-    };
+    console.log(`by answer: share of wrk's requests; p50/p95/max ms of a one-connection probe beside it (n = its requests)`);
+    const byAnswer = (name: string, s: Stats) =>
+      `${name.padEnd(42)} ${formatByAnswer(s.byAnswer!, { hit: s.hits! - s.stale!, stale: s.stale!, made: 1 - s.hits! })}`;
     console.log(byAnswer("pages, cache warm", cached.page));
     console.log(byAnswer("searches, cache warm", cached.search));
     console.log(byAnswer("pages, while writing (mixed)", mixed.page));
@@ -495,62 +489,17 @@ async function warmUp(base: string, cookie: string, pages = PAGES) {
  */
 async function runWrk(base: string, cookie: string, paths: string[], name: string, pid: number, probe = false, seconds = SECONDS): Promise<Stats> {
   const script = path.join(os.tmpdir(), `reel-bench-${name}-${process.pid}.lua`);
-  const probeScript = path.join(os.tmpdir(), `reel-bench-${name}-probe-${process.pid}.lua`);
-  // Both scripts ask for `paths` in turn and keep their threads for `done` to read.
+  const probeFile = path.join(os.tmpdir(), `reel-bench-${name}-probe-${process.pid}.lua`);
+  // Both scripts ask for `paths` in turn.
   const prelude = `local paths = { ${paths.map((p) => JSON.stringify(p)).join(", ")} }
 local i = 0
-local threads = {}
-setup = function(thread)
-  table.insert(threads, thread)
-end
 local function nextRequest()
   i = i + 1
   return wrk.format("GET", paths[(i % #paths) + 1])
 end
 `;
-  fs.writeFileSync(
-    script,
-    `${prelude}hits = 0
-stale = 0
-request = nextRequest
-response = function(status, headers, body)
-  if headers["x-reel-cache"] == "hit" then hits = hits + 1 end
-  if headers["x-reel-cache"] == "stale" then stale = stale + 1 end
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  local hit, old = 0, 0
-  for _, thread in ipairs(threads) do
-    hit = hit + thread:get("hits")
-    old = old + thread:get("stale")
-  end
-  io.write(string.format("RESULT %f %f %d %d %d %d %d\\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout + e.status, hit, old))
-end
-`,
-  );
-  fs.writeFileSync(
-    probeScript,
-    `local ffi = require("ffi")
-ffi.cdef[[ typedef struct { long tv_sec; long tv_nsec; } reel_timespec; int clock_gettime(int, reel_timespec *); ]]
-local ts = ffi.new("reel_timespec")
-local function now()
-  ffi.C.clock_gettime(1, ts)
-  return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
-end
-${prelude}local started = 0
-request = function()
-  started = now()
-  return nextRequest()
-end
--- Written as they come: wrk's thread:get crashes on a table of tables.
-response = function(status, headers, body)
-  local cache = headers["x-reel-cache"]
-  local answer = (cache == "hit" or cache == "stale") and cache or "made"
-  io.write(string.format("PROBE %s %.3f\\n", answer, now() - started))
-end
-`,
-  );
+  fs.writeFileSync(script, countingScript(prelude));
+  fs.writeFileSync(probeFile, probeScript(prelude));
   const run = (args: string[]) => {
     const child = spawn("wrk", [...args, "--timeout", "5s", "-H", `Cookie: ${cookie}`, base]);
     let out = "";
@@ -562,7 +511,7 @@ end
     const cpuBefore = groupCpuMs(pid);
     const [out, probed] = await Promise.all([
       run(["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "-s", script]),
-      probe ? run(["-t1", "-c1", `-d${seconds}s`, "-s", probeScript]) : undefined,
+      probe ? run(["-t1", "-c1", `-d${seconds}s`, "-s", probeFile]) : undefined,
     ]);
     const cpu = groupCpuMs(pid) - cpuBefore;
     const m = /RESULT (\S+) (\S+) (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(out);
@@ -571,28 +520,12 @@ end
     return {
       p50, p95, requests, rps: requests / (durationUs / 1e6), errors, cpuMs: cpu / requests,
       hits: (hits + stale) / requests, stale: stale / requests,
-      byAnswer: probed === undefined ? undefined : probeStats(probed),
+      byAnswer: probed === undefined ? undefined : probeStats(probedAnswers(probed)),
     };
   } finally {
     fs.rmSync(script, { force: true });
-    fs.rmSync(probeScript, { force: true });
+    fs.rmSync(probeFile, { force: true });
   }
-}
-
-/** The probe's answers by kind, with p50/p95 per kind and over all of them. */
-function probeStats(out: string): Record<Answer, AnswerStats> {
-  const times: Record<Answer, number[]> = { all: [], hit: [], stale: [], made: [] };
-  for (const [, answer, ms] of out.matchAll(/^PROBE (hit|stale|made) (\S+)$/gm)) {
-    times[answer as Answer].push(Number(ms));
-    times.all.push(Number(ms));
-  }
-  const at = (list: number[], p: number) => list[Math.min(list.length - 1, Math.floor((p / 100) * list.length))] ?? NaN;
-  return Object.fromEntries(
-    Object.entries(times).map(([answer, list]) => {
-      list.sort((a, b) => a - b);
-      return [answer, { count: list.length, p50: at(list, 50), p95: at(list, 95) }];
-    }),
-  ) as Record<Answer, AnswerStats>;
 }
 
 await main();

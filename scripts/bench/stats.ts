@@ -13,13 +13,16 @@
  *    path's throughput with the beacon load ÷ without; then CPU per beacon (web process, Postgres backends) next to
  *    a plain Node server answering 204 to the same requests, and CPU per MiB and per beacon counting the wrk client
  *    too: how many cores the media figure alone plus the beacon goal would need on this machine.
- * Prints p50/p95/throughput next to the goals, then stops the server and drops the database.
+ * Prints p50/p95/throughput next to the goals and, for each page, what an admin waited by kind of answer (hit, the copy
+ * being replaced, made for them: a one-connection probe beside wrk, scripts/bench/answer-probe.ts) with wrk's share of
+ * each, then stops the server and drops the database. `--pages` runs steps 1 and 2 only.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { countingScript, formatByAnswer, probedAnswers, probeScript, probeStats, slowest, type ProbedAnswer } from "./answer-probe";
 import { ensureBuild, startWebServer, stopWebServer } from "./web-server";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3710);
@@ -29,6 +32,8 @@ const VIEWERS = 5_000;
 const MIB = 1024 * 1024;
 const MEDIA_SIZE = 64 * MIB;
 const GOALS = { pageP95: 50, beaconsPerSecond: 5000, mediaRatio: 0.9 };
+/** `--pages`: the dashboard pages and stats APIs only, without the media path and beacon ingestion (step 3). */
+const PAGES_ONLY = process.argv.includes("--pages");
 
 const TARGETS = [
   "/admin/quality?range=24h",
@@ -42,7 +47,8 @@ const TARGETS = [
   "/api/stats/top-videos?range=30d",
 ];
 
-type Stats = { p50: number; p95: number; rps: number; requests: number; errors: number };
+/** `hits` and `stale`: how many answers were `x-reel-cache: hit` and `stale` (pages only). */
+type Stats = { p50: number; p95: number; rps: number; requests: number; errors: number; hits?: number; stale?: number };
 const log = (...a: unknown[]) => console.log("[bench:stats]", ...a);
 
 async function main() {
@@ -80,8 +86,8 @@ async function main() {
     const mediaPath = mediaUrl(videoId, "mp4/video.mp4", { ttlSeconds: 3600, keyring: parseKeyring(mediaKeys) });
 
     const adminCookies = await Promise.all(adminIds.map((id) => sessionCookie(id, authSecret)));
-    log(`signing ${VIEWERS} viewer sessions`);
-    const viewerCookies = await Promise.all(viewerIds.map((id) => sessionCookie(id, authSecret)));
+    if (!PAGES_ONLY) log(`signing ${VIEWERS} viewer sessions`);
+    const viewerCookies = PAGES_ONLY ? [] : await Promise.all(viewerIds.map((id) => sessionCookie(id, authSecret)));
     await ensureBuild(log);
     web = await startWebServer({ ...process.env, NODE_ENV: "production" } as NodeJS.ProcessEnv, PORT);
     const base = `http://127.0.0.1:${PORT}`;
@@ -91,58 +97,81 @@ async function main() {
       if (res.status !== 200) throw new Error(`warm-up: GET ${target} answered ${res.status}`);
     }
 
-    const pages = TARGETS.map((target) => ({ target, stats: wrk(base, { connections: ADMINS, script: getScript(target, adminCookies) }) }));
-    const mediaCpuBefore = { web: cpuMs([web.pid!]), client: clientCpuMs() };
-    const mediaAlone = wrk(base, { connections: 16, script: rangeScript(mediaPath) });
-    const mediaCpu = { web: cpuSince(mediaCpuBefore.web, cpuMs([web.pid!])), client: clientCpuMs() - mediaCpuBefore.client };
-    const beaconScriptFile = beaconScript(viewerCookies, videoId);
-    const [mediaLoaded, beacons] = await Promise.all([
-      wrkAsync(base, { connections: 16, script: rangeScript(mediaPath) }),
-      wrkAsync(base, { connections: 32, script: beaconScriptFile }),
-    ]);
-    const cpuBefore = { web: cpuMs([web.pid!]), db: cpuMs(backendsOf(dbName)), client: clientCpuMs() };
-    const beaconsAlone = wrk(base, { connections: 32, script: beaconScriptFile });
-    const beaconCpu = { web: cpuSince(cpuBefore.web, cpuMs([web.pid!])), db: cpuSince(cpuBefore.db, cpuMs(backendsOf(dbName))), client: clientCpuMs() - cpuBefore.client };
-    const reference = await plainServerReference(beaconScriptFile);
-
+    const pages: { target: string; stats: Stats; probed: ProbedAnswer[] }[] = [];
+    for (const target of TARGETS) {
+      const [stats, probed] = await Promise.all([
+        wrkAsync(base, { connections: ADMINS, script: getScript(target, adminCookies) }),
+        wrkOutput(wrkArgs(base, { connections: 1, script: tempScript("probe", probeScript(adminRotation(target, adminCookies))) })),
+      ]);
+      pages.push({ target, stats, probed: probedAnswers(probed) });
+    }
     const row = (name: string, s: Stats, goal?: string) =>
       `${name.padEnd(52)} ${s.p50.toFixed(1).padStart(7)} ${s.p95.toFixed(1).padStart(7)} ${s.rps.toFixed(0).padStart(8)}  ${goal ?? ""}${s.errors ? `  non-2xx/errors: ${s.errors}` : ""}`;
     console.log("");
     console.log(`100,000 views · 1,000,000 qoe_reports rows · ${ADMINS} concurrent admins · ${SECONDS} s each · ${os.availableParallelism()} cores`);
-    console.log(`load average at the start ${loadAtStart.map((l) => l.toFixed(1)).join(" ")}, at the end ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
     console.log(`${"".padEnd(52)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"req/s".padStart(8)}`);
     // wrk leaves requests that took longer than its 5 s timeout out of the latencies: none answered is no figure.
     const verdict = (stats: Stats) => (stats.requests - stats.errors === 0 ? "MISSED (no answer within 5 s)" : `p95 ≤ ${GOALS.pageP95} ms: ${stats.p95 <= GOALS.pageP95 ? "MET" : "MISSED"}`);
     for (const { target, stats } of pages) console.log(row(target, stats, verdict(stats)));
-    console.log(row("POST /api/qoe alone (32 connections)", beaconsAlone, `≥ ${GOALS.beaconsPerSecond}/s: ${beaconsAlone.rps >= GOALS.beaconsPerSecond ? "MET" : "MISSED"}`));
-    console.log(row("POST /api/qoe with media load", beacons));
-    console.log(row("media 1 MiB ranges alone (16 connections)", mediaAlone));
-    console.log(row("media 1 MiB ranges with beacon load", mediaLoaded));
-    // What a beacon costs against the least any Node server pays for the same request (the goal's CPU budget: on 2
-    // cores shared with wrk and Postgres, 5,000/s leaves well under 0.4 ms of CPU for each).
-    const perRequest = (ms: number, stats: Stats) => (ms / stats.requests).toFixed(3);
-    console.log(row("reference: plain Node server answering 204, same requests", reference.stats));
-    console.log(
-      `CPU per beacon: web process ${perRequest(beaconCpu.web, beaconsAlone)} ms + Postgres ${perRequest(beaconCpu.db, beaconsAlone)} ms; ` +
-        `plain Node server ${perRequest(reference.cpu, reference.stats)} ms`,
-    );
-    // The media goal's CPU budget: what 1 MiB and one beacon cost in all (server, database and the wrk client on this
-    // machine), and what the media figure alone plus 5,000 beacons/s would ask of the cores.
-    const perMiB = { web: mediaCpu.web / mediaAlone.requests, client: mediaCpu.client / mediaAlone.requests };
-    const perBeacon = (beaconCpu.web + beaconCpu.db + beaconCpu.client) / beaconsAlone.requests;
-    console.log(
-      `CPU per MiB: web process ${perMiB.web.toFixed(3)} ms + wrk ${perMiB.client.toFixed(3)} ms; per beacon in all (web, Postgres, wrk ${perRequest(beaconCpu.client, beaconsAlone)} ms) ${perBeacon.toFixed(3)} ms`,
-    );
-    const coresNeeded = (mediaAlone.rps * (perMiB.web + perMiB.client) + GOALS.beaconsPerSecond * perBeacon) / 1000;
-    console.log(`media alone at ${mediaAlone.rps.toFixed(0)} MiB/s with ${GOALS.beaconsPerSecond} beacons/s would need ${coresNeeded.toFixed(2)} cores of ${os.availableParallelism()}`);
-    const ratio = mediaLoaded.rps / mediaAlone.rps;
-    console.log(`media throughput with beacons ÷ without: ${ratio.toFixed(2)} (goal ≥ ${GOALS.mediaRatio}: ${ratio >= GOALS.mediaRatio ? "MET" : "MISSED"})`);
+    // Which answers a page's tail is made of: wrk's share of each kind, the probe's latencies per kind.
+    console.log("");
+    console.log(`pages by answer: share of wrk's requests; p50/p95/max ms of a one-connection probe beside it (n = its requests), its slowest`);
+    for (const { target, stats, probed } of pages) {
+      const [hits, stale] = [stats.hits! / stats.requests, stats.stale! / stats.requests];
+      console.log(`${target.padEnd(52)} ${formatByAnswer(probeStats(probed), { hit: hits, stale, made: 1 - hits - stale })}`);
+      console.log(`${"".padEnd(52)} slowest: ${slowest(probed)}`);
+    }
+    if (!PAGES_ONLY) await mediaAndBeacons(base, web.pid!, dbName, mediaPath, beaconScript(viewerCookies, videoId), row);
+    console.log(`load average at the start ${loadAtStart.map((l) => l.toFixed(1)).join(" ")}, at the end ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
   } finally {
     if (web) await stopWebServer(web);
     await closeDb();
     await dropDatabase(server, dbName);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The media path's 1 MiB ranges alone and beside beacon ingestion, the beacons alone, and what each costs in CPU next
+ * to a plain Node server answering the same beacons; prints them with `row`.
+ */
+async function mediaAndBeacons(base: string, pid: number, dbName: string, mediaPath: string, beaconScriptFile: string, row: (name: string, s: Stats, goal?: string) => string) {
+  const mediaCpuBefore = { web: cpuMs([pid]), client: clientCpuMs() };
+  const mediaAlone = wrk(base, { connections: 16, script: rangeScript(mediaPath) });
+  const mediaCpu = { web: cpuSince(mediaCpuBefore.web, cpuMs([pid])), client: clientCpuMs() - mediaCpuBefore.client };
+  const [mediaLoaded, beacons] = await Promise.all([
+    wrkAsync(base, { connections: 16, script: rangeScript(mediaPath) }),
+    wrkAsync(base, { connections: 32, script: beaconScriptFile }),
+  ]);
+  const cpuBefore = { web: cpuMs([pid]), db: cpuMs(backendsOf(dbName)), client: clientCpuMs() };
+  const beaconsAlone = wrk(base, { connections: 32, script: beaconScriptFile });
+  const beaconCpu = { web: cpuSince(cpuBefore.web, cpuMs([pid])), db: cpuSince(cpuBefore.db, cpuMs(backendsOf(dbName))), client: clientCpuMs() - cpuBefore.client };
+  const reference = await plainServerReference(beaconScriptFile);
+
+  console.log("");
+  console.log(row("POST /api/qoe alone (32 connections)", beaconsAlone, `≥ ${GOALS.beaconsPerSecond}/s: ${beaconsAlone.rps >= GOALS.beaconsPerSecond ? "MET" : "MISSED"}`));
+  console.log(row("POST /api/qoe with media load", beacons));
+  console.log(row("media 1 MiB ranges alone (16 connections)", mediaAlone));
+  console.log(row("media 1 MiB ranges with beacon load", mediaLoaded));
+  // What a beacon costs against the least any Node server pays for the same request (the goal's CPU budget: on 2
+  // cores shared with wrk and Postgres, 5,000/s leaves well under 0.4 ms of CPU for each).
+  const perRequest = (ms: number, stats: Stats) => (ms / stats.requests).toFixed(3);
+  console.log(row("reference: plain Node server answering 204, same requests", reference.stats));
+  console.log(
+    `CPU per beacon: web process ${perRequest(beaconCpu.web, beaconsAlone)} ms + Postgres ${perRequest(beaconCpu.db, beaconsAlone)} ms; ` +
+      `plain Node server ${perRequest(reference.cpu, reference.stats)} ms`,
+  );
+  // The media goal's CPU budget: what 1 MiB and one beacon cost in all (server, database and the wrk client on this
+  // machine), and what the media figure alone plus 5,000 beacons/s would ask of the cores.
+  const perMiB = { web: mediaCpu.web / mediaAlone.requests, client: mediaCpu.client / mediaAlone.requests };
+  const perBeacon = (beaconCpu.web + beaconCpu.db + beaconCpu.client) / beaconsAlone.requests;
+  console.log(
+    `CPU per MiB: web process ${perMiB.web.toFixed(3)} ms + wrk ${perMiB.client.toFixed(3)} ms; per beacon in all (web, Postgres, wrk ${perRequest(beaconCpu.client, beaconsAlone)} ms) ${perBeacon.toFixed(3)} ms`,
+  );
+  const coresNeeded = (mediaAlone.rps * (perMiB.web + perMiB.client) + GOALS.beaconsPerSecond * perBeacon) / 1000;
+  console.log(`media alone at ${mediaAlone.rps.toFixed(0)} MiB/s with ${GOALS.beaconsPerSecond} beacons/s would need ${coresNeeded.toFixed(2)} cores of ${os.availableParallelism()}`);
+  const ratio = mediaLoaded.rps / mediaAlone.rps;
+  console.log(`media throughput with beacons ÷ without: ${ratio.toFixed(2)} (goal ≥ ${GOALS.mediaRatio}: ${ratio >= GOALS.mediaRatio ? "MET" : "MISSED"})`);
 }
 
 /** Set-based inserts; figures spread the way players report them. */
@@ -264,15 +293,20 @@ const DONE = `done = function(summary, latency, requests)
 end
 `;
 
-/** GET `target` as each of `cookies` in turn. */
-function getScript(target: string, cookies: string[]) {
-  return tempScript("get", `local cookies = { ${cookies.map((c) => JSON.stringify(c)).join(", ")} }
+/** Lua defining `nextRequest()`: a GET of `target` as each of `cookies` in turn. */
+function adminRotation(target: string, cookies: string[]) {
+  return `local cookies = { ${cookies.map((c) => JSON.stringify(c)).join(", ")} }
 local i = 0
-request = function()
+local function nextRequest()
   i = i + 1
   return wrk.format("GET", ${JSON.stringify(target)}, { Cookie = cookies[(i % #cookies) + 1] })
 end
-${DONE}`);
+`;
+}
+
+/** GET `target` as each of `cookies` in turn, counting the answers that were cache hits and stale copies. */
+function getScript(target: string, cookies: string[]) {
+  return tempScript("get", countingScript(adminRotation(target, cookies)));
 }
 
 function rangeScript(mediaPath: string) {
@@ -305,10 +339,10 @@ function wrkArgs(base: string, { connections, script }: { connections: number; s
 }
 
 function parse(stdout: string): Stats {
-  const m = /RESULT (\S+) (\S+) (\d+) (\d+) (\d+)/.exec(stdout);
+  const m = /RESULT (\S+) (\S+) (\d+) (\d+) (\d+)(?: (\d+) (\d+))?/.exec(stdout);
   if (!m) throw new Error(`wrk failed: ${stdout}`);
-  const [p50, p95, requests, durationUs, errors] = m.slice(1).map(Number);
-  return { p50, p95, requests, rps: (requests - errors) / (durationUs / 1e6), errors };
+  const [p50, p95, requests, durationUs, errors, hits, stale] = m.slice(1).map((v) => (v === undefined ? undefined : Number(v)));
+  return { p50: p50!, p95: p95!, requests: requests!, rps: (requests! - errors!) / (durationUs! / 1e6), errors: errors!, hits, stale };
 }
 
 function wrk(base: string, options: { connections: number; script: string }): Stats {
@@ -316,19 +350,18 @@ function wrk(base: string, options: { connections: number; script: string }): St
   return parse(result.stdout + result.stderr);
 }
 
-function wrkAsync(base: string, options: { connections: number; script: string }): Promise<Stats> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("wrk", wrkArgs(base, options));
+async function wrkAsync(base: string, options: { connections: number; script: string }): Promise<Stats> {
+  return parse(await wrkOutput(wrkArgs(base, options)));
+}
+
+/** What wrk run with `args` wrote, once it has exited. */
+function wrkOutput(args: string[]): Promise<string> {
+  return new Promise((resolve) => {
+    const child = spawn("wrk", args);
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
-    child.once("exit", () => {
-      try {
-        resolve(parse(out));
-      } catch (error) {
-        reject(error);
-      }
-    });
+    child.once("close", () => resolve(out));
   });
 }
 
