@@ -1,13 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { encode } from "next-auth/jwt";
-import { afterAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { closeDb, db } from "@/lib/db/client";
+import { users } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { changePassword, signOutEverywhere, updateUser } from "@/lib/users/accounts";
 import { asViewer, createTestUser, TEST_PASSWORD } from "@/test/factories";
 import { createApiToken } from "./api-tokens";
 import { endSessions } from "./queries";
-import { getViewer, readCredential, readSession, requireAccess, sessionViewer } from "./session";
+import { getRecentViewer, getViewer, readCredential, readSession, RECENT_VIEWER_MS, requireAccess, sessionViewer } from "./session";
 
 async function jwt(sub: string, salt: string, sessionVersion?: number) {
   return encode({ token: { sub, sessionVersion }, secret: env.AUTH_SECRET!, salt });
@@ -148,5 +150,69 @@ describe("ending sessions", () => {
     expect(await getViewer(cookie)).toBeNull();
     expect(await getViewer(withToken(token))).toBeNull();
     expect((await getViewer(await sessionOf(user.id, 1)))?.id).toBe(user.id);
+  });
+});
+
+describe("the recent viewer (frequent requests: the playback reports)", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const recent = (request: Request) => getRecentViewer(request.headers);
+  /** Moves the clock `ms` on (only Date: the lookups still run on the real event loop). */
+  const later = (ms: number) => vi.setSystemTime(Date.now() + ms);
+
+  it("answers a cookie from the account it read for RECENT_VIEWER_MS, then reads it again: a disabled account is cut off by then", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const user = await createTestUser();
+    const cookie = await sessionOf(user.id);
+    expect((await recent(cookie))?.id).toBe(user.id);
+    await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id));
+    // getViewer reads the row at each request; the recent viewer may lag by up to RECENT_VIEWER_MS.
+    expect(await getViewer(cookie)).toBeNull();
+    later(RECENT_VIEWER_MS - 100);
+    expect((await recent(cookie))?.id).toBe(user.id);
+    later(200);
+    expect(await recent(cookie)).toBeNull();
+  });
+
+  it("cuts off a removed account, and keeps a refused cookie refused no longer than RECENT_VIEWER_MS", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const removed = await createTestUser();
+    const cookie = await sessionOf(removed.id);
+    expect((await recent(cookie))?.id).toBe(removed.id);
+    await db.delete(users).where(eq(users.id, removed.id));
+    later(RECENT_VIEWER_MS + 1);
+    expect(await recent(cookie)).toBeNull();
+
+    const disabled = await createTestUser({ disabled: true });
+    const refused = await sessionOf(disabled.id);
+    expect(await recent(refused)).toBeNull();
+    await db.update(users).set({ disabledAt: null }).where(eq(users.id, disabled.id));
+    expect(await recent(refused)).toBeNull();
+    later(RECENT_VIEWER_MS + 1);
+    expect((await recent(refused))?.id).toBe(disabled.id);
+  });
+
+  it("keys on the exact token: another cookie of the account is read afresh, ended sessions die within RECENT_VIEWER_MS", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const user = await createTestUser({ name: "Before" });
+    const old = await sessionOf(user.id);
+    expect((await recent(old))?.name).toBe("Before");
+    await signOutEverywhere(asViewer(user));
+    await db.update(users).set({ name: "After" }).where(eq(users.id, user.id));
+    // A new token of the account (the session version it now has) is never answered from another token's read.
+    expect((await recent(await sessionOf(user.id, 1)))?.name).toBe("After");
+    expect(await recent(await sessionOf(user.id))).toBeNull();
+    later(RECENT_VIEWER_MS + 1);
+    expect(await recent(old)).toBeNull();
+  });
+
+  it("resolves API tokens at each request, as getViewer does", async () => {
+    const user = await createTestUser();
+    const { token } = await createApiToken(user.id, "script");
+    expect((await recent(withToken(token)))?.id).toBe(user.id);
+    await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id));
+    expect(await recent(withToken(token))).toBeNull();
+    expect(await recent(withToken("reel_not-a-token"))).toBeNull();
   });
 });

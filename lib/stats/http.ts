@@ -5,7 +5,8 @@ import { recordQoe } from "./ingest";
 
 /** Largest report accepted: a full one is about 600 bytes. */
 const QOE_MAX_BODY = 4096;
-const QOE_ROUTE = { access: "public", body: qoeBody, maxBodyBytes: QOE_MAX_BODY } as const;
+/** A viewer whose account is disabled stops being counted within seconds (RECENT_VIEWER_MS), not at once. */
+const QOE_ROUTE = { access: "public", body: qoeBody, maxBodyBytes: QOE_MAX_BODY, recentViewer: true } as const;
 
 /**
  * POST /api/qoe — a player's playback report. Guests watching a public video report too; a per-viewer rate and a
