@@ -162,6 +162,26 @@ test("the first frame needs none of the app's scripts: the page's HTML plays the
   await expect(watch.player).toHaveAttribute("data-engine", "loading");
 });
 
+test("offline viewing's code waits for an idle page: none of it is in the scripts the watch page loads to hydrate", async ({ memberPage }) => {
+  const watch = new WatchPage(memberPage);
+  await watch.goto(ready.id);
+  await memberPage.waitForLoadState("load");
+  // Every script of the app's bundle the page had asked for before its load event.
+  const early = await memberPage.evaluate(() => {
+    const { loadEventStart } = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+    return performance
+      .getEntriesByType("resource")
+      .filter((r) => r.startTime < loadEventStart && new URL(r.name).pathname.startsWith("/_next/static/") && r.name.endsWith(".js"))
+      .map((r) => r.name);
+  });
+  expect(early.length).toBeGreaterThan(0);
+  const bodies = await Promise.all(early.map(async (url) => ({ url, text: await (await memberPage.request.get(url)).text() })));
+  // The service worker's outbox message and the Save offline label only exist in that code.
+  expect(bodies.filter((b) => b.text.includes("flush-outbox") || b.text.includes("Save offline")).map((b) => b.url)).toEqual([]);
+  // It does come once the page is idle.
+  await expect(memberPage.getByRole("button", { name: "Save offline" })).toBeVisible();
+});
+
 test("plays the faststart MP4 while the ladder is processing", async ({ memberPage }) => {
   const watch = new WatchPage(memberPage);
   await watch.goto(processing.id);

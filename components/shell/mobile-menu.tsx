@@ -24,49 +24,51 @@ export function MobileMenu({ items, user, signOutAction }: { items: NavItem[]; u
       >
         {open ? <CloseIcon className="size-6" /> : <MenuIcon className="size-6" />}
       </button>
-      {/* Positioned against the sticky header: its backdrop filter would trap a fixed panel anyway. */}
-      <div
-        id={panelId}
-        hidden={!open}
-        className="absolute inset-x-0 top-full h-[calc(100dvh-var(--header-height))] overflow-y-auto border-t border-line bg-surface px-4 pt-3 pb-8"
-      >
-        <nav aria-label="Main">
-          <NavLinks items={items} layout="column" onNavigate={close} />
-        </nav>
-        <div className="mt-4 border-t border-line pt-4">
-          {user ? (
-            <>
-              <div className="flex items-center gap-3 px-4 pb-3">
-                <span aria-hidden className="flex size-10 items-center justify-center rounded-full bg-panel-2 text-sm font-semibold ring-1 ring-line-strong">
-                  {initials(user.name)}
-                </span>
-                <div className="min-w-0">
-                  <p className="truncate font-semibold">{user.name}</p>
-                  <p className="truncate text-sm text-muted">{user.email}</p>
+      {/* Positioned against the sticky header: its backdrop filter would trap a fixed panel anyway. Only there while
+          open: every page hydrates the header, and the panel's links would be a good part of it. */}
+      {open && (
+        <div
+          id={panelId}
+          className="absolute inset-x-0 top-full h-[calc(100dvh-var(--header-height))] overflow-y-auto border-t border-line bg-surface px-4 pt-3 pb-8"
+        >
+          <nav aria-label="Main">
+            <NavLinks items={items} layout="column" onNavigate={close} />
+          </nav>
+          <div className="mt-4 border-t border-line pt-4">
+            {user ? (
+              <>
+                <div className="flex items-center gap-3 px-4 pb-3">
+                  <span aria-hidden className="flex size-10 items-center justify-center rounded-full bg-panel-2 text-sm font-semibold ring-1 ring-line-strong">
+                    {initials(user.name)}
+                  </span>
+                  <div className="min-w-0">
+                    <p className="truncate font-semibold">{user.name}</p>
+                    <p className="truncate text-sm text-muted">{user.email}</p>
+                  </div>
                 </div>
-              </div>
-              <ul className="grid gap-1">
-                {accountNav.map((item) => (
-                  <li key={item.href}>
-                    <Link href={item.href} onClick={close} className="flex min-h-11 items-center rounded-lg px-4 text-base text-muted hover:bg-panel hover:text-fg">
-                      {item.label}
-                    </Link>
+                <ul className="grid gap-1">
+                  {accountNav.map((item) => (
+                    <li key={item.href}>
+                      <Link href={item.href} onClick={close} className="flex min-h-11 items-center rounded-lg px-4 text-base text-muted hover:bg-panel hover:text-fg">
+                        {item.label}
+                      </Link>
+                    </li>
+                  ))}
+                  <li>
+                    <SignOutForm signOutAction={signOutAction} className="flex min-h-11 w-full items-center rounded-lg px-4 text-left text-base text-muted hover:bg-panel hover:text-fg">
+                      Sign out
+                    </SignOutForm>
                   </li>
-                ))}
-                <li>
-                  <SignOutForm signOutAction={signOutAction} className="flex min-h-11 w-full items-center rounded-lg px-4 text-left text-base text-muted hover:bg-panel hover:text-fg">
-                    Sign out
-                  </SignOutForm>
-                </li>
-              </ul>
-            </>
-          ) : (
-            <Link href="/login" onClick={close} className={buttonClasses({ block: true })}>
-              Sign in
-            </Link>
-          )}
+                </ul>
+              </>
+            ) : (
+              <Link href="/login" onClick={close} className={buttonClasses({ block: true })}>
+                Sign in
+              </Link>
+            )}
+          </div>
         </div>
-      </div>
+      )}
     </div>
   );
 }
