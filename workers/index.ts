@@ -5,6 +5,7 @@ import { chosenEncoder } from "@/lib/ffmpeg/encoders";
 import { selfTestFfmpeg } from "@/lib/ffmpeg/locate";
 import { childLogger } from "@/lib/log";
 import { createBoss } from "@/lib/queue/boss";
+import { survivePostgresRestarts } from "@/lib/system/connection-loss";
 import { removeHeartbeat, upsertHeartbeat } from "@/lib/system/heartbeats";
 import { onShutdown } from "@/lib/system/shutdown";
 import { startMediaFolderSync } from "@/lib/media-folders/watcher";
@@ -21,6 +22,7 @@ import { runningJobs, startPipelineWorkers } from "./pipeline";
 
 const HEARTBEAT_MS = 5_000;
 const log = childLogger("worker");
+survivePostgresRestarts(log);
 const id = `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
 
 /** Run in reverse order on shutdown, before the heartbeat row is removed. */
