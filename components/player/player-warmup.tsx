@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect } from "react";
+import { whenIdle } from "@/components/ui/when-idle";
 import { loadHls } from "./engine";
 
 /**
@@ -11,14 +12,7 @@ import { loadHls } from "./engine";
 export function PlayerWarmup({ script }: { script: string }) {
   useEffect(() => {
     if (!("MediaSource" in window || "ManagedMediaSource" in window)) return;
-    const warm = () => void loadHls(script).catch(() => {});
-    // Safari has no requestIdleCallback.
-    if (!("requestIdleCallback" in window)) {
-      const timer = setTimeout(warm, 1000);
-      return () => clearTimeout(timer);
-    }
-    const handle = window.requestIdleCallback(warm, { timeout: 3000 });
-    return () => window.cancelIdleCallback(handle);
+    return whenIdle(() => void loadHls(script).catch(() => {}), { timeoutMs: 3000, fallbackMs: 1000 });
   }, [script]);
   return null;
 }

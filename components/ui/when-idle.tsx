@@ -2,8 +2,18 @@
 
 import { Suspense, useEffect, useState, type ReactNode } from "react";
 
-/** Safari has no requestIdleCallback: this long after the load event instead. */
-const FALLBACK_DELAY_MS = 2000;
+/**
+ * Runs `run` once the browser is idle (or `timeoutMs` from now at the latest); Safari has no requestIdleCallback, so
+ * there `fallbackMs` from now instead. Returns what cancels it.
+ */
+export function whenIdle(run: () => void, { timeoutMs, fallbackMs }: { timeoutMs: number; fallbackMs: number }): () => void {
+  if (!("requestIdleCallback" in window)) {
+    const timer = setTimeout(run, fallbackMs);
+    return () => clearTimeout(timer);
+  }
+  const handle = window.requestIdleCallback(run, { timeout: timeoutMs });
+  return () => window.cancelIdleCallback(handle);
+}
 
 /**
  * Renders its children once the page has loaded and the browser is idle (or `timeoutMs` after the load at the
@@ -14,19 +24,15 @@ export function WhenIdle({ children, timeoutMs = 5000 }: { children: ReactNode; 
   const [idle, setIdle] = useState(false);
 
   useEffect(() => {
-    let handle: number | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const ready = () => setIdle(true);
+    let cancel: (() => void) | undefined;
     const wait = () => {
-      if ("requestIdleCallback" in window) handle = window.requestIdleCallback(ready, { timeout: timeoutMs });
-      else timer = setTimeout(ready, FALLBACK_DELAY_MS);
+      cancel = whenIdle(() => setIdle(true), { timeoutMs, fallbackMs: 2000 });
     };
     if (document.readyState === "complete") wait();
     else window.addEventListener("load", wait, { once: true });
     return () => {
       window.removeEventListener("load", wait);
-      if (handle !== undefined) window.cancelIdleCallback(handle);
-      clearTimeout(timer);
+      cancel?.();
     };
   }, [timeoutMs]);
 
