@@ -9,7 +9,7 @@ import { changePassword, signOutEverywhere, updateUser } from "@/lib/users/accou
 import { asViewer, createTestUser, TEST_PASSWORD } from "@/test/factories";
 import { createApiToken } from "./api-tokens";
 import { endSessions } from "./queries";
-import { getViewer, readCredential, readSession, RECENT_VIEWER_MS, requireAccess, sessionViewer } from "./session";
+import { getRecentViewer, getViewer, readCredential, readSession, RECENT_VIEWER_MS, requireAccess, sessionViewer } from "./session";
 
 async function jwt(sub: string, salt: string, sessionVersion?: number) {
   return encode({ token: { sub, sessionVersion }, secret: env.AUTH_SECRET!, salt });
@@ -157,7 +157,7 @@ describe("the recent viewer (frequent requests: the playback reports)", () => {
   afterEach(() => {
     vi.useRealTimers();
   });
-  const recent = (request: Request) => getViewer(request.headers, { recent: true });
+  const recent = (request: Request) => getRecentViewer(request.headers);
   /** Moves the clock `ms` on (only Date: the lookups still run on the real event loop). */
   const later = (ms: number) => vi.setSystemTime(Date.now() + ms);
 

@@ -16,16 +16,13 @@ const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"
  * Resolves the caller from an `Authorization: Bearer` API token or the session cookie (pages and
  * server actions pass nothing: the current request's headers are read; Reel's Node server passes a Node request's
  * headers, lib/http/node-headers.ts). The user row is read on every call, so a disabled or deleted account, a
- * changed role, or sessions ended elsewhere take effect at once; with `recent`, a session's account may be one read
- * up to RECENT_VIEWER_MS ago (recentSessionViewer). API tokens are checked on every call either way.
+ * changed role, or sessions ended elsewhere take effect at once.
  */
-export async function getViewer(request?: Request | HeaderSource, { recent = false } = {}): Promise<Viewer | null> {
+export async function getViewer(request?: Request | HeaderSource): Promise<Viewer | null> {
   const headers = request instanceof Request ? request.headers : (request ?? (await requestHeaders()));
-  const cookieHeader = () => (request ? headers.get("cookie") : currentCookieHeader());
-  const credential = await readCredential(headers.get("authorization"), cookieHeader);
+  const credential = await readCredential(headers.get("authorization"), () => (request ? headers.get("cookie") : currentCookieHeader()));
   if (!credential) return null;
   if ("token" in credential) return tokenViewer(credential.token);
-  if (recent) return recentSessionViewer(credential.session, (await cookieHeader()) ?? "");
   return sessionViewer(await findActiveUserById(credential.session.userId), credential.session);
 }
 
@@ -83,7 +80,7 @@ export type SessionClaims = { userId: string; version: number };
 /**
  * Decoded session cookies: decrypting one (key derivation + JWE) was a quarter of the CPU of a cached
  * list request. A cookie's content never changes, so its claims hold until its own expiry; the user
- * row is still read on every request (every few seconds for recent viewers), so disabling an account or ending its
+ * row is still read on every request (by getRecentViewer every few seconds), so disabling an account or ending its
  * sessions acts at once (there within seconds).
  */
 const decodedSessions = new LRUCache<string, { claims: SessionClaims | null; expiresAt: number }>({ max: 10_000 });
@@ -93,20 +90,26 @@ const decodedSessions = new LRUCache<string, { claims: SessionClaims | null; exp
  * scope. Cookies from before session versions existed count as version 0, the version every account started at.
  */
 export async function readSession(cookieHeader: string | null): Promise<SessionClaims | null> {
+  return (await readSessionCookie(cookieHeader))?.claims ?? null;
+}
+
+/** readSession() with the cookie it read (`name=value`, the exact token) and when that cookie expires (ms). */
+async function readSessionCookie(cookieHeader: string | null): Promise<{ cookie: string; claims: SessionClaims; expiresAt: number } | null> {
   if (!cookieHeader || !env.AUTH_SECRET) return null;
   const cookies = parseCookies(cookieHeader);
   for (const name of SESSION_COOKIES) {
     const value = cookieValue(cookies, name);
     if (!value) continue;
-    const key = `${name}=${value}`;
-    const known = decodedSessions.get(key);
-    if (known && known.expiresAt > Date.now()) return known.claims;
+    const cookie = `${name}=${value}`;
+    const known = decodedSessions.get(cookie);
+    if (known && known.expiresAt > Date.now()) return known.claims && { cookie, claims: known.claims, expiresAt: known.expiresAt };
     try {
       const payload = await decodeSessionJwt(value, env.AUTH_SECRET, name);
       const version = payload?.sessionVersion ?? 0;
       const claims = typeof payload?.sub === "string" && Number.isInteger(version) ? { userId: payload.sub, version } : null;
-      if (typeof payload?.exp === "number") decodedSessions.set(key, { claims, expiresAt: payload.exp * 1000 });
-      return claims;
+      const expiresAt = typeof payload?.exp === "number" ? payload.exp * 1000 : null;
+      if (expiresAt !== null) decodedSessions.set(cookie, { claims, expiresAt });
+      return claims && { cookie, claims, expiresAt: expiresAt ?? Infinity };
     } catch {
       return null;
     }
@@ -115,29 +118,30 @@ export async function readSession(cookieHeader: string | null): Promise<SessionC
 }
 
 /**
- * How long a recent viewer (getViewer's `recent`) is answered from the account it read: a disabled or deleted account,
- * a changed role or sessions ended elsewhere reach the requests that use it at most this late. Short on purpose: a
+ * How long getRecentViewer() answers a session cookie from the account it read: a disabled or deleted account, a
+ * changed role or sessions ended elsewhere reach the requests that use it at most this late. Short on purpose: a
  * disabled viewer is cut off within seconds.
  */
 export const RECENT_VIEWER_MS = 5_000;
-/**
- * The viewer each Cookie header (so each exact session token) resolved to, and until when that answer may be reused.
- * Keyed by the header's hash: a header may be many kilobytes, and 20,000 of them must not be.
- */
+/** The viewer each session cookie (the exact token) resolved to, and until when that answer may be reused. */
 const recentViewers = new LRUCache<string, { viewer: Viewer | null; until: number }>({ max: 20_000 });
 
 /**
- * For a frequent request that may see an account's change a few seconds late: the playback reports, which every
- * playing viewer sends every few seconds, would otherwise read the user row for each. Only a cookie still valid gets
- * here (readSession refuses an expired one), so no answer outlives its cookie.
+ * getViewer() for a frequent request that may see an account's change a few seconds late (RECENT_VIEWER_MS): the
+ * playback reports, which every playing viewer sends every few seconds, would otherwise read the user row for each.
+ * Only session cookies are answered from memory, never past the cookie's own expiry; a request with an
+ * `Authorization: Bearer` header (an API token, or a foreign one) is resolved as getViewer() does.
  */
-async function recentSessionViewer(session: SessionClaims, cookieHeader: string): Promise<Viewer | null> {
+export async function getRecentViewer(headers: HeaderSource): Promise<Viewer | null> {
+  const authorization = headers.get("authorization");
+  if (authorization && /^bearer\b/i.test(authorization)) return getViewer(headers);
+  const session = await readSessionCookie(headers.get("cookie"));
+  if (!session) return null;
   const now = Date.now();
-  const key = hashToken(cookieHeader);
-  const known = recentViewers.get(key);
+  const known = recentViewers.get(session.cookie);
   if (known && known.until > now) return known.viewer;
-  const viewer = sessionViewer(await findActiveUserById(session.userId), session);
-  recentViewers.set(key, { viewer, until: now + RECENT_VIEWER_MS });
+  const viewer = sessionViewer(await findActiveUserById(session.claims.userId), session.claims);
+  recentViewers.set(session.cookie, { viewer, until: Math.min(now + RECENT_VIEWER_MS, session.expiresAt) });
   return viewer;
 }
 

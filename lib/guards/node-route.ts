@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
 import { authorize, type Access, type ViewerFor } from "@/lib/auth/access";
-import { getViewer } from "@/lib/auth/session";
+import { getRecentViewer, getViewer } from "@/lib/auth/session";
 import type { HeaderSource } from "@/lib/http/forwarded";
 import { nodeHeaderSource } from "@/lib/http/node-headers";
 import { errorAnswer, parse, readJson } from "@/lib/http/request";
@@ -20,7 +20,7 @@ export function nodeRoute<A extends Access, B extends z.ZodType>(options: { acce
     const headers = nodeHeaderSource(req.headers);
     const method = req.method ?? "GET";
     try {
-      const found = options.access === "anyone" ? null : await getViewer(headers, { recent: options.recentViewer });
+      const found = options.access === "anyone" ? null : await (options.recentViewer ? getRecentViewer(headers) : getViewer(headers));
       checkSameOrigin(method, headers, found);
       const viewer = authorize(found, options.access);
       const body = parse(options.body, await readJson(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY), "body");

@@ -1,7 +1,7 @@
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { authorize, type Access, type ViewerFor } from "@/lib/auth/access";
-import { getViewer } from "@/lib/auth/session";
+import { getRecentViewer, getViewer } from "@/lib/auth/session";
 import type { Viewer } from "@/lib/auth/viewer";
 import { AppError } from "@/lib/errors";
 import { requestHost, type HeaderSource } from "@/lib/http/forwarded";
@@ -28,7 +28,7 @@ export type RouteOptions<A extends Access, P, Q, B> = {
   /** Largest JSON body accepted (default 1 MiB); bytes-heavy endpoints do not take JSON. */
   maxBodyBytes?: number;
   /**
-   * The caller's account as read up to a few seconds ago will do (getViewer's `recent`, lib/auth/session.ts): for a
+   * The caller's account as read up to a few seconds ago will do (getRecentViewer, lib/auth/session.ts): for a
    * frequent request whose caller may lose access that much late (the playback reports). Default: read at each request.
    */
   recentViewer?: boolean;
@@ -73,7 +73,7 @@ export function route<A extends Access, P extends z.ZodType | undefined = undefi
 ) {
   return async (request: Request, context?: RouteContext): Promise<Response> => {
     try {
-      const found = options.access === "anyone" ? null : await getViewer(request, { recent: options.recentViewer });
+      const found = options.access === "anyone" ? null : await (options.recentViewer ? getRecentViewer(request.headers) : getViewer(request));
       checkSameOrigin(request.method, request.headers, found);
       const viewer = authorize(found, options.access);
       const params = options.params ? parse(options.params, (await context?.params) ?? {}, "path") : undefined;
