@@ -3,8 +3,8 @@ import path from "node:path";
 
 /**
  * hls.js as the browser loads it: the package's own minified builds, plain scripts served by the Node server
- * (lib/server/static-files.ts) rather than bundle chunks. As a plain script the watch page preloads it from its
- * <head> (preload-hints.tsx), and the player's engine runs that same file.
+ * (lib/server/static-files.ts) rather than bundle chunks. As a plain script the watch page can preload it from its
+ * <head> when hls.js is what starts playback (lib/playback/watch.ts), and the player's engine runs that same file.
  *
  * Two builds. The light one (no EME, alternate audio or in-manifest subtitles) is what almost every video needs:
  * 388,933 bytes (about 101 kB brotli) with hls.js 1.7.4. Only a video with alternate audio renditions (two or more

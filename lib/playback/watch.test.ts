@@ -95,10 +95,11 @@ describe("watch page data", () => {
     expect(page.source.rungs.map((r) => r.height)).toEqual([360, 720, 1080]);
     const base = page.source.hlsUrl!.replace(/master\.m3u8$/, "");
     // The first segment first, then what hls.js needs when it takes over, which must not compete with it.
+    // hls.js is not among them: the page starts playback itself, and the engine loads it after hydration.
     expect(page.preloads).toEqual([
-      { href: `${base}v2/seg_00000.m4s`, priority: "high" },
-      { href: page.source.hlsUrl, priority: "low" },
-      { href: `${base}v2/index.m3u8`, priority: "low" },
+      { href: `${base}v2/seg_00000.m4s`, priority: "high", as: "fetch" },
+      { href: page.source.hlsUrl, priority: "low", as: "fetch" },
+      { href: `${base}v2/index.m3u8`, priority: "low", as: "fetch" },
     ]);
     expect(page.source.storyboardUrl).toBe(`${base.replace(/hls\/$/, "")}storyboard/storyboard.vtt`);
     // The HTML appends the preloaded segment of the rung it chose (index 0 = 360p), with its init segment inlined.
@@ -118,9 +119,15 @@ describe("watch page data", () => {
     if (page?.kind !== "playable") throw new Error("expected a playable page");
     expect(page.source.audioTracks).toEqual(audio);
     expect(page.source.hlsScriptUrl).toMatch(/^\/_reel\/hls\/hls\.min\.js\?v=/);
-    // A rung's segment holds no sound here: the page appends nothing and preloads no segment.
+    // A rung's segment holds no sound here: the page appends nothing and preloads no segment; hls.js starts playback,
+    // so it is preloaded.
     expect(page.source.firstSegment).toBeNull();
-    expect(page.preloads.map((p) => p.priority)).toEqual(["low", "low"]);
+    expect(page.preloads.map((p) => [p.priority, p.as])).toEqual([
+      ["low", "fetch"],
+      ["low", "fetch"],
+      ["low", "script"],
+    ]);
+    expect(page.preloads.at(-1)?.href).toBe(page.source.hlsScriptUrl);
   });
 
   it("leaves the start to hls.js when the first segment cannot be appended from the page", async () => {

@@ -66,8 +66,8 @@ export default async function WatchPage(props: Props) {
   return (
     <div className="mx-auto w-full max-w-7xl lg:grid lg:grid-cols-[minmax(0,1fr)_20rem] lg:gap-6">
       <div className="min-w-0">
-        {/* The first segment, then the playlists and hls.js, are in flight while the HTML is still arriving. */}
-        {page.kind === "playable" && <PreloadHints preloads={page.preloads} script={page.source.hlsScriptUrl} />}
+        {/* The first segment, then the playlists, are in flight while the HTML is still arriving. */}
+        {page.kind === "playable" && <PreloadHints preloads={page.preloads} />}
         {/* Edge to edge on phones: the shell pads its <main> by px-4 py-6 below the sm breakpoint. */}
         <div className="-mx-4 -mt-6 sm:mx-0 sm:mt-0">
           {page.kind === "playable" && <Player source={page.source} nonce={nonce} />}
