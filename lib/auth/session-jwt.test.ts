@@ -1,9 +1,17 @@
+import { hkdfSync } from "node:crypto";
+import { CompactEncrypt } from "jose";
 import { decode, encode } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
 import { decodeSessionJwt } from "./session-jwt";
 
 const secret = "a session secret of at least thirty-two characters";
 const salt = "authjs.session-token";
+
+/** A JWE as Auth.js would seal it (same key), with any header and plaintext: for cases Auth.js never writes. */
+async function seal(plaintext: string, header: Record<string, unknown> = {}) {
+  const key = new Uint8Array(hkdfSync("sha256", secret, salt, `Auth.js Generated Encryption Key (${salt})`, 64));
+  return new CompactEncrypt(new TextEncoder().encode(plaintext)).setProtectedHeader({ alg: "dir", enc: "A256CBC-HS512", ...header }).encrypt(key);
+}
 
 /** Flips one character of a token's part `index` (0 header … 4 tag) to another valid base64url character. */
 function tamper(token: string, index: number) {
@@ -31,5 +39,22 @@ describe("session JWT", () => {
     await expect(decodeSessionJwt(expired, secret, salt)).rejects.toThrow();
     await expect(decodeSessionJwt("a.b.c.d.e", secret, salt)).rejects.toThrow();
     await expect(decodeSessionJwt("not a token", secret, salt)).rejects.toThrow();
+  });
+
+  it("checks the claims as jose does: nbf, exp within the clock tolerance, numeric dates, an object", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = (extra: object) => JSON.stringify({ sub: "someone", iat: now, ...extra });
+    expect((await decodeSessionJwt(await seal(claims({ exp: now - 5, nbf: now + 5 })), secret, salt))?.sub).toBe("someone");
+    await expect(decodeSessionJwt(await seal(claims({ exp: now - 16 })), secret, salt)).rejects.toThrow(/"exp"/);
+    await expect(decodeSessionJwt(await seal(claims({ nbf: now + 60 })), secret, salt)).rejects.toThrow(/"nbf"/);
+    await expect(decodeSessionJwt(await seal(claims({ iat: String(now) })), secret, salt)).rejects.toThrow(/"iat"/);
+    for (const plaintext of ["[1]", "null", "not json"]) await expect(decodeSessionJwt(await seal(plaintext), secret, salt), plaintext).rejects.toThrow();
+  });
+
+  it("leaves a header Auth.js does not write to jose, which reads it as Auth.js does", async () => {
+    const withType = await seal(JSON.stringify({ sub: "someone" }), { cty: "JWT" });
+    expect(await decodeSessionJwt(withType, secret, salt)).toEqual(await decode({ token: withType, secret, salt }));
+    const replicated = await seal(JSON.stringify({ sub: "someone" }), { sub: "someone else" });
+    await expect(decodeSessionJwt(replicated, secret, salt)).rejects.toThrow(/replicated/);
   });
 });
