@@ -1,10 +1,16 @@
-/** Whether `error` is a Postgres error with this SQLSTATE, as postgres.js throws it or Drizzle wraps it (in `cause`). */
-function hasCode(error: unknown, code: string): boolean {
+/**
+ * Whether `error` carries one of these codes (a SQLSTATE, or a socket's errno code), as postgres.js throws it or
+ * Drizzle wraps it (in `cause`).
+ */
+export function hasAnyCode(error: unknown, codes: ReadonlySet<string>): boolean {
   for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: string }).code === code) return true;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && codes.has(code)) return true;
   }
   return false;
 }
+
+const hasCode = (error: unknown, code: string) => hasAnyCode(error, new Set([code]));
 
 export const isUniqueViolation = (error: unknown) => hasCode(error, "23505");
 

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { hasAnyCode } from "@/lib/db/errors";
 
 /** Socket errors of a database connection that went away (Postgres restarted or unreachable for a moment). */
 const LOST_CONNECTION_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "57P01", "57P02", "57P03"]);
@@ -6,8 +7,7 @@ const LOST_CONNECTION_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "E
 /** Whether an error says a connection was lost, as opposed to a fault of the code that made the request. */
 export function isConnectionLoss(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const code = (error as Error & { code?: unknown }).code;
-  if (typeof code === "string" && LOST_CONNECTION_CODES.has(code)) return true;
+  if (hasAnyCode(error, LOST_CONNECTION_CODES)) return true;
   // node-postgres' own words when the server ends the connection under a query.
   return /^Connection terminated/.test(error.message);
 }
