@@ -127,7 +127,7 @@ export async function loadWatchPage(viewer: Viewer | null, videoId: string, hint
   if (plan && signed.hls) for (const href of [signed.hls, ...plan.playlists.map((p) => `${signed.base}hls/${p}`)]) preloads.push({ href, priority: "low", as: "fetch" });
   // With a first segment the page starts playback itself, and hls.js is fetched by the engine after hydration: fetched
   // from the <head>, its 390 KB were compiled while the first segment was appended, on the same two cores (bench:ttff:
-  // the first frame came about 40 ms later). Without one, hls.js starts playback and is wanted as early as possible.
+  // the first frame came 30–50 ms later). Without one, hls.js starts playback and is wanted as early as possible.
   if (source.hlsScriptUrl && !source.firstSegment) preloads.push({ href: source.hlsScriptUrl, priority: "low", as: "script" });
   const processing = video.status === "ready" ? null : video.progress;
   return { kind: "playable", ...base, source, preloads, processing };
