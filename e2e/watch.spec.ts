@@ -29,6 +29,11 @@ test("plays through hls.js, switches quality by hand and seeks", async ({ member
   expect(await watch.startedEarly()).toBe(true);
   expect(await watch.media((v) => v.buffered.start(0))).toBeLessThan(0.1);
   expect(await memberPage.locator("video").count()).toBe(1);
+  // The app's scripts were held back by the web server and loaded by the early start once the frame showed (or, on a
+  // machine too busy to show one in time, at its time limit); none found held means Next writes its scripts otherwise.
+  const app = await watch.appScripts();
+  expect(app).toMatchObject({ reason: expect.stringMatching(/^(first-frame|time-limit)$/), mountedAfter: true });
+  expect(app!.scripts).toBeGreaterThan(0);
   expect(errors).toEqual([]);
 
   // The clip is short: on a slow machine it could end before a switch shows. Looping, it always shows in the end.

@@ -108,6 +108,19 @@ export class WatchPage extends PageObject {
     });
   }
 
+  /**
+   * How the app's scripts came to run on a hard load: held back by the web server and loaded by the early start
+   * (components/player/early/app-scripts.ts), why then, how many, and whether the player mounted after that.
+   */
+  appScripts() {
+    return this.page.evaluate(() => {
+      const [loaded] = performance.getEntriesByName("reel:app-scripts") as PerformanceMark[];
+      const [mounted] = performance.getEntriesByName("reel:player-mounted");
+      const detail = loaded?.detail as { reason: string; scripts: number } | undefined;
+      return detail && { ...detail, mountedAfter: !!mounted && mounted.startTime >= loaded.startTime };
+    });
+  }
+
   /** Whether the page's HTML appended a first segment at all (whatever the engine did after). */
   appendedEarly() {
     return this.page.evaluate(() => performance.getEntriesByName("reel:first-segment").length === 1);

@@ -61,7 +61,7 @@ async function answer(req: IncomingMessage) {
 }
 
 /** Requests Next's client router makes for the same URL (RSC payloads, prefetches, server actions): Next's own. */
-function isRouterRequest(req: IncomingMessage): boolean {
+export function isRouterRequest(req: IncomingMessage): boolean {
   const h = req.headers;
   return Boolean(h.rsc || h["next-action"] || h["next-router-prefetch"] || h["next-router-state-tree"] || h["next-router-segment-prefetch"]) || /[?&]_rsc=/.test(req.url ?? "");
 }

@@ -12,6 +12,7 @@ import type { FastPath } from "./fast-path";
 import { closeGracefully, createWebServer } from "./http-server";
 import { qoeFastPath } from "./qoe-fast-path";
 import { hlsScriptFiles, nextStaticFiles } from "./static-files";
+import { watchPageFastPath } from "./watch-page";
 
 /**
  * The web process (started by the launcher): one Node HTTP server on PORT in front of Next.
@@ -23,7 +24,7 @@ const dev = env.NODE_ENV === "development";
 const nextStatic = nextStaticFiles();
 const hlsScript = hlsScriptFiles();
 /** Paths this server answers before Next (./fast-path.ts): each area's entry is added here. */
-const fastPaths: FastPath[] = [mediaFastPath, proxyFastPath, nextStatic, hlsScript, catalogFastPath, qoeFastPath, ...cachedPageFastPaths];
+const fastPaths: FastPath[] = [mediaFastPath, proxyFastPath, nextStatic, hlsScript, catalogFastPath, qoeFastPath, watchPageFastPath, ...cachedPageFastPaths];
 // Requests reach `handle` only after listen(), which waits for prepare().
 const server = createWebServer({ fastPaths, fallback: (req, res) => handle(req, res), log });
 const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: env.PORT, httpServer: server });

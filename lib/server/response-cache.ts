@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { StringDecoder } from "node:string_decoder";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { LRUCache } from "lru-cache";
@@ -249,25 +250,31 @@ function keepablePolicy(headers: Record<string, string>, body: Buffer): boolean 
   return true;
 }
 
+/** Rewrites a text body as it streams: `push` returns what may go out of what came so far, `end` the rest. */
+export type BodyRewriter = { push(text: string): string; end(): string };
+
 /**
  * Lets `res` be written as usual (by Next, which the caller asks for an identity body) while keeping a copy of the
  * body; when `gzipped` is asked for, the body goes on to the client gzipped as it streams, flushed where Next flushes
  * (as its own compression would), so a miss is not sent larger than a hit. `done` gets the status, headers and
  * identity body once the answer is complete, with the gzipped body when one was sent, or nothing if it was cut off,
- * too large to keep, or compressed by whoever wrote it.
+ * too large to keep, or compressed by whoever wrote it. `rewrite`, given the status and the content type, may return
+ * a rewriter the body passes through before it is kept and sent.
  */
 export function captureResponse(
   res: ServerResponse,
   gzipped: boolean,
-  done: (status: number, headers: Record<string, string>, body: Buffer, gzipped?: Buffer) => void,
+  done: ((status: number, headers: Record<string, string>, body: Buffer, gzipped?: Buffer) => void) | null,
+  rewrite?: (status: number, contentType: string) => BodyRewriter | null,
 ) {
   const chunks: Buffer[] = [];
   const zipped: Buffer[] = [];
   let size = 0;
   let zip: zlib.Gzip | null = null;
   let foreign = false;
+  let rewriter: { rewrite: BodyRewriter; decoder: StringDecoder } | null = null;
   const keep = (chunk: unknown, encoding: unknown) => {
-    if (chunk === undefined || chunk === null || typeof chunk === "function" || size > MAX_ENTRY_BYTES) return;
+    if (!done || chunk === undefined || chunk === null || typeof chunk === "function" || size > MAX_ENTRY_BYTES) return;
     const buffer = typeof chunk === "string" ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8") : Buffer.from(chunk as Uint8Array);
     size += buffer.length;
     chunks.push(buffer);
@@ -280,6 +287,11 @@ export function captureResponse(
     if (Array.isArray(headers)) return writeHead.apply(this, [status, ...rest] as Parameters<ServerResponse["writeHead"]>);
     for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined) this.setHeader(name, value);
     foreign = this.hasHeader("content-encoding");
+    const rewriting = !foreign && rewrite?.(status, String(this.getHeader("content-type") ?? ""));
+    if (rewriting) {
+      rewriter = { rewrite: rewriting, decoder: new StringDecoder("utf8") };
+      this.removeHeader("content-length");
+    }
     if (gzipped && !foreign && status !== 204 && status !== 304) {
       const stream = zlib.createGzip();
       stream.on("data", (chunk: Buffer) => {
@@ -296,23 +308,40 @@ export function captureResponse(
     }
     return writeHead.apply(this, (reason === undefined ? [status] : [status, reason]) as Parameters<ServerResponse["writeHead"]>);
   } as ServerResponse["writeHead"];
+  /** The chunk as it goes on: rewritten when a rewriter holds the body (possibly nothing yet), else as it came. */
+  const passed = (chunk: unknown, encoding: unknown, last: boolean): unknown => {
+    if (!rewriter || typeof chunk === "function") return chunk;
+    const { rewrite, decoder } = rewriter;
+    let text = chunk === undefined || chunk === null ? "" : typeof chunk === "string" ? chunk : decoder.write(Buffer.from(chunk as Uint8Array));
+    if (typeof chunk === "string" && typeof encoding === "string" && encoding !== "utf8" && encoding !== "utf-8") text = Buffer.from(chunk, encoding as BufferEncoding).toString("utf8");
+    const out = rewrite.push(text) + (last ? rewrite.push(decoder.end()) + rewrite.end() : "");
+    return out.length > 0 ? Buffer.from(out, "utf8") : last ? undefined : null;
+  };
   res.write = function (this: ServerResponse, ...args: Parameters<ServerResponse["write"]>) {
-    keep(args[0], args[1]);
     if (!this.headersSent) this.writeHead(this.statusCode);
-    if (!zip) return write.apply(this, args);
     const callback = args.find((arg) => typeof arg === "function") as ((error?: Error | null) => void) | undefined;
-    zip.write(args[0], callback);
+    const chunk = passed(args[0], args[1], false);
+    if (chunk === null) {
+      // Held back by the rewriter for now: nothing to send, and no reason to make the writer wait.
+      if (callback) process.nextTick(callback);
+      return true;
+    }
+    keep(chunk, args[1]);
+    if (!zip) return rewriter ? write.apply(this, [chunk, callback] as unknown as Parameters<ServerResponse["write"]>) : write.apply(this, args);
+    zip.write(chunk as Buffer, callback);
     return true;
   } as ServerResponse["write"];
   // Next flushes after each chunk it streams (as for its own compression): the browser gets each part as it is made.
   Object.assign(res, { flush: () => zip?.flush(zlib.constants.Z_SYNC_FLUSH) });
   res.end = function (this: ServerResponse, ...args: unknown[]) {
-    const chunk = typeof args[0] === "function" ? undefined : args[0];
+    if (!this.headersSent) this.writeHead(this.statusCode);
+    const given = typeof args[0] === "function" ? undefined : args[0];
     const encoding = typeof args[1] === "string" ? args[1] : undefined;
     const callback = args.find((arg) => typeof arg === "function") as (() => void) | undefined;
+    const chunk = passed(given, encoding, true);
     keep(chunk, encoding);
-    if (!this.headersSent) this.writeHead(this.statusCode);
     const stream = zip;
+    if (!stream && rewriter) return end.apply(this, (chunk === undefined ? [callback] : [chunk, callback]) as unknown as Parameters<ServerResponse["end"]>);
     if (!stream) return end.apply(this, args as Parameters<ServerResponse["end"]>);
     stream.once("end", () => end.apply(this, [callback] as unknown as Parameters<ServerResponse["end"]>));
     if (chunk === undefined || chunk === null) stream.end();
@@ -320,7 +349,7 @@ export function captureResponse(
     return this;
   } as ServerResponse["end"];
   res.once("finish", () => {
-    if (size > MAX_ENTRY_BYTES || foreign) return;
+    if (!done || size > MAX_ENTRY_BYTES || foreign) return;
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(res.getHeaders())) {
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : String(value);

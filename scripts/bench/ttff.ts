@@ -21,7 +21,8 @@
  * ≤ 1.0x the bare <video src>; controls ≤ first frame + 300 ms on loopback). With BENCH_PHASES=1 it also prints,
  * per case, the median time (from navigation start) at which each step on the way to the first frame was done:
  * the HTML, the page's scripts, hydration, hls.js, the first media responses (Resource Timing and the player's marks).
- * BENCH_LOOPBACK=1 leaves out the throttled cases. BENCH_TRACE=<folder> writes a Chrome trace of each case's last run
+ * BENCH_LOOPBACK=1 leaves out the throttled cases; BENCH_CASES="name|name" keeps the cases whose names start so (a Reel case
+ * and its reference, while iterating on one). BENCH_TRACE=<folder> writes a Chrome trace of each case's last run
  * there (open it in the DevTools performance panel).
  *
  * The references' nginx (Debian's; PATH or /usr/sbin) runs from the bench's temporary folder on a port of its own.
@@ -51,6 +52,8 @@ const PHASES = process.env.BENCH_PHASES === "1";
 /** BENCH_LOOPBACK=1 runs the two loopback cases only (quicker while iterating). */
 const LOOPBACK_ONLY = process.env.BENCH_LOOPBACK === "1";
 const TRACE_DIR = process.env.BENCH_TRACE;
+/** BENCH_CASES: the cases whose names start with one of these (separated by "|"), while iterating on one of them. */
+const ONLY = process.env.BENCH_CASES?.split("|").map((name) => name.trim()).filter(Boolean);
 /** Chromium's CPU throttling for the "mid-range phone" cases (Emulation.setCPUThrottlingRate). */
 const SLOW_CPU = 4;
 /** The controls must answer a click at most this long after the first frame (loopback). */
@@ -413,7 +416,7 @@ async function main() {
     { name: "HLS 1080p ladder, 20 Mbit/s 40 ms", target: "reel", videoId: hls.id, engine: "hls", ...plain, throttled: true },
     { name: "faststart MP4, 20 Mbit/s 40 ms", target: "reel", videoId: mp4.id, engine: "mp4", ...plain, throttled: true },
   ];
-  const cases = all.filter((c) => !LOOPBACK_ONLY || !c.throttled);
+  const cases = all.filter((c) => (!LOOPBACK_ONLY || !c.throttled) && (!ONLY || ONLY.some((name) => c.name.startsWith(name))));
   const results = new Map<string, Sample[]>(cases.map((c) => [c.name, []]));
   const failures = new Map<string, string[]>(cases.map((c) => [c.name, []]));
   const newContext = async () => {

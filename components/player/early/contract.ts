@@ -14,6 +14,8 @@ export type EarlyStartConfig = {
   start: number;
   /** A first segment that has not arrived by then is left to hls.js, which has its own retries and time limits. */
   timeoutMs: number;
+  /** The app's scripts, held back until the first frame (app-scripts.ts), are loaded after this long without one. */
+  appHoldMs: number;
 };
 
 /** What the early start hands the engine: the Media Source it opened, holding the first segment. */

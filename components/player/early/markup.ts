@@ -4,6 +4,11 @@ import { CONFIG_ATTRIBUTE, type EarlyStartConfig } from "./contract";
 
 /** A first segment that has not arrived by then is left to hls.js, which has its own retries and time limits. */
 const EARLY_START_TIMEOUT_MS = 8000;
+/**
+ * The app's scripts wait at most this long for the first frame: a slow start on a slow network must not leave the
+ * page's other controls without their scripts for long (the first frame comes in 0.3–1.5 s, bench:ttff).
+ */
+const APP_HOLD_MS = 3000;
 
 /** The early start (start.ts), compiled and inlined by next.config.ts at build time. */
 const EARLY_START_SCRIPT = process.env.REEL_EARLY_START ?? "";
@@ -44,6 +49,7 @@ export function playerVideoHtml(source: PlayerSource, className: string, nonce: 
     first: source.firstSegment && { url: source.firstSegment.url, init: source.firstSegment.init, codecs: source.firstSegment.codecs },
     start: source.startAt,
     timeoutMs: EARLY_START_TIMEOUT_MS,
+    appHoldMs: APP_HOLD_MS,
   };
   // An async module: it runs as soon as it is parsed, while a classic inline script would wait for the stylesheet.
   const script = EARLY_START_SCRIPT && `<script${attributes({ type: "module", async: true, nonce, [CONFIG_ATTRIBUTE]: JSON.stringify(config) })}>${scriptText(EARLY_START_SCRIPT)}</script>`;

@@ -8,6 +8,7 @@ import { parseMaster } from "@/lib/playback/hls-manifest";
 import type { PlayerSource } from "@/lib/playback/types";
 import { PREFERENCE_KEYS } from "../preferences";
 import { buildEarlyStartScript, EARLY_START_ENTRY } from "./build";
+import { holdAppScripts } from "./app-scripts";
 import { CONFIG_ATTRIBUTE, type EarlyStart } from "./contract";
 
 /**
@@ -84,9 +85,18 @@ async function open(
       await options.holdStylesheet;
       return route.fulfill({ contentType: "text/css", body: "video { display: block }" });
     }
+    if (url.pathname === "/app.js") {
+      // Stands for the app's scripts: records when it ran, and whether the early start had a frame on screen by then.
+      const body = `window.appRan = { at: performance.now(), afterFrame: window.reelEarlyStart?.firstFrameAt != null }`;
+      return route.fulfill({ contentType: "text/javascript", body });
+    }
     if (url.pathname === "/") {
       const stylesheet = options.holdStylesheet ? `<link rel="stylesheet" href="/style.css">` : "";
-      const html = `<!doctype html><html><head>${stylesheet}${options.before ?? ""}</head><body><div>${playerVideoHtml(src, "player", "n0nce")}</div></body></html>`;
+      // The app's scripts as the web server holds them back (lib/server/watch-page.ts): one in the head, one after the player.
+      const held = (name: string) => holdAppScripts(`<script src="/_next/static/${name}" async="" nonce="n0nce"></script>`).replace("/_next/static/", "/");
+      // The tests hold the app's scripts for as long as they need, not for the page's time limit.
+      const markup = playerVideoHtml(src, "player", "n0nce").replace(/(appHoldMs&quot;:)\d+/, "$1600000");
+      const html = `<!doctype html><html><head>${stylesheet}${held("app.js")}${options.before ?? ""}</head><body><div>${markup}</div>${held("app.js?after")}</body></html>`;
       return route.fulfill({ contentType: "text/html", body: html, headers: { "content-security-policy": "script-src 'nonce-n0nce'" } });
     }
     if (url.pathname.endsWith(".m4s")) await options.holdSegments;
@@ -126,6 +136,11 @@ function seen(page: Page, frame: boolean): Promise<Seen> {
       mark: !!mark && mark.detail === video.src,
     };
   }, frame);
+}
+
+/** What the early start's mark says about loading the app's scripts: why then, and how many it found held. */
+function appScriptsMark(page: Page) {
+  return page.evaluate(() => (performance.getEntriesByName("reel:app-scripts")[0] as PerformanceMark | undefined)?.detail);
 }
 
 describe("the watch page's early start", () => {
@@ -239,11 +254,50 @@ describe("the watch page's early start", () => {
     await page.close();
   });
 
+  it("loads the app's held-back scripts once the first frame is on screen, with the page's nonce", async () => {
+    const page = await open(browser, source({}));
+    await seen(page, true);
+    const ran = await page.waitForFunction(() => (window as unknown as { appRan?: unknown }).appRan).then((h) => h.jsonValue());
+    expect(ran).toMatchObject({ afterFrame: true });
+    expect(await appScriptsMark(page)).toEqual({ reason: "first-frame", scripts: 2 });
+    // Both held scripts, the one after the player too, each once (the stand-in runs under CSP by its nonce).
+    // Their src as written, not resolved: the bundler's runtime finds its chunks by that attribute.
+    const scripts = await page.evaluate(() => [...document.querySelectorAll("script[src]")].map((s) => s.getAttribute("src")));
+    expect(scripts.sort()).toEqual(["/app.js", "/app.js?after"]);
+    expect(await page.locator("link[data-reel-app-script]").count()).toBe(0);
+    await page.close();
+  });
+
+  it("loads the app's scripts at once when there is no first frame to wait for", async () => {
+    for (const before of [`<script nonce="n0nce">delete window.MediaSource</script>`, ""]) {
+      // Without Media Source Extensions; with a first segment that fails to download.
+      const src = before ? source({}) : source({ firstSegment: { level: 0, url: `${ORIGIN}/media/hls/v0/missing.m4s`, init, codecs } });
+      const page = await open(browser, src, { before });
+      const ran = await page.waitForFunction(() => (window as unknown as { appRan?: unknown }).appRan).then((h) => h.jsonValue());
+      expect(ran).toMatchObject({ afterFrame: false });
+      expect(await appScriptsMark(page)).toMatchObject({ reason: "no-frame" });
+      await page.close();
+    }
+  });
+
+  it("loads the app's scripts when the viewer reaches for the page before the first frame", async () => {
+    let release!: () => void;
+    const page = await open(browser, source({}), { holdSegments: new Promise<void>((resolve) => (release = resolve)) });
+    await page.waitForFunction(() => window.reelEarlyStart !== undefined);
+    expect(await page.evaluate(() => "appRan" in window)).toBe(false);
+    await page.keyboard.press("Tab");
+    const ran = await page.waitForFunction(() => (window as unknown as { appRan?: unknown }).appRan).then((h) => h.jsonValue());
+    expect(ran).toMatchObject({ afterFrame: false });
+    expect(await appScriptsMark(page)).toMatchObject({ reason: "input" });
+    release();
+    await page.close();
+  });
+
   it("relies on no bundler or framework internal", async () => {
     // One plain script, free of any bundler's runtime or globals and of Node's: it runs before any of them exists.
     expect(script).not.toMatch(/TURBOPACK|__turbopack|webpack|__next|_N_E|__NEXT|next\/|process\.env|require\(/i);
     // Its sources import only Reel's own browser-safe modules.
-    const sources = [EARLY_START_ENTRY, path.join(path.dirname(EARLY_START_ENTRY), "contract.ts")];
+    const sources = ["contract.ts", "app-scripts.ts"].map((name) => path.join(path.dirname(EARLY_START_ENTRY), name)).concat(EARLY_START_ENTRY);
     for (const file of sources) {
       const text = await fs.readFile(file, "utf8");
       for (const [, from] of text.matchAll(/from "([^"]+)"/g)) expect(from, file).toMatch(/^\.\.?\//);

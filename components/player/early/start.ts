@@ -6,10 +6,12 @@
  * (its download started from the <head>); with an MP4 src in the HTML the browser is already fetching. Either way it
  * asks for playback at once, as the player would. No hls.js yet: the engine loads it and hands it this Media Source
  * (engine.ts). Whatever is missing or fails (no Media Source Extensions, codecs, a failed download), the first
- * segment resolves with null and the engine starts as if this had not run. Compiled and inlined at build time
- * (build.ts); it relies on nothing but the DOM.
+ * segment resolves with null and the engine starts as if this had not run. The app's scripts, held back by the web
+ * server, are this script's to load: once the first frame is on screen, or when it will not come (app-scripts.ts).
+ * Compiled and inlined at build time (build.ts); it relies on nothing but the DOM.
  */
 import { loadPreferences } from "../preferences";
+import { loadAppScripts } from "./app-scripts";
 import { takeEarlyStartSettings, type EarlySegment, type EarlyStart, type EarlyStartConfig, type FirstSegmentBuffer } from "./contract";
 
 function decodeBase64(text: string): Uint8Array {
@@ -89,21 +91,51 @@ function play(early: EarlyStart) {
   });
 }
 
+/** Why the app's scripts were loaded when they were: the first frame, none to wait for, the viewer, the time limit. */
+export type AppLoadReason = "first-frame" | "no-frame" | "input" | "time-limit";
+
+/**
+ * Loads the app's held-back scripts (app-scripts.ts) once: those the parser has reached now, the others when it is
+ * done. The mark says why and how many were held, for the tests and the performance panel.
+ */
+function appLoader(): (reason: AppLoadReason) => void {
+  let loaded = false;
+  return (reason) => {
+    if (loaded) return;
+    loaded = true;
+    const scripts = loadAppScripts(document);
+    performance.mark("reel:app-scripts", { detail: { reason, scripts } });
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => loadAppScripts(document), { once: true });
+  };
+}
+
 /** Starts the given element; exported for the tests, which call it the way the page's script does. */
 export function startEarly(video: HTMLVideoElement, config: EarlyStartConfig): EarlyStart {
   const early: EarlyStart = { video, firstSegment: Promise.resolve(null), firstFrameAt: null, forcedMute: false, adopted: false };
   window.reelEarlyStart = early;
   // For the performance panel and the bench's phases: when the page's parser got here and the module ran.
   performance.mark("reel:early-start");
-  if (config.first) early.firstSegment = appendFirstSegment(video, config.first, config.start, config.timeoutMs);
+  const loadApp = appLoader();
+  // The app's scripts wait for the first frame, unless the viewer reaches for the page before it, or it does not come.
+  for (const type of ["pointerdown", "keydown", "touchstart"]) window.addEventListener(type, () => loadApp("input"), { capture: true, once: true, passive: true });
+  setTimeout(() => loadApp("time-limit"), config.appHoldMs);
+  video.addEventListener("error", () => loadApp("no-frame"), { once: true });
+  if (config.first) {
+    early.firstSegment = appendFirstSegment(video, config.first, config.start, config.timeoutMs);
+    void early.firstSegment.then((buffer) => buffer ?? loadApp("no-frame"));
+  }
   // Nothing to play before the player's engine has attached.
-  if (!video.getAttribute("src")) return early;
+  if (!video.getAttribute("src")) {
+    loadApp("no-frame");
+    return early;
+  }
   // Playback is asked for now, before any data: the browser starts the picture moving as soon as it can, with no task
   // of this page in between. A play() from the first frame's callback waited for a main thread busy with the app's
   // scripts: playback followed the frame by 50 to 290 ms in bench:ttff, against 10 to 70 ms this way.
   play(early);
   const shown = (at: number) => {
     early.firstFrameAt = at;
+    loadApp("first-frame");
   };
   if (typeof video.requestVideoFrameCallback === "function") video.requestVideoFrameCallback(shown);
   else video.addEventListener("loadeddata", () => shown(performance.now()), { once: true });

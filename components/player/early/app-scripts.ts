@@ -1,0 +1,53 @@
+/**
+ * The app's scripts on a page the early start plays from its HTML: they are held back until the first frame is on
+ * screen, so that nothing Reel ships competes with it for the main thread (bench:ttff: with them running meanwhile,
+ * the first frame came 1.2–1.4x later than on a bare hls.js page; without, 0.8–0.9x). The web server turns each of
+ * the page's async script tags into a preload of the same address, marked with APP_SCRIPT_ATTRIBUTE
+ * (lib/server/watch-page.ts): the browser downloads them at once, and runs them when the early start inserts them.
+ * Everything here is plain HTML and DOM: no bundler or framework global is involved.
+ */
+
+/** Marks a `<link rel="preload" as="script">` that stands for one of the app's scripts, held back. */
+export const APP_SCRIPT_ATTRIBUTE = "data-reel-app-script";
+
+/** The attribute that marks the early start's script, which takes over loading the app's scripts. */
+export const HELD_MARKER = "data-reel-early-start=";
+
+/** The preload's own attributes, which the script it stands for did not have. */
+const PRELOAD_ONLY = new Set(["rel", "as", "fetchpriority", "href", "nonce", APP_SCRIPT_ATTRIBUTE]);
+
+/**
+ * Turns the app's held-back scripts back into the scripts the page had, in document order; each once. Called when
+ * the first frame is shown (or cannot be), and again when the document is parsed, for those the parser reached after
+ * the first call. Each script gets its attributes as they were written: its src as written, not resolved (a script
+ * may well be found by it later), and its nonce, which the browser hides from the attribute once parsed.
+ */
+export function loadAppScripts(doc: Document): number {
+  const links = doc.querySelectorAll<HTMLLinkElement>(`link[${APP_SCRIPT_ATTRIBUTE}]`);
+  for (const link of links) {
+    link.removeAttribute(APP_SCRIPT_ATTRIBUTE);
+    const script = doc.createElement("script");
+    for (const { name, value } of link.attributes) if (!PRELOAD_ONLY.has(name)) script.setAttribute(name, value);
+    script.setAttribute("src", link.getAttribute("href")!);
+    if (link.nonce) script.nonce = link.nonce;
+    script.async = true;
+    doc.head.appendChild(script);
+  }
+  return links.length;
+}
+
+/** The part of a `<script …>` start tag that makes it one of the app's held-back scripts, or null when it is not one. */
+function heldAttributes(attributes: string): string | null {
+  if (!/\basync(=""|\b)/.test(attributes) || /\bnomodule\b/i.test(attributes) || /\btype=/.test(attributes)) return null;
+  if (!/\bsrc="[^"]*\/_next\/static\/[^"]+\.js(\?[^"]*)?"/.test(attributes)) return null;
+  return attributes.replace(/\s+async(="")?/, "").replace(/\bsrc="/, 'href="');
+}
+
+/** Rewrites the app's async script tags in `html` into marked preloads; everything else is left as it is. */
+export function holdAppScripts(html: string): string {
+  return html.replace(/<script\b([^>]*)><\/script>/g, (tag, attributes: string) => {
+    const held = heldAttributes(attributes);
+    // Low: the first segment, fetched meanwhile, comes first.
+    return held === null ? tag : `<link rel="preload" as="script" ${APP_SCRIPT_ATTRIBUTE}="" fetchpriority="low"${held.startsWith(" ") ? "" : " "}${held}/>`;
+  });
+}
