@@ -100,8 +100,10 @@ test("Cancel stops the Autoplay next countdown", async ({ memberPage }) => {
 test("turning Autoplay next off is remembered and no countdown starts", async ({ memberPage }) => {
   test.slow();
   const { watch, around } = await openMain(memberPage);
-  // The page hydrates at the video's first frame (components/player/early-start.ts): the switch works from then on.
+  // The app's scripts run after the video's first frame (components/player/early/app-scripts.ts): the switch works once
+  // the page has hydrated, which the player's engine shows.
   await watch.waitForPlayback(0.2);
+  await watch.interactive();
   const toggle = memberPage.getByRole("switch", { name: "Autoplay next" });
   await toggle.click();
   await expect(toggle).toHaveAttribute("aria-checked", "false");
@@ -122,6 +124,7 @@ test("on a touch screen, double taps on the sides seek 10 s back and forward wit
   const page = await context.newPage();
   const { watch } = await openMain(page);
   await watch.waitForPlayback(0.2);
+  await watch.interactive();
   await watch.pauseAt(4.5);
   expect(await doubleTapPicture(page, "left")).toBe("« 10 s");
   await expect.poll(() => watch.currentTime()).toBeLessThan(0.5);

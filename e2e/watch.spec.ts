@@ -183,7 +183,8 @@ test("offline viewing's code waits for an idle page: none of it is in the script
   const bodies = await Promise.all(early.map(async (url) => ({ url, text: await (await memberPage.request.get(url)).text() })));
   // The service worker's outbox message and the Save offline label only exist in that code.
   expect(bodies.filter((b) => b.text.includes("flush-outbox") || b.text.includes("Save offline")).map((b) => b.url)).toEqual([]);
-  // It does come once the page is idle.
+  // It does come once the page has hydrated (after the first frame) and is idle.
+  await watch.interactive();
   await expect(memberPage.getByRole("button", { name: "Save offline" })).toBeVisible();
 });
 

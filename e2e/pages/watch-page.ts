@@ -241,13 +241,23 @@ export class WatchPage extends PageObject {
     return this.player.getAttribute("data-audio-track");
   }
 
+  /**
+   * Waits until the player has mounted and attached its engine: on a hard load the page's HTML starts playback and the
+   * app's scripts come after the first frame, so a video that plays does not yet mean controls that answer.
+   */
+  async interactive() {
+    await expect(this.player).not.toHaveAttribute("data-engine", "loading", { timeout: 15_000 });
+  }
+
   /** Keyboard shortcuts act on the page (nothing focused), as when a viewer just watches. */
   async press(key: string) {
+    await this.interactive();
     await this.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await this.page.keyboard.press(key);
   }
 
   async seekByClick(fraction: number) {
+    await this.interactive();
     await this.player.hover();
     const box = (await this.seekBar.boundingBox())!;
     await this.page.mouse.click(box.x + box.width * fraction, box.y + box.height / 2);
