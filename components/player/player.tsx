@@ -118,7 +118,7 @@ export function Player({ source, nonce }: { source: PlayerSource; nonce?: string
       reporter.firstFrame(ms);
     };
     // requestVideoFrameCallback fires when the frame is on screen; older Safari only has "playing". From the page's
-    // HTML the first frame is usually on screen before hydration: the early start noted when (else readyState tells).
+    // HTML the first frame is on screen before hydration (the app's scripts wait for it): the early start noted when.
     if (shownAt !== undefined) firstFrame(shownAt);
     else if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) firstFrame();
     else if (typeof (video as Partial<HTMLVideoElement>).requestVideoFrameCallback === "function") video.requestVideoFrameCallback(() => firstFrame());
