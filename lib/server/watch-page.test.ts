@@ -49,6 +49,12 @@ describe("appScriptHold", () => {
     expect(body).toBe(html);
   });
 
+  it("is not fooled by a title or description that names the early start's attribute", async () => {
+    // React escapes text and attribute values, so the name can come by, but never inside a <script tag.
+    const html = HEAD.replace("</head>", "<title>data-reel-early-start= &lt;script data-reel-early-start=</title></head>") + `<body><p>data-reel-early-start=</p>` + TAIL;
+    expect(run([html]).body).toBe(html);
+  });
+
   it("stops holding a long page whose early start does not come, and leaves it as it is", () => {
     const long = HEAD + `<body>${"<p>text</p>".repeat(20_000)}`;
     const hold = appScriptHold();

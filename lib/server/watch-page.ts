@@ -1,4 +1,4 @@
-import { HELD_MARKER, holdAppScripts } from "@/components/player/early/app-scripts";
+import { EARLY_START_TAG, holdAppScripts } from "@/components/player/early/app-scripts";
 import type { FastPath } from "./fast-path";
 import { acceptsGzip, captureResponse, type BodyRewriter } from "./response-cache";
 import { isRouterRequest } from "./catalog-fast-paths";
@@ -27,7 +27,7 @@ export function appScriptHold(): BodyRewriter {
     push(text) {
       pending += text;
       if (held === null) {
-        if (pending.includes(HELD_MARKER)) held = true;
+        if (EARLY_START_TAG.test(pending)) held = true;
         else if (pending.length > DECIDE_WITHIN_CHARS || pending.includes("</body>")) held = false;
         else return "";
       }

@@ -10,8 +10,11 @@
 /** Marks a `<link rel="preload" as="script">` that stands for one of the app's scripts, held back. */
 export const APP_SCRIPT_ATTRIBUTE = "data-reel-app-script";
 
-/** The attribute that marks the early start's script, which takes over loading the app's scripts. */
-export const HELD_MARKER = "data-reel-early-start=";
+/**
+ * The early start's script tag, which takes over loading the app's scripts. Only the tag counts: a title or a
+ * description may well hold the attribute's name as text, but never a `<script` (React escapes `<` in both).
+ */
+export const EARLY_START_TAG = /<script\b[^>]*\sdata-reel-early-start=/;
 
 /** The preload's own attributes, which the script it stands for did not have. */
 const PRELOAD_ONLY = new Set(["rel", "as", "fetchpriority", "href", "nonce", APP_SCRIPT_ATTRIBUTE]);
