@@ -312,8 +312,8 @@ export function captureResponse(
   const passed = (chunk: unknown, encoding: unknown, last: boolean): unknown => {
     if (!rewriter || typeof chunk === "function") return chunk;
     const { rewrite, decoder } = rewriter;
-    let text = chunk === undefined || chunk === null ? "" : typeof chunk === "string" ? chunk : decoder.write(Buffer.from(chunk as Uint8Array));
-    if (typeof chunk === "string" && typeof encoding === "string" && encoding !== "utf8" && encoding !== "utf-8") text = Buffer.from(chunk, encoding as BufferEncoding).toString("utf8");
+    const bytes = chunk === undefined || chunk === null ? null : typeof chunk === "string" ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8") : Buffer.from(chunk as Uint8Array);
+    const text = bytes ? decoder.write(bytes) : "";
     const out = rewrite.push(text) + (last ? rewrite.push(decoder.end()) + rewrite.end() : "");
     return out.length > 0 ? Buffer.from(out, "utf8") : last ? undefined : null;
   };
