@@ -1,6 +1,6 @@
 /**
  * `postinstall`: fixes in installed dependencies that their releases do not have yet. Each patch is
- * an exact text replacement, applied once (a marker says it is there), and written as a new file
+ * an exact text replacement, applied once (its first replacement's text says it is there), and written as a new file
  * renamed over the old one: node_modules may be hard-linked from a shared store, which an in-place
  * edit would change for every checkout using it. A patch whose text is not found (the dependency
  * changed) is reported and skipped; the test that proves it then says whether it is still needed.
@@ -30,6 +30,21 @@ const patches: Patch[] = [
       ["    clearImmediate(nextWriteTimer)\n    socket.removeListener('data', data)", "    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = null\n    socket.removeListener('data', data)"],
     ],
   },
+  {
+    // postgres.js 3.4.9 (porsager/postgres#823, #1189, #1210, #1218): sql.begin() reserves its connection in a hook
+    // that runs only when the BEGIN leaves room in the connection's pipeline. A BEGIN that filled it (the hundredth
+    // query on a busy connection, or a socket pushing back) was sent but never reserved: UNSAFE_TRANSACTION, and the
+    // server left in a transaction that later queries of the pool ran inside. The hook now runs whenever BEGIN is sent.
+    // Proven by lib/db/transactions.test.ts.
+    why: "postgres.js: a BEGIN that fills its connection's pipeline does not reserve the connection",
+    files: ["postgres/src/connection.js", "postgres/cjs/src/connection.js", "postgres/cf/src/connection.js"],
+    replacements: [
+      [
+        "      build(q)\n      return write(toBuffer(q))\n        && !q.describeFirst\n        && !q.cursorFn\n        && sent.length < max_pipeline\n        && (!q.options.onexecute || q.options.onexecute(connection))",
+        `      build(q)\n      ${MARKER}\n      const written = write(toBuffer(q))\n      const reserved = !q.options.onexecute || q.options.onexecute(connection)\n      return written\n        && !q.describeFirst\n        && !q.cursorFn\n        && sent.length < max_pipeline\n        && reserved`,
+      ],
+    ],
+  },
 ];
 
 const modules = path.resolve(import.meta.dirname, "..", "node_modules");
@@ -38,7 +53,7 @@ for (const patch of patches) {
     const file = path.join(modules, relative);
     if (!fs.existsSync(file)) continue;
     let text = fs.readFileSync(file, "utf8");
-    if (text.includes(MARKER)) continue;
+    if (text.includes(patch.replacements[0][1])) continue;
     const missing = patch.replacements.filter(([from]) => text.split(from).length !== 2);
     if (missing.length > 0) {
       console.warn(`patch-dependencies: not applied to ${relative} (its text changed): ${patch.why}`);
