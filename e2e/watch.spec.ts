@@ -34,6 +34,10 @@ test("plays through hls.js, switches quality by hand and seeks", async ({ member
   const app = await watch.appScripts();
   expect(app).toMatchObject({ reason: expect.stringMatching(/^(first-frame|time-limit)$/), mountedAfter: true });
   expect(app!.scripts).toBeGreaterThan(0);
+  // Only the player rendered before then; the rest of the page does from then on.
+  expect(await watch.firstFrameGate()).toEqual({ gated: true, pending: false });
+  await expect(memberPage.getByRole("banner")).toBeVisible();
+  await expect(memberPage.getByRole("heading", { level: 1 })).toBeVisible();
   expect(errors).toEqual([]);
 
   // The clip is short: on a slow machine it could end before a switch shows. Looping, it always shows in the end.

@@ -13,7 +13,7 @@ import { UserMenu } from "./user-menu";
 export function AppHeader({ user, signOutAction }: { user: ShellUser | null; signOutAction: () => Promise<void> }) {
   const items = primaryNav(user);
   return (
-    <header className="sticky top-0 z-40 h-[var(--header-height)] border-b border-line bg-surface/95 backdrop-blur supports-[backdrop-filter]:bg-surface/80">
+    <header className="reel-after-first-frame sticky top-0 z-40 h-[var(--header-height)] border-b border-line bg-surface/95 backdrop-blur supports-[backdrop-filter]:bg-surface/80">
       <div className="mx-auto flex h-full max-w-screen-2xl items-center gap-4 px-4 sm:px-6 lg:px-8">
         <Logo />
         <nav aria-label="Main" className="hidden lg:block">

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Response } from "@playwright/test";
+import { FIRST_FRAME_PENDING_ATTRIBUTE } from "../../components/player/early/app-scripts";
 import { keyframeAtOrBefore, resumePosition } from "../../lib/playback/progress";
 import { PageObject } from "./page-object";
 
@@ -119,6 +120,17 @@ export class WatchPage extends PageObject {
       const detail = loaded?.detail as { reason: string; scripts: number } | undefined;
       return detail && { ...detail, mountedAfter: !!mounted && mounted.startTime >= loaded.startTime };
     });
+  }
+
+  /**
+   * Whether the head's first script held back all but the player until the first frame (lib/server/watch-page.ts),
+   * and whether it still does.
+   */
+  firstFrameGate() {
+    return this.page.evaluate((attribute) => ({
+      gated: document.head.querySelector("script")?.textContent?.includes(attribute) ?? false,
+      pending: document.documentElement.hasAttribute(attribute),
+    }), FIRST_FRAME_PENDING_ATTRIBUTE);
   }
 
   /** Whether the page's HTML appended a first segment at all (whatever the engine did after). */

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import zlib from "node:zlib";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { APP_SCRIPT_ATTRIBUTE } from "@/components/player/early/app-scripts";
+import { APP_HOLD_MS, APP_SCRIPT_ATTRIBUTE, FIRST_FRAME_PENDING_ATTRIBUTE } from "@/components/player/early/app-scripts";
 import { closeGracefully, createWebServer, type RequestHandler } from "./http-server";
 import { appScriptHold, watchPageFastPath } from "./watch-page";
 
@@ -28,6 +28,16 @@ describe("appScriptHold", () => {
     expect(body).toContain(`<script src="/_next/static/chunks/old.js" noModule="" nonce="n1"></script>`);
     expect(body).toContain(`<script nonce="n1">self.__next_f.push([1,"x"])</script>`);
     expect(body).toContain(PLAYER);
+  });
+
+  it("starts the head with the script that leaves all but the player unrendered until the first frame, with the page's nonce", () => {
+    const { body } = run([HEAD + PLAYER + TAIL]);
+    const gate = /^<!DOCTYPE html><html><head><script nonce="n1">([^<]*)<\/script><link rel="stylesheet"/.exec(body);
+    expect(gate).not.toBeNull();
+    expect(gate![1]).toContain(`"${FIRST_FRAME_PENDING_ATTRIBUTE}"`);
+    // It lifts itself after the hold's time limit, should no early start ever run.
+    expect(gate![1]).toContain(`,${APP_HOLD_MS})`);
+    expect(body.match(new RegExp(FIRST_FRAME_PENDING_ATTRIBUTE, "g"))).toHaveLength(2);
   });
 
   it("holds the page until it knows, then sends everything held; tags cut between chunks are seen whole", () => {

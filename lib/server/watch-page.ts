@@ -1,4 +1,4 @@
-import { EARLY_START_TAG, holdAppScripts } from "@/components/player/early/app-scripts";
+import { EARLY_START_TAG, gateFirstPaint, holdAppScripts } from "@/components/player/early/app-scripts";
 import type { FastPath } from "./fast-path";
 import { acceptsGzip, captureResponse, type BodyRewriter } from "./response-cache";
 import { isRouterRequest } from "./catalog-fast-paths";
@@ -10,8 +10,8 @@ import { isRouterRequest } from "./catalog-fast-paths";
 const DECIDE_WITHIN_CHARS = 128 * 1024;
 
 /**
- * The watch page's HTML, with the app's scripts held back until the first frame where the early start plays the video
- * from the HTML (components/player/early/app-scripts.ts). Until the early start's script has come by, the page is
+ * The watch page's HTML, with the app's scripts held back, and all but the player unrendered, until the first frame
+ * where the early start plays the video from the HTML (components/player/early/app-scripts.ts). Until the early start's script has come by, the page is
  * held here: only then is it known whether anything will load the scripts. React sends the head and the player's
  * HTML in its first write, so this holds nothing back for long.
  */
@@ -27,7 +27,10 @@ export function appScriptHold(): BodyRewriter {
     push(text) {
       pending += text;
       if (held === null) {
-        if (EARLY_START_TAG.test(pending)) held = true;
+        if (EARLY_START_TAG.test(pending)) {
+          held = true;
+          pending = gateFirstPaint(pending);
+        }
         else if (pending.length > DECIDE_WITHIN_CHARS || pending.includes("</body>")) held = false;
         else return "";
       }

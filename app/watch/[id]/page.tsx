@@ -94,7 +94,7 @@ export default async function WatchPage(props: Props) {
             <AutoplayNextCard videoId={page.id} />
           </Suspense>
         )}
-        <div className="space-y-2 pt-4">
+        <div className="reel-after-first-frame space-y-2 pt-4">
           <h1 className="text-xl font-semibold break-words">{page.title}</h1>
           {page.kind === "playable" && page.processing && (
             <div className="text-sm text-muted" data-testid="ladder-processing">
@@ -108,9 +108,11 @@ export default async function WatchPage(props: Props) {
           </Suspense>
         </div>
       </div>
-      <Suspense>
-        <UpNext videoId={page.id} />
-      </Suspense>
+      <div className="reel-after-first-frame">
+        <Suspense>
+          <UpNext videoId={page.id} />
+        </Suspense>
+      </div>
     </div>
   );
 }

@@ -7,6 +7,37 @@
  * Everything here is plain HTML and DOM: no bundler or framework global is involved.
  */
 
+/**
+ * On the <html> element while the first frame is awaited: until then the page renders only the player, and what is
+ * marked with the class reel-after-first-frame (the header, the details, up next) is left unrendered (app/globals.css), so that
+ * the browser's first style and layout pass is the player's alone (bench:ttff: it took 40–50 ms of the main thread
+ * before the first segment could be appended). Set by the head's first script (firstFrameGate), removed when the app's
+ * scripts are loaded, and by that script itself after the hold's time limit whatever happens.
+ */
+export const FIRST_FRAME_PENDING_ATTRIBUTE = "data-reel-first-frame-pending";
+
+/** Ends the wait for the first frame: everything on the page renders. */
+export function revealPage(doc: Document): void {
+  doc.documentElement.removeAttribute(FIRST_FRAME_PENDING_ATTRIBUTE);
+}
+
+/**
+ * The head's first script, before the stylesheet (a classic script after it would wait for it): a script, not an
+ * attribute in the HTML, so that a browser without JavaScript, which no early start will reveal, renders everything.
+ */
+export function firstFrameGate(nonce: string | null, limitMs: number): string {
+  const attribute = JSON.stringify(FIRST_FRAME_PENDING_ATTRIBUTE);
+  const code = `(function(d){d.setAttribute(${attribute},"");setTimeout(function(){d.removeAttribute(${attribute})},${Math.round(limitMs)})})(document.documentElement)`;
+  return `<script${nonce === null ? "" : ` nonce="${nonce}"`}>${code}</script>`;
+}
+
+/**
+ * The app's scripts wait at most this long for the first frame: a slow start on a slow network must not leave the
+ * page's other controls without their scripts, nor the page unrendered, for long (the first frame comes in 0.2–1.5 s,
+ * bench:ttff).
+ */
+export const APP_HOLD_MS = 3000;
+
 /** Marks a `<link rel="preload" as="script">` that stands for one of the app's scripts, held back. */
 export const APP_SCRIPT_ATTRIBUTE = "data-reel-app-script";
 
@@ -15,6 +46,9 @@ export const APP_SCRIPT_ATTRIBUTE = "data-reel-app-script";
  * description may well hold the attribute's name as text, but never a `<script` (React escapes `<` in both).
  */
 export const EARLY_START_TAG = /<script\b[^>]*\sdata-reel-early-start=/;
+
+/** The nonce of the early start's script tag (markup.ts writes it before the settings), for the scripts put beside it. */
+const EARLY_START_NONCE = /<script\b[^>]*\snonce="([^"]*)"[^>]*\sdata-reel-early-start=/;
 
 /** The preload's own attributes, which the script it stands for did not have. */
 const PRELOAD_ONLY = new Set(["rel", "as", "fetchpriority", "href", "nonce", APP_SCRIPT_ATTRIBUTE]);
@@ -53,4 +87,14 @@ export function holdAppScripts(html: string): string {
     // Low: the first segment, fetched meanwhile, comes first.
     return held === null ? tag : `<link rel="preload" as="script" ${APP_SCRIPT_ATTRIBUTE}="" fetchpriority="low"${held.startsWith(" ") ? "" : " "}${held}/>`;
   });
+}
+
+/**
+ * Puts firstFrameGate at the start of the head of a page that holds the early start's script tag, with that tag's
+ * nonce (attribute text as written); a page without either is returned as it is.
+ */
+export function gateFirstPaint(html: string, limitMs = APP_HOLD_MS): string {
+  if (!EARLY_START_TAG.test(html)) return html;
+  const nonce = EARLY_START_NONCE.exec(html)?.[1] ?? null;
+  return html.replace(/<head(\s[^>]*)?>/, (tag) => tag + firstFrameGate(nonce, limitMs));
 }

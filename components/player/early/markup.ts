@@ -1,14 +1,10 @@
 import type { PlayerSource } from "@/lib/playback/types";
 import { srcWithStart } from "../engine";
+import { APP_HOLD_MS } from "./app-scripts";
 import { CONFIG_ATTRIBUTE, type EarlyStartConfig } from "./contract";
 
 /** A first segment that has not arrived by then is left to hls.js, which has its own retries and time limits. */
 const EARLY_START_TIMEOUT_MS = 8000;
-/**
- * The app's scripts wait at most this long for the first frame: a slow start on a slow network must not leave the
- * page's other controls without their scripts for long (the first frame comes in 0.3–1.5 s, bench:ttff).
- */
-const APP_HOLD_MS = 3000;
 
 /** The early start (start.ts), compiled and inlined by next.config.ts at build time. */
 const EARLY_START_SCRIPT = process.env.REEL_EARLY_START ?? "";

@@ -8,7 +8,7 @@ import { parseMaster } from "@/lib/playback/hls-manifest";
 import type { PlayerSource } from "@/lib/playback/types";
 import { PREFERENCE_KEYS } from "../preferences";
 import { buildEarlyStartScript, EARLY_START_ENTRY } from "./build";
-import { holdAppScripts } from "./app-scripts";
+import { FIRST_FRAME_PENDING_ATTRIBUTE, gateFirstPaint, holdAppScripts } from "./app-scripts";
 import { CONFIG_ATTRIBUTE, type EarlyStart } from "./contract";
 
 /**
@@ -87,7 +87,8 @@ async function open(
     }
     if (url.pathname === "/app.js") {
       // Stands for the app's scripts: records when it ran, and whether the early start had a frame on screen by then.
-      const body = `window.appRan = { at: performance.now(), afterFrame: window.reelEarlyStart?.firstFrameAt != null }`;
+      // And whether the rest of the page was rendering by then.
+      const body = `window.appRan = { at: performance.now(), afterFrame: window.reelEarlyStart?.firstFrameAt != null, pagePending: document.documentElement.hasAttribute("${FIRST_FRAME_PENDING_ATTRIBUTE}") }`;
       return route.fulfill({ contentType: "text/javascript", body });
     }
     if (url.pathname === "/") {
@@ -96,7 +97,8 @@ async function open(
       const held = (name: string) => holdAppScripts(`<script src="/_next/static/${name}" async="" nonce="n0nce"></script>`).replace("/_next/static/", "/");
       // The tests hold the app's scripts for as long as they need, not for the page's time limit.
       const markup = playerVideoHtml(src, "player", "n0nce").replace(/(appHoldMs&quot;:)\d+/, "$1600000");
-      const html = `<!doctype html><html><head>${stylesheet}${held("app.js")}${options.before ?? ""}</head><body><div>${markup}</div>${held("app.js?after")}</body></html>`;
+      // As the web server sends it, with the head's first script too (its own time limit as long as the hold's).
+      const html = gateFirstPaint(`<!doctype html><html><head>${stylesheet}${held("app.js")}${options.before ?? ""}</head><body><div>${markup}</div>${held("app.js?after")}</body></html>`, 600_000);
       return route.fulfill({ contentType: "text/html", body: html, headers: { "content-security-policy": "script-src 'nonce-n0nce'" } });
     }
     if (url.pathname.endsWith(".m4s")) await options.holdSegments;
@@ -258,7 +260,8 @@ describe("the watch page's early start", () => {
     const page = await open(browser, source({}));
     await seen(page, true);
     const ran = await page.waitForFunction(() => (window as unknown as { appRan?: unknown }).appRan).then((h) => h.jsonValue());
-    expect(ran).toMatchObject({ afterFrame: true });
+    // The rest of the page renders from the first frame on, before the app's scripts run.
+    expect(ran).toMatchObject({ afterFrame: true, pagePending: false });
     expect(await appScriptsMark(page)).toEqual({ reason: "first-frame", scripts: 2 });
     // Both held scripts, the one after the player too, each once (the stand-in runs under CSP by its nonce).
     // Their src as written, not resolved: the bundler's runtime finds its chunks by that attribute.
@@ -274,7 +277,7 @@ describe("the watch page's early start", () => {
       const src = before ? source({}) : source({ firstSegment: { level: 0, url: `${ORIGIN}/media/hls/v0/missing.m4s`, init, codecs } });
       const page = await open(browser, src, { before });
       const ran = await page.waitForFunction(() => (window as unknown as { appRan?: unknown }).appRan).then((h) => h.jsonValue());
-      expect(ran).toMatchObject({ afterFrame: false });
+      expect(ran).toMatchObject({ afterFrame: false, pagePending: false });
       expect(await appScriptsMark(page)).toMatchObject({ reason: "no-frame" });
       await page.close();
     }
@@ -285,9 +288,11 @@ describe("the watch page's early start", () => {
     const page = await open(browser, source({}), { holdSegments: new Promise<void>((resolve) => (release = resolve)) });
     await page.waitForFunction(() => window.reelEarlyStart !== undefined);
     expect(await page.evaluate(() => "appRan" in window)).toBe(false);
+    // Until then only the player renders.
+    expect(await page.evaluate((name) => document.documentElement.hasAttribute(name), FIRST_FRAME_PENDING_ATTRIBUTE)).toBe(true);
     await page.keyboard.press("Tab");
     const ran = await page.waitForFunction(() => (window as unknown as { appRan?: unknown }).appRan).then((h) => h.jsonValue());
-    expect(ran).toMatchObject({ afterFrame: false });
+    expect(ran).toMatchObject({ afterFrame: false, pagePending: false });
     expect(await appScriptsMark(page)).toMatchObject({ reason: "input" });
     release();
     await page.close();

@@ -11,7 +11,7 @@
  * Compiled and inlined at build time (build.ts); it relies on nothing but the DOM.
  */
 import { loadPreferences } from "../preferences";
-import { loadAppScripts } from "./app-scripts";
+import { loadAppScripts, revealPage } from "./app-scripts";
 import { takeEarlyStartSettings, type EarlySegment, type EarlyStart, type EarlyStartConfig, type FirstSegmentBuffer } from "./contract";
 
 function decodeBase64(text: string): Uint8Array {
@@ -103,6 +103,7 @@ function appLoader(): (reason: AppLoadReason) => void {
   return (reason) => {
     if (loaded) return;
     loaded = true;
+    revealPage(document);
     const scripts = loadAppScripts(document);
     performance.mark("reel:app-scripts", { detail: { reason, scripts } });
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => loadAppScripts(document), { once: true });
