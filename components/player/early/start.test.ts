@@ -283,6 +283,16 @@ describe("the watch page's early start", () => {
     }
   });
 
+  it("loads the app's scripts at once when the browser will not play without a gesture, even muted", async () => {
+    // As a browser set to block all autoplay (or a phone saving power) answers every play() before a gesture.
+    const before = `<script nonce="n0nce">HTMLMediaElement.prototype.play = function () { return Promise.reject(new DOMException("refused", "NotAllowedError")) }</script>`;
+    const page = await open(browser, source({}), { before });
+    const ran = await page.waitForFunction(() => (window as unknown as { appRan?: unknown }).appRan).then((h) => h.jsonValue());
+    expect(ran).toMatchObject({ afterFrame: false, pagePending: false });
+    expect(await appScriptsMark(page)).toMatchObject({ reason: "no-frame" });
+    await page.close();
+  });
+
   it("loads the app's scripts when the viewer reaches for the page before the first frame", async () => {
     let release!: () => void;
     const page = await open(browser, source({}), { holdSegments: new Promise<void>((resolve) => (release = resolve)) });

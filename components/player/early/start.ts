@@ -76,8 +76,9 @@ function appendFirstSegment(video: HTMLVideoElement, first: EarlySegment, start:
 /**
  * Volume, mute and speed as the player keeps them; muted when the browser refuses sound without a gesture, unless the
  * player has adopted the element by then: its own play request meets the same refusal and mutes (and says so) itself.
+ * A browser that refuses to play even muted without a gesture shows no frame before the viewer asks: `refused` says so.
  */
-function play(early: EarlyStart) {
+function play(early: EarlyStart, refused: () => void) {
   const { video } = early;
   const prefs = loadPreferences();
   video.volume = prefs.volume;
@@ -87,7 +88,7 @@ function play(early: EarlyStart) {
     if (e.name !== "NotAllowedError" || early.adopted) return;
     early.forcedMute = true;
     video.muted = true;
-    video.play().catch(() => {});
+    video.play().catch((again: DOMException) => again.name === "NotAllowedError" && !early.adopted && refused());
   });
 }
 
@@ -133,7 +134,7 @@ export function startEarly(video: HTMLVideoElement, config: EarlyStartConfig): E
   // Playback is asked for now, before any data: the browser starts the picture moving as soon as it can, with no task
   // of this page in between. A play() from the first frame's callback waited for a main thread busy with the app's
   // scripts: playback followed the frame by 50 to 290 ms in bench:ttff, against 10 to 70 ms this way.
-  play(early);
+  play(early, () => loadApp("no-frame"));
   const shown = (at: number) => {
     early.firstFrameAt = at;
     loadApp("first-frame");
