@@ -11,9 +11,9 @@ const DECIDE_WITHIN_CHARS = 128 * 1024;
 
 /**
  * The watch page's HTML, with the app's scripts held back, and all but the player unrendered, until the first frame
- * where the early start plays the video from the HTML (components/player/early/app-scripts.ts). Until the early start's script has come by, the page is
- * held here: only then is it known whether anything will load the scripts. React sends the head and the player's
- * HTML in its first write, so this holds nothing back for long.
+ * where the early start plays the video from the HTML (components/player/early/app-scripts.ts). Until the early
+ * start's script has come by, the page is held here: only then is it known whether anything will load the scripts.
+ * React sends the head and the player's HTML in its first write, so this holds nothing back for long.
  */
 export function appScriptHold(): BodyRewriter {
   let pending = "";
@@ -30,8 +30,7 @@ export function appScriptHold(): BodyRewriter {
         if (EARLY_START_TAG.test(pending)) {
           held = true;
           pending = gateFirstPaint(pending);
-        }
-        else if (pending.length > DECIDE_WITHIN_CHARS || pending.includes("</body>")) held = false;
+        } else if (pending.length > DECIDE_WITHIN_CHARS || pending.includes("</body>")) held = false;
         else return "";
       }
       if (!held) {

@@ -8,11 +8,11 @@
  */
 
 /**
- * On the <html> element while the first frame is awaited: until then the page renders only the player, and what is
- * marked with the class reel-after-first-frame (the header, the details, up next) is left unrendered (app/globals.css), so that
- * the browser's first style and layout pass is the player's alone (bench:ttff: it took 40–50 ms of the main thread
- * before the first segment could be appended). Set by the head's first script (firstFrameGate), removed when the app's
- * scripts are loaded, and by that script itself after the hold's time limit whatever happens.
+ * On the <html> element while the first frame is awaited: until then the page renders only the player, and what has
+ * the class reel-after-first-frame (the header, the details, up next) is left unrendered (app/globals.css), so that
+ * the browser's first style and layout pass is the player's alone (bench:ttff: over the whole page it took 40–50 ms
+ * of the main thread before the first segment could be appended). Set by the head's first script (firstFrameGate),
+ * removed when the app's scripts are loaded, and by that script itself after the hold's time limit whatever happens.
  */
 export const FIRST_FRAME_PENDING_ATTRIBUTE = "data-reel-first-frame-pending";
 
