@@ -90,11 +90,10 @@ export function holdAppScripts(html: string): string {
 }
 
 /**
- * Puts firstFrameGate at the start of the head of a page that holds the early start's script tag, with that tag's
- * nonce (attribute text as written); a page without either is returned as it is.
+ * Puts firstFrameGate at the start of the head of a page known to hold the early start's script tag (EARLY_START_TAG),
+ * with that tag's nonce (attribute text as written); a page without a head is returned as it is.
  */
 export function gateFirstPaint(html: string, limitMs = APP_HOLD_MS): string {
-  if (!EARLY_START_TAG.test(html)) return html;
   const nonce = EARLY_START_NONCE.exec(html)?.[1] ?? null;
   return html.replace(/<head(\s[^>]*)?>/, (tag) => tag + firstFrameGate(nonce, limitMs));
 }
