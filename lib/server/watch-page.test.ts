@@ -7,7 +7,7 @@ import { APP_HOLD_MS, APP_SCRIPT_ATTRIBUTE, FIRST_FRAME_PENDING_ATTRIBUTE } from
 import { closeGracefully, createWebServer, type RequestHandler } from "./http-server";
 import { appScriptHold, watchPageFastPath } from "./watch-page";
 
-const HEAD = `<!DOCTYPE html><html><head><link rel="stylesheet" href="/_next/static/chunks/a.css"/><script src="/_next/static/chunks/react.js" async="" nonce="n1"></script><script src="/_next/static/chunks/old.js" noModule="" nonce="n1"></script></head>`;
+const HEAD = `<!DOCTYPE html><html><head><link rel="stylesheet" href="/_next/static/chunks/a.css"/><link rel="preload" as="script" fetchPriority="low" nonce="n1" href="/_next/static/chunks/main.js"/><link rel="preload" href="/media/t/seg.m4s" as="fetch" crossorigin="" fetchPriority="high"/><script src="/_next/static/chunks/react.js" async="" nonce="n1"></script><script src="/_next/static/chunks/old.js" noModule="" nonce="n1"></script></head>`;
 const PLAYER = `<body><video src="x"></video><script type="module" async nonce="n1" data-reel-early-start="{}">start()</script>`;
 const TAIL = `<script nonce="n1">self.__next_f.push([1,"x"])</script><script src="/_next/static/chunks/main.js" nonce="n1" async=""></script></body></html>`;
 
@@ -19,11 +19,17 @@ function run(parts: string[]) {
 }
 
 describe("appScriptHold", () => {
-  it("turns the app's async scripts into marked preloads on a page with an early start, in the head and after it", () => {
+  it("turns the app's async scripts into marked data blocks on a page with an early start, in the head and after it", () => {
     const { body } = run([HEAD + PLAYER + TAIL]);
-    expect(body).toContain(`<link rel="preload" as="script" ${APP_SCRIPT_ATTRIBUTE}="" fetchpriority="low" href="/_next/static/chunks/react.js" nonce="n1"/>`);
-    expect(body).toContain(`<link rel="preload" as="script" ${APP_SCRIPT_ATTRIBUTE}="" fetchpriority="low" href="/_next/static/chunks/main.js" nonce="n1"/>`);
+    // A type no browser fetches or runs: the early start has them downloaded, then run (app-scripts.ts).
+    expect(body).toContain(`<script type="text/x-reel-held" ${APP_SCRIPT_ATTRIBUTE}="" src="/_next/static/chunks/react.js" nonce="n1"></script>`);
+    expect(body).toContain(`<script type="text/x-reel-held" ${APP_SCRIPT_ATTRIBUTE}="" src="/_next/static/chunks/main.js" nonce="n1"></script>`);
     expect(body).not.toMatch(/<script src="\/_next\/static\/chunks\/(react|main)\.js"/);
+    // The framework's preload of a held script goes (it would take one of the browser's connections from the media);
+    // the media's own preloads and the stylesheet stay.
+    expect(body).not.toContain(`<link rel="preload" as="script"`);
+    expect(body).toContain(`<link rel="preload" href="/media/t/seg.m4s" as="fetch" crossorigin="" fetchPriority="high"/>`);
+    expect(body).toContain(`<link rel="stylesheet" href="/_next/static/chunks/a.css"/>`);
     // The legacy-browser script, the inline ones and the early start itself stay as they are.
     expect(body).toContain(`<script src="/_next/static/chunks/old.js" noModule="" nonce="n1"></script>`);
     expect(body).toContain(`<script nonce="n1">self.__next_f.push([1,"x"])</script>`);
@@ -43,12 +49,12 @@ describe("appScriptHold", () => {
   it("holds the page until it knows, then sends everything held; tags cut between chunks are seen whole", () => {
     const html = HEAD + PLAYER + TAIL;
     // Cut inside the first script tag, inside the early start's marker and inside the last script tag.
-    const cuts = [html.indexOf("react.js") - 3, html.indexOf("reel-early") + 3, html.indexOf("main.js")];
+    const cuts = [html.indexOf("react.js") - 3, html.indexOf("reel-early") + 3, html.lastIndexOf("main.js")];
     const parts = [html.slice(0, cuts[0]), html.slice(cuts[0], cuts[1]), html.slice(cuts[1], cuts[2]), html.slice(cuts[2])];
     const { outs, body } = run(parts);
     expect(outs[0]).toBe("");
     expect(outs[1]).toBe("");
-    expect(outs[2]).toContain(`href="/_next/static/chunks/react.js"`);
+    expect(outs[2]).toContain(`${APP_SCRIPT_ATTRIBUTE}="" src="/_next/static/chunks/react.js"`);
     expect(body).toBe(run([html]).body);
   });
 

@@ -2,8 +2,12 @@
  * The app's scripts on a page the early start plays from its HTML: they are held back until the first frame is on
  * screen, so that nothing Reel ships competes with it for the main thread (bench:ttff: with them running meanwhile,
  * the first frame came 1.2–1.4x later than on a bare hls.js page; without, 0.8–0.9x). The web server turns each of
- * the page's async script tags into a preload of the same address, marked with APP_SCRIPT_ATTRIBUTE
- * (lib/server/watch-page.ts): the browser downloads them at once, and runs them when the early start inserts them.
+ * the page's async script tags into a data block of the same attributes (a script of a type no browser runs or
+ * fetches), marked with APP_SCRIPT_ATTRIBUTE, and drops the framework's preloads of them (lib/server/watch-page.ts).
+ * The early start has them downloaded once the media's requests are out (prefetchAppScripts), and turns them back into
+ * scripts at the first frame. Not before the media: over HTTP/1.1 a browser opens 6 connections to a host, and 8
+ * scripts preloaded from the head left the first segment (or the MP4) waiting for one (bench:ttff: the first frame
+ * came 43–45 ms sooner without them).
  * Everything here is plain HTML and DOM: no bundler or framework global is involved.
  */
 
@@ -38,8 +42,11 @@ export function firstFrameGate(nonce: string | null, limitMs: number): string {
  */
 export const APP_HOLD_MS = 3000;
 
-/** Marks a `<link rel="preload" as="script">` that stands for one of the app's scripts, held back. */
+/** Marks a data block (a `<script>` of HELD_SCRIPT_TYPE) that stands for one of the app's scripts, held back. */
 export const APP_SCRIPT_ATTRIBUTE = "data-reel-app-script";
+
+/** Not a JavaScript type: the browser neither fetches nor runs a script of this type (HTML's "data block"). */
+const HELD_SCRIPT_TYPE = "text/x-reel-held";
 
 /**
  * The early start's script tag, which takes over loading the app's scripts. Only the tag counts: a title or a
@@ -50,8 +57,36 @@ export const EARLY_START_TAG = /<script\b[^>]*\sdata-reel-early-start=/;
 /** The nonce of the early start's script tag (markup.ts writes it before the settings), for the scripts put beside it. */
 const EARLY_START_NONCE = /<script\b[^>]*\snonce="([^"]*)"[^>]*\sdata-reel-early-start=/;
 
-/** The preload's own attributes, which the script it stands for did not have. */
-const PRELOAD_ONLY = new Set(["rel", "as", "fetchpriority", "href", "nonce", APP_SCRIPT_ATTRIBUTE]);
+/** The data block's own attributes, which the script it stands for did not have. */
+const HELD_ONLY = new Set(["type", "nonce", APP_SCRIPT_ATTRIBUTE]);
+
+/** A script's attributes that its download must match for the browser to use a preload's response. */
+const FETCH_ATTRIBUTES = ["crossorigin", "integrity", "referrerpolicy"];
+
+/** The data blocks prefetchAppScripts has already asked for, so that a second call (after the parser) asks only for the rest. */
+const PREFETCHED = new WeakSet<Element>();
+
+/**
+ * Has the browser download the app's held-back scripts, at low priority, without running them: a preload per script
+ * the parser has reached (those after it are downloaded when they are turned back into scripts). Returns how many.
+ */
+export function prefetchAppScripts(doc: Document): number {
+  let count = 0;
+  for (const held of doc.querySelectorAll<HTMLScriptElement>(`script[${APP_SCRIPT_ATTRIBUTE}]`)) {
+    if (PREFETCHED.has(held)) continue;
+    PREFETCHED.add(held);
+    const link = doc.createElement("link");
+    link.rel = "preload";
+    link.as = "script";
+    link.setAttribute("fetchpriority", "low");
+    for (const name of FETCH_ATTRIBUTES) if (held.hasAttribute(name)) link.setAttribute(name, held.getAttribute(name)!);
+    link.setAttribute("href", held.getAttribute("src")!);
+    if (held.nonce) link.nonce = held.nonce;
+    doc.head.appendChild(link);
+    count++;
+  }
+  return count;
+}
 
 /**
  * Turns the app's held-back scripts back into the scripts the page had, in document order; each once. Called when
@@ -60,33 +95,41 @@ const PRELOAD_ONLY = new Set(["rel", "as", "fetchpriority", "href", "nonce", APP
  * may well be found by it later), and its nonce, which the browser hides from the attribute once parsed.
  */
 export function loadAppScripts(doc: Document): number {
-  const links = doc.querySelectorAll<HTMLLinkElement>(`link[${APP_SCRIPT_ATTRIBUTE}]`);
-  for (const link of links) {
-    link.removeAttribute(APP_SCRIPT_ATTRIBUTE);
+  const blocks = doc.querySelectorAll<HTMLScriptElement>(`script[${APP_SCRIPT_ATTRIBUTE}]`);
+  for (const block of blocks) {
+    block.remove();
     const script = doc.createElement("script");
-    for (const { name, value } of link.attributes) if (!PRELOAD_ONLY.has(name)) script.setAttribute(name, value);
-    script.setAttribute("src", link.getAttribute("href")!);
-    if (link.nonce) script.nonce = link.nonce;
+    for (const { name, value } of block.attributes) if (!HELD_ONLY.has(name)) script.setAttribute(name, value);
+    if (block.nonce) script.nonce = block.nonce;
     script.async = true;
     doc.head.appendChild(script);
   }
-  return links.length;
+  return blocks.length;
 }
 
 /** The part of a `<script …>` start tag that makes it one of the app's held-back scripts, or null when it is not one. */
 function heldAttributes(attributes: string): string | null {
   if (!/\basync(=""|\b)/.test(attributes) || /\bnomodule\b/i.test(attributes) || /\btype=/.test(attributes)) return null;
   if (!/\bsrc="[^"]*\/_next\/static\/[^"]+\.js(\?[^"]*)?"/.test(attributes)) return null;
-  return attributes.replace(/\s+async(="")?/, "").replace(/\bsrc="/, 'href="');
+  return attributes.replace(/\s+async(="")?/, "");
 }
 
-/** Rewrites the app's async script tags in `html` into marked preloads; everything else is left as it is. */
+/** A preload of one of the app's scripts, as the framework hints them in the head. */
+function isAppScriptPreload(attributes: string): boolean {
+  return /\brel="preload"/.test(attributes) && /\bas="script"/.test(attributes) && /\bhref="[^"]*\/_next\/static\/[^"]+\.js(\?[^"]*)?"/.test(attributes);
+}
+
+/**
+ * Rewrites the app's async script tags in `html` into marked data blocks, and drops the preloads of the app's scripts
+ * (the early start has them downloaded, prefetchAppScripts); everything else is left as it is.
+ */
 export function holdAppScripts(html: string): string {
-  return html.replace(/<script\b([^>]*)><\/script>/g, (tag, attributes: string) => {
-    const held = heldAttributes(attributes);
-    // Low: the first segment, fetched meanwhile, comes first.
-    return held === null ? tag : `<link rel="preload" as="script" ${APP_SCRIPT_ATTRIBUTE}="" fetchpriority="low"${held.startsWith(" ") ? "" : " "}${held}/>`;
-  });
+  return html
+    .replace(/<link\b([^>]*)>/g, (tag, attributes: string) => (isAppScriptPreload(attributes) ? "" : tag))
+    .replace(/<script\b([^>]*)><\/script>/g, (tag, attributes: string) => {
+      const held = heldAttributes(attributes);
+      return held === null ? tag : `<script type="${HELD_SCRIPT_TYPE}" ${APP_SCRIPT_ATTRIBUTE}=""${held.startsWith(" ") ? "" : " "}${held}></script>`;
+    });
 }
 
 /**

@@ -8,7 +8,7 @@ import { parseMaster } from "@/lib/playback/hls-manifest";
 import type { PlayerSource } from "@/lib/playback/types";
 import { PREFERENCE_KEYS } from "../preferences";
 import { buildEarlyStartScript, EARLY_START_ENTRY } from "./build";
-import { FIRST_FRAME_PENDING_ATTRIBUTE, gateFirstPaint, holdAppScripts } from "./app-scripts";
+import { APP_SCRIPT_ATTRIBUTE, FIRST_FRAME_PENDING_ATTRIBUTE, gateFirstPaint, holdAppScripts } from "./app-scripts";
 import { CONFIG_ATTRIBUTE, type EarlyStart } from "./contract";
 
 /**
@@ -70,17 +70,19 @@ function source(overrides: Partial<PlayerSource>): PlayerSource {
 
 /**
  * Opens a page holding the player's markup for `src`, served from the generated media, with `before` in its <head>.
- * `holdSegments`: media segments are answered once it resolves; `holdStylesheet`: the page links a stylesheet answered
- * once it resolves. Resolves once the page has loaded (its DOM only when something is held).
+ * `holdMedia`: media segments and the MP4 are answered once it resolves; `holdStylesheet`: the page links a stylesheet
+ * answered once it resolves; `log`: gets each request's path and query as it comes, and "answered" as the media is
+ * answered. Resolves once the page has loaded (its DOM only when something is held).
  */
 async function open(
   from: Browser,
   src: PlayerSource,
-  options: { storage?: Record<string, string>; before?: string; holdSegments?: Promise<void>; holdStylesheet?: Promise<void> } = {},
+  options: { storage?: Record<string, string>; before?: string; holdMedia?: Promise<void>; holdStylesheet?: Promise<void>; log?: string[] } = {},
 ): Promise<Page> {
   const page = await from.newPage();
   await page.route(`${ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
+    options.log?.push(url.pathname + url.search);
     if (url.pathname === "/style.css") {
       await options.holdStylesheet;
       return route.fulfill({ contentType: "text/css", body: "video { display: block }" });
@@ -88,7 +90,8 @@ async function open(
     if (url.pathname === "/app.js") {
       // Stands for the app's scripts: records when it ran, and whether the early start had a frame on screen by then.
       // And whether the rest of the page was rendering by then.
-      const body = `window.appRan = { at: performance.now(), afterFrame: window.reelEarlyStart?.firstFrameAt != null, pagePending: document.documentElement.hasAttribute("${FIRST_FRAME_PENDING_ATTRIBUTE}") }`;
+      // And which of them ran, in order.
+      const body = `window.appRan = { at: performance.now(), afterFrame: window.reelEarlyStart?.firstFrameAt != null, pagePending: document.documentElement.hasAttribute("${FIRST_FRAME_PENDING_ATTRIBUTE}") }; (window.appRuns ??= []).push(document.currentScript.getAttribute("src"))`;
       return route.fulfill({ contentType: "text/javascript", body });
     }
     if (url.pathname === "/") {
@@ -101,14 +104,17 @@ async function open(
       const html = gateFirstPaint(`<!doctype html><html><head>${stylesheet}${held("app.js")}${options.before ?? ""}</head><body><div>${markup}</div>${held("app.js?after")}</body></html>`, 600_000);
       return route.fulfill({ contentType: "text/html", body: html, headers: { "content-security-policy": "script-src 'nonce-n0nce'" } });
     }
-    if (url.pathname.endsWith(".m4s")) await options.holdSegments;
+    if (url.pathname.endsWith(".m4s") || url.pathname.endsWith("/video.mp4")) {
+      await options.holdMedia;
+      options.log?.push("answered");
+    }
     const file = path.join(dir, url.pathname.replace(/^\/media\//, ""));
     const body = await fs.readFile(file).catch(() => null);
     return body ? route.fulfill({ body, contentType: file.endsWith(".mp4") || file.endsWith(".m4s") ? "video/mp4" : "text/plain" }) : route.fulfill({ status: 404, body: "" });
   });
   if (options.storage) await page.addInitScript((values) => Object.entries(values).forEach(([k, v]) => localStorage.setItem(k, v)), options.storage);
   // A held segment or stylesheet holds the load event.
-  await page.goto(`${ORIGIN}/`, { waitUntil: options.holdSegments || options.holdStylesheet ? "domcontentloaded" : "load" });
+  await page.goto(`${ORIGIN}/`, { waitUntil: options.holdMedia || options.holdStylesheet ? "domcontentloaded" : "load" });
   return page;
 }
 
@@ -183,7 +189,7 @@ describe("the watch page's early start", () => {
 
   it("asks for playback before the first segment is in, so the first frame needs no script", async () => {
     let release!: () => void;
-    const page = await open(browser, source({}), { holdSegments: new Promise<void>((resolve) => (release = resolve)) });
+    const page = await open(browser, source({}), { holdMedia: new Promise<void>((resolve) => (release = resolve)) });
     await page.waitForFunction(() => window.reelEarlyStart !== undefined);
     expect(await page.evaluate(() => ({ paused: window.reelEarlyStart!.video.paused, readyState: window.reelEarlyStart!.video.readyState }))).toEqual({ paused: false, readyState: 0 });
     release();
@@ -267,8 +273,34 @@ describe("the watch page's early start", () => {
     // Their src as written, not resolved: the bundler's runtime finds its chunks by that attribute.
     const scripts = await page.evaluate(() => [...document.querySelectorAll("script[src]")].map((s) => s.getAttribute("src")));
     expect(scripts.sort()).toEqual(["/app.js", "/app.js?after"]);
-    expect(await page.locator("link[data-reel-app-script]").count()).toBe(0);
+    expect(await page.locator(`script[${APP_SCRIPT_ATTRIBUTE}]`).count()).toBe(0);
     await page.close();
+  });
+
+  it("has the app's scripts downloaded once the media is asked for, and run later from those downloads", async () => {
+    // No first frame ever reported, so that the scripts wait once downloaded (with a frame they would run at once).
+    const before = `<script nonce="n0nce">HTMLVideoElement.prototype.requestVideoFrameCallback = function () { return 0 }</script>`;
+    for (const src of [source({}), source({ hlsUrl: null, firstSegment: null })]) {
+      let release!: () => void;
+      const log: string[] = [];
+      const page = await open(browser, src, { before, holdMedia: new Promise<void>((resolve) => (release = resolve)), log });
+      // Downloaded at low priority while the media is still on its way, each once, and not run.
+      await page.waitForFunction(() => document.querySelectorAll(`link[rel="preload"][as="script"][fetchpriority="low"]`).length === 2);
+      await expect.poll(() => log.filter((path) => path.startsWith("/app.js")).sort()).toEqual(["/app.js", "/app.js?after"]);
+      expect(log.includes("answered")).toBe(false);
+      // A first segment is asked for by the early start itself, before the scripts.
+      if (src.firstSegment) expect(log.findIndex((path) => path.startsWith("/media/"))).toBeLessThan(log.indexOf("/app.js"));
+      release();
+      await page.waitForFunction(() => window.reelEarlyStart!.video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA);
+      expect(await page.evaluate(() => "appRan" in window)).toBe(false);
+      // Run when the viewer reaches for the page, from those downloads: no second request.
+      await page.keyboard.press("Tab");
+      await page.waitForFunction(() => (window as unknown as { appRuns?: string[] }).appRuns?.length === 2);
+      const runs = await page.evaluate(() => (window as unknown as { appRuns: string[] }).appRuns);
+      expect(runs.sort()).toEqual(["/app.js", "/app.js?after"]);
+      expect(log.filter((path) => path.startsWith("/app.js")).sort()).toEqual(["/app.js", "/app.js?after"]);
+      await page.close();
+    }
   });
 
   it("loads the app's scripts at once when there is no first frame to wait for", async () => {
@@ -288,14 +320,17 @@ describe("the watch page's early start", () => {
     const before = `<script nonce="n0nce">HTMLMediaElement.prototype.play = function () { return Promise.reject(new DOMException("refused", "NotAllowedError")) }</script>`;
     const page = await open(browser, source({}), { before });
     const ran = await page.waitForFunction(() => (window as unknown as { appRan?: unknown }).appRan).then((h) => h.jsonValue());
-    expect(ran).toMatchObject({ afterFrame: false, pagePending: false });
+    expect(ran).toMatchObject({ pagePending: false });
     expect(await appScriptsMark(page)).toMatchObject({ reason: "no-frame" });
+    // Asked for before any frame: a paused element may still show its first one while the scripts download.
+    const [askedAt, frameAt] = await page.evaluate(() => [performance.getEntriesByName("reel:app-scripts")[0].startTime, window.reelEarlyStart!.firstFrameAt]);
+    expect(frameAt === null || askedAt < frameAt).toBe(true);
     await page.close();
   });
 
   it("loads the app's scripts when the viewer reaches for the page before the first frame", async () => {
     let release!: () => void;
-    const page = await open(browser, source({}), { holdSegments: new Promise<void>((resolve) => (release = resolve)) });
+    const page = await open(browser, source({}), { holdMedia: new Promise<void>((resolve) => (release = resolve)) });
     await page.waitForFunction(() => window.reelEarlyStart !== undefined);
     expect(await page.evaluate(() => "appRan" in window)).toBe(false);
     // Until then only the player renders.
