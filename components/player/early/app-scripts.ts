@@ -107,16 +107,19 @@ export function loadAppScripts(doc: Document): number {
   return blocks.length;
 }
 
+/** A script's src, or a preload's href, naming one of the app's scripts: a file of the build's static folder. */
+const APP_SCRIPT_URL = /\b(src|href)="[^"]*\/_next\/static\/[^"]+\.js(\?[^"]*)?"/;
+
 /** The part of a `<script …>` start tag that makes it one of the app's held-back scripts, or null when it is not one. */
 function heldAttributes(attributes: string): string | null {
   if (!/\basync(=""|\b)/.test(attributes) || /\bnomodule\b/i.test(attributes) || /\btype=/.test(attributes)) return null;
-  if (!/\bsrc="[^"]*\/_next\/static\/[^"]+\.js(\?[^"]*)?"/.test(attributes)) return null;
+  if (!APP_SCRIPT_URL.test(attributes)) return null;
   return attributes.replace(/\s+async(="")?/, "");
 }
 
 /** A preload of one of the app's scripts, as the framework hints them in the head. */
 function isAppScriptPreload(attributes: string): boolean {
-  return /\brel="preload"/.test(attributes) && /\bas="script"/.test(attributes) && /\bhref="[^"]*\/_next\/static\/[^"]+\.js(\?[^"]*)?"/.test(attributes);
+  return /\brel="preload"/.test(attributes) && /\bas="script"/.test(attributes) && APP_SCRIPT_URL.test(attributes);
 }
 
 /**
