@@ -1,12 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { CLIENT_IP_HEADER, clientIp, normalizeIp } from "./client-ip";
+import { CLIENT_IP_HEADER, clientIp, normalizeIp, stampedClientIp } from "./client-ip";
 
 const h = (init: Record<string, string>) => new Headers(init);
+const SECRET = "s".repeat(40);
 
 describe("clientIp", () => {
   it("uses the address the server stamped from the socket and ignores X-Forwarded-For without trusted proxies", () => {
-    expect(clientIp(h({ [CLIENT_IP_HEADER]: "192.0.2.7", "x-forwarded-for": "203.0.113.9" }), 0)).toBe("192.0.2.7");
-    expect(clientIp(h({ "x-forwarded-for": "203.0.113.9" }), 0)).toBeNull();
+    expect(clientIp(h({ [CLIENT_IP_HEADER]: stampedClientIp("192.0.2.7", SECRET), "x-forwarded-for": "203.0.113.9" }), 0, SECRET)).toBe("192.0.2.7");
+    expect(clientIp(h({ [CLIENT_IP_HEADER]: stampedClientIp("2001:db8::1", SECRET) }), 0, SECRET)).toBe("2001:db8:0:0::/64");
+    expect(clientIp(h({ "x-forwarded-for": "203.0.113.9" }), 0, SECRET)).toBeNull();
+  });
+
+  it("ignores an address the client wrote itself, as it would under `next start` with no server in front to overwrite it", () => {
+    const stamped = stampedClientIp("192.0.2.7", SECRET);
+    const mac = stamped.slice(stamped.indexOf(" ") + 1);
+    for (const forged of ["192.0.2.7", `198.51.100.1 ${mac}`, `192.0.2.7 ${mac.slice(2)}`, `192.0.2.7 x${mac}`, ` ${mac}`, stampedClientIp("192.0.2.7", "t".repeat(40))]) {
+      expect(clientIp(h({ [CLIENT_IP_HEADER]: forged }), 0, SECRET), forged).toBeNull();
+    }
+    // Without a secret nothing can be told apart from a client's claim.
+    expect(clientIp(h({ [CLIENT_IP_HEADER]: stampedClientIp("192.0.2.7", "") }), 0, "")).toBeNull();
   });
 
   it("behind trusted proxies takes the hop the outermost proxy appended, not what the client wrote", () => {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { CLIENT_IP_HEADER } from "./client-ip";
+import { CLIENT_IP_HEADER, stampedClientIp } from "./client-ip";
 import { limitCredentialsCallback } from "./login";
 
 // The wrapper decides failure vs success from the answer of Auth.js's endpoint; these handlers play
@@ -14,7 +14,7 @@ const succeeded = async () =>
 function post(path: string, ip: string, email: string) {
   return new Request(`http://reel.test${path}`, {
     method: "POST",
-    headers: { [CLIENT_IP_HEADER]: ip, "content-type": "application/x-www-form-urlencoded" },
+    headers: { [CLIENT_IP_HEADER]: stampedClientIp(ip), "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ email, password: "x", csrfToken: "t" }),
   });
 }

@@ -8,6 +8,7 @@ import { env } from "@/lib/env";
 import { changePassword, signOutEverywhere, updateUser } from "@/lib/users/accounts";
 import { asViewer, createTestUser, TEST_PASSWORD } from "@/test/factories";
 import { createApiToken } from "./api-tokens";
+import { CLIENT_IP_HEADER, stampedClientIp } from "./client-ip";
 import { endSessions } from "./queries";
 import { getRecentViewer, getViewer, readCredential, readSession, RECENT_VIEWER_MS, requireAccess, sessionViewer } from "./session";
 
@@ -127,7 +128,7 @@ describe("ending sessions", () => {
     const user = await createTestUser();
     const { token } = await createApiToken(user.id, "script");
     const cookie = await sessionOf(user.id);
-    const headers = new Headers({ "x-reel-client-ip": `10.${[...randomBytes(3)].join(".")}` });
+    const headers = new Headers({ [CLIENT_IP_HEADER]: stampedClientIp(`10.${[...randomBytes(3)].join(".")}`) });
 
     await expect(changePassword(asViewer(user), { currentPassword: "wrong", password: "a new password 123" }, headers)).rejects.toMatchObject({ code: "bad_request" });
     expect((await getViewer(cookie))?.id).toBe(user.id);

@@ -2,7 +2,8 @@ import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
+import { CLIENT_IP_HEADER, clientIp } from "@/lib/auth/client-ip";
+import { nodeHeaderSource } from "@/lib/http/node-headers";
 import { mediaFastPath } from "@/lib/media/node-adapter";
 import { HLS_SCRIPT_FILE, HLS_SCRIPT_PREFIX } from "@/lib/playback/hls-script";
 import type { FastPath } from "./fast-path";
@@ -55,7 +56,7 @@ describe("web server", () => {
 
   it("tells handlers the socket's address, whatever the client claims", async () => {
     const base = await serve([], (req, res) => {
-      res.end(String(req.headers[CLIENT_IP_HEADER]));
+      res.end(clientIp(nodeHeaderSource(req.headers), 0));
     });
     const response = await fetch(`${base}/`, { headers: { [CLIENT_IP_HEADER]: "203.0.113.7" } });
     expect(await response.text()).toBe("127.0.0.1");

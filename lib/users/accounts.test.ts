@@ -12,7 +12,7 @@ import { sql } from "drizzle-orm";
 import { verifyPassword } from "@/lib/auth/passwords";
 import { findUserByEmail } from "@/lib/auth/queries";
 import { asViewer, createTestUser } from "@/test/factories";
-import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
+import { CLIENT_IP_HEADER, stampedClientIp } from "@/lib/auth/client-ip";
 import { LOGIN_FAILURE_LIMIT } from "@/lib/auth/login-limit";
 import postgres from "postgres";
 
@@ -123,7 +123,7 @@ describe("managing accounts", () => {
 });
 
 describe("changing one's own password", () => {
-  const from = (ip: string) => new Headers({ [CLIENT_IP_HEADER]: ip });
+  const from = (ip: string) => new Headers({ [CLIENT_IP_HEADER]: stampedClientIp(ip) });
   const hashOf = async (email: string) => (await findUserByEmail(email))!.passwordHash!;
 
   it("needs the current password, then replaces it", async () => {

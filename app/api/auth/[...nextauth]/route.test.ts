@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
+import { CLIENT_IP_HEADER, stampedClientIp } from "@/lib/auth/client-ip";
 import { endSessions } from "@/lib/auth/queries";
 import { getViewer } from "@/lib/auth/session";
 import { closeDb, db } from "@/lib/db/client";
@@ -16,8 +16,11 @@ afterAll(async () => {
 const context = { params: Promise.resolve({}) };
 const uniqueIp = () => `10.${[...randomBytes(3)].join(".")}`;
 
-async function csrf(ip: string) {
-  const response = await GET(new Request("http://127.0.0.1/api/auth/csrf", { headers: { [CLIENT_IP_HEADER]: ip } }), context);
+/** What the request says of its address: as Reel's web server stamps it, or a value the client wrote itself. */
+const from = (ip: string | { claimed: string }) => (typeof ip === "string" ? stampedClientIp(ip) : ip.claimed);
+
+async function csrf(ip: string | { claimed: string }) {
+  const response = await GET(new Request("http://127.0.0.1/api/auth/csrf", { headers: { [CLIENT_IP_HEADER]: from(ip) } }), context);
   const { csrfToken } = (await response.json()) as { csrfToken: string };
   const cookie = response.headers
     .getSetCookie()
@@ -26,12 +29,12 @@ async function csrf(ip: string) {
   return { csrfToken, cookie };
 }
 
-async function signIn(ip: string, body: (csrfToken: string) => { type: string; text: string }) {
+async function signIn(ip: string | { claimed: string }, body: (csrfToken: string) => { type: string; text: string }) {
   const { csrfToken, cookie } = await csrf(ip);
   const { type, text } = body(csrfToken);
   const request = new Request("http://127.0.0.1/api/auth/callback/credentials", {
     method: "POST",
-    headers: { [CLIENT_IP_HEADER]: ip, cookie, "content-type": type, origin: "http://127.0.0.1" },
+    headers: { [CLIENT_IP_HEADER]: from(ip), cookie, "content-type": type, origin: "http://127.0.0.1" },
     body: text,
   });
   return POST(request, context);
@@ -88,6 +91,21 @@ describe("POST /api/auth/callback/credentials", () => {
     const plain = await signIn(uniqueIp(), form([["email", victim.email], ["password", TEST_PASSWORD]]));
     expect(plain.status).toBe(429);
     expect(plain.headers.get("retry-after")).toMatch(/^\d+$/);
+  });
+
+  it("counts no address a client claims itself (`next start` alone): guesses spread over many accounts meet the limit", async () => {
+    // Each guess names another account, from another made-up address: only the limit per address could stop them.
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const account = `spray-${randomBytes(4).toString("hex")}@reel.test`;
+      statuses.push((await signIn({ claimed: uniqueIp() }, form([["email", account], ["password", "guess"]]))).status);
+    }
+    expect(statuses).toContain(429);
+    const after = await signIn({ claimed: uniqueIp() }, form([["email", `spray-${randomBytes(4).toString("hex")}@reel.test`], ["password", "guess"]]));
+    expect(after.status).toBe(429);
+    // The address the web server stamped is still the caller's own.
+    const user = await createTestUser();
+    expect(signsIn(await signIn(uniqueIp(), form([["email", user.email], ["password", TEST_PASSWORD]])))).toBe(true);
   });
 
   it("reads a bounded body: an oversized form is a 413 before anything is parsed", async () => {
