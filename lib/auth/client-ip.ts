@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import ipaddr from "ipaddr.js";
 import { env } from "@/lib/env";
 import { forwarded, type HeaderSource } from "@/lib/http/forwarded";
@@ -21,9 +22,18 @@ export function stampedClientIp(address: string, secret = env.AUTH_SECRET): stri
   return secret ? `${address} ${addressMac(address, secret).toString("base64url")}` : address;
 }
 
+/** Each connection's stamp: made once, not per request (every media range passes here too). */
+const connectionStamps = new WeakMap<Socket, string>();
+
 /** Called by the Node server in front of Next for every request, before anything reads the headers. */
 export function stampClientIp(request: IncomingMessage) {
-  request.headers[CLIENT_IP_HEADER] = stampedClientIp(request.socket.remoteAddress ?? "");
+  const { socket } = request;
+  let stamp = connectionStamps.get(socket);
+  if (stamp === undefined) {
+    stamp = stampedClientIp(socket.remoteAddress ?? "");
+    connectionStamps.set(socket, stamp);
+  }
+  request.headers[CLIENT_IP_HEADER] = stamp;
 }
 
 /** The address in a value stampedClientIp wrote under `secret`; null for anything else (a client's own, a forgery). */
