@@ -17,6 +17,11 @@ describe("clientIp", () => {
     for (const forged of ["192.0.2.7", `198.51.100.1 ${mac}`, `192.0.2.7 ${mac.slice(2)}`, `192.0.2.7 x${mac}`, ` ${mac}`, stampedClientIp("192.0.2.7", "t".repeat(40))]) {
       expect(clientIp(h({ [CLIENT_IP_HEADER]: forged }), 0, SECRET), forged).toBeNull();
     }
+    // A second copy of the header, the stamp's or the client's, makes the value one the server never wrote.
+    expect(clientIp(new Headers([[CLIENT_IP_HEADER, stamped], [CLIENT_IP_HEADER, stamped]]), 0, SECRET)).toBeNull();
+    expect(clientIp(new Headers([[CLIENT_IP_HEADER, "198.51.100.1"], [CLIENT_IP_HEADER, stamped]]), 0, SECRET)).toBeNull();
+    // Oversized: read and refused like any other.
+    expect(clientIp(h({ [CLIENT_IP_HEADER]: `${"1".repeat(8000)} ${mac}` }), 0, SECRET)).toBeNull();
     // Without a secret nothing can be told apart from a client's claim.
     expect(clientIp(h({ [CLIENT_IP_HEADER]: stampedClientIp("192.0.2.7", "") }), 0, "")).toBeNull();
   });
