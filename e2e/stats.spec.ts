@@ -33,7 +33,8 @@ test("the overview and the quality page show a stream playing now, the startup-t
   ]) {
     await adminPage.setViewportSize({ width, height });
     await expect(drawn).toBeAttached();
-    expect(await quality.layoutWidth()).toBeLessThanOrEqual(width);
+    // The charts follow the new width from a ResizeObserver, a frame or more after the viewport changes.
+    await expect.poll(() => quality.layoutWidth()).toBeLessThanOrEqual(width);
     await adminPage.screenshot({ path: testInfo.outputPath(`quality-${width}x${height}.png`), fullPage: true });
   }
 
