@@ -174,13 +174,13 @@ test("the first frame needs none of the app's scripts: the page's HTML plays the
 test("offline viewing's code waits for an idle page: none of it is in the scripts the watch page loads to hydrate", async ({ memberPage }) => {
   const watch = new WatchPage(memberPage);
   await watch.goto(ready.id);
-  await memberPage.waitForLoadState("load");
-  // Every script of the app's bundle the page had asked for before its load event.
+  await watch.interactive();
+  // Every script of the app's bundle the page had asked for by the time the player mounted, that is hydrated.
   const early = await memberPage.evaluate(() => {
-    const { loadEventStart } = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+    const [mounted] = performance.getEntriesByName("reel:player-mounted");
     return performance
       .getEntriesByType("resource")
-      .filter((r) => r.startTime < loadEventStart && new URL(r.name).pathname.startsWith("/_next/static/") && r.name.endsWith(".js"))
+      .filter((r) => r.startTime < mounted.startTime && new URL(r.name).pathname.startsWith("/_next/static/") && r.name.endsWith(".js"))
       .map((r) => r.name);
   });
   expect(early.length).toBeGreaterThan(0);
@@ -188,7 +188,6 @@ test("offline viewing's code waits for an idle page: none of it is in the script
   // The service worker's outbox message and the Save offline label only exist in that code.
   expect(bodies.filter((b) => b.text.includes("flush-outbox") || b.text.includes("Save offline")).map((b) => b.url)).toEqual([]);
   // It does come once the page has hydrated (after the first frame) and is idle.
-  await watch.interactive();
   await expect(memberPage.getByRole("button", { name: "Save offline" })).toBeVisible();
 });
 

@@ -20,7 +20,8 @@
  * reference's (goal: ≤ 0.8x the bare hls.js page on loopback, ≤ 0.9x with the CPU throttled, seek ≤ 1.0x, the MP4
  * ≤ 1.0x the bare <video src>; controls ≤ first frame + 300 ms on loopback). With BENCH_PHASES=1 it also prints,
  * per case, the median time (from navigation start) at which each step on the way to the first frame was done:
- * the HTML, the page's scripts, hydration, hls.js, the first media responses (Resource Timing and the player's marks).
+ * the HTML, the page's scripts, hydration, hls.js, the first media responses (Resource Timing, the player's marks and the
+ * media element's loadstart, loadedmetadata and loadeddata events).
  * BENCH_LOOPBACK=1 leaves out the throttled cases; BENCH_CASES="name|name" keeps the cases whose names start so (a Reel case
  * and its reference, while iterating on one). BENCH_TRACE=<folder> writes a Chrome trace of each case's last run
  * there (open it in the DevTools performance panel).
@@ -207,6 +208,8 @@ const FIRST_FRAME_HOOK = `
   });
   // When the picture starts to move (media events do not bubble; a capturing listener sees them).
   document.addEventListener("playing", () => performance.mark("reel:playing"), { capture: true, once: true });
+  // The element's own milestones, on every page alike: its load began, it knows the media's size, it has a frame.
+  for (const type of ["loadstart", "loadedmetadata", "loadeddata"]) document.addEventListener(type, () => performance.mark("media " + type), { capture: true, once: true });
 `;
 
 /**
@@ -257,7 +260,7 @@ const PHASES_OF_PAGE = `() => {
   if (segments.length) out["first segment"] = Math.min(...segments);
   const segmentAsked = requested((n) => n.endsWith(".m4s"));
   if (segmentAsked.length) out["first segment requested"] = Math.min(...segmentAsked);
-  for (const m of performance.getEntriesByType("mark")) if (m.name.startsWith("reel:") && m.startTime >= from && !(m.name in out)) out[m.name] = m.startTime - from;
+  for (const m of performance.getEntriesByType("mark")) if ((m.name.startsWith("reel:") || m.name.startsWith("media ")) && m.startTime >= from && !(m.name in out)) out[m.name] = m.startTime - from;
   return out;
 }`;
 

@@ -4,10 +4,10 @@
  * the first frame came 1.2–1.4x later than on a bare hls.js page; without, 0.8–0.9x). The web server turns each of
  * the page's async script tags into a data block of the same attributes (a script of a type no browser runs or
  * fetches), marked with APP_SCRIPT_ATTRIBUTE, and drops the framework's preloads of them (lib/server/watch-page.ts).
- * The early start has them downloaded once the media's requests are out (prefetchAppScripts), and turns them back into
- * scripts at the first frame. Not before the media: over HTTP/1.1 a browser opens 6 connections to a host, and 8
- * scripts preloaded from the head left the first segment (or the MP4) waiting for one (bench:ttff: the first frame
- * came 43–45 ms sooner without them).
+ * The early start turns them back into scripts at the first frame, and only then are they downloaded: their bytes
+ * arriving while the media starts cost the first frame as much as running them (bench:ttff on static copies of the
+ * page: with them downloaded from the media's first request on, the first frame came 52 ms later for the HLS ladder
+ * and 54 ms later for the MP4, with the controls answering no sooner).
  * Everything here is plain HTML and DOM: no bundler or framework global is involved.
  */
 
@@ -60,34 +60,6 @@ const EARLY_START_NONCE = /<script\b[^>]*\snonce="([^"]*)"[^>]*\sdata-reel-early
 /** The data block's own attributes, which the script it stands for did not have. */
 const HELD_ONLY = new Set(["type", "nonce", APP_SCRIPT_ATTRIBUTE]);
 
-/** A script's attributes that its download must match for the browser to use a preload's response. */
-const FETCH_ATTRIBUTES = ["crossorigin", "integrity", "referrerpolicy"];
-
-/** The data blocks prefetchAppScripts has already asked for, so that a second call (after the parser) asks only for the rest. */
-const PREFETCHED = new WeakSet<Element>();
-
-/**
- * Has the browser download the app's held-back scripts, at low priority, without running them: a preload per script
- * the parser has reached (those after it are downloaded when they are turned back into scripts). Returns how many.
- */
-export function prefetchAppScripts(doc: Document): number {
-  let count = 0;
-  for (const held of doc.querySelectorAll<HTMLScriptElement>(`script[${APP_SCRIPT_ATTRIBUTE}]`)) {
-    if (PREFETCHED.has(held)) continue;
-    PREFETCHED.add(held);
-    const link = doc.createElement("link");
-    link.rel = "preload";
-    link.as = "script";
-    link.setAttribute("fetchpriority", "low");
-    for (const name of FETCH_ATTRIBUTES) if (held.hasAttribute(name)) link.setAttribute(name, held.getAttribute(name)!);
-    link.setAttribute("href", held.getAttribute("src")!);
-    if (held.nonce) link.nonce = held.nonce;
-    doc.head.appendChild(link);
-    count++;
-  }
-  return count;
-}
-
 /**
  * Turns the app's held-back scripts back into the scripts the page had, in document order; each once. Called when
  * the first frame is shown (or cannot be), and again when the document is parsed, for those the parser reached after
@@ -124,7 +96,7 @@ function isAppScriptPreload(attributes: string): boolean {
 
 /**
  * Rewrites the app's async script tags in `html` into marked data blocks, and drops the preloads of the app's scripts
- * (the early start has them downloaded, prefetchAppScripts); everything else is left as it is.
+ * (which would download them meanwhile); everything else is left as it is.
  */
 export function holdAppScripts(html: string): string {
   return html

@@ -7,12 +7,11 @@
  * asks for playback at once, as the player would. No hls.js yet: the engine loads it and hands it this Media Source
  * (engine.ts). Whatever is missing or fails (no Media Source Extensions, codecs, a failed download), the first
  * segment resolves with null and the engine starts as if this had not run. The app's scripts, held back by the web
- * server, are this script's to load: downloaded once the media's requests are out, run once the first frame is on
- * screen, or when it will not come (app-scripts.ts).
+ * server, are this script's to load: once the first frame is on screen, or when it will not come (app-scripts.ts).
  * Compiled and inlined at build time (build.ts); it relies on nothing but the DOM.
  */
 import { loadPreferences } from "../preferences";
-import { loadAppScripts, prefetchAppScripts, revealPage } from "./app-scripts";
+import { loadAppScripts, revealPage } from "./app-scripts";
 import { takeEarlyStartSettings, type EarlySegment, type EarlyStart, type EarlyStartConfig, type FirstSegmentBuffer } from "./contract";
 
 function decodeBase64(text: string): Uint8Array {
@@ -136,17 +135,6 @@ export function startEarly(video: HTMLVideoElement, config: EarlyStartConfig): E
   // of this page in between. A play() from the first frame's callback waited for a main thread busy with the app's
   // scripts: playback followed the frame by 50 to 290 ms in bench:ttff, against 10 to 70 ms this way.
   play(early, () => loadApp("no-frame"));
-  // The app's scripts are downloaded once the element has begun to load: the media's requests (the first segment's,
-  // from the head's preload, or the MP4's) are then ahead of theirs in the queue for the browser's connections, and
-  // the scripts are in by the time the first frame asks for them (bench:ttff: asked for at the media's metadata, they
-  // came after the frame, and the controls answered 300–340 ms after it instead of 200–260).
-  const prefetch = () => {
-    // For the performance panel and the bench's phases: when, and how many of them.
-    performance.mark("reel:app-scripts-fetch", { detail: prefetchAppScripts(document) });
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => prefetchAppScripts(document), { once: true });
-  };
-  if (video.networkState === HTMLMediaElement.NETWORK_EMPTY) video.addEventListener("loadstart", prefetch, { once: true });
-  else prefetch();
   const shown = (at: number) => {
     early.firstFrameAt = at;
     loadApp("first-frame");
