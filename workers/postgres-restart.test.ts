@@ -174,18 +174,22 @@ describe("Postgres restarted under load", () => {
     return done.headers.get(VIDEO_ID_HEADER)!;
   }
 
-  /** Each step of each video queued once and completed, and its work finished ("job done") exactly once. */
+  /** Each step of each video queued once and completed, and its work finished ("job done") once at most. */
   async function expectEachStepOnce(ids: string[]): Promise<Job[]> {
     // A video turns ready inside its last job, just before the queue records that job as completed.
     const jobs = await until("the videos' jobs to settle", async () => {
       const all = await jobsOf(ids);
       return all.every((j) => j.state === "completed" || j.state === "failed" || j.state === "cancelled") && all;
     }, 60_000);
-    const done = worker.lines.filter((l) => l.msg === "job done");
     for (const id of ids) {
       for (const step of STEPS) {
         expect(jobs.filter((j) => j.video_id === id && j.name === step).map((j) => j.state), `${step} of ${id}`).toEqual(["completed"]);
-        expect(done.filter((l) => l.videoId === id && l.job === step), `${step} of ${id} finished`).toHaveLength(1);
+        const lines = worker.lines.filter((l) => l.videoId === id && l.job === step).map((l) => String(l.msg));
+        const finished = lines.filter((msg) => msg === "job done").length;
+        // Postgres stopped as an attempt committed its work: the commit held, but the attempt saw its connection
+        // fail, so it did not say "job done" and was retried, and the retry found the step done. Once in effect all the same.
+        const committedThenCutOff = lines.includes("job failed: it will be retried") && lines.some((msg) => msg.includes("skipping"));
+        expect(finished === 1 || (finished === 0 && committedThenCutOff), `${step} of ${id} finished once: ${lines.join(" | ")}`).toBe(true);
       }
       expect(fs.readdirSync(path.join(paths.media, id)).filter((n) => n.startsWith(".")), `leftovers of ${id}`).toEqual([]);
     }
